@@ -1,0 +1,26 @@
+import * as z from "zod/mini";
+import { HttpUrl, Money, OfferId, Timestamp } from "./primitives.js";
+
+/** Where an offer stands: `SELECTED` once proceeded, `BLOCKED` once another offer holds the lock. */
+export const OfferStatus = z.enum(["AVAILABLE", "SELECTED", "BLOCKED", "EXPIRED"]);
+/** Where an offer stands. */
+export type OfferStatus = z.infer<typeof OfferStatus>;
+
+/** A lender's loan offer, with all money in paise. */
+export const Offer = z.object({
+  id: OfferId,
+  lender: z.object({ name: z.string().check(z.minLength(1)), logoUrl: z.optional(HttpUrl) }),
+  principal: Money,
+  interestRate: z.number().check(z.minimum(0), z.maximum(100)),
+  apr: z.number().check(z.minimum(0), z.maximum(200)),
+  tenureMonths: z.int().check(z.minimum(1), z.maximum(600)),
+  emi: Money,
+  processingFee: Money,
+  netDisbursed: Money,
+  totalRepayable: Money,
+  expiresAt: Timestamp,
+  status: OfferStatus,
+  kfsUrl: z.optional(HttpUrl),
+});
+/** A lender's loan offer. */
+export type Offer = z.infer<typeof Offer>;

@@ -1,0 +1,87 @@
+import { AaConsent } from "./aa.js";
+import { Journey, ProfileStatus } from "./journey.js";
+import { JourneyStatus } from "./lifecycle.js";
+import { ForeclosureQuote, Installment, Loan, Schedule } from "./loan.js";
+import {
+  CreateConsentRequest,
+  CreateSessionRequest,
+  CreateSessionResponse,
+  JourneyList,
+  OfferList,
+  RefreshSessionRequest,
+  RefreshSessionResponse,
+  StepActionRequest,
+  StepList,
+} from "./messages.js";
+import { Offer } from "./offer.js";
+import { type ParseResult, parse, safeParse } from "./parse.js";
+import { Money } from "./primitives.js";
+import { Problem } from "./problem.js";
+import { Profile } from "./profile.js";
+import { Resource } from "./resource.js";
+import { Session } from "./session.js";
+import { ActionRequired, Diagnostics, JourneySnapshot, NextAction } from "./snapshot.js";
+import { Step } from "./step.js";
+import { WebhookEnvelope } from "./webhook.js";
+
+/** Every named payload schema of the contract, keyed by the name used in errors and in `docs/openapi.json`. */
+export const CONTRACT_SCHEMAS = {
+  Money,
+  JourneyStatus,
+  NextAction,
+  ActionRequired,
+  Diagnostics,
+  Resource,
+  JourneySnapshot,
+  Offer,
+  Step,
+  ProfileStatus,
+  Journey,
+  Profile,
+  AaConsent,
+  Loan,
+  Installment,
+  Schedule,
+  ForeclosureQuote,
+  Session,
+  CreateSessionRequest,
+  CreateSessionResponse,
+  RefreshSessionRequest,
+  RefreshSessionResponse,
+  JourneyList,
+  OfferList,
+  StepList,
+  StepActionRequest,
+  CreateConsentRequest,
+  WebhookEnvelope,
+  Problem,
+} as const;
+
+/**
+ * Parses a journey snapshot from untrusted JSON; unknown keys are stripped.
+ * @throws {ContractError} naming every failing path.
+ */
+export function parseSnapshot(input: unknown): JourneySnapshot {
+  return parse(JourneySnapshot, input, "JourneySnapshot");
+}
+
+/** Non-throwing {@link parseSnapshot}. */
+export function safeParseSnapshot(input: unknown): ParseResult<JourneySnapshot> {
+  return safeParse(JourneySnapshot, input, "JourneySnapshot");
+}
+
+/**
+ * Parses a webhook body (already JSON-decoded) into its envelope; unknown keys are stripped.
+ * @throws {ContractError} naming every failing path.
+ */
+export function parseWebhookEnvelope(input: unknown): WebhookEnvelope {
+  return parse(WebhookEnvelope, input, "WebhookEnvelope");
+}
+
+/**
+ * Parses a full journey from untrusted JSON.
+ * @throws {ContractError} naming every failing path.
+ */
+export function parseJourney(input: unknown): Journey {
+  return parse(Journey, input, "Journey");
+}

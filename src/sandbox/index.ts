@@ -1,0 +1,2 @@
+/** credit-journey/sandbox: a local platform simulator (in progress). */
+export { ENDPOINTS } from "../contract/index.js";

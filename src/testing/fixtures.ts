@@ -1,0 +1,215 @@
+import type {
+  AaConsent,
+  CreateSessionRequest,
+  CreateSessionResponse,
+  ForeclosureQuote,
+  Installment,
+  Journey,
+  JourneySnapshot,
+  Loan,
+  Money,
+  Offer,
+  Problem,
+  Profile,
+  Session,
+  Step,
+  WebhookEnvelope,
+} from "../contract/index.js";
+
+/** Rupees to a Money value in paise. */
+export function inr(rupees: number): Money {
+  return { amount: Math.round(rupees * 100), currency: "INR" };
+}
+
+/** A valid snapshot in `OFFERS_AVAILABLE`; override any field. */
+export function snapshotFixture(overrides: Partial<JourneySnapshot> = {}): JourneySnapshot {
+  return {
+    journeyId: "jrn_fixture01",
+    version: 5,
+    status: "OFFERS_AVAILABLE",
+    nextAction: { type: "SELECT_OFFER" },
+    offerCount: 2,
+    diagnostics: {},
+    updatedAt: "2026-11-26T10:00:00Z",
+    expiresAt: "2026-12-11T10:00:00Z",
+    ...overrides,
+  };
+}
+
+/** A valid AVAILABLE offer; override any field. */
+export function offerFixture(overrides: Partial<Offer> = {}): Offer {
+  return {
+    id: "ofr_fixture01",
+    lender: { name: "Sandbox Bank" },
+    principal: inr(200_000),
+    interestRate: 14,
+    apr: 15.2,
+    tenureMonths: 24,
+    emi: inr(9_603),
+    processingFee: inr(2_000),
+    netDisbursed: inr(198_000),
+    totalRepayable: inr(230_472),
+    expiresAt: "2026-12-11T10:00:00Z",
+    status: "AVAILABLE",
+    ...overrides,
+  };
+}
+
+/** A valid KYC step asking for a redirect; override any field. */
+export function stepFixture(overrides: Partial<Step> = {}): Step {
+  return {
+    id: "stp_fixture01",
+    kind: "KYC",
+    status: "ACTION_REQUIRED",
+    actionRequired: "REDIRECT",
+    resource: {
+      type: "REDIRECT",
+      url: "http://127.0.0.1:4010/hosted/kyc/stp_fixture01",
+      returnUrl: "https://partner.example/return",
+      expiresAt: "2026-11-26T10:30:00Z",
+    },
+    attempts: 0,
+    updatedAt: "2026-11-26T10:00:00Z",
+    ...overrides,
+  };
+}
+
+/** A valid full journey with one offer and one step; override any field. */
+export function journeyFixture(overrides: Partial<Journey> = {}): Journey {
+  return {
+    ...snapshotFixture(),
+    createdAt: "2026-11-26T09:50:00Z",
+    borrower: { externalId: "user-42" },
+    profileStatus: "VERIFIED",
+    offers: [offerFixture()],
+    steps: [stepFixture()],
+    ...overrides,
+  };
+}
+
+/** A valid profile of a 30-year-old on 2026-11-26; override any field. */
+export function profileFixture(overrides: Partial<Profile> = {}): Profile {
+  return {
+    fullName: "Asha Rao",
+    pan: "ABCDE1234F",
+    dateOfBirth: "1996-04-12",
+    email: "asha@example.com",
+    phone: "+919876543210",
+    employmentType: "SALARIED",
+    monthlyIncome: inr(85_000),
+    pincode: "560001",
+    consent: { bureauPull: true, at: "2026-11-26T10:00:00Z" },
+    ...overrides,
+  };
+}
+
+/** A valid session pair. */
+export function sessionFixture(overrides: Partial<Session> = {}): Session {
+  return {
+    token: "bst_abcdefgh1234",
+    expiresAt: "2026-11-26T10:15:00Z",
+    refreshToken: "brt_abcdefgh1234",
+    refreshExpiresAt: "2026-12-26T10:00:00Z",
+    ...overrides,
+  };
+}
+
+/** A valid `POST /sessions` body. */
+export function createSessionRequestFixture(
+  overrides: Partial<CreateSessionRequest> = {},
+): CreateSessionRequest {
+  return { borrower: { externalId: "user-42", phone: "+919876543210" }, ...overrides };
+}
+
+/** A valid `POST /sessions` answer. */
+export function createSessionResponseFixture(): CreateSessionResponse {
+  return {
+    session: sessionFixture(),
+    journey: snapshotFixture({ status: "STARTED", version: 1 }),
+    resumed: false,
+  };
+}
+
+/** A valid AA consent. */
+export function consentFixture(overrides: Partial<AaConsent> = {}): AaConsent {
+  return {
+    id: "aac_fixture01",
+    status: "PENDING",
+    resource: {
+      type: "REDIRECT",
+      url: "http://127.0.0.1:4010/hosted/aa/aac_fixture01",
+      returnUrl: "https://partner.example/return",
+      expiresAt: "2026-11-26T10:30:00Z",
+    },
+    createdAt: "2026-11-26T10:00:00Z",
+    ...overrides,
+  };
+}
+
+/** A valid disbursed loan. */
+export function loanFixture(overrides: Partial<Loan> = {}): Loan {
+  return {
+    loanId: "loan_fixture01",
+    principal: inr(200_000),
+    disbursedAmount: inr(198_000),
+    disbursedAt: "2026-11-26T11:00:00Z",
+    interestRate: 14,
+    apr: 15.2,
+    tenureMonths: 24,
+    emi: inr(9_603),
+    status: "ACTIVE",
+    documents: [{ kind: "LOAN_AGREEMENT", url: "http://127.0.0.1:4010/docs/loan_fixture01.pdf" }],
+    ...overrides,
+  };
+}
+
+/** A valid first instalment. */
+export function installmentFixture(overrides: Partial<Installment> = {}): Installment {
+  return {
+    seq: 1,
+    dueDate: "2026-12-26",
+    amount: inr(9_603),
+    principal: inr(7_270),
+    interest: inr(2_333),
+    status: "NOT_PAID",
+    ...overrides,
+  };
+}
+
+/** A valid foreclosure quote. */
+export function foreclosureFixture(): ForeclosureQuote {
+  return {
+    amount: inr(201_500),
+    resource: {
+      type: "REDIRECT",
+      url: "http://127.0.0.1:4010/hosted/pay/loan_fixture01",
+      returnUrl: "https://partner.example/return",
+      expiresAt: "2026-11-26T12:30:00Z",
+    },
+  };
+}
+
+/** A valid `journey.snapshot` webhook body. */
+export function webhookFixture(overrides: Partial<WebhookEnvelope> = {}): WebhookEnvelope {
+  return {
+    id: "evt_fixture01",
+    type: "journey.snapshot",
+    createdAt: "2026-11-26T10:00:01Z",
+    correlationId: "corr-1",
+    data: snapshotFixture(),
+    ...overrides,
+  };
+}
+
+/** A valid problem body. */
+export function problemFixture(overrides: Partial<Problem> = {}): Problem {
+  return {
+    type: "https://docs.credit-journey.dev/problems/offer-locked",
+    title: "Offer locked",
+    status: 409,
+    code: "OFFER_LOCKED",
+    detail: "Another offer was already proceeded for this journey.",
+    correlationId: "corr-1",
+    ...overrides,
+  };
+}

@@ -1,0 +1,198 @@
+import { describe, expect, it } from "vitest";
+import { CONTRACT_SCHEMAS, ContractError, parse, parseProfile } from "../../src/contract/index.js";
+import * as f from "../../src/testing/fixtures.js";
+
+type Name = keyof typeof CONTRACT_SCHEMAS;
+
+/** For every payload: a valid fixture, an invalid one, and the path its error must name. */
+const cases: Record<Name, { valid: unknown; invalid: unknown; path: string }> = {
+  Money: { valid: f.inr(10), invalid: { amount: 10.5, currency: "INR" }, path: "amount" },
+  JourneyStatus: { valid: "KYC_PENDING", invalid: "KYC_DONE", path: "" },
+  NextAction: {
+    valid: { type: "WAIT", pollAfterMs: 3000 },
+    invalid: { type: "WAIT", pollAfterMs: -1 },
+    path: "pollAfterMs",
+  },
+  ActionRequired: {
+    valid: { stepId: "stp_1", kind: "FORM", resource: { type: "FORM", fields: [] } },
+    invalid: { stepId: "step-1", kind: "FORM" },
+    path: "stepId",
+  },
+  Diagnostics: { valid: { reasonCode: "X", retryable: true }, invalid: { at: "yesterday" }, path: "at" },
+  Resource: {
+    valid: { type: "WAIT", reason: "lender", pollAfterMs: 10_000 },
+    invalid: {
+      type: "REDIRECT",
+      url: "javascript:alert(1)",
+      returnUrl: "https://a.example",
+      expiresAt: "2026-11-26T10:00:00Z",
+    },
+    path: "url",
+  },
+  JourneySnapshot: {
+    valid: f.snapshotFixture(),
+    invalid: f.snapshotFixture({ version: 0 }),
+    path: "version",
+  },
+  Offer: {
+    valid: f.offerFixture(),
+    invalid: { ...f.offerFixture(), emi: { amount: 1, currency: "rupees" } },
+    path: "emi.currency",
+  },
+  Step: { valid: f.stepFixture(), invalid: { ...f.stepFixture(), kind: "SELFIE" }, path: "kind" },
+  ProfileStatus: { valid: "SUBMITTED", invalid: "DONE", path: "" },
+  Journey: {
+    valid: f.journeyFixture(),
+    invalid: { ...f.journeyFixture(), offers: [{ ...f.offerFixture(), tenureMonths: 0 }] },
+    path: "offers.0.tenureMonths",
+  },
+  Profile: { valid: f.profileFixture(), invalid: f.profileFixture({ pan: "abcde1234f" }), path: "pan" },
+  AaConsent: { valid: f.consentFixture(), invalid: { ...f.consentFixture(), status: "OK" }, path: "status" },
+  Loan: {
+    valid: f.loanFixture(),
+    invalid: { ...f.loanFixture(), documents: [{ kind: "X", url: "https://a.b" }] },
+    path: "documents.0.kind",
+  },
+  Installment: {
+    valid: f.installmentFixture(),
+    invalid: f.installmentFixture({ dueDate: "2026-02-30" }),
+    path: "dueDate",
+  },
+  Schedule: {
+    valid: { installments: [f.installmentFixture()] },
+    invalid: { installments: [{}] },
+    path: "installments.0.seq",
+  },
+  ForeclosureQuote: {
+    valid: f.foreclosureFixture(),
+    invalid: { ...f.foreclosureFixture(), resource: { type: "WAIT" } },
+    path: "resource.type",
+  },
+  Session: {
+    valid: f.sessionFixture(),
+    invalid: f.sessionFixture({ token: "sk_test_abcdefgh" }),
+    path: "token",
+  },
+  CreateSessionRequest: {
+    valid: f.createSessionRequestFixture(),
+    invalid: { borrower: { externalId: "" } },
+    path: "borrower.externalId",
+  },
+  CreateSessionResponse: {
+    valid: f.createSessionResponseFixture(),
+    invalid: { ...f.createSessionResponseFixture(), resumed: "no" },
+    path: "resumed",
+  },
+  RefreshSessionRequest: {
+    valid: { refreshToken: "brt_abcdefgh1234" },
+    invalid: { refreshToken: "bst_abcdefgh1234" },
+    path: "refreshToken",
+  },
+  RefreshSessionResponse: {
+    valid: { session: f.sessionFixture() },
+    invalid: { session: {} },
+    path: "session.token",
+  },
+  JourneyList: {
+    valid: { journeys: [f.snapshotFixture()] },
+    invalid: { journeys: [{ ...f.snapshotFixture(), status: "DONE" }] },
+    path: "journeys.0.status",
+  },
+  OfferList: {
+    valid: { offers: [f.offerFixture()], lockedOfferId: "ofr_1" },
+    invalid: { offers: [], lockedOfferId: "1" },
+    path: "lockedOfferId",
+  },
+  StepList: {
+    valid: { steps: [f.stepFixture()] },
+    invalid: { steps: [{ ...f.stepFixture(), attempts: -1 }] },
+    path: "steps.0.attempts",
+  },
+  StepActionRequest: {
+    valid: { action: "SUBMIT", data: { ifsc: "HDFC0001234" } },
+    invalid: { action: "FINISH" },
+    path: "action",
+  },
+  CreateConsentRequest: { valid: {}, invalid: null, path: "" },
+  WebhookEnvelope: {
+    valid: f.webhookFixture(),
+    invalid: { ...f.webhookFixture(), type: "journey.updated" },
+    path: "type",
+  },
+  Problem: { valid: f.problemFixture(), invalid: f.problemFixture({ status: 200 }), path: "status" },
+};
+
+describe("every contract payload", () => {
+  for (const [name, c] of Object.entries(cases) as [Name, (typeof cases)[Name]][]) {
+    it(`${name}: a valid fixture parses`, () => {
+      expect(() => parse(CONTRACT_SCHEMAS[name], c.valid, name)).not.toThrow();
+    });
+    it(`${name}: an invalid fixture fails with a ContractError naming "${c.path || "(root)"}"`, () => {
+      let error: unknown;
+      try {
+        parse(CONTRACT_SCHEMAS[name], c.invalid, name);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ContractError);
+      const contractError = error as ContractError;
+      expect(contractError.schema).toBe(name);
+      expect(contractError.issues.map((i) => i.path)).toContain(c.path);
+      expect(contractError.message).toContain(c.path || "(root)");
+    });
+  }
+
+  it("has a case for every schema in CONTRACT_SCHEMAS", () => {
+    expect(Object.keys(cases).sort()).toEqual(Object.keys(CONTRACT_SCHEMAS).sort());
+  });
+});
+
+describe("ContractError", () => {
+  it("names every failing path, not only the first", () => {
+    const bad = { ...f.snapshotFixture(), version: -3, status: "NOPE", updatedAt: "now" };
+    try {
+      parse(CONTRACT_SCHEMAS.JourneySnapshot, bad, "JourneySnapshot");
+      expect.unreachable();
+    } catch (e) {
+      const paths = (e as ContractError).issues.map((i) => i.path);
+      expect(paths).toEqual(expect.arrayContaining(["version", "status", "updatedAt"]));
+    }
+  });
+});
+
+describe("profile rules", () => {
+  const today = "2026-11-26";
+  it("accepts a borrower aged exactly 21 and exactly 60", () => {
+    expect(parseProfile(f.profileFixture({ dateOfBirth: "2005-11-26" }), today).dateOfBirth).toBe(
+      "2005-11-26",
+    );
+    expect(parseProfile(f.profileFixture({ dateOfBirth: "1966-11-26" }), today).dateOfBirth).toBe(
+      "1966-11-26",
+    );
+    expect(parseProfile(f.profileFixture({ dateOfBirth: "1965-11-27" }), today).dateOfBirth).toBe(
+      "1965-11-27",
+    );
+  });
+  it("rejects a borrower one day short of 21, naming dateOfBirth", () => {
+    expect(() => parseProfile(f.profileFixture({ dateOfBirth: "2005-11-27" }), today)).toThrow(/dateOfBirth/);
+  });
+  it("rejects a borrower on their 61st birthday", () => {
+    expect(() => parseProfile(f.profileFixture({ dateOfBirth: "1965-11-26" }), today)).toThrow(/dateOfBirth/);
+  });
+  it("rejects a bad phone, pincode and missing consent together", () => {
+    try {
+      parseProfile(
+        {
+          ...f.profileFixture({ phone: "9876543210", pincode: "01234" }),
+          consent: { bureauPull: false, at: "2026-11-26T10:00:00Z" },
+        },
+        today,
+      );
+      expect.unreachable();
+    } catch (e) {
+      expect((e as ContractError).issues.map((i) => i.path)).toEqual(
+        expect.arrayContaining(["phone", "pincode", "consent.bureauPull"]),
+      );
+    }
+  });
+});

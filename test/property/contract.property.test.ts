@@ -1,0 +1,86 @@
+import { fc, test } from "@fast-check/vitest";
+import { describe, expect } from "vitest";
+import { ContractError, parseSnapshot, parseWebhookEnvelope } from "../../src/contract/index.js";
+import { snapshotFixture, webhookFixture } from "../../src/testing/fixtures.js";
+
+const NUM_RUNS = { numRuns: 1000 };
+const providerKeys = fc.constantFrom(
+  "transaction_id",
+  "context",
+  "bpp_id",
+  "xinput",
+  "message_id",
+  "bap_uri",
+  "subscriber_id",
+);
+const extraKeys = fc.dictionary(fc.oneof(providerKeys, fc.string({ minLength: 1 })), fc.jsonValue(), {
+  maxKeys: 6,
+});
+
+function keysDeep(value: unknown, out = new Set<string>()): Set<string> {
+  if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      out.add(k);
+      keysDeep(v, out);
+    }
+  }
+  return out;
+}
+
+describe("unknown keys never pass", () => {
+  test.prop([extraKeys, extraKeys], NUM_RUNS)(
+    "a valid snapshot plus extra keys parses without them",
+    (top, nested) => {
+      const base = snapshotFixture();
+      const input = {
+        ...top,
+        ...base,
+        nextAction: { ...nested, ...base.nextAction },
+        diagnostics: { ...nested, ...base.diagnostics },
+      };
+      const parsed = parseSnapshot(input);
+      const allowed = new Set([...keysDeep(base)]);
+      for (const key of keysDeep(parsed)) expect(allowed.has(key), key).toBe(true);
+      expect(parsed).toEqual(base);
+    },
+  );
+
+  test.prop([extraKeys], NUM_RUNS)(
+    "a webhook envelope with provider internals parses without them",
+    (extra) => {
+      const base = webhookFixture();
+      const parsed = parseWebhookEnvelope({ ...extra, ...base, data: { ...extra, ...base.data } });
+      expect(parsed).toEqual(base);
+    },
+  );
+});
+
+describe("parsers only ever throw ContractError", () => {
+  const anyJson = fc.oneof(fc.jsonValue(), fc.anything());
+  test.prop([anyJson], NUM_RUNS)("parseSnapshot", (input) => {
+    try {
+      parseSnapshot(input);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ContractError);
+    }
+  });
+  test.prop([anyJson], NUM_RUNS)("parseWebhookEnvelope", (input) => {
+    try {
+      parseWebhookEnvelope(input);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ContractError);
+    }
+  });
+  test.prop([fc.jsonValue()], NUM_RUNS)(
+    "near-valid snapshots with one field replaced by arbitrary JSON",
+    (junk) => {
+      for (const key of Object.keys(snapshotFixture())) {
+        try {
+          parseSnapshot({ ...snapshotFixture(), [key]: junk });
+        } catch (e) {
+          expect(e).toBeInstanceOf(ContractError);
+        }
+      }
+    },
+  );
+});
