@@ -3,7 +3,7 @@ import { createManualClock } from "../../src/runtime/clock.js";
 import { controlledSignals } from "../../src/runtime/signals.js";
 
 describe("createManualClock", () => {
-  it("fires due timers in time order, moving now() to each, and skips cancelled ones", () => {
+  it("fires due timers in time order (ties in registration order), moving now() to each, and skips cancelled ones", () => {
     const clock = createManualClock(1_000);
     const fired: [string, number][] = [];
     clock.setTimeout(() => fired.push(["b", clock.now()]), 200);
@@ -18,8 +18,8 @@ describe("createManualClock", () => {
     clock.advance(1);
     expect(fired).toEqual([
       ["a", 1_150],
-      ["c", 1_200],
       ["b", 1_200],
+      ["c", 1_200],
     ]);
     expect(clock.now()).toBe(1_200);
     expect(clock.pending()).toBe(0);
