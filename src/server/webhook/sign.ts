@@ -2,11 +2,12 @@ import { concatBytes, toBase64, utf8 } from "./encoding.js";
 import { importSigningKeys, type SigningKey, type WebhookSecrets } from "./secrets.js";
 
 /** The three Standard Webhooks headers of one signed delivery. */
-export interface SignedWebhookHeaders {
+// A type alias rather than an interface so it is assignable to header records and `HeadersInit`.
+export type SignedWebhookHeaders = {
   readonly "webhook-id": string;
   readonly "webhook-timestamp": string;
   readonly "webhook-signature": string;
-}
+};
 
 /** What {@link signWebhook} signs. */
 export interface SignWebhookInput {
