@@ -14,6 +14,31 @@ export {
   rawBodyFromParsed,
   useRawJsonBody,
 } from "./raw-body/parsed.js";
+export { StoreClosedError, StoreInputError } from "./store/errors.js";
+export { createMemoryJourneyStore } from "./store/memory.js";
+export type { Migration } from "./store/migrate.js";
+export { loadMigrations, migrate } from "./store/migrate.js";
+export type { PGliteJourneyStoreOptions, PGliteLike, PGliteTransactionLike } from "./store/pglite.js";
+export { createPGliteJourneyStore, pgliteDatabase } from "./store/pglite.js";
+export type {
+  PgPoolClientLike,
+  PgPoolLike,
+  PgQueryResultLike,
+  PostgresJourneyStoreOptions,
+} from "./store/postgres.js";
+export { createPostgresJourneyStore, pgDatabase } from "./store/postgres.js";
+export { assertJson } from "./store/record.js";
+export type { SqlDatabase, SqlJourneyStoreOptions, SqlQueryable, SqlTransaction } from "./store/sql.js";
+export { createSqlJourneyStore } from "./store/sql.js";
+export type {
+  ApplyWebhookResult,
+  JourneyRecordInput,
+  JourneyStore,
+  JsonValue,
+  ListStaleOptions,
+  StoreClockOptions,
+  StoredJourney,
+} from "./store/types.js";
 export type { WebhookHeaderName, WebhookVerificationReason } from "./webhook/errors.js";
 export { WebhookSecretError, WebhookVerificationError } from "./webhook/errors.js";
 export type { HeaderGetter, HeaderRecord, WebhookHeaders } from "./webhook/headers.js";

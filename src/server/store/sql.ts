@@ -1,0 +1,176 @@
+import type { JourneyStatus } from "../../contract/index.js";
+import { StoreClosedError } from "./errors.js";
+import { checkDate, checkId, checkListStale, type PreparedRecord, prepareRecord } from "./record.js";
+import type {
+  ApplyWebhookResult,
+  JourneyStore,
+  JsonValue,
+  StoreClockOptions,
+  StoredJourney,
+} from "./types.js";
+
+/** Something that runs one parameterised SQL statement (`$1`, `$2`…). */
+export interface SqlQueryable {
+  query<Row>(text: string, params?: readonly unknown[]): Promise<{ rows: Row[] }>;
+}
+
+/** A transaction: statements and multi-statement scripts on one connection. */
+export interface SqlTransaction extends SqlQueryable {
+  /** Runs a script of several statements without parameters (a migration file). */
+  exec(script: string): Promise<void>;
+}
+
+/** A PostgreSQL database the SQL store runs on: a `pg` pool or a PGlite instance, adapted. */
+export interface SqlDatabase extends SqlQueryable {
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it rejects. */
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+  /** Releases the connections. */
+  close(): Promise<void>;
+}
+
+interface JourneyRow {
+  journey_id: string;
+  version: number | string;
+  status: string;
+  snapshot: unknown;
+  state: unknown;
+  updated_at: Date | string;
+}
+
+const COLUMNS = "journey_id, version, status, snapshot, state, updated_at";
+
+// The version guard lives in the WHERE of the conflict branch: PostgreSQL locks the row and re-checks it against
+// the latest committed version, so concurrent writers from any number of processes cannot lose an update.
+const UPSERT = `
+INSERT INTO credit_journey.journeys AS journeys (journey_id, version, status, ended, snapshot, state, updated_at)
+VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7)
+ON CONFLICT (journey_id) DO UPDATE SET
+  version = EXCLUDED.version,
+  status = EXCLUDED.status,
+  ended = EXCLUDED.ended,
+  snapshot = EXCLUDED.snapshot,
+  state = EXCLUDED.state,
+  updated_at = EXCLUDED.updated_at
+WHERE journeys.version < EXCLUDED.version
+RETURNING journey_id`;
+
+const MARK_SEEN = `
+INSERT INTO credit_journey.webhook_deliveries (webhook_id, seen_at) VALUES ($1, $2)
+ON CONFLICT (webhook_id) DO NOTHING
+RETURNING webhook_id`;
+
+function toStored(row: JourneyRow): StoredJourney {
+  return {
+    journeyId: row.journey_id,
+    version: Number(row.version),
+    status: row.status as JourneyStatus,
+    snapshot: row.snapshot as StoredJourney["snapshot"],
+    state: (row.state ?? null) as JsonValue,
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+async function upsert(db: SqlQueryable, record: PreparedRecord, at: Date): Promise<boolean> {
+  const { rows } = await db.query(UPSERT, [
+    record.journeyId,
+    record.version,
+    record.status,
+    record.ended,
+    record.snapshotJson,
+    record.stateJson,
+    at.toISOString(),
+  ]);
+  return rows.length === 1;
+}
+
+async function markSeen(db: SqlQueryable, webhookId: string, at: Date): Promise<boolean> {
+  const { rows } = await db.query(MARK_SEEN, [webhookId, at.toISOString()]);
+  return rows.length === 1;
+}
+
+/** Options of {@link createSqlJourneyStore}. */
+export interface SqlJourneyStoreOptions extends StoreClockOptions {
+  /** Whether `close()` also closes the database (true when the store opened it). */
+  readonly ownsDatabase: boolean;
+}
+
+/**
+ * A journey store on any PostgreSQL-compatible {@link SqlDatabase}; the tables must exist (see `migrate`).
+ * Never throws itself; its methods reject as {@link JourneyStore} documents, and with the database's own error
+ * when the database fails.
+ */
+export function createSqlJourneyStore(db: SqlDatabase, options: SqlJourneyStoreOptions): JourneyStore {
+  const now = options.now ?? (() => new Date());
+  let closed = false;
+  const open = () => {
+    if (closed) throw new StoreClosedError();
+  };
+
+  return {
+    async get(journeyId) {
+      open();
+      const id = checkId(journeyId, "journeyId");
+      const { rows } = await db.query<JourneyRow>(
+        `SELECT ${COLUMNS} FROM credit_journey.journeys WHERE journey_id = $1`,
+        [id],
+      );
+      return rows[0] && toStored(rows[0]);
+    },
+    async applySnapshot(record) {
+      open();
+      return upsert(db, prepareRecord(record), now());
+    },
+    async markWebhookSeen(webhookId) {
+      open();
+      return markSeen(db, checkId(webhookId, "webhookId"), now());
+    },
+    async applyWebhook(delivery): Promise<ApplyWebhookResult> {
+      open();
+      const id = checkId(delivery?.webhookId, "webhookId");
+      const record = prepareRecord(delivery.record);
+      const at = now();
+      return db.transaction(async (tx) => {
+        // A concurrent delivery of the same id waits here on the primary key until this transaction ends.
+        if (!(await markSeen(tx, id, at))) return { duplicate: true, applied: false };
+        return { duplicate: false, applied: await upsert(tx, record, at) };
+      });
+    },
+    async listStale(listOptions) {
+      open();
+      const { olderThan, limit } = checkListStale(listOptions);
+      const { rows } = await db.query<JourneyRow>(
+        `SELECT ${COLUMNS} FROM credit_journey.journeys
+         WHERE NOT ended AND updated_at < $1
+         ORDER BY updated_at, journey_id
+         LIMIT $2`,
+        [olderThan.toISOString(), limit],
+      );
+      return rows.map(toStored);
+    },
+    async touch(journeyId) {
+      open();
+      const id = checkId(journeyId, "journeyId");
+      const { rows } = await db.query(
+        `UPDATE credit_journey.journeys SET updated_at = GREATEST(updated_at, $2)
+         WHERE journey_id = $1 RETURNING journey_id`,
+        [id, now().toISOString()],
+      );
+      return rows.length === 1;
+    },
+    async pruneWebhookIds(pruneOptions) {
+      open();
+      const olderThan = checkDate(pruneOptions?.olderThan, "olderThan");
+      const { rows } = await db.query<{ pruned: number }>(
+        `WITH pruned AS (DELETE FROM credit_journey.webhook_deliveries WHERE seen_at < $1 RETURNING 1)
+         SELECT count(*)::int AS pruned FROM pruned`,
+        [olderThan.toISOString()],
+      );
+      return Number(rows[0]?.pruned ?? 0);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (options.ownsDatabase) await db.close();
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import type { JourneySnapshot, JourneyStatus } from "../../contract/index.js";
+
+/** A JSON value, as a store keeps it. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** What a caller writes: a snapshot and, optionally, the reducer state derived from it. */
+export interface JourneyRecordInput {
+  /** The platform's snapshot; its `journeyId` and `version` key and guard the write. */
+  readonly snapshot: JourneySnapshot;
+  /** The reducer's serialisable state for this journey, opaque to the store (default `null`). */
+  readonly state?: unknown;
+}
+
+/** A journey as a store holds it. */
+export interface StoredJourney {
+  /** The journey's id (`jrn_…`). */
+  readonly journeyId: string;
+  /** The version of the held snapshot: only ever increases. */
+  readonly version: number;
+  /** The held snapshot's status. */
+  readonly status: JourneyStatus;
+  /** The newest snapshot applied. */
+  readonly snapshot: JourneySnapshot;
+  /** The reducer state written with it, or `null`. */
+  readonly state: JsonValue;
+  /** When this store last wrote the journey or confirmed it current ({@link JourneyStore.touch}), by the store's clock. */
+  readonly updatedAt: Date;
+}
+
+/** The outcome of {@link JourneyStore.applyWebhook}. */
+export interface ApplyWebhookResult {
+  /** True when this webhook id had been seen before: nothing was written. */
+  readonly duplicate: boolean;
+  /** True when the record was written (first delivery and newer than what was held). */
+  readonly applied: boolean;
+}
+
+/** Options of {@link JourneyStore.listStale}. */
+export interface ListStaleOptions {
+  /** Journeys whose `updatedAt` is strictly before this instant. */
+  readonly olderThan: Date;
+  /** At most this many, oldest first (a positive integer). */
+  readonly limit: number;
+}
+
+/**
+ * Where a partner backend keeps journeys and the webhook ids it has seen. Every method is safe to call from many
+ * processes at once: writes are version-guarded, so a stale or equal version never overwrites a newer one.
+ */
+export interface JourneyStore {
+  /**
+   * The held journey, or `undefined`.
+   * @throws {StoreInputError} when `journeyId` is not a non-empty string (rejects).
+   * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
+   */
+  get(journeyId: string): Promise<StoredJourney | undefined>;
+  /**
+   * Writes the record if its snapshot's version is newer than the held one; returns whether it did.
+   * @throws {ContractError} when the snapshot is invalid; nothing is written (rejects).
+   * @throws {StoreInputError} when the state is not JSON; nothing is written (rejects).
+   * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
+   */
+  applySnapshot(record: JourneyRecordInput): Promise<boolean>;
+  /**
+   * Records a webhook id; true the first time it is seen.
+   * @throws {StoreInputError} when `webhookId` is not a non-empty string (rejects).
+   * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
+   */
+  markWebhookSeen(webhookId: string): Promise<boolean>;
+  /**
+   * Atomically records the webhook id and, on its first delivery, applies the record as {@link applySnapshot} does.
+   * A failure leaves neither written, so the platform's retry is processed afresh.
+   * @throws {ContractError} when the snapshot is invalid; nothing is written (rejects).
+   * @throws {StoreInputError} when the id or state is invalid; nothing is written (rejects).
+   * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
+   */
+  applyWebhook(delivery: {
+    readonly webhookId: string;
+    readonly record: JourneyRecordInput;
+  }): Promise<ApplyWebhookResult>;
+  /**
+   * Non-ended journeys not updated since `olderThan`, oldest first: the reconciler's work list.
+   * @throws {StoreInputError} when `olderThan` is not a valid date or `limit` not a positive integer (rejects).
+   * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
+   */
+  listStale(options: ListStaleOptions): Promise<StoredJourney[]>;
+  /**
+   * Marks a journey as confirmed current now (a poll found nothing newer), so it leaves the stale list for a while.
+   * Never moves `updatedAt` backwards. Returns false when the journey is unknown.
+   * @throws {StoreInputError} when `journeyId` is not a non-empty string (rejects).
+   * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
+   */
+  touch(journeyId: string): Promise<boolean>;
+  /**
+   * Forgets webhook ids seen before `olderThan` (keep them longer than the platform retries); returns how many.
+   * @throws {StoreInputError} when `olderThan` is not a valid date (rejects).
+   * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
+   */
+  pruneWebhookIds(options: { readonly olderThan: Date }): Promise<number>;
+  /** Releases the store's resources; later calls reject with {@link StoreClosedError}. Idempotent; never rejects. */
+  close(): Promise<void>;
+}
+
+/** Options every store factory takes. */
+export interface StoreClockOptions {
+  /** The store's clock, for `updatedAt` and webhook `seen` times (default: the system clock). */
+  readonly now?: () => Date;
+}

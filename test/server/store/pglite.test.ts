@@ -1,0 +1,115 @@
+import { PGlite } from "@electric-sql/pglite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createPGliteJourneyStore,
+  createSqlJourneyStore,
+  loadMigrations,
+  migrate,
+  pgliteDatabase,
+  type SqlDatabase,
+} from "../../../src/server/index.js";
+import { describeJourneyStoreConformance, manualClock, snapshotOf } from "../store-conformance.js";
+import { expectConverged, runWriters, shuffledDuplicatedStream } from "./concurrency.js";
+
+// Starting PGlite costs seconds of CPU: one instance serves the whole file, its schema dropped between stores.
+let pglite: PGlite;
+beforeAll(async () => {
+  pglite = await PGlite.create();
+});
+afterAll(async () => {
+  await pglite.close();
+});
+
+async function freshSchema() {
+  await pglite.exec("DROP SCHEMA IF EXISTS credit_journey CASCADE");
+}
+
+describeJourneyStoreConformance("PGlite", async ({ now }) => {
+  await freshSchema();
+  return createPGliteJourneyStore({ db: pglite, now });
+});
+
+describe("PGlite store", () => {
+  it("converges under 8 interleaved writers applying a shuffled, duplicated stream of 1,000 snapshots", async () => {
+    await freshSchema();
+    const store = await createPGliteJourneyStore({ db: pglite });
+    const stream = shuffledDuplicatedStream();
+    const results = await runWriters(
+      Array.from({ length: 8 }, () => store),
+      stream.deliveries,
+    );
+    await expectConverged(store, stream, results);
+    await store.close();
+  });
+
+  it("leaves the instance it was given open on close", async () => {
+    await freshSchema();
+    const store = await createPGliteJourneyStore({ db: pglite });
+    await store.close();
+    expect((await pglite.query<{ one: number }>("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+  });
+
+  it("opens, migrates and closes an instance of its own", async () => {
+    const store = await createPGliteJourneyStore();
+    expect(await store.applySnapshot({ snapshot: snapshotOf(1, 1) })).toBe(true);
+    await store.close();
+  });
+});
+
+describe("migrate", () => {
+  it("applies the shipped migrations once, recording them; a second run applies nothing", async () => {
+    await freshSchema();
+    const db = pgliteDatabase(pglite, false);
+    const shipped = await loadMigrations();
+    expect(shipped.map((m) => m.name)).toEqual(["001_journeys.sql"]);
+    expect(await migrate(db)).toEqual(["001_journeys.sql"]);
+    expect(await migrate(db)).toEqual([]);
+    const { rows } = await pglite.query<{ name: string }>(
+      "SELECT name FROM credit_journey.schema_migrations",
+    );
+    expect(rows).toEqual([{ name: "001_journeys.sql" }]);
+  });
+
+  it("rolls the whole run back when a migration fails", async () => {
+    await freshSchema();
+    const db = pgliteDatabase(pglite, false);
+    const broken = [
+      { name: "001_ok.sql", sql: "CREATE TABLE credit_journey.first (id int);" },
+      { name: "002_broken.sql", sql: "CREATE TABLE credit_journey.second (id nonsense_type);" },
+    ];
+    await expect(migrate(db, broken)).rejects.toThrow(/nonsense_type/);
+    const { rows } = await pglite.query("SELECT to_regclass('credit_journey.first') AS t");
+    expect(rows).toEqual([{ t: null }]);
+  });
+});
+
+describe("SQL store atomicity", () => {
+  it("writes neither the webhook id nor the journey when the database fails mid-transaction", async () => {
+    await freshSchema();
+    const real = pgliteDatabase(pglite, false);
+    await migrate(real);
+    let failUpserts = true;
+    const flaky: SqlDatabase = {
+      ...real,
+      transaction: (fn) =>
+        real.transaction((tx) =>
+          fn({
+            exec: (script) => tx.exec(script),
+            query: (text, params) => {
+              if (failUpserts && text.includes("INSERT INTO credit_journey.journeys")) {
+                return Promise.reject(new Error("connection lost"));
+              }
+              return tx.query(text, params);
+            },
+          }),
+        ),
+    };
+    const clock = manualClock();
+    const store = createSqlJourneyStore(flaky, { ownsDatabase: false, now: clock.now });
+    const delivery = { webhookId: "msg_1", record: { snapshot: snapshotOf(1, 1) } };
+    await expect(store.applyWebhook(delivery)).rejects.toThrow("connection lost");
+    expect(await store.get("jrn_c1")).toBeUndefined();
+    failUpserts = false;
+    expect(await store.applyWebhook(delivery)).toEqual({ duplicate: false, applied: true });
+  });
+});
