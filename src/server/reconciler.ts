@@ -1,0 +1,115 @@
+import type { JourneySnapshot } from "../contract/index.js";
+import type { JourneyStore } from "./store/types.js";
+
+/** Options of {@link createReconciler}. */
+export interface ReconcilerOptions {
+  /** Where the journeys live; its `listStale` is the work list. */
+  readonly store: JourneyStore;
+  /** Reads a journey's current snapshot with the partner's read scope (e.g. `partnerClient.getJourneyState`). */
+  readonly fetchState: (journeyId: string) => Promise<JourneySnapshot>;
+  /**
+   * Applies a fetched snapshot the way the webhook handler does (reducer and store); returns whether it was newer.
+   * Default: `store.applySnapshot({ snapshot })`.
+   */
+  readonly apply?: (snapshot: JourneySnapshot) => Promise<boolean>;
+  /** A journey not updated for this long is re-fetched (default 60,000 ms). */
+  readonly staleAfterMs?: number;
+  /** At most this many fetches at once (default 4). */
+  readonly concurrency?: number;
+  /** At most this many journeys per pass (default 100). */
+  readonly batchSize?: number;
+  /** The clock (default `Date.now`). */
+  readonly now?: () => number;
+}
+
+/** What one reconciliation pass did. */
+export interface ReconcileReport {
+  /** Stale journeys looked at. */
+  readonly checked: number;
+  /** Journeys the platform had moved on: the newer snapshot was applied. */
+  readonly updated: number;
+  /** Journeys found current: marked fresh so they leave the stale list for a while. */
+  readonly current: number;
+  /** Journeys whose fetch or apply failed, with the error; they stay stale and are retried next pass. */
+  readonly failed: readonly { readonly journeyId: string; readonly error: unknown }[];
+}
+
+/** The stale-journey poller: the seed's "poll for active sessions when needed", beside webhooks. */
+export interface Reconciler {
+  /**
+   * Runs one pass: lists stale non-ended journeys and re-fetches them, at most `concurrency` at a time.
+   * Per-journey failures are reported, not thrown.
+   * @throws {StoreInputError | StoreClosedError} when the store cannot list (rejects).
+   */
+  runOnce(): Promise<ReconcileReport>;
+  /** Runs a pass every `intervalMs` until {@link Reconciler.stop}; `onReport` sees each pass (and each list failure). */
+  start(intervalMs: number, onReport?: (report: ReconcileReport | { error: unknown }) => void): void;
+  /** Stops the periodic passes; a pass in flight finishes. */
+  stop(): void;
+}
+
+/** Creates a {@link Reconciler} over a store and the partner client's read scope. */
+export function createReconciler(options: ReconcilerOptions): Reconciler {
+  const staleAfterMs = options.staleAfterMs ?? 60_000;
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const batchSize = Math.max(1, options.batchSize ?? 100);
+  const now = options.now ?? Date.now;
+  const apply = options.apply ?? ((snapshot: JourneySnapshot) => options.store.applySnapshot({ snapshot }));
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let running = false;
+
+  async function reconcile(journeyId: string, heldVersion: number): Promise<"updated" | "current"> {
+    const snapshot = await options.fetchState(journeyId);
+    if (snapshot.version > heldVersion && (await apply(snapshot))) return "updated";
+    await options.store.touch(journeyId);
+    return "current";
+  }
+
+  async function runOnce(): Promise<ReconcileReport> {
+    const stale = await options.store.listStale({
+      olderThan: new Date(now() - staleAfterMs),
+      limit: batchSize,
+    });
+    let updated = 0;
+    let current = 0;
+    const failed: { journeyId: string; error: unknown }[] = [];
+    let next = 0;
+    async function worker(): Promise<void> {
+      while (next < stale.length) {
+        const journey = stale[next++]!;
+        try {
+          if ((await reconcile(journey.journeyId, journey.version)) === "updated") updated++;
+          else current++;
+        } catch (error) {
+          failed.push({ journeyId: journey.journeyId, error });
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(concurrency, stale.length) }, worker));
+    return { checked: stale.length, updated, current, failed };
+  }
+
+  return {
+    runOnce,
+    start(intervalMs, onReport) {
+      if (timer) return;
+      timer = setInterval(() => {
+        if (running) return;
+        running = true;
+        runOnce()
+          .then(
+            (report) => onReport?.(report),
+            (error: unknown) => onReport?.({ error }),
+          )
+          .finally(() => {
+            running = false;
+          });
+      }, intervalMs);
+      timer.unref?.();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import type { JourneySnapshot } from "../../src/contract/index.js";
+import { createReconciler } from "../../src/server/reconciler.js";
+import { createMemoryJourneyStore } from "../../src/server/store/memory.js";
+import { snapshotFixture } from "../../src/testing/fixtures.js";
+
+function clockAt(start: number) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => (t += ms), date: () => new Date(t) };
+}
+
+describe("reconciler", () => {
+  it("re-fetches only stale non-ended journeys, applies what moved on and marks the rest fresh", async () => {
+    const clock = clockAt(Date.UTC(2026, 10, 26));
+    const store = createMemoryJourneyStore({ now: clock.date });
+    await store.applySnapshot({ snapshot: snapshotFixture({ journeyId: "jrn_a", version: 3 }) });
+    await store.applySnapshot({ snapshot: snapshotFixture({ journeyId: "jrn_b", version: 4 }) });
+    await store.applySnapshot({
+      snapshot: snapshotFixture({ journeyId: "jrn_end", version: 9, status: "REJECTED" }),
+    });
+    clock.advance(120_000);
+    await store.applySnapshot({ snapshot: snapshotFixture({ journeyId: "jrn_fresh", version: 1 }) });
+
+    const server: Record<string, JourneySnapshot> = {
+      jrn_a: snapshotFixture({ journeyId: "jrn_a", version: 5, status: "OFFER_SELECTED" }),
+      jrn_b: snapshotFixture({ journeyId: "jrn_b", version: 4 }),
+    };
+    const fetched: string[] = [];
+    const reconciler = createReconciler({
+      store,
+      now: clock.now,
+      staleAfterMs: 60_000,
+      fetchState: async (id) => {
+        fetched.push(id);
+        const snapshot = server[id];
+        if (!snapshot) throw new Error(`unexpected fetch of ${id}`);
+        return snapshot;
+      },
+    });
+    const report = await reconciler.runOnce();
+    expect(fetched.sort()).toEqual(["jrn_a", "jrn_b"]);
+    expect(report).toMatchObject({ checked: 2, updated: 1, current: 1, failed: [] });
+    expect((await store.get("jrn_a"))?.snapshot.status).toBe("OFFER_SELECTED");
+    expect((await reconciler.runOnce()).checked).toBe(0);
+  });
+
+  it("never runs more fetches at once than its concurrency, and reports failures without stopping", async () => {
+    const clock = clockAt(Date.UTC(2026, 10, 26));
+    const store = createMemoryJourneyStore({ now: clock.date });
+    for (let i = 0; i < 12; i++) {
+      await store.applySnapshot({ snapshot: snapshotFixture({ journeyId: `jrn_${i}`, version: 1 }) });
+    }
+    clock.advance(61_000);
+    let inFlight = 0;
+    let peak = 0;
+    const reconciler = createReconciler({
+      store,
+      now: clock.now,
+      concurrency: 3,
+      fetchState: async (id) => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, 2));
+        inFlight--;
+        if (id === "jrn_7") throw new Error("platform down");
+        return snapshotFixture({ journeyId: id, version: 2 });
+      },
+    });
+    const report = await reconciler.runOnce();
+    expect(peak).toBe(3);
+    expect(report.updated).toBe(11);
+    expect(report.failed.map((f) => f.journeyId)).toEqual(["jrn_7"]);
+    expect(
+      (await store.listStale({ olderThan: new Date(clock.now()), limit: 50 })).map((j) => j.journeyId),
+    ).toEqual(["jrn_7"]);
+  });
+});
