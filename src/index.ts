@@ -1,5 +1,58 @@
 /**
- * credit-journey: the browser-safe root entry. The wire contract (schemas, types, lifecycle helpers);
- * the journey statechart and its pure reducer arrive here with the statechart issue.
+ * credit-journey: the browser-safe root entry. The wire contract (schemas, types, lifecycle helpers), the
+ * journey statechart (`journeyMachine`) and its pure reducer facade (`journey.initial/reduce/view`).
  */
+export {
+  type Anomaly,
+  CADENCE,
+  type CadenceBand,
+  type CadenceInput,
+  connect,
+  type EpochMs,
+  type FailureCode,
+  type FailureInfo,
+  isOfferSelectable,
+  JOURNEY_ACTORS,
+  type JourneyContext,
+  type JourneyError,
+  type JourneyEvent,
+  type JourneyEventType,
+  type JourneyInput,
+  type JourneyMachine,
+  type JourneyState,
+  type JourneyStateValue,
+  type JourneyView,
+  journeyMachine,
+  LOADING_INFO,
+  MUTATION_STATES,
+  type MutationKind,
+  type OfferView,
+  offerBlockReason,
+  type PendingMutation,
+  pollCadence,
+  type RejectionReason,
+  type Screen,
+  type SnapshotSource,
+  STATUS_INFO,
+  type StatusInfo,
+  type StepData,
+} from "../machines/journey/index.js";
 export * from "./contract/index.js";
+export {
+  COMMAND_OF_ACTOR,
+  commandsOf,
+  type EventRejection,
+  HOST_EVENT_TYPES,
+  type InitialInput,
+  initial,
+  initialWithCommands,
+  isMutatingCommand,
+  type JourneyCommand,
+  type JourneyCommandType,
+  type JourneyHostEvent,
+  journey,
+  MUTATING_COMMANDS,
+  type ReduceResult,
+  reduce,
+  view,
+} from "./journey/index.js";

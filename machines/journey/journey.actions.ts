@@ -1,0 +1,403 @@
+import { isExpectedEdge, type Journey, type JourneySnapshot } from "../../src/contract/index.js";
+import { CADENCE, deterministicJitter, pollCadence } from "./journey.cadence.js";
+import { heldVersion, intentBlockReason, isJourneyEnded } from "./journey.guards.js";
+import { STATUS_INFO } from "./journey.lifecycle.js";
+import {
+  ANOMALIES_KEPT,
+  type Anomaly,
+  type FailureInfo,
+  ISSUED_KEYS_KEPT,
+  type JourneyContext,
+  type JourneyEvent,
+  type JourneyInput,
+  type JourneyLoadedEvent,
+  type PendingMutation,
+  type SnapshotReceivedEvent,
+} from "./journey.types.js";
+
+/** Failure codes after which the same request, with the same key, may be sent again. */
+export const RETRYABLE_CODES: ReadonlySet<string> = new Set([
+  "NETWORK",
+  "RATE_LIMITED",
+  "INTERNAL",
+  "IDEMPOTENCY_IN_PROGRESS",
+  "TOKEN_EXPIRED",
+]);
+
+/** The context a machine starts with. */
+export function initialContext(input: JourneyInput): JourneyContext {
+  return {
+    journeyId: input.journeyId,
+    snapshot: input.snapshot ?? null,
+    offers: null,
+    steps: null,
+    journeyVersion: 0,
+    claimedOfferId: null,
+    pendingMutation: null,
+    retryableMutation: null,
+    issuedKeys: [],
+    held: null,
+    refetch: input.snapshot?.status === "OFFERS_AVAILABLE" ? "offers" : null,
+    anomalies: [],
+    error: null,
+    online: true,
+    sessionValid: true,
+    polling: {
+      inMs: null,
+      armed: 0,
+      armedFor: "",
+      hidden: false,
+      failures: 0,
+      retryAfterMs: null,
+      lastPushAt: null,
+      awaitingReaction: false,
+    },
+    now: input.at,
+  };
+}
+
+/** Drops `undefined` members so a state is identical before and after a JSON round trip. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function eventTime(context: JourneyContext, event: JourneyEvent | { type: string }): number {
+  const at = (event as { at?: unknown }).at;
+  return typeof at === "number" && Number.isFinite(at) ? at : context.now;
+}
+
+/** The polling inputs of the context, as a string: polling re-arms when it changes. */
+export function cadenceKey(context: JourneyContext): string {
+  const p = context.polling;
+  const band = context.snapshot === null ? "immediate" : STATUS_INFO[context.snapshot.status].band;
+  const justSubmitted = context.pendingMutation !== null || p.awaitingReaction;
+  const pushFresh = p.lastPushAt !== null && context.now - p.lastPushAt < CADENCE.pushFreshMs;
+  return `${band}|${justSubmitted}|${p.hidden}|${pushFresh}|${p.failures}|${p.retryAfterMs ?? ""}`;
+}
+
+/** The interval polling should run at now (0 before the first snapshot, `null` once ended). */
+export function currentCadence(context: JourneyContext): number | null {
+  if (context.snapshot === null) return 0;
+  const p = context.polling;
+  return pollCadence({
+    band: STATUS_INFO[context.snapshot.status].band,
+    justSubmitted: context.pendingMutation !== null || p.awaitingReaction,
+    hidden: p.hidden,
+    pushFresh: p.lastPushAt !== null && context.now - p.lastPushAt < CADENCE.pushFreshMs,
+    failures: p.failures,
+    retryAfterMs: p.retryAfterMs ?? undefined,
+    jitter: deterministicJitter(`${context.journeyId}:${p.armed}`),
+  });
+}
+
+/** `armPoll`: computes the interval for the polling actor about to be (re)invoked. */
+export function armPoll(context: JourneyContext): JourneyContext {
+  return {
+    ...context,
+    polling: {
+      ...context.polling,
+      inMs: currentCadence(context),
+      armed: context.polling.armed + 1,
+      armedFor: cadenceKey(context),
+    },
+  };
+}
+
+/** `disarmPoll`: polling stopped (ended, offline, session expired). */
+export function disarmPoll(context: JourneyContext): JourneyContext {
+  return { ...context, polling: { ...context.polling, inMs: null, armedFor: "" } };
+}
+
+function needsOffers(snapshot: JourneySnapshot, context: JourneyContext): boolean {
+  if (snapshot.status !== "OFFERS_AVAILABLE") return false;
+  if (context.offers === null) return true;
+  if ((snapshot.lockedOfferId ?? null) !== (context.snapshot?.lockedOfferId ?? null)) return true;
+  return snapshot.offerCount !== undefined && snapshot.offerCount !== context.offers.length;
+}
+
+/** `recordSnapshot`: applies a newer snapshot on an expected edge. */
+export function recordSnapshot(context: JourneyContext, event: SnapshotReceivedEvent): JourneyContext {
+  const { snapshot, source } = event;
+  const at = eventTime(context, event);
+  const statusChanged = context.snapshot?.status !== snapshot.status;
+  const pushed = source === "webhook" || source === "push";
+  return {
+    ...context,
+    snapshot,
+    refetch: context.refetch ?? (needsOffers(snapshot, context) ? "offers" : null),
+    error: statusChanged ? null : context.error,
+    polling: {
+      ...context.polling,
+      awaitingReaction: false,
+      lastPushAt: pushed ? at : context.polling.lastPushAt,
+      failures: source === "poll" ? 0 : context.polling.failures,
+      retryAfterMs: source === "poll" ? null : context.polling.retryAfterMs,
+    },
+    now: at,
+  };
+}
+
+function appendAnomaly(anomalies: readonly Anomaly[], anomaly: Anomaly): readonly Anomaly[] {
+  return [...anomalies, anomaly].slice(-ANOMALIES_KEPT);
+}
+
+/** `holdAnomaly`: keeps a newer snapshot on an unexpected edge aside and asks for the full journey. */
+export function holdAnomaly(context: JourneyContext, event: SnapshotReceivedEvent): JourneyContext {
+  const at = eventTime(context, event);
+  const replace = context.held === null || event.snapshot.version > context.held.snapshot.version;
+  return {
+    ...context,
+    held: replace ? { snapshot: event.snapshot, source: event.source } : context.held,
+    refetch: "anomaly",
+    anomalies: appendAnomaly(context.anomalies, {
+      fromStatus: context.snapshot?.status ?? "NONE",
+      toStatus: event.snapshot.status,
+      fromVersion: heldVersion(context),
+      toVersion: event.snapshot.version,
+      source: event.source,
+      at,
+      resolution: "held",
+    }),
+    now: at,
+  };
+}
+
+function snapshotOf(journey: Journey): JourneySnapshot {
+  const { createdAt: _c, borrower: _b, profileStatus: _p, offers: _o, steps: _s, ...snapshot } = journey;
+  return snapshot;
+}
+
+/**
+ * `applyLoadedJourney`: the server's full journey is the authority. A newer one replaces the snapshot (an
+ * ended journey stays ended), its offers and steps are kept, and a held anomaly is resolved: `confirmed` when
+ * the server reached at least the held version, `refuted` otherwise (the held snapshot is dropped either way).
+ */
+export function applyLoadedJourney(context: JourneyContext, event: JourneyLoadedEvent): JourneyContext {
+  const { journey } = event;
+  const at = eventTime(context, event);
+  const ended = isJourneyEnded(context);
+  const newer = journey.version > heldVersion(context);
+  const current = journey.version >= heldVersion(context);
+  let anomalies = context.anomalies;
+  if (context.held !== null) {
+    const resolution = journey.version >= context.held.snapshot.version ? "confirmed" : "refuted";
+    anomalies = anomalies.map((a) => (a.resolution === "held" ? { ...a, resolution } : a));
+  } else if (
+    newer &&
+    !ended &&
+    context.snapshot !== null &&
+    !isExpectedEdge(context.snapshot.status, journey.status)
+  ) {
+    anomalies = appendAnomaly(anomalies, {
+      fromStatus: context.snapshot.status,
+      toStatus: journey.status,
+      fromVersion: heldVersion(context),
+      toVersion: journey.version,
+      source: "response",
+      at,
+      resolution: "confirmed",
+    });
+  }
+  const snapshot = newer && !ended ? snapshotOf(journey) : context.snapshot;
+  return {
+    ...context,
+    snapshot,
+    offers: current && !ended ? journey.offers : context.offers,
+    steps: current && !ended ? journey.steps : context.steps,
+    journeyVersion: current && !ended ? journey.version : context.journeyVersion,
+    held: null,
+    refetch: null,
+    anomalies,
+    error: snapshot?.status !== context.snapshot?.status ? null : context.error,
+    polling: {
+      ...context.polling,
+      failures: 0,
+      retryAfterMs: null,
+      awaitingReaction: newer ? false : context.polling.awaitingReaction,
+    },
+    now: at,
+  };
+}
+
+/** `recordPollFailure`: one more consecutive failure, with the server's `Retry-After` if it sent one. */
+export function recordPollFailure(context: JourneyContext, event: JourneyEvent): JourneyContext {
+  const retryAfter = (event as { retryAfterMs?: unknown }).retryAfterMs;
+  return {
+    ...context,
+    polling: {
+      ...context.polling,
+      failures: context.polling.failures + 1,
+      retryAfterMs: typeof retryAfter === "number" && retryAfter >= 0 ? retryAfter : null,
+    },
+    now: eventTime(context, event),
+  };
+}
+
+/** `recordPollSuccess`: a poll answered (e.g. `304 Not Modified`): failures reset. */
+export function recordPollSuccess(context: JourneyContext, event: JourneyEvent): JourneyContext {
+  return {
+    ...context,
+    polling: { ...context.polling, failures: 0, retryAfterMs: null },
+    now: eventTime(context, event),
+  };
+}
+
+/** `recordSignal`: app visibility, network and session signals update their flags. */
+export function recordSignal(context: JourneyContext, event: JourneyEvent): JourneyContext {
+  const at = eventTime(context, event);
+  switch (event.type) {
+    case "app.hidden":
+    case "app.visible":
+      return { ...context, polling: { ...context.polling, hidden: event.type === "app.hidden" }, now: at };
+    case "network.offline":
+    case "network.online":
+      return { ...context, online: event.type === "network.online", now: at };
+    case "session.expired":
+    case "session.refreshed":
+      return { ...context, sessionValid: event.type === "session.refreshed", now: at };
+    default:
+      return context;
+  }
+}
+
+function mutationOf(event: JourneyEvent): PendingMutation | null {
+  switch (event.type) {
+    case "profile.submit":
+      return { kind: "submitProfile", idempotencyKey: event.idempotencyKey, profile: event.profile };
+    case "offer.select":
+      return { kind: "proceedOffer", idempotencyKey: event.idempotencyKey, offerId: event.offerId };
+    case "step.start":
+      return {
+        kind: "stepAction",
+        idempotencyKey: event.idempotencyKey,
+        stepId: event.stepId,
+        action: "START",
+      };
+    case "step.submit":
+      return {
+        kind: "stepAction",
+        idempotencyKey: event.idempotencyKey,
+        stepId: event.stepId,
+        action: "SUBMIT",
+        ...(event.data === undefined ? {} : { data: event.data }),
+      };
+    case "step.returned":
+      return {
+        kind: "stepAction",
+        idempotencyKey: event.idempotencyKey,
+        stepId: event.stepId,
+        action: "CONFIRM_RETURN",
+      };
+    case "consent.create":
+      return { kind: "createConsent", idempotencyKey: event.idempotencyKey };
+    case "journey.resume":
+      return { kind: "resumeJourney", idempotencyKey: event.idempotencyKey };
+    default:
+      return null;
+  }
+}
+
+/** `startMutation`: records the intent's mutation as in flight, its key as used, and an offer claim. */
+export function startMutation(context: JourneyContext, event: JourneyEvent): JourneyContext {
+  const mutation = mutationOf(event);
+  if (mutation === null) return context;
+  return {
+    ...context,
+    pendingMutation: mutation,
+    retryableMutation: null,
+    issuedKeys: [...context.issuedKeys, mutation.idempotencyKey].slice(-ISSUED_KEYS_KEPT),
+    claimedOfferId: mutation.kind === "proceedOffer" ? mutation.offerId : context.claimedOfferId,
+    error: null,
+    now: eventTime(context, event),
+  };
+}
+
+/** `retryMutation`: re-sends the last retryable mutation with its original key. */
+export function retryMutation(context: JourneyContext, event: JourneyEvent): JourneyContext {
+  return {
+    ...context,
+    pendingMutation: context.retryableMutation,
+    retryableMutation: null,
+    error: null,
+    now: eventTime(context, event),
+  };
+}
+
+/** `rejectIntent`: records why an intent was refused; nothing is sent. */
+export function rejectIntent(context: JourneyContext, event: JourneyEvent): JourneyContext {
+  const reason = intentBlockReason(context, event) ?? "INVALID_STATE";
+  const at = eventTime(context, event);
+  return {
+    ...context,
+    error: compact({
+      origin: "intent" as const,
+      code: reason,
+      event: event.type,
+      offerId: event.type === "offer.select" ? event.offerId : undefined,
+      stepId: "stepId" in event ? event.stepId : undefined,
+      retryable: false,
+      at,
+    }),
+    now: at,
+  };
+}
+
+/** `recordMutationSuccess`: the in-flight mutation succeeded; poll in the active band until the platform reacts. */
+export function recordMutationSuccess(context: JourneyContext, at: number): JourneyContext {
+  return {
+    ...context,
+    pendingMutation: null,
+    polling: { ...context.polling, awaitingReaction: true },
+    now: at,
+  };
+}
+
+/**
+ * `recordMutationFailure`: the in-flight mutation failed. Retryable problems keep it (and any offer claim) for
+ * `mutation.retry`; definitive ones release the claim; lock, expiry and state conflicts ask for a resync.
+ */
+export function recordMutationFailure(
+  context: JourneyContext,
+  problem: FailureInfo,
+  at: number,
+): JourneyContext {
+  const pending = context.pendingMutation;
+  const retryable = RETRYABLE_CODES.has(problem.code);
+  const resync =
+    problem.code === "OFFER_LOCKED" || problem.code === "OFFER_EXPIRED" || problem.code === "INVALID_STATE";
+  const releaseClaim = !retryable && pending?.kind === "proceedOffer";
+  return {
+    ...context,
+    pendingMutation: null,
+    retryableMutation: retryable ? pending : null,
+    claimedOfferId: releaseClaim ? null : context.claimedOfferId,
+    refetch: resync ? (context.refetch ?? "resync") : context.refetch,
+    error: compact({
+      origin: "mutation" as const,
+      code: problem.code,
+      event: pending?.kind ?? "mutation",
+      offerId: pending?.kind === "proceedOffer" ? pending.offerId : undefined,
+      stepId: pending?.kind === "stepAction" ? pending.stepId : undefined,
+      retryable,
+      detail: problem.detail,
+      fieldErrors: problem.errors,
+      at,
+    }),
+    now: at,
+  };
+}
+
+/** Reads a failure out of an actor's error (plain tagged data across the boundary); never throws. */
+export function failureFromError(error: unknown): { problem: FailureInfo; retryAfterMs?: number } {
+  const e = (typeof error === "object" && error !== null ? error : {}) as Record<string, unknown>;
+  const code = typeof e.code === "string" ? e.code : "NETWORK";
+  return {
+    problem: {
+      code: code as FailureInfo["code"],
+      status: typeof e.status === "number" ? e.status : undefined,
+      detail: typeof e.detail === "string" ? e.detail : typeof e.message === "string" ? e.message : undefined,
+      errors: Array.isArray(e.errors) ? (e.errors as FailureInfo["errors"]) : undefined,
+    },
+    ...(typeof e.retryAfterMs === "number" ? { retryAfterMs: e.retryAfterMs } : {}),
+  };
+}

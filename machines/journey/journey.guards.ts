@@ -1,0 +1,202 @@
+import {
+  isEnded,
+  isExpectedEdge,
+  type JourneySnapshot,
+  type JourneyStatus,
+  type Offer,
+} from "../../src/contract/index.js";
+import type { JourneyContext, JourneyEvent, MutationKind, RejectionReason } from "./journey.types.js";
+
+/** The version the context holds (0 before the first snapshot). */
+export function heldVersion(context: JourneyContext): number {
+  return context.snapshot?.version ?? 0;
+}
+
+/** True when the journey has reached `REJECTED`, `EXPIRED` or `CLOSED`. */
+export function isJourneyEnded(context: JourneyContext): boolean {
+  return context.snapshot !== null && isEnded(context.snapshot.status);
+}
+
+/** The snapshot an event carries (`snapshot.received`, or the snapshot part of `journey.loaded`), if any. */
+export function incomingSnapshot(event: JourneyEvent): JourneySnapshot | undefined {
+  if (event.type === "snapshot.received") return event.snapshot;
+  if (event.type === "journey.loaded") return event.journey;
+  return undefined;
+}
+
+/** `isNewerSnapshot`: the event's snapshot version is strictly greater than the held one. */
+export function isNewerSnapshot(context: JourneyContext, event: JourneyEvent): boolean {
+  const snapshot = incomingSnapshot(event);
+  return snapshot !== undefined && snapshot.version > heldVersion(context);
+}
+
+/** `isExpectedEdge`: the lifecycle expects the move from the held status to the event's (anything before the first). */
+export function isExpectedSnapshotEdge(context: JourneyContext, event: JourneyEvent): boolean {
+  const snapshot = incomingSnapshot(event);
+  if (snapshot === undefined) return false;
+  return context.snapshot === null || isExpectedEdge(context.snapshot.status, snapshot.status);
+}
+
+/** A newer snapshot on an edge the lifecycle expects, landing in `status`. */
+export function isSnapshotTo(context: JourneyContext, event: JourneyEvent, status: JourneyStatus): boolean {
+  return (
+    event.type === "snapshot.received" &&
+    event.snapshot.status === status &&
+    isNewerSnapshot(context, event) &&
+    isExpectedSnapshotEdge(context, event)
+  );
+}
+
+/** A newer snapshot in the same status as the held one (diagnostics, resources or counts changed). */
+export function isNewerSameStatus(context: JourneyContext, event: JourneyEvent): boolean {
+  return (
+    event.type === "snapshot.received" &&
+    context.snapshot !== null &&
+    event.snapshot.status === context.snapshot.status &&
+    isNewerSnapshot(context, event)
+  );
+}
+
+/** A newer snapshot on an edge the lifecycle does not expect: hold it and re-fetch the journey. */
+export function isUnexpectedEdge(context: JourneyContext, event: JourneyEvent): boolean {
+  return (
+    event.type === "snapshot.received" &&
+    isNewerSnapshot(context, event) &&
+    !isExpectedSnapshotEdge(context, event)
+  );
+}
+
+/** A re-fetched journey, newer than the held snapshot, that moves an open journey to `status` (server authority). */
+export function isLoadedJourneyIn(
+  context: JourneyContext,
+  event: JourneyEvent,
+  status: JourneyStatus,
+): boolean {
+  return (
+    event.type === "journey.loaded" &&
+    !isJourneyEnded(context) &&
+    event.journey.status === status &&
+    event.journey.status !== context.snapshot?.status &&
+    isNewerSnapshot(context, event)
+  );
+}
+
+/** The offer the journey is locked to: the platform's lock, else this client's own proceeded claim. */
+export function lockedOfferId(context: JourneyContext): string | null {
+  return context.snapshot?.lockedOfferId ?? context.claimedOfferId;
+}
+
+/** Whether an offer has expired at `at` (epoch ms), by status or by its `expiresAt`. */
+export function isOfferExpired(offer: Offer, at: number): boolean {
+  return offer.status === "EXPIRED" || Date.parse(offer.expiresAt) <= at;
+}
+
+/** Whether an idempotency key was already used by another mutation of this journey. */
+export function isKeyUsed(context: JourneyContext, key: string): boolean {
+  return context.issuedKeys.includes(key);
+}
+
+/**
+ * Why `offerId` cannot be proceeded at `at`, or `null` when it can: the offer lock, then the journey's
+ * state, then the offer itself. Pure; never throws.
+ */
+export function offerBlockReason(
+  context: JourneyContext,
+  offerId: string,
+  at: number,
+  idempotencyKey?: string,
+): RejectionReason | null {
+  if (isJourneyEnded(context)) return "JOURNEY_ENDED";
+  const locked = lockedOfferId(context);
+  if (locked === offerId) return "OFFER_ALREADY_PROCEEDED";
+  if (locked !== null) return "OFFER_LOCKED";
+  if (context.pendingMutation !== null) return "MUTATION_IN_FLIGHT";
+  if (context.snapshot?.status !== "OFFERS_AVAILABLE") return "INVALID_STATE";
+  const offer = context.offers?.find((o) => o.id === offerId);
+  if (offer === undefined) return "UNKNOWN_OFFER";
+  if (offer.status === "BLOCKED") return "OFFER_LOCKED";
+  if (isOfferExpired(offer, at)) return "OFFER_EXPIRED";
+  if (offer.status !== "AVAILABLE") return "OFFER_NOT_AVAILABLE";
+  if (idempotencyKey !== undefined && isKeyUsed(context, idempotencyKey)) return "IDEMPOTENCY_KEY_REUSED";
+  return null;
+}
+
+/** `isOfferSelectable`: known, AVAILABLE, not expired at `event.at`, no lock held, no mutation in flight, fresh key. */
+export function isOfferSelectable(context: JourneyContext, event: JourneyEvent): boolean {
+  return (
+    event.type === "offer.select" &&
+    offerBlockReason(context, event.offerId, event.at, event.idempotencyKey) === null
+  );
+}
+
+const STEP_STATUSES: readonly JourneyStatus[] = [
+  "AA_REQUIRED",
+  "KYC_PENDING",
+  "BANK_MANDATE_PENDING",
+  "E_MANDATE_PENDING",
+  "LOAN_AGREEMENT_PENDING",
+];
+
+/** The status in which each intent is allowed (`null`: any open status). */
+function intentStatuses(type: JourneyEvent["type"]): readonly JourneyStatus[] | null {
+  switch (type) {
+    case "profile.submit":
+      return ["PROFILE_REQUIRED"];
+    case "consent.create":
+      return ["AA_REQUIRED"];
+    case "step.start":
+    case "step.submit":
+    case "step.returned":
+      return STEP_STATUSES;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Why a borrower intent (other than `offer.select`) cannot start its mutation now, or `null` when it can.
+ * Pure; never throws.
+ */
+export function intentBlockReason(context: JourneyContext, event: JourneyEvent): RejectionReason | null {
+  if (event.type === "offer.select")
+    return offerBlockReason(context, event.offerId, event.at, event.idempotencyKey);
+  if (event.type === "mutation.retry") {
+    if (context.pendingMutation !== null) return "MUTATION_IN_FLIGHT";
+    return context.retryableMutation === null ? "NOTHING_TO_RETRY" : null;
+  }
+  if (isJourneyEnded(context)) return "JOURNEY_ENDED";
+  if (context.pendingMutation !== null) return "MUTATION_IN_FLIGHT";
+  if (context.snapshot === null) return "INVALID_STATE";
+  const allowed = intentStatuses(event.type);
+  if (allowed !== null && !allowed.includes(context.snapshot.status)) return "INVALID_STATE";
+  if ("idempotencyKey" in event && isKeyUsed(context, event.idempotencyKey)) return "IDEMPOTENCY_KEY_REUSED";
+  return null;
+}
+
+/** `canStartMutation`: the intent passes {@link intentBlockReason}. */
+export function canStartMutation(context: JourneyContext, event: JourneyEvent): boolean {
+  return intentBlockReason(context, event) === null;
+}
+
+/** `isRetryOf`: `mutation.retry` with a retryable mutation of `kind` waiting and nothing in flight. */
+export function isRetryOf(context: JourneyContext, event: JourneyEvent, kind: MutationKind): boolean {
+  return (
+    event.type === "mutation.retry" &&
+    context.pendingMutation === null &&
+    context.retryableMutation?.kind === kind
+  );
+}
+
+/** `isPendingMutationResult`: a mutation result whose key is the in-flight mutation's key. */
+export function isPendingMutationResult(context: JourneyContext, event: JourneyEvent): boolean {
+  return (
+    (event.type === "mutation.succeeded" || event.type === "mutation.failed") &&
+    context.pendingMutation !== null &&
+    event.idempotencyKey === context.pendingMutation.idempotencyKey
+  );
+}
+
+/** `needsJourney`: a full re-fetch is wanted (anomaly, offers, resync) and polling is not backing off. */
+export function needsJourney(context: JourneyContext): boolean {
+  return context.refetch !== null && context.polling.failures === 0 && !isJourneyEnded(context);
+}

@@ -1,0 +1,431 @@
+import { type AnyEventObject, assign, fromCallback, setup } from "xstate";
+import { isExpectedEdge, JOURNEY_STATUSES, type JourneyStatus } from "../../src/contract/index.js";
+import {
+  applyLoadedJourney,
+  armPoll,
+  cadenceKey,
+  disarmPoll,
+  failureFromError,
+  holdAnomaly,
+  initialContext,
+  recordMutationFailure,
+  recordMutationSuccess,
+  recordPollFailure,
+  recordPollSuccess,
+  recordSignal,
+  recordSnapshot,
+  rejectIntent,
+  retryMutation,
+  startMutation,
+} from "./journey.actions.js";
+import {
+  canStartMutation,
+  isJourneyEnded,
+  isLoadedJourneyIn,
+  isNewerSameStatus,
+  isOfferSelectable,
+  isPendingMutationResult,
+  isRetryOf,
+  isSnapshotTo,
+  isUnexpectedEdge,
+  needsJourney,
+} from "./journey.guards.js";
+import { END_STATUSES, LIFECYCLE_STATUSES, LOADING_INFO, STATUS_INFO } from "./journey.lifecycle.js";
+import type {
+  CreateConsentInput,
+  FetchJourneyInput,
+  JourneyContext,
+  JourneyEvent,
+  JourneyInput,
+  JourneyLoadedEvent,
+  MutationKind,
+  PollInput,
+  ProceedOfferInput,
+  ResumeJourneyInput,
+  SnapshotReceivedEvent,
+  StepActionInput,
+  SubmitProfileInput,
+} from "./journey.types.js";
+
+/**
+ * An actor slot's stand-in: it does nothing and never reports. A host replaces every slot with
+ * `journeyMachine.provide({ actors: { ... } })`; the pure reducer never runs actors at all.
+ */
+function placeholder<TInput>() {
+  return fromCallback<AnyEventObject, TInput>(() => undefined);
+}
+
+/** The actor slots, by name; each one's input is exactly the payload of the reducer command of the same job. */
+export const JOURNEY_ACTORS = {
+  /** Polls `GET /journeys/{id}/state` every `inMs` ms (0: at once), reporting `snapshot.received`/`poll.*`. */
+  pollJourneyState: placeholder<PollInput>(),
+  /** Loads `GET /journeys/{id}` once, reporting `journey.loaded` or `journey.loadFailed`. */
+  fetchJourney: placeholder<FetchJourneyInput>(),
+  /** `PUT /journeys/{id}/profile`. */
+  submitProfile: placeholder<SubmitProfileInput>(),
+  /** `POST /journeys/{id}/offers/{offerId}/proceed`. */
+  proceedOffer: placeholder<ProceedOfferInput>(),
+  /** `POST /journeys/{id}/steps/{stepId}/actions`. */
+  performStepAction: placeholder<StepActionInput>(),
+  /** `POST /journeys/{id}/aa/consents`. */
+  createConsent: placeholder<CreateConsentInput>(),
+  /** `PATCH /journeys/{id}/resume`. */
+  resumeJourney: placeholder<ResumeJourneyInput>(),
+};
+
+/** The mutation region's state for each mutation kind, and the actor it invokes. */
+export const MUTATION_STATES: Readonly<
+  Record<MutationKind, { state: string; actor: keyof typeof JOURNEY_ACTORS }>
+> = {
+  submitProfile: { state: "submittingProfile", actor: "submitProfile" },
+  proceedOffer: { state: "proceedingOffer", actor: "proceedOffer" },
+  stepAction: { state: "actingOnStep", actor: "performStepAction" },
+  createConsent: { state: "creatingConsent", actor: "createConsent" },
+  resumeJourney: { state: "resumingJourney", actor: "resumeJourney" },
+};
+
+const machineSetup = setup({
+  types: {
+    context: {} as JourneyContext,
+    events: {} as JourneyEvent,
+    input: {} as JourneyInput,
+  },
+  actors: JOURNEY_ACTORS,
+  guards: {
+    isSnapshotTo: ({ context, event }, params: { status: JourneyStatus }) =>
+      isSnapshotTo(context, event, params.status),
+    isNewerSameStatus: ({ context, event }) => isNewerSameStatus(context, event),
+    isUnexpectedEdge: ({ context, event }) => isUnexpectedEdge(context, event),
+    isLoadedJourneyIn: ({ context, event }, params: { status: JourneyStatus }) =>
+      isLoadedJourneyIn(context, event, params.status),
+    isStatus: ({ context }, params: { status: JourneyStatus }) => context.snapshot?.status === params.status,
+    isEnded: ({ context }) => isJourneyEnded(context),
+    isOfferSelectable: ({ context, event }) => isOfferSelectable(context, event),
+    canStartMutation: ({ context, event }) => canStartMutation(context, event),
+    isRetryOf: ({ context, event }, params: { kind: MutationKind }) => isRetryOf(context, event, params.kind),
+    isPendingMutationResult: ({ context, event }) => isPendingMutationResult(context, event),
+    needsJourney: ({ context }) => needsJourney(context),
+    isCadenceOutdated: ({ context }) => cadenceKey(context) !== context.polling.armedFor,
+    isOffline: ({ context }) => !context.online,
+  },
+  actions: {
+    recordSnapshot: assign(({ context, event }) => recordSnapshot(context, event as SnapshotReceivedEvent)),
+    holdAnomaly: assign(({ context, event }) => holdAnomaly(context, event as SnapshotReceivedEvent)),
+    applyLoadedJourney: assign(({ context, event }) =>
+      applyLoadedJourney(context, event as JourneyLoadedEvent),
+    ),
+    recordPollFailure: assign(({ context, event }) => recordPollFailure(context, event)),
+    recordPollSuccess: assign(({ context, event }) => recordPollSuccess(context, event)),
+    recordSignal: assign(({ context, event }) => recordSignal(context, event)),
+    armPoll: assign(({ context }) => armPoll(context)),
+    disarmPoll: assign(({ context }) => disarmPoll(context)),
+    startMutation: assign(({ context, event }) => startMutation(context, event)),
+    retryMutation: assign(({ context, event }) => retryMutation(context, event)),
+    rejectIntent: assign(({ context, event }) => rejectIntent(context, event)),
+    recordMutationSuccess: assign(({ context, event }) =>
+      recordMutationSuccess(context, event.type === "mutation.succeeded" ? event.at : context.now),
+    ),
+    recordMutationFailure: assign(({ context, event }) => {
+      if (event.type === "mutation.failed") return recordMutationFailure(context, event.problem, event.at);
+      // A live actor rejected (xstate.error.actor.*): its error crosses as plain tagged data.
+      const { problem } = failureFromError((event as AnyEventObject).error);
+      return recordMutationFailure(context, problem, context.now);
+    }),
+  },
+});
+
+const lifecycleTarget = (status: JourneyStatus) =>
+  (END_STATUSES as readonly string[]).includes(status)
+    ? `#journey.lifecycle.ended.${status}`
+    : `#journey.lifecycle.${status}`;
+
+/** A snapshot.received transition list for an open lifecycle state: one edge per status the lifecycle expects next. */
+function snapshotEdges(from: JourneyStatus) {
+  const edges = JOURNEY_STATUSES.filter((to) => to !== from && isExpectedEdge(from, to)).map((to) => ({
+    guard: { type: "isSnapshotTo" as const, params: { status: to } },
+    target: lifecycleTarget(to),
+    actions: "recordSnapshot" as const,
+  }));
+  return [...edges, { guard: "isNewerSameStatus" as const, actions: "recordSnapshot" as const }];
+}
+
+function openState(status: JourneyStatus) {
+  const facts = STATUS_INFO[status];
+  return {
+    description: facts.description,
+    tags: [facts.stateClass, `screen:${facts.screen}`, `cadence:${facts.band}`],
+    meta: { status, stateClass: facts.stateClass, screen: facts.screen, cadence: facts.band },
+    on: { "snapshot.received": snapshotEdges(status) },
+  };
+}
+
+function endedState(status: JourneyStatus) {
+  const facts = STATUS_INFO[status];
+  return {
+    type: "final" as const,
+    description: facts.description,
+    tags: ["ended", `screen:${facts.screen}`, "cadence:none"],
+    meta: { status, stateClass: "ended", screen: facts.screen, cadence: "none" },
+  };
+}
+
+/** The in-flight mutation as its actor's input (the mutation region only enters a state with its kind pending). */
+function mutationInput<T>(context: JourneyContext): T {
+  const { kind: _kind, ...payload } = context.pendingMutation ?? { kind: "none" };
+  return { journeyId: context.journeyId, ...payload } as T;
+}
+
+const mutationResults = {
+  onDone: { target: "idle", actions: "recordMutationSuccess" },
+  onError: { target: "idle", actions: "recordMutationFailure" },
+} as const;
+
+const lifecycleStates = Object.fromEntries(LIFECYCLE_STATUSES.map((status) => [status, openState(status)]));
+
+/**
+ * The journey statechart (id `journey`), three parallel regions:
+ * - `lifecycle`: `loading`, the thirteen lifecycle states and `ended` (REJECTED, EXPIRED, CLOSED as finals),
+ *   moved only by snapshots on expected edges or by a re-fetched journey (server authority);
+ * - `mutation`: at most one borrower mutation in flight, each carried by a named actor;
+ * - `sync`: polling (re-armed when its cadence inputs change), the journey re-fetch, offline, paused, stopped.
+ * The machine does no I/O: every actor is a slot replaced with `journeyMachine.provide({ actors })`.
+ */
+export const journeyMachine = machineSetup.createMachine({
+  id: "journey",
+  type: "parallel",
+  description: "A borrower's credit journey, fed by polls, webhooks, pushes and responses alike.",
+  context: ({ input }) => initialContext(input),
+  states: {
+    lifecycle: {
+      description: "Where the journey is, as the platform last said on an expected edge.",
+      initial: "loading",
+      on: {
+        "journey.loaded": JOURNEY_STATUSES.map((status) => ({
+          guard: { type: "isLoadedJourneyIn" as const, params: { status } },
+          target: lifecycleTarget(status),
+        })),
+      },
+      states: {
+        loading: {
+          description: LOADING_INFO.description,
+          tags: ["activeWait", `screen:${LOADING_INFO.screen}`, "cadence:immediate"],
+          meta: { status: null, stateClass: "activeWait", screen: LOADING_INFO.screen, cadence: "immediate" },
+          always: JOURNEY_STATUSES.map((status) => ({
+            guard: { type: "isStatus" as const, params: { status } },
+            target: lifecycleTarget(status),
+          })),
+          on: {
+            "snapshot.received": JOURNEY_STATUSES.map((status) => ({
+              guard: { type: "isSnapshotTo" as const, params: { status } },
+              target: lifecycleTarget(status),
+              actions: "recordSnapshot" as const,
+            })),
+          },
+        },
+        ...lifecycleStates,
+        ended: {
+          description: "The journey has ended; nothing changes any more and polling has stopped.",
+          tags: ["ended"],
+          // XState needs an initial child; every transition targets a specific end, so it is never used.
+          initial: "CLOSED",
+          states: Object.fromEntries(END_STATUSES.map((status) => [status, endedState(status)])),
+        },
+      },
+    },
+    mutation: {
+      description: "At most one borrower mutation in flight; intents are refused with a reason otherwise.",
+      initial: "idle",
+      on: {
+        "profile.submit": { actions: "rejectIntent" },
+        "offer.select": { actions: "rejectIntent" },
+        "step.start": { actions: "rejectIntent" },
+        "step.submit": { actions: "rejectIntent" },
+        "step.returned": { actions: "rejectIntent" },
+        "consent.create": { actions: "rejectIntent" },
+        "journey.resume": { actions: "rejectIntent" },
+        "mutation.retry": { actions: "rejectIntent" },
+        "mutation.succeeded": {
+          guard: "isPendingMutationResult",
+          target: ".idle",
+          actions: "recordMutationSuccess",
+        },
+        "mutation.failed": {
+          guard: "isPendingMutationResult",
+          target: ".idle",
+          actions: "recordMutationFailure",
+        },
+      },
+      states: {
+        idle: {
+          description: "No mutation in flight: the borrower's next intent may start one.",
+          on: {
+            "profile.submit": {
+              guard: "canStartMutation",
+              target: "submittingProfile",
+              actions: "startMutation",
+            },
+            "offer.select": {
+              guard: "isOfferSelectable",
+              target: "proceedingOffer",
+              actions: "startMutation",
+            },
+            "step.start": { guard: "canStartMutation", target: "actingOnStep", actions: "startMutation" },
+            "step.submit": { guard: "canStartMutation", target: "actingOnStep", actions: "startMutation" },
+            "step.returned": { guard: "canStartMutation", target: "actingOnStep", actions: "startMutation" },
+            "consent.create": {
+              guard: "canStartMutation",
+              target: "creatingConsent",
+              actions: "startMutation",
+            },
+            "journey.resume": {
+              guard: "canStartMutation",
+              target: "resumingJourney",
+              actions: "startMutation",
+            },
+            "mutation.retry": (Object.keys(MUTATION_STATES) as MutationKind[]).map((kind) => ({
+              guard: { type: "isRetryOf" as const, params: { kind } },
+              target: MUTATION_STATES[kind].state,
+              actions: "retryMutation" as const,
+            })),
+          },
+        },
+        submittingProfile: {
+          description: "Submitting the borrower's profile (PUT …/profile).",
+          tags: ["mutating"],
+          invoke: {
+            id: "submitProfile",
+            src: "submitProfile",
+            input: ({ context }) => mutationInput<SubmitProfileInput>(context),
+            ...mutationResults,
+          },
+        },
+        proceedingOffer: {
+          description: "Proceeding the selected offer; the offer lock is held, other offers are refused.",
+          tags: ["mutating"],
+          invoke: {
+            id: "proceedOffer",
+            src: "proceedOffer",
+            input: ({ context }) => mutationInput<ProceedOfferInput>(context),
+            ...mutationResults,
+          },
+        },
+        actingOnStep: {
+          description: "Sending a step action: START, SUBMIT or CONFIRM_RETURN.",
+          tags: ["mutating"],
+          invoke: {
+            id: "performStepAction",
+            src: "performStepAction",
+            input: ({ context }) => mutationInput<StepActionInput>(context),
+            ...mutationResults,
+          },
+        },
+        creatingConsent: {
+          description: "Creating the account-aggregator consent.",
+          tags: ["mutating"],
+          invoke: {
+            id: "createConsent",
+            src: "createConsent",
+            input: ({ context }) => mutationInput<CreateConsentInput>(context),
+            ...mutationResults,
+          },
+        },
+        resumingJourney: {
+          description: "Resuming the journey: expired step resources are re-issued.",
+          tags: ["mutating"],
+          invoke: {
+            id: "resumeJourney",
+            src: "resumeJourney",
+            input: ({ context }) => mutationInput<ResumeJourneyInput>(context),
+            ...mutationResults,
+          },
+        },
+      },
+    },
+    sync: {
+      description: "How the client keeps up with the platform: polling, re-fetching, or not at all.",
+      initial: "polling",
+      on: {
+        "app.hidden": { actions: "recordSignal" },
+        "app.visible": { actions: "recordSignal" },
+        "network.online": { actions: "recordSignal" },
+        "session.refreshed": { actions: "recordSignal" },
+      },
+      states: {
+        polling: {
+          description:
+            "Polling the journey's state at the cadence policy's interval (re-armed when it changes).",
+          entry: "armPoll",
+          exit: "disarmPoll",
+          invoke: {
+            id: "poller",
+            src: "pollJourneyState",
+            input: ({ context }) => ({ journeyId: context.journeyId, inMs: context.polling.inMs ?? 0 }),
+          },
+          always: [
+            { guard: "isEnded", target: "stopped" },
+            { guard: "needsJourney", target: "loadingJourney" },
+            { guard: "isCadenceOutdated", target: "polling", reenter: true },
+          ],
+          on: {
+            "snapshot.received": {
+              guard: "isUnexpectedEdge",
+              target: "loadingJourney",
+              actions: "holdAnomaly",
+            },
+            "journey.loaded": { actions: "applyLoadedJourney" },
+            "poll.notModified": { actions: "recordPollSuccess" },
+            "poll.failed": { actions: "recordPollFailure" },
+            "network.offline": { target: "offline", actions: "recordSignal" },
+            "session.expired": { target: "paused", actions: "recordSignal" },
+          },
+        },
+        loadingJourney: {
+          description:
+            "Re-fetching the full journey: to confirm an anomaly, load offers, or resync after a conflict.",
+          tags: ["refetching"],
+          invoke: {
+            id: "journeyLoader",
+            src: "fetchJourney",
+            input: ({ context }) => ({ journeyId: context.journeyId, reason: context.refetch ?? "resync" }),
+          },
+          always: { guard: "isEnded", target: "stopped" },
+          on: {
+            "snapshot.received": { guard: "isUnexpectedEdge", actions: "holdAnomaly" },
+            "journey.loaded": { target: "polling", actions: "applyLoadedJourney" },
+            "journey.loadFailed": { target: "polling", actions: "recordPollFailure" },
+            "network.offline": { target: "offline", actions: "recordSignal" },
+            "session.expired": { target: "paused", actions: "recordSignal" },
+          },
+        },
+        offline: {
+          description: "The device is offline: no polling until network.online.",
+          always: { guard: "isEnded", target: "stopped" },
+          on: {
+            "network.online": { target: "polling", actions: "recordSignal" },
+            "session.expired": { target: "paused", actions: "recordSignal" },
+            "journey.loaded": { actions: "applyLoadedJourney" },
+          },
+        },
+        paused: {
+          description: "The borrower session expired: no polling until session.refreshed.",
+          always: { guard: "isEnded", target: "stopped" },
+          on: {
+            "session.refreshed": [
+              { guard: "isOffline", target: "offline", actions: "recordSignal" },
+              { target: "polling", actions: "recordSignal" },
+            ],
+            "network.offline": { actions: "recordSignal" },
+            "journey.loaded": { actions: "applyLoadedJourney" },
+          },
+        },
+        stopped: {
+          type: "final",
+          description: "The journey has ended: polling stopped for good.",
+        },
+      },
+    },
+  },
+});
+
+/** The journey machine's type, for hosts that provide its actors. */
+export type JourneyMachine = typeof journeyMachine;

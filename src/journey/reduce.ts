@@ -1,0 +1,237 @@
+import { type AnyMachineSnapshot, initialTransition, transition } from "xstate";
+import { connect, type JourneyState, type JourneyView } from "../../machines/journey/journey.connect.js";
+import { heldVersion, isJourneyEnded } from "../../machines/journey/journey.guards.js";
+import { journeyMachine } from "../../machines/journey/journey.machine.js";
+import type { JourneyEvent } from "../../machines/journey/journey.types.js";
+import { ContractError } from "../contract/errors.js";
+import { Journey } from "../contract/journey.js";
+import { safeParse } from "../contract/parse.js";
+import { JourneyId } from "../contract/primitives.js";
+import { safeParseSnapshot } from "../contract/schemas.js";
+import { COMMAND_OF_ACTOR, type JourneyCommand } from "./commands.js";
+import { type EventRejection, HOST_EVENT_TYPES, type JourneyHostEvent } from "./events.js";
+
+/** What `reduce` returns: the next state, the commands for the host, and why the event was refused, if it was. */
+export interface ReduceResult {
+  readonly state: JourneyState;
+  readonly commands: readonly JourneyCommand[];
+  /** Present when the event was refused outright; `state` is then the very state passed in. */
+  readonly rejected?: { readonly reason: EventRejection; readonly detail?: string };
+}
+
+/** What a journey starts from: its id, its snapshot if the host has one (untrusted JSON is fine), and the time. */
+export interface InitialInput {
+  readonly journeyId: string;
+  readonly snapshot?: unknown;
+  /** Epoch milliseconds. */
+  readonly at: number;
+}
+
+/**
+ * The first state of a journey. With a snapshot it starts in that status; without one in `loading`, whose
+ * first poll fetches the state at once. Commands to start with: {@link commandsOf}.
+ * @throws {ContractError} when `journeyId` is not a `jrn_…` id, `at` is not a finite number, or `snapshot`
+ *   is given but is not a valid `JourneySnapshot` of that journey (every failing path named).
+ */
+export function initial(input: InitialInput): JourneyState {
+  return initialWithCommands(input).state;
+}
+
+/**
+ * Like {@link initial}, with the commands the first state asks for (start polling, or load the offers).
+ * @throws {ContractError} as {@link initial} does.
+ */
+export function initialWithCommands(input: InitialInput): ReduceResult {
+  const id = safeParse(JourneyId, input.journeyId, "InitialInput");
+  if (!id.ok)
+    throw new ContractError("InitialInput", [{ path: "journeyId", message: "must look like jrn_…" }]);
+  if (typeof input.at !== "number" || !Number.isFinite(input.at)) {
+    throw new ContractError("InitialInput", [{ path: "at", message: "must be epoch milliseconds" }]);
+  }
+  let snapshot = null;
+  if (input.snapshot !== undefined && input.snapshot !== null) {
+    const parsed = safeParseSnapshot(input.snapshot);
+    if (!parsed.ok) {
+      throw new ContractError(
+        "InitialInput",
+        parsed.error.issues.map((i) => ({
+          path: i.path ? `snapshot.${i.path}` : "snapshot",
+          message: i.message,
+        })),
+      );
+    }
+    if (parsed.value.journeyId !== input.journeyId) {
+      throw new ContractError("InitialInput", [
+        { path: "snapshot.journeyId", message: `must be ${input.journeyId}` },
+      ]);
+    }
+    snapshot = parsed.value;
+  }
+  const [next, actions] = initialTransition(journeyMachine, {
+    journeyId: input.journeyId,
+    snapshot,
+    at: input.at,
+  });
+  const state = toState(next);
+  return { state, commands: commandsFrom(undefined, state, next, actions) };
+}
+
+/**
+ * The commands a host that has just loaded `state` (e.g. from a store) must run to carry it on: polling at
+ * its armed interval, the journey re-fetch, and the in-flight mutation again with its own key (the
+ * platform replays an already-completed one). Pure; never throws.
+ */
+export function commandsOf(state: JourneyState): readonly JourneyCommand[] {
+  const { context, value } = state;
+  const commands: JourneyCommand[] = [];
+  if (value.sync === "polling") {
+    commands.push({ type: "startPolling", journeyId: context.journeyId, inMs: context.polling.inMs ?? 0 });
+  }
+  if (value.sync === "loadingJourney") {
+    commands.push({
+      type: "fetchJourney",
+      journeyId: context.journeyId,
+      reason: context.refetch ?? "resync",
+    });
+  }
+  const pending = context.pendingMutation;
+  if (pending !== null) {
+    const { kind, ...payload } = pending;
+    commands.push({ type: kind, journeyId: context.journeyId, ...payload } as JourneyCommand);
+  }
+  return commands;
+}
+
+function toState(snapshot: AnyMachineSnapshot): JourneyState {
+  return { value: snapshot.value as JourneyState["value"], context: snapshot.context };
+}
+
+function restore(state: JourneyState): AnyMachineSnapshot {
+  return journeyMachine.resolveState({ value: state.value as never, context: state.context });
+}
+
+function commandsFrom(
+  before: JourneyState | undefined,
+  after: JourneyState,
+  next: AnyMachineSnapshot,
+  actions: readonly { type: string; params?: unknown }[],
+): JourneyCommand[] {
+  const commands: JourneyCommand[] = [];
+  let startedPolling = false;
+  for (const action of actions) {
+    if (action.type !== "xstate.spawnChild") continue;
+    const params = action.params as { id: string; src: unknown; input: Record<string, unknown> };
+    // An actor spawned and stopped within the same step (e.g. polling re-armed, then stopped) asks for nothing.
+    if (!(params.id in next.children) || typeof params.src !== "string") continue;
+    const type = COMMAND_OF_ACTOR[params.src];
+    if (type === undefined) continue;
+    if (type === "startPolling") startedPolling = true;
+    commands.push({ type, ...params.input } as JourneyCommand);
+  }
+  if (before?.value.sync === "polling" && after.value.sync !== "polling" && !startedPolling) {
+    commands.unshift({ type: "stopPolling", journeyId: after.context.journeyId });
+  }
+  return commands;
+}
+
+function reject(state: JourneyState, reason: EventRejection, detail?: string): ReduceResult {
+  return detail === undefined
+    ? { state, commands: [], rejected: { reason } }
+    : { state, commands: [], rejected: { reason, detail } };
+}
+
+const EVENT_TYPES: ReadonlySet<string> = new Set(HOST_EVENT_TYPES);
+const KEYED_EVENTS: ReadonlySet<string> = new Set([
+  "profile.submit",
+  "offer.select",
+  "step.start",
+  "step.submit",
+  "step.returned",
+  "consent.create",
+  "journey.resume",
+  "mutation.succeeded",
+  "mutation.failed",
+]);
+
+function eventProblem(event: unknown): string | null {
+  if (typeof event !== "object" || event === null) return "event must be an object";
+  const e = event as Record<string, unknown>;
+  if (typeof e.type !== "string" || !EVENT_TYPES.has(e.type)) return `unknown event type ${String(e.type)}`;
+  if (typeof e.at !== "number" || !Number.isFinite(e.at)) return "at must be epoch milliseconds";
+  if (KEYED_EVENTS.has(e.type) && (typeof e.idempotencyKey !== "string" || e.idempotencyKey === "")) {
+    return "idempotencyKey must be a non-empty string";
+  }
+  if (e.type === "offer.select" && typeof e.offerId !== "string") return "offerId must be a string";
+  if (e.type.startsWith("step.") && typeof e.stepId !== "string") return "stepId must be a string";
+  if (e.type === "mutation.failed" && (typeof e.problem !== "object" || e.problem === null)) {
+    return "problem must be an object";
+  }
+  return null;
+}
+
+function rawVersion(snapshot: unknown): unknown {
+  return typeof snapshot === "object" && snapshot !== null
+    ? (snapshot as { version?: unknown }).version
+    : undefined;
+}
+
+/**
+ * Applies one event: validates untrusted payloads (a snapshot's version is checked before anything else, so
+ * a stale or duplicate one costs next to nothing), runs the machine's pure transition, and turns what the
+ * machine wants done into plain-data commands. Pure: no clock, randomness or I/O; the same input gives a
+ * deep-equal output, and a JSON round trip of `state` changes nothing.
+ * Never throws: a malformed event or payload comes back as `rejected` with the state passed in.
+ */
+export function reduce(state: JourneyState, event: JourneyHostEvent): ReduceResult {
+  try {
+    return reduceUnsafe(state, event);
+  } catch (cause) {
+    return reject(state, "INVALID_EVENT", `unprocessable event: ${String(cause)}`);
+  }
+}
+
+function reduceUnsafe(state: JourneyState, event: JourneyHostEvent): ReduceResult {
+  const problem = eventProblem(event);
+  if (problem !== null) return reject(state, "INVALID_EVENT", problem);
+  let machineEvent = event as JourneyEvent;
+  if (event.type === "snapshot.received") {
+    const version = rawVersion(event.snapshot);
+    const held = heldVersion(state.context);
+    if (typeof version === "number" && version <= held) {
+      // A successful poll that brings nothing new still ends a failure streak; otherwise this is free.
+      if (event.source !== "poll" || state.context.polling.failures === 0) {
+        return reject(state, version === held ? "DUPLICATE" : "STALE");
+      }
+      machineEvent = { type: "poll.notModified", at: event.at };
+    } else {
+      const parsed = safeParseSnapshot(event.snapshot);
+      if (!parsed.ok) return reject(state, "INVALID_SNAPSHOT", parsed.error.message);
+      if (parsed.value.journeyId !== state.context.journeyId) return reject(state, "WRONG_JOURNEY");
+      if (isJourneyEnded(state.context)) return reject(state, "JOURNEY_ENDED");
+      machineEvent = { ...event, snapshot: parsed.value };
+    }
+  } else if (event.type === "journey.loaded") {
+    const parsed = safeParse(Journey, event.journey, "Journey");
+    if (!parsed.ok) return reject(state, "INVALID_JOURNEY", parsed.error.message);
+    if (parsed.value.journeyId !== state.context.journeyId) return reject(state, "WRONG_JOURNEY");
+    machineEvent = { type: "journey.loaded", journey: parsed.value, at: event.at };
+  }
+  const [next, actions] = transition(journeyMachine, restore(state), machineEvent);
+  if (next.context === state.context && sameValue(next.value, state.value)) {
+    return reject(state, isJourneyEnded(state.context) ? "JOURNEY_ENDED" : "IGNORED");
+  }
+  const nextState = toState(next);
+  return { state: nextState, commands: commandsFrom(state, nextState, next, actions) };
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * What to render for `state` (see {@link JourneyView}); `at` (epoch ms) judges offer expiry and defaults to the
+ * time of the last event. Pure; never throws on a state the reducer produced.
+ */
+export function view(state: JourneyState, at?: number): JourneyView {
+  return connect(state, at);
+}
