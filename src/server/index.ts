@@ -14,6 +14,21 @@ export {
   rawBodyFromParsed,
   useRawJsonBody,
 } from "./raw-body/parsed.js";
+export type {
+  AppSessionContext,
+  BootstrapSessionOptions,
+  BootstrapSessionResult,
+  BorrowerRef,
+  PartnerCallOptions,
+  RefreshTokenCustody,
+  SessionCreator,
+} from "./session/bootstrap.js";
+export { bootstrapSession } from "./session/bootstrap.js";
+export { isRefreshTokenReused, NoStoredSessionError, RefreshTokenReusedError } from "./session/errors.js";
+export type { FreshSessionOptions, SessionRefresher } from "./session/refresh.js";
+export { getFreshSession, refreshStoredSession } from "./session/refresh.js";
+export type { TokenStore } from "./session/token-store.js";
+export { createMemoryTokenStore } from "./session/token-store.js";
 export { StoreClosedError, StoreInputError } from "./store/errors.js";
 export { createMemoryJourneyStore } from "./store/memory.js";
 export type { Migration } from "./store/migrate.js";

@@ -1,0 +1,180 @@
+import { describe, expect, it } from "vitest";
+import { ContractError, type RefreshSessionRequest, type Session } from "../../../src/contract/index.js";
+import {
+  createMemoryTokenStore,
+  getFreshSession,
+  isRefreshTokenReused,
+  NoStoredSessionError,
+  RefreshTokenReusedError,
+  refreshStoredSession,
+  type TokenStore,
+} from "../../../src/server/index.js";
+import { sessionFixture } from "../../../src/testing/fixtures.js";
+
+/** A problem error shaped like the partner client's `ApiError` data. */
+function problem(code: string, status: number) {
+  return Object.assign(new Error(code), { _tag: "ApiError", code, status, retryable: false });
+}
+
+function pair(n: number): Session {
+  return sessionFixture({
+    token: `bst_generation${n}`,
+    refreshToken: `brt_generation${n}`,
+    expiresAt: new Date(Date.UTC(2026, 10, 26, 10, 15 * n)).toISOString().replace(".000Z", "Z"),
+  });
+}
+
+/**
+ * The platform's rotation rule: each refresh returns the next pair; the immediately previous token within the
+ * grace window returns the current pair; any older token revokes the family.
+ */
+function fakePlatform(options: { graceMs?: number; now?: () => number } = {}) {
+  const now = options.now ?? (() => 0);
+  let generation = 0;
+  let rotatedAt = 0;
+  let revoked = false;
+  const calls: string[] = [];
+  return {
+    calls,
+    get revoked() {
+      return revoked;
+    },
+    async refreshSession(body: RefreshSessionRequest) {
+      calls.push(body.refreshToken);
+      await Promise.resolve();
+      if (revoked) throw problem("REFRESH_TOKEN_REUSED", 401);
+      if (body.refreshToken === pair(generation).refreshToken) {
+        generation++;
+        rotatedAt = now();
+        return { session: pair(generation) };
+      }
+      if (
+        body.refreshToken === pair(generation - 1).refreshToken &&
+        now() - rotatedAt <= (options.graceMs ?? 10_000)
+      ) {
+        return { session: pair(generation) };
+      }
+      revoked = true;
+      throw problem("REFRESH_TOKEN_REUSED", 401);
+    },
+  };
+}
+
+async function storeWith(session: Session, key = "user-42"): Promise<TokenStore> {
+  const store = createMemoryTokenStore();
+  await store.set(key, session);
+  return store;
+}
+
+describe("refreshStoredSession", () => {
+  it("spends the stored refresh token and stores the new pair", async () => {
+    const platform = fakePlatform();
+    const store = await storeWith(pair(0));
+    expect(await refreshStoredSession(platform, store, "user-42")).toEqual(pair(1));
+    expect(await store.get("user-42")).toEqual(pair(1));
+    expect(await refreshStoredSession(platform, store, "user-42")).toEqual(pair(2));
+    expect(platform.calls).toEqual([pair(0).refreshToken, pair(1).refreshToken]);
+  });
+
+  it("shares one refresh between concurrent callers for the same key", async () => {
+    const platform = fakePlatform();
+    const store = await storeWith(pair(0));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => refreshStoredSession(platform, store, "user-42")),
+    );
+    expect(results).toEqual(Array.from({ length: 5 }, () => pair(1)));
+    expect(platform.calls).toHaveLength(1);
+  });
+
+  it("surfaces 401 REFRESH_TOKEN_REUSED as a RefreshTokenReusedError and leaves the stored pair alone", async () => {
+    const platform = fakePlatform();
+    const store = await storeWith(pair(0));
+    await refreshStoredSession(platform, store, "user-42");
+    await refreshStoredSession(platform, store, "user-42");
+    // A leaked, older token is presented elsewhere: the platform revokes the family.
+    await expect(platform.refreshSession({ refreshToken: pair(0).refreshToken })).rejects.toMatchObject({
+      code: "REFRESH_TOKEN_REUSED",
+    });
+    const error = await refreshStoredSession(platform, store, "user-42").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RefreshTokenReusedError);
+    expect(error).toMatchObject({ key: "user-42", code: "REFRESH_TOKEN_REUSED" });
+    expect((error as Error).cause).toMatchObject({ status: 401 });
+    expect(await store.get("user-42")).toEqual(pair(2));
+  });
+
+  it("keeps the stored pair on any other failure, and passes the failure through", async () => {
+    const store = await storeWith(pair(0));
+    const outage = problem("INTERNAL", 503);
+    const failing = {
+      refreshSession: async () => {
+        throw outage;
+      },
+    };
+    await expect(refreshStoredSession(failing, store, "user-42")).rejects.toBe(outage);
+    expect(await store.get("user-42")).toEqual(pair(0));
+  });
+
+  it("keeps the stored pair when the answer breaks the contract", async () => {
+    const store = await storeWith(pair(0));
+    const broken = { refreshSession: async () => ({ session: { ...pair(1), refreshToken: "nope" } }) };
+    const error = await refreshStoredSession(broken, store, "user-42").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ContractError);
+    expect((error as ContractError).issues.map((i) => i.path)).toEqual(["session.refreshToken"]);
+    expect(await store.get("user-42")).toEqual(pair(0));
+  });
+
+  it("rejects with NoStoredSessionError for an unknown key, without calling the platform", async () => {
+    const platform = fakePlatform();
+    await expect(refreshStoredSession(platform, createMemoryTokenStore(), "nobody")).rejects.toBeInstanceOf(
+      NoStoredSessionError,
+    );
+    expect(platform.calls).toEqual([]);
+  });
+
+  it("returns what another process stored when it won the compare-and-set", async () => {
+    const store = await storeWith(pair(0));
+    const racing = {
+      refreshSession: async () => {
+        // Another process rotated first and stored its answer while this call was in flight.
+        await store.set("user-42", pair(1));
+        return { session: pair(1) };
+      },
+    };
+    const lost = { ...store, replace: async () => false };
+    expect(await refreshStoredSession(racing, lost, "user-42")).toEqual(pair(1));
+    expect(await store.get("user-42")).toEqual(pair(1));
+  });
+});
+
+describe("getFreshSession", () => {
+  it("returns the stored pair while its token is valid beyond the margin, and refreshes it otherwise", async () => {
+    const platform = fakePlatform();
+    const store = await storeWith(pair(0));
+    await refreshStoredSession(platform, store, "user-42");
+    const expiresAt = Date.parse(pair(1).expiresAt);
+    const at = (ms: number) => () => new Date(expiresAt - ms);
+    expect(await getFreshSession(platform, store, "user-42", { now: at(61_000) })).toEqual(pair(1));
+    expect(platform.calls).toHaveLength(1);
+    expect(await getFreshSession(platform, store, "user-42", { now: at(59_000) })).toEqual(pair(2));
+    expect(await getFreshSession(platform, store, "user-42", { now: at(-1), minValiditySec: 0 })).toEqual(
+      pair(2),
+    );
+    expect(platform.calls).toHaveLength(2);
+  });
+
+  it("rejects with NoStoredSessionError for an unknown key", async () => {
+    await expect(getFreshSession(fakePlatform(), createMemoryTokenStore(), "nobody")).rejects.toBeInstanceOf(
+      NoStoredSessionError,
+    );
+  });
+});
+
+describe("isRefreshTokenReused", () => {
+  it("recognises the code on the error or on its problem body, and nothing else", () => {
+    expect(isRefreshTokenReused(problem("REFRESH_TOKEN_REUSED", 401))).toBe(true);
+    expect(isRefreshTokenReused({ problem: { code: "REFRESH_TOKEN_REUSED" } })).toBe(true);
+    expect(isRefreshTokenReused(problem("TOKEN_EXPIRED", 401))).toBe(false);
+    expect(isRefreshTokenReused("REFRESH_TOKEN_REUSED")).toBe(false);
+    expect(isRefreshTokenReused(null)).toBe(false);
+  });
+});
