@@ -1,0 +1,149 @@
+import type {
+  AaConsent,
+  EndpointName,
+  ForeclosureQuote,
+  Journey,
+  JourneyList,
+  JourneySnapshot,
+  Loan,
+  OfferList,
+  Profile,
+  Schedule,
+  Step,
+  StepActionRequest,
+  StepList,
+} from "../contract/index.js";
+import { assertBorrowerCredential } from "./credentials.js";
+import { ClientConfigError } from "./errors.js";
+import { notify } from "./observer.js";
+import { type JourneyStateResult, toJourneyStateResult } from "./results.js";
+import { type CommonClientOptions, resolveSettings } from "./settings.js";
+import { createTokenRefresher } from "./single-flight.js";
+import {
+  type CallOptions,
+  type CredentialSource,
+  clientError,
+  type RequestSpec,
+  send,
+  type TransportSettings,
+} from "./transport.js";
+
+/** Options of {@link createBorrowerClient}. */
+export interface BorrowerClientOptions extends CommonClientOptions {
+  /** The current borrower session token (`bst_…`), asked before every request; may return a Promise. */
+  readonly getSessionToken: () => string | Promise<string>;
+  /**
+   * Renews the session after `401 TOKEN_EXPIRED` and resolves to the new token; from then on
+   * `getSessionToken` should return it too. Called once for any number of concurrent expiries.
+   */
+  readonly refreshSession: () => Promise<string>;
+}
+
+/** Per-call options of {@link BorrowerClient.getJourneyState}: the ETag last seen makes it conditional. */
+export interface ConditionalCallOptions extends CallOptions {
+  /** The `ETag` of the snapshot held; a 304 then resolves to `{ kind: "notModified" }`. */
+  readonly etag?: string;
+}
+
+/**
+ * The borrower app's client: one method per borrower endpoint. Every method rejects with
+ * `ScopeError` when `getSessionToken` (or `refreshSession`) yields an API key or a refresh token, before any
+ * request; and with `ApiError` for everything else (problem codes, NETWORK, TIMEOUT, ABORTED, CONTRACT,
+ * INVALID_REQUEST, HTTP_ERROR, SESSION_UNAVAILABLE, REFRESH_FAILED).
+ */
+export interface BorrowerClient {
+  /** `GET /journeys`: the borrower's journeys as snapshots. @throws {ApiError} @throws {ScopeError} */
+  listJourneys(options?: CallOptions): Promise<JourneyList>;
+  /** `GET /journeys/{id}`: the full journey. @throws {ApiError} @throws {ScopeError} */
+  getJourney(journeyId: string, options?: CallOptions): Promise<Journey>;
+  /** `GET /journeys/{id}/state`, conditional on `options.etag`. @throws {ApiError} @throws {ScopeError} */
+  getJourneyState(journeyId: string, options?: ConditionalCallOptions): Promise<JourneyStateResult>;
+  /** `PATCH /journeys/{id}/resume`: re-issues expired step resources. @throws {ApiError} @throws {ScopeError} */
+  resumeJourney(journeyId: string, options?: CallOptions): Promise<Journey>;
+  /** `PUT /journeys/{id}/profile`. @throws {ApiError} VALIDATION_FAILED with `errors`, INVALID_STATE. @throws {ScopeError} */
+  submitProfile(journeyId: string, profile: Profile, options?: CallOptions): Promise<JourneySnapshot>;
+  /** `GET /journeys/{id}/offers`. @throws {ApiError} @throws {ScopeError} */
+  listOffers(journeyId: string, options?: CallOptions): Promise<OfferList>;
+  /** `POST …/offers/{offerId}/proceed`. @throws {ApiError} OFFER_LOCKED, OFFER_EXPIRED... @throws {ScopeError} */
+  proceedOffer(journeyId: string, offerId: string, options?: CallOptions): Promise<JourneySnapshot>;
+  /** `GET /journeys/{id}/steps`. @throws {ApiError} @throws {ScopeError} */
+  listSteps(journeyId: string, options?: CallOptions): Promise<StepList>;
+  /** `GET /journeys/{id}/steps/{stepId}`. @throws {ApiError} @throws {ScopeError} */
+  getStep(journeyId: string, stepId: string, options?: CallOptions): Promise<Step>;
+  /** `POST …/steps/{stepId}/actions`: START, SUBMIT (with `data`) or CONFIRM_RETURN. @throws {ApiError} @throws {ScopeError} */
+  stepAction(
+    journeyId: string,
+    stepId: string,
+    action: StepActionRequest,
+    options?: CallOptions,
+  ): Promise<Step>;
+  /** `POST /journeys/{id}/aa/consents`. @throws {ApiError} @throws {ScopeError} */
+  createConsent(journeyId: string, options?: CallOptions): Promise<AaConsent>;
+  /** `GET …/aa/consents/{consentId}`. @throws {ApiError} @throws {ScopeError} */
+  getConsent(journeyId: string, consentId: string, options?: CallOptions): Promise<AaConsent>;
+  /** `GET /journeys/{id}/loan`. @throws {ApiError} @throws {ScopeError} */
+  getLoan(journeyId: string, options?: CallOptions): Promise<Loan>;
+  /** `GET /journeys/{id}/loan/schedule`. @throws {ApiError} @throws {ScopeError} */
+  getSchedule(journeyId: string, options?: CallOptions): Promise<Schedule>;
+  /** `POST /journeys/{id}/loan/foreclosure`: a quote with a payment link. @throws {ApiError} @throws {ScopeError} */
+  requestForeclosure(journeyId: string, options?: CallOptions): Promise<ForeclosureQuote>;
+}
+
+/**
+ * Creates the borrower app's client.
+ * @throws {ClientConfigError} naming the first missing or malformed option.
+ */
+export function createBorrowerClient(options: BorrowerClientOptions): BorrowerClient {
+  const settings: TransportSettings = resolveSettings(options);
+  if (typeof options.getSessionToken !== "function")
+    throw new ClientConfigError("getSessionToken", "must be a function returning the session token");
+  if (typeof options.refreshSession !== "function")
+    throw new ClientConfigError("refreshSession", "must be a function resolving to a new session token");
+  const credentials: CredentialSource = {
+    current: async () => options.getSessionToken(),
+    check: assertBorrowerCredential,
+    refresher: createTokenRefresher(options.refreshSession, (ok, durationMs) =>
+      notify(settings.observer, { type: "refresh", ok, durationMs }),
+    ),
+  };
+
+  async function call<Name extends EndpointName>(spec: RequestSpec<Name>, callOptions?: CallOptions) {
+    const outcome = await send(settings, credentials, spec, callOptions);
+    // Only a conditional request can yield notModified, and only getJourneyState sends one.
+    if (outcome.kind !== "ok")
+      throw clientError("CONTRACT", `${spec.endpoint}: unexpected 304`, {
+        endpoint: spec.endpoint,
+        status: 304,
+      });
+    return outcome.value;
+  }
+
+  return {
+    listJourneys: (o) => call({ endpoint: "listJourneys" }, o),
+    getJourney: (journeyId, o) => call({ endpoint: "getJourney", params: { journeyId } }, o),
+    async getJourneyState(journeyId, o) {
+      const spec: RequestSpec<"getJourneyState"> = {
+        endpoint: "getJourneyState",
+        params: { journeyId },
+        ...(o?.etag === undefined ? {} : { etag: o.etag }),
+      };
+      return toJourneyStateResult(await send(settings, credentials, spec, o));
+    },
+    resumeJourney: (journeyId, o) => call({ endpoint: "resumeJourney", params: { journeyId } }, o),
+    submitProfile: (journeyId, profile, o) =>
+      call({ endpoint: "submitProfile", params: { journeyId }, body: profile }, o),
+    listOffers: (journeyId, o) => call({ endpoint: "listOffers", params: { journeyId } }, o),
+    proceedOffer: (journeyId, offerId, o) =>
+      call({ endpoint: "proceedOffer", params: { journeyId, offerId } }, o),
+    listSteps: (journeyId, o) => call({ endpoint: "listSteps", params: { journeyId } }, o),
+    getStep: (journeyId, stepId, o) => call({ endpoint: "getStep", params: { journeyId, stepId } }, o),
+    stepAction: (journeyId, stepId, action, o) =>
+      call({ endpoint: "stepAction", params: { journeyId, stepId }, body: action }, o),
+    createConsent: (journeyId, o) => call({ endpoint: "createConsent", params: { journeyId }, body: {} }, o),
+    getConsent: (journeyId, consentId, o) =>
+      call({ endpoint: "getConsent", params: { journeyId, consentId } }, o),
+    getLoan: (journeyId, o) => call({ endpoint: "getLoan", params: { journeyId } }, o),
+    getSchedule: (journeyId, o) => call({ endpoint: "getSchedule", params: { journeyId } }, o),
+    requestForeclosure: (journeyId, o) => call({ endpoint: "requestForeclosure", params: { journeyId } }, o),
+  };
+}

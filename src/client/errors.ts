@@ -1,0 +1,130 @@
+import type { ProblemCode } from "../contract/index.js";
+
+/** Codes for failures that are not an HTTP problem answer from the platform. */
+export const CLIENT_ERROR_CODES = [
+  "NETWORK",
+  "TIMEOUT",
+  "ABORTED",
+  "CONTRACT",
+  "INVALID_REQUEST",
+  "HTTP_ERROR",
+  "REFRESH_FAILED",
+  "SESSION_UNAVAILABLE",
+] as const;
+
+/** A failure the client itself names: no answer, a bad answer, a bad request, or a failed credential callback. */
+export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
+
+/** Every code an {@link ApiError} can carry: the platform's problem codes and the client's own. */
+export type ApiErrorCode = ProblemCode | ClientErrorCode;
+
+/** One failing field: a dotted path and what was wrong with it. */
+export interface FieldError {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** The plain data an {@link ApiError} carries; what `toJSON()` returns. */
+export interface ApiErrorData {
+  readonly _tag: "ApiError";
+  /** The problem code, or a {@link ClientErrorCode} when there was no problem body. */
+  readonly code: ApiErrorCode;
+  /** The HTTP status, or `undefined` when no response arrived (NETWORK, TIMEOUT, ABORTED...). */
+  readonly status: number | undefined;
+  /** True when the same request may succeed later: the client has already retried it as far as it would. */
+  readonly retryable: boolean;
+  /** The correlation id of the call: from the problem body, the response header, or what the client sent. */
+  readonly correlationId: string | undefined;
+  /** Field errors: from `VALIDATION_FAILED`, or the contract paths that failed for CONTRACT / INVALID_REQUEST. */
+  readonly errors: readonly FieldError[];
+  /** The server's `Retry-After`, in milliseconds, when it sent one. */
+  readonly retryAfterMs: number | undefined;
+  /** The endpoint that failed, e.g. `proceedOffer`. */
+  readonly endpoint: string | undefined;
+  readonly message: string;
+}
+
+/** A failed call: plain tagged data (see {@link ApiErrorData}) that is also an `Error`, for stack traces. */
+export class ApiError extends Error implements ApiErrorData {
+  readonly _tag = "ApiError" as const;
+  readonly code: ApiErrorCode;
+  readonly status: number | undefined;
+  readonly retryable: boolean;
+  readonly correlationId: string | undefined;
+  readonly errors: readonly FieldError[];
+  readonly retryAfterMs: number | undefined;
+  readonly endpoint: string | undefined;
+
+  constructor(data: Omit<ApiErrorData, "_tag">, options?: { cause?: unknown }) {
+    super(data.message, options);
+    this.name = "ApiError";
+    this.code = data.code;
+    this.status = data.status;
+    this.retryable = data.retryable;
+    this.correlationId = data.correlationId;
+    this.errors = data.errors;
+    this.retryAfterMs = data.retryAfterMs;
+    this.endpoint = data.endpoint;
+  }
+
+  /** The error as plain data, safe to log, store or post to another thread. */
+  toJSON(): ApiErrorData {
+    return {
+      _tag: this._tag,
+      code: this.code,
+      status: this.status,
+      retryable: this.retryable,
+      correlationId: this.correlationId,
+      errors: this.errors,
+      retryAfterMs: this.retryAfterMs,
+      endpoint: this.endpoint,
+      message: this.message,
+    };
+  }
+}
+
+/** Why a credential or an environment was refused before any request. */
+export type ScopeErrorReason =
+  | "API_KEY_IN_BORROWER_CLIENT"
+  | "REFRESH_TOKEN_AS_BEARER"
+  | "SESSION_TOKEN_IN_PARTNER_CLIENT"
+  | "PARTNER_CLIENT_IN_BROWSER";
+
+/** A credential used outside its scope, or the partner client in a browser: refused before any network call. */
+export class ScopeError extends Error {
+  readonly _tag = "ScopeError" as const;
+  readonly reason: ScopeErrorReason;
+
+  constructor(reason: ScopeErrorReason, message: string) {
+    super(message);
+    this.name = "ScopeError";
+    this.reason = reason;
+  }
+
+  /** The error as plain data. */
+  toJSON(): { _tag: "ScopeError"; reason: ScopeErrorReason; message: string } {
+    return { _tag: this._tag, reason: this.reason, message: this.message };
+  }
+}
+
+/** A client option that is missing or malformed; `field` names it. */
+export class ClientConfigError extends Error {
+  readonly _tag = "ClientConfigError" as const;
+  readonly field: string;
+
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`);
+    this.name = "ClientConfigError";
+    this.field = field;
+  }
+}
+
+/** True for an {@link ApiError}, also one that crossed a boundary as plain data (`toJSON()` output). */
+export function isApiError(value: unknown): value is ApiErrorData {
+  return typeof value === "object" && value !== null && (value as { _tag?: unknown })._tag === "ApiError";
+}
+
+/** True for a {@link ScopeError}, also as plain data. */
+export function isScopeError(value: unknown): value is ScopeError {
+  return typeof value === "object" && value !== null && (value as { _tag?: unknown })._tag === "ScopeError";
+}

@@ -1,0 +1,68 @@
+/** What every client event names: the endpoint, the concrete path and the call's headers of record. */
+interface CallFacts {
+  /** The endpoint's name in `ENDPOINTS`, e.g. `proceedOffer`. */
+  readonly endpoint: string;
+  readonly method: string;
+  /** The concrete path, ids filled in, without the base URL. */
+  readonly path: string;
+  /** The `Idempotency-Key` sent, on mutations. */
+  readonly idempotencyKey: string | undefined;
+  /** The `X-Correlation-ID` sent. */
+  readonly correlationId: string;
+}
+
+/** An HTTP request is about to be sent; `attempt` counts from 1 across retries and the post-refresh resend. */
+export interface RequestEvent extends CallFacts {
+  readonly type: "request";
+  readonly attempt: number;
+}
+
+/** An attempt ended: with a status, or with a code and no status (NETWORK, TIMEOUT, CONTRACT...). */
+export interface ResponseEvent extends CallFacts {
+  readonly type: "response";
+  readonly attempt: number;
+  readonly status: number | undefined;
+  /** The failure's code; `undefined` on success and on 304. */
+  readonly code: string | undefined;
+  readonly durationMs: number;
+}
+
+/** A failed attempt will be sent again after `delayMs`. */
+export interface RetryEvent extends CallFacts {
+  readonly type: "retry";
+  /** The attempt that failed. */
+  readonly attempt: number;
+  readonly code: string;
+  readonly status: number | undefined;
+  readonly delayMs: number;
+  /** True when the delay is the server's `Retry-After`, false for jittered backoff. */
+  readonly fromRetryAfter: boolean;
+}
+
+/** The borrower session was refreshed after `401 TOKEN_EXPIRED` (one event per shared refresh). */
+export interface RefreshEvent {
+  readonly type: "refresh";
+  readonly ok: boolean;
+  readonly durationMs: number;
+}
+
+/** Everything the client reports to an observer. */
+export type ClientEvent = RequestEvent | ResponseEvent | RetryEvent | RefreshEvent;
+
+/** Receives every {@link ClientEvent}; for logs, metrics and the demo's request summary. */
+export type ClientObserver = (event: ClientEvent) => void;
+
+/**
+ * Hands `event` to `observer`. An observer that throws must not fail the call it watches, so its error
+ * is rethrown on a fresh task, where the host reports it as uncaught.
+ */
+export function notify(observer: ClientObserver | undefined, event: ClientEvent): void {
+  if (!observer) return;
+  try {
+    observer(event);
+  } catch (error) {
+    queueMicrotask(() => {
+      throw error;
+    });
+  }
+}

@@ -1,0 +1,90 @@
+import type {
+  CreateSessionRequest,
+  CreateSessionResponse,
+  EndpointName,
+  Journey,
+  RefreshSessionResponse,
+} from "../contract/index.js";
+import type { ConditionalCallOptions } from "./borrower-client.js";
+import { assertPartnerCredential, assertServerEnvironment } from "./credentials.js";
+import { ClientConfigError } from "./errors.js";
+import { type JourneyStateResult, toJourneyStateResult } from "./results.js";
+import { type CommonClientOptions, resolveSettings } from "./settings.js";
+import {
+  type CallOptions,
+  type CredentialSource,
+  clientError,
+  type RequestSpec,
+  send,
+  type TransportSettings,
+} from "./transport.js";
+
+/** Options of {@link createPartnerClient}. */
+export interface PartnerClientOptions extends CommonClientOptions {
+  /** The partner's API key, `sk_test_…` or `sk_live_…`. Never ship it to a browser or an app. */
+  readonly apiKey: string;
+  /**
+   * Vouches that this runs on a server although `window` or `document` exists (a test DOM, an SSR runtime).
+   * Without it the client refuses to be created in a browser-like environment.
+   */
+  readonly serverSide?: boolean;
+}
+
+/**
+ * The partner backend's client: sessions, refresh and read-only journey views. Every method rejects with
+ * `ApiError` typed by `code` (problem codes, NETWORK, TIMEOUT, ABORTED, CONTRACT, INVALID_REQUEST, HTTP_ERROR).
+ */
+export interface PartnerClient {
+  /** `POST /sessions`: a borrower session; the borrower's open journey is resumed. @throws {ApiError} */
+  createSession(request: CreateSessionRequest, options?: CallOptions): Promise<CreateSessionResponse>;
+  /**
+   * `POST /sessions/refresh`: rotates `refreshToken` into a new pair. Retries reuse the Idempotency-Key and
+   * the token, which the platform's 10 s grace window answers with the current pair.
+   * @throws {ApiError} REFRESH_TOKEN_REUSED when an older token was presented: the family is revoked.
+   */
+  refreshSession(refreshToken: string, options?: CallOptions): Promise<RefreshSessionResponse>;
+  /** `GET /journeys/{id}` with the API key. @throws {ApiError} */
+  getJourney(journeyId: string, options?: CallOptions): Promise<Journey>;
+  /** `GET /journeys/{id}/state` with the API key, conditional on `options.etag`. @throws {ApiError} */
+  getJourneyState(journeyId: string, options?: ConditionalCallOptions): Promise<JourneyStateResult>;
+}
+
+/**
+ * Creates the partner backend's client.
+ * @throws {ScopeError} SESSION_TOKEN_IN_PARTNER_CLIENT for a `bst_`/`brt_` credential; PARTNER_CLIENT_IN_BROWSER
+ *   where `window` or `document` exists and `serverSide` is not true. Both before any request.
+ * @throws {ClientConfigError} naming the first missing or malformed option.
+ */
+export function createPartnerClient(options: PartnerClientOptions): PartnerClient {
+  assertServerEnvironment(options.serverSide);
+  if (typeof options.apiKey !== "string" || options.apiKey.length === 0)
+    throw new ClientConfigError("apiKey", "must be the partner's API key (sk_…)");
+  assertPartnerCredential(options.apiKey);
+  const settings: TransportSettings = resolveSettings(options);
+  const apiKey = options.apiKey;
+  const credentials: CredentialSource = { current: async () => apiKey, check: assertPartnerCredential };
+
+  async function call<Name extends EndpointName>(spec: RequestSpec<Name>, callOptions?: CallOptions) {
+    const outcome = await send(settings, credentials, spec, callOptions);
+    if (outcome.kind !== "ok")
+      throw clientError("CONTRACT", `${spec.endpoint}: unexpected 304`, {
+        endpoint: spec.endpoint,
+        status: 304,
+      });
+    return outcome.value;
+  }
+
+  return {
+    createSession: (request, o) => call({ endpoint: "createSession", body: request }, o),
+    refreshSession: (refreshToken, o) => call({ endpoint: "refreshSession", body: { refreshToken } }, o),
+    getJourney: (journeyId, o) => call({ endpoint: "getJourney", params: { journeyId } }, o),
+    async getJourneyState(journeyId, o) {
+      const spec: RequestSpec<"getJourneyState"> = {
+        endpoint: "getJourneyState",
+        params: { journeyId },
+        ...(o?.etag === undefined ? {} : { etag: o.etag }),
+      };
+      return toJourneyStateResult(await send(settings, credentials, spec, o));
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { BASE_PATH } from "../contract/index.js";
+import { ClientConfigError } from "./errors.js";
+import type { ClientObserver } from "./observer.js";
+import { DEFAULT_RETRY, type ResolvedRetryOptions, type RetryOptions } from "./retry-policy.js";
+import type { TransportSettings } from "./transport.js";
+
+/** Options both clients share. */
+export interface CommonClientOptions {
+  /** The platform's origin, e.g. `https://api.example.com`; the base path `/api/v1/headless` is added if absent. */
+  readonly baseUrl: string;
+  /** A `fetch` implementation; defaults to the global one. */
+  readonly fetch?: typeof globalThis.fetch;
+  /**
+   * The default `X-Correlation-ID`: a fixed id for one user-visible flow, or a function asked once per call.
+   * Defaults to one random id for the client's lifetime. Each call may override it.
+   */
+  readonly correlationId?: string | (() => string);
+  /** Per-attempt timeout in milliseconds (default 15 000); a timed-out attempt is retried like a network error. */
+  readonly timeoutMs?: number;
+  /** The retry policy; see {@link RetryOptions}. */
+  readonly retry?: RetryOptions;
+  /** Hears every request, response, retry and refresh. */
+  readonly observer?: ClientObserver;
+}
+
+/** The default per-attempt timeout. */
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+function nonNegativeInteger(value: number, field: string): number {
+  if (!Number.isInteger(value) || value < 0)
+    throw new ClientConfigError(field, "must be a non-negative integer");
+  return value;
+}
+
+function resolveRetry(retry: RetryOptions | undefined): ResolvedRetryOptions {
+  const merged = { ...DEFAULT_RETRY, ...retry };
+  nonNegativeInteger(merged.maxRetries, "retry.maxRetries");
+  nonNegativeInteger(merged.baseDelayMs, "retry.baseDelayMs");
+  nonNegativeInteger(merged.maxDelayMs, "retry.maxDelayMs");
+  nonNegativeInteger(merged.maxRetryAfterMs, "retry.maxRetryAfterMs");
+  if (typeof merged.random !== "function") throw new ClientConfigError("retry.random", "must be a function");
+  if (merged.sleep !== undefined && typeof merged.sleep !== "function")
+    throw new ClientConfigError("retry.sleep", "must be a function");
+  return merged;
+}
+
+/** Joins an origin and the base path, tolerating a trailing slash or a base path already present. */
+function apiRoot(baseUrl: unknown): string {
+  let protocol: string | undefined;
+  try {
+    protocol = typeof baseUrl === "string" ? new URL(baseUrl).protocol : undefined;
+  } catch {
+    protocol = undefined;
+  }
+  if (typeof baseUrl !== "string" || (protocol !== "http:" && protocol !== "https:"))
+    throw new ClientConfigError("baseUrl", "must be an absolute http(s) URL");
+  const root = baseUrl.replace(/\/+$/, "");
+  return root.endsWith(BASE_PATH) ? root : root + BASE_PATH;
+}
+
+/**
+ * Validates the shared options and fills in defaults.
+ * @throws {ClientConfigError} naming the first bad option.
+ */
+export function resolveSettings(options: CommonClientOptions): TransportSettings {
+  const fetchImpl = options.fetch ?? globalThis.fetch?.bind(globalThis);
+  if (typeof fetchImpl !== "function")
+    throw new ClientConfigError("fetch", "no fetch is available; pass one");
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+    throw new ClientConfigError("timeoutMs", "must be positive");
+  if (options.observer !== undefined && typeof options.observer !== "function")
+    throw new ClientConfigError("observer", "must be a function");
+  const given = options.correlationId;
+  let correlationId: () => string;
+  if (typeof given === "function") correlationId = given;
+  else if (typeof given === "string" && given.length > 0) correlationId = () => given;
+  else if (given === undefined) {
+    const flowId = crypto.randomUUID();
+    correlationId = () => flowId;
+  } else throw new ClientConfigError("correlationId", "must be a non-empty string or a function");
+  return {
+    apiRoot: apiRoot(options.baseUrl),
+    fetch: fetchImpl,
+    timeoutMs,
+    retry: resolveRetry(options.retry),
+    correlationId,
+    observer: options.observer,
+  };
+}

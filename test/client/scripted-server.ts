@@ -1,0 +1,111 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** One request as the scripted server saw it. */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: string;
+}
+
+/** What the server does with a request: answer, hang until the client gives up, or drop the connection. */
+export type Reply =
+  | { readonly status: number; readonly body?: unknown; readonly headers?: Record<string, string> }
+  | { readonly hang: true }
+  | { readonly drop: true };
+
+/** Decides the reply to the `index`-th request (0-based). */
+export type Script = (request: RecordedRequest, index: number) => Reply | Promise<Reply>;
+
+/** A loopback HTTP server that answers from a script and records every request. */
+export interface ScriptedServer {
+  readonly baseUrl: string;
+  readonly requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+function header(message: IncomingMessage, name: string): string | undefined {
+  const value = message.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+/** Starts a scripted server on 127.0.0.1 and an ephemeral port. */
+export async function startScriptedServer(script: Script): Promise<ScriptedServer> {
+  const requests: RecordedRequest[] = [];
+  const hanging = new Set<ServerResponse>();
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const headers: Record<string, string | undefined> = {};
+    for (const name of Object.keys(req.headers)) headers[name] = header(req, name);
+    const recorded: RecordedRequest = {
+      method: req.method ?? "",
+      path: req.url ?? "",
+      headers,
+      body: Buffer.concat(chunks).toString("utf8"),
+    };
+    const index = requests.push(recorded) - 1;
+    const reply = await script(recorded, index);
+    if ("hang" in reply) {
+      hanging.add(res);
+      return;
+    }
+    if ("drop" in reply) {
+      req.socket.destroy();
+      return;
+    }
+    const isProblem = reply.status >= 400;
+    const text =
+      reply.body === undefined
+        ? ""
+        : typeof reply.body === "string"
+          ? reply.body
+          : JSON.stringify(reply.body);
+    res.writeHead(reply.status, {
+      ...(text === "" ? {} : { "content-type": isProblem ? "application/problem+json" : "application/json" }),
+      "x-correlation-id": headers["x-correlation-id"] ?? "srv-generated",
+      ...reply.headers,
+    });
+    res.end(text);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        for (const res of hanging) res.destroy();
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+/** Replies in order, one per request; the last one repeats. */
+export function inOrder(...replies: Reply[]): Script {
+  return (_request, index) => replies[Math.min(index, replies.length - 1)]!;
+}
+
+/** An RFC 9457 problem body as the platform sends it. */
+export function problem(
+  status: number,
+  code: string,
+  extra: { detail?: string; errors?: { path: string; message: string }[]; correlationId?: string } = {},
+) {
+  return {
+    type: `https://errors.example/${code.toLowerCase()}`,
+    title: code,
+    status,
+    code,
+    correlationId: extra.correlationId ?? "corr-from-server",
+    ...(extra.detail === undefined ? {} : { detail: extra.detail }),
+    ...(extra.errors === undefined ? {} : { errors: extra.errors }),
+  };
+}
+
+/** A reply carrying a problem body. */
+export function problemReply(status: number, code: string, headers: Record<string, string> = {}): Reply {
+  return { status, body: problem(status, code), headers };
+}
