@@ -122,10 +122,14 @@ function checkTimestamp(header: string, options: VerifyWebhookOptions): number {
 
 /** The base64 parts of the `v1,<base64>` entries; other versions are ignored. */
 function v1Signatures(header: string): string[] {
-  return header
-    .split(/\s+/)
-    .filter((entry) => entry.startsWith("v1,"))
-    .map((entry) => entry.slice(3));
+  return (
+    header
+      .split(/\s+/)
+      // Node joins a header repeated on several lines with ", ": base64 never ends in a comma, so drop it.
+      .map((entry) => entry.replace(/,$/, ""))
+      .filter((entry) => entry.startsWith("v1,"))
+      .map((entry) => entry.slice(3))
+  );
 }
 
 async function checkSignature(

@@ -118,6 +118,17 @@ describe("verifyWebhook", () => {
     await expect(verifyWebhook(BODY, crowded, SECRET, { now: NOW })).resolves.toBeDefined();
   });
 
+  it("accepts signatures that node:http joined from repeated header lines", async () => {
+    const underOld = await signed(BODY, { secrets: SECRET });
+    const underNew = await signed(BODY, { secrets: OTHER_SECRET });
+    const joined = {
+      ...underNew,
+      "webhook-signature": `${underOld["webhook-signature"]}, ${underNew["webhook-signature"]}`,
+    };
+    await expect(verifyWebhook(BODY, joined, OTHER_SECRET, { now: NOW })).resolves.toBeDefined();
+    await expect(verifyWebhook(BODY, joined, SECRET, { now: NOW })).resolves.toBeDefined();
+  });
+
   it("rejects a tampered body", async () => {
     const headers = await signed();
     const tampered = BODY.replace('"version": 5', '"version": 6');
