@@ -1,5 +1,5 @@
-import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
 import { chown, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -23,9 +23,11 @@ export interface TestPostgres {
 
 const INSTALL_HINT = "install PostgreSQL's server binaries first: apt-get install -y postgresql";
 
-/** Debian's newest `/usr/lib/postgresql/<major>/bin` holding initdb and pg_ctl. */
-async function findBinDir(): Promise<string> {
-  const root = "/usr/lib/postgresql";
+/**
+ * Debian's newest `<root>/<major>/bin` holding initdb and pg_ctl.
+ * @throws {Error} saying to `apt-get install -y postgresql` when there is none.
+ */
+export async function findPostgresBinaries(root = "/usr/lib/postgresql"): Promise<string> {
   const majors = existsSync(root) ? (await readdir(root)).sort((a, b) => Number(b) - Number(a)) : [];
   for (const major of majors) {
     const bin = join(root, major, "bin");
@@ -55,7 +57,7 @@ async function freePort(): Promise<number> {
  *   when it does not start.
  */
 export async function startPostgres(): Promise<TestPostgres> {
-  const bin = await findBinDir();
+  const bin = await findPostgresBinaries();
   const asRoot = process.getuid?.() === 0;
   const dir = await mkdtemp(join(tmpdir(), "credit-journey-pg-"));
   const dataDir = join(dir, "data");
@@ -94,6 +96,20 @@ export async function startPostgres(): Promise<TestPostgres> {
     }
   }
 
+  // A worker that exits without calling stop() (a crash, a forgotten afterAll) must not leave a server behind.
+  const stopOnExit = () => {
+    const args = ["-D", dataDir, "-m", "immediate", "-w", "stop"];
+    try {
+      if (asRoot)
+        execFileSync("runuser", ["-u", "postgres", "--", join(bin, "pg_ctl"), ...args], { stdio: "ignore" });
+      else execFileSync(join(bin, "pg_ctl"), args, { stdio: "ignore" });
+    } catch {
+      // Already stopped.
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", stopOnExit);
+
   const connectionString = (database = "postgres") => `postgres://postgres@127.0.0.1:${port}/${database}`;
   let databases = 0;
   return {
@@ -111,6 +127,7 @@ export async function startPostgres(): Promise<TestPostgres> {
       return connectionString(name);
     },
     async stop() {
+      process.off("exit", stopOnExit);
       try {
         await exec("pg_ctl", ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
       } finally {
