@@ -1,0 +1,52 @@
+import { fc, test } from "@fast-check/vitest";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_RETRY, fullJitterDelay, isTransient, parseRetryAfter } from "../../src/client/index.js";
+
+describe("isTransient", () => {
+  it.each([
+    [{ code: "NETWORK", status: undefined }, true],
+    [{ code: "TIMEOUT", status: undefined }, true],
+    [{ code: "HTTP_ERROR", status: 408 }, true],
+    [{ code: "RATE_LIMITED", status: 429 }, true],
+    [{ code: "INTERNAL", status: 500 }, true],
+    [{ code: "HTTP_ERROR", status: 503 }, true],
+    [{ code: "IDEMPOTENCY_IN_PROGRESS", status: 409 }, true],
+    [{ code: "OFFER_LOCKED", status: 409 }, false],
+    [{ code: "INVALID_STATE", status: 409 }, false],
+    [{ code: "VALIDATION_FAILED", status: 422 }, false],
+    [{ code: "SCOPE_FORBIDDEN", status: 403 }, false],
+    [{ code: "TOKEN_EXPIRED", status: 401 }, false],
+    [{ code: "IDEMPOTENCY_KEY_REUSED", status: 422 }, false],
+    [{ code: "ABORTED", status: undefined }, false],
+    [{ code: "CONTRACT", status: 200 }, false],
+    [{ code: "INVALID_REQUEST", status: undefined }, false],
+  ] as const)("%o → %s", (failure, expected) => {
+    expect(isTransient(failure)).toBe(expected);
+  });
+});
+
+describe("parseRetryAfter", () => {
+  it("reads delay-seconds and HTTP dates, and ignores junk", () => {
+    const now = Date.UTC(2026, 10, 26, 10, 0, 0);
+    expect(parseRetryAfter("3", now)).toBe(3000);
+    expect(parseRetryAfter(" 0 ", now)).toBe(0);
+    expect(parseRetryAfter("Thu, 26 Nov 2026 10:00:05 GMT", now)).toBe(5000);
+    expect(parseRetryAfter("Thu, 26 Nov 2026 09:00:00 GMT", now)).toBe(0);
+    expect(parseRetryAfter("soon", now)).toBeUndefined();
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+  });
+});
+
+describe("fullJitterDelay", () => {
+  test.prop(
+    [fc.integer({ min: 0, max: 20 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })],
+    {
+      numRuns: 200,
+    },
+  )("stays in [0, min(max, base·2^n))", (retryIndex, random) => {
+    const delay = fullJitterDelay(DEFAULT_RETRY, retryIndex, random);
+    const ceiling = Math.min(DEFAULT_RETRY.maxDelayMs, DEFAULT_RETRY.baseDelayMs * 2 ** retryIndex);
+    expect(delay).toBeGreaterThanOrEqual(0);
+    expect(delay).toBeLessThan(ceiling);
+  });
+});
