@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from "node:http";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { ContractError } from "../../../src/contract/index.js";
@@ -96,6 +97,15 @@ describe("verifyWebhook", () => {
         webhookId: "msg_test01",
       });
     }
+  });
+
+  it("takes node:http's IncomingHttpHeaders as they are", async () => {
+    const headers: IncomingHttpHeaders = {
+      ...(await signed()),
+      "content-length": "2",
+      "set-cookie": ["a", "b"],
+    };
+    await expect(verifyWebhook(BODY, headers, SECRET, { now: NOW })).resolves.toBeDefined();
   });
 
   it("accepts a delivery signed under any of several secrets, in any order (rotation)", async () => {
