@@ -1,2 +1,138 @@
-/** credit-journey/sandbox: a local platform simulator (in progress). */
-export { ENDPOINTS } from "../contract/index.js";
+/** credit-journey/sandbox: a local platform that behaves like the real one, on loopback. */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { CredentialStore } from "./auth.js";
+import { createSandboxClock, type SandboxClock } from "./clock.js";
+import { createControl, type SandboxControl } from "./control.js";
+import { LifecycleEngine } from "./engine.js";
+import { FaultInjector } from "./faults.js";
+import { IdempotencyStore } from "./idempotency.js";
+import type { MutationLogEntry, RequestLogEntry } from "./logs.js";
+import { DEFAULT_TIMINGS, type SandboxOptions, type SandboxTimings } from "./options.js";
+import { createSeededRandom, secretToken } from "./random.js";
+import { RateLimiter } from "./rate-limit.js";
+import { createRequestListener } from "./server.js";
+import { generateWebhookSecret, secretKey } from "./webhook-signer.js";
+import { WebhookDispatcher } from "./webhooks.js";
+
+export type { ClockMode, SandboxClock } from "./clock.js";
+export type { SandboxControl, ServerJourneyView } from "./control.js";
+export { SANDBOX_LENDERS } from "./lenders.js";
+export type { MutationLogEntry, RequestLogEntry } from "./logs.js";
+export { amortise, aprPercent, emiPaise, foreclosureAmount, repaymentSchedule } from "./money.js";
+export {
+  DEFAULT_TIMINGS,
+  type RouteFaults,
+  type SandboxFaults,
+  type SandboxOptions,
+  type SandboxTimings,
+  type WebhookEndpointOptions,
+  type WebhookFaults,
+} from "./options.js";
+export { SandboxProblem } from "./problem.js";
+export { SCENARIOS, type Scenario, type ScenarioName, scenarioFor } from "./scenarios.js";
+export { generateWebhookSecret, signWebhook } from "./webhook-signer.js";
+export type { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from "./webhooks.js";
+
+/** A running sandbox. */
+export interface Sandbox {
+  /** `http://127.0.0.1:PORT`; the API lives under `${url}/api/v1/headless`. */
+  readonly url: string;
+  /** The partner API key (`sk_test_…`). */
+  readonly apiKey: string;
+  /** The sandbox's webhook secret (`whsec_…`): the first registered endpoint's first secret, else generated. */
+  readonly webhookSecret: string;
+  /** The clock everything time-based runs on; `advance(ms)` moves it (the only way in manual mode). */
+  readonly clock: SandboxClock;
+  /** In-process control: drive steps, expire things, inject faults, read the logs. */
+  readonly control: SandboxControl;
+  /** Stops the server, the clock's timers and webhook deliveries. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a sandbox platform on loopback.
+ * @throws {RangeError} for a bad clock factor; {@link TypeError} for a malformed webhook URL or secret.
+ * Rejects with the listen error (e.g. EADDRINUSE) when the port cannot be bound.
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const timings: SandboxTimings = { ...DEFAULT_TIMINGS, ...options.timings };
+  const seed = options.seed ?? 1;
+  const errors: unknown[] = [];
+  const report = (error: unknown) => {
+    errors.push(error);
+    console.error("[credit-journey sandbox]", error);
+  };
+  const clock = createSandboxClock(options.clock ?? "real", report, options.startAt);
+  const random = createSeededRandom(seed);
+  const webhookSecret =
+    options.webhooks?.[0]?.secrets?.[0] ?? options.webhookSecret ?? generateWebhookSecret();
+  secretKey(webhookSecret);
+  const apiKey = options.apiKey ?? secretToken("sk_test_");
+  const faults = new FaultInjector(options.faults, seed);
+  const webhooks = new WebhookDispatcher(clock, timings, faults, random, webhookSecret);
+  for (const endpoint of options.webhooks ?? []) webhooks.register(endpoint.url, endpoint.secrets);
+  let url = "";
+  const engine = new LifecycleEngine({
+    clock,
+    random,
+    timings,
+    baseUrl: () => url,
+    onSnapshot: (snapshot, correlationId) => webhooks.emit(snapshot, correlationId),
+  });
+  const credentials = new CredentialStore(apiKey, clock, timings);
+  const idempotency = new IdempotencyStore(clock, timings.idempotencyRetention);
+  const rateLimiter = new RateLimiter(clock, options.rateLimit);
+  const mutationLog: MutationLogEntry[] = [];
+  const requestLog: RequestLogEntry[] = [];
+  const control = createControl({
+    engine,
+    credentials,
+    clock,
+    faults,
+    rateLimiter,
+    webhooks,
+    mutationLog,
+    requestLog,
+  });
+  const server = createServer(
+    createRequestListener({
+      clock,
+      engine,
+      credentials,
+      idempotency,
+      rateLimiter,
+      faults,
+      control,
+      mutationLog,
+      requestLog,
+      info: () => ({ url, apiKey }),
+      onError: report,
+    }),
+  );
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
+  return {
+    url,
+    apiKey,
+    webhookSecret,
+    clock,
+    control,
+    async close() {
+      clock.stop();
+      webhooks.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
+    },
+  };
+}

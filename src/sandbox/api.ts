@@ -1,0 +1,225 @@
+import {
+  ContractError,
+  CreateConsentRequest,
+  CreateSessionRequest,
+  type EndpointName,
+  type EndpointScope,
+  parseProfile,
+  RefreshSessionRequest,
+  StepActionRequest,
+  safeParse,
+} from "../contract/index.js";
+import type { Caller, CredentialStore } from "./auth.js";
+import type { SandboxClock } from "./clock.js";
+import type { LifecycleEngine } from "./engine.js";
+import { notFound, SandboxProblem, validationFailed } from "./problem.js";
+import type { JourneyRecord } from "./records.js";
+import { stepView } from "./records.js";
+
+/** One API call after authentication: who, which path parameters, the JSON body (if any), headers. */
+export interface ApiCall {
+  readonly caller: Caller;
+  readonly params: Readonly<Record<string, string>>;
+  readonly body: unknown;
+  readonly correlationId: string;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+}
+
+/** What a handler answers; `journeyId` names the journey a mutation touched, for the mutation log. */
+export interface ApiResult {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly journeyId?: string;
+}
+
+/** What the handlers need. */
+export interface ApiDeps {
+  readonly engine: LifecycleEngine;
+  readonly credentials: CredentialStore;
+  readonly clock: SandboxClock;
+}
+
+/**
+ * Checks that the caller's credential may call an endpoint of `scope`.
+ * @throws {SandboxProblem} 403 SCOPE_FORBIDDEN otherwise.
+ */
+export function checkScope(name: EndpointName, scope: EndpointScope, caller: Caller): void {
+  const allowed =
+    scope === "partner"
+      ? caller.kind === "apiKey" || (name === "refreshSession" && caller.kind === "refreshToken")
+      : scope === "borrower"
+        ? caller.kind === "sessionToken"
+        : caller.kind === "apiKey" || caller.kind === "sessionToken";
+  if (!allowed) {
+    const needs =
+      scope === "partner"
+        ? "the partner API key"
+        : scope === "borrower"
+          ? "a borrower session token"
+          : "the API key or a session token";
+    throw new SandboxProblem(403, "SCOPE_FORBIDDEN", `this endpoint needs ${needs}, not a ${caller.kind}`);
+  }
+}
+
+function parseBody<T>(schema: Parameters<typeof safeParse>[0], body: unknown, name: string): T {
+  const result = safeParse(schema, body, name);
+  if (!result.ok) throw validationFailed(result.error.issues);
+  return result.value as T;
+}
+
+/**
+ * The journey named in the path, if the caller may see it (partner: its own; borrower: their own).
+ * @throws {SandboxProblem} 404 NOT_FOUND otherwise, so other borrowers' journeys are not revealed.
+ */
+function journeyFor(deps: ApiDeps, call: ApiCall): JourneyRecord {
+  const id = call.params.journeyId as string;
+  const journey = deps.engine.get(id);
+  const { caller } = call;
+  const visible =
+    caller.kind === "apiKey"
+      ? journey.partnerKey === caller.partnerKey
+      : caller.kind === "sessionToken" &&
+        journey.partnerKey === caller.borrower.partnerKey &&
+        journey.externalId === caller.borrower.externalId;
+  if (!visible) throw notFound(`journey ${id}`);
+  return journey;
+}
+
+type Handler = (deps: ApiDeps, call: ApiCall) => ApiResult;
+
+/** The handler of every endpoint of the contract. Each throws {SandboxProblem} for the errors it documents. */
+export const HANDLERS: Readonly<Record<EndpointName, Handler>> = {
+  createSession(deps, call) {
+    const body = parseBody<CreateSessionRequest>(CreateSessionRequest, call.body, "CreateSessionRequest");
+    if (call.caller.kind !== "apiKey") throw new SandboxProblem(403, "SCOPE_FORBIDDEN", "needs the API key");
+    const partnerKey = call.caller.partnerKey;
+    let journey: JourneyRecord | undefined;
+    let resumed = false;
+    if (body.journeyId) {
+      journey = deps.engine.get(body.journeyId);
+      if (journey.partnerKey !== partnerKey || journey.externalId !== body.borrower.externalId)
+        throw notFound(`journey ${body.journeyId}`);
+      resumed = true;
+    } else {
+      journey = deps.engine.findOpen(partnerKey, body.borrower.externalId);
+      resumed = journey !== undefined;
+    }
+    journey ??= deps.engine.create(partnerKey, body.borrower, body.returnUrl, call.correlationId);
+    const session = deps.credentials.issue({ partnerKey, externalId: body.borrower.externalId });
+    return {
+      status: 201,
+      body: { session, journey: deps.engine.snapshot(journey), resumed },
+      journeyId: journey.id,
+    };
+  },
+  refreshSession(deps, call) {
+    const body = parseBody<RefreshSessionRequest>(RefreshSessionRequest, call.body, "RefreshSessionRequest");
+    if (call.caller.kind === "refreshToken" && call.caller.token !== body.refreshToken)
+      throw new SandboxProblem(403, "SCOPE_FORBIDDEN", "a refresh token may only refresh itself");
+    return { status: 200, body: { session: deps.credentials.refresh(body.refreshToken) } };
+  },
+  listJourneys(deps, call) {
+    const { caller } = call;
+    if (caller.kind !== "sessionToken")
+      throw new SandboxProblem(403, "SCOPE_FORBIDDEN", "needs a session token");
+    const journeys = deps.engine
+      .all()
+      .filter(
+        (j) => j.partnerKey === caller.borrower.partnerKey && j.externalId === caller.borrower.externalId,
+      )
+      .map((j) => deps.engine.snapshot(j));
+    return { status: 200, body: { journeys } };
+  },
+  getJourney(deps, call) {
+    return { status: 200, body: deps.engine.view(journeyFor(deps, call)) };
+  },
+  getJourneyState(deps, call): ApiResult {
+    const journey = journeyFor(deps, call);
+    const etag = `"${journey.id}.${journey.version}"`;
+    const presented = call.headers["if-none-match"];
+    if (presented?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag))
+      return { status: 304, headers: { ETag: etag } };
+    return {
+      status: 200,
+      body: deps.engine.snapshot(journey),
+      headers: { ETag: etag, "Cache-Control": "no-cache" },
+    };
+  },
+  resumeJourney(deps, call) {
+    const journey = journeyFor(deps, call);
+    return { status: 200, body: deps.engine.resume(journey, call.correlationId), journeyId: journey.id };
+  },
+  submitProfile(deps, call) {
+    const journey = journeyFor(deps, call);
+    let profile: ReturnType<typeof parseProfile>;
+    try {
+      profile = parseProfile(call.body, deps.clock.nowIso().slice(0, 10));
+    } catch (error) {
+      if (error instanceof ContractError) throw validationFailed(error.issues);
+      throw error;
+    }
+    return {
+      status: 202,
+      body: deps.engine.submitProfile(journey, profile, call.correlationId),
+      journeyId: journey.id,
+    };
+  },
+  listOffers(deps, call) {
+    const journey = journeyFor(deps, call);
+    return {
+      status: 200,
+      body: {
+        offers: journey.offers.map((o) => ({ ...o })),
+        ...(journey.lockedOfferId ? { lockedOfferId: journey.lockedOfferId } : {}),
+      },
+    };
+  },
+  proceedOffer(deps, call) {
+    const journey = journeyFor(deps, call);
+    const snapshot = deps.engine.proceed(journey, call.params.offerId as string, call.correlationId);
+    return { status: 202, body: snapshot, journeyId: journey.id };
+  },
+  listSteps(deps, call) {
+    return { status: 200, body: { steps: journeyFor(deps, call).steps.map(stepView) } };
+  },
+  getStep(deps, call) {
+    const journey = journeyFor(deps, call);
+    return { status: 200, body: stepView(deps.engine.step(journey, call.params.stepId as string)) };
+  },
+  stepAction(deps, call) {
+    const journey = journeyFor(deps, call);
+    const body = parseBody<StepActionRequest>(StepActionRequest, call.body, "StepActionRequest");
+    const step = deps.engine.stepAction(
+      journey,
+      call.params.stepId as string,
+      body.action,
+      body.data,
+      call.correlationId,
+    );
+    return { status: 202, body: step, journeyId: journey.id };
+  },
+  createConsent(deps, call) {
+    const journey = journeyFor(deps, call);
+    parseBody<CreateConsentRequest>(CreateConsentRequest, call.body ?? {}, "CreateConsentRequest");
+    return {
+      status: 201,
+      body: deps.engine.createConsent(journey, call.correlationId),
+      journeyId: journey.id,
+    };
+  },
+  getConsent(deps, call) {
+    const journey = journeyFor(deps, call);
+    return { status: 200, body: deps.engine.consent(journey, call.params.consentId as string) };
+  },
+  getLoan(deps, call) {
+    return { status: 200, body: { ...deps.engine.loan(journeyFor(deps, call)).loan } };
+  },
+  getSchedule(deps, call) {
+    return { status: 200, body: { installments: deps.engine.schedule(journeyFor(deps, call)) } };
+  },
+  requestForeclosure(deps, call) {
+    const journey = journeyFor(deps, call);
+    return { status: 201, body: deps.engine.foreclose(journey, call.correlationId), journeyId: journey.id };
+  },
+};

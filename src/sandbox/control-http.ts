@@ -1,0 +1,138 @@
+import type { SandboxClock } from "./clock.js";
+import type { SandboxControl } from "./control.js";
+import type { SandboxFaults } from "./options.js";
+import { notFound, SandboxProblem } from "./problem.js";
+
+/** A control API answer: JSON with a status. */
+export interface ControlResult {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+const objectBody = (body: unknown): Record<string, unknown> => {
+  if (body === undefined) return {};
+  if (body && typeof body === "object" && !Array.isArray(body)) return body as Record<string, unknown>;
+  throw new SandboxProblem(422, "VALIDATION_FAILED", "the body must be a JSON object", {
+    errors: [{ path: "", message: "expected an object" }],
+  });
+};
+
+const field = <T>(
+  body: Record<string, unknown>,
+  name: string,
+  check: (v: unknown) => v is T,
+  what: string,
+): T => {
+  const value = body[name];
+  if (!check(value))
+    throw new SandboxProblem(422, "VALIDATION_FAILED", `${name} must be ${what}`, {
+      errors: [{ path: name, message: `must be ${what}` }],
+    });
+  return value;
+};
+
+const isString = (v: unknown): v is string => typeof v === "string" && v.length > 0;
+const isNonNegative = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v >= 0;
+
+/**
+ * The JSON control API under `/_sandbox` (the same operations as the in-process control, for a
+ * standalone sandbox). `path` is below `/_sandbox`.
+ * @throws {SandboxProblem} 404 NOT_FOUND for an unknown route; 422 VALIDATION_FAILED for a bad body;
+ * whatever the control operation throws.
+ */
+export function handleControl(
+  control: SandboxControl,
+  clock: SandboxClock,
+  info: { url: string; apiKey: string },
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  rawBody: unknown,
+): ControlResult {
+  const parts = path.split("/").filter(Boolean);
+  const route = `${method} /${parts.map((p, i) => ((parts[i - 1] === "journeys" || parts[i - 1] === "steps") && i > 0 ? ":" : p)).join("/")}`;
+  const [, journeyId, , stepId] = parts;
+  switch (route) {
+    case "GET /":
+      return {
+        status: 200,
+        body: { url: info.url, apiKey: info.apiKey, clock: { mode: clock.mode, now: clock.nowIso() } },
+      };
+    case "GET /scenarios":
+      return { status: 200, body: { scenarios: control.scenarios() } };
+    case "GET /clock":
+      return { status: 200, body: { mode: clock.mode, now: clock.nowIso(), pendingTimers: clock.pending() } };
+    case "POST /clock/advance": {
+      const ms = field(objectBody(rawBody), "ms", isNonNegative, "a number of milliseconds >= 0");
+      clock.advance(ms);
+      return { status: 200, body: { mode: clock.mode, now: clock.nowIso() } };
+    }
+    case "GET /journeys":
+      return { status: 200, body: { journeys: control.journeys() } };
+    case "GET /journeys/:":
+      return { status: 200, body: control.journey(journeyId as string) };
+    case "POST /journeys/:/expire":
+      return { status: 200, body: control.expireJourney(journeyId as string) };
+    case "POST /journeys/:/steps/:/complete":
+      return {
+        status: 200,
+        body: control.completeStep(journeyId as string, stepId === "current" ? undefined : stepId),
+      };
+    case "POST /journeys/:/steps/:/fail": {
+      const body = objectBody(rawBody);
+      const failure = {
+        ...(typeof body.reasonCode === "string" ? { reasonCode: body.reasonCode } : {}),
+        ...(typeof body.retryable === "boolean" ? { retryable: body.retryable } : {}),
+      };
+      return {
+        status: 200,
+        body: control.failStep(journeyId as string, stepId === "current" ? undefined : stepId, failure),
+      };
+    }
+    case "POST /tokens/expire":
+      control.expireToken(field(objectBody(rawBody), "token", isString, "a token"));
+      return { status: 200, body: { expired: true } };
+    case "GET /faults":
+      return { status: 200, body: control.faults() };
+    case "PUT /faults":
+      control.setFaults(objectBody(rawBody) as SandboxFaults);
+      return { status: 200, body: control.faults() };
+    case "PUT /rate-limit": {
+      const perSecond = objectBody(rawBody).perSecond;
+      if (perSecond !== null && perSecond !== undefined && !isNonNegative(perSecond))
+        throw new SandboxProblem(422, "VALIDATION_FAILED", "perSecond must be a number or null", {
+          errors: [{ path: "perSecond", message: "must be a number or null" }],
+        });
+      control.setRateLimit(perSecond ?? undefined);
+      return { status: 200, body: { perSecond: perSecond ?? null } };
+    }
+    case "GET /mutations":
+      return { status: 200, body: { mutations: control.mutations() } };
+    case "GET /requests":
+      return { status: 200, body: { requests: control.requests() } };
+    case "GET /webhooks/attempts":
+      return { status: 200, body: { attempts: control.webhookAttempts() } };
+    case "GET /webhooks/deliveries":
+      return { status: 200, body: { deliveries: control.webhookDeliveries() } };
+    case "GET /webhooks/endpoints":
+      return { status: 200, body: { endpoints: control.webhookEndpoints() } };
+    case "POST /webhooks/endpoints": {
+      const body = objectBody(rawBody);
+      const url = field(body, "url", isString, "a URL");
+      const secrets = Array.isArray(body.secrets) ? body.secrets.filter(isString) : undefined;
+      try {
+        return { status: 201, body: control.addWebhookEndpoint(url, secrets) };
+      } catch (error) {
+        if (error instanceof TypeError)
+          throw new SandboxProblem(422, "VALIDATION_FAILED", error.message, {
+            errors: [{ path: "url", message: error.message }],
+          });
+        throw error;
+      }
+    }
+    case "DELETE /webhooks/endpoints":
+      return { status: 200, body: { removed: control.removeWebhookEndpoint(query.get("url") ?? "") } };
+    default:
+      throw notFound(`control route ${method} /_sandbox${path}`);
+  }
+}

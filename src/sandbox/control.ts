@@ -1,0 +1,133 @@
+import type { AaConsent, Installment, Journey, JourneySnapshot, Step } from "../contract/index.js";
+import type { CredentialStore } from "./auth.js";
+import type { SandboxClock } from "./clock.js";
+import type { LifecycleEngine } from "./engine.js";
+import type { FaultInjector } from "./faults.js";
+import type { MutationLogEntry, RequestLogEntry } from "./logs.js";
+import type { SandboxFaults } from "./options.js";
+import type { RateLimiter } from "./rate-limit.js";
+import type { JourneyRecord } from "./records.js";
+import { SCENARIOS, type Scenario, type ScenarioName } from "./scenarios.js";
+import type { WebhookAttempt, WebhookDelivery, WebhookDispatcher, WebhookEndpoint } from "./webhooks.js";
+
+/** The sandbox's own view of a journey: the wire journey plus what only the server knows. */
+export interface ServerJourneyView {
+  readonly journey: Journey;
+  readonly scenario: ScenarioName;
+  readonly partnerKey: string;
+  readonly consents: AaConsent[];
+  readonly loanStatus: "ACTIVE" | "CLOSED" | "FORECLOSED" | undefined;
+  readonly schedule: Installment[] | undefined;
+  readonly pendingTimers: number;
+  readonly lastCorrelationId: string | undefined;
+}
+
+/** In-process control of a running sandbox: drive steps, expire things, inject faults, read the logs. */
+export interface SandboxControl {
+  /**
+   * Finishes the current (or given) step as the borrower would on its hosted page or form; it completes
+   * after `stepProcessing` (scenario rules apply: kyc-retry fails the first KYC attempt).
+   * @throws {SandboxProblem} 404 NOT_FOUND / 409 INVALID_STATE when there is no such actionable step.
+   */
+  completeStep(journeyId: string, stepId?: string): Step;
+  /**
+   * Fails the current (or given) step now; `retryable: false` rejects the journey.
+   * @throws {SandboxProblem} 404 NOT_FOUND / 409 INVALID_STATE when there is no such actionable step.
+   */
+  failStep(journeyId: string, stepId?: string, failure?: { reasonCode?: string; retryable?: boolean }): Step;
+  /**
+   * Expires a journey now.
+   * @throws {SandboxProblem} 404 NOT_FOUND; 409 INVALID_STATE when it already ended.
+   */
+  expireJourney(journeyId: string): JourneySnapshot;
+  /**
+   * Makes a session or refresh token expire now.
+   * @throws {SandboxProblem} 404 NOT_FOUND for an unknown token.
+   */
+  expireToken(token: string): void;
+  /**
+   * The server-side view of a journey.
+   * @throws {SandboxProblem} 404 NOT_FOUND.
+   */
+  journey(journeyId: string): ServerJourneyView;
+  /** Every journey's server-side view. */
+  journeys(): ServerJourneyView[];
+  /** The scenarios and their magic values. */
+  scenarios(): readonly Scenario[];
+  /** Replaces the fault settings. */
+  setFaults(faults: SandboxFaults): void;
+  /** The fault settings in force. */
+  faults(): SandboxFaults;
+  /** Sets the per-credential rate (requests per second); `undefined` turns limiting off. */
+  setRateLimit(perSecond: number | undefined): void;
+  /** Every logical mutation applied, once each, in order. */
+  mutations(): MutationLogEntry[];
+  /** Every request received, in order. */
+  requests(): RequestLogEntry[];
+  /** Every webhook delivery attempt, in order. */
+  webhookAttempts(): WebhookAttempt[];
+  /** Every webhook delivery (event × endpoint) and its state. */
+  webhookDeliveries(): WebhookDelivery[];
+  /** The registered webhook endpoints. */
+  webhookEndpoints(): WebhookEndpoint[];
+  /**
+   * Registers or replaces a webhook endpoint; pass two secrets to sign with both during a rotation.
+   * @throws {TypeError} when the URL or a secret is malformed.
+   */
+  addWebhookEndpoint(url: string, secrets?: readonly string[]): WebhookEndpoint;
+  /** Unregisters a webhook endpoint; returns whether it existed. */
+  removeWebhookEndpoint(url: string): boolean;
+  /** Resolves once no webhook delivery is in flight (retries still wait for the clock). */
+  settle(): Promise<void>;
+}
+
+/** What the control needs from the sandbox. */
+export interface ControlDeps {
+  readonly engine: LifecycleEngine;
+  readonly credentials: CredentialStore;
+  readonly clock: SandboxClock;
+  readonly faults: FaultInjector;
+  readonly rateLimiter: RateLimiter;
+  readonly webhooks: WebhookDispatcher;
+  readonly mutationLog: MutationLogEntry[];
+  readonly requestLog: RequestLogEntry[];
+}
+
+function serverView(engine: LifecycleEngine, journey: JourneyRecord): ServerJourneyView {
+  return {
+    journey: engine.view(journey),
+    scenario: journey.scenario.name,
+    partnerKey: journey.partnerKey,
+    consents: [...journey.consents.values()].map((c) => ({ ...c })),
+    loanStatus: journey.loan?.loan.status,
+    schedule: journey.loan ? engine.schedule(journey) : undefined,
+    pendingTimers: journey.timers.size + (journey.idleTimer ? 1 : 0),
+    lastCorrelationId: journey.correlationId,
+  };
+}
+
+/** Builds the in-process {@link SandboxControl}; never throws. */
+export function createControl(deps: ControlDeps): SandboxControl {
+  const { engine } = deps;
+  return {
+    completeStep: (journeyId, stepId) => engine.controlComplete(engine.get(journeyId), stepId),
+    failStep: (journeyId, stepId, failure = {}) =>
+      engine.controlFail(engine.get(journeyId), stepId, failure.reasonCode, failure.retryable ?? true),
+    expireJourney: (journeyId) => engine.expire(engine.get(journeyId)),
+    expireToken: (token) => deps.credentials.expire(token),
+    journey: (journeyId) => serverView(engine, engine.get(journeyId)),
+    journeys: () => engine.all().map((j) => serverView(engine, j)),
+    scenarios: () => SCENARIOS,
+    setFaults: (faults) => deps.faults.set(faults),
+    faults: () => deps.faults.get(),
+    setRateLimit: (perSecond) => deps.rateLimiter.setRate(perSecond),
+    mutations: () => [...deps.mutationLog],
+    requests: () => [...deps.requestLog],
+    webhookAttempts: () => deps.webhooks.log(),
+    webhookDeliveries: () => deps.webhooks.all(),
+    webhookEndpoints: () => deps.webhooks.list(),
+    addWebhookEndpoint: (url, secrets) => deps.webhooks.register(url, secrets),
+    removeWebhookEndpoint: (url) => deps.webhooks.unregister(url),
+    settle: () => deps.webhooks.settle(),
+  };
+}

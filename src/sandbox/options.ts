@@ -1,0 +1,136 @@
+import type { EndpointName } from "../contract/index.js";
+import type { ClockMode } from "./clock.js";
+
+/** How long each platform-side wait and validity lasts, in sandbox-clock milliseconds. */
+export interface SandboxTimings {
+  /** STARTED → PROFILE_REQUIRED (0: in the same call that creates the journey). */
+  readonly journeyStart: number;
+  /** PROFILE_SUBMITTED → OFFERS_PENDING. */
+  readonly profileReview: number;
+  /** OFFERS_PENDING → OFFERS_AVAILABLE (or REJECTED). */
+  readonly offerDispatch: number;
+  /** OFFER_SELECTED → the first step. */
+  readonly offerLock: number;
+  /** A step the borrower finished (IN_PROGRESS) → COMPLETED (or FAILED) and the next step. */
+  readonly stepProcessing: number;
+  /** LENDER_PROCESSING → DISBURSED. */
+  readonly lenderProcessing: number;
+  /** DISBURSED → CLOSED, in the `closure` scenario. */
+  readonly loanClosure: number;
+  /** How long an offer stays valid (contract default: 15 days). */
+  readonly offerValidity: number;
+  /** How long an offer stays valid in the `offers-expire` scenario. */
+  readonly shortOfferValidity: number;
+  /** How long a hosted REDIRECT link stays valid. */
+  readonly redirectValidity: number;
+  /** How long a DOCUMENT link stays valid. */
+  readonly documentValidity: number;
+  /** How long a foreclosure payment link stays valid (contract: 90 min). */
+  readonly foreclosureLinkValidity: number;
+  /** A journey expires after this long without a borrower mutation. */
+  readonly journeyIdleTimeout: number;
+  /** The idle timeout in the `idle-expiry` scenario. */
+  readonly shortJourneyIdleTimeout: number;
+  /** Borrower session token lifetime (contract sandbox default: 15 min). */
+  readonly sessionTtl: number;
+  /** Refresh token lifetime. */
+  readonly refreshTtl: number;
+  /** How long the immediately previous refresh token still returns the current pair (contract: 10 s). */
+  readonly refreshGrace: number;
+  /** Idempotency keys are kept this long (contract: 24 h). */
+  readonly idempotencyRetention: number;
+  /** Delay before webhook retry n (the last value repeats); delivery stops after `webhookMaxAttempts`. */
+  readonly webhookBackoff: readonly number[];
+  /** Attempts per webhook delivery, the first included. */
+  readonly webhookMaxAttempts: number;
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** The defaults: platform waits of a second or two (a whole journey takes seconds), contract validities. */
+export const DEFAULT_TIMINGS: SandboxTimings = {
+  journeyStart: 0,
+  profileReview: 1 * SECOND,
+  offerDispatch: 2 * SECOND,
+  offerLock: 1 * SECOND,
+  stepProcessing: 1 * SECOND,
+  lenderProcessing: 2 * SECOND,
+  loanClosure: 5 * SECOND,
+  offerValidity: 15 * DAY,
+  shortOfferValidity: 60 * SECOND,
+  redirectValidity: 10 * MINUTE,
+  documentValidity: 1 * HOUR,
+  foreclosureLinkValidity: 90 * MINUTE,
+  journeyIdleTimeout: 30 * DAY,
+  shortJourneyIdleTimeout: 2 * MINUTE,
+  sessionTtl: 15 * MINUTE,
+  refreshTtl: 30 * DAY,
+  refreshGrace: 10 * SECOND,
+  idempotencyRetention: 24 * HOUR,
+  webhookBackoff: [1 * SECOND, 2 * SECOND, 4 * SECOND, 8 * SECOND, 16 * SECOND, 32 * SECOND],
+  webhookMaxAttempts: 8,
+};
+
+/** Faults for one route (or all routes): each rate is a probability in [0, 1]. */
+export interface RouteFaults {
+  /** Added latency in real milliseconds: a fixed value or a `[min, max]` range. Mutations wait after reserving their key. */
+  readonly latencyMs?: number | readonly [number, number];
+  /** Share of requests answered 500/503 before anything is applied. */
+  readonly errorRate?: number;
+  /** Share of requests processed and committed whose connection is then cut before the response. */
+  readonly lostResponseRate?: number;
+}
+
+/** Faults on webhook deliveries. */
+export interface WebhookFaults {
+  /** Share of deliveries sent twice (same id). */
+  readonly duplicateRate?: number;
+  /** When > 0, each delivery waits a random 0..reorderWindowMs (sandbox clock), so deliveries overtake each other. */
+  readonly reorderWindowMs?: number;
+  /** A fixed extra delay before every delivery, in sandbox-clock ms. */
+  readonly delayMs?: number;
+}
+
+/** Seeded fault injection: global and per-route request faults, and webhook faults. */
+export interface SandboxFaults extends RouteFaults {
+  /** Per-endpoint overrides, keyed by the ENDPOINTS name (e.g. `proceedOffer`). */
+  readonly routes?: Partial<Record<EndpointName, RouteFaults>>;
+  /** Faults on webhook deliveries. */
+  readonly webhooks?: WebhookFaults;
+}
+
+/** A webhook endpoint and the secrets that sign deliveries to it (two during a rotation). */
+export interface WebhookEndpointOptions {
+  readonly url: string;
+  /** `whsec_<base64>` secrets; absent: the sandbox's generated secret. */
+  readonly secrets?: readonly string[];
+}
+
+/** Everything `startSandbox` accepts; every field is optional. */
+export interface SandboxOptions {
+  /** TCP port; 0 (default) picks a free one. */
+  readonly port?: number;
+  /** Interface to bind; default `127.0.0.1`. */
+  readonly host?: string;
+  /** `real` (default), `{ mode: "accelerated", factor }` or `manual`. */
+  readonly clock?: ClockMode;
+  /** Where a manual or accelerated clock starts, in ms since the epoch (default: now). */
+  readonly startAt?: number;
+  /** Overrides of {@link DEFAULT_TIMINGS}. */
+  readonly timings?: Partial<SandboxTimings>;
+  /** Webhook endpoints registered from the start. */
+  readonly webhooks?: readonly WebhookEndpointOptions[];
+  /** The sandbox's own webhook secret (default: generated). */
+  readonly webhookSecret?: string;
+  /** The partner API key (default: a generated `sk_test_…`). */
+  readonly apiKey?: string;
+  /** Fault injection; can be changed later through `control.setFaults`. */
+  readonly faults?: SandboxFaults;
+  /** Requests per second per credential (token bucket, burst of the same size); absent: unlimited. */
+  readonly rateLimit?: number;
+  /** Seed for faults, ids and offers (default 1). */
+  readonly seed?: number;
+}

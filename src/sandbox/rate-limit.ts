@@ -1,0 +1,40 @@
+import type { SandboxClock } from "./clock.js";
+import { SandboxProblem } from "./problem.js";
+
+/** A token bucket per credential on the sandbox clock: `perSecond` requests a second, bursts of the same size. */
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; atMs: number }>();
+
+  constructor(
+    private readonly clock: SandboxClock,
+    private perSecond: number | undefined,
+  ) {}
+
+  /** Changes the rate; `undefined` turns limiting off. */
+  setRate(perSecond: number | undefined): void {
+    this.perSecond = perSecond;
+    this.buckets.clear();
+  }
+
+  /**
+   * Takes one token for `credential`.
+   * @throws {SandboxProblem} 429 RATE_LIMITED with `Retry-After` (whole seconds) when the bucket is empty.
+   */
+  take(credential: string): void {
+    const rate = this.perSecond;
+    if (rate === undefined || !(rate > 0)) return;
+    const now = this.clock.now();
+    const bucket = this.buckets.get(credential) ?? { tokens: rate, atMs: now };
+    bucket.tokens = Math.min(rate, bucket.tokens + ((now - bucket.atMs) / 1000) * rate);
+    bucket.atMs = now;
+    this.buckets.set(credential, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return;
+    }
+    const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / rate));
+    throw new SandboxProblem(429, "RATE_LIMITED", `more than ${rate} requests per second`, {
+      headers: { "Retry-After": String(retryAfter) },
+    });
+  }
+}

@@ -1,0 +1,274 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { BASE_PATH, isMutatingMethod } from "../contract/index.js";
+import { type ApiDeps, checkScope, HANDLERS } from "./api.js";
+import type { CredentialStore } from "./auth.js";
+import type { SandboxClock } from "./clock.js";
+import type { SandboxControl } from "./control.js";
+import { handleControl } from "./control-http.js";
+import type { LifecycleEngine } from "./engine.js";
+import type { FaultInjector } from "./faults.js";
+import { handleHosted } from "./hosted.js";
+import { fingerprint, type IdempotencyStore, type StoredResponse } from "./idempotency.js";
+import type { MutationLogEntry, RequestLogEntry } from "./logs.js";
+import { notFound, SandboxProblem } from "./problem.js";
+import type { RateLimiter } from "./rate-limit.js";
+import { matchRoute } from "./router.js";
+
+/** Everything the request pipeline works with. */
+export interface PipelineDeps {
+  readonly clock: SandboxClock;
+  readonly engine: LifecycleEngine;
+  readonly credentials: CredentialStore;
+  readonly idempotency: IdempotencyStore;
+  readonly rateLimiter: RateLimiter;
+  readonly faults: FaultInjector;
+  readonly control: SandboxControl;
+  readonly mutationLog: MutationLogEntry[];
+  readonly requestLog: RequestLogEntry[];
+  readonly info: () => { url: string; apiKey: string };
+  /** Receives failures the pipeline could not turn into a response (reported, never swallowed). */
+  readonly onError: (error: unknown) => void;
+}
+
+const MAX_BODY_BYTES = 1_000_000;
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES)
+      throw new SandboxProblem(413, "VALIDATION_FAILED", "the body is larger than 1 MB");
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseJson(raw: string): unknown {
+  if (raw.trim() === "") return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new SandboxProblem(400, "VALIDATION_FAILED", "the body is not valid JSON", {
+      errors: [{ path: "", message: "not valid JSON" }],
+    });
+  }
+}
+
+function loggedHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    const text = Array.isArray(value) ? value.join(", ") : value;
+    headers[name] =
+      name === "authorization" ? text.replace(/^(Bearer\s+\w+?_(?:test_|live_)?).*$/i, "$1…") : text;
+  }
+  return headers;
+}
+
+function send(res: ServerResponse, response: StoredResponse, extra: Record<string, string>): void {
+  const isProblem = response.status >= 400;
+  const headers: Record<string, string> = { ...response.headers, ...extra };
+  let payload = "";
+  if (response.body !== undefined && response.status !== 304) {
+    payload = JSON.stringify(response.body);
+    headers["Content-Type"] = isProblem ? "application/problem+json" : "application/json";
+  }
+  res.writeHead(response.status, headers);
+  res.end(payload);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Builds the `node:http` request listener: API, hosted pages and the control API. */
+export function createRequestListener(deps: PipelineDeps) {
+  const apiDeps: ApiDeps = { engine: deps.engine, credentials: deps.credentials, clock: deps.clock };
+
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    handle(req, res).catch((error: unknown) => {
+      deps.onError(error);
+      if (!res.headersSent) {
+        res.writeHead(500, { "Content-Type": "application/problem+json" });
+        res.end(
+          JSON.stringify(new SandboxProblem(500, "INTERNAL", "unexpected sandbox error").toBody("unknown")),
+        );
+      } else res.destroy();
+    });
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? "GET";
+    const url = new URL(req.url ?? "/", "http://sandbox.invalid");
+    const path = url.pathname;
+    const presentedCid = req.headers["x-correlation-id"];
+    const correlationId =
+      typeof presentedCid === "string" && presentedCid.length > 0 ? presentedCid : randomUUID();
+    const at = deps.clock.nowIso();
+    const log = (
+      status: number,
+      endpoint: string | undefined,
+      replayed: boolean,
+      fault: RequestLogEntry["fault"],
+    ) =>
+      deps.requestLog.push({
+        method,
+        path,
+        headers: loggedHeaders(req),
+        endpoint,
+        status,
+        replayed,
+        fault,
+        correlationId,
+        at,
+      });
+
+    if (path === "/hosted" || path.startsWith("/hosted/")) {
+      const hosted = handleHosted(deps.engine, deps.clock.now(), method, path);
+      await readBody(req).catch(() => "");
+      res.writeHead(hosted.status, { ...hosted.headers, "X-Correlation-ID": correlationId });
+      res.end(hosted.body);
+      log(hosted.status, undefined, false, undefined);
+      return;
+    }
+
+    if (path === "/_sandbox" || path.startsWith("/_sandbox/")) {
+      let response: StoredResponse;
+      try {
+        const body = parseJson(await readBody(req));
+        const result = handleControl(
+          deps.control,
+          deps.clock,
+          deps.info(),
+          method,
+          path.slice("/_sandbox".length),
+          url.searchParams,
+          body,
+        );
+        response = { status: result.status, headers: {}, body: result.body };
+      } catch (error) {
+        if (!(error instanceof SandboxProblem)) throw error;
+        response = { status: error.status, headers: error.headers, body: error.toBody(correlationId) };
+      }
+      send(res, response, { "X-Correlation-ID": correlationId });
+      return;
+    }
+
+    const route = path.startsWith(`${BASE_PATH}/`)
+      ? matchRoute(method, path.slice(BASE_PATH.length))
+      : undefined;
+    const plan = deps.faults.plan(route?.name);
+    const echo = { "X-Correlation-ID": correlationId };
+    let reservation: { principal: string; key: string } | undefined;
+    try {
+      const authorization = req.headers.authorization;
+      deps.rateLimiter.take(authorization ?? `ip:${req.socket.remoteAddress}`);
+      if (!route) throw notFound(`${method} ${path}`);
+      const caller = deps.credentials.authenticate(authorization);
+      checkScope(route.name, route.endpoint.scope, caller);
+      if (plan.serverError) {
+        await readBody(req).catch(() => "");
+        const problem = new SandboxProblem(
+          plan.serverError,
+          "INTERNAL",
+          "injected fault: the platform failed",
+          {
+            headers: plan.serverError === 503 ? { "Retry-After": "1" } : {},
+          },
+        );
+        send(
+          res,
+          { status: problem.status, headers: problem.headers, body: problem.toBody(correlationId) },
+          echo,
+        );
+        log(problem.status, route.name, false, "error");
+        return;
+      }
+      const mutating = isMutatingMethod(method);
+      const idempotencyKey = req.headers["idempotency-key"];
+      if (mutating && (typeof idempotencyKey !== "string" || idempotencyKey.length === 0))
+        throw new SandboxProblem(
+          400,
+          "IDEMPOTENCY_KEY_REQUIRED",
+          `${method} needs an Idempotency-Key header`,
+        );
+      const raw = await readBody(req);
+      const body = parseJson(raw);
+      if (mutating) {
+        const key = idempotencyKey as string;
+        const decision = deps.idempotency.begin(
+          caller.principal,
+          key,
+          fingerprint(method, path, body ?? null),
+        );
+        if (decision.kind === "replay") {
+          if (plan.loseResponse) {
+            res.destroy();
+            log(decision.response.status, route.name, true, "lost");
+            return;
+          }
+          send(res, decision.response, { ...echo, "Idempotent-Replayed": "true" });
+          log(decision.response.status, route.name, true, undefined);
+          return;
+        }
+        reservation = { principal: caller.principal, key };
+      }
+      if (plan.latencyMs > 0) await sleep(plan.latencyMs);
+      let response: StoredResponse;
+      let journeyId: string | undefined;
+      try {
+        const result = HANDLERS[route.name](apiDeps, {
+          caller,
+          params: route.params,
+          body,
+          correlationId,
+          headers: {
+            "if-none-match":
+              typeof req.headers["if-none-match"] === "string" ? req.headers["if-none-match"] : undefined,
+          },
+        });
+        response = { status: result.status, headers: result.headers ?? {}, body: result.body };
+        journeyId = result.journeyId;
+      } catch (error) {
+        if (!(error instanceof SandboxProblem)) throw error;
+        response = { status: error.status, headers: error.headers, body: error.toBody(correlationId) };
+      }
+      if (reservation) {
+        deps.idempotency.finish(reservation.principal, reservation.key, response);
+        reservation = undefined;
+        if (response.status < 300)
+          deps.mutationLog.push({
+            principal: caller.principal,
+            endpoint: route.name,
+            method,
+            path,
+            idempotencyKey: idempotencyKey as string,
+            journeyId,
+            status: response.status,
+            correlationId,
+            appliedAt: deps.clock.nowIso(),
+          });
+      }
+      if (plan.loseResponse) {
+        // The platform committed; the client never hears back. Exactly what idempotency keys are for.
+        res.destroy();
+        log(response.status, route.name, false, "lost");
+        return;
+      }
+      send(res, response, echo);
+      log(response.status, route.name, false, undefined);
+    } catch (error) {
+      if (reservation) {
+        // Unexpected failure mid-request: release the key so a retry runs again, then report.
+        deps.idempotency.finish(reservation.principal, reservation.key, {
+          status: 500,
+          headers: {},
+          body: undefined,
+        });
+      }
+      if (!(error instanceof SandboxProblem)) throw error;
+      send(res, { status: error.status, headers: error.headers, body: error.toBody(correlationId) }, echo);
+      log(error.status, route?.name, false, undefined);
+    }
+  }
+}

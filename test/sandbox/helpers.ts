@@ -1,0 +1,190 @@
+import { randomUUID } from "node:crypto";
+import { BASE_PATH, Problem, safeParse } from "../../src/contract/index.js";
+import { type SandboxOptions, startSandbox } from "../../src/sandbox/index.js";
+import { matchRoute } from "../../src/sandbox/router.js";
+
+/** A started sandbox, as `startSandbox` returns it. */
+export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+
+/** Starts a sandbox on a manual clock (nothing moves until the test advances it). */
+export function startManual(options: SandboxOptions = {}): Promise<Sandbox> {
+  return startSandbox({ clock: "manual", ...options });
+}
+
+/** A response as the tests look at it. */
+export interface Reply {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: test convenience: bodies are checked against the contract schemas
+  readonly body: any;
+}
+
+/** Options of one call. */
+export interface CallOptions {
+  readonly token?: string | null;
+  readonly body?: unknown;
+  /** The Idempotency-Key; generated for mutations unless `null`. */
+  readonly key?: string | null;
+  readonly headers?: Record<string, string>;
+}
+
+/** A tiny HTTP client over real fetch that checks every API answer against the contract schemas. */
+export class TestClient {
+  /** Every response body received, for the provider-internals scan. */
+  readonly bodies: string[] = [];
+  /** Every contract violation seen in an answer. */
+  readonly violations: string[] = [];
+
+  constructor(readonly sandbox: Sandbox) {}
+
+  /** Calls `method path` (path below the API base) and returns the reply. */
+  async call(method: string, path: string, options: CallOptions = {}): Promise<Reply> {
+    const headers: Record<string, string> = { ...options.headers };
+    const token = options.token === undefined ? this.sandbox.apiKey : options.token;
+    if (token) headers.authorization = `Bearer ${token}`;
+    const mutating = method !== "GET";
+    if (mutating && options.key !== null) headers["idempotency-key"] = options.key ?? randomUUID();
+    if (options.body !== undefined) headers["content-type"] = "application/json";
+    const response = await fetch(`${this.sandbox.url}${BASE_PATH}${path}`, {
+      method,
+      headers,
+      ...(options.body !== undefined
+        ? { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) }
+        : {}),
+    });
+    const text = await response.text();
+    this.bodies.push(text);
+    const body = text ? JSON.parse(text) : undefined;
+    this.check(method, path, response.status, body);
+    return { status: response.status, headers: response.headers, text, body };
+  }
+
+  private check(method: string, path: string, status: number, body: unknown): void {
+    if (status === 304) return;
+    const route = matchRoute(method, path.split("?")[0] as string);
+    if (status >= 400) {
+      const parsed = safeParse(Problem, body, "Problem");
+      if (!parsed.ok) this.violations.push(`${method} ${path} ${status}: ${parsed.error.message}`);
+      return;
+    }
+    if (!route) return;
+    if (status !== route.endpoint.response.status)
+      this.violations.push(
+        `${method} ${path}: status ${status}, contract says ${route.endpoint.response.status}`,
+      );
+    const parsed = safeParse(route.endpoint.response.schema, body, route.name);
+    if (!parsed.ok) this.violations.push(`${method} ${path}: ${parsed.error.message}`);
+  }
+}
+
+/** A valid profile for a 30-something salaried borrower earning ₹80,000 a month. */
+export function profileFor(phone = "+919876543210", at = new Date().toISOString()) {
+  return {
+    fullName: "Asha Rao",
+    pan: "ABCDE1234F",
+    dateOfBirth: "1990-04-12",
+    email: "asha@example.com",
+    phone,
+    employmentType: "SALARIED",
+    monthlyIncome: { amount: 8_000_000, currency: "INR" },
+    pincode: "560001",
+    consent: { bureauPull: true, at },
+  };
+}
+
+/** A valid bank-mandate FORM submission. */
+export const MANDATE_DATA = {
+  accountHolderName: "Asha Rao",
+  accountNumber: "123456789012",
+  ifsc: "HDFC0001234",
+  accountType: "SAVINGS",
+} as const;
+
+/** Creates a session for `externalId` and returns the session token, refresh token and journey id. */
+export async function openSession(client: TestClient, externalId: string, phone?: string) {
+  const reply = await client.call("POST", "/sessions", {
+    body: { borrower: { externalId, ...(phone ? { phone } : {}) } },
+  });
+  if (reply.status !== 201) throw new Error(`session: ${reply.status} ${reply.text}`);
+  return {
+    token: reply.body.session.token as string,
+    refreshToken: reply.body.session.refreshToken as string,
+    journeyId: reply.body.journey.journeyId as string,
+    reply,
+  };
+}
+
+/** The journey's current snapshot, read with `token`. */
+export async function stateOf(client: TestClient, token: string, journeyId: string) {
+  const reply = await client.call("GET", `/journeys/${journeyId}/state`, { token });
+  return reply.body;
+}
+
+/** Follows a hosted REDIRECT link's "complete" (or "fail") button, as a browser would; returns the reply. */
+export async function pressHosted(url: string, outcome: "complete" | "fail" = "complete") {
+  return fetch(`${url}/${outcome}`, { method: "POST", redirect: "manual" });
+}
+
+/** Submits the profile and advances the clock until offers are available (or the journey ends). */
+export async function toOffers(client: TestClient, token: string, journeyId: string) {
+  const { clock } = client.sandbox;
+  const put = await client.call("PUT", `/journeys/${journeyId}/profile`, { token, body: profileFor() });
+  if (put.status !== 202) throw new Error(`profile: ${put.status} ${put.text}`);
+  clock.advance(1000);
+  clock.advance(2000);
+  return stateOf(client, token, journeyId);
+}
+
+/**
+ * Completes the current step the way an app would (hosted page, FORM submit, document accept) and
+ * advances through processing; returns the new snapshot.
+ */
+export async function completeCurrentStep(client: TestClient, token: string, journeyId: string) {
+  const { clock } = client.sandbox;
+  const state = await stateOf(client, token, journeyId);
+  const stepId = state.nextAction.stepId as string;
+  const step = (await client.call("GET", `/journeys/${journeyId}/steps/${stepId}`, { token })).body;
+  if (step.kind === "AA_CONSENT") {
+    const consent = await client.call("POST", `/journeys/${journeyId}/aa/consents`, { token, body: {} });
+    await pressHosted(consent.body.resource.url);
+  } else if (step.kind === "BANK_MANDATE") {
+    await client.call("POST", `/journeys/${journeyId}/steps/${stepId}/actions`, {
+      token,
+      body: { action: "SUBMIT", data: MANDATE_DATA },
+    });
+  } else if (step.kind === "LOAN_AGREEMENT") {
+    await client.call("POST", `/journeys/${journeyId}/steps/${stepId}/actions`, {
+      token,
+      body: { action: "SUBMIT", data: { accepted: true } },
+    });
+  } else {
+    if (step.status === "FAILED")
+      await client.call("POST", `/journeys/${journeyId}/steps/${stepId}/actions`, {
+        token,
+        body: { action: "START" },
+      });
+    const fresh = (await client.call("GET", `/journeys/${journeyId}/steps/${stepId}`, { token })).body;
+    await pressHosted(fresh.resource.url);
+    await client.call("POST", `/journeys/${journeyId}/steps/${stepId}/actions`, {
+      token,
+      body: { action: "CONFIRM_RETURN" },
+    });
+  }
+  clock.advance(1000);
+  return stateOf(client, token, journeyId);
+}
+
+/** Drives a journey from a fresh session to DISBURSED (proceeding the first offer); returns the final snapshot. */
+export async function toDisbursed(client: TestClient, token: string, journeyId: string) {
+  const offers = await toOffers(client, token, journeyId);
+  if (offers.status !== "OFFERS_AVAILABLE") throw new Error(`expected offers, got ${offers.status}`);
+  const list = await client.call("GET", `/journeys/${journeyId}/offers`, { token });
+  await client.call("POST", `/journeys/${journeyId}/offers/${list.body.offers[0].id}/proceed`, { token });
+  client.sandbox.clock.advance(1000);
+  let state = await stateOf(client, token, journeyId);
+  for (let guard = 0; guard < 10 && state.nextAction.type === "COMPLETE_STEP"; guard++)
+    state = await completeCurrentStep(client, token, journeyId);
+  client.sandbox.clock.advance(2000);
+  return stateOf(client, token, journeyId);
+}
