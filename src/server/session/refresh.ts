@@ -1,16 +1,11 @@
-import {
-  parse,
-  type RefreshSessionRequest,
-  RefreshSessionResponse,
-  type Session,
-} from "../../contract/index.js";
+import { parse, RefreshSessionResponse, type Session } from "../../contract/index.js";
 import type { PartnerCallOptions } from "./bootstrap.js";
 import { isRefreshTokenReused, NoStoredSessionError, RefreshTokenReusedError } from "./errors.js";
 import type { TokenStore } from "./token-store.js";
 
-/** The part of the partner client the refresh helpers need: `POST /sessions/refresh`. */
+/** The part of the partner client the refresh helpers need: `POST /sessions/refresh` with the refresh token. */
 export interface SessionRefresher {
-  refreshSession(body: RefreshSessionRequest, options?: PartnerCallOptions): Promise<RefreshSessionResponse>;
+  refreshSession(refreshToken: string, options?: PartnerCallOptions): Promise<RefreshSessionResponse>;
 }
 
 // One refresh per token store and key at a time in this process: concurrent callers share its outcome, so a
@@ -27,7 +22,7 @@ async function rotate(
   if (!current) throw new NoStoredSessionError(key);
   let answer: unknown;
   try {
-    answer = await client.refreshSession({ refreshToken: current.refreshToken }, options);
+    answer = await client.refreshSession(current.refreshToken, options);
   } catch (error) {
     if (isRefreshTokenReused(error)) throw new RefreshTokenReusedError(key, { cause: error });
     throw error;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ContractError, type RefreshSessionRequest, type Session } from "../../../src/contract/index.js";
+import { createPartnerClient, type PartnerClient } from "../../../src/client/index.js";
+import { ContractError, type Session } from "../../../src/contract/index.js";
 import {
   createMemoryTokenStore,
   getFreshSession,
@@ -7,6 +8,8 @@ import {
   NoStoredSessionError,
   RefreshTokenReusedError,
   refreshStoredSession,
+  type SessionCreator,
+  type SessionRefresher,
   type TokenStore,
 } from "../../../src/server/index.js";
 import { sessionFixture } from "../../../src/testing/fixtures.js";
@@ -39,17 +42,17 @@ function fakePlatform(options: { graceMs?: number; now?: () => number } = {}) {
     get revoked() {
       return revoked;
     },
-    async refreshSession(body: RefreshSessionRequest) {
-      calls.push(body.refreshToken);
+    async refreshSession(refreshToken: string) {
+      calls.push(refreshToken);
       await Promise.resolve();
       if (revoked) throw problem("REFRESH_TOKEN_REUSED", 401);
-      if (body.refreshToken === pair(generation).refreshToken) {
+      if (refreshToken === pair(generation).refreshToken) {
         generation++;
         rotatedAt = now();
         return { session: pair(generation) };
       }
       if (
-        body.refreshToken === pair(generation - 1).refreshToken &&
+        refreshToken === pair(generation - 1).refreshToken &&
         now() - rotatedAt <= (options.graceMs ?? 10_000)
       ) {
         return { session: pair(generation) };
@@ -92,7 +95,7 @@ describe("refreshStoredSession", () => {
     await refreshStoredSession(platform, store, "user-42");
     await refreshStoredSession(platform, store, "user-42");
     // A leaked, older token is presented elsewhere: the platform revokes the family.
-    await expect(platform.refreshSession({ refreshToken: pair(0).refreshToken })).rejects.toMatchObject({
+    await expect(platform.refreshSession(pair(0).refreshToken)).rejects.toMatchObject({
       code: "REFRESH_TOKEN_REUSED",
     });
     const error = await refreshStoredSession(platform, store, "user-42").catch((e: unknown) => e);
@@ -166,6 +169,48 @@ describe("getFreshSession", () => {
     await expect(getFreshSession(fakePlatform(), createMemoryTokenStore(), "nobody")).rejects.toBeInstanceOf(
       NoStoredSessionError,
     );
+  });
+});
+
+describe("with the partner client from credit-journey/client", () => {
+  it("rotates through it, and turns its ApiError REFRESH_TOKEN_REUSED into a RefreshTokenReusedError", async () => {
+    const sent: unknown[] = [];
+    let reused = false;
+    const fetch = async (_url: string | URL | Request, init?: RequestInit) => {
+      sent.push(JSON.parse(String(init?.body)));
+      if (reused) {
+        const problemBody = {
+          type: "about:blank",
+          title: "Refresh token reused",
+          status: 401,
+          code: "REFRESH_TOKEN_REUSED",
+          correlationId: "corr-1",
+        };
+        return new Response(JSON.stringify(problemBody), {
+          status: 401,
+          headers: { "content-type": "application/problem+json" },
+        });
+      }
+      return Response.json({ session: pair(1) });
+    };
+    const client: SessionCreator & SessionRefresher = createPartnerClient({
+      apiKey: "sk_test_abcdefgh1234",
+      baseUrl: "http://127.0.0.1:1",
+      fetch: fetch as typeof globalThis.fetch,
+      retry: { maxRetries: 0 },
+    }) satisfies PartnerClient;
+    const store = await storeWith(pair(0));
+    expect(await refreshStoredSession(client, store, "user-42")).toEqual(pair(1));
+    expect(sent).toEqual([{ refreshToken: pair(0).refreshToken }]);
+    reused = true;
+    const error = await refreshStoredSession(client, store, "user-42").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RefreshTokenReusedError);
+    expect((error as Error).cause).toMatchObject({
+      _tag: "ApiError",
+      code: "REFRESH_TOKEN_REUSED",
+      status: 401,
+    });
+    expect(await store.get("user-42")).toEqual(pair(1));
   });
 });
 
