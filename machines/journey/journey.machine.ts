@@ -390,7 +390,13 @@ export const journeyMachine = machineSetup.createMachine({
           },
           always: { guard: "isEnded", target: "stopped" },
           on: {
-            "snapshot.received": { guard: "isUnexpectedEdge", actions: "holdAnomaly" },
+            // The fetch in flight may predate the anomaly: ask again so the answer can confirm it.
+            "snapshot.received": {
+              guard: "isUnexpectedEdge",
+              target: "loadingJourney",
+              reenter: true,
+              actions: "holdAnomaly",
+            },
             "journey.loaded": { target: "polling", actions: "applyLoadedJourney" },
             "journey.loadFailed": { target: "polling", actions: "recordPollFailure" },
             "network.offline": { target: "offline", actions: "recordSignal" },
@@ -403,6 +409,7 @@ export const journeyMachine = machineSetup.createMachine({
           on: {
             "network.online": { target: "polling", actions: "recordSignal" },
             "session.expired": { target: "paused", actions: "recordSignal" },
+            "snapshot.received": { guard: "isUnexpectedEdge", actions: "holdAnomaly" },
             "journey.loaded": { actions: "applyLoadedJourney" },
           },
         },
@@ -415,6 +422,7 @@ export const journeyMachine = machineSetup.createMachine({
               { target: "polling", actions: "recordSignal" },
             ],
             "network.offline": { actions: "recordSignal" },
+            "snapshot.received": { guard: "isUnexpectedEdge", actions: "holdAnomaly" },
             "journey.loaded": { actions: "applyLoadedJourney" },
           },
         },

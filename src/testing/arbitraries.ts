@@ -1,0 +1,262 @@
+import fc from "fast-check";
+import type { SnapshotSource } from "../../machines/journey/journey.types.js";
+import {
+  ENDED_STATUSES,
+  type JourneySnapshot,
+  type JourneyStatus,
+  LIFECYCLE,
+  type NextAction,
+} from "../contract/index.js";
+import type { JourneyHostEvent } from "../journey/events.js";
+import { profileFixture } from "./fixtures.js";
+
+/** The journey id the arbitraries use unless told otherwise. */
+export const ARBITRARY_JOURNEY_ID = "jrn_arbitrary01";
+/** The epoch-ms time the generated histories and schedules start at (2026-11-26T10:00:00Z). */
+export const ARBITRARY_T0 = Date.parse("2026-11-26T10:00:00Z");
+
+/** Options of {@link serverHistoryArb}. */
+export interface ServerHistoryOptions {
+  readonly journeyId?: string;
+  /** Most snapshots in a history (default 12). */
+  readonly maxLength?: number;
+  /** Whether the history may end in REJECTED, EXPIRED or CLOSED (default true). */
+  readonly allowEnd?: boolean;
+  /** The offer a history that passes OFFER_SELECTED locks (default `ofr_arbitrary0`). */
+  readonly lockedOfferId?: string;
+}
+
+function nextActionFor(status: JourneyStatus): NextAction {
+  switch (status) {
+    case "PROFILE_REQUIRED":
+      return { type: "SUBMIT_PROFILE" };
+    case "OFFERS_AVAILABLE":
+      return { type: "SELECT_OFFER" };
+    case "AA_REQUIRED":
+    case "KYC_PENDING":
+    case "BANK_MANDATE_PENDING":
+    case "E_MANDATE_PENDING":
+    case "LOAN_AGREEMENT_PENDING":
+      return { type: "COMPLETE_STEP", stepId: "stp_arbitrary0" };
+    case "REJECTED":
+    case "EXPIRED":
+    case "CLOSED":
+    case "DISBURSED":
+      return { type: "NONE" };
+    default:
+      return { type: "WAIT", pollAfterMs: 3000 };
+  }
+}
+
+/** A valid snapshot of `status` at `version`, the way the platform would send it. */
+export function snapshotAt(
+  journeyId: string,
+  version: number,
+  status: JourneyStatus,
+  lockedOfferId?: string,
+): JourneySnapshot {
+  const lifecycleIndex = (LIFECYCLE as readonly string[]).indexOf(status);
+  const locked = lockedOfferId !== undefined && lifecycleIndex >= LIFECYCLE.indexOf("OFFER_SELECTED");
+  return {
+    journeyId,
+    version,
+    status,
+    nextAction: nextActionFor(status),
+    ...(locked ? { lockedOfferId } : {}),
+    ...(status === "OFFERS_AVAILABLE" ? { offerCount: 3 } : {}),
+    diagnostics: { reasonCode: `V${version}` },
+    updatedAt: new Date(ARBITRARY_T0 + version * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"),
+  };
+}
+
+/**
+ * Legal server histories: snapshots of one journey with strictly increasing versions (gaps allowed), whose
+ * statuses move forward along the lifecycle (steps may be skipped, a status may repeat with a newer version),
+ * optionally into an end (`DISBURSED` only to `CLOSED`). Never empty. Shrinks towards short histories.
+ */
+export function serverHistoryArb(options: ServerHistoryOptions = {}): fc.Arbitrary<JourneySnapshot[]> {
+  const journeyId = options.journeyId ?? ARBITRARY_JOURNEY_ID;
+  const maxLength = options.maxLength ?? 12;
+  const lockedOfferId = options.lockedOfferId ?? "ofr_arbitrary0";
+  const allowEnd = options.allowEnd ?? true;
+  return fc
+    .record({
+      start: fc.nat({ max: LIFECYCLE.length - 1 }),
+      moves: fc.array(fc.record({ advance: fc.nat({ max: 3 }), gap: fc.integer({ min: 1, max: 3 }) }), {
+        minLength: 0,
+        maxLength: maxLength - 1,
+      }),
+      firstVersion: fc.integer({ min: 1, max: 5 }),
+      end: allowEnd ? fc.option(fc.constantFrom(...ENDED_STATUSES), { freq: 3 }) : fc.constant(null),
+    })
+    .map(({ start, moves, firstVersion, end }) => {
+      const history: JourneySnapshot[] = [];
+      let index = start;
+      let version = firstVersion;
+      history.push(snapshotAt(journeyId, version, LIFECYCLE[index]!, lockedOfferId));
+      for (const move of moves) {
+        index = Math.min(index + move.advance, LIFECYCLE.length - 1);
+        version += move.gap;
+        history.push(snapshotAt(journeyId, version, LIFECYCLE[index]!, lockedOfferId));
+      }
+      if (end !== null && history.length < maxLength + 1) {
+        const last = history.at(-1)!.status;
+        const status = last === "DISBURSED" ? "CLOSED" : end;
+        history.push(snapshotAt(journeyId, version + 1, status, lockedOfferId));
+      }
+      return history;
+    });
+}
+
+/** One delivery of a snapshot to a client: which snapshot, by which channel, and when (epoch ms). */
+export interface Delivery {
+  readonly snapshot: JourneySnapshot;
+  readonly source: SnapshotSource;
+  readonly at: number;
+}
+
+/**
+ * Delivery schedules over a history: each snapshot delivered zero (dropped) to three times (duplicated), by
+ * poll, webhook, push or response, all interleaved in any order (reordered); times increase by 1 s from
+ * {@link ARBITRARY_T0}. `keepLast` forces the history's newest snapshot to be delivered at least once.
+ */
+export function deliveryScheduleArb(
+  history: readonly JourneySnapshot[],
+  options: { readonly keepLast?: boolean } = {},
+): fc.Arbitrary<Delivery[]> {
+  const source = fc.constantFrom<SnapshotSource>("poll", "webhook", "push", "response");
+  const copies = history.map((snapshot, i) =>
+    fc
+      .array(source, { minLength: options.keepLast && i === history.length - 1 ? 1 : 0, maxLength: 3 })
+      .map((sources) => sources.map((s) => ({ snapshot, source: s }))),
+  );
+  return fc
+    .tuple(...copies)
+    .chain((groups) => {
+      const flat = groups.flat();
+      return fc.shuffledSubarray(flat, { minLength: flat.length, maxLength: flat.length });
+    })
+    .map((ordered) => ordered.map((d, i) => ({ ...d, at: ARBITRARY_T0 + (i + 1) * 1000 })));
+}
+
+/** A legal history together with one delivery schedule over it. */
+export function historyWithScheduleArb(
+  options: ServerHistoryOptions & { readonly keepLast?: boolean } = {},
+): fc.Arbitrary<{ history: JourneySnapshot[]; schedule: Delivery[] }> {
+  return serverHistoryArb(options).chain((history) =>
+    deliveryScheduleArb(history, { keepLast: options.keepLast ?? false }).map((schedule) => ({
+      history,
+      schedule,
+    })),
+  );
+}
+
+/** A delivery as the reducer's `snapshot.received` event. */
+export function deliveryEvent(delivery: Delivery): JourneyHostEvent {
+  return { type: "snapshot.received", snapshot: delivery.snapshot, source: delivery.source, at: delivery.at };
+}
+
+/** Options of {@link borrowerIntentArb}: the offers, steps and key pool intents draw from. */
+export interface IntentOptions {
+  readonly offerIds?: readonly string[];
+  readonly stepIds?: readonly string[];
+  /** A small pool makes double taps and key reuse likely (default `k0`…`k5`). */
+  readonly keys?: readonly string[];
+}
+
+/**
+ * Borrower intents without a time (`at` is added by {@link withTimes}): profile submits, offer selections,
+ * step starts, submits and returns, consent creation, resume and retry. Keys come from a small pool so double
+ * taps and key reuse are common.
+ */
+export function borrowerIntentArb(options: IntentOptions = {}): fc.Arbitrary<JourneyHostEvent> {
+  const offerId = fc.constantFrom(...(options.offerIds ?? ["ofr_A", "ofr_B", "ofr_C"]));
+  const stepId = fc.constantFrom(...(options.stepIds ?? ["stp_arbitrary0"]));
+  const key = fc.constantFrom(...(options.keys ?? ["k0", "k1", "k2", "k3", "k4", "k5"]));
+  const at = 0;
+  return fc.oneof(
+    fc.record({ k: key, n: fc.nat({ max: 9 }) }).map(
+      ({ k, n }) =>
+        ({
+          type: "profile.submit",
+          profile: profileFixture({ fullName: `Borrower ${n}` }),
+          idempotencyKey: k,
+          at,
+        }) as const,
+    ),
+    fc
+      .record({ o: offerId, k: key })
+      .map(({ o, k }) => ({ type: "offer.select", offerId: o, idempotencyKey: k, at }) as const),
+    fc
+      .record({ s: stepId, k: key })
+      .map(({ s, k }) => ({ type: "step.start", stepId: s, idempotencyKey: k, at }) as const),
+    fc
+      .record({ s: stepId, k: key })
+      .map(
+        ({ s, k }) =>
+          ({ type: "step.submit", stepId: s, data: { otp: "123456" }, idempotencyKey: k, at }) as const,
+      ),
+    fc
+      .record({ s: stepId, k: key })
+      .map(({ s, k }) => ({ type: "step.returned", stepId: s, idempotencyKey: k, at }) as const),
+    key.map((k) => ({ type: "consent.create", idempotencyKey: k, at }) as const),
+    key.map((k) => ({ type: "journey.resume", idempotencyKey: k, at }) as const),
+    fc.constant({ type: "mutation.retry", at } as const),
+  );
+}
+
+/** Mutation results a host could report, for keys from the pool: success, or a failure with a platform code. */
+export function mutationResultArb(options: IntentOptions = {}): fc.Arbitrary<JourneyHostEvent> {
+  const key = fc.constantFrom(...(options.keys ?? ["k0", "k1", "k2", "k3", "k4", "k5"]));
+  const code = fc.constantFrom(
+    "NETWORK",
+    "RATE_LIMITED",
+    "INTERNAL",
+    "OFFER_LOCKED",
+    "OFFER_EXPIRED",
+    "INVALID_STATE",
+    "VALIDATION_FAILED",
+  ) as fc.Arbitrary<"NETWORK">;
+  return fc.oneof(
+    key.map((k) => ({ type: "mutation.succeeded", idempotencyKey: k, at: 0 }) as const),
+    fc.record({ k: key, c: code }).map(({ k, c }) => ({
+      type: "mutation.failed" as const,
+      idempotencyKey: k,
+      problem: { code: c },
+      at: 0,
+    })),
+  );
+}
+
+/** App, network, session and poll signals. */
+export function signalArb(): fc.Arbitrary<JourneyHostEvent> {
+  return fc.oneof(
+    fc
+      .constantFrom(
+        "app.hidden",
+        "app.visible",
+        "network.offline",
+        "network.online",
+        "session.expired",
+        "session.refreshed",
+        "poll.notModified",
+      )
+      .map((type) => ({ type, at: 0 }) as JourneyHostEvent),
+    fc
+      .option(fc.integer({ min: 0, max: 120_000 }), { nil: undefined })
+      .map(
+        (retryAfterMs) =>
+          (retryAfterMs === undefined
+            ? { type: "poll.failed", at: 0 }
+            : { type: "poll.failed", retryAfterMs, at: 0 }) as JourneyHostEvent,
+      ),
+  );
+}
+
+/** Gives a sequence of events increasing times, 1 s apart from `start` (default {@link ARBITRARY_T0} + 1 s). */
+export function withTimes(
+  events: readonly JourneyHostEvent[],
+  start = ARBITRARY_T0 + 1000,
+): JourneyHostEvent[] {
+  return events.map((event, i) => ({ ...event, at: start + i * 1000 }) as JourneyHostEvent);
+}

@@ -1,0 +1,379 @@
+/**
+ * The journey invariants of DESIGN.md as fast-check properties, each parameterised by the reducer under test,
+ * so the suite runs them against `journey.reduce` and against deliberately broken reducers.
+ */
+import fc from "fast-check";
+import { expect } from "vitest";
+import type { JourneyState } from "../../machines/journey/index.js";
+import { RETRYABLE_CODES } from "../../machines/journey/journey.actions.js";
+import { STATUS_INFO } from "../../machines/journey/journey.lifecycle.js";
+import {
+  isEnded,
+  isExpectedEdge,
+  JOURNEY_STATUSES,
+  type JourneySnapshot,
+  type JourneyStatus,
+  safeParseSnapshot,
+} from "../../src/contract/index.js";
+import {
+  CADENCE,
+  type CadenceInput,
+  isMutatingCommand,
+  type JourneyHostEvent,
+  journey,
+  pollCadence,
+  type ReduceResult,
+} from "../../src/journey/index.js";
+import {
+  borrowerIntentArb,
+  deliveryEvent,
+  historyWithScheduleArb,
+  ARBITRARY_JOURNEY_ID as JID,
+  mutationResultArb,
+  serverHistoryArb,
+  signalArb,
+  snapshotAt,
+  ARBITRARY_T0 as T0,
+  withTimes,
+} from "../../src/testing/arbitraries.js";
+import { journeyFixture, offerFixture } from "../../src/testing/fixtures.js";
+
+/** A reducer with `journey.reduce`'s signature. */
+export type Reducer = (state: JourneyState, event: JourneyHostEvent) => ReduceResult;
+
+/** Runs of each property in CI. */
+export const RUNS = 1000;
+
+function statusOf(state: JourneyState): JourneyStatus | null {
+  return state.context.snapshot?.status ?? null;
+}
+
+function lifecycleNode(state: JourneyState): string {
+  const l = state.value.lifecycle;
+  return typeof l === "string" ? l : l.ended;
+}
+
+function fresh(): JourneyState {
+  return journey.initial({ journeyId: JID, at: T0 });
+}
+
+function stateAt(snapshot: JourneySnapshot): JourneyState {
+  return journey.initial({ journeyId: JID, snapshot, at: T0 });
+}
+
+/** OFFERS_AVAILABLE with offers A, B, C loaded and nothing in flight. */
+export function offersState(): JourneyState {
+  const s0 = stateAt(snapshotAt(JID, 5, "OFFERS_AVAILABLE"));
+  return journey.reduce(s0, {
+    type: "journey.loaded",
+    journey: journeyFixture({
+      journeyId: JID,
+      version: 5,
+      offers: ["ofr_A", "ofr_B", "ofr_C"].map((id) => offerFixture({ id })),
+    }),
+    at: T0 + 1,
+  }).state;
+}
+
+/** 1. Convergence: any delivery schedule ends in the state of the highest version delivered. */
+export function convergence(reduce: Reducer) {
+  return fc.property(historyWithScheduleArb({ maxLength: 10 }), ({ schedule }) => {
+    let state = fresh();
+    for (const delivery of schedule) state = reduce(state, deliveryEvent(delivery)).state;
+    const best = schedule.reduce<JourneySnapshot | null>(
+      (acc, d) => (acc === null || d.snapshot.version > acc.version ? d.snapshot : acc),
+      null,
+    );
+    expect(state.context.snapshot).toEqual(best);
+    expect(lifecycleNode(state)).toBe(best?.status ?? "loading");
+  });
+}
+
+/** 2. Monotonic: the held version never decreases; a stale or duplicate snapshot returns the same state, no commands. */
+export function monotonic(reduce: Reducer) {
+  return fc.property(historyWithScheduleArb({ maxLength: 10 }), ({ schedule }) => {
+    let state = fresh();
+    for (const delivery of schedule) {
+      const before = state.context.snapshot?.version ?? 0;
+      const result = reduce(state, deliveryEvent(delivery));
+      expect(result.state.context.snapshot?.version ?? 0).toBeGreaterThanOrEqual(before);
+      if (delivery.snapshot.version <= before) {
+        expect(result.state).toBe(state);
+        expect(result.commands).toEqual([]);
+      }
+      state = result.state;
+    }
+  });
+}
+
+const anyEventArb = fc.oneof(
+  { weight: 3, arbitrary: borrowerIntentArb() },
+  { weight: 2, arbitrary: mutationResultArb() },
+  { weight: 2, arbitrary: signalArb() },
+);
+
+/** 3. Ends are absorbing: after an end, no status change is accepted and nothing polls. */
+export function endsAbsorbing(reduce: Reducer) {
+  const endedHistory = serverHistoryArb({ maxLength: 8 }).chain((history) => {
+    const last = history.at(-1)!;
+    const closed = isEnded(last.status)
+      ? history
+      : [...history, snapshotAt(JID, last.version + 1, last.status === "DISBURSED" ? "CLOSED" : "REJECTED")];
+    const tail = fc.array(
+      fc.oneof(
+        fc
+          .record({ status: fc.constantFrom(...JOURNEY_STATUSES), gap: fc.integer({ min: 1, max: 3 }) })
+          .map(({ status, gap }) => ({
+            type: "snapshot.received" as const,
+            snapshot: snapshotAt(JID, closed.at(-1)!.version + gap, status),
+            source: "webhook" as const,
+            at: 0,
+          })),
+        anyEventArb,
+      ),
+      { maxLength: 8 },
+    );
+    return tail.map((t) => ({ closed, tail: t }));
+  });
+  return fc.property(endedHistory, ({ closed, tail }) => {
+    let state = fresh();
+    const events = withTimes([
+      ...closed.map((snapshot) => ({ type: "snapshot.received", snapshot, source: "poll", at: 0 }) as const),
+      ...tail,
+    ]);
+    let endedAs: JourneyStatus | null = null;
+    for (const event of events) {
+      const result = reduce(state, event);
+      state = result.state;
+      if (endedAs !== null) {
+        expect(statusOf(state)).toBe(endedAs);
+        expect(result.commands.filter((c) => c.type === "startPolling")).toEqual([]);
+      }
+      const status = statusOf(state);
+      if (status !== null && isEnded(status)) {
+        endedAs ??= status;
+        expect(journey.view(state).isPolling).toBe(false);
+      }
+    }
+    expect(endedAs).toBe(closed.at(-1)!.status);
+  });
+}
+
+const offerEventArb = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: borrowerIntentArb({ offerIds: ["ofr_A", "ofr_B", "ofr_C"] }).filter(
+      (e) => e.type === "offer.select",
+    ),
+  },
+  { weight: 1, arbitrary: borrowerIntentArb() },
+  { weight: 3, arbitrary: mutationResultArb() },
+  { weight: 1, arbitrary: signalArb() },
+);
+
+/** 4. Offer lock: at most one offer is ever proceeded (retries aside); refusing another gives a reason. */
+export function offerLock(reduce: Reducer) {
+  return fc.property(fc.array(offerEventArb, { maxLength: 14 }), (raw) => {
+    let state = offersState();
+    const claims = new Set<string>();
+    for (const event of withTimes(raw, T0 + 2000)) {
+      const pending = state.context.pendingMutation;
+      const result = reduce(state, event);
+      const proceeds = result.commands.filter((c) => c.type === "proceedOffer");
+      for (const c of proceeds) claims.add(c.offerId);
+      if (
+        event.type === "mutation.failed" &&
+        pending?.kind === "proceedOffer" &&
+        pending.idempotencyKey === event.idempotencyKey &&
+        !RETRYABLE_CODES.has(event.problem.code)
+      ) {
+        claims.delete(pending.offerId);
+      }
+      expect(claims.size).toBeLessThanOrEqual(1);
+      if (event.type === "offer.select" && proceeds.length === 0) {
+        expect(result.state.context.error?.code).toEqual(expect.any(String));
+      }
+      state = result.state;
+    }
+  });
+}
+
+const mutableStates = fc.constantFrom<() => JourneyState>(
+  () => stateAt(snapshotAt(JID, 2, "PROFILE_REQUIRED")),
+  offersState,
+  () => stateAt(snapshotAt(JID, 7, "AA_REQUIRED")),
+  () => stateAt(snapshotAt(JID, 8, "KYC_PENDING")),
+);
+
+/** 5. Idempotency: every mutating command has a key; a key always names the same request (retries repeat it). */
+export function idempotency(reduce: Reducer) {
+  return fc.property(mutableStates, fc.array(anyEventArb, { maxLength: 16 }), (start, raw) => {
+    let state = start();
+    const requests = new Map<string, string>();
+    for (const event of withTimes(raw, T0 + 2000)) {
+      const result = reduce(state, event);
+      for (const command of result.commands) {
+        if (!isMutatingCommand(command)) continue;
+        expect(command.idempotencyKey).toMatch(/.+/);
+        const { idempotencyKey, ...request } = command;
+        const seen = requests.get(idempotencyKey);
+        if (seen !== undefined) expect(JSON.stringify(request)).toBe(seen);
+        requests.set(idempotencyKey, JSON.stringify(request));
+      }
+      state = result.state;
+    }
+  });
+}
+
+const validBase = snapshotAt(JID, 50, "KYC_PENDING");
+const hostileSnapshot = fc.oneof(
+  fc.jsonValue(),
+  fc
+    .tuple(fc.constantFrom(...Object.keys(validBase), "extra"), fc.jsonValue())
+    .map(([key, value]) => ({ ...validBase, [key]: value })),
+  fc.dictionary(fc.constantFrom(...Object.keys(validBase)), fc.jsonValue()),
+);
+const robustStates = fc.constantFrom<() => JourneyState>(
+  fresh,
+  () => stateAt(snapshotAt(JID, 3, "OFFERS_PENDING")),
+  () => stateAt(snapshotAt(JID, 9, "EXPIRED")),
+);
+
+/** 6. Robustness: any JSON as a snapshot or a journey never throws; it is rejected and the state is unchanged. */
+export function robustness(reduce: Reducer) {
+  return fc.property(robustStates, hostileSnapshot, fc.boolean(), (start, payload, asJourney) => {
+    const state = start();
+    const event: JourneyHostEvent = asJourney
+      ? { type: "journey.loaded", journey: payload, at: T0 + 1 }
+      : { type: "snapshot.received", snapshot: payload, source: "webhook", at: T0 + 1 };
+    const result = reduce(state, event);
+    if (result.rejected !== undefined) {
+      expect(result.state).toBe(state);
+      expect(result.commands).toEqual([]);
+    } else {
+      expect(asJourney || safeParseSnapshot(payload).ok).toBe(true);
+    }
+  });
+}
+
+/** The policy under test for invariant 7. */
+export type CadencePolicy = (input: CadenceInput) => number | null;
+
+const cadenceInput = fc.record({
+  band: fc.constantFrom("active", "passive", "none") as fc.Arbitrary<CadenceInput["band"]>,
+  justSubmitted: fc.boolean(),
+  hidden: fc.boolean(),
+  pushFresh: fc.boolean(),
+  failures: fc.oneof(fc.constant(0), fc.nat({ max: 10 })),
+  retryAfterMs: fc.option(fc.nat({ max: 600_000 }), { nil: undefined }),
+  jitter: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+});
+
+/** 7a. Cadence policy: inside the seed's bounds for the band, slower when hidden/pushed, backoff ≥ Retry-After, never when ended. */
+export function cadenceBounds(policy: CadencePolicy) {
+  return fc.property(cadenceInput, (input) => {
+    const ms = policy(input);
+    if (input.band === "none") {
+      expect(ms).toBeNull();
+      return;
+    }
+    const bounds = input.justSubmitted || input.band === "active" ? CADENCE.active : CADENCE.passive;
+    const slow = input.hidden || input.pushFresh ? CADENCE.slowFactor : 1;
+    expect(ms).not.toBeNull();
+    if (input.failures === 0) {
+      expect(ms!).toBeGreaterThanOrEqual(bounds.minMs * slow);
+      expect(ms!).toBeLessThanOrEqual(bounds.maxMs * slow);
+    } else {
+      expect(ms!).toBeGreaterThanOrEqual(bounds.minMs * slow);
+      expect(ms!).toBeGreaterThanOrEqual(input.retryAfterMs ?? 0);
+    }
+  });
+}
+
+/** 7b. Cadence in the reducer: the armed interval fits the state's band, and nothing polls once ended. */
+export function cadenceInReducer(reduce: Reducer) {
+  const events = historyWithScheduleArb({ maxLength: 8 }).chain(({ schedule }) =>
+    fc
+      .array(fc.oneof(anyEventArb, fc.constant(null)), {
+        minLength: schedule.length,
+        maxLength: schedule.length,
+      })
+      .map((extra) =>
+        schedule.flatMap((d, i) => {
+          const e = extra[i];
+          return e === null || e === undefined ? [deliveryEvent(d)] : [deliveryEvent(d), e];
+        }),
+      ),
+  );
+  return fc.property(events, (raw) => {
+    let state = fresh();
+    for (const event of withTimes(raw)) {
+      const result = reduce(state, event);
+      state = result.state;
+      const status = statusOf(state);
+      if (status !== null && isEnded(status)) {
+        expect(result.commands.filter((c) => c.type === "startPolling")).toEqual([]);
+        expect(journey.view(state).isPolling).toBe(false);
+        continue;
+      }
+      const v = journey.view(state);
+      const p = state.context.polling;
+      if (!v.isPolling || status === null || p.failures > 0 || p.hidden || p.lastPushAt !== null) continue;
+      const fast =
+        STATUS_INFO[status].band === "active" || state.context.pendingMutation !== null || p.awaitingReaction;
+      const bounds = fast ? CADENCE.active : CADENCE.passive;
+      expect(v.pollInMs!).toBeGreaterThanOrEqual(bounds.minMs);
+      expect(v.pollInMs!).toBeLessThanOrEqual(bounds.maxMs);
+    }
+  });
+}
+
+/** 8. Server authority: a newer snapshot on an unexpected edge is held and re-fetched, applied once confirmed. */
+export function serverAuthority(reduce: Reducer) {
+  const scenario = serverHistoryArb({ maxLength: 6, allowEnd: false }).chain((generated) => {
+    const last = generated.at(-1)!;
+    // Nothing is unexpected from STARTED (every move is forward), so such a history takes one more step.
+    const history =
+      last.status === "STARTED"
+        ? [...generated, snapshotAt(JID, last.version + 1, "PROFILE_REQUIRED")]
+        : generated;
+    const from = history.at(-1)!;
+    const unexpected = JOURNEY_STATUSES.filter((s) => !isExpectedEdge(from.status, s));
+    return fc
+      .record({
+        to: fc.constantFrom(...unexpected),
+        gap: fc.integer({ min: 1, max: 4 }),
+        extra: fc.nat({ max: 2 }),
+      })
+      .map(({ to, gap, extra }) => ({ history, anomaly: snapshotAt(JID, from.version + gap, to), extra }));
+  });
+  return fc.property(scenario, ({ history, anomaly, extra }) => {
+    let state = fresh();
+    for (const [i, snapshot] of history.entries()) {
+      state = reduce(state, { type: "snapshot.received", snapshot, source: "poll", at: T0 + i }).state;
+    }
+    const before = state.context.snapshot;
+    const held = reduce(state, {
+      type: "snapshot.received",
+      snapshot: anomaly,
+      source: "webhook",
+      at: T0 + 100,
+    });
+    expect(held.state.context.snapshot).toEqual(before);
+    expect(held.commands).toContainEqual({ type: "fetchJourney", journeyId: JID, reason: "anomaly" });
+    expect(held.state.context.anomalies.at(-1)).toMatchObject({
+      toStatus: anomaly.status,
+      resolution: "held",
+    });
+    const confirmedVersion = anomaly.version + extra;
+    const loaded = reduce(held.state, {
+      type: "journey.loaded",
+      journey: { ...journeyFixture({ journeyId: JID }), ...anomaly, version: confirmedVersion },
+      at: T0 + 101,
+    });
+    expect(loaded.state.context.snapshot?.version).toBe(confirmedVersion);
+    expect(statusOf(loaded.state)).toBe(anomaly.status);
+    expect(lifecycleNode(loaded.state)).toBe(anomaly.status);
+    expect(loaded.state.context.anomalies.at(-1)?.resolution).toBe("confirmed");
+  });
+}
