@@ -26,13 +26,13 @@ export interface RetryOptions {
 export type ResolvedRetryOptions = Required<Omit<RetryOptions, "sleep">> & Pick<RetryOptions, "sleep">;
 
 /** The default retry policy: 4 retries, 250 ms doubling to at most 8 s, `Retry-After` up to 60 s. */
-export const DEFAULT_RETRY: ResolvedRetryOptions = {
+export const DEFAULT_RETRY: ResolvedRetryOptions = Object.freeze({
   maxRetries: 4,
   baseDelayMs: 250,
   maxDelayMs: 8_000,
   maxRetryAfterMs: 60_000,
   random: Math.random,
-};
+});
 
 /** What {@link isTransient} looks at. */
 export interface FailureShape {
@@ -64,7 +64,7 @@ export function parseRetryAfter(header: string | null, nowMs: number): number | 
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
-/** Full jitter: a delay drawn uniformly from `[0, min(maxDelayMs, baseDelayMs · 2^retryIndex))`. */
+/** Full jitter: a delay drawn uniformly from `[0, min(maxDelayMs, baseDelayMs · 2^retryIndex))`; pure, never throws. */
 export function fullJitterDelay(options: ResolvedRetryOptions, retryIndex: number, random: number): number {
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** retryIndex);
   return Math.floor(random * ceiling);

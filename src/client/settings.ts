@@ -1,5 +1,6 @@
 import { BASE_PATH } from "../contract/index.js";
 import { ClientConfigError } from "./errors.js";
+import { randomId } from "./ids.js";
 import type { ClientObserver } from "./observer.js";
 import { DEFAULT_RETRY, type ResolvedRetryOptions, type RetryOptions } from "./retry-policy.js";
 import type { TransportSettings } from "./transport.js";
@@ -76,7 +77,7 @@ export function resolveSettings(options: CommonClientOptions): TransportSettings
   if (typeof given === "function") correlationId = given;
   else if (typeof given === "string" && given.length > 0) correlationId = () => given;
   else if (given === undefined) {
-    const flowId = crypto.randomUUID();
+    const flowId = randomId();
     correlationId = () => flowId;
   } else throw new ClientConfigError("correlationId", "must be a non-empty string or a function");
   return {

@@ -5,6 +5,7 @@ import * as Exit from "effect/Exit";
 import type * as z from "zod/mini";
 import { ENDPOINTS, type EndpointName, isMutatingMethod, Problem, safeParse } from "../contract/index.js";
 import { ApiError, type ApiErrorCode, type FieldError, ScopeError } from "./errors.js";
+import { randomId } from "./ids.js";
 import { type ClientObserver, notify } from "./observer.js";
 import { isTransient, parseRetryAfter, type ResolvedRetryOptions, retrySchedule } from "./retry-policy.js";
 import type { TokenRefresher } from "./single-flight.js";
@@ -354,7 +355,7 @@ export async function send<Name extends EndpointName>(
   const identity: CallIdentity = {
     correlationId: options.correlationId ?? settings.correlationId(),
     idempotencyKey: isMutatingMethod(ENDPOINTS[spec.endpoint].method)
-      ? (options.idempotencyKey ?? crypto.randomUUID())
+      ? (options.idempotencyKey ?? randomId())
       : undefined,
   };
   const aborted = () =>

@@ -86,6 +86,34 @@ describe("401 TOKEN_EXPIRED", () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it("a caller that aborts while the refresh runs leaves it running for the others", async () => {
+    server = await expiringServer({ status: 200, body: journeyFixture() });
+    let finishRefresh!: (token: string) => void;
+    let refreshStarted!: () => void;
+    const started = new Promise<void>((resolve) => {
+      refreshStarted = resolve;
+    });
+    let calls = 0;
+    const { client } = borrowerOn(server, {
+      refreshSession: () => {
+        calls++;
+        refreshStarted();
+        return new Promise<string>((resolve) => {
+          finishRefresh = resolve;
+        });
+      },
+    });
+    const controller = new AbortController();
+    const leaving = client.getJourney(J, { signal: controller.signal });
+    const staying = client.getJourney(J);
+    await started;
+    controller.abort();
+    expect(await rejectionOf(leaving)).toMatchObject({ code: "ABORTED" });
+    finishRefresh(REFRESHED_TOKEN);
+    await expect(staying).resolves.toEqual(journeyFixture());
+    expect(calls).toBe(1);
+  });
+
   it("an UNAUTHENTICATED 401 does not refresh", async () => {
     server = await startScriptedServer(() => problemReply(401, "UNAUTHENTICATED"));
     const { client, refreshCalls } = borrowerOn(server);
