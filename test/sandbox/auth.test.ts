@@ -1,0 +1,143 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { openSession, type Sandbox, startManual, TestClient } from "./helpers.js";
+
+let sandbox: Sandbox | undefined;
+afterEach(async () => {
+  await sandbox?.close();
+  sandbox = undefined;
+});
+
+async function setup() {
+  sandbox = await startManual();
+  const client = new TestClient(sandbox);
+  return { sandbox, client, ...(await openSession(client, "auth-borrower")) };
+}
+
+describe("credentials and scopes", () => {
+  it("rejects a missing, malformed or unknown credential with 401 UNAUTHENTICATED", async () => {
+    const { client } = await setup();
+    for (const token of [null, "nonsense", "sk_test_unknownunknown", "bst_unknownunknown"]) {
+      const reply = await client.call("GET", "/journeys", { token });
+      expect(reply.status).toBe(401);
+      expect(reply.body.code).toBe("UNAUTHENTICATED");
+    }
+    expect(client.violations).toEqual([]);
+  });
+
+  it("forbids the API key on borrower endpoints and the session token on partner endpoints", async () => {
+    const { client, sandbox, token, refreshToken, journeyId } = await setup();
+    const asPartner = await client.call("GET", `/journeys/${journeyId}/offers`, { token: sandbox.apiKey });
+    expect([asPartner.status, asPartner.body.code]).toEqual([403, "SCOPE_FORBIDDEN"]);
+    const listAsPartner = await client.call("GET", "/journeys", { token: sandbox.apiKey });
+    expect(listAsPartner.status).toBe(403);
+    const asBorrower = await client.call("POST", "/sessions", {
+      token,
+      body: { borrower: { externalId: "x" } },
+    });
+    expect([asBorrower.status, asBorrower.body.code]).toEqual([403, "SCOPE_FORBIDDEN"]);
+    const refreshAsBorrower = await client.call("POST", "/sessions/refresh", {
+      token,
+      body: { refreshToken },
+    });
+    expect(refreshAsBorrower.status).toBe(403);
+    const refreshTokenAsBearer = await client.call("GET", `/journeys/${journeyId}/state`, {
+      token: refreshToken,
+    });
+    expect(refreshTokenAsBearer.status).toBe(403);
+    expect(client.violations).toEqual([]);
+  });
+
+  it("lets both the API key and the borrower read the journey and its state (partnerRead)", async () => {
+    const { client, sandbox, token, journeyId } = await setup();
+    expect((await client.call("GET", `/journeys/${journeyId}`, { token: sandbox.apiKey })).status).toBe(200);
+    expect((await client.call("GET", `/journeys/${journeyId}/state`, { token })).status).toBe(200);
+    expect(client.violations).toEqual([]);
+  });
+
+  it("hides another borrower's journey (404 NOT_FOUND)", async () => {
+    const { client, journeyId } = await setup();
+    const other = await openSession(client, "someone-else");
+    const reply = await client.call("GET", `/journeys/${journeyId}`, { token: other.token });
+    expect([reply.status, reply.body.code]).toEqual([404, "NOT_FOUND"]);
+  });
+
+  it("expires the session token after 15 sandbox minutes (401 TOKEN_EXPIRED), and on control", async () => {
+    const { client, sandbox, token, journeyId } = await setup();
+    sandbox.clock.advance(14 * 60_000);
+    expect((await client.call("GET", `/journeys/${journeyId}/state`, { token })).status).toBe(200);
+    sandbox.clock.advance(60_000);
+    const late = await client.call("GET", `/journeys/${journeyId}/state`, { token });
+    expect([late.status, late.body.code]).toEqual([401, "TOKEN_EXPIRED"]);
+    const fresh = await openSession(client, "auth-borrower");
+    sandbox.control.expireToken(fresh.token);
+    expect((await client.call("GET", "/journeys", { token: fresh.token })).body.code).toBe("TOKEN_EXPIRED");
+  });
+});
+
+describe("refresh-token rotation", () => {
+  it("rotates: a new pair each time, the old refresh token no longer current", async () => {
+    const { client, refreshToken, journeyId } = await setup();
+    const first = await client.call("POST", "/sessions/refresh", { body: { refreshToken } });
+    expect(first.status).toBe(200);
+    expect(first.body.session.refreshToken).not.toBe(refreshToken);
+    const newToken = first.body.session.token;
+    expect((await client.call("GET", `/journeys/${journeyId}/state`, { token: newToken })).status).toBe(200);
+    const second = await client.call("POST", "/sessions/refresh", {
+      body: { refreshToken: first.body.session.refreshToken },
+    });
+    expect(second.status).toBe(200);
+    expect(client.violations).toEqual([]);
+  });
+
+  it("returns the current pair for the previous token within the 10 s grace window", async () => {
+    const { client, sandbox, refreshToken } = await setup();
+    const first = await client.call("POST", "/sessions/refresh", { body: { refreshToken } });
+    sandbox.clock.advance(9_000);
+    const retry = await client.call("POST", "/sessions/refresh", { body: { refreshToken } });
+    expect(retry.status).toBe(200);
+    expect(retry.body.session).toEqual(first.body.session);
+  });
+
+  it("revokes the family when the previous token comes back after the grace window", async () => {
+    const { client, sandbox, refreshToken } = await setup();
+    const first = await client.call("POST", "/sessions/refresh", { body: { refreshToken } });
+    sandbox.clock.advance(11_000);
+    const reuse = await client.call("POST", "/sessions/refresh", { body: { refreshToken } });
+    expect([reuse.status, reuse.body.code]).toEqual([401, "REFRESH_TOKEN_REUSED"]);
+    const current = await client.call("POST", "/sessions/refresh", {
+      body: { refreshToken: first.body.session.refreshToken },
+    });
+    expect([current.status, current.body.code]).toEqual([401, "REFRESH_TOKEN_REUSED"]);
+    const revokedSession = await client.call("GET", "/journeys", { token: first.body.session.token });
+    expect(revokedSession.status).toBe(401);
+  });
+
+  it("revokes the family when an older token than the previous one is presented", async () => {
+    const { client, refreshToken } = await setup();
+    const a = await client.call("POST", "/sessions/refresh", { body: { refreshToken } });
+    await client.call("POST", "/sessions/refresh", { body: { refreshToken: a.body.session.refreshToken } });
+    const reuse = await client.call("POST", "/sessions/refresh", { body: { refreshToken } });
+    expect(reuse.body.code).toBe("REFRESH_TOKEN_REUSED");
+  });
+
+  it("lets the refresh token itself authorise its own refresh, and nothing else", async () => {
+    const { client, refreshToken } = await setup();
+    const self = await client.call("POST", "/sessions/refresh", {
+      token: refreshToken,
+      body: { refreshToken },
+    });
+    expect(self.status).toBe(200);
+    const other = await client.call("POST", "/sessions/refresh", {
+      token: self.body.session.refreshToken,
+      body: { refreshToken },
+    });
+    expect(other.status).toBe(403);
+  });
+
+  it("answers 401 TOKEN_EXPIRED for an expired refresh token", async () => {
+    const { client, sandbox, refreshToken } = await setup();
+    sandbox.control.expireToken(refreshToken);
+    const reply = await client.call("POST", "/sessions/refresh", { body: { refreshToken } });
+    expect(reply.body.code).toBe("TOKEN_EXPIRED");
+  });
+});
