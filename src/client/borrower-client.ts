@@ -14,19 +14,13 @@ import type {
   StepList,
 } from "../contract/index.js";
 import { assertBorrowerCredential } from "./credentials.js";
-import { ClientConfigError } from "./errors.js";
+import { ClientConfigError, clientError } from "./errors.js";
 import { notify } from "./observer.js";
+import type { RequestSpec } from "./request.js";
 import { type JourneyStateResult, toJourneyStateResult } from "./results.js";
 import { type CommonClientOptions, resolveSettings } from "./settings.js";
 import { createTokenRefresher } from "./single-flight.js";
-import {
-  type CallOptions,
-  type CredentialSource,
-  clientError,
-  type RequestSpec,
-  send,
-  type TransportSettings,
-} from "./transport.js";
+import { type CallOptions, type CredentialSource, send, type TransportSettings } from "./transport.js";
 
 /** Options of {@link createBorrowerClient}. */
 export interface BorrowerClientOptions extends CommonClientOptions {

@@ -1,4 +1,5 @@
 import type { ProblemCode } from "../contract/index.js";
+import { isTransient } from "./retry-policy.js";
 
 /** Codes for failures that are not an HTTP problem answer from the platform. */
 export const CLIENT_ERROR_CODES = [
@@ -127,4 +128,26 @@ export function isApiError(value: unknown): value is ApiErrorData {
 /** True for a {@link ScopeError}, also as plain data. */
 export function isScopeError(value: unknown): value is ScopeError {
   return typeof value === "object" && value !== null && (value as { _tag?: unknown })._tag === "ScopeError";
+}
+
+/** Builds an {@link ApiError} the client names itself (no problem body); `retryable` follows `isTransient`. */
+export function clientError(
+  code: ApiErrorCode,
+  message: string,
+  facts: { endpoint?: string; correlationId?: string; status?: number; errors?: readonly FieldError[] },
+  cause?: unknown,
+): ApiError {
+  return new ApiError(
+    {
+      code,
+      status: facts.status,
+      retryable: isTransient({ code, status: facts.status }),
+      correlationId: facts.correlationId,
+      errors: facts.errors ?? [],
+      retryAfterMs: undefined,
+      endpoint: facts.endpoint,
+      message,
+    },
+    cause === undefined ? undefined : { cause },
+  );
 }

@@ -7,17 +7,11 @@ import type {
 } from "../contract/index.js";
 import type { ConditionalCallOptions } from "./borrower-client.js";
 import { assertPartnerCredential, assertServerEnvironment } from "./credentials.js";
-import { ClientConfigError } from "./errors.js";
+import { ClientConfigError, clientError } from "./errors.js";
+import type { RequestSpec } from "./request.js";
 import { type JourneyStateResult, toJourneyStateResult } from "./results.js";
 import { type CommonClientOptions, resolveSettings } from "./settings.js";
-import {
-  type CallOptions,
-  type CredentialSource,
-  clientError,
-  type RequestSpec,
-  send,
-  type TransportSettings,
-} from "./transport.js";
+import { type CallOptions, type CredentialSource, send, type TransportSettings } from "./transport.js";
 
 /** Options of {@link createPartnerClient}. */
 export interface PartnerClientOptions extends CommonClientOptions {

@@ -1,5 +1,5 @@
 import type { JourneySnapshot } from "../contract/index.js";
-import type { Outcome } from "./transport.js";
+import type { Outcome } from "./response.js";
 
 /** What a conditional `GET …/state` resolves to: a new snapshot with its ETag, or "not modified" (304, no body). */
 export type JourneyStateResult =

@@ -2,12 +2,14 @@ import * as Clock from "effect/Clock";
 import * as Duration from "effect/Duration";
 import * as Effect from "effect/Effect";
 import * as Exit from "effect/Exit";
-import type * as z from "zod/mini";
-import { ENDPOINTS, type EndpointName, isMutatingMethod, Problem, safeParse } from "../contract/index.js";
-import { ApiError, type ApiErrorCode, type FieldError, ScopeError } from "./errors.js";
+import { ENDPOINTS, type EndpointName, isMutatingMethod } from "../contract/index.js";
+import { clockWithSleep } from "./backoff-clock.js";
+import { ApiError, clientError, ScopeError } from "./errors.js";
 import { randomId } from "./ids.js";
 import { type ClientObserver, notify } from "./observer.js";
-import { isTransient, parseRetryAfter, type ResolvedRetryOptions, retrySchedule } from "./retry-policy.js";
+import { prepareRequest, type RequestSpec } from "./request.js";
+import { classifyResponse, type EndpointOutput, type Outcome } from "./response.js";
+import { type ResolvedRetryOptions, retrySchedule } from "./retry-policy.js";
 import type { TokenRefresher } from "./single-flight.js";
 
 /** Per-call options every client method takes. */
@@ -40,141 +42,7 @@ export interface CredentialSource {
   readonly refresher?: TokenRefresher;
 }
 
-/** One request to an endpoint of {@link ENDPOINTS}. */
-export interface RequestSpec<Name extends EndpointName> {
-  readonly endpoint: Name;
-  readonly params?: Readonly<Record<string, string>>;
-  readonly body?: unknown;
-  /** Sent as `If-None-Match`; a 304 then yields `notModified`. */
-  readonly etag?: string;
-}
-
-/** The parsed success payload of an endpoint. */
-export type EndpointOutput<Name extends EndpointName> = z.output<
-  (typeof ENDPOINTS)[Name]["response"]["schema"]
->;
-
-/** What a call yields: the parsed payload with the response's ETag, or `notModified` after a 304. */
-export type Outcome<A> =
-  | { readonly kind: "ok"; readonly value: A; readonly etag: string | undefined }
-  | { readonly kind: "notModified"; readonly etag: string };
-
 type CallFailure = ApiError | ScopeError;
-
-/** Builds a client-side {@link ApiError} (no problem body). */
-export function clientError(
-  code: ApiErrorCode,
-  message: string,
-  facts: { endpoint?: string; correlationId?: string; status?: number; errors?: readonly FieldError[] },
-  cause?: unknown,
-): ApiError {
-  return new ApiError(
-    {
-      code,
-      status: facts.status,
-      retryable: isTransient({ code, status: facts.status }),
-      correlationId: facts.correlationId,
-      errors: facts.errors ?? [],
-      retryAfterMs: undefined,
-      endpoint: facts.endpoint,
-      message,
-    },
-    cause === undefined ? undefined : { cause },
-  );
-}
-
-/** Fills `{name}` placeholders with URI-encoded params; fails naming the missing one. */
-function buildPath(template: string, params: Readonly<Record<string, string>>, endpoint: string) {
-  const missing: FieldError[] = [];
-  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const value = params[name];
-    if (typeof value !== "string" || value.length === 0) {
-      missing.push({ path: name, message: "must be a non-empty string" });
-      return "";
-    }
-    return encodeURIComponent(value);
-  });
-  if (missing.length === 0) return Effect.succeed(path);
-  return Effect.fail(
-    clientError("INVALID_REQUEST", `${endpoint}: ${missing.map((m) => m.path).join(", ")} missing`, {
-      endpoint,
-      errors: missing,
-    }),
-  );
-}
-
-/** Parses a problem body into an ApiError; a body that is not a problem gives HTTP_ERROR. */
-function problemError(response: Response, text: string, endpoint: string, sentCorrelationId: string) {
-  const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
-  const headerCorrelationId = response.headers.get("x-correlation-id") ?? sentCorrelationId;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  const parsed = safeParse(Problem, json, "Problem");
-  const code: ApiErrorCode = parsed.ok ? parsed.value.code : "HTTP_ERROR";
-  const status = response.status;
-  return new ApiError({
-    code,
-    status,
-    retryable: isTransient({ code, status }),
-    correlationId: parsed.ok ? parsed.value.correlationId : headerCorrelationId,
-    errors: parsed.ok ? (parsed.value.errors ?? []) : [],
-    retryAfterMs,
-    endpoint,
-    message: parsed.ok
-      ? `${endpoint}: ${status} ${code}: ${parsed.value.detail ?? parsed.value.title}`
-      : `${endpoint}: HTTP ${status} without a problem body`,
-  });
-}
-
-/** A clock that keeps `base`'s time but waits with `sleep`: backoff waits go through it, timeouts do not. */
-function clockWithSleep(
-  base: Clock.Clock,
-  sleep: (ms: number, signal: AbortSignal) => Promise<void>,
-): Clock.Clock {
-  return {
-    currentTimeMillisUnsafe: () => base.currentTimeMillisUnsafe(),
-    currentTimeMillis: base.currentTimeMillis,
-    currentTimeNanosUnsafe: () => base.currentTimeNanosUnsafe(),
-    currentTimeNanos: base.currentTimeNanos,
-    monotonicTimeNanosUnsafe: () => base.monotonicTimeNanosUnsafe(),
-    monotonicTimeNanos: base.monotonicTimeNanos,
-    sleep: (duration) => Effect.promise((signal) => sleep(Duration.toMillis(duration), signal)),
-  };
-}
-
-/** Turns one HTTP answer into an outcome: a parsed payload, `notModified`, or a typed failure. */
-function classify<Name extends EndpointName>(
-  response: Response,
-  text: string,
-  spec: RequestSpec<Name>,
-  correlationId: string,
-): Effect.Effect<Outcome<EndpointOutput<Name>>, ApiError> {
-  const name = spec.endpoint;
-  const etag = response.headers.get("etag") ?? undefined;
-  if (response.status === 304 && spec.etag !== undefined)
-    return Effect.succeed({ kind: "notModified", etag: etag ?? spec.etag });
-  if (response.status < 200 || response.status > 299)
-    return Effect.fail(problemError(response, text, name, correlationId));
-  const facts = { endpoint: name, correlationId, status: response.status };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    return Effect.fail(
-      clientError("CONTRACT", `${name}: the ${response.status} body is not JSON`, facts, cause),
-    );
-  }
-  const parsed = safeParse(ENDPOINTS[name].response.schema, json, name);
-  if (!parsed.ok)
-    return Effect.fail(
-      clientError("CONTRACT", parsed.error.message, { ...facts, errors: parsed.error.issues }, parsed.error),
-    );
-  return Effect.succeed({ kind: "ok", value: parsed.value as EndpointOutput<Name>, etag });
-}
 
 /** The headers of record of one logical call, decided once so every attempt carries the same values. */
 interface CallIdentity {
@@ -198,19 +66,7 @@ function callEffect<Name extends EndpointName>(
   let attempts = 0;
 
   return Effect.gen(function* () {
-    const path = yield* buildPath(endpoint.path, spec.params ?? {}, name);
-    let body: string | undefined;
-    if ("request" in endpoint) {
-      const checked = safeParse(endpoint.request, spec.body ?? {}, name);
-      if (!checked.ok)
-        return yield* Effect.fail(
-          clientError("INVALID_REQUEST", checked.error.message, {
-            endpoint: name,
-            errors: checked.error.issues,
-          }),
-        );
-      body = JSON.stringify(checked.value);
-    }
+    const { path, body } = yield* prepareRequest(spec);
     const facts = { endpoint: name, method: endpoint.method, path, idempotencyKey, correlationId };
     const url = settings.apiRoot + path;
 
@@ -260,7 +116,7 @@ function callEffect<Name extends EndpointName>(
               ),
           }),
           Effect.flatMap(({ response, text }) =>
-            classify(response, text, spec, correlationId).pipe(
+            classifyResponse(response, text, spec, correlationId).pipe(
               Effect.tap(() => Effect.sync(() => report(response.status, undefined))),
             ),
           ),

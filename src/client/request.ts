@@ -1,0 +1,67 @@
+import * as Effect from "effect/Effect";
+import { ENDPOINTS, type EndpointName, safeParse } from "../contract/index.js";
+import { type ApiError, clientError, type FieldError } from "./errors.js";
+
+/** One request to an endpoint of {@link ENDPOINTS}. */
+export interface RequestSpec<Name extends EndpointName> {
+  readonly endpoint: Name;
+  readonly params?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+  /** Sent as `If-None-Match`; a 304 then yields `notModified`. */
+  readonly etag?: string;
+}
+
+/** A request checked against the contract: the concrete path and the JSON body to send, if any. */
+export interface PreparedRequest {
+  readonly path: string;
+  readonly body: string | undefined;
+}
+
+/** Fills `{name}` placeholders with URI-encoded params; fails naming the missing one. */
+function buildPath(
+  template: string,
+  params: Readonly<Record<string, string>>,
+  endpoint: string,
+): Effect.Effect<string, ApiError> {
+  const missing: FieldError[] = [];
+  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (typeof value !== "string" || value.length === 0) {
+      missing.push({ path: name, message: "must be a non-empty string" });
+      return "";
+    }
+    return encodeURIComponent(value);
+  });
+  if (missing.length === 0) return Effect.succeed(path);
+  return Effect.fail(
+    clientError("INVALID_REQUEST", `${endpoint}: ${missing.map((m) => m.path).join(", ")} missing`, {
+      endpoint,
+      errors: missing,
+    }),
+  );
+}
+
+/**
+ * Checks a request against the contract before anything is sent: path ids present, body valid (unknown keys
+ * stripped). Fails with INVALID_REQUEST naming every bad field.
+ */
+export function prepareRequest<Name extends EndpointName>(
+  spec: RequestSpec<Name>,
+): Effect.Effect<PreparedRequest, ApiError> {
+  const endpoint: (typeof ENDPOINTS)[EndpointName] = ENDPOINTS[spec.endpoint];
+  const name = spec.endpoint;
+  return buildPath(endpoint.path, spec.params ?? {}, name).pipe(
+    Effect.flatMap((path): Effect.Effect<PreparedRequest, ApiError> => {
+      if (!("request" in endpoint)) return Effect.succeed({ path, body: undefined });
+      const checked = safeParse(endpoint.request, spec.body ?? {}, name);
+      if (!checked.ok)
+        return Effect.fail(
+          clientError("INVALID_REQUEST", checked.error.message, {
+            endpoint: name,
+            errors: checked.error.issues,
+          }),
+        );
+      return Effect.succeed({ path, body: JSON.stringify(checked.value) });
+    }),
+  );
+}
