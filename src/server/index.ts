@@ -1,5 +1,7 @@
 /** credit-journey/server: the partner-backend kit (verified webhooks, raw bodies, journey stores, sessions). */
 
+export type { PushAuthorizer, PushRelay, PushRelayOptions } from "./push-relay.js";
+export { createPushRelay, snapshotFrame } from "./push-relay.js";
 export type { RawBodyReason } from "./raw-body/errors.js";
 export { DEFAULT_RAW_BODY_LIMIT, RawBodyError } from "./raw-body/errors.js";
 export type { FetchRequestLike } from "./raw-body/fetch.js";
@@ -14,6 +16,8 @@ export {
   rawBodyFromParsed,
   useRawJsonBody,
 } from "./raw-body/parsed.js";
+export type { ReconcileReport, Reconciler, ReconcilerOptions } from "./reconciler.js";
+export { createReconciler } from "./reconciler.js";
 export type {
   AppSessionContext,
   BootstrapSessionOptions,
