@@ -208,31 +208,42 @@ export class LifecycleEngine {
       });
       return;
     }
-    const validity =
-      journey.scenario.name === "offers-expire" ? timings.shortOfferValidity : timings.offerValidity;
-    const expiresAt = new Date(clock.now() + validity).toISOString();
-    journey.offers = pickLenders(random).map((lender) =>
-      makeOffer(lender, profile.monthlyIncome.amount, random.id("ofr"), expiresAt, this.deps.baseUrl()),
-    );
+    const short = journey.scenario.name === "offers-expire";
+    const validity = short ? timings.shortOfferValidity : timings.offerValidity;
+    const lenders = pickLenders(random);
+    // In offers-expire the offers lapse one after another (the last at `shortOfferValidity`), so a
+    // proceed can meet a single expired offer (410) before the whole journey expires.
+    journey.offers = lenders.map((lender, i) => {
+      const lifetime = short ? Math.round((validity * (i + 1)) / lenders.length) : validity;
+      const expiresAt = new Date(clock.now() + lifetime).toISOString();
+      return makeOffer(
+        lender,
+        profile.monthlyIncome.amount,
+        random.id("ofr"),
+        expiresAt,
+        this.deps.baseUrl(),
+      );
+    });
     journey.status = "OFFERS_AVAILABLE";
     this.commit(journey);
-    this.after(journey, validity, () => this.expireOffers(journey));
+    for (const offer of journey.offers)
+      this.after(journey, Date.parse(offer.expiresAt) - clock.now(), () =>
+        this.expireOffer(journey, offer.id),
+      );
   }
 
-  private expireOffers(journey: JourneyRecord): void {
-    let changed = false;
-    for (const offer of journey.offers)
-      if (offer.status === "AVAILABLE") {
-        offer.status = "EXPIRED";
-        changed = true;
-      }
-    if (journey.status === "OFFERS_AVAILABLE") {
+  private expireOffer(journey: JourneyRecord, offerId: string): void {
+    const offer = journey.offers.find((o) => o.id === offerId);
+    if (offer?.status !== "AVAILABLE") return;
+    offer.status = "EXPIRED";
+    const anyLeft = journey.offers.some((o) => o.status === "AVAILABLE");
+    if (!anyLeft && journey.status === "OFFERS_AVAILABLE") {
       this.end(journey, "EXPIRED", {
         reasonCode: "OFFERS_EXPIRED",
         message: "Every offer expired before one was selected.",
         retryable: false,
       });
-    } else if (changed) this.commit(journey);
+    } else this.commit(journey);
   }
 
   /**
@@ -243,18 +254,18 @@ export class LifecycleEngine {
   proceed(journey: JourneyRecord, offerId: string, correlationId: string): JourneySnapshot {
     const offer = journey.offers.find((o) => o.id === offerId);
     if (!offer) throw notFound(`offer ${offerId}`);
-    if (isEnded(journey.status)) throw invalidState(`journey is ${journey.status}`);
     if (journey.lockedOfferId === offerId) {
+      if (isEnded(journey.status)) throw invalidState(`journey is ${journey.status}`);
       this.touchIdle(journey);
       this.commit(journey, correlationId);
       return snapshotView(journey);
     }
     if (journey.lockedOfferId)
       throw new SandboxProblem(409, "OFFER_LOCKED", `offer ${journey.lockedOfferId} is already proceeded`);
-    if (journey.status !== "OFFERS_AVAILABLE")
-      throw invalidState(`offers can only be proceeded in OFFERS_AVAILABLE (journey is ${journey.status})`);
     if (offer.status === "EXPIRED" || Date.parse(offer.expiresAt) <= this.deps.clock.now())
       throw new SandboxProblem(410, "OFFER_EXPIRED", `offer ${offerId} expired at ${offer.expiresAt}`);
+    if (journey.status !== "OFFERS_AVAILABLE")
+      throw invalidState(`offers can only be proceeded in OFFERS_AVAILABLE (journey is ${journey.status})`);
     journey.lockedOfferId = offerId;
     for (const other of journey.offers) other.status = other.id === offerId ? "SELECTED" : "BLOCKED";
     journey.status = "OFFER_SELECTED";
