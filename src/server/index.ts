@@ -77,3 +77,10 @@ export {
   verifySignature,
   verifyWebhook,
 } from "./webhook/verify.js";
+export type {
+  WebhookHandler,
+  WebhookHandlerOptions,
+  WebhookOutcome,
+  WebhookResult,
+} from "./webhook-handler.js";
+export { createWebhookHandler } from "./webhook-handler.js";

@@ -1,0 +1,167 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import type { JourneySnapshot } from "../../src/contract/index.js";
+import { createMemoryJourneyStore } from "../../src/server/store/memory.js";
+import type { JourneyStore } from "../../src/server/store/types.js";
+import { signWebhook } from "../../src/server/webhook/sign.js";
+import { createWebhookHandler } from "../../src/server/webhook-handler.js";
+import { journeyFixture, snapshotFixture, webhookFixture } from "../../src/testing/fixtures.js";
+
+const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const NOW = Date.UTC(2026, 10, 26, 10, 0, 0);
+const JOURNEY = "jrn_fixture01";
+
+async function delivery(id: string, data: JourneySnapshot, secret = SECRET) {
+  const body = JSON.stringify(webhookFixture({ id, data }));
+  const headers = await signWebhook({ webhookId: id, timestamp: new Date(NOW), body, secrets: secret });
+  return { body, headers };
+}
+
+function failingOnce(store: JourneyStore): JourneyStore {
+  let fail = true;
+  return {
+    ...store,
+    applyWebhook: async (input) => {
+      if (fail) {
+        fail = false;
+        throw new Error("database unavailable");
+      }
+      return store.applyWebhook(input);
+    },
+  };
+}
+
+let server: Server | undefined;
+afterEach(() => server?.close());
+
+describe("createWebhookHandler", () => {
+  it("applies a first delivery, stores snapshot and reducer state, and tells onSnapshot", async () => {
+    const store = createMemoryJourneyStore();
+    const seen: number[] = [];
+    const handler = await createWebhookHandler({
+      secrets: SECRET,
+      store,
+      now: () => NOW,
+      onSnapshot: (s) => void seen.push(s.version),
+    });
+    const d = await delivery("evt_1", snapshotFixture({ version: 5 }));
+    const result = await handler.handle(d.body, d.headers);
+    expect(result).toMatchObject({ status: 200, outcome: "applied", journeyId: JOURNEY, version: 5 });
+    const stored = await store.get(JOURNEY);
+    expect(stored?.version).toBe(5);
+    expect((stored!.state as { context: { snapshot: { version: number } } }).context.snapshot.version).toBe(
+      5,
+    );
+    expect(seen).toEqual([5]);
+  });
+
+  it("answers a redelivered id as a duplicate and an older version as stale, changing nothing", async () => {
+    const store = createMemoryJourneyStore();
+    const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
+    const v6 = await delivery(
+      "evt_6",
+      snapshotFixture({ version: 6, status: "OFFER_SELECTED", nextAction: { type: "WAIT" } }),
+    );
+    await handler.handle(v6.body, v6.headers);
+    expect((await handler.handle(v6.body, v6.headers)).outcome).toBe("duplicate");
+    const v4 = await delivery("evt_4", snapshotFixture({ version: 4 }));
+    expect(await handler.handle(v4.body, v4.headers)).toMatchObject({ status: 200, outcome: "stale" });
+    expect((await store.get(JOURNEY))?.snapshot.status).toBe("OFFER_SELECTED");
+    expect(await store.markWebhookSeen("evt_4")).toBe(false);
+  });
+
+  it("refuses a bad signature with 401 and writes nothing", async () => {
+    const store = createMemoryJourneyStore();
+    const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
+    const d = await delivery("evt_1", snapshotFixture(), "whsec_c2VjcmV0LXRoYXQtaXMtd3Jvbmc=");
+    expect(await handler.handle(d.body, d.headers)).toMatchObject({ status: 401, outcome: "unauthorized" });
+    expect(await store.get(JOURNEY)).toBeUndefined();
+    expect(await store.markWebhookSeen("evt_1")).toBe(true);
+  });
+
+  it("refuses a correctly signed body that is not a snapshot envelope with 400", async () => {
+    const handler = await createWebhookHandler({
+      secrets: SECRET,
+      store: createMemoryJourneyStore(),
+      now: () => NOW,
+    });
+    const body = JSON.stringify({ id: "evt_1", type: "journey.snapshot", data: { journeyId: JOURNEY } });
+    const headers = await signWebhook({
+      webhookId: "evt_1",
+      timestamp: new Date(NOW),
+      body,
+      secrets: SECRET,
+    });
+    expect(await handler.handle(body, headers)).toMatchObject({ status: 400, outcome: "invalid" });
+  });
+
+  it("answers 503 when the store fails, leaves nothing half-written, and applies the platform's retry", async () => {
+    const memory = createMemoryJourneyStore();
+    const handler = await createWebhookHandler({
+      secrets: SECRET,
+      store: failingOnce(memory),
+      now: () => NOW,
+    });
+    const d = await delivery("evt_9", snapshotFixture({ version: 9 }));
+    expect(await handler.handle(d.body, d.headers)).toMatchObject({ status: 503, outcome: "storeFailed" });
+    expect(await memory.get(JOURNEY)).toBeUndefined();
+    expect(await handler.handle(d.body, d.headers)).toMatchObject({ status: 200, outcome: "applied" });
+  });
+
+  it("holds a snapshot on an unexpected edge until the re-fetched journey confirms it", async () => {
+    const store = createMemoryJourneyStore();
+    const fetched: string[] = [];
+    const confirmed = journeyFixture({
+      version: 7,
+      status: "OFFERS_AVAILABLE",
+      nextAction: { type: "SELECT_OFFER" },
+    });
+    const handler = await createWebhookHandler({
+      secrets: SECRET,
+      store,
+      now: () => NOW,
+      fetchJourney: async (id) => {
+        fetched.push(id);
+        return confirmed;
+      },
+    });
+    const ahead = await delivery(
+      "evt_a",
+      snapshotFixture({ version: 6, status: "KYC_PENDING", nextAction: { type: "COMPLETE_STEP" } }),
+    );
+    await handler.handle(ahead.body, ahead.headers);
+    const back = await delivery("evt_b", snapshotFixture({ version: 7, status: "OFFERS_AVAILABLE" }));
+    expect(await handler.handle(back.body, back.headers)).toMatchObject({ outcome: "applied" });
+    expect(fetched).toEqual([JOURNEY]);
+    const stored = await store.get(JOURNEY);
+    const context = (
+      stored!.state as { context: { snapshot: JourneySnapshot; held: unknown; anomalies: unknown[] } }
+    ).context;
+    expect(context.snapshot.status).toBe("OFFERS_AVAILABLE");
+    expect(context.held).toBeNull();
+    expect(context.anomalies.length).toBeGreaterThan(0);
+  });
+
+  it("serves node:http with the raw body and Fetch-API requests alike", async () => {
+    const store = createMemoryJourneyStore();
+    const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
+    server = createServer((req, res) => void handler.node(req, res));
+    await new Promise<void>((r) => server?.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`;
+    const d = await delivery("evt_n", snapshotFixture({ version: 3 }));
+    const res = await fetch(url, {
+      method: "POST",
+      body: d.body,
+      headers: { ...d.headers, "content-type": "application/json" },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ outcome: "applied" });
+    const e = await delivery("evt_f", snapshotFixture({ version: 4 }));
+    const viaFetch = await handler.fetch(
+      new Request(url, { method: "POST", body: e.body, headers: e.headers }),
+    );
+    expect(viaFetch.status).toBe(200);
+    expect((await store.get(JOURNEY))?.version).toBe(4);
+  });
+});
