@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { type PartnerBackend, startPartnerBackend } from "../../src/cli/demo/partner-backend.js";
+import { type Sandbox, startSandbox } from "../../src/sandbox/index.js";
+import type { WebhookOutcome } from "../../src/server/index.js";
+
+let sandbox: Sandbox | undefined;
+let backend: PartnerBackend | undefined;
+afterEach(async () => {
+  await backend?.close();
+  await sandbox?.close();
+});
+
+describe("demo partner backend", () => {
+  it("creates sessions without exposing the refresh token, receives signed webhooks into its store, refreshes", async () => {
+    sandbox = await startSandbox({ clock: "manual" });
+    const outcomes: WebhookOutcome[] = [];
+    backend = await startPartnerBackend({
+      platformUrl: sandbox.url,
+      apiKey: sandbox.apiKey,
+      webhookSecrets: sandbox.webhookSecret,
+      now: () => sandbox!.clock.now(),
+      onWebhook: (outcome) => outcomes.push(outcome),
+    });
+    sandbox.control.addWebhookEndpoint(backend.webhookUrl);
+
+    const res = await fetch(`${backend.url}/session`, {
+      method: "POST",
+      body: JSON.stringify({ externalId: "demo-user-1" }),
+    });
+    expect(res.status).toBe(201);
+    const context = (await res.json()) as {
+      token: string;
+      journeyId: string;
+      appToken: string;
+      refreshToken?: string;
+    };
+    expect(context.token).toMatch(/^bst_/);
+    expect(context.refreshToken).toBeUndefined();
+    expect((await backend.store.get(context.journeyId))?.journeyId).toBe(context.journeyId);
+
+    sandbox.clock.advance(1_000);
+    await sandbox.control.settle();
+    // Bootstrap already stored the snapshot, so the webhooks of this still journey are verified but stale.
+    expect(outcomes.length).toBeGreaterThan(0);
+    expect(outcomes.every((o) => o === "applied" || o === "stale")).toBe(true);
+    expect((await backend.store.get(context.journeyId))?.status).toBe(
+      sandbox.control.journey(context.journeyId).snapshot.status,
+    );
+
+    const refreshed = await fetch(`${backend.url}/session/refresh`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${context.appToken}` },
+    });
+    expect(refreshed.status).toBe(200);
+    const { token } = (await refreshed.json()) as { token: string };
+    expect(token).toMatch(/^bst_/);
+    expect(token).not.toBe(context.token);
+
+    const forbidden = await fetch(`${backend.url}/push/${context.journeyId}`, {
+      headers: { authorization: "Bearer nope" },
+    });
+    expect(forbidden.status).toBe(403);
+    const push = await fetch(`${backend.url}/push/${context.journeyId}`, {
+      headers: { authorization: `Bearer ${context.appToken}` },
+    });
+    const reader = push.body!.getReader();
+    let text = "";
+    while (!text.includes("event: snapshot")) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    expect(text).toContain(context.journeyId);
+  });
+});
