@@ -44,7 +44,7 @@ describe("demo partner backend", () => {
     expect(outcomes.length).toBeGreaterThan(0);
     expect(outcomes.every((o) => o === "applied" || o === "stale")).toBe(true);
     expect((await backend.store.get(context.journeyId))?.status).toBe(
-      sandbox.control.journey(context.journeyId).snapshot.status,
+      sandbox.control.journey(context.journeyId).journey.status,
     );
 
     const refreshed = await fetch(`${backend.url}/session/refresh`, {
