@@ -1,0 +1,115 @@
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  openSession,
+  profileFor,
+  type Sandbox,
+  startManual,
+  stateOf,
+  TestClient,
+  toOffers,
+} from "./helpers.js";
+
+let sandbox: Sandbox | undefined;
+afterEach(async () => {
+  await sandbox?.close();
+  sandbox = undefined;
+});
+
+async function control(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${sandbox?.url}/_sandbox${path}`, {
+    method,
+    ...(body === undefined
+      ? {}
+      : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+describe("JSON control API over HTTP", () => {
+  it("reports the sandbox, its scenarios and clock, and advances the clock", async () => {
+    sandbox = await startManual({ startAt: Date.UTC(2026, 0, 1) });
+    expect((await control("GET", "")).body).toMatchObject({ url: sandbox.url, apiKey: sandbox.apiKey });
+    expect((await control("GET", "/scenarios")).body.scenarios).toHaveLength(7);
+    const advanced = await control("POST", "/clock/advance", { ms: 60_000 });
+    expect(advanced.body.now).toBe("2026-01-01T00:01:00.000Z");
+    expect((await control("POST", "/clock/advance", { ms: -1 })).status).toBe(422);
+  });
+
+  it("drives steps, expires journeys and tokens, and reads journeys and logs", async () => {
+    sandbox = await startManual();
+    const client = new TestClient(sandbox);
+    const { token, journeyId } = await openSession(client, "sbx-no-aa-control");
+    await toOffers(client, token, journeyId);
+    const [offer] = (await client.call("GET", `/journeys/${journeyId}/offers`, { token })).body.offers;
+    await client.call("POST", `/journeys/${journeyId}/offers/${offer.id}/proceed`, { token });
+    await control("POST", "/clock/advance", { ms: 1000 });
+    const completed = await control("POST", `/journeys/${journeyId}/steps/current/complete`);
+    expect(completed.body).toMatchObject({ kind: "KYC", status: "IN_PROGRESS" });
+    await control("POST", "/clock/advance", { ms: 1000 });
+    expect((await stateOf(client, token, journeyId)).status).toBe("BANK_MANDATE_PENDING");
+    const failed = await control("POST", `/journeys/${journeyId}/steps/current/fail`, {
+      reasonCode: "MANDATE_REJECTED",
+    });
+    expect(failed.body).toMatchObject({
+      status: "FAILED",
+      failure: { reasonCode: "MANDATE_REJECTED", retryable: true },
+    });
+    const view = await control("GET", `/journeys/${journeyId}`);
+    expect(view.body).toMatchObject({ scenario: "no-aa", journey: { status: "BANK_MANDATE_PENDING" } });
+    expect((await control("GET", "/journeys")).body.journeys).toHaveLength(1);
+    expect((await control("POST", `/journeys/${journeyId}/expire`)).body.status).toBe("EXPIRED");
+    expect((await control("POST", `/journeys/${journeyId}/expire`)).status).toBe(409);
+    expect((await control("GET", "/journeys/jrn_nope")).status).toBe(404);
+    await control("POST", "/tokens/expire", { token });
+    expect((await client.call("GET", "/journeys", { token })).body.code).toBe("TOKEN_EXPIRED");
+    const mutations = (await control("GET", "/mutations")).body.mutations;
+    expect(mutations.map((m: { endpoint: string }) => m.endpoint)).toEqual([
+      "createSession",
+      "submitProfile",
+      "proceedOffer",
+    ]);
+    const requests = (await control("GET", "/requests")).body.requests;
+    expect(requests.length).toBeGreaterThan(5);
+  });
+
+  it("sets faults, the rate limit and webhook endpoints", async () => {
+    sandbox = await startManual();
+    const client = new TestClient(sandbox);
+    const { token, journeyId } = await openSession(client, "faulty");
+    await control("PUT", "/faults", { routes: { submitProfile: { errorRate: 1 } } });
+    expect((await control("GET", "/faults")).body.routes.submitProfile.errorRate).toBe(1);
+    const failed = await client.call("PUT", `/journeys/${journeyId}/profile`, { token, body: profileFor() });
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    expect(sandbox.control.journey(journeyId).journey.status).toBe("PROFILE_REQUIRED");
+    await control("PUT", "/faults", {});
+    await control("PUT", "/rate-limit", { perSecond: 1 });
+    await client.call("GET", "/journeys", { token });
+    const limited = await client.call("GET", "/journeys", { token });
+    expect(limited.status).toBe(429);
+    await control("PUT", "/rate-limit", { perSecond: null });
+    const added = await control("POST", "/webhooks/endpoints", { url: "http://127.0.0.1:9/hooks" });
+    expect(added.status).toBe(201);
+    expect(added.body.secrets).toEqual([sandbox.webhookSecret]);
+    expect((await control("POST", "/webhooks/endpoints", { url: "nope" })).status).toBe(422);
+    expect((await control("GET", "/webhooks/endpoints")).body.endpoints).toHaveLength(1);
+    expect((await control("GET", "/webhooks/attempts")).body.attempts).toEqual([]);
+    const removed = await fetch(
+      `${sandbox.url}/_sandbox/webhooks/endpoints?url=${encodeURIComponent("http://127.0.0.1:9/hooks")}`,
+      {
+        method: "DELETE",
+      },
+    );
+    expect((await removed.json()).removed).toBe(true);
+    expect((await control("GET", "/nowhere")).status).toBe(404);
+  });
+});
+
+describe("hosted pages", () => {
+  it("serves the return page, lender logos and a 404 page for unknown links", async () => {
+    sandbox = await startManual();
+    expect((await fetch(`${sandbox.url}/hosted/return`)).status).toBe(200);
+    const logo = await fetch(`${sandbox.url}/hosted/lenders/sandbox-bank.svg`);
+    expect(logo.headers.get("content-type")).toBe("image/svg+xml");
+    expect((await fetch(`${sandbox.url}/hosted/r/unknown`)).status).toBe(404);
+  });
+});
