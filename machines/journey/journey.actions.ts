@@ -1,5 +1,5 @@
-import { isExpectedEdge, type Journey, type JourneySnapshot } from "../../src/contract/index.js";
-import { CADENCE, deterministicJitter, pollCadence } from "./journey.cadence.js";
+import { isExpectedEdge, type JourneySnapshot } from "../../src/contract/index.js";
+import { CADENCE, type CadenceInput, deterministicJitter, pollCadence } from "./journey.cadence.js";
 import { heldVersion, intentBlockReason, isJourneyEnded } from "./journey.guards.js";
 import { STATUS_INFO } from "./journey.lifecycle.js";
 import {
@@ -11,6 +11,7 @@ import {
   type JourneyEvent,
   type JourneyInput,
   type JourneyLoadedEvent,
+  type LoadedJourney,
   type PendingMutation,
   type SnapshotReceivedEvent,
 } from "./journey.types.js";
@@ -66,28 +67,29 @@ function eventTime(context: JourneyContext, event: JourneyEvent | { type: string
   return typeof at === "number" && Number.isFinite(at) ? at : context.now;
 }
 
-/** The polling inputs of the context, as a string: polling re-arms when it changes. */
-export function cadenceKey(context: JourneyContext): string {
+/** The cadence policy's inputs for the context's current state (jitter from the journey id and arm count). */
+export function cadenceInput(context: JourneyContext): CadenceInput {
   const p = context.polling;
-  const band = context.snapshot === null ? "immediate" : STATUS_INFO[context.snapshot.status].band;
-  const justSubmitted = context.pendingMutation !== null || p.awaitingReaction;
-  const pushFresh = p.lastPushAt !== null && context.now - p.lastPushAt < CADENCE.pushFreshMs;
-  return `${band}|${justSubmitted}|${p.hidden}|${pushFresh}|${p.failures}|${p.retryAfterMs ?? ""}`;
-}
-
-/** The interval polling should run at now (0 before the first snapshot, `null` once ended). */
-export function currentCadence(context: JourneyContext): number | null {
-  if (context.snapshot === null) return 0;
-  const p = context.polling;
-  return pollCadence({
-    band: STATUS_INFO[context.snapshot.status].band,
+  return {
+    band: context.snapshot === null ? "none" : STATUS_INFO[context.snapshot.status].band,
     justSubmitted: context.pendingMutation !== null || p.awaitingReaction,
     hidden: p.hidden,
     pushFresh: p.lastPushAt !== null && context.now - p.lastPushAt < CADENCE.pushFreshMs,
     failures: p.failures,
     retryAfterMs: p.retryAfterMs ?? undefined,
     jitter: deterministicJitter(`${context.journeyId}:${p.armed}`),
-  });
+  };
+}
+
+/** The polling inputs of the context, as a string: polling re-arms when it changes. */
+export function cadenceKey(context: JourneyContext): string {
+  const { jitter: _jitter, ...inputs } = cadenceInput(context);
+  return JSON.stringify([context.snapshot === null, inputs]);
+}
+
+/** The interval polling should run at now (0 before the first snapshot, `null` once ended). */
+export function currentCadence(context: JourneyContext): number | null {
+  return context.snapshot === null ? 0 : pollCadence(cadenceInput(context));
 }
 
 /** `armPoll`: computes the interval for the polling actor about to be (re)invoked. */
@@ -162,8 +164,16 @@ export function holdAnomaly(context: JourneyContext, event: SnapshotReceivedEven
   };
 }
 
-function snapshotOf(journey: Journey): JourneySnapshot {
-  const { createdAt: _c, borrower: _b, profileStatus: _p, offers: _o, steps: _s, ...snapshot } = journey;
+function snapshotOf(journey: LoadedJourney): JourneySnapshot {
+  // A live host may hand over a whole Journey; only the snapshot's fields belong in `context.snapshot`.
+  const {
+    offers: _o,
+    steps: _s,
+    createdAt: _c,
+    borrower: _b,
+    profileStatus: _p,
+    ...snapshot
+  } = journey as LoadedJourney & Record<"createdAt" | "borrower" | "profileStatus", unknown>;
   return snapshot;
 }
 

@@ -44,92 +44,52 @@ export interface StatusInfo {
 
 /** Per-status facts the machine, the view and the docs share. */
 export const STATUS_INFO: Readonly<Record<JourneyStatus, StatusInfo>> = {
-  STARTED: info(
-    "STARTED",
-    "starting",
-    "active",
-    "Journey created; the platform is preparing the profile step.",
-  ),
-  PROFILE_REQUIRED: info(
-    "PROFILE_REQUIRED",
-    "profile",
-    "passive",
-    "The borrower must submit their profile (profile.submit).",
-  ),
-  PROFILE_SUBMITTED: info(
-    "PROFILE_SUBMITTED",
-    "profileReview",
-    "active",
-    "Profile received; the platform is checking it and pulling the bureau report.",
-  ),
-  OFFERS_PENDING: info(
-    "OFFERS_PENDING",
-    "waitingForOffers",
-    "passive",
-    "Waiting for lenders to answer with offers (a passive wait).",
-  ),
+  STARTED: info("STARTED", "starting", "active", "Journey created; the platform prepares the profile step."),
+  PROFILE_REQUIRED: info("PROFILE_REQUIRED", "profile", "passive", "The borrower submits their profile."),
+  PROFILE_SUBMITTED: info("PROFILE_SUBMITTED", "profileReview", "active", "The platform checks the profile."),
+  OFFERS_PENDING: info("OFFERS_PENDING", "waitingForOffers", "passive", "Waiting for lenders' offers."),
   OFFERS_AVAILABLE: info(
     "OFFERS_AVAILABLE",
     "offers",
     "passive",
-    "Offers are available; the borrower picks one (offer.select), guarded by the offer lock.",
+    "The borrower picks an offer (offer lock).",
   ),
-  OFFER_SELECTED: info(
-    "OFFER_SELECTED",
-    "offerConfirmed",
-    "active",
-    "An offer was proceeded and is locked; the platform prepares the lender's steps.",
-  ),
+  OFFER_SELECTED: info("OFFER_SELECTED", "offerConfirmed", "active", "An offer is proceeded and locked."),
   AA_REQUIRED: info(
     "AA_REQUIRED",
     "bankStatements",
     "active",
-    "The borrower shares bank statements through an account-aggregator consent (a hosted redirect).",
+    "The borrower shares bank statements (AA consent).",
   ),
-  KYC_PENDING: info(
-    "KYC_PENDING",
-    "kyc",
-    "active",
-    "The borrower completes KYC on the lender's hosted page.",
-  ),
+  KYC_PENDING: info("KYC_PENDING", "kyc", "active", "The borrower completes KYC."),
   BANK_MANDATE_PENDING: info(
     "BANK_MANDATE_PENDING",
     "bankMandate",
     "active",
-    "The borrower sets up the bank account mandate for repayments.",
+    "The borrower sets up the bank mandate.",
   ),
   E_MANDATE_PENDING: info(
     "E_MANDATE_PENDING",
     "eMandate",
     "active",
-    "The borrower authorises the e-mandate (auto-debit) with their bank.",
+    "The borrower authorises the e-mandate.",
   ),
   LOAN_AGREEMENT_PENDING: info(
     "LOAN_AGREEMENT_PENDING",
     "loanAgreement",
     "active",
-    "The borrower reviews and signs the loan agreement.",
+    "The borrower signs the agreement.",
   ),
   LENDER_PROCESSING: info(
     "LENDER_PROCESSING",
     "lenderProcessing",
     "passive",
-    "The lender is processing the signed loan before disbursal (a passive wait).",
+    "The lender processes the loan.",
   ),
-  DISBURSED: info(
-    "DISBURSED",
-    "disbursed",
-    "passive",
-    "The loan is disbursed and being repaid; it closes when repaid or foreclosed.",
-  ),
-  REJECTED: info(
-    "REJECTED",
-    "rejected",
-    "none",
-    "Ended: the journey was rejected. Nothing changes any more.",
-  ),
-  EXPIRED: info("EXPIRED", "expired", "none", "Ended: the journey expired. Nothing changes any more."),
-  CLOSED: info("CLOSED", "closed", "none", "Ended: the journey or loan is closed. Nothing changes any more."),
+  DISBURSED: info("DISBURSED", "disbursed", "passive", "Disbursed; closes when repaid or foreclosed."),
+  REJECTED: info("REJECTED", "rejected", "none", "Ended: rejected."),
+  EXPIRED: info("EXPIRED", "expired", "none", "Ended: expired."),
+  CLOSED: info("CLOSED", "closed", "none", "Ended: closed."),
 };
 
 function info(status: JourneyStatus, screen: Screen, band: CadenceBand, description: string): StatusInfo {
@@ -139,7 +99,7 @@ function info(status: JourneyStatus, screen: Screen, band: CadenceBand, descript
 /** The machine's own state before any snapshot is known: it fetches the journey's state at once. */
 export const LOADING_INFO = {
   screen: "loading",
-  description: "No snapshot yet: the first poll fetches the journey's state immediately.",
+  description: "No snapshot yet; the first poll runs at once.",
 } as const;
 
 /** The thirteen lifecycle statuses, re-exported for the machine's folder. */

@@ -1,4 +1,4 @@
-import { type AnyEventObject, assign, fromCallback, setup } from "xstate";
+import { type AnyEventObject, assign, type CallbackActorLogic, setup } from "xstate";
 import { isExpectedEdge, JOURNEY_STATUSES, type JourneyStatus } from "../../src/contract/index.js";
 import {
   applyLoadedJourney,
@@ -51,8 +51,19 @@ import type {
  * An actor slot's stand-in: it does nothing and never reports. A host replaces every slot with
  * `journeyMachine.provide({ actors: { ... } })`; the pure reducer never runs actors at all.
  */
-function placeholder<TInput>() {
-  return fromCallback<AnyEventObject, TInput>(() => undefined);
+function placeholder<TInput>(): CallbackActorLogic<AnyEventObject, TInput> {
+  // A hand-written idle logic rather than fromCallback keeps xstate's actor module out of browser bundles.
+  return {
+    config: undefined,
+    transition: (snapshot: unknown) => snapshot,
+    getInitialSnapshot: (_scope: unknown, input: TInput) => ({
+      status: "active",
+      output: undefined,
+      error: undefined,
+      input,
+    }),
+    getPersistedSnapshot: (snapshot: unknown) => snapshot,
+  } as unknown as CallbackActorLogic<AnyEventObject, TInput>;
 }
 
 /** The actor slots, by name; each one's input is exactly the payload of the reducer command of the same job. */
@@ -153,8 +164,7 @@ function openState(status: JourneyStatus) {
   const facts = STATUS_INFO[status];
   return {
     description: facts.description,
-    tags: [facts.stateClass, `screen:${facts.screen}`, `cadence:${facts.band}`],
-    meta: { status, stateClass: facts.stateClass, screen: facts.screen, cadence: facts.band },
+    tags: [facts.stateClass, facts.screen],
     on: { "snapshot.received": snapshotEdges(status) },
   };
 }
@@ -164,21 +174,33 @@ function endedState(status: JourneyStatus) {
   return {
     type: "final" as const,
     description: facts.description,
-    tags: ["ended", `screen:${facts.screen}`, "cadence:none"],
-    meta: { status, stateClass: "ended", screen: facts.screen, cadence: "none" },
+    tags: ["ended", facts.screen],
   };
 }
 
 /** The in-flight mutation as its actor's input (the mutation region only enters a state with its kind pending). */
-function mutationInput<T>(context: JourneyContext): T {
+function mutationInput(context: JourneyContext): Record<string, unknown> {
   const { kind: _kind, ...payload } = context.pendingMutation ?? { kind: "none" };
-  return { journeyId: context.journeyId, ...payload } as T;
+  return { journeyId: context.journeyId, ...payload };
 }
 
-const mutationResults = {
-  onDone: { target: "idle", actions: "recordMutationSuccess" },
-  onError: { target: "idle", actions: "recordMutationFailure" },
-} as const;
+/**
+ * A mutation region state invoking `actor` with the in-flight mutation. Typed loosely on purpose: every slot's
+ * input is the pending mutation's payload, which TypeScript cannot tie to the union of actor names.
+ */
+function mutationState(actor: keyof typeof JOURNEY_ACTORS, description: string) {
+  return {
+    description,
+    tags: ["mutating"],
+    invoke: {
+      id: actor,
+      src: actor,
+      input: ({ context }: { context: JourneyContext }) => mutationInput(context),
+      onDone: { target: "idle", actions: "recordMutationSuccess" },
+      onError: { target: "idle", actions: "recordMutationFailure" },
+    },
+  } as never;
+}
 
 const lifecycleStates = Object.fromEntries(LIFECYCLE_STATUSES.map((status) => [status, openState(status)]));
 
@@ -193,11 +215,11 @@ const lifecycleStates = Object.fromEntries(LIFECYCLE_STATUSES.map((status) => [s
 export const journeyMachine = machineSetup.createMachine({
   id: "journey",
   type: "parallel",
-  description: "A borrower's credit journey, fed by polls, webhooks, pushes and responses alike.",
+  description: "A borrower's credit journey.",
   context: ({ input }) => initialContext(input),
   states: {
     lifecycle: {
-      description: "Where the journey is, as the platform last said on an expected edge.",
+      description: "The journey's lifecycle status.",
       initial: "loading",
       on: {
         "journey.loaded": JOURNEY_STATUSES.map((status) => ({
@@ -208,8 +230,7 @@ export const journeyMachine = machineSetup.createMachine({
       states: {
         loading: {
           description: LOADING_INFO.description,
-          tags: ["activeWait", `screen:${LOADING_INFO.screen}`, "cadence:immediate"],
-          meta: { status: null, stateClass: "activeWait", screen: LOADING_INFO.screen, cadence: "immediate" },
+          tags: ["activeWait", LOADING_INFO.screen],
           always: JOURNEY_STATUSES.map((status) => ({
             guard: { type: "isStatus" as const, params: { status } },
             target: lifecycleTarget(status),
@@ -224,7 +245,7 @@ export const journeyMachine = machineSetup.createMachine({
         },
         ...lifecycleStates,
         ended: {
-          description: "The journey has ended; nothing changes any more and polling has stopped.",
+          description: "Ended: nothing changes any more.",
           tags: ["ended"],
           // XState needs an initial child; every transition targets a specific end, so it is never used.
           initial: "CLOSED",
@@ -233,7 +254,7 @@ export const journeyMachine = machineSetup.createMachine({
       },
     },
     mutation: {
-      description: "At most one borrower mutation in flight; intents are refused with a reason otherwise.",
+      description: "At most one borrower mutation in flight.",
       initial: "idle",
       on: {
         "profile.submit": { actions: "rejectIntent" },
@@ -257,7 +278,7 @@ export const journeyMachine = machineSetup.createMachine({
       },
       states: {
         idle: {
-          description: "No mutation in flight: the borrower's next intent may start one.",
+          description: "No mutation in flight.",
           on: {
             "profile.submit": {
               guard: "canStartMutation",
@@ -289,60 +310,15 @@ export const journeyMachine = machineSetup.createMachine({
             })),
           },
         },
-        submittingProfile: {
-          description: "Submitting the borrower's profile (PUT …/profile).",
-          tags: ["mutating"],
-          invoke: {
-            id: "submitProfile",
-            src: "submitProfile",
-            input: ({ context }) => mutationInput<SubmitProfileInput>(context),
-            ...mutationResults,
-          },
-        },
-        proceedingOffer: {
-          description: "Proceeding the selected offer; the offer lock is held, other offers are refused.",
-          tags: ["mutating"],
-          invoke: {
-            id: "proceedOffer",
-            src: "proceedOffer",
-            input: ({ context }) => mutationInput<ProceedOfferInput>(context),
-            ...mutationResults,
-          },
-        },
-        actingOnStep: {
-          description: "Sending a step action: START, SUBMIT or CONFIRM_RETURN.",
-          tags: ["mutating"],
-          invoke: {
-            id: "performStepAction",
-            src: "performStepAction",
-            input: ({ context }) => mutationInput<StepActionInput>(context),
-            ...mutationResults,
-          },
-        },
-        creatingConsent: {
-          description: "Creating the account-aggregator consent.",
-          tags: ["mutating"],
-          invoke: {
-            id: "createConsent",
-            src: "createConsent",
-            input: ({ context }) => mutationInput<CreateConsentInput>(context),
-            ...mutationResults,
-          },
-        },
-        resumingJourney: {
-          description: "Resuming the journey: expired step resources are re-issued.",
-          tags: ["mutating"],
-          invoke: {
-            id: "resumeJourney",
-            src: "resumeJourney",
-            input: ({ context }) => mutationInput<ResumeJourneyInput>(context),
-            ...mutationResults,
-          },
-        },
+        submittingProfile: mutationState("submitProfile", "Submitting the profile."),
+        proceedingOffer: mutationState("proceedOffer", "Proceeding an offer; the offer lock is held."),
+        actingOnStep: mutationState("performStepAction", "Sending a step action."),
+        creatingConsent: mutationState("createConsent", "Creating the AA consent."),
+        resumingJourney: mutationState("resumeJourney", "Resuming the journey."),
       },
     },
     sync: {
-      description: "How the client keeps up with the platform: polling, re-fetching, or not at all.",
+      description: "How the client keeps up with the platform.",
       initial: "polling",
       on: {
         "app.hidden": { actions: "recordSignal" },
@@ -352,8 +328,7 @@ export const journeyMachine = machineSetup.createMachine({
       },
       states: {
         polling: {
-          description:
-            "Polling the journey's state at the cadence policy's interval (re-armed when it changes).",
+          description: "Polling the state at the cadence policy's interval.",
           entry: "armPoll",
           exit: "disarmPoll",
           invoke: {
@@ -380,8 +355,7 @@ export const journeyMachine = machineSetup.createMachine({
           },
         },
         loadingJourney: {
-          description:
-            "Re-fetching the full journey: to confirm an anomaly, load offers, or resync after a conflict.",
+          description: "Re-fetching the full journey (anomaly, offers, resync).",
           tags: ["refetching"],
           invoke: {
             id: "journeyLoader",
@@ -404,7 +378,7 @@ export const journeyMachine = machineSetup.createMachine({
           },
         },
         offline: {
-          description: "The device is offline: no polling until network.online.",
+          description: "Offline: no polling.",
           always: { guard: "isEnded", target: "stopped" },
           on: {
             "network.online": { target: "polling", actions: "recordSignal" },
@@ -414,7 +388,7 @@ export const journeyMachine = machineSetup.createMachine({
           },
         },
         paused: {
-          description: "The borrower session expired: no polling until session.refreshed.",
+          description: "Session expired: no polling.",
           always: { guard: "isEnded", target: "stopped" },
           on: {
             "session.refreshed": [
@@ -428,7 +402,7 @@ export const journeyMachine = machineSetup.createMachine({
         },
         stopped: {
           type: "final",
-          description: "The journey has ended: polling stopped for good.",
+          description: "Ended: polling stopped.",
         },
       },
     },

@@ -1,5 +1,4 @@
 import type {
-  Journey,
   JourneySnapshot,
   Offer,
   ProblemCode,
@@ -163,10 +162,16 @@ export interface SnapshotReceivedEvent {
   readonly at: EpochMs;
 }
 
-/** The full journey arrived from `GET /journeys/{id}` (already parsed). */
+/** What the machine needs of a full journey (`GET /journeys/{id}`): its snapshot, offers and steps. */
+export type LoadedJourney = JourneySnapshot & {
+  readonly offers: readonly Offer[];
+  readonly steps: readonly Step[];
+};
+
+/** The full journey arrived from `GET /journeys/{id}` (already parsed; a whole `Journey` fits). */
 export interface JourneyLoadedEvent {
   readonly type: "journey.loaded";
-  readonly journey: Journey;
+  readonly journey: LoadedJourney;
   readonly at: EpochMs;
 }
 

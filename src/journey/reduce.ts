@@ -1,13 +1,15 @@
 import { type AnyMachineSnapshot, initialTransition, transition } from "xstate";
+import * as z from "zod/mini";
 import { connect, type JourneyState, type JourneyView } from "../../machines/journey/journey.connect.js";
 import { heldVersion, isJourneyEnded } from "../../machines/journey/journey.guards.js";
 import { journeyMachine } from "../../machines/journey/journey.machine.js";
-import type { JourneyEvent } from "../../machines/journey/journey.types.js";
+import type { JourneyEvent, LoadedJourney } from "../../machines/journey/journey.types.js";
 import { ContractError } from "../contract/errors.js";
-import { Journey } from "../contract/journey.js";
+import { Offer } from "../contract/offer.js";
 import { safeParse } from "../contract/parse.js";
 import { JourneyId } from "../contract/primitives.js";
 import { safeParseSnapshot } from "../contract/schemas.js";
+import { Step } from "../contract/step.js";
 import { COMMAND_OF_ACTOR, type JourneyCommand } from "./commands.js";
 import { type EventRejection, HOST_EVENT_TYPES, type JourneyHostEvent } from "./events.js";
 
@@ -211,10 +213,10 @@ function reduceUnsafe(state: JourneyState, event: JourneyHostEvent): ReduceResul
       machineEvent = { ...event, snapshot: parsed.value };
     }
   } else if (event.type === "journey.loaded") {
-    const parsed = safeParse(Journey, event.journey, "Journey");
-    if (!parsed.ok) return reject(state, "INVALID_JOURNEY", parsed.error.message);
-    if (parsed.value.journeyId !== state.context.journeyId) return reject(state, "WRONG_JOURNEY");
-    machineEvent = { type: "journey.loaded", journey: parsed.value, at: event.at };
+    const parsed = parseLoadedJourney(event.journey);
+    if (typeof parsed === "string") return reject(state, "INVALID_JOURNEY", parsed);
+    if (parsed.journeyId !== state.context.journeyId) return reject(state, "WRONG_JOURNEY");
+    machineEvent = { type: "journey.loaded", journey: parsed, at: event.at };
   }
   const [next, actions] = transition(journeyMachine, restore(state), machineEvent);
   if (next.context === state.context && sameValue(next.value, state.value)) {
@@ -222,6 +224,21 @@ function reduceUnsafe(state: JourneyState, event: JourneyHostEvent): ReduceResul
   }
   const nextState = toState(next);
   return { state: nextState, commands: commandsFrom(state, nextState, next, actions) };
+}
+
+const Offers = z.array(Offer);
+const Steps = z.array(Step);
+
+/** The snapshot, offers and steps of an untrusted journey (all the machine uses), or what is wrong with it. */
+function parseLoadedJourney(input: unknown): LoadedJourney | string {
+  const snapshot = safeParseSnapshot(input);
+  if (!snapshot.ok) return snapshot.error.message;
+  const raw = input as { offers?: unknown; steps?: unknown };
+  const offers = safeParse(Offers, raw.offers, "Journey.offers");
+  if (!offers.ok) return offers.error.message;
+  const steps = safeParse(Steps, raw.steps, "Journey.steps");
+  if (!steps.ok) return steps.error.message;
+  return { ...snapshot.value, offers: offers.value, steps: steps.value };
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

@@ -21,7 +21,6 @@ import {
   isMutatingCommand,
   type JourneyHostEvent,
   journey,
-  pollCadence,
   type ReduceResult,
 } from "../../src/journey/index.js";
 import {

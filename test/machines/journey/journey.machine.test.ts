@@ -1,0 +1,346 @@
+import { describe, expect, it } from "vitest";
+import {
+  type AnyActorRef,
+  type AnyStateNode,
+  createActor,
+  createMachine,
+  type InspectionEvent,
+} from "xstate";
+import { createTestModel } from "xstate/graph";
+import { initialContext } from "../../../machines/journey/journey.actions.js";
+import * as guards from "../../../machines/journey/journey.guards.js";
+import { journeyMachine } from "../../../machines/journey/journey.machine.js";
+import type { JourneyContext, JourneyEvent } from "../../../machines/journey/journey.types.js";
+import {
+  isEnded,
+  isExpectedEdge,
+  JOURNEY_STATUSES,
+  type JourneyStatus,
+} from "../../../src/contract/index.js";
+import { journey } from "../../../src/journey/index.js";
+import { journeyFixture, offerFixture, snapshotFixture } from "../../../src/testing/fixtures.js";
+
+const T0 = Date.parse("2026-11-26T10:00:00Z");
+const JID = "jrn_fixture01";
+const snap = (version: number, status: JourneyStatus) => snapshotFixture({ version, status });
+const ctx = (over: Partial<JourneyContext> = {}): JourneyContext => ({
+  ...initialContext({ journeyId: JID, snapshot: snap(5, "OFFERS_AVAILABLE"), at: T0 }),
+  offers: [offerFixture({ id: "ofr_A" })],
+  ...over,
+});
+const received = (version: number, status: JourneyStatus): JourneyEvent => ({
+  type: "snapshot.received",
+  snapshot: snap(version, status),
+  source: "poll",
+  at: T0 + 1,
+});
+
+function lifecycleOf(state: { value: { lifecycle: string | { ended: string } } }): string {
+  const l = state.value.lifecycle;
+  return typeof l === "string" ? l : l.ended;
+}
+
+describe("lifecycle edges (every pair of statuses)", () => {
+  const open = JOURNEY_STATUSES.filter((s) => !isEnded(s));
+  for (const from of open) {
+    it(`from ${from}: expected edges apply, unexpected ones are held and re-fetched`, () => {
+      const s0 = journey.initial({ journeyId: JID, snapshot: snap(5, from), at: T0 });
+      for (const to of JOURNEY_STATUSES) {
+        const r = journey.reduce(s0, {
+          type: "snapshot.received",
+          snapshot: snap(6, to),
+          source: "webhook",
+          at: T0 + 1,
+        });
+        if (isExpectedEdge(from, to)) {
+          expect(lifecycleOf(r.state), `${from} → ${to}`).toBe(to);
+          expect(r.state.context.snapshot?.version).toBe(6);
+        } else {
+          expect(lifecycleOf(r.state), `${from} → ${to}`).toBe(from);
+          expect(r.state.context.held?.snapshot.status).toBe(to);
+          expect(r.commands.some((c) => c.type === "fetchJourney")).toBe(true);
+        }
+      }
+    });
+  }
+  it("ends accept nothing", () => {
+    for (const end of ["REJECTED", "EXPIRED", "CLOSED"] as const) {
+      const s0 = journey.initial({ journeyId: JID, snapshot: snap(5, end), at: T0 });
+      for (const to of JOURNEY_STATUSES) {
+        const r = journey.reduce(s0, {
+          type: "snapshot.received",
+          snapshot: snap(6, to),
+          source: "poll",
+          at: T0 + 1,
+        });
+        expect(r.state).toBe(s0);
+        expect(r.rejected?.reason).toBe("JOURNEY_ENDED");
+      }
+    }
+  });
+});
+
+describe("guards, both ways", () => {
+  it("isNewerSnapshot", () => {
+    expect(guards.isNewerSnapshot(ctx(), received(6, "OFFERS_AVAILABLE"))).toBe(true);
+    expect(guards.isNewerSnapshot(ctx(), received(5, "OFFERS_AVAILABLE"))).toBe(false);
+    expect(guards.isNewerSnapshot(ctx(), received(4, "OFFERS_AVAILABLE"))).toBe(false);
+  });
+  it("isExpectedEdge / isUnexpectedEdge / isSnapshotTo", () => {
+    expect(guards.isExpectedSnapshotEdge(ctx(), received(6, "KYC_PENDING"))).toBe(true);
+    expect(guards.isExpectedSnapshotEdge(ctx(), received(6, "STARTED"))).toBe(false);
+    expect(guards.isUnexpectedEdge(ctx(), received(6, "STARTED"))).toBe(true);
+    expect(guards.isUnexpectedEdge(ctx(), received(6, "KYC_PENDING"))).toBe(false);
+    expect(guards.isUnexpectedEdge(ctx(), received(4, "STARTED"))).toBe(false);
+    expect(guards.isSnapshotTo(ctx(), received(6, "KYC_PENDING"), "KYC_PENDING")).toBe(true);
+    expect(guards.isSnapshotTo(ctx(), received(6, "KYC_PENDING"), "AA_REQUIRED")).toBe(false);
+    expect(guards.isNewerSameStatus(ctx(), received(6, "OFFERS_AVAILABLE"))).toBe(true);
+    expect(guards.isNewerSameStatus(ctx(), received(6, "KYC_PENDING"))).toBe(false);
+  });
+  it("isOfferSelectable", () => {
+    const select = (offerId: string, at = T0 + 1, key = "k1"): JourneyEvent => ({
+      type: "offer.select",
+      offerId,
+      idempotencyKey: key,
+      at,
+    });
+    expect(guards.isOfferSelectable(ctx(), select("ofr_A"))).toBe(true);
+    expect(guards.isOfferSelectable(ctx(), select("ofr_Z"))).toBe(false);
+    expect(guards.isOfferSelectable(ctx(), select("ofr_A", Date.parse("2027-01-01T00:00:00Z")))).toBe(false);
+    expect(guards.isOfferSelectable(ctx({ claimedOfferId: "ofr_B" }), select("ofr_A"))).toBe(false);
+    expect(
+      guards.isOfferSelectable(
+        ctx({ offers: [offerFixture({ id: "ofr_A", status: "BLOCKED" })] }),
+        select("ofr_A"),
+      ),
+    ).toBe(false);
+    expect(
+      guards.isOfferSelectable(
+        ctx({ pendingMutation: { kind: "resumeJourney", idempotencyKey: "r" } }),
+        select("ofr_A"),
+      ),
+    ).toBe(false);
+    expect(guards.isOfferSelectable(ctx({ issuedKeys: ["k1"] }), select("ofr_A"))).toBe(false);
+  });
+  it("isEnded", () => {
+    expect(guards.isJourneyEnded(ctx({ snapshot: snap(9, "EXPIRED") }))).toBe(true);
+    expect(guards.isJourneyEnded(ctx())).toBe(false);
+    expect(guards.isJourneyEnded(ctx({ snapshot: null }))).toBe(false);
+  });
+  it("isPendingMutationResult, isRetryOf, canStartMutation, needsJourney, isLoadedJourneyIn", () => {
+    const pending = ctx({
+      pendingMutation: { kind: "proceedOffer", idempotencyKey: "k1", offerId: "ofr_A" },
+    });
+    expect(
+      guards.isPendingMutationResult(pending, { type: "mutation.succeeded", idempotencyKey: "k1", at: 1 }),
+    ).toBe(true);
+    expect(
+      guards.isPendingMutationResult(pending, { type: "mutation.succeeded", idempotencyKey: "k2", at: 1 }),
+    ).toBe(false);
+    const retry = ctx({ retryableMutation: { kind: "createConsent", idempotencyKey: "c1" } });
+    expect(guards.isRetryOf(retry, { type: "mutation.retry", at: 1 }, "createConsent")).toBe(true);
+    expect(guards.isRetryOf(retry, { type: "mutation.retry", at: 1 }, "proceedOffer")).toBe(false);
+    const profileCtx = ctx({ snapshot: snap(2, "PROFILE_REQUIRED") });
+    const submit: JourneyEvent = { type: "profile.submit", profile: {} as never, idempotencyKey: "p", at: 1 };
+    expect(guards.canStartMutation(profileCtx, submit)).toBe(true);
+    expect(guards.canStartMutation(ctx(), submit)).toBe(false);
+    expect(guards.needsJourney(ctx({ refetch: "offers" }))).toBe(true);
+    expect(guards.needsJourney(ctx({ refetch: null }))).toBe(false);
+    const loaded: JourneyEvent = {
+      type: "journey.loaded",
+      journey: journeyFixture({ version: 6, status: "STARTED" }),
+      at: 1,
+    };
+    expect(guards.isLoadedJourneyIn(ctx(), loaded, "STARTED")).toBe(true);
+    expect(guards.isLoadedJourneyIn(ctx({ snapshot: snap(9, "CLOSED") }), loaded, "STARTED")).toBe(false);
+  });
+});
+
+function allNodes(node: AnyStateNode): AnyStateNode[] {
+  return [node, ...Object.values(node.states).flatMap((n) => allNodes(n as AnyStateNode))];
+}
+
+describe("inspector readiness", () => {
+  it("the definition an inspect observer receives names every guard, action and actor and describes every state", () => {
+    const definitions: unknown[] = [];
+    const actor = createActor(journeyMachine, {
+      input: { journeyId: JID, snapshot: snap(5, "OFFERS_AVAILABLE"), at: T0 },
+      inspect: (event: InspectionEvent) => {
+        const ref = event.actorRef as AnyActorRef & { logic: unknown };
+        if (event.type === "@xstate.actor" && ref.logic === journeyMachine) {
+          definitions.push((ref.logic as typeof journeyMachine).toJSON());
+        }
+      },
+    });
+    actor.start();
+    actor.send({ type: "journey.loaded", journey: journeyFixture({ version: 5 }), at: T0 + 1 });
+    actor.stop();
+    expect(definitions).toHaveLength(1);
+    const impl = journeyMachine.implementations;
+    const problems: string[] = [];
+    const visit = (node: Record<string, unknown>) => {
+      const id = String(node.id);
+      if (typeof node.description !== "string" || node.description === "")
+        problems.push(`${id}: no description`);
+      for (const inv of (node.invoke ?? []) as Array<{ id: string; src: unknown }>) {
+        if (typeof inv.src !== "string" || !(inv.src in impl.actors)) problems.push(`${id}: unnamed actor`);
+        if (!inv.id || inv.id.includes(".")) problems.push(`${id}: invoke without an id`);
+      }
+      const actions = [
+        ...((node.entry ?? []) as unknown[]),
+        ...((node.exit ?? []) as unknown[]),
+        ...((node.transitions ?? []) as Array<{ actions: unknown[] }>).flatMap((t) => t.actions),
+      ];
+      for (const a of actions) {
+        const type = (a as { type?: unknown }).type;
+        if (typeof type !== "string" || !(type in impl.actions))
+          problems.push(`${id}: unnamed action ${String(type)}`);
+      }
+      for (const t of (node.transitions ?? []) as Array<{ guard?: unknown }>) {
+        if (t.guard === undefined) continue;
+        const type = typeof t.guard === "string" ? t.guard : (t.guard as { type?: unknown }).type;
+        if (typeof type !== "string" || !(type in impl.guards)) problems.push(`${id}: unnamed guard`);
+      }
+      for (const child of Object.values((node.states ?? {}) as Record<string, Record<string, unknown>>))
+        visit(child);
+    };
+    visit(definitions[0] as Record<string, unknown>);
+    // Eventless transitions are not part of the JSON definition; check them on the state nodes.
+    for (const node of allNodes(journeyMachine.root)) {
+      for (const t of node.always ?? []) {
+        const g = t.guard as { type?: unknown } | string | undefined;
+        const type = typeof g === "string" ? g : g?.type;
+        if (typeof type !== "string" || !(type in impl.guards))
+          problems.push(`${node.id}: unnamed always guard`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(journeyMachine.id).toBe("journey");
+  });
+});
+
+function nextEvents(version: number): JourneyEvent[] {
+  const at = T0 + 10;
+  const key = `k${version}`;
+  return [
+    ...JOURNEY_STATUSES.map(
+      (status): JourneyEvent => ({
+        type: "snapshot.received",
+        snapshot: snap(version + 1, status),
+        source: "poll",
+        at,
+      }),
+    ),
+    {
+      type: "journey.loaded",
+      journey: journeyFixture({
+        version,
+        status: "OFFERS_AVAILABLE",
+        offers: [offerFixture({ id: "ofr_A" })],
+      }),
+      at,
+    },
+    { type: "journey.loaded", journey: journeyFixture({ version: version + 1, status: "STARTED" }), at },
+    { type: "journey.loadFailed", at },
+    { type: "profile.submit", profile: {} as never, idempotencyKey: key, at },
+    { type: "offer.select", offerId: "ofr_A", idempotencyKey: key, at },
+    { type: "step.start", stepId: "stp_1", idempotencyKey: key, at },
+    { type: "consent.create", idempotencyKey: key, at },
+    { type: "journey.resume", idempotencyKey: key, at },
+    { type: "mutation.retry", at },
+    { type: "poll.failed", at },
+    { type: "poll.notModified", at },
+    { type: "network.offline", at },
+    { type: "network.online", at },
+    { type: "session.expired", at },
+    { type: "session.refreshed", at },
+  ];
+}
+
+/**
+ * `createTestModel` refuses machines with invocations, so the model runs on the same config and
+ * implementations with every `invoke` removed (actors are the host's side; transitions are all here).
+ */
+function withoutInvokes(config: Record<string, unknown>): Record<string, unknown> {
+  const { invoke: _invoke, states, ...rest } = config;
+  if (states === undefined) return rest;
+  const stripped = Object.entries(states as Record<string, Record<string, unknown>>).map(
+    ([key, child]) => [key, withoutInvokes(child)] as const,
+  );
+  return { ...rest, states: Object.fromEntries(stripped) };
+}
+const testableMachine = createMachine(
+  withoutInvokes(journeyMachine.config as unknown as Record<string, unknown>) as never,
+  journeyMachine.implementations as never,
+) as unknown as typeof journeyMachine;
+
+describe("model-based (xstate/graph)", () => {
+  const input = { journeyId: JID, at: T0 };
+  const model = createTestModel(testableMachine, {
+    input,
+    events: (snapshot) => {
+      const context = snapshot.context as JourneyContext;
+      const pending = context.pendingMutation;
+      const results: JourneyEvent[] =
+        pending === null
+          ? []
+          : [
+              { type: "mutation.succeeded", idempotencyKey: pending.idempotencyKey, at: T0 + 10 },
+              {
+                type: "mutation.failed",
+                idempotencyKey: pending.idempotencyKey,
+                problem: { code: "NETWORK" },
+                at: T0 + 10,
+              },
+            ];
+      return [...nextEvents(context.snapshot?.version ?? 0), ...results];
+    },
+    serializeState: (snapshot) => {
+      const c = snapshot.context as JourneyContext;
+      return JSON.stringify([snapshot.value, c.offers !== null, c.retryableMutation?.kind ?? null]);
+    },
+  });
+  const paths = model.getShortestPaths();
+
+  it("shortest paths reach every state node", () => {
+    const reached = new Set<string>();
+    for (const path of paths) {
+      for (const step of path.steps)
+        for (const id of (step.state as { _nodes: AnyStateNode[] })._nodes.map((n) => n.id)) reached.add(id);
+    }
+    const all = allNodes(journeyMachine.root).map((n) => n.id);
+    expect(paths.length).toBeGreaterThan(all.length);
+    expect(all.filter((id) => !reached.has(id))).toEqual([]);
+  });
+
+  it("no reachable state is stuck: an end is reachable from every one", () => {
+    const adjacency = model.getAdjacencyMap() as unknown as Record<
+      string,
+      { transitions: Record<string, { state: { value: unknown; context: unknown } }> }
+    >;
+    const keys = Object.keys(adjacency);
+    const endedKeys = new Set(keys.filter((k) => k.includes('"ended"')));
+    const canEnd = new Set(endedKeys);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const key of keys) {
+        if (canEnd.has(key)) continue;
+        const next = Object.values(adjacency[key]!.transitions).map((t) =>
+          JSON.stringify([
+            t.state.value,
+            (t.state.context as JourneyContext).offers !== null,
+            (t.state.context as JourneyContext).retryableMutation?.kind ?? null,
+          ]),
+        );
+        if (next.some((k) => canEnd.has(k))) {
+          canEnd.add(key);
+          grew = true;
+        }
+      }
+    }
+    expect(endedKeys.size).toBeGreaterThan(0);
+    expect(keys.length).toBeGreaterThan(100);
+    expect(keys.filter((k) => !canEnd.has(k))).toEqual([]);
+  });
+});
