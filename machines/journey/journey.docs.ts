@@ -215,6 +215,31 @@ Hosts use it two ways:
   to the machine. Snapshots sent straight to the machine must already be parsed: untrusted JSON goes through
   \`journey.reduce\`, which validates it.
 
+## Public API (root entry \`credit-journey\`)
+
+\`\`\`ts
+journey.initial(input: { journeyId: string; snapshot?: unknown; at: number }): JourneyState        // @throws ContractError
+journey.initialWithCommands(input): ReduceResult                                                  // @throws ContractError
+journey.reduce(state: JourneyState, event: JourneyHostEvent): ReduceResult                        // never throws
+journey.view(state: JourneyState, at?: number): JourneyView                                       // never throws
+journey.commandsOf(state: JourneyState): readonly JourneyCommand[]   // what a host that just loaded a stored state must run
+type JourneyState = { value: { lifecycle; mutation; sync }; context: JourneyContext }             // plain JSON
+type ReduceResult = { state; commands: readonly JourneyCommand[]; rejected?: { reason: EventRejection; detail? } }
+pollCadence(input: CadenceInput): number | null          // CadenceInput = { band, justSubmitted, hidden, pushFresh, failures, retryAfterMs?, jitter }
+isOfferSelectable(context, event): boolean; offerBlockReason(context, offerId, at, key?): RejectionReason | null
+journeyMachine, JOURNEY_ACTORS, STATUS_INFO, CADENCE, connect
+\`\`\`
+
+\`JourneyView\`: \`journeyId, screen, status, stateClass, version, nextAction, actionRequired, resource, offers[]\` (each
+offer plus \`selectable, blockedReason, expired, locked\`), \`lockedOfferId, pendingMutation {kind, idempotencyKey},
+isLoading, isEnded, isPolling, pollInMs, isRefetching, isOffline, isSessionExpired, error, diagnostics, anomalies,
+hasHeldAnomaly, can { submitProfile, selectOffer, startStep, submitStep, confirmReturn, createConsent, resume, retry }\`.
+
+\`credit-journey/testing\`: \`serverHistoryArb(options?)\` (legal histories), \`deliveryScheduleArb(history, { keepLast? })\`
+(poll/webhook/push/response deliveries: dropped, duplicated, reordered), \`historyWithScheduleArb(options?)\`,
+\`deliveryEvent(delivery)\`, \`borrowerIntentArb(options?)\`, \`mutationResultArb(options?)\`, \`signalArb()\`,
+\`withTimes(events, start?)\`, \`snapshotAt(journeyId, version, status, lockedOfferId?)\`, and the payload fixtures.
+
 ## Diagram
 
 \`\`\`mermaid

@@ -1,4 +1,4 @@
-import { type AnyEventObject, assign, type CallbackActorLogic, setup } from "xstate";
+import { type AnyEventObject, assign, type CallbackActorLogic, type PromiseActorLogic, setup } from "xstate";
 import { isExpectedEdge, JOURNEY_STATUSES, type JourneyStatus } from "../../src/contract/index.js";
 import {
   applyLoadedJourney,
@@ -48,40 +48,44 @@ import type {
 } from "./journey.types.js";
 
 /**
- * An actor slot's stand-in: it does nothing and never reports. A host replaces every slot with
+ * An actor slot's stand-in: an idle logic that does nothing and never reports (hand-written rather than
+ * fromCallback/fromPromise to keep xstate's actor module out of browser bundles). A host replaces every slot with
  * `journeyMachine.provide({ actors: { ... } })`; the pure reducer never runs actors at all.
  */
-function placeholder<TInput>(): CallbackActorLogic<AnyEventObject, TInput> {
-  // A hand-written idle logic rather than fromCallback keeps xstate's actor module out of browser bundles.
+function placeholder<TLogic>(): TLogic {
   return {
     config: undefined,
     transition: (snapshot: unknown) => snapshot,
-    getInitialSnapshot: (_scope: unknown, input: TInput) => ({
+    getInitialSnapshot: (_scope: unknown, input: unknown) => ({
       status: "active",
       output: undefined,
       error: undefined,
       input,
     }),
     getPersistedSnapshot: (snapshot: unknown) => snapshot,
-  } as unknown as CallbackActorLogic<AnyEventObject, TInput>;
+  } as TLogic;
 }
 
-/** The actor slots, by name; each one's input is exactly the payload of the reducer command of the same job. */
+/**
+ * The actor slots, by name; each one's input is exactly the payload of the reducer command of the same job.
+ * The poller and the journey loader are callback actors (they `sendBack` events); mutations are promise actors
+ * (resolve on 2xx, reject with plain tagged data `{ code, status?, detail?, errors? }`).
+ */
 export const JOURNEY_ACTORS = {
-  /** Polls `GET /journeys/{id}/state` every `inMs` ms (0: at once), reporting `snapshot.received`/`poll.*`. */
-  pollJourneyState: placeholder<PollInput>(),
-  /** Loads `GET /journeys/{id}` once, reporting `journey.loaded` or `journey.loadFailed`. */
-  fetchJourney: placeholder<FetchJourneyInput>(),
+  /** Polls `GET /journeys/{id}/state` every `inMs` ms (0: at once), sending `snapshot.received`/`poll.*` back. */
+  pollJourneyState: placeholder<CallbackActorLogic<AnyEventObject, PollInput>>(),
+  /** Loads `GET /journeys/{id}` once, sending `journey.loaded` or `journey.loadFailed` back. */
+  fetchJourney: placeholder<CallbackActorLogic<AnyEventObject, FetchJourneyInput>>(),
   /** `PUT /journeys/{id}/profile`. */
-  submitProfile: placeholder<SubmitProfileInput>(),
+  submitProfile: placeholder<PromiseActorLogic<unknown, SubmitProfileInput>>(),
   /** `POST /journeys/{id}/offers/{offerId}/proceed`. */
-  proceedOffer: placeholder<ProceedOfferInput>(),
+  proceedOffer: placeholder<PromiseActorLogic<unknown, ProceedOfferInput>>(),
   /** `POST /journeys/{id}/steps/{stepId}/actions`. */
-  performStepAction: placeholder<StepActionInput>(),
+  performStepAction: placeholder<PromiseActorLogic<unknown, StepActionInput>>(),
   /** `POST /journeys/{id}/aa/consents`. */
-  createConsent: placeholder<CreateConsentInput>(),
+  createConsent: placeholder<PromiseActorLogic<unknown, CreateConsentInput>>(),
   /** `PATCH /journeys/{id}/resume`. */
-  resumeJourney: placeholder<ResumeJourneyInput>(),
+  resumeJourney: placeholder<PromiseActorLogic<unknown, ResumeJourneyInput>>(),
 };
 
 /** The mutation region's state for each mutation kind, and the actor it invokes. */

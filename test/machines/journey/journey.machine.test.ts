@@ -4,6 +4,8 @@ import {
   type AnyStateNode,
   createActor,
   createMachine,
+  fromCallback,
+  fromPromise,
   type InspectionEvent,
 } from "xstate";
 import { createTestModel } from "xstate/graph";
@@ -159,6 +161,58 @@ describe("guards, both ways", () => {
 function allNodes(node: AnyStateNode): AnyStateNode[] {
   return [node, ...Object.values(node.states).flatMap((n) => allNodes(n as AnyStateNode))];
 }
+
+describe("live actor with provided actors (what the runtime does)", () => {
+  it("invokes the provided poller and mutation actors with their command payloads, and handles done and error", async () => {
+    const polls: unknown[] = [];
+    const proceeds: unknown[] = [];
+    const live = journeyMachine.provide({
+      actors: {
+        pollJourneyState: fromCallback(({ input }) => {
+          polls.push(input);
+        }),
+        fetchJourney: fromCallback(({ input, sendBack }) => {
+          sendBack({
+            type: "journey.loaded",
+            journey: journeyFixture({
+              version: 5,
+              offers: [offerFixture({ id: "ofr_A" }), offerFixture({ id: "ofr_B" })],
+            }),
+            at: T0 + 1,
+          });
+          return () => input;
+        }),
+        proceedOffer: fromPromise(async ({ input }) => {
+          proceeds.push(input);
+          if ((input as { offerId: string }).offerId === "ofr_B") throw { code: "OFFER_LOCKED", status: 409 };
+          return null;
+        }),
+      },
+    });
+    const actor = createActor(live, {
+      input: { journeyId: JID, snapshot: snap(5, "OFFERS_AVAILABLE"), at: T0 },
+    });
+    actor.start();
+    expect(actor.getSnapshot().value).toMatchObject({ lifecycle: "OFFERS_AVAILABLE", sync: "polling" });
+    actor.send({ type: "offer.select", offerId: "ofr_A", idempotencyKey: "k1", at: T0 + 2 });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(proceeds).toEqual([{ journeyId: JID, offerId: "ofr_A", idempotencyKey: "k1" }]);
+    expect(actor.getSnapshot().value).toMatchObject({ mutation: "idle" });
+    expect(actor.getSnapshot().context.polling.awaitingReaction).toBe(true);
+    expect(polls.at(-1)).toMatchObject({ journeyId: JID, inMs: expect.any(Number) });
+    actor.stop();
+
+    const failing = createActor(live, {
+      input: { journeyId: JID, snapshot: snap(5, "OFFERS_AVAILABLE"), at: T0 },
+    });
+    failing.start();
+    failing.send({ type: "offer.select", offerId: "ofr_B", idempotencyKey: "k9", at: T0 + 2 });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(failing.getSnapshot().context.error).toMatchObject({ origin: "mutation", code: "OFFER_LOCKED" });
+    expect(failing.getSnapshot().context.claimedOfferId).toBeNull();
+    failing.stop();
+  });
+});
 
 describe("inspector readiness", () => {
   it("the definition an inspect observer receives names every guard, action and actor and describes every state", () => {
