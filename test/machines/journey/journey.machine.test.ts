@@ -9,7 +9,7 @@ import {
   type InspectionEvent,
 } from "xstate";
 import { createTestModel } from "xstate/graph";
-import { initialContext } from "../../../machines/journey/journey.actions.js";
+import { cadenceKey, initialContext } from "../../../machines/journey/journey.actions.js";
 import * as guards from "../../../machines/journey/journey.guards.js";
 import { journeyMachine } from "../../../machines/journey/journey.machine.js";
 import type { JourneyContext, JourneyEvent } from "../../../machines/journey/journey.types.js";
@@ -156,6 +156,93 @@ describe("guards, both ways", () => {
     expect(guards.isLoadedJourneyIn(ctx(), loaded, "STARTED")).toBe(true);
     expect(guards.isLoadedJourneyIn(ctx({ snapshot: snap(9, "CLOSED") }), loaded, "STARTED")).toBe(false);
   });
+});
+
+describe("every guard named in setup(), both ways", () => {
+  type GuardFn = (args: { context: JourneyContext; event: JourneyEvent }, params?: unknown) => boolean;
+  const impl = journeyMachine.implementations.guards as unknown as Record<string, GuardFn>;
+  const call = (name: string, context: JourneyContext, event: JourneyEvent, params?: unknown) =>
+    impl[name]!({ context, event }, params);
+  const tick: JourneyEvent = { type: "poll.notModified", at: T0 };
+  const cases: Array<
+    [string, [JourneyContext, JourneyEvent, unknown?], [JourneyContext, JourneyEvent, unknown?]]
+  > = [
+    [
+      "isSnapshotTo",
+      [ctx(), received(6, "KYC_PENDING"), { status: "KYC_PENDING" }],
+      [ctx(), received(6, "STARTED"), { status: "STARTED" }],
+    ],
+    ["isNewerSameStatus", [ctx(), received(6, "OFFERS_AVAILABLE")], [ctx(), received(5, "OFFERS_AVAILABLE")]],
+    ["isUnexpectedEdge", [ctx(), received(6, "STARTED")], [ctx(), received(6, "KYC_PENDING")]],
+    [
+      "isLoadedJourneyIn",
+      [
+        ctx(),
+        { type: "journey.loaded", journey: journeyFixture({ version: 6, status: "STARTED" }), at: T0 },
+        { status: "STARTED" },
+      ],
+      [
+        ctx(),
+        { type: "journey.loaded", journey: journeyFixture({ version: 4, status: "STARTED" }), at: T0 },
+        { status: "STARTED" },
+      ],
+    ],
+    ["isStatus", [ctx(), tick, { status: "OFFERS_AVAILABLE" }], [ctx(), tick, { status: "KYC_PENDING" }]],
+    ["isEnded", [ctx({ snapshot: snap(9, "CLOSED") }), tick], [ctx(), tick]],
+    [
+      "isOfferSelectable",
+      [ctx(), { type: "offer.select", offerId: "ofr_A", idempotencyKey: "k", at: T0 }],
+      [
+        ctx({ claimedOfferId: "ofr_B" }),
+        { type: "offer.select", offerId: "ofr_A", idempotencyKey: "k", at: T0 },
+      ],
+    ],
+    [
+      "canStartMutation",
+      [ctx(), { type: "journey.resume", idempotencyKey: "r", at: T0 }],
+      [ctx({ snapshot: snap(9, "EXPIRED") }), { type: "journey.resume", idempotencyKey: "r", at: T0 }],
+    ],
+    [
+      "isRetryOf",
+      [
+        ctx({ retryableMutation: { kind: "resumeJourney", idempotencyKey: "r" } }),
+        { type: "mutation.retry", at: T0 },
+        { kind: "resumeJourney" },
+      ],
+      [ctx(), { type: "mutation.retry", at: T0 }, { kind: "resumeJourney" }],
+    ],
+    [
+      "isPendingMutationResult",
+      [
+        ctx({ pendingMutation: { kind: "createConsent", idempotencyKey: "c" } }),
+        { type: "mutation.succeeded", idempotencyKey: "c", at: T0 },
+      ],
+      [
+        ctx({ pendingMutation: { kind: "createConsent", idempotencyKey: "c" } }),
+        { type: "mutation.succeeded", idempotencyKey: "x", at: T0 },
+      ],
+    ],
+    [
+      "needsJourney",
+      [ctx({ refetch: "resync" }), tick],
+      [ctx({ refetch: "resync", polling: { ...ctx().polling, failures: 2 } }), tick],
+    ],
+    [
+      "isCadenceOutdated",
+      [ctx(), tick],
+      [ctx({ polling: { ...ctx().polling, armedFor: cadenceKey(ctx()) } }), tick],
+    ],
+    ["isOffline", [ctx({ online: false }), tick], [ctx(), tick]],
+  ];
+  it("covers every guard in setup()", () => {
+    expect(cases.map(([name]) => name).sort()).toEqual(Object.keys(impl).sort());
+  });
+  for (const [name, yes, no] of cases) {
+    it(`${name}: true and false`, () => {
+      expect(call(name, ...yes)).toBe(true);
+      expect(call(name, ...no)).toBe(false);
+    });
+  }
 });
 
 function allNodes(node: AnyStateNode): AnyStateNode[] {
