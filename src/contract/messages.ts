@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
+import { RefreshToken } from "./credentials.js";
 import { Offer } from "./offer.js";
-import { HttpUrl, JourneyId, OfferId, RefreshToken } from "./primitives.js";
+import { HttpUrl, JourneyId, OfferId } from "./primitives.js";
 import { Session } from "./session.js";
 import { JourneySnapshot } from "./snapshot.js";
 import { Step, StepAction } from "./step.js";

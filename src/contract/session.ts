@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
-import { RefreshToken, SessionToken, Timestamp } from "./primitives.js";
+import { RefreshToken, SessionToken } from "./credentials.js";
+import { Timestamp } from "./primitives.js";
 
 /** Borrower session context a partner backend hands to its app. */
 export const Session = z.object({
