@@ -1,0 +1,48 @@
+import { signWebhook } from "../../src/server/index.js";
+import { happyHistory } from "../lib/history.js";
+
+/** One pre-signed webhook delivery: headers and the exact body. */
+export interface SignedDelivery {
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/**
+ * Signs `journeys` × 18 distinct `journey.snapshot` deliveries (each journey's happy history, versions 1–18),
+ * ordered version-major (every journey's v1, then every journey's v2…) so concurrent connections rarely race on
+ * one journey, and every delivery is newer than what the store holds when it arrives in order.
+ */
+export async function signDeliveries(journeys: number, secret: string): Promise<SignedDelivery[]> {
+  const histories = Array.from({ length: journeys }, (_, j) =>
+    happyHistory(`jrn_ingest${String(j).padStart(6, "0")}`),
+  );
+  const timestamp = Math.floor(Date.now() / 1000);
+  const unsigned: { id: string; body: string }[] = [];
+  const length = histories[0]!.length;
+  for (let v = 0; v < length; v++) {
+    for (let j = 0; j < journeys; j++) {
+      const snapshot = histories[j]![v]!;
+      const id = `evt_${String(j).padStart(6, "0")}v${String(v + 1).padStart(2, "0")}`;
+      const body = JSON.stringify({
+        id,
+        type: "journey.snapshot",
+        createdAt: snapshot.updatedAt,
+        correlationId: `cor_${j}`,
+        data: snapshot,
+      });
+      unsigned.push({ id, body });
+    }
+  }
+  const deliveries: SignedDelivery[] = [];
+  // Web Crypto signs asynchronously: batches keep its queue busy without holding every promise at once.
+  for (let i = 0; i < unsigned.length; i += 1_000) {
+    const batch = unsigned.slice(i, i + 1_000);
+    const signed = await Promise.all(
+      batch.map(({ id, body }) => signWebhook({ webhookId: id, timestamp, body, secrets: secret })),
+    );
+    for (const [k, { body }] of batch.entries()) {
+      deliveries.push({ headers: { "content-type": "application/json", ...signed[k]! }, body });
+    }
+  }
+  return deliveries;
+}

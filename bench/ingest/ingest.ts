@@ -1,0 +1,168 @@
+/**
+ * Benchmark 2: signed `journey.snapshot` deliveries over loopback HTTP through `createWebhookHandler` (node
+ * adapter, memory store) against a bare node:http handler answering 204, both loaded by autocannon alike.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import autocannon from "autocannon";
+import { runBenchmark, secondsSince } from "../lib/child.js";
+import { type BenchReport, figure } from "../lib/figure.js";
+import { type SignedDelivery, signDeliveries } from "./deliveries.js";
+
+const CONNECTIONS = 10;
+const WARMUP_SEC = 1;
+const DURATION_SEC = 5;
+const JOURNEYS = 2_000;
+const TARGET_SHARE = 0.5;
+
+interface Counts {
+  readonly requests: number;
+  readonly applied: number;
+  readonly failures: number;
+}
+
+interface Served {
+  readonly child: ChildProcess;
+  readonly port: number;
+  counts(): Promise<Counts>;
+  stop(): Promise<void>;
+}
+
+async function serve(mode: "sdk" | "bare", secret: string): Promise<Served> {
+  const child = fork(new URL("./server.ts", import.meta.url).pathname, [mode], {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, BENCH_WEBHOOK_SECRET: secret },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("message", (m) => resolve((m as { port: number }).port));
+    child.once("exit", (code) => reject(new Error(`${mode} server exited with ${code}`)));
+  });
+  return {
+    child,
+    port,
+    counts: () =>
+      new Promise((resolve) => {
+        child.once("message", (m) => resolve((m as { counts: Counts }).counts));
+        child.send("counts");
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once("exit", () => resolve());
+        child.send("stop");
+      }),
+  };
+}
+
+/** Runs autocannon for `seconds`; each request takes the next pre-signed delivery from the shared cursor. */
+async function load(
+  port: number,
+  pool: readonly SignedDelivery[],
+  cursor: { next: number },
+  seconds: number,
+) {
+  return autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        method: "POST",
+        path: "/webhooks",
+        setupRequest: (request) => {
+          const delivery = pool[cursor.next++ % pool.length]!;
+          return { ...request, headers: delivery.headers, body: delivery.body };
+        },
+      },
+    ],
+  });
+}
+
+async function measure(mode: "sdk" | "bare", secret: string, pool: readonly SignedDelivery[]) {
+  const server = await serve(mode, secret);
+  try {
+    const cursor = { next: 0 };
+    await load(server.port, pool, cursor, WARMUP_SEC);
+    const warm = cursor.next;
+    const result = await load(server.port, pool, cursor, DURATION_SEC);
+    const counts = await server.counts();
+    return { result, counts, sent: cursor.next, measuredFrom: warm };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function main(): Promise<BenchReport> {
+  const started = performance.now();
+  const secret = `whsec_${randomBytes(24).toString("base64")}`;
+  const signStart = performance.now();
+  const pool = await signDeliveries(JOURNEYS, secret);
+  const signSeconds = secondsSince(signStart);
+  const bare = await measure("bare", secret, pool);
+  const sdk = await measure("sdk", secret, pool);
+  const rps = (r: autocannon.Result) => r.requests.average;
+  const non2xx = sdk.result.non2xx + sdk.result.errors + sdk.result.timeouts;
+  const wrapped = sdk.sent > pool.length;
+  return {
+    bench: 2,
+    title: "Webhook ingest over loopback HTTP",
+    seconds: secondsSince(started),
+    checks: [
+      {
+        name: "handler: every delivery answered 2xx",
+        ok: non2xx === 0,
+        detail: `${non2xx} non-2xx/errors/timeouts`,
+      },
+      {
+        name: "handler: deliveries were distinct (the pool did not wrap)",
+        ok: !wrapped,
+        detail: `${sdk.sent} sent from a pool of ${pool.length}`,
+      },
+      {
+        name: "handler: most deliveries applied a newer snapshot",
+        ok: sdk.counts.applied >= 0.9 * sdk.counts.requests,
+        detail: `${sdk.counts.applied} applied of ${sdk.counts.requests} received (the rest stale or duplicate)`,
+      },
+      {
+        name: "bare: every request answered 2xx",
+        ok: bare.result.non2xx + bare.result.errors === 0,
+        detail: `${bare.result.non2xx + bare.result.errors} non-2xx/errors`,
+      },
+    ],
+    figures: [
+      figure({
+        bench: 2,
+        name: "webhook handler + memory store, req/s",
+        value: rps(sdk.result),
+        unit: "req/s",
+        target: { op: ">=", value: TARGET_SHARE * rps(bare.result), unit: "req/s (50% of bare)" },
+        baseline: { name: "bare node:http 204", value: rps(bare.result), unit: "req/s" },
+        note: `p99 ${sdk.result.latency.p99} ms (bare ${bare.result.latency.p99} ms); each delivery: HMAC verify + envelope parse, store read, reduce, store write`,
+      }),
+      figure({
+        bench: 2,
+        name: "webhook handler p50 latency",
+        value: sdk.result.latency.p50,
+        unit: "ms",
+        baseline: { name: "bare node:http 204", value: bare.result.latency.p50, unit: "ms" },
+      }),
+    ],
+    details: {
+      connections: CONNECTIONS,
+      warmupSeconds: WARMUP_SEC,
+      durationSeconds: DURATION_SEC,
+      poolSize: pool.length,
+      journeys: JOURNEYS,
+      signSeconds,
+      sdk: { requests: sdk.result.requests, latency: sdk.result.latency, counts: sdk.counts, sent: sdk.sent },
+      bare: {
+        requests: bare.result.requests,
+        latency: bare.result.latency,
+        counts: bare.counts,
+        sent: bare.sent,
+      },
+    },
+  };
+}
+
+runBenchmark(main);

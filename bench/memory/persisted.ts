@@ -1,0 +1,52 @@
+import type { JourneyState } from "../../src/index.js";
+
+/** UTF-8 bytes of the JSON a store persists for one journey's reducer state. */
+export function persistedBytes(state: JourneyState): number {
+  return new TextEncoder().encode(JSON.stringify(state)).byteLength;
+}
+
+/**
+ * The same state at the reducer's own bounds: four offers (the sandbox's most), 32 issued idempotency keys
+ * (UUIDs, the most it keeps), 16 anomalies (the most it keeps) and an error with field errors. No real journey
+ * fills all of these at once; it is the upper bound the reducer's caps allow with these payloads.
+ */
+export function atBounds(state: JourneyState): JourneyState {
+  const ctx = state.context;
+  const offers = ctx.offers ?? [];
+  const padded = Array.from({ length: 4 }, (_, i) => {
+    const offer = offers[i % Math.max(1, offers.length)]!;
+    return { ...offer, id: `${offer.id.slice(0, 20)}x${i}` };
+  });
+  const key = (i: number) => `${String(i).padStart(8, "0")}-4b1d-4c3a-9e2f-6a7b8c9d0e1f`;
+  const at = ctx.now;
+  return {
+    value: state.value,
+    context: {
+      ...ctx,
+      offers: offers.length > 0 ? padded : ctx.offers,
+      issuedKeys: Array.from({ length: 32 }, (_, i) => key(i)),
+      anomalies: Array.from({ length: 16 }, (_, i) => ({
+        fromStatus: "KYC_PENDING",
+        toStatus: "OFFERS_AVAILABLE",
+        fromVersion: 10 + i,
+        toVersion: 11 + i,
+        source: "webhook" as const,
+        at: at + i,
+        resolution: "refuted" as const,
+      })),
+      error: {
+        origin: "mutation",
+        code: "VALIDATION_FAILED",
+        event: "step.submit",
+        stepId: "stp_bankmandate01",
+        retryable: false,
+        detail: "One or more fields are invalid.",
+        fieldErrors: [
+          { path: "data.accountNumber", message: "must be 9 to 18 digits" },
+          { path: "data.ifsc", message: "must look like AAAA0XXXXXX" },
+        ],
+        at,
+      },
+    },
+  };
+}

@@ -1,0 +1,234 @@
+/**
+ * The same-run baseline of benchmark 1: a hand-written switch reducer with the SDK reducer's status and version
+ * semantics, and none of its machinery (no statechart, no schema library). What a careful team would write by
+ * hand: it checks the fields it relies on, refuses stale and duplicate versions, keeps ends absorbing, holds an
+ * unexpected edge for a re-fetch, asks for the offers on OFFERS_AVAILABLE, and re-arms polling by state class.
+ * It does NOT do the rest of what `journey.reduce` does (mutations, offer lock, anomalies log, signals, backoff).
+ */
+
+const STATUSES = [
+  "STARTED",
+  "PROFILE_REQUIRED",
+  "PROFILE_SUBMITTED",
+  "OFFERS_PENDING",
+  "OFFERS_AVAILABLE",
+  "OFFER_SELECTED",
+  "AA_REQUIRED",
+  "KYC_PENDING",
+  "BANK_MANDATE_PENDING",
+  "E_MANDATE_PENDING",
+  "LOAN_AGREEMENT_PENDING",
+  "LENDER_PROCESSING",
+  "DISBURSED",
+  "REJECTED",
+  "EXPIRED",
+  "CLOSED",
+] as const;
+type Status = (typeof STATUSES)[number];
+const ORDER: ReadonlyMap<string, number> = new Map(STATUSES.map((s, i) => [s, i]));
+const NEXT_ACTIONS: ReadonlySet<string> = new Set([
+  "SUBMIT_PROFILE",
+  "WAIT",
+  "SELECT_OFFER",
+  "COMPLETE_STEP",
+  "RESUME",
+  "NONE",
+]);
+
+interface Snapshot {
+  readonly journeyId: string;
+  readonly version: number;
+  readonly status: Status;
+  readonly [field: string]: unknown;
+}
+
+/** The baseline's state: plain JSON, like the SDK's. */
+export interface BaselineState {
+  readonly journeyId: string;
+  readonly snapshot: Snapshot | null;
+  readonly offers: readonly unknown[] | null;
+  readonly steps: readonly unknown[] | null;
+  readonly refetch: "offers" | "anomaly" | null;
+  readonly held: Snapshot | null;
+  readonly pollMs: number | null;
+  readonly now: number;
+}
+
+/** The baseline's events: the two the benchmark feeds. */
+export type BaselineEvent =
+  | {
+      readonly type: "snapshot.received";
+      readonly snapshot: unknown;
+      readonly source: string;
+      readonly at: number;
+    }
+  | { readonly type: "journey.loaded"; readonly journey: unknown; readonly at: number };
+
+/** The baseline's commands, as plain data. */
+export type BaselineCommand =
+  | { readonly type: "startPolling"; readonly journeyId: string; readonly inMs: number }
+  | { readonly type: "stopPolling"; readonly journeyId: string }
+  | { readonly type: "fetchJourney"; readonly journeyId: string; readonly reason: "offers" | "anomaly" };
+
+/** What the baseline returns, shaped like `journey.reduce`'s result. */
+export interface BaselineResult {
+  readonly state: BaselineState;
+  readonly commands: readonly BaselineCommand[];
+  readonly rejected?: string;
+}
+
+/** The baseline's first state, from a trusted snapshot. */
+export function baselineInitial(journeyId: string, snapshot: Snapshot | null, at: number): BaselineState {
+  return {
+    journeyId,
+    snapshot,
+    offers: null,
+    steps: null,
+    refetch: null,
+    held: null,
+    pollMs: snapshot ? cadence(snapshot.status, journeyId) : 0,
+    now: at,
+  };
+}
+
+function isEnded(status: Status): boolean {
+  return status === "REJECTED" || status === "EXPIRED" || status === "CLOSED";
+}
+
+function isExpectedEdge(from: Status, to: Status): boolean {
+  if (from === to) return true;
+  if (isEnded(from)) return false;
+  if (isEnded(to)) return to === "CLOSED" || from !== "DISBURSED";
+  return ORDER.get(to)! > ORDER.get(from)!;
+}
+
+function jitter(journeyId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < journeyId.length; i++)
+    hash = Math.imul(hash ^ journeyId.charCodeAt(i), 0x01000193) >>> 0;
+  return hash / 0x1_0000_0000;
+}
+
+/** The seed's bands: active 2–5 s, passive 10–20 s, none when ended. */
+function cadence(status: Status, journeyId: string): number | null {
+  switch (status) {
+    case "REJECTED":
+    case "EXPIRED":
+    case "CLOSED":
+      return null;
+    case "PROFILE_REQUIRED":
+    case "OFFERS_PENDING":
+    case "OFFERS_AVAILABLE":
+    case "LENDER_PROCESSING":
+    case "DISBURSED":
+      return 10_000 + Math.floor(jitter(journeyId) * 10_000);
+    default:
+      return 2_000 + Math.floor(jitter(journeyId) * 3_000);
+  }
+}
+
+function isIsoTime(value: unknown): boolean {
+  return (
+    typeof value === "string" && value.length >= 20 && value.endsWith("Z") && !Number.isNaN(Date.parse(value))
+  );
+}
+
+/** Hand-written checks of every field the reducer relies on (not a full schema: nested resources are not walked). */
+function asSnapshot(value: unknown): Snapshot | string {
+  if (typeof value !== "object" || value === null) return "snapshot must be an object";
+  const s = value as Record<string, unknown>;
+  if (typeof s.journeyId !== "string" || !s.journeyId.startsWith("jrn_")) return "journeyId";
+  if (typeof s.version !== "number" || !Number.isInteger(s.version) || s.version < 1) return "version";
+  if (typeof s.status !== "string" || !ORDER.has(s.status)) return "status";
+  const next = s.nextAction as Record<string, unknown> | undefined;
+  if (
+    typeof next !== "object" ||
+    next === null ||
+    typeof next.type !== "string" ||
+    !NEXT_ACTIONS.has(next.type)
+  )
+    return "nextAction";
+  if (typeof s.diagnostics !== "object" || s.diagnostics === null) return "diagnostics";
+  if (!isIsoTime(s.updatedAt)) return "updatedAt";
+  if (s.expiresAt !== undefined && !isIsoTime(s.expiresAt)) return "expiresAt";
+  return s as Snapshot;
+}
+
+function rearm(before: BaselineState, after: BaselineState, commands: BaselineCommand[]): void {
+  if (after.pollMs === before.pollMs) return;
+  if (after.pollMs === null) commands.push({ type: "stopPolling", journeyId: after.journeyId });
+  else commands.push({ type: "startPolling", journeyId: after.journeyId, inMs: after.pollMs });
+}
+
+/** Applies one event; never throws. */
+export function baselineReduce(state: BaselineState, event: BaselineEvent): BaselineResult {
+  if (typeof event !== "object" || event === null || typeof event.at !== "number") {
+    return { state, commands: [], rejected: "INVALID_EVENT" };
+  }
+  switch (event.type) {
+    case "snapshot.received": {
+      const raw = event.snapshot as { version?: unknown } | null;
+      const held = state.snapshot?.version ?? 0;
+      if (typeof raw?.version === "number" && raw.version <= held) {
+        return { state, commands: [], rejected: raw.version === held ? "DUPLICATE" : "STALE" };
+      }
+      const snapshot = asSnapshot(raw);
+      if (typeof snapshot === "string") return { state, commands: [], rejected: "INVALID_SNAPSHOT" };
+      if (snapshot.journeyId !== state.journeyId) return { state, commands: [], rejected: "WRONG_JOURNEY" };
+      if (state.snapshot && isEnded(state.snapshot.status))
+        return { state, commands: [], rejected: "JOURNEY_ENDED" };
+      const commands: BaselineCommand[] = [];
+      if (state.snapshot && !isExpectedEdge(state.snapshot.status, snapshot.status)) {
+        if (state.refetch === null)
+          commands.push({ type: "fetchJourney", journeyId: state.journeyId, reason: "anomaly" });
+        return { state: { ...state, held: snapshot, refetch: "anomaly", now: event.at }, commands };
+      }
+      let refetch = state.refetch;
+      if (snapshot.status === "OFFERS_AVAILABLE" && state.offers === null && refetch === null) {
+        refetch = "offers";
+        commands.push({ type: "fetchJourney", journeyId: state.journeyId, reason: "offers" });
+      }
+      const next: BaselineState = {
+        ...state,
+        snapshot,
+        refetch,
+        pollMs: cadence(snapshot.status, state.journeyId),
+        now: event.at,
+      };
+      rearm(state, next, commands);
+      return { state: next, commands };
+    }
+    case "journey.loaded": {
+      const journey = event.journey as { offers?: unknown; steps?: unknown } | null;
+      const snapshot = asSnapshot(journey);
+      if (typeof snapshot === "string" || !Array.isArray(journey?.offers) || !Array.isArray(journey?.steps)) {
+        return { state, commands: [], rejected: "INVALID_JOURNEY" };
+      }
+      if (snapshot.journeyId !== state.journeyId) return { state, commands: [], rejected: "WRONG_JOURNEY" };
+      const newer = snapshot.version > (state.snapshot?.version ?? 0);
+      const ended = state.snapshot !== null && isEnded(state.snapshot.status);
+      const {
+        offers,
+        steps,
+        createdAt: _c,
+        borrower: _b,
+        profileStatus: _p,
+        ...only
+      } = journey as Record<string, unknown>;
+      const next: BaselineState = {
+        ...state,
+        snapshot: newer && !ended ? (only as Snapshot) : state.snapshot,
+        offers: ended ? state.offers : (offers as unknown[]),
+        steps: ended ? state.steps : (steps as unknown[]),
+        refetch: null,
+        held: null,
+        now: event.at,
+      };
+      const commands: BaselineCommand[] = [];
+      rearm(state, next, commands);
+      return { state: next, commands };
+    }
+    default:
+      return { state, commands: [], rejected: "INVALID_EVENT" };
+  }
+}
