@@ -1,0 +1,140 @@
+import { type AnyEventObject, fromCallback, fromPromise } from "xstate";
+import type { JOURNEY_ACTORS } from "../../machines/journey/journey.machine.js";
+import type {
+  CreateConsentInput,
+  FetchJourneyInput,
+  JourneyEvent,
+  ProceedOfferInput,
+  ResumeJourneyInput,
+  StepActionInput,
+  SubmitProfileInput,
+} from "../../machines/journey/journey.types.js";
+import type { BorrowerClient } from "../client/borrower-client.js";
+import type { CallOptions } from "../client/transport.js";
+import type { RuntimeClock } from "./clock.js";
+import { readFailure } from "./failures.js";
+import { type PollShared, pollJourneyStateActor } from "./poller.js";
+import type { AppSignals } from "./signals.js";
+
+/** What the live actors need from their runtime. */
+export interface ActorDeps {
+  readonly client: BorrowerClient;
+  readonly clock: RuntimeClock;
+  readonly signals: AppSignals;
+  readonly shared: PollShared;
+  /** Aborts every call when the runtime stops. */
+  readonly signal: AbortSignal;
+  readonly heldVersion: () => number;
+  /** Sends an event to the journey actor; a no-op once the runtime stopped. */
+  readonly deliver: (event: JourneyEvent) => void;
+}
+
+type MutationInput = { readonly journeyId: string; readonly idempotencyKey: string };
+
+/**
+ * A mutation actor: calls the client with the Idempotency-Key the machine carries (the client reuses it on
+ * every retry), resolves on 2xx, and rejects with plain tagged data `{ code, status?, detail?, errors?,
+ * retryAfterMs? }` that the machine records as the mutation's failure. What the answer says about the journey
+ * (a snapshot, a whole journey) follows as its own event once the machine has taken the result.
+ */
+function mutationActor<Input extends MutationInput, Result>(
+  deps: ActorDeps,
+  call: (input: Input, options: CallOptions) => Promise<Result>,
+  followUp: (result: Result, at: number) => JourneyEvent | null,
+) {
+  return fromPromise<Result, Input>(({ input, signal }) => {
+    const running = call(input, { idempotencyKey: input.idempotencyKey, signal }).catch((error: unknown) => {
+      const failure = readFailure(error);
+      throw {
+        ...failure.problem,
+        ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
+      };
+    });
+    running.then(
+      (result) => {
+        const event = followUp(result, deps.clock.now());
+        if (event !== null) afterSettle(() => deps.deliver(event));
+      },
+      (problem: { code: string }) => {
+        // readFailure maps every lost-session failure (refresh failed, token refused) to TOKEN_EXPIRED.
+        if (problem.code === "TOKEN_EXPIRED" && !signal.aborted)
+          afterSettle(() => deps.deliver(expired(deps)));
+      },
+    );
+    return running;
+  });
+}
+
+/**
+ * Runs `fn` after the actor's own promise reactions. This reaction is registered before xstate's (which the
+ * promise actor attaches when it starts), so one more microtask puts `fn` after the machine took the result.
+ */
+function afterSettle(fn: () => void): void {
+  queueMicrotask(fn);
+}
+
+function expired(deps: ActorDeps): JourneyEvent {
+  return { type: "session.expired", at: deps.clock.now() };
+}
+
+/** The `fetchJourney` actor: `GET /journeys/{id}` once, then `journey.loaded` or `journey.loadFailed`. */
+function fetchJourneyActor(deps: ActorDeps) {
+  return fromCallback<AnyEventObject, FetchJourneyInput>(({ input }) => {
+    deps.client.getJourney(input.journeyId, { signal: deps.signal }).then(
+      (journey) => deps.deliver({ type: "journey.loaded", journey, at: deps.clock.now() }),
+      (error: unknown) => {
+        const failure = readFailure(error);
+        if (failure.aborted || deps.signal.aborted) return;
+        if (failure.sessionLost) deps.deliver(expired(deps));
+        else
+          deps.deliver({
+            type: "journey.loadFailed",
+            ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
+            at: deps.clock.now(),
+          });
+      },
+    );
+  });
+}
+
+/** The machine's actor slots, implemented over the borrower client; for `journeyMachine.provide({ actors })`. */
+export function liveActors(deps: ActorDeps): typeof JOURNEY_ACTORS {
+  const { client } = deps;
+  const actors = {
+    pollJourneyState: pollJourneyStateActor(deps),
+    fetchJourney: fetchJourneyActor(deps),
+    submitProfile: mutationActor(
+      deps,
+      (i: SubmitProfileInput, o) => client.submitProfile(i.journeyId, i.profile, o),
+      (snapshot, at) => ({ type: "snapshot.received", snapshot, source: "response", at }),
+    ),
+    proceedOffer: mutationActor(
+      deps,
+      (i: ProceedOfferInput, o) => client.proceedOffer(i.journeyId, i.offerId, o),
+      (snapshot, at) => ({ type: "snapshot.received", snapshot, source: "response", at }),
+    ),
+    performStepAction: mutationActor(
+      deps,
+      (i: StepActionInput, o) =>
+        client.stepAction(
+          i.journeyId,
+          i.stepId,
+          i.data === undefined ? { action: i.action } : { action: i.action, data: i.data },
+          o,
+        ),
+      () => null,
+    ),
+    createConsent: mutationActor(
+      deps,
+      (i: CreateConsentInput, o) => client.createConsent(i.journeyId, o),
+      () => null,
+    ),
+    resumeJourney: mutationActor(
+      deps,
+      (i: ResumeJourneyInput, o) => client.resumeJourney(i.journeyId, o),
+      (journey, at) => ({ type: "journey.loaded", journey, at }),
+    ),
+  };
+  // The slots are typed as the machine declares them (unknown outputs); the implementations are narrower.
+  return actors as unknown as typeof JOURNEY_ACTORS;
+}

@@ -1,0 +1,271 @@
+import { type Actor, createActor, type InspectionEvent, type Observer } from "xstate";
+import { connect, type JourneyState, type JourneyView } from "../../machines/journey/journey.connect.js";
+import { heldVersion } from "../../machines/journey/journey.guards.js";
+import { type JourneyMachine, journeyMachine } from "../../machines/journey/journey.machine.js";
+import type { JourneyEvent } from "../../machines/journey/journey.types.js";
+import type { BorrowerClient } from "../client/borrower-client.js";
+import { randomId } from "../client/ids.js";
+import { initial as initialState } from "../journey/reduce.js";
+import { liveActors } from "./actors.js";
+import { type RuntimeClock, systemClock } from "./clock.js";
+import { JourneyWaitError, RuntimeConfigError, RuntimeStateError } from "./errors.js";
+import { eventOfIntent, type JourneyIntent, MUTATING_INTENTS } from "./intents.js";
+import { checkPersisted, isPersistedJourney, type PersistedJourney, restorableSnapshot } from "./persist.js";
+import { createPollShared } from "./poller.js";
+import { consumePush } from "./push.js";
+import { type AppSignals, browserSignals } from "./signals.js";
+
+/** Options of {@link createJourney}. */
+export interface CreateJourneyOptions {
+  /** The borrower client (`createBorrowerClient`): it owns fetch, retries, keys on the wire and token refresh. */
+  readonly client: BorrowerClient;
+  /** The journey to run (`jrn_…`). */
+  readonly journeyId: string;
+  /**
+   * Where to start: a `JourneySnapshot` (e.g. from session bootstrap), or what `persist()` returned before a
+   * restart. Absent: the first poll fetches the state at once.
+   */
+  readonly initial?: unknown;
+  /** Time and timers; default {@link systemClock}. */
+  readonly clock?: RuntimeClock;
+  /** Visibility and reachability; default {@link browserSignals} (steady outside a browser). */
+  readonly signals?: AppSignals;
+  /** Any async iterable of snapshots (e.g. `snapshotStream(...)`): fed as `push`, and polling relaxes. */
+  readonly push?: AsyncIterable<unknown>;
+  /** XState's inspection observer (e.g. `createBrowserInspector().inspect`): the Stately inspector shows the actor. */
+  readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /** Hears what the runtime drops: invalid push frames, a failed push stream, an actor error. */
+  readonly onError?: (error: unknown) => void;
+  /** Makes Idempotency-Keys; default Web Crypto `crypto.randomUUID()`. */
+  readonly newKey?: () => string;
+}
+
+/** What `send` did with an intent. */
+export interface SendResult {
+  /** True when the machine took the intent (for a mutating intent: its mutation is in flight). */
+  readonly accepted: boolean;
+  /** The Idempotency-Key the mutation carries (mutating intents only). */
+  readonly idempotencyKey?: string;
+  /** The view right after the intent; its `error` says why an intent was refused. */
+  readonly view: JourneyView;
+}
+
+/** Options of {@link JourneyRuntime.waitFor}. */
+export interface WaitOptions {
+  /** Aborts the wait (rejects with `JourneyWaitError` ABORTED). */
+  readonly signal?: AbortSignal;
+}
+
+/** A live journey: the machine running with real actors, and a store any UI framework can subscribe to. */
+export interface JourneyRuntime {
+  /** The current view; a stable reference that changes exactly when subscribers are told (`useSyncExternalStore`). */
+  getSnapshot(): JourneyView;
+  /** The current view (same as {@link getSnapshot}). */
+  view(): JourneyView;
+  /** The machine's state as plain JSON (`{ value, context }`), the state `journey.reduce` works on. */
+  getState(): JourneyState;
+  /** Calls `listener` whenever the view changes (never for a 304 or a duplicate); returns an unsubscribe. */
+  subscribe(listener: (view: JourneyView) => void): () => void;
+  /**
+   * Sends a borrower intent, stamped with the clock's time and, when it mutates, a fresh Idempotency-Key.
+   * @throws {IntentError} for an unknown intent or a step intent with no step to act on.
+   * @throws {RuntimeStateError} before `start()` or after `stop()`.
+   */
+  send(intent: JourneyIntent): SendResult;
+  /** Polls now (if the machine is polling and no poll is on the wire). */
+  refresh(): void;
+  /** Starts the actor, its polling, the signals and the push source; a second call does nothing. */
+  start(): void;
+  /** Stops everything and aborts calls in flight; `waitFor` calls reject. A stopped runtime cannot restart. */
+  stop(): void;
+  /** The state to hand back as `initial` after a restart (plain JSON). */
+  persist(): PersistedJourney;
+  /**
+   * Resolves with the first view that satisfies `predicate` (the current one included).
+   * @throws {JourneyWaitError} (rejects) STOPPED when the runtime stops, ENDED when the journey ends without
+   *   satisfying it, ABORTED when `options.signal` aborts.
+   */
+  waitFor(predicate: (view: JourneyView) => boolean, options?: WaitOptions): Promise<JourneyView>;
+  /** Resolves once nothing is in flight: loaded, no mutation pending, no re-fetch. @throws {JourneyWaitError} as `waitFor`. */
+  whenSettled(options?: WaitOptions): Promise<JourneyView>;
+}
+
+function sameView(a: JourneyView, b: JourneyView): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Creates a live journey runtime (call `start()`): `journeyMachine` with its actor slots provided over the
+ * borrower client (polling at the machine's cadence with ETags, the journey loader, one actor per mutation),
+ * driven by the app's visibility and reachability, and fed by an optional push source.
+ * @throws {RuntimeConfigError} naming a missing or malformed option.
+ * @throws {ContractError} when `initial` is neither a valid snapshot of `journeyId` nor a valid persisted state.
+ */
+export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
+  const { client, journeyId } = options;
+  if (typeof client?.getJourneyState !== "function")
+    throw new RuntimeConfigError("client", "must be a borrower client (createBorrowerClient)");
+  if (typeof journeyId !== "string") throw new RuntimeConfigError("journeyId", "must be a jrn_… id");
+  const clock = options.clock ?? systemClock;
+  const signals = options.signals ?? browserSignals();
+  const newKey = options.newKey ?? randomId;
+  const onError = options.onError ?? (() => {});
+
+  const abort = new AbortController();
+  const shared = createPollShared();
+  let phase: "idle" | "running" | "stopped" = "idle";
+  let actor: Actor<JourneyMachine> | undefined;
+  const deliver = (event: JourneyEvent): void => {
+    if (phase === "running") actor?.send(event);
+  };
+  const machine = journeyMachine.provide({
+    actors: liveActors({
+      client,
+      clock,
+      signals,
+      shared,
+      signal: abort.signal,
+      heldVersion: () => heldVersion(current().context),
+      deliver,
+    }),
+  });
+
+  const inspect = (options.inspect === undefined ? {} : { inspect: options.inspect }) as {
+    inspect?: Observer<InspectionEvent>;
+  };
+  if (isPersistedJourney(options.initial)) {
+    checkPersisted(options.initial, journeyId);
+    actor = createActor(machine, {
+      // The input only builds a fresh context; a restored snapshot brings its own.
+      input: { journeyId, at: clock.now() },
+      snapshot: restorableSnapshot(options.initial) as never,
+      ...inspect,
+    });
+  } else {
+    // initial() validates the id and the snapshot (ContractError naming each failing path).
+    const start = initialState({ journeyId, snapshot: options.initial, at: clock.now() });
+    actor = createActor(machine, {
+      input: { journeyId, snapshot: start.context.snapshot, at: clock.now() },
+      ...inspect,
+    });
+  }
+  const liveActor = actor;
+
+  function current(): JourneyState {
+    const snapshot = liveActor.getSnapshot();
+    return { value: snapshot.value as JourneyState["value"], context: snapshot.context };
+  }
+
+  let view = connect(current());
+  const listeners = new Set<(view: JourneyView) => void>();
+  const waiters = new Set<() => void>();
+  liveActor.subscribe({
+    next: () => {
+      const next = connect(current());
+      if (sameView(next, view)) return;
+      view = next;
+      for (const listener of [...listeners]) listener(view);
+      for (const check of [...waiters]) check();
+    },
+    error: onError,
+  });
+
+  let unsubscribeSignals = (): void => {};
+  let stopPush = (): void => {};
+  let visible = true;
+  let online = true;
+
+  function onSignals(change: { visible: boolean; online: boolean }): void {
+    const at = clock.now();
+    const woke = (change.visible && !visible) || (change.online && !online);
+    if (change.visible !== visible) deliver({ type: change.visible ? "app.visible" : "app.hidden", at });
+    if (change.online !== online) deliver({ type: change.online ? "network.online" : "network.offline", at });
+    visible = change.visible;
+    online = change.online;
+    // Back in view or back online: one poll at once rather than waiting out the interval.
+    if (woke && visible && online) shared.current?.wake();
+  }
+
+  function waitFor(predicate: (view: JourneyView) => boolean, waitOptions: WaitOptions = {}) {
+    return new Promise<JourneyView>((resolve, reject) => {
+      const { signal } = waitOptions;
+      const finish = (outcome: () => void) => {
+        waiters.delete(check);
+        signal?.removeEventListener("abort", onAbort);
+        outcome();
+      };
+      const check = (): void => {
+        if (predicate(view)) finish(() => resolve(view));
+        else if (phase === "stopped")
+          finish(() => reject(new JourneyWaitError("STOPPED", "the journey runtime stopped")));
+        else if (view.isEnded)
+          finish(() => reject(new JourneyWaitError("ENDED", `the journey ended in ${view.status}`)));
+      };
+      const onAbort = () => finish(() => reject(new JourneyWaitError("ABORTED", "the wait was aborted")));
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener("abort", onAbort);
+      waiters.add(check);
+      check();
+    });
+  }
+
+  return {
+    getSnapshot: () => view,
+    view: () => view,
+    getState: current,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    send(intent) {
+      if (phase !== "running")
+        throw new RuntimeStateError(
+          phase === "idle" ? "call start() before send()" : "the runtime has stopped",
+        );
+      const mutating = MUTATING_INTENTS.has(intent?.type);
+      const key = mutating ? newKey() : "";
+      const event = eventOfIntent(intent, clock.now(), key, view);
+      liveActor.send(event);
+      const accepted = mutating
+        ? current().context.pendingMutation?.idempotencyKey === key
+        : event.type !== "mutation.retry" || current().context.pendingMutation !== null;
+      return { accepted, ...(mutating ? { idempotencyKey: key } : {}), view };
+    },
+    refresh() {
+      if (phase === "running") shared.current?.wake();
+    },
+    start() {
+      if (phase !== "idle") return;
+      phase = "running";
+      liveActor.start();
+      visible = true;
+      online = true;
+      onSignals({ visible: signals.isVisible(), online: signals.isOnline() });
+      unsubscribeSignals = signals.subscribe(onSignals);
+      if (options.push !== undefined)
+        stopPush = consumePush(options.push, {
+          journeyId,
+          now: () => clock.now(),
+          heldVersion: () => heldVersion(current().context),
+          deliver,
+          onError,
+        });
+    },
+    stop() {
+      if (phase === "stopped") return;
+      const wasRunning = phase === "running";
+      phase = "stopped";
+      unsubscribeSignals();
+      stopPush();
+      abort.abort();
+      if (wasRunning) liveActor.stop();
+      for (const check of [...waiters]) check();
+    },
+    persist: () => JSON.parse(JSON.stringify(current())) as PersistedJourney,
+    waitFor,
+    whenSettled: (waitOptions) =>
+      waitFor((v) => !v.isLoading && v.pendingMutation === null && !v.isRefetching, waitOptions),
+  };
+}

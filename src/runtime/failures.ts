@@ -1,0 +1,57 @@
+import type { FailureInfo } from "../../machines/journey/journey.types.js";
+import { PROBLEM_CODES } from "../contract/problem.js";
+
+/** Client error codes that mean the borrower session is gone and the app must re-authenticate. */
+const SESSION_CODES: ReadonlySet<string> = new Set([
+  "TOKEN_EXPIRED",
+  "REFRESH_FAILED",
+  "SESSION_UNAVAILABLE",
+  "UNAUTHENTICATED",
+]);
+
+const PLATFORM_CODES: ReadonlySet<string> = new Set(PROBLEM_CODES);
+
+/** What the runtime reads from a failed client call (an `ApiError`, its `toJSON()`, or anything thrown). */
+export interface CallFailure {
+  /** The failure as the machine's plain data. */
+  readonly problem: FailureInfo;
+  /** The server's `Retry-After`, in ms, when it sent one. */
+  readonly retryAfterMs?: number;
+  /** The call was aborted on purpose (the runtime stopped or the actor was replaced): report nothing. */
+  readonly aborted: boolean;
+  /** The session is gone (refresh failed, or the token is refused): surface `session.expired`. */
+  readonly sessionLost: boolean;
+}
+
+/**
+ * Maps a client failure onto the machine's failure codes: platform problem codes pass through, the client's own
+ * no-answer codes (`NETWORK`, `TIMEOUT`, `ABORTED`) become `NETWORK`, a failed refresh becomes `TOKEN_EXPIRED`,
+ * and anything else (`CONTRACT`, `HTTP_ERROR`, a thrown non-error) becomes `INTERNAL`. Pure; never throws.
+ */
+export function readFailure(error: unknown): CallFailure {
+  const e = (typeof error === "object" && error !== null ? error : {}) as Record<string, unknown>;
+  const raw = typeof e.code === "string" ? e.code : "INTERNAL";
+  const status = typeof e.status === "number" ? e.status : undefined;
+  const code: FailureInfo["code"] = PLATFORM_CODES.has(raw)
+    ? (raw as FailureInfo["code"])
+    : raw === "NETWORK" || raw === "TIMEOUT" || raw === "ABORTED"
+      ? "NETWORK"
+      : SESSION_CODES.has(raw)
+        ? "TOKEN_EXPIRED"
+        : "INTERNAL";
+  const detail = typeof e.message === "string" ? e.message : undefined;
+  const errors =
+    Array.isArray(e.errors) && e.errors.length > 0 ? (e.errors as FailureInfo["errors"]) : undefined;
+  const problem: FailureInfo = {
+    code,
+    ...(status === undefined ? {} : { status }),
+    ...(detail === undefined ? {} : { detail }),
+    ...(errors === undefined ? {} : { errors }),
+  };
+  return {
+    problem,
+    ...(typeof e.retryAfterMs === "number" ? { retryAfterMs: e.retryAfterMs } : {}),
+    aborted: raw === "ABORTED",
+    sessionLost: SESSION_CODES.has(raw),
+  };
+}

@@ -1,0 +1,86 @@
+import type { JourneyState } from "../../machines/journey/journey.connect.js";
+import { MUTATION_STATES } from "../../machines/journey/journey.machine.js";
+import type { MutationKind } from "../../machines/journey/journey.types.js";
+import { ContractError, type ContractIssue } from "../contract/errors.js";
+import { safeParseSnapshot } from "../contract/schemas.js";
+import { commandsOf } from "../journey/reduce.js";
+
+/**
+ * What `persist()` returns and `initial` accepts to carry a journey on after a restart: the machine's state as
+ * plain JSON, the very state `journey.reduce` works on (so a state stored by a backend restores here too).
+ */
+export type PersistedJourney = JourneyState;
+
+/** True when `value` looks like a persisted journey state (`{ value, context }`), not a bare snapshot. */
+export function isPersistedJourney(value: unknown): value is PersistedJourney {
+  return typeof value === "object" && value !== null && "value" in value && "context" in value;
+}
+
+/**
+ * Checks a persisted state before it is restored.
+ * @throws {ContractError} (`PersistedJourney`) naming every failing path: the state value's regions, the
+ *   journey id (it must be `journeyId`), the polling record, and the held snapshot.
+ */
+export function checkPersisted(state: PersistedJourney, journeyId: string): void {
+  const issues: ContractIssue[] = [];
+  const value = state.value as unknown as Record<string, unknown> | null;
+  if (typeof value !== "object" || value === null)
+    issues.push({ path: "value", message: "must be an object" });
+  else
+    for (const region of ["lifecycle", "mutation", "sync"])
+      if (value[region] === undefined) issues.push({ path: `value.${region}`, message: "is required" });
+  const context = state.context as unknown as Record<string, unknown> | null;
+  if (typeof context !== "object" || context === null) {
+    issues.push({ path: "context", message: "must be an object" });
+  } else {
+    if (context.journeyId !== journeyId)
+      issues.push({ path: "context.journeyId", message: `must be ${journeyId}` });
+    if (typeof context.polling !== "object" || context.polling === null)
+      issues.push({ path: "context.polling", message: "must be an object" });
+    if (context.snapshot !== null) {
+      const parsed = safeParseSnapshot(context.snapshot);
+      if (!parsed.ok)
+        for (const issue of parsed.error.issues)
+          issues.push({
+            path: issue.path ? `context.snapshot.${issue.path}` : "context.snapshot",
+            message: issue.message,
+          });
+    }
+  }
+  if (issues.length > 0) throw new ContractError("PersistedJourney", issues);
+}
+
+const ACTOR_OF_MUTATION = Object.fromEntries(
+  Object.entries(MUTATION_STATES).map(([kind, { actor }]) => [kind, actor]),
+) as Record<MutationKind, string>;
+
+/**
+ * The xstate persisted snapshot that restores `state` with its actors running again: polling at its armed
+ * interval, the journey re-fetch, and the in-flight mutation with its own Idempotency-Key (the platform
+ * replays one that already completed). Pure; never throws on a checked state.
+ */
+export function restorableSnapshot(state: PersistedJourney): unknown {
+  const children: Record<string, unknown> = {};
+  for (const command of commandsOf(state)) {
+    const { type, ...input } = command;
+    const [id, src] =
+      type === "startPolling"
+        ? ["poller", "pollJourneyState"]
+        : type === "fetchJourney"
+          ? ["journeyLoader", "fetchJourney"]
+          : type === "stopPolling"
+            ? [undefined, undefined]
+            : [ACTOR_OF_MUTATION[type], undefined];
+    if (id === undefined) continue;
+    children[id] = { snapshot: { status: "active", input }, src: src ?? id, syncSnapshot: false };
+  }
+  return {
+    status: "active",
+    value: state.value,
+    context: state.context,
+    historyValue: {},
+    children,
+    output: undefined,
+    error: undefined,
+  };
+}

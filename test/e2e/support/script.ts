@@ -1,0 +1,125 @@
+/** A scripted borrower: reads the runtime's view and does what a person at the app would do next. */
+import type { JourneyRuntime, JourneyView } from "../../../src/runtime/index.js";
+import { profileFixture } from "../../../src/testing/fixtures.js";
+import type { Harness } from "./harness.js";
+
+/** How the borrower finishes a REDIRECT step: on the hosted page, or through the sandbox's control API. */
+export type RedirectMode = "hosted" | "control";
+
+/** What the borrower did, in order (for assertions and failure messages). */
+export interface ScriptLog {
+  readonly moves: string[];
+}
+
+/** A valid bank-mandate FORM. */
+export const MANDATE_FORM = {
+  accountHolderName: "Asha Rao",
+  accountNumber: "123456789012",
+  ifsc: "HDFC0001234",
+  accountType: "SAVINGS",
+} as const;
+
+/** Opens a hosted REDIRECT page, presses Complete, and checks the way back to `returnUrl`. */
+export async function completeHostedPage(url: string, returnUrl: string): Promise<void> {
+  const page = await fetch(url);
+  if (page.status !== 200) throw new Error(`hosted page ${url} answered ${page.status}`);
+  await page.text();
+  const done = await fetch(`${url}/complete`, { method: "POST", redirect: "manual" });
+  const location = done.headers.get("location") ?? "";
+  await done.text();
+  if (done.status !== 303 || !location.startsWith(returnUrl))
+    throw new Error(`hosted completion answered ${done.status} → ${location}`);
+}
+
+function quiet(view: JourneyView): boolean {
+  return !view.isLoading && view.pendingMutation === null && !view.isRefetching;
+}
+
+/**
+ * Plays the borrower until the journey is DISBURSED or ended: profile, the first selectable offer (or
+ * `pickOffer`), every step by its kind, `mutation.retry` after a retryable failure. Each move waits for a
+ * snapshot newer than the one it acted on, as a person waits for the screen to change.
+ */
+export async function playBorrower(
+  harness: Harness,
+  runtime: JourneyRuntime,
+  journeyId: string,
+  options: { redirect?: RedirectMode; log?: ScriptLog; until?: (view: JourneyView) => boolean } = {},
+): Promise<JourneyView> {
+  const redirect = options.redirect ?? "hosted";
+  const moves = options.log?.moves ?? [];
+  const until = options.until ?? ((v: JourneyView) => v.isEnded || v.status === "DISBURSED");
+  let actedAt = -1;
+  const ready = (v: JourneyView) =>
+    until(v) || (quiet(v) && (v.can.retry || (v.version > actedAt && nextMove(v) !== null)));
+  for (;;) {
+    await harness.drive(() => ready(runtime.view()), {
+      what: () =>
+        `${JSON.stringify(runtime.view().status)} v${runtime.view().version}; moves ${moves.join(", ")}`,
+    });
+    const view = runtime.view();
+    if (until(view)) return view;
+    if (view.can.retry) {
+      moves.push(`retry ${view.error?.code}`);
+      runtime.send({ type: "mutation.retry" });
+      continue;
+    }
+    const move = nextMove(view);
+    if (move === null) continue;
+    actedAt = view.version;
+    moves.push(`${view.status}:${move}`);
+    switch (move) {
+      case "profile":
+        runtime.send({
+          type: "profile.submit",
+          profile: profileFixture({
+            consent: { bureauPull: true, at: new Date(harness.clock.now()).toISOString() },
+          }),
+        });
+        break;
+      case "offer": {
+        const offer = view.offers.find((o) => o.selectable);
+        if (offer) runtime.send({ type: "offer.select", offerId: offer.id });
+        break;
+      }
+      case "start":
+        runtime.send({ type: "step.start" });
+        break;
+      case "redirect": {
+        const resource = view.resource;
+        if (resource?.type !== "REDIRECT") break;
+        if (redirect === "hosted") await completeHostedPage(resource.url, resource.returnUrl);
+        else harness.sandbox.control.completeStep(journeyId, view.actionRequired?.stepId);
+        runtime.send({ type: "step.returned" });
+        break;
+      }
+      case "form":
+        runtime.send({ type: "step.submit", data: { ...MANDATE_FORM } });
+        break;
+      case "document":
+        runtime.send({ type: "step.submit", data: { accepted: true } });
+        break;
+      case "resume":
+        runtime.send({ type: "journey.resume" });
+        break;
+    }
+  }
+}
+
+type Move = "profile" | "offer" | "start" | "redirect" | "form" | "document" | "resume";
+
+/** What the borrower does on this screen, or `null` to wait. */
+export function nextMove(view: JourneyView): Move | null {
+  if (view.isEnded || view.status === "DISBURSED") return null;
+  if (view.can.submitProfile) return "profile";
+  if (view.status === "OFFERS_AVAILABLE") return view.offers.some((o) => o.selectable) ? "offer" : null;
+  if (view.nextAction?.type === "RESUME" && view.can.resume) return "resume";
+  const required = view.actionRequired;
+  if (required === null || !view.can.startStep) return null;
+  const resource = view.resource;
+  if (resource === null) return "start";
+  if (resource.type === "REDIRECT") return "redirect";
+  if (resource.type === "FORM") return "form";
+  if (resource.type === "DOCUMENT") return "document";
+  return null;
+}
