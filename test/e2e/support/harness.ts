@@ -30,6 +30,8 @@ export interface Borrower {
   refreshCalls(): number;
   /** The session token in use. */
   token(): string;
+  /** Makes every later `refreshSession` fail (the app's backend refuses), or work again. */
+  breakRefresh(broken: boolean): void;
 }
 
 /** A running sandbox and its driver. */
@@ -110,6 +112,7 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
     let seen = activity;
     while (quietTurns < 4) {
       await nextTurn();
+      await sandbox.control.settle();
       if (inFlight === 0 && activity === seen) quietTurns++;
       else {
         quietTurns = 0;
@@ -128,6 +131,7 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
       let token = session.token;
       let refreshToken = session.refreshToken;
       let refreshCalls = 0;
+      let refreshBroken = false;
       const events: ClientEvent[] = [];
       let seed = 7;
       const client = createBorrowerClient({
@@ -135,6 +139,7 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
         getSessionToken: () => token,
         refreshSession: async () => {
           refreshCalls++;
+          if (refreshBroken) throw new Error("the backend refused to refresh the session");
           const next = await partner.refreshSession(refreshToken);
           token = next.session.token;
           refreshToken = next.session.refreshToken;
@@ -157,6 +162,9 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
         events,
         refreshCalls: () => refreshCalls,
         token: () => token,
+        breakRefresh: (broken) => {
+          refreshBroken = broken;
+        },
       };
     },
     settle,

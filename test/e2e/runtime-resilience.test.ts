@@ -1,0 +1,213 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createJourney, type JourneyRuntime, type JourneyView } from "../../src/runtime/index.js";
+import { controlledSignals } from "../../src/runtime/signals.js";
+import { type Borrower, type Harness, startHarness } from "./support/harness.js";
+import { MANDATE_FORM, playBorrower } from "./support/script.js";
+import { apiRequests, isMutating, statePolls } from "./support/wire.js";
+
+let harness: Harness | undefined;
+const runtimes: JourneyRuntime[] = [];
+afterEach(async () => {
+  for (const r of runtimes.splice(0)) r.stop();
+  await harness?.close();
+  harness = undefined;
+});
+
+function run(h: Harness, borrower: Borrower, extra: Partial<Parameters<typeof createJourney>[0]> = {}) {
+  const runtime = createJourney({
+    client: borrower.client,
+    journeyId: borrower.journeyId,
+    initial: borrower.snapshot,
+    clock: h.clock,
+    ...extra,
+  });
+  runtimes.push(runtime);
+  runtime.start();
+  return runtime;
+}
+
+describe("the runtime through restarts, races, faults and expiring tokens", () => {
+  it("carries on from persisted state after a restart, re-sending the in-flight mutation with its own key", async () => {
+    harness = await startHarness();
+    const borrower = await harness.borrower("sbx-happy-restart");
+    const first = run(harness, borrower);
+    await playBorrower(harness, first, borrower.journeyId, {
+      redirect: "control",
+      until: (v) => v.status === "BANK_MANDATE_PENDING" && v.resource?.type === "FORM",
+    });
+    // The borrower submits the mandate and the app dies before the answer is seen.
+    const sent = first.send({ type: "step.submit", data: { ...MANDATE_FORM } });
+    expect(sent.accepted).toBe(true);
+    const saved = JSON.stringify(first.persist());
+    first.stop();
+    await harness.settle();
+    await harness.drive(() => false, { maxMs: 30_000 }).catch(() => {});
+
+    const restarted = run(harness, borrower, { initial: JSON.parse(saved) });
+    expect(restarted.view().pendingMutation?.idempotencyKey).toBe(sent.idempotencyKey);
+    const view = await playBorrower(harness, restarted, borrower.journeyId, { redirect: "control" });
+    expect(view.status).toBe("DISBURSED");
+    const mandate = harness.sandbox.control
+      .mutations()
+      .filter((m) => m.idempotencyKey === sent.idempotencyKey);
+    expect(mandate).toHaveLength(1);
+  });
+
+  it("offer lock: two runtimes select different offers at once; exactly one proceeds, the other shows OFFER_LOCKED and converges", async () => {
+    harness = await startHarness();
+    const phone = await harness.borrower("sbx-happy-lock");
+    const laptop = await harness.borrower("sbx-happy-lock"); // the same borrower resumes the same journey
+    expect(laptop.journeyId).toBe(phone.journeyId);
+    const a = run(harness, phone);
+    await playBorrower(harness, a, phone.journeyId, {
+      until: (v) => v.status === "OFFERS_AVAILABLE" && v.offers.length > 1,
+    });
+    const b = run(harness, laptop, { initial: undefined });
+    await harness.drive(() => b.view().status === "OFFERS_AVAILABLE" && b.view().offers.length > 1);
+    const bViews: JourneyView[] = [];
+    b.subscribe((v) => bViews.push(v));
+    const [first, second] = a.view().offers;
+    const sentA = a.send({ type: "offer.select", offerId: first!.id });
+    const sentB = b.send({ type: "offer.select", offerId: second!.id });
+    expect(sentA.accepted && sentB.accepted).toBe(true);
+    await harness.drive(
+      () =>
+        b.view().lockedOfferId !== null &&
+        a.view().lockedOfferId !== null &&
+        b.view().pendingMutation === null,
+    );
+    await harness.drive(() => b.view().status !== "OFFERS_AVAILABLE" && !b.view().isRefetching);
+
+    const proceeded = harness.sandbox.control
+      .mutations()
+      .filter((m) => m.endpoint === "proceedOffer" && m.journeyId === phone.journeyId);
+    expect(proceeded).toHaveLength(1);
+    const winner = harness.sandbox.control.journey(phone.journeyId).journey.lockedOfferId;
+    const loser = winner === first!.id ? b : a;
+    const loserViews = winner === first!.id ? bViews : [];
+    expect(proceeded[0]!.idempotencyKey).toBe(
+      winner === first!.id ? sentA.idempotencyKey : sentB.idempotencyKey,
+    );
+    if (loser === b)
+      expect(loserViews.some((v) => v.error?.code === "OFFER_LOCKED" && v.error.origin === "mutation")).toBe(
+        true,
+      );
+    for (const r of [a, b]) {
+      expect(r.view().lockedOfferId).toBe(winner);
+      expect(r.view().offers.find((o) => o.id === winner)?.locked).toBe(true);
+      expect(r.view().can.selectOffer).toBe(false);
+    }
+  });
+
+  it("completes under faults (20% lost responses, 10% 5xx, 429 + Retry-After): each logical mutation applied once, keys and correlation ids on the wire", async () => {
+    harness = await startHarness({ seed: 11, rateLimit: 3 });
+    const borrower = await harness.borrower("sbx-happy-faults");
+    harness.sandbox.control.setFaults({ lostResponseRate: 0.2, errorRate: 0.1 });
+    const runtime = run(harness, borrower);
+    const keys: string[] = [];
+    runtime.subscribe((v) => {
+      if (v.pendingMutation && !keys.includes(v.pendingMutation.idempotencyKey))
+        keys.push(v.pendingMutation.idempotencyKey);
+    });
+    const view = await playBorrower(harness, runtime, borrower.journeyId, { redirect: "control" });
+    expect(view.status).toBe("DISBURSED");
+
+    const requests = apiRequests(harness.sandbox);
+    // Mutations themselves lost their answers and were sent again with the same key.
+    expect(
+      requests.some((r) => r.fault === "lost" && isMutating(r.method) && r.endpoint !== "createSession"),
+    ).toBe(true);
+    expect(requests.some((r) => r.replayed)).toBe(true);
+    expect(requests.some((r) => r.fault === "error")).toBe(true);
+    const limited = requests.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(requests.filter((r) => isMutating(r.method) && !r.headers["idempotency-key"])).toEqual([]);
+    expect(requests.filter((r) => !r.headers["x-correlation-id"])).toEqual([]);
+
+    // The partner's session bootstrap is the backend's mutation, not the runtime's.
+    const applied = harness.sandbox.control
+      .mutations()
+      .filter((m) => m.journeyId === borrower.journeyId && m.endpoint !== "createSession");
+    const appliedKeys = applied.map((m) => m.idempotencyKey);
+    expect(new Set(appliedKeys).size).toBe(appliedKeys.length);
+    expect([...appliedKeys].sort()).toEqual([...keys].sort());
+    console.log(
+      `faults: ${requests.length} API requests, ${requests.filter((r) => r.fault === "lost").length} lost, ${requests.filter((r) => r.fault === "error").length} 5xx, ${limited.length} 429; ${applied.length} mutations applied once each`,
+    );
+  }, 30_000);
+
+  it("token expiry with 5 requests in flight costs exactly one refresh, and the journey carries on", async () => {
+    harness = await startHarness();
+    const borrower = await harness.borrower("sbx-happy-token");
+    const runtime = run(harness, borrower);
+    await playBorrower(harness, runtime, borrower.journeyId, {
+      until: (v) => v.status === "OFFERS_AVAILABLE" && v.offers.length > 0,
+    });
+    const requestsBefore = harness.sandbox.control.requests().length;
+    harness.sandbox.control.expireToken(borrower.token());
+    const offerId = runtime.view().offers[0]!.id;
+    runtime.send({ type: "offer.select", offerId }); // 1: the mutation
+    runtime.refresh(); // 2: a poll
+    const reads = Promise.all([
+      borrower.client.listOffers(borrower.journeyId), // 3
+      borrower.client.listSteps(borrower.journeyId), // 4
+      borrower.client.getJourney(borrower.journeyId), // 5
+    ]);
+    await harness.settle();
+    await reads;
+    const after = harness.sandbox.control.requests().slice(requestsBefore);
+    expect(after.filter((r) => r.status === 401)).toHaveLength(5);
+    expect(after.filter((r) => r.endpoint === "refreshSession")).toHaveLength(1);
+    expect(borrower.refreshCalls()).toBe(1);
+    const view = await playBorrower(harness, runtime, borrower.journeyId, { redirect: "control" });
+    expect(view.status).toBe("DISBURSED");
+    expect(view.lockedOfferId).toBe(offerId);
+  });
+
+  it("surfaces session.expired when the refresh fails, stops polling, and resumes on session.refreshed", async () => {
+    harness = await startHarness();
+    const borrower = await harness.borrower("sbx-happy-expired");
+    const runtime = run(harness, borrower);
+    await playBorrower(harness, runtime, borrower.journeyId, {
+      until: (v) => v.status === "PROFILE_REQUIRED",
+    });
+    borrower.breakRefresh(true);
+    harness.sandbox.control.expireToken(borrower.token());
+    await harness.drive(() => runtime.view().isSessionExpired);
+    expect(runtime.view().isPolling).toBe(false);
+    const polls = statePolls(harness.sandbox, borrower.journeyId).length;
+    const at = harness.clock.now();
+    await harness.drive(() => harness!.clock.now() >= at + 60_000);
+    expect(statePolls(harness.sandbox, borrower.journeyId).length).toBe(polls);
+
+    borrower.breakRefresh(false);
+    runtime.send({ type: "session.refreshed" });
+    const view = await playBorrower(harness, runtime, borrower.journeyId, { redirect: "control" });
+    expect(view.status).toBe("DISBURSED");
+    expect(view.isSessionExpired).toBe(false);
+  });
+
+  it("pauses polling while hidden or offline and fetches once at once on visible or online", async () => {
+    harness = await startHarness();
+    const borrower = await harness.borrower("sbx-happy-signals");
+    const signals = controlledSignals();
+    const runtime = run(harness, borrower, { signals });
+    await playBorrower(harness, runtime, borrower.journeyId, {
+      until: (v) => v.status === "OFFERS_AVAILABLE",
+    });
+    for (const change of [{ visible: false }, { online: false }] as const) {
+      signals.set(change);
+      await harness.settle();
+      const before = statePolls(harness.sandbox, borrower.journeyId).length;
+      const from = harness.clock.now();
+      await harness.drive(() => harness!.clock.now() >= from + 120_000);
+      expect(statePolls(harness.sandbox, borrower.journeyId).length).toBe(before);
+      signals.set({ visible: true, online: true });
+      await harness.settle();
+      const polls = statePolls(harness.sandbox, borrower.journeyId);
+      expect(polls.length).toBe(before + 1);
+      expect(Date.parse(polls.at(-1)!.at)).toBe(harness.clock.now());
+    }
+    expect(runtime.view().isOffline).toBe(false);
+  });
+});
