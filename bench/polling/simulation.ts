@@ -1,0 +1,317 @@
+import { randomBytes } from "node:crypto";
+import { setMaxListeners } from "node:events";
+import { createBorrowerClient, createPartnerClient } from "../../src/client/index.js";
+import { type JourneySnapshot, type JourneyStatus, stateClass } from "../../src/contract/index.js";
+import { STATUS_INFO } from "../../src/index.js";
+import {
+  createJourney,
+  createManualClock,
+  type JourneyRuntime,
+  snapshotStream,
+  steadySignals,
+} from "../../src/runtime/index.js";
+import { type SandboxTimings, startSandbox } from "../../src/sandbox/index.js";
+import { nextMove } from "../lib/borrower-agent.js";
+import { startPartner } from "./partner.js";
+
+/** Simulated time moves in steps of this many ms; detection times are exact to this resolution. */
+export const TICK_MS = 250;
+/** The naive poller's fixed interval. */
+export const NAIVE_INTERVAL_MS = 2_000;
+
+/**
+ * Platform timings for the simulation (sandbox-clock ms): seconds for the platform's own checks, a minute and a
+ * half for lenders' offers, ten minutes for the lender to disburse. Sessions last all run (no refresh needed).
+ */
+export const SIM_TIMINGS: Partial<SandboxTimings> = {
+  profileReview: 5_000,
+  offerDispatch: 90_000,
+  offerLock: 3_000,
+  stepProcessing: 8_000,
+  lenderProcessing: 600_000,
+  sessionTtl: 24 * 3_600_000,
+};
+
+/** Borrower think time per status (simulated ms), spread ±25% per journey. */
+export const THINK_MS: Readonly<Partial<Record<JourneyStatus, number>>> = {
+  PROFILE_REQUIRED: 60_000,
+  OFFERS_AVAILABLE: 45_000,
+  AA_REQUIRED: 45_000,
+  KYC_PENDING: 120_000,
+  BANK_MANDATE_PENDING: 60_000,
+  E_MANDATE_PENDING: 60_000,
+  LOAN_AGREEMENT_PENDING: 45_000,
+};
+
+/** One server change the app did not cause itself, and when each poller saw it. */
+export interface Detection {
+  readonly journeyId: string;
+  readonly version: number;
+  /** The status the journey was in while the pollers waited for this change. */
+  readonly fromStatus: JourneyStatus;
+  readonly toStatus: JourneyStatus;
+  readonly runtimeMs: number;
+  readonly naiveMs: number;
+}
+
+/** What one simulation found. */
+export interface SimulationResult {
+  readonly push: boolean;
+  readonly journeys: number;
+  readonly simulatedSeconds: number;
+  readonly realSeconds: number;
+  readonly runtimeStateRequests: number;
+  readonly naiveStateRequests: number;
+  /** Long-lived SSE connections opened (push only). */
+  readonly pushConnections: number;
+  readonly detections: readonly Detection[];
+  /** Changes caused by the borrower's own mutations (seen in the response at once), left out of detection. */
+  readonly ownChanges: number;
+  readonly finished: number;
+}
+
+function spread(i: number): number {
+  return 0.75 + ((i * 7919) % 101) / 200;
+}
+
+/**
+ * Runs `journeys` happy journeys on one sandbox with a manual clock, in lockstep with the runtimes' manual clock
+ * (TICK_MS at a time, waiting for the HTTP traffic of each step to settle). Each journey has a real
+ * `createJourney` runtime (the app) and, beside it, a naive poller of its own (GET /state every 2 s with ETag).
+ * With `push`, the sandbox's webhooks reach a partner backend (server kit handler → push relay) and each runtime
+ * also reads its journey's SSE stream. A scripted borrower acts after a think time.
+ * @throws {Error} when the simulation does not finish within `limitMs` of simulated time.
+ */
+export async function simulate(options: {
+  push: boolean;
+  journeys: number;
+  limitMs: number;
+}): Promise<SimulationResult> {
+  const started = performance.now();
+  const secret = `whsec_${randomBytes(24).toString("base64")}`;
+  let sandboxNow = () => Date.now();
+  const partner = await startPartner(secret, () => sandboxNow());
+  const sandbox = await startSandbox({
+    clock: "manual",
+    timings: SIM_TIMINGS,
+    webhooks: [{ url: `${partner.url}/webhooks`, secrets: [secret] }],
+    seed: 11,
+  });
+  sandboxNow = () => sandbox.clock.now();
+  const clock = createManualClock(sandbox.clock.now());
+  let inFlight = 0;
+  const countedFetch: typeof fetch = async (input, init) => {
+    inFlight++;
+    try {
+      return await fetch(input, init);
+    } finally {
+      inFlight--;
+    }
+  };
+  const abort = new AbortController();
+  // One signal stops every journey's SSE stream and naive poll.
+  setMaxListeners(0, abort.signal);
+  const partnerClient = createPartnerClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey });
+
+  interface Lane {
+    readonly index: number;
+    readonly journeyId: string;
+    readonly runtime: JourneyRuntime;
+    readonly runtimeSaw: Map<number, number>;
+    readonly naiveSaw: Map<number, number>;
+    readonly ownTimes: Set<number>;
+    readonly initialVersion: number;
+    lastMoveKey: string;
+    dueAt: number | null;
+    naiveStatus: string;
+  }
+  const lanes: Lane[] = [];
+  let pushConnections = 0;
+  try {
+    for (let i = 0; i < options.journeys; i++) {
+      const created = await partnerClient.createSession({ borrower: { externalId: `sbx-happy-poll-${i}` } });
+      const token = created.session.token;
+      const journeyId = created.journey.journeyId;
+      const clientOptions = (correlationId: string) => ({
+        baseUrl: sandbox.url,
+        fetch: countedFetch,
+        correlationId,
+        getSessionToken: () => token,
+        refreshSession: async () => token,
+      });
+      let push: AsyncIterable<unknown> | undefined;
+      if (options.push) {
+        pushConnections++;
+        push = snapshotStream({ url: `${partner.url}/push/${journeyId}`, signal: abort.signal });
+      }
+      const runtime = createJourney({
+        client: createBorrowerClient(clientOptions(`rt-${i}`)),
+        journeyId,
+        initial: created.journey,
+        clock,
+        signals: steadySignals,
+        ...(push ? { push } : {}),
+      });
+      const lane: Lane = {
+        index: i,
+        journeyId,
+        runtime,
+        runtimeSaw: new Map([[created.journey.version, clock.now()]]),
+        naiveSaw: new Map([[created.journey.version, clock.now()]]),
+        ownTimes: new Set(),
+        initialVersion: created.journey.version,
+        lastMoveKey: "",
+        dueAt: null,
+        naiveStatus: created.journey.status,
+      };
+      let runtimeVersion = created.journey.version;
+      runtime.subscribe((view) => {
+        for (let v = runtimeVersion + 1; v <= view.version; v++) lane.runtimeSaw.set(v, clock.now());
+        runtimeVersion = Math.max(runtimeVersion, view.version);
+      });
+      runtime.start();
+      const naive = createBorrowerClient(clientOptions(`nv-${i}`));
+      let naiveVersion = created.journey.version;
+      let etag: string | undefined;
+      const naivePoll = async (): Promise<void> => {
+        if (abort.signal.aborted) return;
+        try {
+          const result = await naive.getJourneyState(journeyId, {
+            ...(etag ? { etag } : {}),
+            signal: abort.signal,
+          });
+          if (result.etag) etag = result.etag;
+          if (result.kind === "snapshot" && result.snapshot.version > naiveVersion) {
+            for (let v = naiveVersion + 1; v <= result.snapshot.version; v++)
+              lane.naiveSaw.set(v, clock.now());
+            naiveVersion = result.snapshot.version;
+            lane.naiveStatus = result.snapshot.status;
+          }
+        } catch {
+          // A failed poll is simply retried on the next interval.
+        }
+      };
+      const schedule = () =>
+        clock.setTimeout(() => {
+          void naivePoll();
+          if (lane.naiveStatus !== "DISBURSED") schedule();
+        }, NAIVE_INTERVAL_MS);
+      schedule();
+      lanes.push(lane);
+    }
+
+    const published = (lane: Lane) => partner.published.get(lane.journeyId) ?? 0;
+    const settle = async () => {
+      let quiet = 0;
+      for (let round = 0; round < 2_000 && quiet < 3; round++) {
+        await sandbox.control.settle();
+        await new Promise((resolve) => setImmediate(resolve));
+        const caughtUp = !options.push || lanes.every((l) => l.runtime.view().version >= published(l));
+        quiet = inFlight === 0 && caughtUp ? quiet + 1 : 0;
+      }
+    };
+
+    const done = (lane: Lane) =>
+      lane.runtime.view().status === "DISBURSED" && lane.naiveStatus === "DISBURSED";
+    await settle();
+    const begin = clock.now();
+    while (!lanes.every(done)) {
+      if (clock.now() - begin > options.limitMs)
+        throw new Error(`not finished after ${options.limitMs} ms simulated`);
+      for (const lane of lanes) {
+        const view = lane.runtime.view();
+        const move = nextMove(view, "+919000000000", () => sandbox.clock.nowIso());
+        if (move === null) {
+          lane.dueAt = null;
+          continue;
+        }
+        const key = `${view.version}:${move.kind}:${view.pendingMutation?.idempotencyKey ?? ""}`;
+        if (key === lane.lastMoveKey) continue;
+        if (lane.dueAt === null) {
+          const think =
+            move.kind === "retry" ? 0 : (THINK_MS[view.status as JourneyStatus] ?? 0) * spread(lane.index);
+          lane.dueAt = clock.now() + think;
+        }
+        if (clock.now() < lane.dueAt) continue;
+        lane.lastMoveKey = key;
+        lane.dueAt = null;
+        if (move.kind === "hosted") sandbox.control.completeStep(lane.journeyId);
+        else {
+          lane.ownTimes.add(sandbox.clock.now());
+          if (move.kind === "retry") lane.runtime.send({ type: "mutation.retry" });
+          else move.run(lane.runtime);
+        }
+      }
+      await settle();
+      sandbox.clock.advance(TICK_MS);
+      clock.advance(TICK_MS);
+      await settle();
+    }
+    const simulatedSeconds = (clock.now() - begin) / 1000;
+
+    // Every change the platform published, from the webhook log (one event per version).
+    const changes = new Map<string, Map<number, JourneySnapshot>>();
+    for (const delivery of sandbox.control.webhookDeliveries()) {
+      const snapshot = delivery.event.data;
+      const perJourney = changes.get(snapshot.journeyId) ?? new Map<number, JourneySnapshot>();
+      perJourney.set(snapshot.version, snapshot);
+      changes.set(snapshot.journeyId, perJourney);
+    }
+    const detections: Detection[] = [];
+    let ownChanges = 0;
+    for (const lane of lanes) {
+      const versions = changes.get(lane.journeyId) ?? new Map<number, JourneySnapshot>();
+      for (const [version, snapshot] of versions) {
+        const before = versions.get(version - 1);
+        // Versions up to the one the session handed over were known from the start.
+        if (!before || version <= lane.initialVersion) continue;
+        const at = Date.parse(snapshot.updatedAt);
+        if (lane.ownTimes.has(at)) {
+          ownChanges++;
+          continue;
+        }
+        const runtimeAt = lane.runtimeSaw.get(version);
+        const naiveAt = lane.naiveSaw.get(version);
+        if (runtimeAt === undefined || naiveAt === undefined) continue;
+        detections.push({
+          journeyId: lane.journeyId,
+          version,
+          fromStatus: before.status,
+          toStatus: snapshot.status,
+          runtimeMs: runtimeAt - at,
+          naiveMs: naiveAt - at,
+        });
+      }
+    }
+    const stateRequests = sandbox.control
+      .requests()
+      .filter((r) => r.method === "GET" && r.path.endsWith("/state"));
+    const byPrefix = (prefix: string) =>
+      stateRequests.filter((r) => r.correlationId.startsWith(prefix)).length;
+    return {
+      push: options.push,
+      journeys: options.journeys,
+      simulatedSeconds,
+      realSeconds: (performance.now() - started) / 1000,
+      runtimeStateRequests: byPrefix("rt-"),
+      naiveStateRequests: byPrefix("nv-"),
+      pushConnections,
+      detections,
+      ownChanges,
+      finished: lanes.filter(done).length,
+    };
+  } finally {
+    abort.abort();
+    for (const lane of lanes) lane.runtime.stop();
+    await sandbox.close();
+    await partner.close();
+  }
+}
+
+/** The polling band the status's cadence falls in (`active` 2–5 s, `passive` 10–20 s). */
+export function bandOf(status: JourneyStatus): "active" | "passive" | "none" {
+  return STATUS_INFO[status].band;
+}
+
+/** The state class of a status, re-exported for the report. */
+export { stateClass };
