@@ -1,0 +1,205 @@
+import { describe, expect, it } from "vitest";
+import type { InspectionEvent } from "xstate";
+import { ContractError } from "../../src/contract/index.js";
+import { CADENCE } from "../../src/journey/index.js";
+import {
+  createJourney,
+  createManualClock,
+  IntentError,
+  JourneyWaitError,
+  RuntimeStateError,
+} from "../../src/runtime/index.js";
+import { snapshotFixture } from "../../src/testing/fixtures.js";
+import { apiError, createFakeClient, flush } from "./fake-client.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const JOURNEY = "jrn_fixture01";
+
+async function started(state = snapshotFixture()) {
+  const fake = createFakeClient(state);
+  const clock = createManualClock();
+  const runtime = createJourney({ client: fake.client, journeyId: JOURNEY, initial: state, clock });
+  runtime.start();
+  await flush();
+  return { fake, clock, runtime };
+}
+
+describe("createJourney", () => {
+  it("stamps intents with the clock's time and a fresh Web Crypto UUID key; the client gets that key", async () => {
+    const { fake, clock, runtime } = await started();
+    await runtime.waitFor((v) => v.offers.length === 2);
+    clock.advance(1_234);
+    const result = runtime.send({ type: "offer.select", offerId: "ofr_fixture01" });
+    expect(result.accepted).toBe(true);
+    expect(result.idempotencyKey).toMatch(UUID);
+    expect(runtime.getState().context.now).toBe(clock.now());
+    await flush();
+    const call = fake.calls.find((c) => c.method === "proceedOffer");
+    expect(call?.options?.idempotencyKey).toBe(result.idempotencyKey);
+  });
+
+  it("mutation.retry re-sends a retryable failure with the same key; two intents never share one", async () => {
+    const { fake, runtime } = await started(
+      snapshotFixture({ status: "PROFILE_REQUIRED", nextAction: { type: "SUBMIT_PROFILE" } }),
+    );
+    fake.mutationAnswers.push(apiError("RATE_LIMITED", 429, true));
+    const first = runtime.send({ type: "profile.submit", profile: {} as never });
+    await flush();
+    expect(runtime.view().can.retry).toBe(true);
+    expect(runtime.view().error?.code).toBe("RATE_LIMITED");
+    runtime.send({ type: "mutation.retry" });
+    await flush();
+    const keys = fake.calls.filter((c) => c.method === "submitProfile").map((c) => c.options?.idempotencyKey);
+    expect(keys).toEqual([first.idempotencyKey, first.idempotencyKey]);
+    expect(runtime.view().pendingMutation).toBeNull();
+    expect(runtime.view().error).toBeNull();
+  });
+
+  it("shows OFFER_LOCKED from the platform in the view and re-fetches the journey", async () => {
+    const { fake, runtime } = await started();
+    await runtime.waitFor((v) => v.offers.length === 2);
+    fake.mutationAnswers.push(apiError("OFFER_LOCKED", 409, false));
+    runtime.send({ type: "offer.select", offerId: "ofr_fixture02" });
+    await flush();
+    expect(runtime.view().error).toMatchObject({
+      origin: "mutation",
+      code: "OFFER_LOCKED",
+      offerId: "ofr_fixture02",
+    });
+    expect(fake.calls.filter((c) => c.method === "getJourney")).toHaveLength(2);
+  });
+
+  it("applies a mutation's answer after the mutation: the new snapshot ends the just-submitted fast polling", async () => {
+    const { fake, runtime } = await started(
+      snapshotFixture({ status: "PROFILE_REQUIRED", nextAction: { type: "SUBMIT_PROFILE" } }),
+    );
+    fake.mutationAnswers.push(
+      snapshotFixture({ version: 6, status: "PROFILE_SUBMITTED", nextAction: { type: "WAIT" } }),
+    );
+    runtime.send({ type: "profile.submit", profile: {} as never });
+    await flush();
+    expect(runtime.view().status).toBe("PROFILE_SUBMITTED");
+    expect(runtime.getState().context.polling.awaitingReaction).toBe(false);
+  });
+
+  it("notifies only when the view changes; a 304 or an unchanged poll wakes nobody and getSnapshot stays the same object", async () => {
+    const { fake, clock, runtime } = await started(
+      snapshotFixture({ status: "OFFERS_PENDING", nextAction: { type: "WAIT" }, offerCount: undefined }),
+    );
+    let woken = 0;
+    runtime.subscribe(() => woken++);
+    const before = runtime.getSnapshot();
+    clock.advance(60_000);
+    await flush();
+    clock.advance(60_000);
+    await flush();
+    const polls = fake.calls.filter((c) => c.method === "getJourneyState");
+    expect(polls.length).toBeGreaterThanOrEqual(3);
+    expect(polls.slice(1).every((c) => c.options?.etag === '"5"')).toBe(true);
+    expect(woken).toBe(0);
+    expect(runtime.getSnapshot()).toBe(before);
+    fake.state = snapshotFixture({ version: 6, status: "OFFERS_AVAILABLE" });
+    clock.advance(CADENCE.passive.maxMs);
+    await flush();
+    expect(woken).toBeGreaterThanOrEqual(1);
+    expect(runtime.view().status).toBe("OFFERS_AVAILABLE");
+  });
+
+  it("feeds a push source as snapshots and relaxes polling; invalid frames go to onError", async () => {
+    const state = snapshotFixture({
+      status: "OFFERS_PENDING",
+      nextAction: { type: "WAIT" },
+      offerCount: undefined,
+    });
+    const fake = createFakeClient(state);
+    const clock = createManualClock();
+    const errors: unknown[] = [];
+    async function* push() {
+      yield { not: "a snapshot" };
+      yield snapshotFixture({
+        version: 7,
+        status: "OFFERS_PENDING",
+        nextAction: { type: "WAIT" },
+        offerCount: undefined,
+        diagnostics: { message: "pushed" },
+      });
+    }
+    const runtime = createJourney({
+      client: fake.client,
+      journeyId: JOURNEY,
+      initial: state,
+      clock,
+      push: push(),
+      onError: (e) => errors.push(e),
+    });
+    runtime.start();
+    const relaxedFrom = runtime.view().pollInMs!;
+    await flush();
+    expect(runtime.view().version).toBe(7);
+    expect(runtime.view().diagnostics.message).toBe("pushed");
+    expect(errors).toHaveLength(1);
+    expect(runtime.getState().context.polling.lastPushAt).toBe(clock.now());
+    expect(runtime.view().pollInMs).toBeGreaterThanOrEqual(CADENCE.passive.minMs * CADENCE.slowFactor);
+    expect(relaxedFrom).toBeLessThanOrEqual(CADENCE.passive.maxMs);
+    runtime.stop();
+  });
+
+  it("shows the live actor to an inspector", async () => {
+    const events: InspectionEvent[] = [];
+    const fake = createFakeClient();
+    const runtime = createJourney({
+      client: fake.client,
+      journeyId: JOURNEY,
+      clock: createManualClock(),
+      inspect: (e) => events.push(e),
+    });
+    runtime.start();
+    await flush();
+    expect(
+      events.some(
+        (e) =>
+          e.type === "@xstate.actor" && (e.actorRef as { logic?: { id?: string } }).logic?.id === "journey",
+      ),
+    ).toBe(true);
+    expect(
+      events.some(
+        (e) => e.type === "@xstate.event" && (e.event as { type: string }).type === "snapshot.received",
+      ),
+    ).toBe(true);
+    runtime.stop();
+  });
+
+  it("refuses bad input with typed errors: unknown intents, no step, send before start, bad initial state", async () => {
+    const fake = createFakeClient();
+    const runtime = createJourney({ client: fake.client, journeyId: JOURNEY, clock: createManualClock() });
+    expect(() => runtime.send({ type: "consent.create" })).toThrow(RuntimeStateError);
+    runtime.start();
+    expect(() => runtime.send({ type: "nope" } as never)).toThrow(IntentError);
+    await flush();
+    expect(() => runtime.send({ type: "step.start" })).toThrow(expect.objectContaining({ field: "stepId" }));
+    runtime.stop();
+    expect(() =>
+      createJourney({ client: fake.client, journeyId: "bad", clock: createManualClock() }),
+    ).toThrow(ContractError);
+    expect(() =>
+      createJourney({
+        client: fake.client,
+        journeyId: JOURNEY,
+        initial: { value: {}, context: { journeyId: "jrn_other" } },
+      }),
+    ).toThrow(/context.journeyId/);
+  });
+
+  it("waitFor resolves on a match and rejects when the journey ends or the runtime stops", async () => {
+    const { fake, clock, runtime } = await started();
+    await expect(runtime.waitFor((v) => v.status === "OFFERS_AVAILABLE")).resolves.toMatchObject({
+      version: 5,
+    });
+    const never = runtime.waitFor((v) => v.status === "DISBURSED");
+    fake.state = snapshotFixture({ version: 9, status: "REJECTED", nextAction: { type: "NONE" } });
+    clock.advance(CADENCE.passive.maxMs);
+    await expect(never).rejects.toMatchObject({ reason: "ENDED" });
+    runtime.stop();
+    await expect(runtime.waitFor(() => false)).rejects.toBeInstanceOf(JourneyWaitError);
+  });
+});

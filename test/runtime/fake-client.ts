@@ -1,0 +1,78 @@
+/** A scripted borrower client for runtime unit tests: every call is recorded and answered by the test. */
+import type { BorrowerClient } from "../../src/client/borrower-client.js";
+import { ApiError } from "../../src/client/errors.js";
+import type { JourneySnapshot } from "../../src/contract/index.js";
+import { journeyFixture, offerFixture, snapshotFixture } from "../../src/testing/fixtures.js";
+
+/** One recorded call. */
+export interface Call {
+  readonly method: string;
+  readonly args: unknown[];
+  readonly options: { idempotencyKey?: string; etag?: string; signal?: AbortSignal } | undefined;
+}
+
+/** A fake client whose state answers and mutation answers the test sets. */
+export interface FakeClient {
+  readonly client: BorrowerClient;
+  readonly calls: Call[];
+  /** The snapshot `getJourneyState` serves (304 when the caller's ETag matches its version). */
+  state: JourneySnapshot;
+  /** What the next mutations do, in order: a value to resolve with, or an error to reject with. */
+  readonly mutationAnswers: Array<unknown | ApiError>;
+}
+
+/** An {@link ApiError} as the client would raise it. */
+export function apiError(code: ApiError["code"], status: number | undefined, retryable: boolean): ApiError {
+  return new ApiError({
+    code,
+    status,
+    retryable,
+    correlationId: "c",
+    errors: [],
+    retryAfterMs: undefined,
+    endpoint: "x",
+    message: code,
+  });
+}
+
+/** Creates a {@link FakeClient} serving `state`. */
+export function createFakeClient(state: JourneySnapshot = snapshotFixture()): FakeClient {
+  const fake: FakeClient = { client: undefined as never, calls: [], state, mutationAnswers: [] };
+  const record = (method: string, args: unknown[], options: Call["options"]) => {
+    fake.calls.push({ method, args, options });
+  };
+  const mutate = async (method: string, args: unknown[], options: Call["options"]) => {
+    record(method, args, options);
+    const answer = fake.mutationAnswers.shift();
+    if (answer instanceof ApiError) throw answer;
+    return answer ?? fake.state;
+  };
+  const client: Partial<BorrowerClient> = {
+    async getJourneyState(_id, options) {
+      record("getJourneyState", [_id], options);
+      const etag = `"${fake.state.version}"`;
+      return options?.etag === etag
+        ? { kind: "notModified", etag }
+        : { kind: "snapshot", snapshot: fake.state, etag };
+    },
+    async getJourney(id, options) {
+      record("getJourney", [id], options);
+      return journeyFixture({
+        ...fake.state,
+        offers: [offerFixture(), offerFixture({ id: "ofr_fixture02" })],
+      });
+    },
+    submitProfile: (id, profile, o) => mutate("submitProfile", [id, profile], o) as never,
+    proceedOffer: (id, offerId, o) => mutate("proceedOffer", [id, offerId], o) as never,
+    stepAction: (id, stepId, action, o) => mutate("stepAction", [id, stepId, action], o) as never,
+    createConsent: (id, o) => mutate("createConsent", [id], o) as never,
+    resumeJourney: (id, o) => mutate("resumeJourney", [id], o) as never,
+  };
+  (fake as { client: BorrowerClient }).client = client as BorrowerClient;
+  return fake;
+}
+
+/** Lets every pending promise reaction run. */
+export async function flush(): Promise<void> {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+}
