@@ -24,7 +24,7 @@ const BENCHES: readonly Bench[] = [
   { id: 3, title: "Bundle size", file: "bundle/bundle.ts", timeoutSec: 60 },
   { id: 4, title: "Polling efficiency", file: "polling/polling.ts", timeoutSec: 120 },
   { id: 5, title: "Memory", file: "memory/memory.ts", timeoutSec: 120 },
-  { id: 6, title: "Load", file: "load/load.ts", timeoutSec: 180 },
+  { id: 6, title: "Load", file: "load/load.ts", timeoutSec: 450 },
 ];
 
 function runOne(bench: Bench): Promise<BenchReport> {
