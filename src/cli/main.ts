@@ -1,11 +1,64 @@
 #!/usr/bin/env node
 /** The `credit-journey` command: `demo` (the main job, default) and `sandbox`. */
 import { parseArgs } from "node:util";
+import { SCENARIOS, type ScenarioName } from "../sandbox/index.js";
+import { terminalChoices } from "./demo/interactive.js";
+import { runDemo } from "./demo/run.js";
 import { runSandboxCommand } from "./sandbox-command.js";
 
 const USAGE = `Usage:
+  credit-journey [demo] [options]     drive a borrower through a whole journey on the embedded sandbox
+    --scenario <name>                 ${SCENARIOS.map((s) => s.name).join(" | ")} (default happy)
+    --faults                          the sandbox's fault injection on; the SDK rides through it
+    --interactive                     ask the borrower's choices at the terminal
+    --inspect [ws-url]                stream the live actor to the Stately inspector (default ws://localhost:8080)
+    --json                            one JSON object a line instead of text
   credit-journey sandbox [--port N]   the sandbox platform, standalone (default port 4010)
-  credit-journey --help               this text`;
+  credit-journey --help               this text
+
+Exit codes: 0 the journey ended where its scenario is documented to end; 1 it did not, or the demo failed;
+2 bad usage.`;
+
+async function demo(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      scenario: { type: "string", default: "happy" },
+      faults: { type: "boolean", default: false },
+      interactive: { type: "boolean", default: false },
+      inspect: { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  const scenario = SCENARIOS.find((s) => s.name === values.scenario);
+  if (!scenario) {
+    console.error(
+      `--scenario must be one of ${SCENARIOS.map((s) => s.name).join(", ")}; got ${values.scenario}`,
+    );
+    return 2;
+  }
+  const inspector = values.inspect === undefined ? undefined : await openInspector(values.inspect);
+  const terminal = values.interactive ? terminalChoices() : undefined;
+  try {
+    const result = await runDemo({
+      scenario: scenario.name as ScenarioName,
+      faults: values.faults,
+      json: values.json,
+      ...(terminal ? { choices: terminal } : {}),
+      ...(inspector ? { inspect: inspector } : {}),
+    });
+    return result.exitCode;
+  } finally {
+    terminal?.close();
+    inspector?.stop();
+  }
+}
+
+async function openInspector(url: string) {
+  const { createWebSocketInspector } = await import("@statelyai/inspect");
+  const inspector = createWebSocketInspector({ url: url || "ws://localhost:8080" });
+  return { next: inspector.inspect.next?.bind(inspector.inspect), stop: () => inspector.stop() };
+}
 
 /** Runs the command line; resolves with the process exit code. Never rejects: failures print and return 1 or 2. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -15,6 +68,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.log(USAGE);
       return 0;
     }
+    if (command === "demo") return await demo(rest);
     if (command === "sandbox") {
       const { values } = parseArgs({ args: rest, options: { port: { type: "string", default: "4010" } } });
       const port = Number(values.port);
@@ -34,7 +88,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
-    return 1;
+    const code = (error as { code?: unknown }).code;
+    return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS") ? 2 : 1;
   }
 }
 

@@ -51,7 +51,7 @@ interface AppSession {
 
 /**
  * Starts the partner backend the seed describes, on node:http, built from the server kit. Routes:
- * `POST /session { externalId, phone? }` → the app's session context plus an `appToken` (standing in for the
+ * `POST /session { externalId, phone? }` → the app's session context, the journey snapshot and an `appToken` (for the
  * partner's own app authentication); `POST /session/refresh` (Bearer appToken) → a fresh borrower token, the
  * refresh token never leaving the backend; `POST /webhooks` → the verified, deduplicating webhook receiver;
  * `GET /push/{journeyId}` (Bearer appToken) → the SSE relay of verified snapshots.
@@ -100,14 +100,14 @@ export async function startPartnerBackend(options: PartnerBackendOptions): Promi
         externalId?: string;
         phone?: string;
       };
-      const { appContext } = await bootstrapSession(
+      const { appContext, journey } = await bootstrapSession(
         partner,
         { externalId: input.externalId ?? "", ...(input.phone ? { phone: input.phone } : {}) },
         { tokenStore: tokens, journeyStore: store },
       );
       const appToken = crypto.randomUUID();
       appSessions.set(appToken, { externalId: input.externalId ?? "", journeyId: appContext.journeyId });
-      return json(res, 201, { ...appContext, appToken });
+      return json(res, 201, { ...appContext, appToken, journey });
     }
     if (req.method === "POST" && url.pathname === "/session/refresh") {
       const app = appSessionOf(req.headers.authorization);
