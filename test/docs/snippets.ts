@@ -1,0 +1,35 @@
+import { readdirSync, readFileSync } from "node:fs";
+
+/** One fenced TypeScript block of a Markdown file. */
+export interface Snippet {
+  readonly file: string;
+  /** 1-based line of the block's first code line. */
+  readonly line: number;
+  readonly code: string;
+}
+
+const ROOT = new URL("../../", import.meta.url);
+
+/** The Markdown files whose snippets must compile: the README and everything under docs/. */
+export function markdownFiles(): string[] {
+  const docs = readdirSync(new URL("docs/", ROOT))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`);
+  return ["README.md", ...docs];
+}
+
+/** Every ```ts / ```typescript block of `file` (relative to the repository root). */
+export function snippetsOf(file: string): Snippet[] {
+  const lines = readFileSync(new URL(file, ROOT), "utf8").split("\n");
+  const out: Snippet[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = lines[i]?.match(/^```(ts|typescript|tsx)\s*$/);
+    if (!open) continue;
+    const start = i + 1;
+    let end = start;
+    while (end < lines.length && !lines[end]?.startsWith("```")) end++;
+    out.push({ file, line: start + 1, code: lines.slice(start, end).join("\n") });
+    i = end;
+  }
+  return out;
+}
