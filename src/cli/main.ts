@@ -11,7 +11,9 @@ const USAGE = `Usage:
     --scenario <name>                 ${SCENARIOS.map((s) => s.name).join(" | ")} (default happy)
     --faults                          the sandbox's fault injection on; the SDK rides through it
     --interactive                     ask the borrower's choices at the terminal
-    --inspect [ws-url]                stream the live actor to the Stately inspector (default ws://localhost:8080)
+    --inspect                         start the Stately inspector's local server (port 8080, opens your browser)
+                                      and stream the live actor to it
+    --inspect-url <ws-url>            stream to an inspector socket that is already running instead
     --json                            one JSON object a line instead of text
   credit-journey sandbox [--port N]   the sandbox platform, standalone (default port 4010)
   credit-journey --help               this text
@@ -26,7 +28,8 @@ async function demo(args: string[]): Promise<number> {
       scenario: { type: "string", default: "happy" },
       faults: { type: "boolean", default: false },
       interactive: { type: "boolean", default: false },
-      inspect: { type: "string" },
+      inspect: { type: "boolean", default: false },
+      "inspect-url": { type: "string" },
       json: { type: "boolean", default: false },
     },
   });
@@ -37,7 +40,8 @@ async function demo(args: string[]): Promise<number> {
     );
     return 2;
   }
-  const inspector = values.inspect === undefined ? undefined : await openInspector(values.inspect);
+  const inspectUrl = values["inspect-url"];
+  const inspector = values.inspect || inspectUrl !== undefined ? await openInspector(inspectUrl) : undefined;
   const terminal = values.interactive ? terminalChoices() : undefined;
   try {
     const result = await runDemo({
@@ -54,10 +58,19 @@ async function demo(args: string[]): Promise<number> {
   }
 }
 
-async function openInspector(url: string) {
+/** Connects to an inspector socket; without a URL, first starts the inspector's own local server on 8080. */
+async function openInspector(url: string | undefined) {
   const { createWebSocketInspector } = await import("@statelyai/inspect");
-  const inspector = createWebSocketInspector({ url: url || "ws://localhost:8080" });
-  return { next: inspector.inspect.next?.bind(inspector.inspect), stop: () => inspector.stop() };
+  const server =
+    url === undefined ? (await import("@statelyai/inspect/server")).createInspectorServer() : undefined;
+  const inspector = createWebSocketInspector({ url: url ?? "ws://localhost:8080" });
+  return {
+    next: inspector.inspect.next?.bind(inspector.inspect),
+    stop: () => {
+      inspector.stop();
+      server?.stop();
+    },
+  };
 }
 
 /** Runs the command line; resolves with the process exit code. Never rejects: failures print and return 1 or 2. */

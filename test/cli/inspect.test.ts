@@ -1,12 +1,12 @@
+import { spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
-import { runDemo } from "../../src/cli/demo/run.js";
 
 let server: WebSocketServer | undefined;
 afterEach(() => server?.close());
 
-describe("--inspect", () => {
-  it("streams the live actor to a Stately-inspector socket: the machine definition and snapshot events", async () => {
+describe("credit-journey demo --inspect-url", () => {
+  it("streams the live actor to a Stately-inspector socket: the machine definition, snapshots and events", async () => {
     server = new WebSocketServer({ port: 0, host: "127.0.0.1" });
     await new Promise<void>((r) => server?.once("listening", () => r()));
     const received: { type: string; definition?: string }[] = [];
@@ -14,16 +14,25 @@ describe("--inspect", () => {
       socket.on("message", (data) => received.push(JSON.parse(String(data)) as { type: string }));
     });
     const { port } = server.address() as { port: number };
-    const { createWebSocketInspector } = await import("@statelyai/inspect");
-    const inspector = createWebSocketInspector({ url: `ws://127.0.0.1:${port}` });
-    const result = await runDemo({
-      scenario: "rejected",
-      inspect: inspector.inspect,
-      print: () => {},
-    });
-    await new Promise((r) => setTimeout(r, 200));
-    inspector.stop();
-    expect(result.finalStatus).toBe("REJECTED");
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "src/cli/main.ts",
+        "demo",
+        "--scenario",
+        "rejected",
+        "--json",
+        "--inspect-url",
+        `ws://127.0.0.1:${port}`,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(code, stderr).toBe(0);
     const actor = received.find((e) => e.type === "@xstate.actor" && e.definition);
     expect(actor, `got ${received.map((e) => e.type).join(",")}`).toBeDefined();
     expect(JSON.parse(actor!.definition!)).toMatchObject({ id: "journey" });
