@@ -1,13 +1,18 @@
 /**
- * credit-journey/server/edge: the Web-API-only part of the server kit (webhook verification and signing, Fetch raw
- * bodies, the in-memory journey store, sessions), for Deno, Bun, Cloudflare Workers, Vercel Edge and Hono there.
+ * credit-journey/server/edge: the Web-API-only part of the server kit (webhook verification and signing, the webhook
+ * handler's `fetch` adapter, Fetch raw bodies, the in-memory journey store, sessions, the reconciler and the SSE push
+ * relay's `handleFetch`), for Deno, Bun, Cloudflare Workers, Vercel Edge and Hono there.
  * No `node:` import is reachable from here.
  */
 
+export type { PushAuthorizer, PushRelay, PushRelayOptions } from "./push-relay.js";
+export { createPushRelay, snapshotFrame } from "./push-relay.js";
 export type { RawBodyReason } from "./raw-body/errors.js";
 export { RawBodyError } from "./raw-body/errors.js";
 export type { FetchRequestLike } from "./raw-body/fetch.js";
 export { readRequestBody } from "./raw-body/fetch.js";
+export type { ReconcileReport, Reconciler, ReconcilerOptions } from "./reconciler.js";
+export { createReconciler } from "./reconciler.js";
 export type {
   AppSessionContext,
   BootstrapSessionOptions,
@@ -53,3 +58,10 @@ export {
   verifySignature,
   verifyWebhook,
 } from "./webhook/verify.js";
+export type {
+  WebhookHandler,
+  WebhookHandlerOptions,
+  WebhookOutcome,
+  WebhookResult,
+} from "./webhook-handler.js";
+export { createWebhookHandler } from "./webhook-handler.js";

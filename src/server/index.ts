@@ -1,11 +1,10 @@
-/** credit-journey/server: the partner-backend kit (verified webhooks, raw bodies, journey stores, sessions). */
-
-export type { PushAuthorizer, PushRelay, PushRelayOptions } from "./push-relay.js";
-export { createPushRelay, snapshotFrame } from "./push-relay.js";
-export type { RawBodyReason } from "./raw-body/errors.js";
-export { DEFAULT_RAW_BODY_LIMIT, RawBodyError } from "./raw-body/errors.js";
-export type { FetchRequestLike } from "./raw-body/fetch.js";
-export { readRequestBody } from "./raw-body/fetch.js";
+/**
+ * credit-journey/server: the partner-backend kit. Everything of the edge entry (verified webhooks, the webhook
+ * handler, sessions, the memory store, reconciler, push relay) plus what needs Node: raw bodies from node:http,
+ * Express and Fastify, and the PostgreSQL and PGlite stores with their migrations.
+ */
+export * from "./edge.js";
+export { DEFAULT_RAW_BODY_LIMIT } from "./raw-body/errors.js";
 export type { NodeRequestLike, ReadRawBodyOptions } from "./raw-body/node.js";
 export { readRawBody } from "./raw-body/node.js";
 export type { ExpressLike, FastifyLike, FastifyParserDone, ParsedRequestLike } from "./raw-body/parsed.js";
@@ -16,25 +15,6 @@ export {
   rawBodyFromParsed,
   useRawJsonBody,
 } from "./raw-body/parsed.js";
-export type { ReconcileReport, Reconciler, ReconcilerOptions } from "./reconciler.js";
-export { createReconciler } from "./reconciler.js";
-export type {
-  AppSessionContext,
-  BootstrapSessionOptions,
-  BootstrapSessionResult,
-  BorrowerRef,
-  PartnerCallOptions,
-  RefreshTokenCustody,
-  SessionCreator,
-} from "./session/bootstrap.js";
-export { bootstrapSession } from "./session/bootstrap.js";
-export { isRefreshTokenReused, NoStoredSessionError, RefreshTokenReusedError } from "./session/errors.js";
-export type { FreshSessionOptions, SessionRefresher } from "./session/refresh.js";
-export { getFreshSession, refreshStoredSession } from "./session/refresh.js";
-export type { TokenStore } from "./session/token-store.js";
-export { createMemoryTokenStore } from "./session/token-store.js";
-export { StoreClosedError, StoreInputError } from "./store/errors.js";
-export { createMemoryJourneyStore } from "./store/memory.js";
 export type { Migration } from "./store/migrate.js";
 export { loadMigrations, migrate } from "./store/migrate.js";
 export type { PGliteJourneyStoreOptions, PGliteLike, PGliteTransactionLike } from "./store/pglite.js";
@@ -49,38 +29,3 @@ export { createPostgresJourneyStore, pgDatabase } from "./store/postgres.js";
 export { assertJson } from "./store/record.js";
 export type { SqlDatabase, SqlJourneyStoreOptions, SqlQueryable, SqlTransaction } from "./store/sql.js";
 export { createSqlJourneyStore } from "./store/sql.js";
-export type {
-  ApplyWebhookResult,
-  JourneyRecordInput,
-  JourneyStore,
-  JsonValue,
-  ListStaleOptions,
-  StoreClockOptions,
-  StoredJourney,
-} from "./store/types.js";
-export type { WebhookHeaderName, WebhookVerificationReason } from "./webhook/errors.js";
-export { WebhookSecretError, WebhookVerificationError } from "./webhook/errors.js";
-export type { HeaderGetter, HeaderRecord, WebhookHeaders } from "./webhook/headers.js";
-export type { WebhookSecrets } from "./webhook/secrets.js";
-export type { SignedWebhookHeaders, SignWebhookInput } from "./webhook/sign.js";
-export { signWebhook } from "./webhook/sign.js";
-export type {
-  RawBody,
-  VerifiedSignature,
-  VerifiedWebhook,
-  VerifyWebhookOptions,
-  WebhookVerifier,
-} from "./webhook/verify.js";
-export {
-  createWebhookVerifier,
-  parseVerifiedBody,
-  verifySignature,
-  verifyWebhook,
-} from "./webhook/verify.js";
-export type {
-  WebhookHandler,
-  WebhookHandlerOptions,
-  WebhookOutcome,
-  WebhookResult,
-} from "./webhook-handler.js";
-export { createWebhookHandler } from "./webhook-handler.js";
