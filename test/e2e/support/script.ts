@@ -1,4 +1,5 @@
 /** A scripted borrower: reads the runtime's view and does what a person at the app would do next. */
+import { completeHostedPage, nextMove } from "../../../src/cli/demo/borrower.js";
 import type { JourneyRuntime, JourneyView } from "../../../src/runtime/index.js";
 import { profileFixture } from "../../../src/testing/fixtures.js";
 import type { Harness } from "./harness.js";
@@ -18,18 +19,6 @@ export const MANDATE_FORM = {
   ifsc: "HDFC0001234",
   accountType: "SAVINGS",
 } as const;
-
-/** Opens a hosted REDIRECT page, presses Complete, and checks the way back to `returnUrl`. */
-export async function completeHostedPage(url: string, returnUrl: string): Promise<void> {
-  const page = await fetch(url);
-  if (page.status !== 200) throw new Error(`hosted page ${url} answered ${page.status}`);
-  await page.text();
-  const done = await fetch(`${url}/complete`, { method: "POST", redirect: "manual" });
-  const location = done.headers.get("location") ?? "";
-  await done.text();
-  if (done.status !== 303 || !location.startsWith(returnUrl))
-    throw new Error(`hosted completion answered ${done.status} → ${location}`);
-}
 
 function quiet(view: JourneyView): boolean {
   return !view.isLoading && view.pendingMutation === null && !view.isRefetching;
@@ -104,22 +93,4 @@ export async function playBorrower(
         break;
     }
   }
-}
-
-type Move = "profile" | "offer" | "start" | "redirect" | "form" | "document" | "resume";
-
-/** What the borrower does on this screen, or `null` to wait. */
-export function nextMove(view: JourneyView): Move | null {
-  if (view.isEnded || view.status === "DISBURSED") return null;
-  if (view.can.submitProfile) return "profile";
-  if (view.status === "OFFERS_AVAILABLE") return view.offers.some((o) => o.selectable) ? "offer" : null;
-  if (view.nextAction?.type === "RESUME" && view.can.resume) return "resume";
-  const required = view.actionRequired;
-  if (required === null || !view.can.startStep) return null;
-  const resource = view.resource;
-  if (resource === null) return "start";
-  if (resource.type === "REDIRECT") return "redirect";
-  if (resource.type === "FORM") return "form";
-  if (resource.type === "DOCUMENT") return "document";
-  return null;
 }
