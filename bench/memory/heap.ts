@@ -1,3 +1,4 @@
+import { journeyMachine } from "../../machines/journey/journey.machine.js";
 import { createBorrowerClient } from "../../src/client/index.js";
 import type { JourneyState } from "../../src/index.js";
 import {
@@ -16,6 +17,8 @@ export type HeapResult =
       readonly perStateBytes: number;
       readonly gcForced: boolean;
       readonly secondsToCreate: number;
+      /** Heap of one `journeyMachine.provide(...)` (the runtime makes one per instance), for the cost split. */
+      readonly perProvidedMachineBytes: number;
       readonly note: string;
     }
   | { readonly kind: "unavailable"; readonly reason: string };
@@ -72,6 +75,10 @@ export async function runtimeHeap(count: number, state: JourneyState): Promise<H
   }
   const secondsToCreate = (performance.now() - started) / 1000;
   const after = await settledHeap();
+  const provideCount = 1_000;
+  const provideBefore = await settledHeap();
+  const machines = Array.from({ length: provideCount }, () => journeyMachine.provide({ actors: {} }));
+  const perProvidedMachineBytes = ((await settledHeap()) - provideBefore) / machines.length;
   const live = runtimes.filter((r) => r.view().version === state.context.snapshot?.version).length;
   for (const runtime of runtimes) runtime.stop();
   if (live !== count)
@@ -83,6 +90,7 @@ export async function runtimeHeap(count: number, state: JourneyState): Promise<H
     perStateBytes,
     gcForced: gc !== undefined,
     secondsToCreate,
-    note: `each started, with its own borrower client, a poll and the KYC START in flight (fetch never answers); created in ${secondsToCreate.toFixed(1)} s`,
+    perProvidedMachineBytes,
+    note: `each started, with its own borrower client, a poll and the KYC START in flight (fetch never answers); created in ${secondsToCreate.toFixed(1)} s; of which journeyMachine.provide() alone: ${(perProvidedMachineBytes / 1024).toFixed(0)} kB`,
   };
 }
