@@ -1,0 +1,160 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { type PartnerBackend, startPartnerBackend } from "../../src/cli/demo/partner-backend.js";
+import { createJourney, type JourneyRuntime, snapshotStream } from "../../src/runtime/index.js";
+import { createMemoryJourneyStore, createWebhookHandler, type JourneyStore } from "../../src/server/index.js";
+import { type Harness, startHarness } from "./support/harness.js";
+import { playBorrower } from "./support/script.js";
+import { statePolls } from "./support/wire.js";
+
+let harness: Harness | undefined;
+let server: Server | undefined;
+let backend: PartnerBackend | undefined;
+const runtimes: JourneyRuntime[] = [];
+const aborts: AbortController[] = [];
+afterEach(async () => {
+  for (const r of runtimes.splice(0)) r.stop();
+  for (const a of aborts.splice(0)) a.abort();
+  await backend?.close();
+  backend = undefined;
+  server?.closeAllConnections();
+  server?.close();
+  await harness?.close();
+  harness = undefined;
+});
+
+/** A store whose atomic webhook write fails one time in ten (seeded), and which counts first-time applies per id. */
+function flakyStore(
+  inner: JourneyStore,
+  firstApplies: Map<string, number>,
+): JourneyStore & { failures(): number } {
+  let seed = 42;
+  let failures = 0;
+  return {
+    ...inner,
+    async applyWebhook(delivery) {
+      seed = (seed * 16807) % 2147483647;
+      if (seed / 2147483647 < 0.1) {
+        failures++;
+        throw new Error("store unavailable");
+      }
+      const result = await inner.applyWebhook(delivery);
+      if (!result.duplicate)
+        firstApplies.set(delivery.webhookId, (firstApplies.get(delivery.webhookId) ?? 0) + 1);
+      return result;
+    },
+    failures: () => failures,
+  };
+}
+
+describe("the partner-backend kit end to end against the sandbox", () => {
+  it("stores every journey's final state through duplicated, reordered webhooks and 10% store failures, applying each webhook id at most once", async () => {
+    harness = await startHarness({ faults: { webhooks: { duplicateRate: 0.3, reorderWindowMs: 3_000 } } });
+    const h = harness;
+    const firstApplies = new Map<string, number>();
+    const store = flakyStore(createMemoryJourneyStore(), firstApplies);
+    const handler = await createWebhookHandler({
+      secrets: h.sandbox.webhookSecret,
+      store,
+      now: () => h.clock.now(),
+    });
+    server = createServer((req, res) => void handler.node(req, res));
+    await new Promise<void>((r) => server?.listen(0, "127.0.0.1", r));
+    h.sandbox.control.addWebhookEndpoint(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`);
+
+    const journeyIds: string[] = [];
+    for (const externalId of ["sbx-happy-w1", "sbx-rejected-w2", "sbx-no-aa-w3", "sbx-closure-w4"]) {
+      const borrower = await h.borrower(externalId);
+      journeyIds.push(borrower.journeyId);
+      const runtime = createJourney({
+        client: borrower.client,
+        journeyId: borrower.journeyId,
+        initial: borrower.snapshot,
+        clock: h.clock,
+      });
+      runtimes.push(runtime);
+      runtime.start();
+      await playBorrower(h, runtime, borrower.journeyId);
+      runtime.stop();
+    }
+    // Let the platform's retries (backoff up to 32 s) deliver what the flaky store refused.
+    const until = h.clock.now() + 10 * 60_000;
+    await h.drive(() => h.clock.now() >= until, { stepMs: 5_000 });
+
+    expect(store.failures()).toBeGreaterThan(0);
+    expect(h.sandbox.control.webhookDeliveries().length).toBeGreaterThan(20);
+    for (const journeyId of journeyIds) {
+      const platform = h.sandbox.control.journey(journeyId).journey;
+      const stored = await store.get(journeyId);
+      expect({ status: stored?.status, version: stored?.version }).toEqual({
+        status: platform.status,
+        version: platform.version,
+      });
+      const held = (stored?.state as { context: { snapshot: { version: number } } } | null)?.context.snapshot
+        .version;
+      expect(held).toBe(platform.version);
+    }
+    expect([...firstApplies.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it("a runtime fed by the SSE push relay makes fewer /state requests than one without it, over the same journey", async () => {
+    const polls: number[] = [];
+    for (const withPush of [false, true]) {
+      harness = await startHarness();
+      const h = harness;
+      backend = await startPartnerBackend({
+        platformUrl: h.sandbox.url,
+        apiKey: h.sandbox.apiKey,
+        webhookSecrets: h.sandbox.webhookSecret,
+        now: () => h.clock.now(),
+      });
+      h.sandbox.control.addWebhookEndpoint(backend.webhookUrl);
+      const res = await fetch(`${backend.url}/session`, {
+        method: "POST",
+        body: JSON.stringify({ externalId: "sbx-happy-push" }),
+      });
+      const session = (await res.json()) as {
+        token: string;
+        journeyId: string;
+        appToken: string;
+        journey: unknown;
+      };
+      const borrower = await h.borrower("sbx-happy-push");
+      expect(borrower.journeyId).toBe(session.journeyId);
+      const abort = new AbortController();
+      aborts.push(abort);
+      const runtime = createJourney({
+        client: borrower.client,
+        journeyId: borrower.journeyId,
+        initial: borrower.snapshot,
+        clock: h.clock,
+        ...(withPush
+          ? {
+              push: snapshotStream({
+                url: `${backend.url}/push/${session.journeyId}`,
+                headers: { authorization: `Bearer ${session.appToken}` },
+                signal: abort.signal,
+              }),
+            }
+          : {}),
+      });
+      runtimes.push(runtime);
+      runtime.start();
+      const view = await playBorrower(h, runtime, borrower.journeyId);
+      expect(view.status).toBe("DISBURSED");
+      polls.push(statePolls(h.sandbox, borrower.journeyId).length);
+      runtime.stop();
+      abort.abort();
+      await backend.close();
+      backend = undefined;
+      await h.close();
+      harness = undefined;
+    }
+    const [withoutPush, withPush] = polls as [number, number];
+    console.log(
+      `/state requests over one happy journey: ${withoutPush} without push, ${withPush} with the SSE relay`,
+    );
+    expect(withPush).toBeLessThan(withoutPush);
+  });
+});
