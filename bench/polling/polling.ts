@@ -95,6 +95,7 @@ async function main(): Promise<BenchReport> {
     byBand: byGroup(r.detections, bandOf),
     byStateClass: byGroup(r.detections, stateClass),
     byStatus: byGroup(r.detections, (s) => s),
+    requestsByStatus: r.requestsByStatus,
   });
   return {
     bench: 4,

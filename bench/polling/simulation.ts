@@ -68,6 +68,8 @@ export interface SimulationResult {
   /** Changes caused by the borrower's own mutations (seen in the response at once), left out of detection. */
   readonly ownChanges: number;
   readonly finished: number;
+  /** `/state` requests per status the journey was in when they were sent: runtime and naive poller. */
+  readonly requestsByStatus: Readonly<Record<string, { runtime: number; naive: number }>>;
 }
 
 function spread(i: number): number {
@@ -219,6 +221,12 @@ export async function simulate(options: {
       if (clock.now() - begin > options.limitMs)
         throw new Error(`not finished after ${options.limitMs} ms simulated`);
       for (const lane of lanes) {
+        // A journey both pollers have seen disbursed leaves the comparison: its runtime stops as its naive
+        // poller does, so neither keeps polling while slower journeys finish.
+        if (done(lane)) {
+          lane.runtime.stop();
+          continue;
+        }
         const view = lane.runtime.view();
         const move = nextMove(view, "+919000000000", () => sandbox.clock.nowIso());
         if (move === null) {
@@ -288,6 +296,25 @@ export async function simulate(options: {
       .filter((r) => r.method === "GET" && r.path.endsWith("/state"));
     const byPrefix = (prefix: string) =>
       stateRequests.filter((r) => r.correlationId.startsWith(prefix)).length;
+    const requestsByStatus: Record<string, { runtime: number; naive: number }> = {};
+    for (const request of stateRequests) {
+      const journeyId = /\/journeys\/(jrn_[\w-]+)\/state/.exec(request.path)?.[1];
+      const versions = journeyId ? changes.get(journeyId) : undefined;
+      if (!versions) continue;
+      const at = Date.parse(request.at);
+      let status = "";
+      let newest = -1;
+      for (const [version, snapshot] of versions) {
+        if (version > newest && Date.parse(snapshot.updatedAt) <= at) {
+          newest = version;
+          status = snapshot.status;
+        }
+      }
+      const counts = requestsByStatus[status] ?? { runtime: 0, naive: 0 };
+      if (request.correlationId.startsWith("rt-")) counts.runtime++;
+      else if (request.correlationId.startsWith("nv-")) counts.naive++;
+      requestsByStatus[status] = counts;
+    }
     return {
       push: options.push,
       journeys: options.journeys,
@@ -299,6 +326,7 @@ export async function simulate(options: {
       detections,
       ownChanges,
       finished: lanes.filter(done).length,
+      requestsByStatus,
     };
   } finally {
     abort.abort();
