@@ -177,6 +177,64 @@ function allNodes(node: AnyStateNode): AnyStateNode[] {
   return [node, ...children(node).flatMap(allNodes)];
 }
 
+/**
+ * The public API section's example: real calls with the result types spelled out, so the snippet test
+ * (test/docs) type-checks every signature it shows against the root entry.
+ */
+const PUBLIC_API = `import {
+  CADENCE,
+  type CadenceInput,
+  connect,
+  type EventRejection,
+  isOfferSelectable,
+  JOURNEY_ACTORS,
+  type JourneyCommand,
+  type JourneyHostEvent,
+  type JourneyMachine,
+  type JourneyState,
+  type JourneyView,
+  journey,
+  journeyMachine,
+  offerBlockReason,
+  pollCadence,
+  type ReduceResult,
+  type RejectionReason,
+  STATUS_INFO,
+  type StatusInfo,
+} from "credit-journey";
+
+declare const received: unknown; // a snapshot off the wire: untrusted JSON is fine, the reducer validates it
+const at = Date.now(); // every event carries its time, in epoch milliseconds
+
+// the first state: in the snapshot's status, or "loading" without one; @throws ContractError (bad id, at, snapshot)
+const state: JourneyState = journey.initial({ journeyId: "jrn_01", snapshot: received, at });
+// the same, with the commands the first state asks for (start polling, load the offers); @throws ContractError
+const { commands: firstCommands }: ReduceResult = journey.initialWithCommands({ journeyId: "jrn_01", at });
+// never throws: a refused event returns the state passed in, with rejected = { reason, detail? }
+const event: JourneyHostEvent = { type: "snapshot.received", snapshot: received, source: "poll", at };
+const { state: next, commands, rejected }: ReduceResult = journey.reduce(state, event);
+const why: EventRejection | undefined = rejected?.reason;
+// never throws; at defaults to the state's own time
+const view: JourneyView = journey.view(next, at);
+// what a host that just loaded a stored state must run
+const resume: readonly JourneyCommand[] = journey.commandsOf(next);
+// the state is plain JSON: { value: { lifecycle, mutation, sync }, context }
+const { lifecycle, mutation, sync } = next.value;
+
+// the next poll's delay in ms, or null for an ended journey (retryAfterMs is optional)
+const cadence: CadenceInput = { band: "active", justSubmitted: false, hidden: false, pushFresh: false, failures: 0, jitter: 0.5 };
+const inMs: number | null = pollCadence(cadence);
+// the offer guards behind view.offers[].selectable and blockedReason (offerBlockReason takes an optional key last)
+const selectable: boolean = isOfferSelectable(next.context, { type: "offer.select", offerId: "ofr_01", idempotencyKey: crypto.randomUUID(), at });
+const blocked: RejectionReason | null = offerBlockReason(next.context, "ofr_01", at);
+
+// the statechart, its actor slots, the facts of each status, the polling bands, and the view function itself
+const machine: JourneyMachine = journeyMachine;
+const actorNames = Object.keys(JOURNEY_ACTORS);
+const offersAvailable: StatusInfo = STATUS_INFO.OFFERS_AVAILABLE;
+const activeBand = CADENCE.active; // { minMs, maxMs }
+const sameView: JourneyView = connect(next, at);`;
+
 /** The whole of `docs/state-machine.md`; `npm run gen` writes it and a test fails when the file drifts. */
 export function renderStateMachineDoc(): string {
   const { diagram, regionEdges } = renderMermaid();
@@ -218,16 +276,7 @@ Hosts use it two ways:
 ## Public API (root entry \`credit-journey\`)
 
 \`\`\`ts
-journey.initial(input: { journeyId: string; snapshot?: unknown; at: number }): JourneyState        // @throws ContractError
-journey.initialWithCommands(input): ReduceResult                                                  // @throws ContractError
-journey.reduce(state: JourneyState, event: JourneyHostEvent): ReduceResult                        // never throws
-journey.view(state: JourneyState, at?: number): JourneyView                                       // never throws
-journey.commandsOf(state: JourneyState): readonly JourneyCommand[]   // what a host that just loaded a stored state must run
-type JourneyState = { value: { lifecycle; mutation; sync }; context: JourneyContext }             // plain JSON
-type ReduceResult = { state; commands: readonly JourneyCommand[]; rejected?: { reason: EventRejection; detail? } }
-pollCadence(input: CadenceInput): number | null          // CadenceInput = { band, justSubmitted, hidden, pushFresh, failures, retryAfterMs?, jitter }
-isOfferSelectable(context, event): boolean; offerBlockReason(context, offerId, at, key?): RejectionReason | null
-journeyMachine, JOURNEY_ACTORS, STATUS_INFO, CADENCE, connect
+${PUBLIC_API}
 \`\`\`
 
 \`JourneyView\`: \`journeyId, screen, status, stateClass, version, nextAction, actionRequired, resource, offers[]\` (each
