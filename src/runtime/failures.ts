@@ -26,7 +26,9 @@ export interface CallFailure {
 /**
  * Maps a client failure onto the machine's failure codes: platform problem codes pass through, the client's own
  * no-answer codes (`NETWORK`, `TIMEOUT`, `ABORTED`) become `NETWORK`, a failed refresh becomes `TOKEN_EXPIRED`,
- * and anything else (`CONTRACT`, `HTTP_ERROR`, a thrown non-error) becomes `INTERNAL`. Pure; never throws.
+ * a request the client refused to send because its body breaks the contract (`INVALID_REQUEST`) becomes
+ * `VALIDATION_FAILED` with its field errors (retrying it could never help), and anything else (`CONTRACT`,
+ * `HTTP_ERROR`, a thrown non-error) becomes `INTERNAL`. Pure; never throws.
  */
 export function readFailure(error: unknown): CallFailure {
   const e = (typeof error === "object" && error !== null ? error : {}) as Record<string, unknown>;
@@ -36,9 +38,11 @@ export function readFailure(error: unknown): CallFailure {
     ? (raw as FailureInfo["code"])
     : raw === "NETWORK" || raw === "TIMEOUT" || raw === "ABORTED"
       ? "NETWORK"
-      : SESSION_CODES.has(raw)
-        ? "TOKEN_EXPIRED"
-        : "INTERNAL";
+      : raw === "INVALID_REQUEST"
+        ? "VALIDATION_FAILED"
+        : SESSION_CODES.has(raw)
+          ? "TOKEN_EXPIRED"
+          : "INTERNAL";
   const detail = typeof e.message === "string" ? e.message : undefined;
   const errors =
     Array.isArray(e.errors) && e.errors.length > 0 ? (e.errors as FailureInfo["errors"]) : undefined;
