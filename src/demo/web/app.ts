@@ -1,0 +1,148 @@
+/** The borrower web app: sign in through the partner backend, then one screen per journey state from `view()`. */
+import { createElement as h, useEffect, useMemo, useRef, useState } from "react";
+import type { BorrowerClient } from "../../client/index.js";
+import { useJourney, useJourneyRuntime } from "../../react/index.js";
+import type { JourneyRuntime } from "../../runtime/index.js";
+import { borrowerClientFor, journeyRuntimeFor, type SessionHolder } from "./connection.js";
+import { EndedScreen } from "./screens/ended-screen.js";
+import { LoanScreen } from "./screens/loan-screen.js";
+import { OffersScreen } from "./screens/offers-screen.js";
+import { ProfileScreen } from "./screens/profile-screen.js";
+import { SignInScreen } from "./screens/sign-in-screen.js";
+import { ErrorBanner, StatusBar } from "./screens/status-bar.js";
+import { StepScreen } from "./screens/step-screen.js";
+import { WaitingScreen } from "./screens/waiting-screen.js";
+import { forgetAll, type SignedIn, savedSession, signIn } from "./session.js";
+
+/** Where the borrower came back from a hosted page (`/return?status=…`), read once when the page loads. */
+export interface ReturnFromHosted {
+  /** The step the borrower left for (saved before leaving), if known. */
+  readonly stepId: string | null;
+  /** The hosted page's hint (`completed` or `failed`); the platform's answer is what counts. */
+  readonly status: string | null;
+}
+
+const STEP_SCREENS = new Set(["bankStatements", "kyc", "bankMandate", "eMandate", "loanAgreement"]);
+
+interface JourneyProps {
+  readonly runtime: JourneyRuntime;
+  readonly client: BorrowerClient;
+  readonly returned: ReturnFromHosted | null;
+  readonly onStartOver: () => void;
+}
+
+function JourneyScreens({ runtime, client, returned, onStartOver }: JourneyProps) {
+  const view = useJourney(runtime);
+  const [chosenOfferId, setChosenOfferId] = useState<string | null>(null);
+  const confirmed = useRef(false);
+  useEffect(() => {
+    if (returned === null || confirmed.current) return;
+    confirmed.current = true;
+    const current = runtime.view();
+    const stepId = current.actionRequired?.stepId;
+    // Confirm only the step the borrower left for: a stale return must not act on a later step.
+    if (
+      current.can.confirmReturn &&
+      stepId !== undefined &&
+      (returned.stepId === null || returned.stepId === stepId)
+    )
+      runtime.send({ type: "step.returned", stepId });
+  }, [runtime, returned]);
+
+  let screen: ReturnType<typeof h>;
+  if (view.screen === "profile") screen = h(ProfileScreen, { view, runtime });
+  else if (view.screen === "offers")
+    screen = h(OffersScreen, { view, runtime, chosenOfferId, onChoose: setChosenOfferId });
+  else if (STEP_SCREENS.has(view.screen)) screen = h(StepScreen, { view, runtime });
+  else if (view.screen === "disbursed") screen = h(LoanScreen, { view, client });
+  else if (view.screen === "rejected" || view.screen === "expired" || view.screen === "closed")
+    screen = h(EndedScreen, { view, onStartOver });
+  else screen = h(WaitingScreen, { view });
+  const lostLock =
+    view.screen !== "offers" &&
+    chosenOfferId !== null &&
+    view.lockedOfferId !== null &&
+    view.lockedOfferId !== chosenOfferId;
+  return h(
+    "div",
+    null,
+    h(StatusBar, { view }),
+    h(ErrorBanner, { view, runtime }),
+    lostLock
+      ? h(
+          "p",
+          { className: "notice", role: "alert", "data-testid": "lock-notice" },
+          "Another offer is already locked for this application; we continue with that one.",
+        )
+      : null,
+    h("main", { "data-screen": view.screen, "data-journey-id": view.journeyId }, screen),
+  );
+}
+
+function SignedInJourney({
+  signedIn,
+  returned,
+  onStartOver,
+}: { signedIn: SignedIn } & Omit<JourneyProps, "runtime" | "client">) {
+  const holder = useMemo<SessionHolder>(() => ({ current: signedIn.session }), [signedIn]);
+  const client = useMemo(() => borrowerClientFor(holder), [holder]);
+  const runtime = useJourneyRuntime(
+    () => journeyRuntimeFor(client, holder, signedIn.initial, (error) => console.warn("[journey]", error)),
+    [client, holder, signedIn],
+  );
+  if (runtime === null) return h("p", { className: "muted" }, "Starting…");
+  return h(JourneyScreens, { runtime, client, returned, onStartOver });
+}
+
+/** The app: resumes a saved session (session bootstrap resumes the open journey), else asks who the borrower is. */
+export function App({ returned }: { returned: ReturnFromHosted | null }) {
+  const [signedIn, setSignedIn] = useState<SignedIn | null>(null);
+  const [busy, setBusy] = useState(() => savedSession() !== null);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  const start = (externalId: string) => {
+    setBusy(true);
+    setFailure(null);
+    signIn(externalId).then(
+      (next) => {
+        setSignedIn(next);
+        setBusy(false);
+      },
+      (error: unknown) => {
+        setFailure(error instanceof Error ? error.message : String(error));
+        setBusy(false);
+      },
+    );
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: resume once, on load.
+  useEffect(() => {
+    const saved = savedSession();
+    if (saved !== null) start(saved.externalId);
+  }, []);
+
+  const body =
+    signedIn === null
+      ? busy
+        ? h("p", { className: "muted", "data-screen": "resuming" }, "Resuming your application…")
+        : h(SignInScreen, { busy, failure, onSignIn: start })
+      : h(SignedInJourney, {
+          key: signedIn.session.journeyId + signedIn.session.appToken,
+          signedIn,
+          returned,
+          onStartOver: () => {
+            forgetAll();
+            setSignedIn(null);
+          },
+        });
+  return h(
+    "div",
+    { className: "shell" },
+    h(
+      "header",
+      { className: "brand" },
+      h("h1", null, "Acme Credit"),
+      h("span", { className: "muted" }, "Personal loans · sandbox"),
+    ),
+    body,
+  );
+}

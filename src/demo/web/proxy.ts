@@ -1,0 +1,121 @@
+/**
+ * A small reverse proxy for the web app's one origin. The sandbox names its own origin in every URL it hands out
+ * (hosted pages, documents, logos) and has no option for a public URL, so JSON bodies, SSE streams and `Location`
+ * headers passing through get the upstream origin rewritten to the app's; the browser then never leaves the app's
+ * origin except by following those links back through this proxy.
+ */
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+
+/** Where to send a request and how to rewrite its answer. */
+export interface ProxyTarget {
+  /** `http://127.0.0.1:PORT` of the upstream. */
+  readonly upstream: string;
+  /** Origins (`http://host:port`) to replace by `publicOrigin` in rewritable bodies and redirects. */
+  readonly rewrite: readonly string[];
+  /** The app's origin. */
+  readonly publicOrigin: string;
+  /** Edits a JSON request body before it is sent (e.g. to add a field). */
+  readonly editJsonBody?: (body: Record<string, unknown>) => Record<string, unknown>;
+}
+
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection"]);
+
+function rewriteText(text: string, target: ProxyTarget): string {
+  let out = text;
+  for (const origin of target.rewrite) out = out.split(origin).join(target.publicOrigin);
+  return out;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Forwards `req` to the target and answers `res`. Rewrites JSON/HTML bodies whole and SSE line by line; other
+ * bodies stream through. Never rejects: an unreachable upstream answers `502` (or ends the response if it began).
+ */
+export async function proxyRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: ProxyTarget,
+): Promise<void> {
+  let body = await readBody(req);
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(req.headers))
+    if (value !== undefined && !HOP_BY_HOP.has(name) && name !== "host") headers[name] = value;
+  if (target.editJsonBody && body.length > 0 && String(req.headers["content-type"]).includes("json")) {
+    body = Buffer.from(JSON.stringify(target.editJsonBody(JSON.parse(body.toString("utf8")))));
+    headers["content-length"] = String(body.length);
+  }
+  const url = new URL(req.url ?? "/", target.upstream);
+  await new Promise<void>((done) => {
+    const upstream = httpRequest(url, { method: req.method, headers }, (answer) => {
+      const type = String(answer.headers["content-type"] ?? "");
+      const out: Record<string, string | string[]> = {};
+      for (const [name, value] of Object.entries(answer.headers))
+        if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+      if (typeof answer.headers.location === "string")
+        out.location = rewriteText(answer.headers.location, target);
+      if (type.includes("text/event-stream")) {
+        delete out["content-length"];
+        res.writeHead(answer.statusCode ?? 502, out);
+        res.flushHeaders();
+        // Frames are lines; an origin never spans a newline, so rewriting whole lines is exact.
+        let pending = "";
+        answer.setEncoding("utf8");
+        answer.on("data", (chunk: string) => {
+          pending += chunk;
+          const cut = pending.lastIndexOf("\n");
+          if (cut < 0) return;
+          res.write(rewriteText(pending.slice(0, cut + 1), target));
+          pending = pending.slice(cut + 1);
+        });
+        answer.on("end", () => {
+          res.end(rewriteText(pending, target));
+          done();
+        });
+        answer.on("error", () => {
+          res.destroy();
+          done();
+        });
+        res.on("close", () => answer.destroy());
+        return;
+      }
+      if (type.includes("json") || type.includes("text/html")) {
+        readBody(answer).then(
+          (raw) => {
+            const text = Buffer.from(rewriteText(raw.toString("utf8"), target));
+            out["content-length"] = String(text.length);
+            res.writeHead(answer.statusCode ?? 502, out).end(text);
+            done();
+          },
+          () => {
+            res.destroy();
+            done();
+          },
+        );
+        return;
+      }
+      res.writeHead(answer.statusCode ?? 502, out);
+      answer.pipe(res);
+      answer.on("end", done);
+      answer.on("error", () => {
+        res.destroy();
+        done();
+      });
+    });
+    upstream.on("error", (error) => {
+      if (!res.headersSent)
+        res
+          .writeHead(502, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: String(error) }));
+      else res.destroy();
+      done();
+    });
+    // The browser went away (e.g. an SSE stream closed): stop the upstream call too.
+    res.on("close", () => upstream.destroy());
+    upstream.end(body);
+  });
+}

@@ -1,0 +1,117 @@
+/** DISBURSED: the loan and its repayment schedule (from the borrower client's loan endpoints). */
+import { createElement as h, useEffect, useState } from "react";
+import type { BorrowerClient } from "../../../client/index.js";
+import type { Installment, Loan } from "../../../contract/index.js";
+import type { JourneyView } from "../../../runtime/index.js";
+import { formatDate, formatMoney, humanize } from "../format.js";
+
+/** Props of {@link LoanScreen}. */
+export interface LoanProps {
+  readonly view: JourneyView;
+  readonly client: BorrowerClient;
+}
+
+const DOCUMENT_NAMES: Readonly<Record<string, string>> = {
+  LOAN_AGREEMENT: "Loan agreement",
+  KFS: "Key fact statement",
+  SANCTION_LETTER: "Sanction letter",
+};
+
+type LoanState =
+  | { readonly kind: "loading" }
+  | { readonly kind: "loaded"; readonly loan: Loan; readonly installments: readonly Installment[] }
+  | { readonly kind: "failed"; readonly message: string };
+
+/** The disbursed loan: amounts, documents and every instalment. */
+export function LoanScreen({ view, client }: LoanProps) {
+  const [state, setState] = useState<LoanState>({ kind: "loading" });
+  useEffect(() => {
+    let live = true;
+    Promise.all([client.getLoan(view.journeyId), client.getSchedule(view.journeyId)]).then(
+      ([loan, schedule]) => live && setState({ kind: "loaded", loan, installments: schedule.installments }),
+      (error: unknown) =>
+        live && setState({ kind: "failed", message: error instanceof Error ? error.message : String(error) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, view.journeyId]);
+  if (state.kind === "loading")
+    return h(
+      "section",
+      { className: "card" },
+      h("h2", null, "Your loan is disbursed"),
+      h("p", null, "Loading your loan…"),
+    );
+  if (state.kind === "failed")
+    return h(
+      "section",
+      { className: "card" },
+      h("h2", null, "Your loan is disbursed"),
+      h("p", { className: "error", role: "alert" }, state.message),
+    );
+  const { loan, installments } = state;
+  const facts: Array<[string, string]> = [
+    ["Loan", loan.loanId],
+    ["Principal", formatMoney(loan.principal)],
+    ["Paid to your account", formatMoney(loan.disbursedAmount)],
+    ["Disbursed on", formatDate(loan.disbursedAt)],
+    ["Interest", `${loan.interestRate}% a year (APR ${loan.apr}%)`],
+    ["EMI", `${formatMoney(loan.emi)} × ${loan.tenureMonths} months`],
+    ["Status", humanize(loan.status)],
+  ];
+  return h(
+    "section",
+    { className: "card" },
+    h("h2", null, "Your loan is disbursed"),
+    h(
+      "dl",
+      { className: "facts" },
+      facts.map(([label, value]) => [
+        h("dt", { key: `${label}-t` }, label),
+        h("dd", { key: `${label}-d` }, value),
+      ]),
+    ),
+    h(
+      "p",
+      null,
+      loan.documents.map((d) =>
+        h(
+          "a",
+          { key: d.kind, href: d.url, target: "_blank", rel: "noreferrer", className: "doc" },
+          DOCUMENT_NAMES[d.kind] ?? humanize(d.kind),
+        ),
+      ),
+    ),
+    h("h3", null, "Repayment schedule"),
+    h(
+      "table",
+      { className: "schedule" },
+      h(
+        "thead",
+        null,
+        h(
+          "tr",
+          null,
+          ["#", "Due", "EMI", "Principal", "Interest", "Status"].map((c) => h("th", { key: c }, c)),
+        ),
+      ),
+      h(
+        "tbody",
+        null,
+        installments.map((i) =>
+          h(
+            "tr",
+            { key: i.seq },
+            h("td", null, i.seq),
+            h("td", null, formatDate(i.dueDate)),
+            h("td", null, formatMoney(i.amount)),
+            h("td", null, formatMoney(i.principal)),
+            h("td", null, formatMoney(i.interest)),
+            h("td", null, humanize(i.status)),
+          ),
+        ),
+      ),
+    ),
+  );
+}

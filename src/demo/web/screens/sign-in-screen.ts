@@ -1,0 +1,61 @@
+/** The partner app's own sign-in stand-in: who the borrower is (the sandbox picks a scenario from it). */
+import { createElement as h, useState } from "react";
+
+/** Props of {@link SignInScreen}. */
+export interface SignInProps {
+  readonly busy: boolean;
+  readonly failure: string | null;
+  readonly onSignIn: (externalId: string) => void;
+}
+
+const SCENARIOS = [
+  "sbx-happy",
+  "sbx-no-aa",
+  "sbx-kyc-retry",
+  "sbx-rejected",
+  "sbx-offers-expire",
+  "sbx-closure",
+];
+
+/** Sign-in form: an external borrower id (the sandbox's scenario prefixes are offered). */
+export function SignInScreen({ busy, failure, onSignIn }: SignInProps) {
+  const [externalId, setExternalId] = useState(() => `sbx-happy-${Math.random().toString(36).slice(2, 8)}`);
+  return h(
+    "section",
+    { className: "card" },
+    h("h2", null, "Get a personal loan"),
+    h("p", { className: "muted" }, "Sign in with your customer id to start or continue your application."),
+    h(
+      "form",
+      {
+        onSubmit: (event: { preventDefault(): void }) => {
+          event.preventDefault();
+          onSignIn(externalId.trim());
+        },
+      },
+      h(
+        "label",
+        null,
+        "Customer id",
+        h("input", {
+          name: "externalId",
+          value: externalId,
+          onChange: (e: { target: { value: string } }) => setExternalId(e.target.value),
+          required: true,
+        }),
+      ),
+      h(
+        "p",
+        { className: "hint" },
+        "Sandbox scenarios by prefix: ",
+        SCENARIOS.map((s, i) => h("code", { key: s }, i === 0 ? s : ` ${s}`)),
+      ),
+      failure === null ? null : h("p", { className: "error", role: "alert" }, failure),
+      h(
+        "button",
+        { type: "submit", disabled: busy || externalId.trim() === "" },
+        busy ? "Signing in…" : "Continue",
+      ),
+    ),
+  );
+}

@@ -1,0 +1,134 @@
+/**
+ * A borrower completes the happy path in Chromium by clicking: profile (with field errors first), an offer,
+ * every step (AA consent, KYC and e-mandate on the sandbox's hosted pages and back, the bank-mandate form, the
+ * agreement document), the lender's processing, and the disbursed loan with its schedule.
+ */
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startWebApp, type WebApp } from "../../src/demo/web/server.js";
+import { onScreen, SCREEN_TIMEOUT_MS, screenshot, signInAs } from "./support/app.js";
+import { type Chromium, launchChromium } from "./support/chromium.js";
+
+let app: WebApp;
+let browser: Chromium;
+
+beforeAll(async () => {
+  [app, browser] = await Promise.all([startWebApp(), launchChromium()]);
+});
+
+afterAll(async () => {
+  await Promise.all([browser?.close(), app?.close()]);
+});
+
+it("a borrower clicks from sign-in to the disbursed loan, leaving for hosted pages and coming back", async () => {
+  const page = await browser.context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  const externalId = `sbx-happy-${Date.now().toString(36)}`;
+  await page.goto(app.url);
+  await screenshot(page, "01-sign-in");
+  await signInAs(page, app.url, externalId);
+  const journeyId = await page.locator("main").getAttribute("data-journey-id");
+  expect(journeyId).toMatch(/^jrn_/);
+
+  // Field errors from view.error.fieldErrors, then a valid profile.
+  await page.locator('input[name="pan"]').fill("BAD-PAN");
+  await page.locator('input[name="pincode"]').fill("12");
+  await page.getByRole("button", { name: "Submit profile" }).click();
+  const panError = page.locator('label:has(input[name="pan"]) .field-error');
+  await panError.waitFor({ timeout: SCREEN_TIMEOUT_MS });
+  expect(await panError.textContent()).toMatch(/PAN/);
+  await expect.poll(() => page.locator('input[name="pincode"]').getAttribute("aria-invalid")).toBe("true");
+  await screenshot(page, "02-profile-field-errors");
+  await page.locator('input[name="pan"]').fill("ABCDE1234F");
+  await page.locator('input[name="pincode"]').fill("560001");
+  await page.getByRole("button", { name: "Submit profile" }).click();
+  await onScreen(page, "waitingForOffers");
+  await expect.poll(() => page.getByTestId("live-status").textContent()).toMatch(/Offers pending/);
+  await screenshot(page, "03-waiting-for-offers");
+  await onScreen(page, "offers");
+  await page
+    .getByRole("button", { name: /^Choose / })
+    .first()
+    .waitFor({ timeout: SCREEN_TIMEOUT_MS });
+  await screenshot(page, "04-offers");
+
+  const firstOffer = page.locator("article.offer").first();
+  const lender = await firstOffer.locator("h3").textContent();
+  await firstOffer.getByRole("button").click();
+
+  // AA consent: start the step, leave for the hosted page, complete it, come back to /return.
+  await onScreen(page, "bankStatements");
+  await screenshot(page, "05-bank-statements-start");
+  await completeRedirectStep(page, "bankStatements", "06-bank-statements-redirect", "07-hosted-page");
+
+  await onScreen(page, "kyc");
+  await completeRedirectStep(page, "kyc", "08-kyc-redirect");
+
+  // Bank mandate: a FORM rendered from resource.fields; a bad IFSC comes back as a field error first.
+  await onScreen(page, "bankMandate");
+  const form = page.locator('main[data-screen="bankMandate"] form');
+  await form.waitFor({ timeout: SCREEN_TIMEOUT_MS });
+  await form.locator('[name="accountHolderName"]').fill("Asha Rao");
+  await form.locator('[name="accountNumber"]').fill("123456789012");
+  await form.locator('[name="ifsc"]').fill("NOPE");
+  await form.locator('[name="accountType"]').selectOption("SAVINGS");
+  await screenshot(page, "09-bank-mandate-form");
+  await form.getByRole("button", { name: "Submit" }).click();
+  await form.locator('label:has([name="ifsc"]) .field-error').waitFor({ timeout: SCREEN_TIMEOUT_MS });
+  await screenshot(page, "10-bank-mandate-field-error");
+  await form.locator('[name="ifsc"]').fill("HDFC0001234");
+  await form.getByRole("button", { name: "Submit" }).click();
+
+  await onScreen(page, "eMandate");
+  await completeRedirectStep(page, "eMandate", "11-e-mandate-redirect");
+
+  // Loan agreement: a DOCUMENT to read and accept.
+  await onScreen(page, "loanAgreement");
+  const accept = page.getByRole("button", { name: "I accept and sign" });
+  await accept.waitFor({ timeout: SCREEN_TIMEOUT_MS });
+  expect(await page.getByRole("link", { name: /Read the agreement/ }).getAttribute("href")).toContain(
+    `${app.url}/hosted/documents/`,
+  );
+  await screenshot(page, "12-loan-agreement");
+  await accept.click();
+
+  await onScreen(page, "lenderProcessing");
+  await screenshot(page, "13-lender-processing");
+  await onScreen(page, "disbursed");
+  await page.locator("table.schedule tbody tr").first().waitFor({ timeout: SCREEN_TIMEOUT_MS });
+  const server = app.sandbox.control.journey(journeyId as string);
+  expect(server.journey.status).toBe("DISBURSED");
+  const rows = await page.locator("table.schedule tbody tr").count();
+  expect(rows).toBe(server.schedule?.length);
+  expect(await page.locator("dl.facts").textContent()).toMatch(/loan_\w+/);
+  await screenshot(page, "14-disbursed-loan");
+  expect(lender).toBeTruthy();
+  expect(errors).toEqual([]);
+  await page.close();
+});
+
+/** Starts the step if it has no resource yet, follows its REDIRECT to the hosted page, completes it, and checks the way back. */
+async function completeRedirectStep(
+  page: import("playwright-core").Page,
+  screen: string,
+  redirectShot: string,
+  hostedShot?: string,
+): Promise<void> {
+  const main = page.locator(`main[data-screen="${screen}"]`);
+  const redirect = main.getByTestId("redirect");
+  const start = main.getByRole("button", { name: "Start" });
+  await redirect.or(start).first().waitFor({ timeout: SCREEN_TIMEOUT_MS });
+  if (await start.isVisible()) await start.click();
+  await redirect.waitFor({ timeout: SCREEN_TIMEOUT_MS });
+  await screenshot(page, redirectShot);
+  await redirect.click();
+  await page.waitForURL(/\/hosted\/r\//, { timeout: SCREEN_TIMEOUT_MS });
+  expect(new URL(page.url()).origin).toBe(new URL(app.url).origin);
+  if (hostedShot) await screenshot(page, hostedShot);
+  await page.getByRole("button", { name: "Complete" }).click();
+  // The hosted page answers 303 to returnUrl (/return?status=completed); the app confirms and shows "/".
+  await page.waitForURL((url) => url.pathname === "/", { timeout: SCREEN_TIMEOUT_MS });
+  await page
+    .locator(`main[data-screen]:not([data-screen="${screen}"])`)
+    .waitFor({ timeout: SCREEN_TIMEOUT_MS });
+}
