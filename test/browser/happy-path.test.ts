@@ -1,7 +1,7 @@
 /**
  * A borrower completes the happy path in Chromium by clicking: profile (with field errors first), an offer,
  * every step (AA consent, KYC and e-mandate on the sandbox's hosted pages and back, the bank-mandate form, the
- * agreement document), the lender's processing, and the disbursed loan with its schedule.
+ * agreement document), the lender's processing, the disbursed loan with its schedule, and its closure.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startWebApp, type WebApp } from "../../src/demo/web/server.js";
@@ -19,11 +19,12 @@ afterAll(async () => {
   await Promise.all([browser?.close(), app?.close()]);
 });
 
-it("a borrower clicks from sign-in to the disbursed loan, leaving for hosted pages and coming back", async () => {
+it("a borrower clicks from sign-in to the disbursed loan (and its closure), leaving for hosted pages and coming back", async () => {
   const page = await browser.context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
-  const externalId = `sbx-happy-${Date.now().toString(36)}`;
+  // The closure scenario is the happy path, then the loan is repaid 5 s after disbursal (the closed screen).
+  const externalId = `sbx-closure-${Date.now().toString(36)}`;
   await page.goto(app.url);
   await screenshot(page, "01-sign-in");
   await signInAs(page, app.url, externalId);
@@ -102,6 +103,9 @@ it("a borrower clicks from sign-in to the disbursed loan, leaving for hosted pag
   expect(rows).toBe(server.schedule?.length);
   expect(await page.locator("dl.facts").textContent()).toMatch(/loan_\w+/);
   await screenshot(page, "14-disbursed-loan");
+  await onScreen(page, "closed");
+  expect(await page.locator("main").textContent()).toMatch(/Loan repaid/);
+  await screenshot(page, "19-closed");
   expect(lender).toBeTruthy();
   expect(errors).toEqual([]);
   await page.close();

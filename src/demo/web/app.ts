@@ -72,7 +72,7 @@ function JourneyScreens({ runtime, client, returned, onStartOver }: JourneyProps
       ? h(
           "p",
           { className: "notice", role: "alert", "data-testid": "lock-notice" },
-          "Another offer is already locked for this application; we continue with that one.",
+          `Another offer (${view.offers.find((o) => o.locked)?.lender.name ?? "from another lender"}) is already locked for this application; we continue with that one.`,
         )
       : null,
     h("main", { "data-screen": view.screen, "data-journey-id": view.journeyId }, screen),

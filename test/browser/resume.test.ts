@@ -1,0 +1,61 @@
+/**
+ * A reload mid-journey resumes on the right screen: the app re-bootstraps its session (the backend resumes the
+ * open journey) and restores the runtime from its persisted state, then carries on through a hosted page.
+ */
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startWebApp, type WebApp } from "../../src/demo/web/server.js";
+import {
+  onScreen,
+  SCREEN_TIMEOUT_MS,
+  screenshot,
+  signInAs,
+  submitProfileAndWaitForOffers,
+} from "./support/app.js";
+import { type Chromium, launchChromium } from "./support/chromium.js";
+
+let app: WebApp;
+let browser: Chromium;
+
+beforeAll(async () => {
+  [app, browser] = await Promise.all([startWebApp(), launchChromium()]);
+});
+
+afterAll(async () => {
+  await Promise.all([browser?.close(), app?.close()]);
+});
+
+it("reloading on a step comes back to that step of the same journey, which then completes", async () => {
+  const page = await browser.context.newPage();
+  const externalId = `sbx-happy-reload-${Date.now().toString(36)}`;
+  await signInAs(page, app.url, externalId);
+  const journeyId = await page.locator("main").getAttribute("data-journey-id");
+  await submitProfileAndWaitForOffers(page);
+  await page.locator("article.offer button").first().click();
+  await onScreen(page, "bankStatements");
+  await page.getByRole("button", { name: "Start" }).click();
+  const redirect = page.getByTestId("redirect");
+  await redirect.waitFor({ timeout: SCREEN_TIMEOUT_MS });
+  const linkBefore = await redirect.getAttribute("href");
+  const persisted = await page.evaluate(
+    (id) => JSON.parse(localStorage.getItem(`credit-journey-demo:journey:${id}`) ?? "null"),
+    journeyId,
+  );
+  expect(persisted?.context?.snapshot?.status).toBe("AA_REQUIRED");
+
+  await page.reload();
+  await onScreen(page, "bankStatements");
+  expect(await page.locator("main").getAttribute("data-journey-id")).toBe(journeyId);
+  // The restored state still holds the step's hosted link: no new consent, no new journey.
+  await redirect.waitFor({ timeout: SCREEN_TIMEOUT_MS });
+  expect(await redirect.getAttribute("href")).toBe(linkBefore);
+  await screenshot(page, "16-resumed-after-reload");
+  const journeys = app.sandbox.control.journeys().filter((j) => j.journey.borrower.externalId === externalId);
+  expect(journeys.map((j) => j.journey.journeyId)).toEqual([journeyId]);
+  expect(journeys[0]?.consents).toHaveLength(1);
+
+  await redirect.click();
+  await page.waitForURL(/\/hosted\/r\//, { timeout: SCREEN_TIMEOUT_MS });
+  await page.getByRole("button", { name: "Complete" }).click();
+  await onScreen(page, "kyc");
+  await page.close();
+});
