@@ -19,9 +19,16 @@ export function formatDate(iso: string): string {
   return new Date(iso).toLocaleDateString("en-IN", { day: "numeric", month: "short", year: "numeric" });
 }
 
-/** `LOAN_AGREEMENT_PENDING` → `Loan agreement pending`. */
+const ACRONYMS: Readonly<Record<string, string>> = { aa: "AA", kyc: "KYC", pan: "PAN", emi: "EMI", e: "E-" };
+
+/** `LOAN_AGREEMENT_PENDING` → `Loan agreement pending`; `AA_REQUIRED` → `AA required`. */
 export function humanize(code: string): string {
-  const words = code.toLowerCase().replace(/_/g, " ");
+  const words = code
+    .toLowerCase()
+    .split("_")
+    .map((word) => ACRONYMS[word] ?? word)
+    .join(" ")
+    .replace(/- /g, "-");
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
