@@ -15,6 +15,8 @@ const USAGE = `Usage:
                                       and stream the live actor to it
     --inspect-url <ws-url>            stream to an inspector socket that is already running instead
     --json                            one JSON object a line instead of text
+    --web [--port N]                  serve the borrower web app (React) beside the sandbox and partner backend
+                                      instead, and print its URL (from a source checkout: npm start -- --web)
   credit-journey sandbox [--port N]   the sandbox platform, standalone (default port 4010)
   credit-journey --help               this text
 
@@ -31,8 +33,11 @@ async function demo(args: string[]): Promise<number> {
       inspect: { type: "boolean", default: false },
       "inspect-url": { type: "string" },
       json: { type: "boolean", default: false },
+      web: { type: "boolean", default: false },
+      port: { type: "string", default: "0" },
     },
   });
+  if (values.web) return web(Number(values.port));
   const scenario = SCENARIOS.find((s) => s.name === values.scenario);
   if (!scenario) {
     console.error(
@@ -56,6 +61,28 @@ async function demo(args: string[]): Promise<number> {
     terminal?.close();
     inspector?.stop();
   }
+}
+
+/** The web app's server, loaded only for `--web` (it needs Vite and the app's sources, which dist does not ship). */
+interface WebAppModule {
+  startWebApp(options: { port?: number }): Promise<{ url: string; close(): Promise<void> }>;
+}
+
+async function web(port: number): Promise<number> {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be an integer from 0 to 65535, got ${port}`);
+    return 2;
+  }
+  const specifier = "../demo/web/server.js";
+  const { startWebApp } = (await import(specifier)) as WebAppModule;
+  const app = await startWebApp({ port });
+  console.log(`credit-journey web app: ${app.url}\nOpen it in a browser; press Ctrl+C to stop.`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await app.close();
+  return 0;
 }
 
 /** Connects to an inspector socket; without a URL, first starts the inspector's own local server on 8080. */
