@@ -18,7 +18,7 @@ const ENTRY_POINTS: Record<string, string> = {
 /** Type-checks every snippet as its own module, importing the package's entry points from source. */
 function diagnose(snippets: readonly Snippet[]): string[] {
   const files = new Map<string, Snippet>();
-  snippets.forEach((s, i) => files.set(`${root}test/docs/.snippet-${i}.ts`, s));
+  snippets.forEach((s, i) => files.set(`${root}test/docs/.snippet-${i}.${s.tsx ? "tsx" : "ts"}`, s));
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.NodeNext,

@@ -6,6 +6,8 @@ export interface Snippet {
   /** 1-based line of the block's first code line. */
   readonly line: number;
   readonly code: string;
+  /** True for a ```tsx block: compiled as TSX. */
+  readonly tsx: boolean;
 }
 
 const ROOT = new URL("../../", import.meta.url);
@@ -28,7 +30,7 @@ export function snippetsOf(file: string): Snippet[] {
     const start = i + 1;
     let end = start;
     while (end < lines.length && !lines[end]?.startsWith("```")) end++;
-    out.push({ file, line: start + 1, code: lines.slice(start, end).join("\n") });
+    out.push({ file, line: start + 1, code: lines.slice(start, end).join("\n"), tsx: open[1] === "tsx" });
     i = end;
   }
   return out;
