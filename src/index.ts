@@ -1,6 +1,8 @@
 /**
- * credit-journey: the browser-safe root entry. The wire contract (schemas, types, lifecycle helpers), the
- * journey statechart (`journeyMachine`) and its pure reducer facade (`journey.initial/reduce/view`).
+ * credit-journey: the browser-safe root entry. The journey statechart (`journeyMachine`), its pure reducer facade
+ * (`journey.initial/reduce/view`), every contract type, and the lifecycle helpers and snapshot parser a reducer
+ * host needs. The rest of the contract's values (every schema, the endpoint catalogue, `parse`) live in
+ * `credit-journey/contract`, so an app that only runs the journey does not ship them.
  */
 export {
   type Anomaly,
@@ -37,7 +39,20 @@ export {
   type StatusInfo,
   type StepData,
 } from "../machines/journey/index.js";
-export * from "./contract/index.js";
+export type * from "./contract/index.js";
+export {
+  ContractError,
+  credentialKind,
+  ENDED_STATUSES,
+  isEnded,
+  isExpectedEdge,
+  JOURNEY_STATUSES,
+  LIFECYCLE,
+  lifecycleIndex,
+  parseSnapshot,
+  safeParseSnapshot,
+  stateClass,
+} from "./contract/index.js";
 export {
   COMMAND_OF_ACTOR,
   commandsOf,

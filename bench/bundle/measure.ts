@@ -37,6 +37,7 @@ export const BROWSER_ENTRIES: readonly BundleEntry[] = [
     name: "credit-journey: import { journey } only",
     source: `import { journey } from "./src/index.ts"; globalThis.journey = journey;`,
   },
+  { name: "credit-journey/contract (every schema)", source: `export * from "./src/contract/index.ts";` },
   { name: "credit-journey/client", source: `export * from "./src/client/index.ts";` },
   { name: "credit-journey/runtime", source: `export * from "./src/runtime/index.ts";` },
   {

@@ -6,6 +6,7 @@ const root = new URL("../../", import.meta.url).pathname;
 
 const ENTRY_POINTS: Record<string, string> = {
   "credit-journey": "src/index.ts",
+  "credit-journey/contract": "src/contract/index.ts",
   "credit-journey/client": "src/client/index.ts",
   "credit-journey/runtime": "src/runtime/index.ts",
   "credit-journey/react": "src/react/index.ts",
