@@ -32,24 +32,35 @@ export interface ActorDeps {
 type MutationInput = { readonly journeyId: string; readonly idempotencyKey: string };
 
 /**
+ * Finds the dependencies of the runtime an actor runs in, from the actor system it belongs to. The machine with
+ * live actors is built once per process and shared by every runtime (a `provide` per runtime costs ~100 kB of
+ * heap each); each runtime registers its client, clock and signals against its own actor system.
+ * @throws {Error} when the system has no runtime registered (an actor started outside `createJourney`).
+ */
+export type DepsOf = (system: unknown) => ActorDeps;
+
+/**
  * A mutation actor: calls the client with the Idempotency-Key the machine carries (the client reuses it on
  * every retry), resolves on 2xx, and rejects with plain tagged data `{ code, status?, detail?, errors?,
  * retryAfterMs? }` that the machine records as the mutation's failure. What the answer says about the journey
  * (a snapshot, a whole journey) follows as its own event once the machine has taken the result.
  */
 function mutationActor<Input extends MutationInput, Result>(
-  deps: ActorDeps,
-  call: (input: Input, options: CallOptions) => Promise<Result>,
+  depsOf: DepsOf,
+  call: (client: BorrowerClient, input: Input, options: CallOptions) => Promise<Result>,
   followUp: (result: Result, at: number) => JourneyEvent | null,
 ) {
-  return fromPromise<Result, Input>(({ input, signal }) => {
-    const running = call(input, { idempotencyKey: input.idempotencyKey, signal }).catch((error: unknown) => {
-      const failure = readFailure(error);
-      throw {
-        ...failure.problem,
-        ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
-      };
-    });
+  return fromPromise<Result, Input>(({ input, signal, system }) => {
+    const deps = depsOf(system);
+    const running = call(deps.client, input, { idempotencyKey: input.idempotencyKey, signal }).catch(
+      (error: unknown) => {
+        const failure = readFailure(error);
+        throw {
+          ...failure.problem,
+          ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
+        };
+      },
+    );
     running.then(
       (result) => {
         const event = followUp(result, deps.clock.now());
@@ -78,8 +89,9 @@ function expired(deps: ActorDeps): JourneyEvent {
 }
 
 /** The `fetchJourney` actor: `GET /journeys/{id}` once, then `journey.loaded` or `journey.loadFailed`. */
-function fetchJourneyActor(deps: ActorDeps) {
-  return fromCallback<AnyEventObject, FetchJourneyInput>(({ input }) => {
+function fetchJourneyActor(depsOf: DepsOf) {
+  return fromCallback<AnyEventObject, FetchJourneyInput>(({ input, system }) => {
+    const deps = depsOf(system);
     deps.client.getJourney(input.journeyId, { signal: deps.signal }).then(
       (journey) => deps.deliver({ type: "journey.loaded", journey, at: deps.clock.now() }),
       (error: unknown) => {
@@ -98,24 +110,23 @@ function fetchJourneyActor(deps: ActorDeps) {
 }
 
 /** The machine's actor slots, implemented over the borrower client; for `journeyMachine.provide({ actors })`. */
-export function liveActors(deps: ActorDeps): typeof JOURNEY_ACTORS {
-  const { client } = deps;
+export function liveActors(depsOf: DepsOf): typeof JOURNEY_ACTORS {
   const actors = {
-    pollJourneyState: pollJourneyStateActor(deps),
-    fetchJourney: fetchJourneyActor(deps),
+    pollJourneyState: pollJourneyStateActor(depsOf),
+    fetchJourney: fetchJourneyActor(depsOf),
     submitProfile: mutationActor(
-      deps,
-      (i: SubmitProfileInput, o) => client.submitProfile(i.journeyId, i.profile, o),
+      depsOf,
+      (client, i: SubmitProfileInput, o) => client.submitProfile(i.journeyId, i.profile, o),
       (snapshot, at) => ({ type: "snapshot.received", snapshot, source: "response", at }),
     ),
     proceedOffer: mutationActor(
-      deps,
-      (i: ProceedOfferInput, o) => client.proceedOffer(i.journeyId, i.offerId, o),
+      depsOf,
+      (client, i: ProceedOfferInput, o) => client.proceedOffer(i.journeyId, i.offerId, o),
       (snapshot, at) => ({ type: "snapshot.received", snapshot, source: "response", at }),
     ),
     performStepAction: mutationActor(
-      deps,
-      (i: StepActionInput, o) =>
+      depsOf,
+      (client, i: StepActionInput, o) =>
         client.stepAction(
           i.journeyId,
           i.stepId,
@@ -125,13 +136,13 @@ export function liveActors(deps: ActorDeps): typeof JOURNEY_ACTORS {
       () => null,
     ),
     createConsent: mutationActor(
-      deps,
-      (i: CreateConsentInput, o) => client.createConsent(i.journeyId, o),
+      depsOf,
+      (client, i: CreateConsentInput, o) => client.createConsent(i.journeyId, o),
       () => null,
     ),
     resumeJourney: mutationActor(
-      deps,
-      (i: ResumeJourneyInput, o) => client.resumeJourney(i.journeyId, o),
+      depsOf,
+      (client, i: ResumeJourneyInput, o) => client.resumeJourney(i.journeyId, o),
       (journey, at) => ({ type: "journey.loaded", journey, at }),
     ),
   };

@@ -6,7 +6,7 @@ import type { JourneyEvent } from "../../machines/journey/journey.types.js";
 import type { BorrowerClient } from "../client/borrower-client.js";
 import { randomId } from "../client/ids.js";
 import { initial as initialState } from "../journey/reduce.js";
-import { liveActors } from "./actors.js";
+import { type ActorDeps, type DepsOf, liveActors } from "./actors.js";
 import { type RuntimeClock, systemClock } from "./clock.js";
 import { JourneyWaitError, RuntimeConfigError, RuntimeStateError } from "./errors.js";
 import { eventOfIntent, type JourneyIntent, MUTATING_INTENTS } from "./intents.js";
@@ -90,6 +90,24 @@ export interface JourneyRuntime {
   whenSettled(options?: WaitOptions): Promise<JourneyView>;
 }
 
+/** Each live runtime's dependencies, keyed by its actor system (see {@link DepsOf}). */
+const depsBySystem = new WeakMap<object, ActorDeps>();
+
+function depsOf(system: unknown): ActorDeps {
+  const deps = depsBySystem.get(system as object);
+  if (!deps)
+    throw new Error("journey actor started outside createJourney: no runtime registered for its system");
+  return deps;
+}
+
+let sharedMachine: JourneyMachine | undefined;
+
+/** The journey machine with the live actors, built once per process and shared by every runtime. */
+function liveMachine(): JourneyMachine {
+  sharedMachine ??= journeyMachine.provide({ actors: liveActors(depsOf) });
+  return sharedMachine;
+}
+
 function sameView(a: JourneyView, b: JourneyView): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -118,17 +136,16 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
   const deliver = (event: JourneyEvent): void => {
     if (phase === "running") actor?.send(event);
   };
-  const machine = journeyMachine.provide({
-    actors: liveActors({
-      client,
-      clock,
-      signals,
-      shared,
-      signal: abort.signal,
-      heldVersion: () => heldVersion(current().context),
-      deliver,
-    }),
-  });
+  const deps: ActorDeps = {
+    client,
+    clock,
+    signals,
+    shared,
+    signal: abort.signal,
+    heldVersion: () => heldVersion(current().context),
+    deliver,
+  };
+  const machine = liveMachine();
 
   const inspect = (options.inspect === undefined ? {} : { inspect: options.inspect }) as {
     inspect?: Observer<InspectionEvent>;
@@ -150,6 +167,7 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
     });
   }
   const liveActor = actor;
+  depsBySystem.set(liveActor.system, deps);
 
   function current(): JourneyState {
     const snapshot = liveActor.getSnapshot();

@@ -51,9 +51,10 @@ export function createPollShared(): PollShared {
  * `snapshot.received` (source `poll`) when newer, `poll.notModified` otherwise (a 304 included),
  * `poll.failed`, or `session.expired` when the session is lost.
  */
-export function pollJourneyStateActor(deps: PollerDeps) {
-  const { clock, signals, shared } = deps;
-  return fromCallback<AnyEventObject, PollInput>(({ input }) => {
+export function pollJourneyStateActor(depsOf: (system: unknown) => PollerDeps) {
+  return fromCallback<AnyEventObject, PollInput>(({ input, system }) => {
+    const deps = depsOf(system);
+    const { clock, signals, shared } = deps;
     let stopped = false;
     let cancel: CancelTimer | undefined;
 
