@@ -1,6 +1,6 @@
-// Names the docs' snippets use without defining: the reader's own app, and the web frameworks the webhook guide
-// mounts a route on (not dependencies of this package, so each is declared here as the small, typed part of its
-// real API the snippets touch). Nothing of credit-journey is declared, so every call into it is checked against
+// Names the docs' snippets use without defining: the reader's own app, the web frameworks the webhook guide
+// mounts a route on, and the UI frameworks the frontend guide binds a runtime to (not dependencies of this package,
+// so each is declared here as the small, typed part of its real API the snippets touch). Nothing of credit-journey is declared, so every call into it is checked against
 // the real types. A script, not a module: its declarations are global and its `declare module`s ambient.
 
 /** The reader's render function. */
@@ -94,4 +94,35 @@ declare module "hono" {
     post(path: string, handler: (c: Context) => Response | Promise<Response>): this;
     fetch: (request: Request) => Response | Promise<Response>;
   }
+}
+
+/** The part of Vue 3's reactivity API the frontend guide uses. */
+declare module "vue" {
+  /** A ref whose `.value` is reactive but not deeply converted (Vue's `ShallowRef`). */
+  export interface ShallowRef<T> {
+    value: T;
+  }
+  /** Wraps `value` in a shallow ref. */
+  export function shallowRef<T>(value: T): ShallowRef<T>;
+  /** Runs `fn` when the current effect scope (e.g. the component's setup) is disposed. */
+  export function onScopeDispose(fn: () => void, failSilently?: boolean): void;
+}
+
+/** The part of Svelte's store module the frontend guide uses. */
+declare module "svelte/store" {
+  /** Undoes a subscription. */
+  export type Unsubscriber = () => void;
+  /** Hears each value of a store. */
+  export type Subscriber<T> = (value: T) => void;
+  /** Called with the first subscriber; what it returns (if anything) is called when the last one leaves. */
+  export type StartStopNotifier<T> = (
+    set: (value: T) => void,
+    update: (updater: (value: T) => T) => void,
+  ) => Unsubscriber | undefined;
+  /** A store components read with `$store`. */
+  export interface Readable<T> {
+    subscribe(run: Subscriber<T>, invalidate?: () => void): Unsubscriber;
+  }
+  /** A store whose value only `start`'s `set` changes. */
+  export function readable<T>(value?: T, start?: StartStopNotifier<T>): Readable<T>;
 }
