@@ -252,10 +252,12 @@ export function recordPollSuccess(context: JourneyContext, event: JourneyEvent):
   };
 }
 
-/** `recordSignal`: app visibility, network and session signals update their flags. */
+/** `recordSignal`: push liveness, app visibility, network and session signals update their flags. */
 export function recordSignal(context: JourneyContext, event: JourneyEvent): JourneyContext {
   const at = eventTime(context, event);
   switch (event.type) {
+    case "push.alive":
+      return { ...context, polling: { ...context.polling, lastPushAt: at }, now: at };
     case "app.hidden":
     case "app.visible":
       return { ...context, polling: { ...context.polling, hidden: event.type === "app.hidden" }, now: at };

@@ -6,9 +6,9 @@ export const CADENCE = {
   active: { minMs: 2_000, maxMs: 5_000 },
   /** Passive band (waiting on lenders, disbursal, or the borrower in-app): 10–20 s. */
   passive: { minMs: 10_000, maxMs: 20_000 },
-  /** Multiplier while the app is hidden or a push source (webhook/SSE) delivered within `pushFreshMs`. */
+  /** Multiplier while the app is hidden or a push source (webhook/SSE) delivered or proved live within `pushFreshMs`. */
   slowFactor: 4,
-  /** How long after the last pushed snapshot the push source counts as fresh. */
+  /** How long after the last pushed snapshot or heartbeat the push source counts as fresh. */
   pushFreshMs: 60_000,
   /** Backoff ceiling after repeated failures (a longer `Retry-After` still wins). */
   maxBackoffMs: 120_000,
@@ -22,7 +22,7 @@ export interface CadenceInput {
   readonly justSubmitted: boolean;
   /** The app is in the background. */
   readonly hidden: boolean;
-  /** A push source (webhook relay, SSE) delivered a snapshot recently. */
+  /** A push source (webhook relay, SSE) delivered a snapshot or a heartbeat recently. */
   readonly pushFresh: boolean;
   /** Consecutive failed polls (0 when the last one succeeded). */
   readonly failures: number;

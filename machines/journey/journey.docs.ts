@@ -49,6 +49,11 @@ export const EVENT_DOCS: ReadonlyArray<readonly [string, string, string]> = [
   ["poll.notModified", "at", "A poll answered 304 (or nothing new): failures reset."],
   ["poll.failed", "at, retryAfterMs?, problem?", "A poll failed: backoff, respecting Retry-After."],
   [
+    "push.alive",
+    "at",
+    "The push source is live (a heartbeat, or a frame with nothing new): polling stays relaxed while it is.",
+  ],
+  [
     "app.hidden / app.visible",
     "at",
     "The app went to the background / came back: polling slows down / speeds up.",
@@ -330,7 +335,7 @@ or duplicate snapshot returns the very state passed in.
   submitted action (a mutation in flight, or succeeded and no newer snapshot yet): ${cadenceText("active")};
 - passive band (OFFERS_PENDING, LENDER_PROCESSING, DISBURSED, and PROFILE_REQUIRED / OFFERS_AVAILABLE, which wait on
   the app itself; its own submit switches to the active band): ${cadenceText("passive")};
-- hidden app, or a webhook/push snapshot accepted in the last ${CADENCE.pushFreshMs / 1000} s: × ${CADENCE.slowFactor};
+- hidden app, or a webhook/push snapshot accepted (or a \`push.alive\` heartbeat) in the last ${CADENCE.pushFreshMs / 1000} s: × ${CADENCE.slowFactor};
 - after n consecutive failures: × 2^n, capped at ${CADENCE.maxBackoffMs / 1000} s, and never below \`Retry-After\`;
 - ended: \`null\` (never polls); before the first snapshot: at once (0).
 

@@ -325,6 +325,7 @@ export const journeyMachine = machineSetup.createMachine({
       description: "How the client keeps up with the platform.",
       initial: "polling",
       on: {
+        "push.alive": { actions: "recordSignal" },
         "app.hidden": { actions: "recordSignal" },
         "app.visible": { actions: "recordSignal" },
         "network.online": { actions: "recordSignal" },

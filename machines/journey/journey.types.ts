@@ -104,7 +104,7 @@ export interface PollingContext {
   readonly hidden: boolean;
   readonly failures: number;
   readonly retryAfterMs: number | null;
-  /** When a webhook or push snapshot was last accepted. */
+  /** When a webhook or push snapshot was last accepted, or the push source last proved live (`push.alive`). */
   readonly lastPushAt: EpochMs | null;
   /** A mutation succeeded and no newer snapshot arrived since: keep polling in the active band. */
   readonly awaitingReaction: boolean;
@@ -229,6 +229,8 @@ export type JourneyEvent =
       readonly retryAfterMs?: number;
       readonly problem?: FailureInfo;
     }
+  /** The push source proved itself live (a heartbeat, or a frame with nothing new): polling may stay relaxed. */
+  | { readonly type: "push.alive"; readonly at: EpochMs }
   | { readonly type: "app.hidden"; readonly at: EpochMs }
   | { readonly type: "app.visible"; readonly at: EpochMs }
   | { readonly type: "network.offline"; readonly at: EpochMs }

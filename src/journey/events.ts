@@ -50,6 +50,7 @@ export const HOST_EVENT_TYPES = [
   "mutation.retry",
   "poll.notModified",
   "poll.failed",
+  "push.alive",
   "app.hidden",
   "app.visible",
   "network.offline",

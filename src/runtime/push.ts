@@ -11,10 +11,18 @@ export interface PushDeps {
   readonly onError: (error: unknown) => void;
 }
 
+/** What a push source yields to say it is live with nothing new (an SSE relay's heartbeat). */
+export const PUSH_HEARTBEAT = { kind: "heartbeat" } as const;
+
+function isHeartbeat(value: unknown): boolean {
+  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "heartbeat";
+}
+
 /**
  * Feeds an async iterable of untrusted snapshots (an SSE relay, a WebSocket, a test queue) to the journey as
- * `snapshot.received` with source `push`. Frames of another journey, invalid ones (reported to `onError`) and
- * ones no newer than the held version are dropped. Returns a function that stops the iteration.
+ * `snapshot.received` with source `push`. A heartbeat ({@link PUSH_HEARTBEAT}) or a frame of this journey that is
+ * no newer than the held version is `push.alive`: the source is live, so polling stays relaxed. Frames of another
+ * journey and invalid ones (reported to `onError`) are dropped. Returns a function that stops the iteration.
  * Never throws; a failing stream is reported to `onError` and polling carries on.
  */
 export function consumePush(source: AsyncIterable<unknown>, deps: PushDeps): () => void {
@@ -24,13 +32,21 @@ export function consumePush(source: AsyncIterable<unknown>, deps: PushDeps): () 
     for (;;) {
       const next = await iterator.next();
       if (stopped || next.done) return;
+      if (isHeartbeat(next.value)) {
+        deps.deliver({ type: "push.alive", at: deps.now() });
+        continue;
+      }
       const parsed = safeParseSnapshot(next.value);
       if (!parsed.ok) {
         deps.onError(parsed.error);
         continue;
       }
       const snapshot = parsed.value;
-      if (snapshot.journeyId !== deps.journeyId || snapshot.version <= deps.heldVersion()) continue;
+      if (snapshot.journeyId !== deps.journeyId) continue;
+      if (snapshot.version <= deps.heldVersion()) {
+        deps.deliver({ type: "push.alive", at: deps.now() });
+        continue;
+      }
       deps.deliver({ type: "snapshot.received", snapshot, source: "push", at: deps.now() });
     }
   })().catch((error: unknown) => {

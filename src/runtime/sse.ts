@@ -52,9 +52,10 @@ export interface SnapshotStreamOptions {
 }
 
 /**
- * Streams the JSON `data` of each `snapshot` event from an SSE push relay, reconnecting with
- * `Last-Event-ID` after a drop, until `signal` aborts. Values are untrusted JSON: the runtime's
- * reducer validates them. Ends quietly on abort; never rejects for a dropped connection.
+ * Streams the JSON `data` of each `snapshot` event from an SSE push relay, and `{ kind: "heartbeat" }` for each
+ * `heartbeat` event (the runtime reads it as the stream being live), reconnecting with `Last-Event-ID` after a
+ * drop, until `signal` aborts. Snapshots are untrusted JSON: the runtime validates them. Ends quietly on abort;
+ * never rejects for a dropped connection.
  */
 export async function* snapshotStream(options: SnapshotStreamOptions): AsyncGenerator<unknown> {
   const doFetch = options.fetch ?? globalThis.fetch;
@@ -73,6 +74,10 @@ export async function* snapshotStream(options: SnapshotStreamOptions): AsyncGene
       if (response.ok && response.body) {
         for await (const message of parseEventStream(decode(response.body))) {
           if (message.id !== undefined) lastEventId = message.id;
+          if (message.event === "heartbeat") {
+            yield { kind: "heartbeat" };
+            continue;
+          }
           if (message.event !== "snapshot") continue;
           try {
             yield JSON.parse(message.data) as unknown;

@@ -11,7 +11,7 @@ export type PushAuthorizer = (
 export interface PushRelayOptions {
   /** Called for every connection; a `false` answers 403 and nothing is streamed. */
   readonly authorize: PushAuthorizer;
-  /** A comment line is sent this often so proxies keep the stream open (default 15,000 ms). */
+  /** A `heartbeat` event is sent this often: proxies keep the stream open and the app knows it is live (default 15,000 ms). */
   readonly heartbeatMs?: number;
   /** Looks up the newest stored snapshot when this process has none (e.g. from a `JourneyStore`). */
   readonly latest?: (journeyId: string) => Promise<JourneySnapshot | undefined>;
@@ -37,6 +37,9 @@ interface Watcher {
   end(): void;
 }
 
+/** The heartbeat frame: an event (not a comment) so a client can tell a live, quiet stream from a dead one. */
+export const HEARTBEAT_FRAME = "event: heartbeat\ndata: {}\n\n";
+
 /** Formats a snapshot as one SSE frame whose `id` is its version, so `Last-Event-ID` resumes exactly. */
 export function snapshotFrame(snapshot: JourneySnapshot): string {
   return `id: ${snapshot.version}\nevent: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`;
@@ -52,7 +55,7 @@ export function createPushRelay(options: PushRelayOptions): PushRelay {
   const newest = new Map<string, JourneySnapshot>();
   const watchers = new Set<Watcher>();
   const heartbeat = setInterval(() => {
-    for (const w of watchers) w.send(": heartbeat\n\n");
+    for (const w of watchers) w.send(HEARTBEAT_FRAME);
   }, heartbeatMs);
   heartbeat.unref?.();
 

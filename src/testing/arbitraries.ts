@@ -233,6 +233,7 @@ export function signalArb(): fc.Arbitrary<JourneyHostEvent> {
   return fc.oneof(
     fc
       .constantFrom(
+        "push.alive",
         "app.hidden",
         "app.visible",
         "network.offline",

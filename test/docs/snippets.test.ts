@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import ts from "typescript";
+import { describe, expect, it } from "vitest";
 import { markdownFiles, type Snippet, snippetsOf } from "./snippets.js";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -19,7 +19,8 @@ const ENTRY_POINTS: Record<string, string> = {
 /** Type-checks every snippet as its own module, importing the package's entry points from source. */
 function diagnose(snippets: readonly Snippet[]): string[] {
   const files = new Map<string, Snippet>();
-  snippets.forEach((s, i) => files.set(`${root}test/docs/.snippet-${i}.${s.tsx ? "tsx" : "ts"}`, s));
+  for (const [i, s] of snippets.entries())
+    files.set(`${root}test/docs/.snippet-${i}.${s.tsx ? "tsx" : "ts"}`, s);
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.NodeNext,

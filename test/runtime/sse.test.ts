@@ -36,7 +36,7 @@ describe("snapshotStream", () => {
     for (const s of servers.splice(0)) s.close();
   });
 
-  it("yields snapshot events and reconnects with Last-Event-ID after a drop", async () => {
+  it("yields snapshot and heartbeat events and reconnects with Last-Event-ID after a drop", async () => {
     const seen: (string | undefined)[] = [];
     let connection = 0;
     const server = createServer((req, res: ServerResponse) => {
@@ -45,7 +45,7 @@ describe("snapshotStream", () => {
       connection += 1;
       if (connection === 1) {
         res.write('id: 7\nevent: snapshot\ndata: {"version":7}\n\n');
-        res.write("event: heartbeat\ndata: .\n\n");
+        res.write("event: heartbeat\ndata: {}\n\n");
         res.end();
       } else {
         res.write('id: 8\nevent: snapshot\ndata: {"version":8}\n\n');
@@ -57,11 +57,11 @@ describe("snapshotStream", () => {
     const abort = new AbortController();
     const values = await collect(
       snapshotStream({ url: `http://127.0.0.1:${port}/push`, signal: abort.signal, sleep: async () => {} }),
-      2,
+      3,
     );
     abort.abort();
     server.closeAllConnections();
-    expect(values).toEqual([{ version: 7 }, { version: 8 }]);
+    expect(values).toEqual([{ version: 7 }, { kind: "heartbeat" }, { version: 8 }]);
     expect(seen).toEqual([undefined, "7"]);
   });
 });

@@ -62,13 +62,14 @@ describe("push relay", () => {
     expect(next).toContain("id: 6\nevent: snapshot\n");
   });
 
-  it("sends heartbeat comments while the journey is quiet", async () => {
+  it("sends heartbeat events while the journey is quiet", async () => {
     relay = createPushRelay({ authorize: () => true, heartbeatMs: 5 });
     const url = await serve(relay);
     const res = await fetch(`${url}/${JOURNEY}`);
     const reader = res.body!.getReader();
     let text = "";
-    while (!text.includes(": heartbeat\n\n")) text += new TextDecoder().decode((await reader.read()).value);
+    while (!text.includes("event: heartbeat\ndata: {}\n\n"))
+      text += new TextDecoder().decode((await reader.read()).value);
     await reader.cancel();
     expect(text.startsWith("retry: 1000\n\n")).toBe(true);
   });

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import type { JourneyEvent } from "../../machines/journey/journey.types.js";
+import { consumePush, PUSH_HEARTBEAT } from "../../src/runtime/push.js";
+import { snapshotFixture } from "../../src/testing/fixtures.js";
+
+async function* frames(...values: unknown[]) {
+  yield* values;
+}
+
+describe("consumePush", () => {
+  it("delivers newer snapshots as push, and heartbeats or nothing-new frames as push.alive", async () => {
+    const delivered: JourneyEvent[] = [];
+    const errors: unknown[] = [];
+    let held = 5;
+    consumePush(
+      frames(
+        snapshotFixture({ version: 6 }),
+        PUSH_HEARTBEAT,
+        snapshotFixture({ version: 6 }),
+        snapshotFixture({ journeyId: "jrn_other", version: 99 }),
+        { nonsense: true },
+      ),
+      {
+        journeyId: "jrn_fixture01",
+        now: () => 1_000,
+        heldVersion: () => held,
+        deliver: (event) => {
+          delivered.push(event);
+          if (event.type === "snapshot.received") held = event.snapshot.version;
+        },
+        onError: (error) => errors.push(error),
+      },
+    );
+    await new Promise((r) => setTimeout(r, 10));
+    expect(
+      delivered.map((e) =>
+        e.type === "snapshot.received" ? `${e.type}:${e.source}:${e.snapshot.version}` : e.type,
+      ),
+    ).toEqual(["snapshot.received:push:6", "push.alive", "push.alive"]);
+    expect(errors).toHaveLength(1);
+  });
+});
