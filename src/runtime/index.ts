@@ -22,6 +22,7 @@ export {
 export { JourneyWaitError, type JourneyWaitReason, RuntimeConfigError, RuntimeStateError } from "./errors.js";
 export { IntentError, type JourneyIntent, type JourneyIntentType, MUTATING_INTENTS } from "./intents.js";
 export { isPersistedJourney, type PersistedJourney } from "./persist.js";
+export { PUSH_HEARTBEAT } from "./push.js";
 export {
   type AppSignals,
   browserSignals,
