@@ -3,31 +3,21 @@
  * every step (AA consent, KYC and e-mandate on the sandbox's hosted pages and back, the bank-mandate form, the
  * agreement document), the lender's processing, the disbursed loan with its schedule, and its closure.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { startWebApp, type WebApp } from "../../src/demo/web/server.js";
+import { expect, it } from "vitest";
 import { onScreen, SCREEN_TIMEOUT_MS, screenshot, signInAs } from "./support/app.js";
-import { type Chromium, launchChromium } from "./support/chromium.js";
+import { useBrowserSession } from "./support/session.js";
 
-let app: WebApp;
-let browser: Chromium;
-
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startWebApp(), launchChromium()]);
-});
-
-afterAll(async () => {
-  await Promise.all([browser?.close(), app?.close()]);
-});
+const session = useBrowserSession();
 
 it("a borrower clicks from sign-in to the disbursed loan (and its closure), leaving for hosted pages and coming back", async () => {
-  const page = await browser.context.newPage();
+  const page = await session.browser.context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
   // The closure scenario is the happy path, then the loan is repaid 5 s after disbursal (the closed screen).
   const externalId = `sbx-closure-${Date.now().toString(36)}`;
-  await page.goto(app.url);
+  await page.goto(session.app.url);
   await screenshot(page, "01-sign-in");
-  await signInAs(page, app.url, externalId);
+  await signInAs(page, session.app.url, externalId);
   const journeyId = await page.locator("main").getAttribute("data-journey-id");
   expect(journeyId).toMatch(/^jrn_/);
 
@@ -88,7 +78,7 @@ it("a borrower clicks from sign-in to the disbursed loan (and its closure), leav
   const accept = page.getByRole("button", { name: "I accept and sign" });
   await accept.waitFor({ timeout: SCREEN_TIMEOUT_MS });
   expect(await page.getByRole("link", { name: /Read the agreement/ }).getAttribute("href")).toContain(
-    `${app.url}/hosted/documents/`,
+    `${session.app.url}/hosted/documents/`,
   );
   await screenshot(page, "12-loan-agreement");
   await accept.click();
@@ -97,7 +87,7 @@ it("a borrower clicks from sign-in to the disbursed loan (and its closure), leav
   await screenshot(page, "13-lender-processing");
   await onScreen(page, "disbursed");
   await page.locator("table.schedule tbody tr").first().waitFor({ timeout: SCREEN_TIMEOUT_MS });
-  const server = app.sandbox.control.journey(journeyId as string);
+  const server = session.app.sandbox.control.journey(journeyId as string);
   expect(server.journey.status).toBe("DISBURSED");
   const rows = await page.locator("table.schedule tbody tr").count();
   expect(rows).toBe(server.schedule?.length);
@@ -127,7 +117,7 @@ async function completeRedirectStep(
   await screenshot(page, redirectShot);
   await redirect.click();
   await page.waitForURL(/\/hosted\/r\//, { timeout: SCREEN_TIMEOUT_MS });
-  expect(new URL(page.url()).origin).toBe(new URL(app.url).origin);
+  expect(new URL(page.url()).origin).toBe(new URL(session.app.url).origin);
   if (hostedShot) await screenshot(page, hostedShot);
   await page.getByRole("button", { name: "Complete" }).click();
   // The hosted page answers 303 to returnUrl (/return?status=completed); the app confirms and shows "/".

@@ -2,8 +2,7 @@
  * The offer lock across two tabs: the same borrower and journey open twice, each tab chooses a different offer
  * at the same moment; the platform proceeds exactly one, and the other tab shows that another offer holds the lock.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { startWebApp, type WebApp } from "../../src/demo/web/server.js";
+import { expect, it } from "vitest";
 import {
   onScreen,
   SCREEN_TIMEOUT_MS,
@@ -11,28 +10,19 @@ import {
   signInAs,
   submitProfileAndWaitForOffers,
 } from "./support/app.js";
-import { type Chromium, launchChromium } from "./support/chromium.js";
+import { useBrowserSession } from "./support/session.js";
 
-let app: WebApp;
-let browser: Chromium;
-
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startWebApp(), launchChromium()]);
-});
-
-afterAll(async () => {
-  await Promise.all([browser?.close(), app?.close()]);
-});
+const session = useBrowserSession();
 
 it("two tabs choose different offers at once: exactly one proceeds, the other shows the lock", async () => {
-  const first = await browser.context.newPage();
-  await signInAs(first, app.url, `sbx-happy-lock-${Date.now().toString(36)}`);
+  const first = await session.browser.context.newPage();
+  await signInAs(first, session.app.url, `sbx-happy-lock-${Date.now().toString(36)}`);
   const journeyId = (await first.locator("main").getAttribute("data-journey-id")) as string;
   await submitProfileAndWaitForOffers(first);
 
   // The second tab shares the browser's storage: it resumes the same session and journey.
-  const second = await browser.context.newPage();
-  await second.goto(app.url);
+  const second = await session.browser.context.newPage();
+  await second.goto(session.app.url);
   await onScreen(second, "offers");
   await second
     .getByRole("button", { name: /^Choose / })
@@ -47,7 +37,7 @@ it("two tabs choose different offers at once: exactly one proceeds, the other sh
   const [offerOfFirst, offerOfSecond] = offerIds as [string, string];
   // Both proceeds are held 500 ms after their key is reserved, so neither tab can learn of the other's lock
   // before its own click is sent: the platform, not the timing of the clicks, decides the race.
-  app.sandbox.control.setFaults({ routes: { proceedOffer: { latencyMs: 500 } } });
+  session.app.sandbox.control.setFaults({ routes: { proceedOffer: { latencyMs: 500 } } });
   const buttonOfFirst = await first
     .locator(`article[data-offer-id="${offerOfFirst}"] button`)
     .elementHandle();
@@ -61,11 +51,13 @@ it("two tabs choose different offers at once: exactly one proceeds, the other sh
 
   // Exactly one proceed was applied by the platform, and it locked one of the two offers.
   await expect
-    .poll(() => app.sandbox.control.journey(journeyId).journey.lockedOfferId, { timeout: SCREEN_TIMEOUT_MS })
+    .poll(() => session.app.sandbox.control.journey(journeyId).journey.lockedOfferId, {
+      timeout: SCREEN_TIMEOUT_MS,
+    })
     .toBeDefined();
-  const locked = app.sandbox.control.journey(journeyId).journey.lockedOfferId;
+  const locked = session.app.sandbox.control.journey(journeyId).journey.lockedOfferId;
   expect([offerOfFirst, offerOfSecond]).toContain(locked);
-  const proceeds = app.sandbox.control
+  const proceeds = session.app.sandbox.control
     .mutations()
     .filter((m) => m.journeyId === journeyId && m.endpoint === "proceedOffer");
   expect(proceeds).toHaveLength(1);
@@ -73,8 +65,9 @@ it("two tabs choose different offers at once: exactly one proceeds, the other sh
   const [winner, loser] = locked === offerOfFirst ? [first, second] : [second, first];
   const notice = loser.getByTestId("lock-notice");
   await notice.waitFor({ timeout: SCREEN_TIMEOUT_MS });
-  const lockedLender = app.sandbox.control.journey(journeyId).journey.offers.find((o) => o.id === locked)
-    ?.lender.name;
+  const lockedLender = session.app.sandbox.control
+    .journey(journeyId)
+    .journey.offers.find((o) => o.id === locked)?.lender.name;
   await screenshot(loser, "15-offer-locked-in-other-tab");
   // The winning tab goes on to the steps with no lock notice; the losing one follows the same journey.
   await onScreen(winner, "bankStatements");

@@ -2,8 +2,7 @@
  * A reload mid-journey resumes on the right screen: the app re-bootstraps its session (the backend resumes the
  * open journey) and restores the runtime from its persisted state, then carries on through a hosted page.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { startWebApp, type WebApp } from "../../src/demo/web/server.js";
+import { expect, it } from "vitest";
 import {
   onScreen,
   SCREEN_TIMEOUT_MS,
@@ -11,23 +10,14 @@ import {
   signInAs,
   submitProfileAndWaitForOffers,
 } from "./support/app.js";
-import { type Chromium, launchChromium } from "./support/chromium.js";
+import { useBrowserSession } from "./support/session.js";
 
-let app: WebApp;
-let browser: Chromium;
-
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startWebApp(), launchChromium()]);
-});
-
-afterAll(async () => {
-  await Promise.all([browser?.close(), app?.close()]);
-});
+const session = useBrowserSession();
 
 it("reloading on a step comes back to that step of the same journey, which then completes", async () => {
-  const page = await browser.context.newPage();
+  const page = await session.browser.context.newPage();
   const externalId = `sbx-happy-reload-${Date.now().toString(36)}`;
-  await signInAs(page, app.url, externalId);
+  await signInAs(page, session.app.url, externalId);
   const journeyId = await page.locator("main").getAttribute("data-journey-id");
   await submitProfileAndWaitForOffers(page);
   await page.locator("article.offer button").first().click();
@@ -49,7 +39,9 @@ it("reloading on a step comes back to that step of the same journey, which then 
   await redirect.waitFor({ timeout: SCREEN_TIMEOUT_MS });
   expect(await redirect.getAttribute("href")).toBe(linkBefore);
   await screenshot(page, "16-resumed-after-reload");
-  const journeys = app.sandbox.control.journeys().filter((j) => j.journey.borrower.externalId === externalId);
+  const journeys = session.app.sandbox.control
+    .journeys()
+    .filter((j) => j.journey.borrower.externalId === externalId);
   expect(journeys.map((j) => j.journey.journeyId)).toEqual([journeyId]);
   expect(journeys[0]?.consents).toHaveLength(1);
 

@@ -24,6 +24,11 @@ async function serve(r: PushRelay): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/push`;
 }
 
+/** The stream without its heartbeats. */
+async function* snapshots(stream: AsyncIterable<unknown>): AsyncGenerator<unknown> {
+  for await (const value of stream) if ((value as { kind?: string }).kind !== "heartbeat") yield value;
+}
+
 async function take(iterable: AsyncIterable<unknown>, n: number): Promise<unknown[]> {
   const out: unknown[] = [];
   for await (const v of iterable) {
@@ -39,7 +44,7 @@ describe("push relay", () => {
     relay.publish(snapshotFixture({ version: 3 }));
     const url = await serve(relay);
     const abort = new AbortController();
-    const received = take(snapshotStream({ url: `${url}/${JOURNEY}`, signal: abort.signal }), 2);
+    const received = take(snapshots(snapshotStream({ url: `${url}/${JOURNEY}`, signal: abort.signal })), 2);
     while (relay.connections() === 0) await new Promise((r) => setTimeout(r, 5));
     relay.publish(snapshotFixture({ version: 2 }));
     relay.publish(snapshotFixture({ version: 4, status: "OFFER_SELECTED" }));
