@@ -1,9 +1,9 @@
 /** The ends as the borrower sees them: rejected by every lender, and an application that expired. */
 import { expect, it } from "vitest";
 import { onScreen, screenshot, signInAs } from "./support/app.js";
-import { useBrowserSession } from "./support/session.js";
+import { browserSessionForFile } from "./support/session.js";
 
-const session = useBrowserSession();
+const session = browserSessionForFile();
 
 it("a declined borrower sees the rejected screen with its reason, then starts a new application that expires", async () => {
   const page = await session.browser.context.newPage();

@@ -5,9 +5,9 @@
  */
 import { expect, it } from "vitest";
 import { onScreen, SCREEN_TIMEOUT_MS, screenshot, signInAs } from "./support/app.js";
-import { useBrowserSession } from "./support/session.js";
+import { browserSessionForFile } from "./support/session.js";
 
-const session = useBrowserSession();
+const session = browserSessionForFile();
 
 it("a borrower clicks from sign-in to the disbursed loan (and its closure), leaving for hosted pages and coming back", async () => {
   const page = await session.browser.context.newPage();

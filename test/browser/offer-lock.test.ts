@@ -10,9 +10,9 @@ import {
   signInAs,
   submitProfileAndWaitForOffers,
 } from "./support/app.js";
-import { useBrowserSession } from "./support/session.js";
+import { browserSessionForFile } from "./support/session.js";
 
-const session = useBrowserSession();
+const session = browserSessionForFile();
 
 it("two tabs choose different offers at once: exactly one proceeds, the other shows the lock", async () => {
   const first = await session.browser.context.newPage();

@@ -10,9 +10,9 @@ import {
   signInAs,
   submitProfileAndWaitForOffers,
 } from "./support/app.js";
-import { useBrowserSession } from "./support/session.js";
+import { browserSessionForFile } from "./support/session.js";
 
-const session = useBrowserSession();
+const session = browserSessionForFile();
 
 it("reloading on a step comes back to that step of the same journey, which then completes", async () => {
   const page = await session.browser.context.newPage();

@@ -10,7 +10,7 @@ export interface BrowserSession {
 }
 
 /** Registers the file's `beforeAll`/`afterAll` that start and stop the web app and Chromium. */
-export function useBrowserSession(): BrowserSession {
+export function browserSessionForFile(): BrowserSession {
   const session = {} as BrowserSession;
   beforeAll(async () => {
     [session.app, session.browser] = await Promise.all([startWebApp(), launchChromium()]);
