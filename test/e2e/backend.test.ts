@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { type PartnerBackend, startPartnerBackend } from "../../src/cli/demo/partner-backend.js";
+import { type PartnerBackend, startPartnerBackend } from "../../src/demo/partner-backend.js";
 import { createJourney, type JourneyRuntime, snapshotStream } from "../../src/runtime/index.js";
 import { createMemoryJourneyStore, createWebhookHandler, type JourneyStore } from "../../src/server/index.js";
 import { type Harness, startHarness } from "./support/harness.js";

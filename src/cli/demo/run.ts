@@ -1,6 +1,7 @@
 import type { InspectionEvent, Observer } from "xstate";
 import { createBorrowerClient } from "../../client/index.js";
 import type { JourneyStatus } from "../../contract/index.js";
+import { type PartnerBackend, startPartnerBackend } from "../../demo/partner-backend.js";
 import { createJourney, type JourneyView, snapshotStream } from "../../runtime/index.js";
 import {
   type Sandbox,
@@ -12,7 +13,6 @@ import {
 import { profileFixture } from "../../testing/fixtures.js";
 import { type DeliverySource, formatTimelineEntry, type TimelineEntry } from "../timeline.js";
 import { type BorrowerChoices, type BorrowerMove, completeHostedPage, playBorrower } from "./borrower.js";
-import { type PartnerBackend, startPartnerBackend } from "./partner-backend.js";
 import { type DemoSummary, formatSummary, SummaryCounter } from "./summary.js";
 
 /** The faults `--faults` turns on: lost responses, 5xx, a rate limit, and duplicated, reordered webhooks. */

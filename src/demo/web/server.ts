@@ -7,9 +7,9 @@ import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
-import { type PartnerBackend, startPartnerBackend } from "../../cli/demo/partner-backend.js";
 import { BASE_PATH } from "../../contract/index.js";
 import { type Sandbox, type SandboxOptions, startSandbox } from "../../sandbox/index.js";
+import { type PartnerBackend, startPartnerBackend } from "../partner-backend.js";
 import { buildWebApp } from "./build.js";
 import { proxyRequest } from "./proxy.js";
 

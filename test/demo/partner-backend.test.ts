@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type PartnerBackend, startPartnerBackend } from "../../src/cli/demo/partner-backend.js";
+import { type PartnerBackend, startPartnerBackend } from "../../src/demo/partner-backend.js";
 import { type Sandbox, startSandbox } from "../../src/sandbox/index.js";
 import type { WebhookOutcome } from "../../src/server/index.js";
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createPartnerClient, type PartnerClient } from "../../client/index.js";
-import type { JourneySnapshot } from "../../contract/index.js";
+import { createPartnerClient, type PartnerClient } from "../client/index.js";
+import type { JourneySnapshot } from "../contract/index.js";
 import {
   bootstrapSession,
   createMemoryJourneyStore,
@@ -12,7 +12,7 @@ import {
   readRawBody,
   refreshStoredSession,
   type WebhookOutcome,
-} from "../../server/index.js";
+} from "../server/index.js";
 
 /** Options of {@link startPartnerBackend}. */
 export interface PartnerBackendOptions {
@@ -51,7 +51,7 @@ interface AppSession {
 
 /**
  * Starts the partner backend the seed describes, on node:http, built from the server kit. Routes:
- * `POST /session { externalId, phone? }` → the app's session context, the journey snapshot and an `appToken` (for the
+ * `POST /session { externalId, phone?, returnUrl? }` → the app's session context, the journey snapshot and an `appToken` (for the
  * partner's own app authentication); `POST /session/refresh` (Bearer appToken) → a fresh borrower token, the
  * refresh token never leaving the backend; `POST /webhooks` → the verified, deduplicating webhook receiver;
  * `GET /push/{journeyId}` (Bearer appToken) → the SSE relay of verified snapshots.
@@ -99,11 +99,16 @@ export async function startPartnerBackend(options: PartnerBackendOptions): Promi
       const input = JSON.parse((await readRawBody(req)).toString("utf8") || "{}") as {
         externalId?: string;
         phone?: string;
+        returnUrl?: string;
       };
       const { appContext, journey } = await bootstrapSession(
         partner,
         { externalId: input.externalId ?? "", ...(input.phone ? { phone: input.phone } : {}) },
-        { tokenStore: tokens, journeyStore: store },
+        {
+          tokenStore: tokens,
+          journeyStore: store,
+          ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
+        },
       );
       const appToken = crypto.randomUUID();
       appSessions.set(appToken, { externalId: input.externalId ?? "", journeyId: appContext.journeyId });
