@@ -1,0 +1,49 @@
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { offerMenu, terminalChoices } from "../../src/cli/demo/interactive.js";
+import type { JourneyView, OfferView } from "../../src/runtime/index.js";
+import { offerFixture } from "../../src/testing/fixtures.js";
+
+function offer(id: string, lender: string, selectable: boolean): OfferView {
+  return {
+    ...offerFixture({ id, lender: { name: lender } }),
+    selectable,
+    blockedReason: null,
+    expired: false,
+    locked: false,
+  };
+}
+
+const view = {
+  offers: [
+    offer("ofr_a", "Alpha Bank", true),
+    offer("ofr_b", "Beta Finance", false),
+    offer("ofr_c", "Gamma NBFC", true),
+  ],
+} as unknown as JourneyView;
+
+describe("--interactive", () => {
+  it("lists only the selectable offers, numbered, with amount, tenure, EMI and APR", () => {
+    const menu = offerMenu(view);
+    expect(menu).toHaveLength(2);
+    expect(menu[0]).toMatch(/^ {2}1\. Alpha Bank .*₹2,00,000 over 24 months, EMI ₹9,603, APR 15\.20%$/);
+    expect(menu[1]).toMatch(/^ {2}2\. Gamma NBFC/);
+  });
+
+  it("asks until the answer names an offer, then returns that offer's id", async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = "";
+    const answers = ["7", "2"];
+    // A person answers each prompt as it appears.
+    output.on("data", (c: Buffer) => {
+      printed += c.toString();
+      if (c.toString().includes("Pick an offer")) input.write(`${answers.shift()}\n`);
+    });
+    const choices = terminalChoices(input, output);
+    const picked = choices.pickOffer(view);
+    expect(await picked).toBe("ofr_c");
+    choices.close();
+    expect(printed).toContain("Type a number from 1 to 2.");
+  });
+});
