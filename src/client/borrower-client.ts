@@ -14,13 +14,19 @@ import type {
   StepList,
 } from "../contract/index.js";
 import { assertBorrowerCredential } from "./credentials.js";
-import { ClientConfigError, clientError } from "./errors.js";
+import { ClientConfigError } from "./errors.js";
 import { notify } from "./observer.js";
 import type { RequestSpec } from "./request.js";
 import { type JourneyStateResult, toJourneyStateResult } from "./results.js";
 import { type CommonClientOptions, resolveSettings } from "./settings.js";
 import { createTokenRefresher } from "./single-flight.js";
-import { type CallOptions, type CredentialSource, send, type TransportSettings } from "./transport.js";
+import {
+  type CallOptions,
+  type CredentialSource,
+  send,
+  sendForBody,
+  type TransportSettings,
+} from "./transport.js";
 
 /** Options of {@link createBorrowerClient}. */
 export interface BorrowerClientOptions extends CommonClientOptions {
@@ -101,16 +107,8 @@ export function createBorrowerClient(options: BorrowerClientOptions): BorrowerCl
     ),
   };
 
-  async function call<Name extends EndpointName>(spec: RequestSpec<Name>, callOptions?: CallOptions) {
-    const outcome = await send(settings, credentials, spec, callOptions);
-    // Only a conditional request can yield notModified, and only getJourneyState sends one.
-    if (outcome.kind !== "ok")
-      throw clientError("CONTRACT", `${spec.endpoint}: unexpected 304`, {
-        endpoint: spec.endpoint,
-        status: 304,
-      });
-    return outcome.value;
-  }
+  const call = <Name extends EndpointName>(spec: RequestSpec<Name>, callOptions?: CallOptions) =>
+    sendForBody(settings, credentials, spec, callOptions);
 
   return {
     listJourneys: (o) => call({ endpoint: "listJourneys" }, o),

@@ -7,11 +7,17 @@ import type {
 } from "../contract/index.js";
 import type { ConditionalCallOptions } from "./borrower-client.js";
 import { assertPartnerCredential, assertServerEnvironment } from "./credentials.js";
-import { ClientConfigError, clientError } from "./errors.js";
+import { ClientConfigError } from "./errors.js";
 import type { RequestSpec } from "./request.js";
 import { type JourneyStateResult, toJourneyStateResult } from "./results.js";
 import { type CommonClientOptions, resolveSettings } from "./settings.js";
-import { type CallOptions, type CredentialSource, send, type TransportSettings } from "./transport.js";
+import {
+  type CallOptions,
+  type CredentialSource,
+  send,
+  sendForBody,
+  type TransportSettings,
+} from "./transport.js";
 
 /** Options of {@link createPartnerClient}. */
 export interface PartnerClientOptions extends CommonClientOptions {
@@ -58,15 +64,8 @@ export function createPartnerClient(options: PartnerClientOptions): PartnerClien
   const apiKey = options.apiKey;
   const credentials: CredentialSource = { current: async () => apiKey, check: assertPartnerCredential };
 
-  async function call<Name extends EndpointName>(spec: RequestSpec<Name>, callOptions?: CallOptions) {
-    const outcome = await send(settings, credentials, spec, callOptions);
-    if (outcome.kind !== "ok")
-      throw clientError("CONTRACT", `${spec.endpoint}: unexpected 304`, {
-        endpoint: spec.endpoint,
-        status: 304,
-      });
-    return outcome.value;
-  }
+  const call = <Name extends EndpointName>(spec: RequestSpec<Name>, callOptions?: CallOptions) =>
+    sendForBody(settings, credentials, spec, callOptions);
 
   return {
     createSession: (request, o) => call({ endpoint: "createSession", body: request }, o),

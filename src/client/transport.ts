@@ -228,3 +228,24 @@ export async function send<Name extends EndpointName>(
   for (const reason of exit.cause.reasons) if (reason._tag === "Die") throw reason.defect;
   throw aborted();
 }
+
+/**
+ * Like {@link send}, for a call that must answer with a body: only a conditional GET may see 304, so a 304 here
+ * is a breach of the contract.
+ * @throws {ScopeError} when the credential is outside the client's scope (before any request).
+ * @throws {ApiError} for every failure, typed by `code`; CONTRACT for an unexpected 304.
+ */
+export async function sendForBody<Name extends EndpointName>(
+  settings: TransportSettings,
+  credentials: CredentialSource,
+  spec: RequestSpec<Name>,
+  options?: CallOptions,
+): Promise<EndpointOutput<Name>> {
+  const outcome = await send(settings, credentials, spec, options);
+  if (outcome.kind !== "ok")
+    throw clientError("CONTRACT", `${spec.endpoint}: unexpected 304`, {
+      endpoint: spec.endpoint,
+      status: 304,
+    });
+  return outcome.value;
+}
