@@ -5,25 +5,10 @@
  * unexpected edge for a re-fetch, asks for the offers on OFFERS_AVAILABLE, and re-arms polling by state class.
  * It does NOT do the rest of what `journey.reduce` does (mutations, offer lock, anomalies log, signals, backoff).
  */
+import { JOURNEY_STATUSES } from "../../src/contract/lifecycle.js";
 
-const STATUSES = [
-  "STARTED",
-  "PROFILE_REQUIRED",
-  "PROFILE_SUBMITTED",
-  "OFFERS_PENDING",
-  "OFFERS_AVAILABLE",
-  "OFFER_SELECTED",
-  "AA_REQUIRED",
-  "KYC_PENDING",
-  "BANK_MANDATE_PENDING",
-  "E_MANDATE_PENDING",
-  "LOAN_AGREEMENT_PENDING",
-  "LENDER_PROCESSING",
-  "DISBURSED",
-  "REJECTED",
-  "EXPIRED",
-  "CLOSED",
-] as const;
+// The status list is the contract's (data, not machinery): the baseline shares the order, not the reducer.
+const STATUSES = JOURNEY_STATUSES;
 type Status = (typeof STATUSES)[number];
 const ORDER: ReadonlyMap<string, number> = new Map(STATUSES.map((s, i) => [s, i]));
 const NEXT_ACTIONS: ReadonlySet<string> = new Set([
