@@ -7,7 +7,10 @@ import { expect, it } from "vitest";
 import { onScreen, SCREEN_TIMEOUT_MS, screenshot, signInAs } from "./support/app.js";
 import { browserSessionForFile } from "./support/session.js";
 
-const session = browserSessionForFile();
+// The two platform waits the test must see on screen last 4 s instead of 2 s, so a loaded machine cannot miss them.
+const session = browserSessionForFile({
+  sandbox: { timings: { offerDispatch: 4_000, lenderProcessing: 4_000 } },
+});
 
 it("a borrower clicks from sign-in to the disbursed loan (and its closure), leaving for hosted pages and coming back", async () => {
   const page = await session.browser.context.newPage();
