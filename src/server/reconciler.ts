@@ -1,4 +1,5 @@
 import type { JourneySnapshot } from "../contract/index.js";
+import { recordFor } from "./journey-record.js";
 import type { JourneyStore } from "./store/types.js";
 
 /** Options of {@link createReconciler}. */
@@ -8,8 +9,8 @@ export interface ReconcilerOptions {
   /** Reads a journey's current snapshot with the partner's read scope (e.g. `partnerClient.getJourneyState`). */
   readonly fetchState: (journeyId: string) => Promise<JourneySnapshot>;
   /**
-   * Applies a fetched snapshot the way the webhook handler does (reducer and store); returns whether it was newer.
-   * Default: `store.applySnapshot({ snapshot })`.
+   * Applies a fetched snapshot; returns whether it was newer. Default: the journey reducer over the stored state,
+   * written with a version-guarded `store.applySnapshot`, as the webhook handler does.
    */
   readonly apply?: (snapshot: JourneySnapshot) => Promise<boolean>;
   /** A journey not updated for this long is re-fetched (default 60,000 ms). */
@@ -54,7 +55,12 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const batchSize = Math.max(1, options.batchSize ?? 100);
   const now = options.now ?? Date.now;
-  const apply = options.apply ?? ((snapshot: JourneySnapshot) => options.store.applySnapshot({ snapshot }));
+  const apply =
+    options.apply ??
+    (async (snapshot: JourneySnapshot) =>
+      options.store.applySnapshot(
+        recordFor(await options.store.get(snapshot.journeyId), snapshot, "poll", now()),
+      ));
   let timer: ReturnType<typeof setInterval> | undefined;
   let running = false;
 

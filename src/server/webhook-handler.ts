@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { JourneyState } from "../../machines/journey/index.js";
 import { ContractError, type Journey, type JourneySnapshot } from "../contract/index.js";
-import { initial, reduce } from "../journey/index.js";
+import { reduce } from "../journey/index.js";
+import { newestOf, recordFor } from "./journey-record.js";
 import { RawBodyError } from "./raw-body/errors.js";
 import { readRawBody } from "./raw-body/node.js";
 import type { JourneyStore } from "./store/types.js";
@@ -105,10 +106,7 @@ export async function createWebhookHandler(options: WebhookHandlerOptions): Prom
     let state: JourneyState;
     try {
       const stored = await options.store.get(snapshot.journeyId);
-      state = await confirmIfHeld(
-        webhookId,
-        nextState(stored?.state as JourneyState | null | undefined, snapshot, now()),
-      );
+      state = await confirmIfHeld(webhookId, recordFor(stored, snapshot, "webhook", now()).state);
       const record = { snapshot: newestOf(snapshot, state), state };
       const result = await options.store.applyWebhook({ webhookId, record });
       if (result.duplicate) return { status: 200, outcome: "duplicate", ...base };
@@ -174,20 +172,4 @@ export async function createWebhookHandler(options: WebhookHandlerOptions): Prom
       });
     },
   };
-}
-
-function nextState(
-  stored: JourneyState | null | undefined,
-  snapshot: JourneySnapshot,
-  at: number,
-): JourneyState {
-  if (!stored) return initial({ journeyId: snapshot.journeyId, snapshot, at });
-  const result = reduce(stored, { type: "snapshot.received", snapshot, source: "webhook", at });
-  return result.state;
-}
-
-/** The platform's newest word on the journey: what the reducer applied, or the delivery if that is newer. */
-function newestOf(delivered: JourneySnapshot, state: JourneyState): JourneySnapshot {
-  const applied = state.context.snapshot;
-  return applied && applied.version >= delivered.version ? applied : delivered;
 }

@@ -40,7 +40,12 @@ describe("reconciler", () => {
     const report = await reconciler.runOnce();
     expect(fetched.sort()).toEqual(["jrn_a", "jrn_b"]);
     expect(report).toMatchObject({ checked: 2, updated: 1, current: 1, failed: [] });
-    expect((await store.get("jrn_a"))?.snapshot.status).toBe("OFFER_SELECTED");
+    const updated = await store.get("jrn_a");
+    expect(updated?.snapshot.status).toBe("OFFER_SELECTED");
+    // Applied through the journey reducer, as the webhook handler does: the stored state is the reducer's.
+    expect(
+      (updated?.state as { context: { snapshot: { version: number } } } | null)?.context.snapshot.version,
+    ).toBe(5);
     expect((await reconciler.runOnce()).checked).toBe(0);
   });
 

@@ -1,0 +1,28 @@
+import type { JourneyState } from "../../machines/journey/index.js";
+import type { JourneySnapshot } from "../contract/index.js";
+import { initial, reduce } from "../journey/index.js";
+import type { JourneyRecordInput, StoredJourney } from "./store/types.js";
+
+/**
+ * The record to store for a snapshot the platform sent (a webhook) or answered (a reconciler's read): the journey
+ * reducer applied over the stored state (or started from the snapshot), and the newest snapshot of the two.
+ * Pure apart from what it is given; never throws for a valid snapshot.
+ */
+export function recordFor(
+  stored: StoredJourney | undefined,
+  snapshot: JourneySnapshot,
+  source: "webhook" | "poll",
+  at: number,
+): JourneyRecordInput & { readonly state: JourneyState } {
+  const held = stored?.state as JourneyState | null | undefined;
+  const state = held
+    ? reduce(held, { type: "snapshot.received", snapshot, source, at }).state
+    : initial({ journeyId: snapshot.journeyId, snapshot, at });
+  return { snapshot: newestOf(snapshot, state), state };
+}
+
+/** The platform's newest word on the journey: what the reducer applied, or the delivery if that is newer. */
+export function newestOf(delivered: JourneySnapshot, state: JourneyState): JourneySnapshot {
+  const applied = state.context.snapshot;
+  return applied && applied.version >= delivered.version ? applied : delivered;
+}
