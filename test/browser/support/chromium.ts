@@ -1,13 +1,25 @@
-/** Launches Debian's Chromium for the browser tests, headless, with a fresh profile; fails loudly when it is missing. */
-import { existsSync } from "node:fs";
+/**
+ * Launches Chromium for the browser tests, headless, with a fresh profile: the build inside the
+ * `@sparticuz/chromium` npm package (unpacked to the OS temp dir on first use; nothing downloads), or the binary
+ * `CHROMIUM_PATH` names.
+ */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BrowserContext, chromium } from "playwright-core";
+import chromium from "@sparticuz/chromium";
+import { type BrowserContext, chromium as playwright } from "playwright-core";
 
-/** Where Chromium is expected (`apt-get install -y chromium`); `CHROMIUM_PATH` overrides it. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** Flags of `@sparticuz/chromium` made for AWS Lambda that would make the tests' browser unlike a borrower's. */
+const LAMBDA_ONLY_FLAGS = [
+  "--single-process", // one process for every tab: two tabs of one app must behave as in a real browser
+  "--no-zygote",
+  "--disable-web-security", // would switch off CORS and the same-origin policy the app relies on
+  "--allow-running-insecure-content",
+  "--disable-site-isolation-trials",
+  "--disable-features=",
+];
 
+/** Ours: headless on a closed network (no background fetches to hosts that cannot be reached). */
 const ARGS = [
   "--headless",
   "--no-sandbox",
@@ -19,6 +31,19 @@ const ARGS = [
   "--disable-quic",
 ];
 
+/** The flags the browser starts with: the package's, less those made for Lambda, plus ours. */
+export function chromiumArgs(packaged: readonly string[] = chromium.args): string[] {
+  const kept = packaged.filter(
+    (flag) => !LAMBDA_ONLY_FLAGS.some((drop) => (drop.endsWith("=") ? flag.startsWith(drop) : flag === drop)),
+  );
+  return [...new Set([...kept.filter((flag) => !flag.startsWith("--headless")), ...ARGS])];
+}
+
+/** The browser binary: `CHROMIUM_PATH` when set, else the one `@sparticuz/chromium` unpacks. */
+export async function chromiumExecutable(): Promise<string> {
+  return process.env.CHROMIUM_PATH || (await chromium.executablePath());
+}
+
 /** A running browser with its own throwaway profile. */
 export interface Chromium {
   readonly context: BrowserContext;
@@ -27,18 +52,15 @@ export interface Chromium {
 
 /**
  * Starts Chromium with a fresh user-data-dir (one context: its tabs share localStorage, like a borrower's browser).
- * @throws {Error} (rejects) naming the missing binary and how to install it; or Playwright's launch error.
+ * @throws {Error} (rejects) with Playwright's launch error, naming the binary it tried.
  */
 export async function launchChromium(): Promise<Chromium> {
-  if (!existsSync(CHROMIUM_PATH))
-    throw new Error(
-      `Chromium is missing at ${CHROMIUM_PATH}: install it with "apt-get install -y chromium" (or set CHROMIUM_PATH). The browser tests need a real browser and do not skip.`,
-    );
+  const executablePath = await chromiumExecutable();
   const profile = await mkdtemp(join(tmpdir(), "credit-journey-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
+  const context = await playwright.launchPersistentContext(profile, {
+    executablePath,
     headless: true,
-    args: ARGS,
+    args: chromiumArgs(),
     viewport: { width: 900, height: 1000 },
   });
   return {

@@ -1,17 +1,11 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createPostgresJourneyStore, type JourneyStore } from "../../../src/server/index.js";
-import { startPostgres, type TestPostgres } from "../../support/postgres.js";
+import { runPostgres } from "../../support/postgres.js";
 import { describeJourneyStoreConformance, snapshotOf } from "../store-conformance.js";
 import { expectConverged, runWriters, shuffledDuplicatedStream } from "./concurrency.js";
 
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = runPostgres();
 
 describeJourneyStoreConformance("PostgreSQL", async ({ now }) =>
   createPostgresJourneyStore({ connectionString: await server.createDatabase(), now }),
@@ -50,7 +44,7 @@ describe("PostgreSQL store", () => {
   });
 
   it("rejects with pg's error, and leaves no pool open, when the server is unreachable", async () => {
-    const unreachable = `postgres://postgres@127.0.0.1:${server.port}/no_such_database`;
+    const unreachable = server.connectionString("no_such_database");
     await expect(createPostgresJourneyStore({ connectionString: unreachable })).rejects.toThrow(
       /no_such_database/,
     );
