@@ -27,7 +27,7 @@ export async function signDeliveries(journeys: number, secret: string): Promise<
         id,
         type: "journey.snapshot",
         createdAt: snapshot.updatedAt,
-        correlationId: `cor_${j}`,
+        correlationID: `cor_${j}`,
         data: snapshot,
       });
       unsigned.push({ id, body });

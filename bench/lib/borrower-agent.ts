@@ -36,7 +36,7 @@ export function nextMove(view: JourneyView, phone: string, at: () => string): Bo
     case "OFFERS_AVAILABLE": {
       const offer = view.offers.find((o) => o.selectable);
       return offer
-        ? { kind: "intent", run: (r) => r.send({ type: "offer.select", offerId: offer.id }) }
+        ? { kind: "intent", run: (r) => r.send({ type: "offer.select", offerID: offer.id }) }
         : null;
     }
     default:

@@ -7,10 +7,10 @@ function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-function redirect(journeyId: string, stepId: string, at: number): Resource {
+function redirect(journeyID: string, stepID: string, at: number): Resource {
   return {
     type: "REDIRECT",
-    url: `https://sandbox.example/hosted/r/${journeyId}-${stepId}`,
+    url: `https://sandbox.example/hosted/r/${journeyID}-${stepID}`,
     returnUrl: RETURN_URL,
     expiresAt: iso(at + 10 * 60_000),
   };
@@ -38,7 +38,7 @@ const MANDATE_FORM: Resource = {
 interface Stage {
   readonly status: JourneyStatus;
   /** The step the borrower acts on, and how; a second snapshot in the same status follows while it processes. */
-  readonly step?: { readonly id: string; readonly resource: (journeyId: string, at: number) => Resource };
+  readonly step?: { readonly id: string; readonly resource: (journeyID: string, at: number) => Resource };
 }
 
 const STAGES: readonly Stage[] = [
@@ -80,9 +80,9 @@ function nextActionOf(stage: Stage, processing: boolean): JourneySnapshot["nextA
     case "LENDER_PROCESSING":
       return { type: "WAIT", pollAfterMs: 10_000 };
     default:
-      if (stage.step && !processing) return { type: "COMPLETE_STEP", stepId: stage.step.id };
+      if (stage.step && !processing) return { type: "COMPLETE_STEP", stepID: stage.step.id };
       return stage.step
-        ? { type: "WAIT", stepId: stage.step.id, pollAfterMs: 2_000 }
+        ? { type: "WAIT", stepID: stage.step.id, pollAfterMs: 2_000 }
         : { type: "WAIT", pollAfterMs: 2_000 };
   }
 }
@@ -93,7 +93,7 @@ function nextActionOf(stage: Stage, processing: boolean): JourneySnapshot["nextA
  * (versions bump on every change, not only on status changes). Realistic payloads: resources, offer count,
  * the lock, diagnostics, timestamps. 18 snapshots.
  */
-export function happyHistory(journeyId: string): JourneySnapshot[] {
+export function happyHistory(journeyID: string): JourneySnapshot[] {
   const snapshots: JourneySnapshot[] = [];
   let at = T0;
   const expiresAt = iso(T0 + 30 * 86_400_000);
@@ -103,20 +103,20 @@ export function happyHistory(journeyId: string): JourneySnapshot[] {
     for (const processing of phases) {
       at += 1_500;
       const snapshot: JourneySnapshot = {
-        journeyId,
+        journeyID,
         version: snapshots.length + 1,
         status: stage.status,
         nextAction: nextActionOf(stage, processing),
         ...(stage.step && !processing
           ? {
               actionRequired: {
-                stepId: stage.step.id,
-                kind: stage.step.resource(journeyId, at).type as "REDIRECT" | "FORM" | "DOCUMENT",
-                resource: stage.step.resource(journeyId, at),
+                stepID: stage.step.id,
+                kind: stage.step.resource(journeyID, at).type as "REDIRECT" | "FORM" | "DOCUMENT",
+                resource: stage.step.resource(journeyID, at),
               },
             }
           : {}),
-        ...(afterLock || stage.status === "OFFER_SELECTED" ? { lockedOfferId: "ofr_sbank001" } : {}),
+        ...(afterLock || stage.status === "OFFER_SELECTED" ? { lockedOfferID: "ofr_sbank001" } : {}),
         ...(snapshots.some((s) => s.status === "OFFERS_PENDING") && stage.status !== "OFFERS_PENDING"
           ? { offerCount: 3 }
           : {}),
@@ -149,7 +149,7 @@ export function journeyAt(snapshot: JourneySnapshot): Journey {
   return {
     ...snapshot,
     createdAt: iso(T0),
-    borrower: { externalId: `user-${snapshot.journeyId}` },
+    borrower: { borrowerExternalID: `user-${snapshot.journeyID}` },
     profileStatus: "VERIFIED",
     offers: lenders.map(([id, name, rate, months]) => ({
       id,

@@ -19,7 +19,7 @@ const DEADLINE_SEC = 200;
 const FAULTS: SandboxFaults = { latencyMs: [2, 20], errorRate: 0.05, lostResponseRate: 0.03 };
 
 interface SentIntent {
-  readonly journeyId: string;
+  readonly journeyID: string;
   readonly key: string;
   readonly kind: string;
 }
@@ -52,10 +52,10 @@ let hostedRetries = 0;
  * The borrower finishes a hosted page. A dropped connection is retried like a browser would; a 409 on a retry
  * means the first attempt went through (the step is already processing).
  */
-async function completeHostedPage(url: string, journeyId: string): Promise<void> {
+async function completeHostedPage(url: string, journeyID: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const response = await fetch(`${url}/_sandbox/journeys/${journeyId}/steps/current/complete`, {
+      const response = await fetch(`${url}/_sandbox/journeys/${journeyID}/steps/current/complete`, {
         method: "POST",
       });
       await response.text();
@@ -91,7 +91,7 @@ async function runLoad(faults: SandboxFaults) {
     for (let i = 0; i < JOURNEYS; i += 50) {
       const batch = await Promise.all(
         Array.from({ length: Math.min(50, JOURNEYS - i) }, (_, k) =>
-          partner.createSession({ borrower: { externalId: `sbx-happy-load-${i + k}` } }),
+          partner.createSession({ borrower: { borrowerExternalID: `sbx-happy-load-${i + k}` } }),
         ),
       );
       sessions.push(...batch);
@@ -100,14 +100,14 @@ async function runLoad(faults: SandboxFaults) {
       loadStart = performance.now();
       for (const created of sessions) {
         const token = created.session.token;
-        const journeyId = created.journey.journeyId;
+        const journeyID = created.journey.journeyID;
         const runtime = createJourney({
           client: createBorrowerClient({
             baseUrl: sandbox.url,
             getSessionToken: () => token,
             refreshSession: async () => token,
           }),
-          journeyId,
+          journeyID,
           initial: created.journey,
           clock,
           signals: steadySignals,
@@ -138,7 +138,7 @@ async function runLoad(faults: SandboxFaults) {
             mutationLatencies.push(performance.now() - mutationAt);
             mutationAt = null;
             if (view.error?.origin === "mutation" && !view.error.retryable) {
-              failedMutations.push(`${journeyId}: ${view.error.code}`);
+              failedMutations.push(`${journeyID}: ${view.error.code}`);
             }
           }
           if (view.status === "DISBURSED" || view.isEnded) {
@@ -151,7 +151,7 @@ async function runLoad(faults: SandboxFaults) {
           if (lastMove?.key.startsWith(key)) return;
           lastMove = { key, at: performance.now(), status: view.status };
           if (move.kind === "hosted") {
-            void completeHostedPage(sandbox.url, journeyId).catch((error) =>
+            void completeHostedPage(sandbox.url, journeyID).catch((error) =>
               hostedErrors.push(String(error)),
             );
             return;
@@ -161,7 +161,7 @@ async function runLoad(faults: SandboxFaults) {
             mutationAt = performance.now();
             if (result.idempotencyKey)
               sent.push({
-                journeyId,
+                journeyID,
                 key: result.idempotencyKey,
                 kind: result.view.pendingMutation?.kind ?? "?",
               });
@@ -186,7 +186,7 @@ async function runLoad(faults: SandboxFaults) {
       "/mutations",
     );
     const borrowerLog = log.filter(
-      (entry) => entry.journeyId !== undefined && entry.endpoint !== "createSession",
+      (entry) => entry.journeyID !== undefined && entry.endpoint !== "createSession",
     );
 
     const sentKeys = new Map(sent.map((s) => [s.key, s]));
@@ -200,7 +200,7 @@ async function runLoad(faults: SandboxFaults) {
     const perJourney = new Map<string, number>();
     for (const entry of borrowerLog) {
       if (entry.endpoint !== "submitProfile" && entry.endpoint !== "proceedOffer") continue;
-      const k = `${entry.journeyId}:${entry.endpoint}`;
+      const k = `${entry.journeyID}:${entry.endpoint}`;
       perJourney.set(k, (perJourney.get(k) ?? 0) + 1);
     }
     const logicalDuplicates = [...perJourney.values()].filter((n) => n > 1).length;

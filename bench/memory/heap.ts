@@ -65,7 +65,7 @@ export async function runtimeHeap(count: number, state: JourneyState): Promise<H
     });
     const runtime = createJourney({
       client,
-      journeyId: state.context.journeyId,
+      journeyID: state.context.journeyID,
       initial: JSON.parse(JSON.stringify(persisted)),
       clock,
       signals: steadySignals,

@@ -29,20 +29,20 @@ export async function midJourneyState(): Promise<JourneyState> {
   try {
     const now = () => sandbox.clock.now();
     const partner = createPartnerClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey });
-    const created = await partner.createSession({ borrower: { externalId: "sbx-happy-memory" } });
+    const created = await partner.createSession({ borrower: { borrowerExternalID: "sbx-happy-memory" } });
     const token = created.session.token;
     const borrower = createBorrowerClient({
       baseUrl: sandbox.url,
       getSessionToken: () => token,
       refreshSession: async () => token,
     });
-    const journeyId = created.journey.journeyId;
-    let state = journey.initial({ journeyId, snapshot: created.journey, at: now() });
+    const journeyID = created.journey.journeyID;
+    let state = journey.initial({ journeyID, snapshot: created.journey, at: now() });
     const apply = (snapshot: JourneySnapshot, source: "poll" | "response" = "poll") => {
       state = journey.reduce(state, { type: "snapshot.received", snapshot, source, at: now() }).state;
     };
     const poll = async () => {
-      const result = await borrower.getJourneyState(journeyId);
+      const result = await borrower.getJourneyState(journeyID);
       if (result.kind === "snapshot") apply(result.snapshot);
     };
     const mutate = async (
@@ -61,7 +61,7 @@ export async function midJourneyState(): Promise<JourneyState> {
 
     const profile = benchProfile("+919812345678", sandbox.clock.nowIso());
     await mutate({ type: "profile.submit", profile, idempotencyKey: "idem-profile-0001", at: now() }, (key) =>
-      borrower.submitProfile(journeyId, profile, { idempotencyKey: key }),
+      borrower.submitProfile(journeyID, profile, { idempotencyKey: key }),
     );
     sandbox.clock.advance(1_000);
     await poll();
@@ -69,27 +69,27 @@ export async function midJourneyState(): Promise<JourneyState> {
     await poll();
     state = journey.reduce(state, {
       type: "journey.loaded",
-      journey: await borrower.getJourney(journeyId),
+      journey: await borrower.getJourney(journeyID),
       at: now(),
     }).state;
-    const offerId = state.context.offers?.[0]?.id;
-    if (!offerId) throw new Error("the sandbox made no offers");
-    await mutate({ type: "offer.select", offerId, idempotencyKey: "idem-offer-0001", at: now() }, (key) =>
-      borrower.proceedOffer(journeyId, offerId, { idempotencyKey: key }),
+    const offerID = state.context.offers?.[0]?.id;
+    if (!offerID) throw new Error("the sandbox made no offers");
+    await mutate({ type: "offer.select", offerID, idempotencyKey: "idem-offer-0001", at: now() }, (key) =>
+      borrower.proceedOffer(journeyID, offerID, { idempotencyKey: key }),
     );
     sandbox.clock.advance(1_000);
     await poll();
-    sandbox.control.completeStep(journeyId);
+    sandbox.control.completeStep(journeyID);
     sandbox.clock.advance(1_000);
     await poll();
     if (state.context.snapshot?.status !== "KYC_PENDING") {
       throw new Error(`expected KYC_PENDING, got ${state.context.snapshot?.status}`);
     }
-    const stepId = state.context.snapshot.actionRequired?.stepId ?? state.context.snapshot.nextAction.stepId;
-    if (!stepId) throw new Error("KYC_PENDING without a step id");
+    const stepID = state.context.snapshot.actionRequired?.stepID ?? state.context.snapshot.nextAction.stepID;
+    if (!stepID) throw new Error("KYC_PENDING without a step id");
     const started = journey.reduce(state, {
       type: "step.start",
-      stepId,
+      stepID,
       idempotencyKey: "idem-kyc-start-0001",
       at: now(),
     });

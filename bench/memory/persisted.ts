@@ -38,7 +38,7 @@ export function atBounds(state: JourneyState): JourneyState {
         origin: "mutation",
         code: "VALIDATION_FAILED",
         event: "step.submit",
-        stepId: "stp_bankmandate01",
+        stepID: "stp_bankmandate01",
         retryable: false,
         detail: "One or more fields are invalid.",
         fieldErrors: [

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { JourneySnapshot } from "../../src/contract/index.js";
 import { createMemoryJourneyStore, createPushRelay, createWebhookHandler } from "../../src/server/index.js";
 
-/** A partner backend for the benchmarks: `POST /webhooks` into the server kit, `GET /push/{journeyId}` as SSE. */
+/** A partner backend for the benchmarks: `POST /webhooks` into the server kit, `GET /push/{journeyID}` as SSE. */
 export interface BenchPartner {
   readonly url: string;
   /** The newest version relayed per journey. */
@@ -25,7 +25,7 @@ export async function startPartner(secret: string, now: () => number): Promise<B
     now,
     onSnapshot: (snapshot: JourneySnapshot) => {
       relay.publish(snapshot);
-      published.set(snapshot.journeyId, Math.max(published.get(snapshot.journeyId) ?? 0, snapshot.version));
+      published.set(snapshot.journeyID, Math.max(published.get(snapshot.journeyID) ?? 0, snapshot.version));
     },
   });
   const server: Server = createServer((req, res) => {

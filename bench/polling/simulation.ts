@@ -45,7 +45,7 @@ export const THINK_MS: Readonly<Partial<Record<JourneyStatus, number>>> = {
 
 /** One server change the app did not cause itself, and when each poller saw it. */
 export interface Detection {
-  readonly journeyId: string;
+  readonly journeyID: string;
   readonly version: number;
   /** The status the journey was in while the pollers waited for this change. */
   readonly fromStatus: JourneyStatus;
@@ -117,7 +117,7 @@ export async function simulate(options: {
 
   interface Lane {
     readonly index: number;
-    readonly journeyId: string;
+    readonly journeyID: string;
     readonly runtime: JourneyRuntime;
     readonly runtimeSaw: Map<number, number>;
     readonly naiveSaw: Map<number, number>;
@@ -131,24 +131,26 @@ export async function simulate(options: {
   let pushConnections = 0;
   try {
     for (let i = 0; i < options.journeys; i++) {
-      const created = await partnerClient.createSession({ borrower: { externalId: `sbx-happy-poll-${i}` } });
+      const created = await partnerClient.createSession({
+        borrower: { borrowerExternalID: `sbx-happy-poll-${i}` },
+      });
       const token = created.session.token;
-      const journeyId = created.journey.journeyId;
-      const clientOptions = (correlationId: string) => ({
+      const journeyID = created.journey.journeyID;
+      const clientOptions = (correlationID: string) => ({
         baseUrl: sandbox.url,
         fetch: countedFetch,
-        correlationId,
+        correlationID,
         getSessionToken: () => token,
         refreshSession: async () => token,
       });
       let push: AsyncIterable<unknown> | undefined;
       if (options.push) {
         pushConnections++;
-        push = snapshotStream({ url: `${partner.url}/push/${journeyId}`, signal: abort.signal });
+        push = snapshotStream({ url: `${partner.url}/push/${journeyID}`, signal: abort.signal });
       }
       const runtime = createJourney({
         client: createBorrowerClient(clientOptions(`rt-${i}`)),
-        journeyId,
+        journeyID,
         initial: created.journey,
         clock,
         signals: steadySignals,
@@ -156,7 +158,7 @@ export async function simulate(options: {
       });
       const lane: Lane = {
         index: i,
-        journeyId,
+        journeyID,
         runtime,
         runtimeSaw: new Map([[created.journey.version, clock.now()]]),
         naiveSaw: new Map([[created.journey.version, clock.now()]]),
@@ -178,7 +180,7 @@ export async function simulate(options: {
       const naivePoll = async (): Promise<void> => {
         if (abort.signal.aborted) return;
         try {
-          const result = await naive.getJourneyState(journeyId, {
+          const result = await naive.getJourneyState(journeyID, {
             ...(etag ? { etag } : {}),
             signal: abort.signal,
           });
@@ -202,7 +204,7 @@ export async function simulate(options: {
       lanes.push(lane);
     }
 
-    const published = (lane: Lane) => partner.published.get(lane.journeyId) ?? 0;
+    const published = (lane: Lane) => partner.published.get(lane.journeyID) ?? 0;
     const settle = async () => {
       let quiet = 0;
       for (let round = 0; round < 2_000 && quiet < 3; round++) {
@@ -243,7 +245,7 @@ export async function simulate(options: {
         if (clock.now() < lane.dueAt) continue;
         lane.lastMoveKey = key;
         lane.dueAt = null;
-        if (move.kind === "hosted") sandbox.control.completeStep(lane.journeyId);
+        if (move.kind === "hosted") sandbox.control.completeStep(lane.journeyID);
         else {
           lane.ownTimes.add(sandbox.clock.now());
           if (move.kind === "retry") lane.runtime.send({ type: "mutation.retry" });
@@ -261,14 +263,14 @@ export async function simulate(options: {
     const changes = new Map<string, Map<number, JourneySnapshot>>();
     for (const delivery of sandbox.control.webhookDeliveries()) {
       const snapshot = delivery.event.data;
-      const perJourney = changes.get(snapshot.journeyId) ?? new Map<number, JourneySnapshot>();
+      const perJourney = changes.get(snapshot.journeyID) ?? new Map<number, JourneySnapshot>();
       perJourney.set(snapshot.version, snapshot);
-      changes.set(snapshot.journeyId, perJourney);
+      changes.set(snapshot.journeyID, perJourney);
     }
     const detections: Detection[] = [];
     let ownChanges = 0;
     for (const lane of lanes) {
-      const versions = changes.get(lane.journeyId) ?? new Map<number, JourneySnapshot>();
+      const versions = changes.get(lane.journeyID) ?? new Map<number, JourneySnapshot>();
       for (const [version, snapshot] of versions) {
         const before = versions.get(version - 1);
         // Versions up to the one the session handed over were known from the start.
@@ -282,7 +284,7 @@ export async function simulate(options: {
         const naiveAt = lane.naiveSaw.get(version);
         if (runtimeAt === undefined || naiveAt === undefined) continue;
         detections.push({
-          journeyId: lane.journeyId,
+          journeyID: lane.journeyID,
           version,
           fromStatus: before.status,
           toStatus: snapshot.status,
@@ -295,11 +297,11 @@ export async function simulate(options: {
       .requests()
       .filter((r) => r.method === "GET" && r.path.endsWith("/state"));
     const byPrefix = (prefix: string) =>
-      stateRequests.filter((r) => r.correlationId.startsWith(prefix)).length;
+      stateRequests.filter((r) => r.correlationID.startsWith(prefix)).length;
     const requestsByStatus: Record<string, { runtime: number; naive: number }> = {};
     for (const request of stateRequests) {
-      const journeyId = /\/journeys\/(jrn_[\w-]+)\/state/.exec(request.path)?.[1];
-      const versions = journeyId ? changes.get(journeyId) : undefined;
+      const journeyID = /\/journeys\/(jrn_[\w-]+)\/state/.exec(request.path)?.[1];
+      const versions = journeyID ? changes.get(journeyID) : undefined;
       if (!versions) continue;
       const at = Date.parse(request.at);
       let status = "";
@@ -311,8 +313,8 @@ export async function simulate(options: {
         }
       }
       const counts = requestsByStatus[status] ?? { runtime: 0, naive: 0 };
-      if (request.correlationId.startsWith("rt-")) counts.runtime++;
-      else if (request.correlationId.startsWith("nv-")) counts.naive++;
+      if (request.correlationID.startsWith("rt-")) counts.runtime++;
+      else if (request.correlationID.startsWith("nv-")) counts.naive++;
       requestsByStatus[status] = counts;
     }
     return {

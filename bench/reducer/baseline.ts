@@ -21,7 +21,7 @@ const NEXT_ACTIONS: ReadonlySet<string> = new Set([
 ]);
 
 interface Snapshot {
-  readonly journeyId: string;
+  readonly journeyID: string;
   readonly version: number;
   readonly status: Status;
   readonly [field: string]: unknown;
@@ -29,7 +29,7 @@ interface Snapshot {
 
 /** The baseline's state: plain JSON, like the SDK's. */
 export interface BaselineState {
-  readonly journeyId: string;
+  readonly journeyID: string;
   readonly snapshot: Snapshot | null;
   readonly offers: readonly unknown[] | null;
   readonly steps: readonly unknown[] | null;
@@ -51,9 +51,9 @@ export type BaselineEvent =
 
 /** The baseline's commands, as plain data. */
 export type BaselineCommand =
-  | { readonly type: "startPolling"; readonly journeyId: string; readonly inMs: number }
-  | { readonly type: "stopPolling"; readonly journeyId: string }
-  | { readonly type: "fetchJourney"; readonly journeyId: string; readonly reason: "offers" | "anomaly" };
+  | { readonly type: "startPolling"; readonly journeyID: string; readonly inMs: number }
+  | { readonly type: "stopPolling"; readonly journeyID: string }
+  | { readonly type: "fetchJourney"; readonly journeyID: string; readonly reason: "offers" | "anomaly" };
 
 /** What the baseline returns, shaped like `journey.reduce`'s result. */
 export interface BaselineResult {
@@ -63,15 +63,15 @@ export interface BaselineResult {
 }
 
 /** The baseline's first state, from a trusted snapshot. */
-export function baselineInitial(journeyId: string, snapshot: Snapshot | null, at: number): BaselineState {
+export function baselineInitial(journeyID: string, snapshot: Snapshot | null, at: number): BaselineState {
   return {
-    journeyId,
+    journeyID,
     snapshot,
     offers: null,
     steps: null,
     refetch: null,
     held: null,
-    pollMs: snapshot ? cadence(snapshot.status, journeyId) : 0,
+    pollMs: snapshot ? cadence(snapshot.status, journeyID) : 0,
     now: at,
   };
 }
@@ -87,15 +87,15 @@ function isExpectedEdge(from: Status, to: Status): boolean {
   return ORDER.get(to)! > ORDER.get(from)!;
 }
 
-function jitter(journeyId: string): number {
+function jitter(journeyID: string): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < journeyId.length; i++)
-    hash = Math.imul(hash ^ journeyId.charCodeAt(i), 0x01000193) >>> 0;
+  for (let i = 0; i < journeyID.length; i++)
+    hash = Math.imul(hash ^ journeyID.charCodeAt(i), 0x01000193) >>> 0;
   return hash / 0x1_0000_0000;
 }
 
 /** The seed's bands: active 2–5 s, passive 10–20 s, none when ended. */
-function cadence(status: Status, journeyId: string): number | null {
+function cadence(status: Status, journeyID: string): number | null {
   switch (status) {
     case "REJECTED":
     case "EXPIRED":
@@ -106,9 +106,9 @@ function cadence(status: Status, journeyId: string): number | null {
     case "OFFERS_AVAILABLE":
     case "LENDER_PROCESSING":
     case "DISBURSED":
-      return 10_000 + Math.floor(jitter(journeyId) * 10_000);
+      return 10_000 + Math.floor(jitter(journeyID) * 10_000);
     default:
-      return 2_000 + Math.floor(jitter(journeyId) * 3_000);
+      return 2_000 + Math.floor(jitter(journeyID) * 3_000);
   }
 }
 
@@ -122,7 +122,7 @@ function isIsoTime(value: unknown): boolean {
 function asSnapshot(value: unknown): Snapshot | string {
   if (typeof value !== "object" || value === null) return "snapshot must be an object";
   const s = value as Record<string, unknown>;
-  if (typeof s.journeyId !== "string" || !s.journeyId.startsWith("jrn_")) return "journeyId";
+  if (typeof s.journeyID !== "string" || !s.journeyID.startsWith("jrn_")) return "journeyID";
   if (typeof s.version !== "number" || !Number.isInteger(s.version) || s.version < 1) return "version";
   if (typeof s.status !== "string" || !ORDER.has(s.status)) return "status";
   const next = s.nextAction as Record<string, unknown> | undefined;
@@ -141,8 +141,8 @@ function asSnapshot(value: unknown): Snapshot | string {
 
 function rearm(before: BaselineState, after: BaselineState, commands: BaselineCommand[]): void {
   if (after.pollMs === before.pollMs) return;
-  if (after.pollMs === null) commands.push({ type: "stopPolling", journeyId: after.journeyId });
-  else commands.push({ type: "startPolling", journeyId: after.journeyId, inMs: after.pollMs });
+  if (after.pollMs === null) commands.push({ type: "stopPolling", journeyID: after.journeyID });
+  else commands.push({ type: "startPolling", journeyID: after.journeyID, inMs: after.pollMs });
 }
 
 /** Applies one event; never throws. */
@@ -159,25 +159,25 @@ export function baselineReduce(state: BaselineState, event: BaselineEvent): Base
       }
       const snapshot = asSnapshot(raw);
       if (typeof snapshot === "string") return { state, commands: [], rejected: "INVALID_SNAPSHOT" };
-      if (snapshot.journeyId !== state.journeyId) return { state, commands: [], rejected: "WRONG_JOURNEY" };
+      if (snapshot.journeyID !== state.journeyID) return { state, commands: [], rejected: "WRONG_JOURNEY" };
       if (state.snapshot && isEnded(state.snapshot.status))
         return { state, commands: [], rejected: "JOURNEY_ENDED" };
       const commands: BaselineCommand[] = [];
       if (state.snapshot && !isExpectedEdge(state.snapshot.status, snapshot.status)) {
         if (state.refetch === null)
-          commands.push({ type: "fetchJourney", journeyId: state.journeyId, reason: "anomaly" });
+          commands.push({ type: "fetchJourney", journeyID: state.journeyID, reason: "anomaly" });
         return { state: { ...state, held: snapshot, refetch: "anomaly", now: event.at }, commands };
       }
       let refetch = state.refetch;
       if (snapshot.status === "OFFERS_AVAILABLE" && state.offers === null && refetch === null) {
         refetch = "offers";
-        commands.push({ type: "fetchJourney", journeyId: state.journeyId, reason: "offers" });
+        commands.push({ type: "fetchJourney", journeyID: state.journeyID, reason: "offers" });
       }
       const next: BaselineState = {
         ...state,
         snapshot,
         refetch,
-        pollMs: cadence(snapshot.status, state.journeyId),
+        pollMs: cadence(snapshot.status, state.journeyID),
         now: event.at,
       };
       rearm(state, next, commands);
@@ -189,7 +189,7 @@ export function baselineReduce(state: BaselineState, event: BaselineEvent): Base
       if (typeof snapshot === "string" || !Array.isArray(journey?.offers) || !Array.isArray(journey?.steps)) {
         return { state, commands: [], rejected: "INVALID_JOURNEY" };
       }
-      if (snapshot.journeyId !== state.journeyId) return { state, commands: [], rejected: "WRONG_JOURNEY" };
+      if (snapshot.journeyID !== state.journeyID) return { state, commands: [], rejected: "WRONG_JOURNEY" };
       const newer = snapshot.version > (state.snapshot?.version ?? 0);
       const ended = state.snapshot !== null && isEnded(state.snapshot.status);
       const {

@@ -22,7 +22,7 @@ export interface EventStream {
   readonly advancing: Uint8Array;
   /** The first snapshot of each lane's journey. */
   readonly firstSnapshots: readonly JourneySnapshot[];
-  readonly journeyIds: readonly string[];
+  readonly journeyIDs: readonly string[];
 }
 
 /** How many non-advancing events accompany each advancing one in the realistic mix (19 → 95% / 5%). */
@@ -37,11 +37,11 @@ const QUIET_PER_CHANGE = 19;
 export function buildStream(laneCount: number, realistic: boolean): EventStream {
   const perLane: { event: StreamEvent; advancing: boolean }[][] = [];
   const firstSnapshots: JourneySnapshot[] = [];
-  const journeyIds: string[] = [];
+  const journeyIDs: string[] = [];
   for (let lane = 0; lane < laneCount; lane++) {
-    const journeyId = `jrn_bench${String(lane).padStart(4, "0")}`;
-    journeyIds.push(journeyId);
-    const history = happyHistory(journeyId);
+    const journeyID = `jrn_bench${String(lane).padStart(4, "0")}`;
+    journeyIDs.push(journeyID);
+    const history = happyHistory(journeyID);
     firstSnapshots.push(history[0]!);
     const items: { event: StreamEvent; advancing: boolean }[] = [];
     let at = HISTORY_START_MS;
@@ -92,7 +92,7 @@ export function buildStream(laneCount: number, realistic: boolean): EventStream 
       resetAfter[k] = i === cycle - 1 ? 1 : 0;
     }
   }
-  return { events, lanes, resetAfter, advancing, firstSnapshots, journeyIds };
+  return { events, lanes, resetAfter, advancing, firstSnapshots, journeyIDs };
 }
 
 /**
@@ -102,12 +102,12 @@ export function buildStream(laneCount: number, realistic: boolean): EventStream 
 export function buildQuietStream(laneCount: number): EventStream {
   const events: StreamEvent[] = [];
   const firstSnapshots: JourneySnapshot[] = [];
-  const journeyIds: string[] = [];
+  const journeyIDs: string[] = [];
   const rows: number[] = [];
   for (let lane = 0; lane < laneCount; lane++) {
-    const journeyId = `jrn_bench${String(lane).padStart(4, "0")}`;
-    journeyIds.push(journeyId);
-    const history = happyHistory(journeyId);
+    const journeyID = `jrn_bench${String(lane).padStart(4, "0")}`;
+    journeyIDs.push(journeyID);
+    const history = happyHistory(journeyID);
     const held = history[history.length - 1]!;
     firstSnapshots.push(held);
     for (let i = 0; i < QUIET_PER_CHANGE; i++) {
@@ -127,6 +127,6 @@ export function buildQuietStream(laneCount: number): EventStream {
     resetAfter: new Uint8Array(events.length),
     advancing: new Uint8Array(events.length),
     firstSnapshots,
-    journeyIds,
+    journeyIDs,
   };
 }

@@ -22,7 +22,7 @@ interface Reducer {
 const sdk: Reducer = {
   name: "journey.reduce",
   initial: (stream, lane) =>
-    journey.initial({ journeyId: stream.journeyIds[lane]!, snapshot: stream.firstSnapshots[lane], at: 0 }),
+    journey.initial({ journeyID: stream.journeyIDs[lane]!, snapshot: stream.firstSnapshots[lane], at: 0 }),
   step(state, event) {
     const result = journey.reduce(state as Parameters<typeof journey.reduce>[0], event);
     return { state: result.state, rejected: result.rejected !== undefined };
@@ -32,7 +32,7 @@ const sdk: Reducer = {
 const baseline: Reducer = {
   name: "hand-written switch reducer",
   initial: (stream, lane) =>
-    baselineInitial(stream.journeyIds[lane]!, stream.firstSnapshots[lane] as never, 0),
+    baselineInitial(stream.journeyIDs[lane]!, stream.firstSnapshots[lane] as never, 0),
   step(state, event) {
     const result = baselineReduce(state as BaselineState, event as BaselineEvent);
     return { state: result.state, rejected: result.rejected !== undefined };
@@ -41,7 +41,7 @@ const baseline: Reducer = {
 
 /** One untimed pass: every change must be applied and every quiet event refused, by both reducers. */
 function verify(reducer: Reducer, stream: EventStream): { ok: boolean; detail: string } {
-  const states = stream.journeyIds.map((_, lane) => reducer.initial(stream, lane));
+  const states = stream.journeyIDs.map((_, lane) => reducer.initial(stream, lane));
   let wrong = 0;
   let applied = 0;
   for (let i = 0; i < stream.events.length; i++) {
@@ -59,7 +59,7 @@ function verify(reducer: Reducer, stream: EventStream): { ok: boolean; detail: s
 
 /** Events per second over `ms` of wall time, replaying the stream from fresh states. */
 function measure(reducer: Reducer, stream: EventStream, ms: number): number {
-  const initials = stream.journeyIds.map((_, lane) => reducer.initial(stream, lane));
+  const initials = stream.journeyIDs.map((_, lane) => reducer.initial(stream, lane));
   const states = [...initials];
   const { events, lanes, resetAfter } = stream;
   let count = 0;

@@ -28,12 +28,12 @@ export const RETRYABLE_CODES: ReadonlySet<string> = new Set([
 /** The context a machine starts with. */
 export function initialContext(input: JourneyInput): JourneyContext {
   return {
-    journeyId: input.journeyId,
+    journeyID: input.journeyID,
     snapshot: input.snapshot ?? null,
     offers: null,
     steps: null,
     journeyVersion: 0,
-    claimedOfferId: null,
+    claimedOfferID: null,
     pendingMutation: null,
     retryableMutation: null,
     issuedKeys: [],
@@ -77,7 +77,7 @@ export function cadenceInput(context: JourneyContext): CadenceInput {
     pushFresh: p.lastPushAt !== null && context.now - p.lastPushAt < CADENCE.pushFreshMs,
     failures: p.failures,
     retryAfterMs: p.retryAfterMs ?? undefined,
-    jitter: deterministicJitter(`${context.journeyId}:${p.armed}`),
+    jitter: deterministicJitter(`${context.journeyID}:${p.armed}`),
   };
 }
 
@@ -113,7 +113,7 @@ export function disarmPoll(context: JourneyContext): JourneyContext {
 function needsOffers(snapshot: JourneySnapshot, context: JourneyContext): boolean {
   if (snapshot.status !== "OFFERS_AVAILABLE") return false;
   if (context.offers === null) return true;
-  if ((snapshot.lockedOfferId ?? null) !== (context.snapshot?.lockedOfferId ?? null)) return true;
+  if ((snapshot.lockedOfferID ?? null) !== (context.snapshot?.lockedOfferID ?? null)) return true;
   return snapshot.offerCount !== undefined && snapshot.offerCount !== context.offers.length;
 }
 
@@ -277,19 +277,19 @@ function mutationOf(event: JourneyEvent): PendingMutation | null {
     case "profile.submit":
       return { kind: "submitProfile", idempotencyKey: event.idempotencyKey, profile: event.profile };
     case "offer.select":
-      return { kind: "proceedOffer", idempotencyKey: event.idempotencyKey, offerId: event.offerId };
+      return { kind: "proceedOffer", idempotencyKey: event.idempotencyKey, offerID: event.offerID };
     case "step.start":
       return {
         kind: "stepAction",
         idempotencyKey: event.idempotencyKey,
-        stepId: event.stepId,
+        stepID: event.stepID,
         action: "START",
       };
     case "step.submit":
       return {
         kind: "stepAction",
         idempotencyKey: event.idempotencyKey,
-        stepId: event.stepId,
+        stepID: event.stepID,
         action: "SUBMIT",
         ...(event.data === undefined ? {} : { data: event.data }),
       };
@@ -297,7 +297,7 @@ function mutationOf(event: JourneyEvent): PendingMutation | null {
       return {
         kind: "stepAction",
         idempotencyKey: event.idempotencyKey,
-        stepId: event.stepId,
+        stepID: event.stepID,
         action: "CONFIRM_RETURN",
       };
     case "consent.create":
@@ -318,7 +318,7 @@ export function startMutation(context: JourneyContext, event: JourneyEvent): Jou
     pendingMutation: mutation,
     retryableMutation: null,
     issuedKeys: [...context.issuedKeys, mutation.idempotencyKey].slice(-ISSUED_KEYS_KEPT),
-    claimedOfferId: mutation.kind === "proceedOffer" ? mutation.offerId : context.claimedOfferId,
+    claimedOfferID: mutation.kind === "proceedOffer" ? mutation.offerID : context.claimedOfferID,
     error: null,
     now: eventTime(context, event),
   };
@@ -345,8 +345,8 @@ export function rejectIntent(context: JourneyContext, event: JourneyEvent): Jour
       origin: "intent" as const,
       code: reason,
       event: event.type,
-      offerId: event.type === "offer.select" ? event.offerId : undefined,
-      stepId: "stepId" in event ? event.stepId : undefined,
+      offerID: event.type === "offer.select" ? event.offerID : undefined,
+      stepID: "stepID" in event ? event.stepID : undefined,
       retryable: false,
       at,
     }),
@@ -382,14 +382,14 @@ export function recordMutationFailure(
     ...context,
     pendingMutation: null,
     retryableMutation: retryable ? pending : null,
-    claimedOfferId: releaseClaim ? null : context.claimedOfferId,
+    claimedOfferID: releaseClaim ? null : context.claimedOfferID,
     refetch: resync ? (context.refetch ?? "resync") : context.refetch,
     error: compact({
       origin: "mutation" as const,
       code: problem.code,
       event: pending?.kind ?? "mutation",
-      offerId: pending?.kind === "proceedOffer" ? pending.offerId : undefined,
-      stepId: pending?.kind === "stepAction" ? pending.stepId : undefined,
+      offerID: pending?.kind === "proceedOffer" ? pending.offerID : undefined,
+      stepID: pending?.kind === "stepAction" ? pending.stepID : undefined,
       retryable,
       detail: problem.detail,
       fieldErrors: problem.errors,

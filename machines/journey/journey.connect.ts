@@ -11,7 +11,7 @@ import {
   intentBlockReason,
   isJourneyEnded,
   isOfferExpired,
-  lockedOfferId,
+  lockedOfferID,
   offerBlockReason,
 } from "./journey.guards.js";
 import { LOADING_INFO, type Screen, STATUS_INFO } from "./journey.lifecycle.js";
@@ -47,7 +47,7 @@ export interface OfferView extends Offer {
 
 /** What to render: plain values and booleans, so a UI never matches on state names. */
 export interface JourneyView {
-  readonly journeyId: string;
+  readonly journeyID: string;
   readonly screen: Screen;
   /** The platform status, or `null` before the first snapshot. */
   readonly status: JourneyStatus | null;
@@ -59,7 +59,7 @@ export interface JourneyView {
   /** The current step's resource (redirect, form, document, wait), if any. */
   readonly resource: Resource | null;
   readonly offers: readonly OfferView[];
-  readonly lockedOfferId: string | null;
+  readonly lockedOfferID: string | null;
   readonly pendingMutation: { readonly kind: MutationKind; readonly idempotencyKey: string } | null;
   readonly isLoading: boolean;
   readonly isEnded: boolean;
@@ -109,7 +109,7 @@ export function connect(state: JourneyState, at: number = state.context.now): Jo
   const node = lifecycleNode(state);
   const status = snapshot?.status ?? null;
   const ended = isJourneyEnded(context);
-  const locked = lockedOfferId(context);
+  const locked = lockedOfferID(context);
   const offers = (context.offers ?? []).map((offer): OfferView => {
     const blockedReason = offerBlockReason(context, offer.id, at);
     return {
@@ -120,11 +120,11 @@ export function connect(state: JourneyState, at: number = state.context.now): Jo
       locked: locked === offer.id,
     };
   });
-  const stepId = snapshot?.actionRequired?.stepId ?? snapshot?.nextAction.stepId ?? "stp_none";
+  const stepID = snapshot?.actionRequired?.stepID ?? snapshot?.nextAction.stepID ?? "stp_none";
   const probe = { idempotencyKey: PROBE_KEY, at };
   const pending = context.pendingMutation;
   return {
-    journeyId: context.journeyId,
+    journeyID: context.journeyID,
     screen: status === null ? LOADING_INFO.screen : STATUS_INFO[status].screen,
     status,
     stateClass: status === null ? "activeWait" : STATUS_INFO[status].stateClass,
@@ -133,7 +133,7 @@ export function connect(state: JourneyState, at: number = state.context.now): Jo
     actionRequired: snapshot?.actionRequired ?? null,
     resource: snapshot?.actionRequired?.resource ?? null,
     offers,
-    lockedOfferId: locked,
+    lockedOfferID: locked,
     pendingMutation: pending === null ? null : { kind: pending.kind, idempotencyKey: pending.idempotencyKey },
     isLoading: node === "loading",
     isEnded: ended,
@@ -153,9 +153,9 @@ export function connect(state: JourneyState, at: number = state.context.now): Jo
         ...probe,
       }),
       selectOffer: offers.some((o) => o.selectable),
-      startStep: allowed(context, { type: "step.start", stepId, ...probe }),
-      submitStep: allowed(context, { type: "step.submit", stepId, ...probe }),
-      confirmReturn: allowed(context, { type: "step.returned", stepId, ...probe }),
+      startStep: allowed(context, { type: "step.start", stepID, ...probe }),
+      submitStep: allowed(context, { type: "step.submit", stepID, ...probe }),
+      confirmReturn: allowed(context, { type: "step.returned", stepID, ...probe }),
       createConsent: allowed(context, { type: "consent.create", ...probe }),
       resume: allowed(context, { type: "journey.resume", ...probe }),
       retry: allowed(context, { type: "mutation.retry", at }),

@@ -23,18 +23,18 @@ export const EVENT_DOCS: ReadonlyArray<readonly [string, string, string]> = [
   ["profile.submit", "profile, idempotencyKey, at", "Intent: submit the profile (PROFILE_REQUIRED)."],
   [
     "offer.select",
-    "offerId, idempotencyKey, at",
+    "offerID, idempotencyKey, at",
     "Intent: proceed an offer, guarded by isOfferSelectable (the offer lock).",
   ],
   [
     "step.start",
-    "stepId, idempotencyKey, at",
+    "stepID, idempotencyKey, at",
     "Intent: START the current step (e.g. open KYC; creates the AA consent).",
   ],
-  ["step.submit", "stepId, data?, idempotencyKey, at", "Intent: SUBMIT a FORM step's values."],
+  ["step.submit", "stepID, data?, idempotencyKey, at", "Intent: SUBMIT a FORM step's values."],
   [
     "step.returned",
-    "stepId, idempotencyKey, at",
+    "stepID, idempotencyKey, at",
     "Intent: the borrower came back from a redirect (CONFIRM_RETURN).",
   ],
   ["consent.create", "idempotencyKey, at", "Intent: create the account-aggregator consent (AA_REQUIRED)."],
@@ -66,37 +66,37 @@ export const EVENT_DOCS: ReadonlyArray<readonly [string, string, string]> = [
 export const COMMAND_DOCS: ReadonlyArray<readonly [string, string, string, string]> = [
   [
     "startPolling",
-    "journeyId, inMs",
+    "journeyID, inMs",
     "pollJourneyState",
     "(Re)arm polling of `GET …/state` every inMs (0: now), replacing any earlier timer.",
   ],
   [
     "stopPolling",
-    "journeyId",
+    "journeyID",
     "(exit of sync.polling)",
     "Stop polling (ended, offline, session expired, or re-fetching).",
   ],
   [
     "fetchJourney",
-    "journeyId, reason: anomaly|offers|resync",
+    "journeyID, reason: anomaly|offers|resync",
     "fetchJourney",
     "`GET /journeys/{id}` once; report journey.loaded / journey.loadFailed.",
   ],
-  ["submitProfile", "journeyId, profile, idempotencyKey", "submitProfile", "`PUT /journeys/{id}/profile`."],
+  ["submitProfile", "journeyID, profile, idempotencyKey", "submitProfile", "`PUT /journeys/{id}/profile`."],
   [
     "proceedOffer",
-    "journeyId, offerId, idempotencyKey",
+    "journeyID, offerID, idempotencyKey",
     "proceedOffer",
-    "`POST /journeys/{id}/offers/{offerId}/proceed`.",
+    "`POST /journeys/{id}/offers/{offerID}/proceed`.",
   ],
   [
     "stepAction",
-    "journeyId, stepId, action: START|SUBMIT|CONFIRM_RETURN, data?, idempotencyKey",
+    "journeyID, stepID, action: START|SUBMIT|CONFIRM_RETURN, data?, idempotencyKey",
     "performStepAction",
-    "`POST /journeys/{id}/steps/{stepId}/actions`.",
+    "`POST /journeys/{id}/steps/{stepID}/actions`.",
   ],
-  ["createConsent", "journeyId, idempotencyKey", "createConsent", "`POST /journeys/{id}/aa/consents`."],
-  ["resumeJourney", "journeyId, idempotencyKey", "resumeJourney", "`PATCH /journeys/{id}/resume`."],
+  ["createConsent", "journeyID, idempotencyKey", "createConsent", "`POST /journeys/{id}/aa/consents`."],
+  ["resumeJourney", "journeyID, idempotencyKey", "resumeJourney", "`PATCH /journeys/{id}/resume`."],
 ];
 
 function children(node: AnyStateNode): AnyStateNode[] {
@@ -212,9 +212,9 @@ declare const received: unknown; // a snapshot off the wire: untrusted JSON is f
 const at = Date.now(); // every event carries its time, in epoch milliseconds
 
 // the first state: in the snapshot's status, or "loading" without one; @throws ContractError (bad id, at, snapshot)
-const state: JourneyState = journey.initial({ journeyId: "jrn_01", snapshot: received, at });
+const state: JourneyState = journey.initial({ journeyID: "jrn_01", snapshot: received, at });
 // the same, with the commands the first state asks for (start polling, load the offers); @throws ContractError
-const { commands: firstCommands }: ReduceResult = journey.initialWithCommands({ journeyId: "jrn_01", at });
+const { commands: firstCommands }: ReduceResult = journey.initialWithCommands({ journeyID: "jrn_01", at });
 // never throws: a refused event returns the state passed in, with rejected = { reason, detail? }
 const event: JourneyHostEvent = { type: "snapshot.received", snapshot: received, source: "poll", at };
 const { state: next, commands, rejected }: ReduceResult = journey.reduce(state, event);
@@ -230,7 +230,7 @@ const { lifecycle, mutation, sync } = next.value;
 const cadence: CadenceInput = { band: "active", justSubmitted: false, hidden: false, pushFresh: false, failures: 0, jitter: 0.5 };
 const inMs: number | null = pollCadence(cadence);
 // the offer guards behind view.offers[].selectable and blockedReason (offerBlockReason takes an optional key last)
-const selectable: boolean = isOfferSelectable(next.context, { type: "offer.select", offerId: "ofr_01", idempotencyKey: crypto.randomUUID(), at });
+const selectable: boolean = isOfferSelectable(next.context, { type: "offer.select", offerID: "ofr_01", idempotencyKey: crypto.randomUUID(), at });
 const blocked: RejectionReason | null = offerBlockReason(next.context, "ofr_01", at);
 
 // the statechart, its actor slots, the facts of each status, the polling bands, and the view function itself
@@ -284,15 +284,15 @@ Hosts use it two ways:
 ${PUBLIC_API}
 \`\`\`
 
-\`JourneyView\`: \`journeyId, screen, status, stateClass, version, nextAction, actionRequired, resource, offers[]\` (each
-offer plus \`selectable, blockedReason, expired, locked\`), \`lockedOfferId, pendingMutation {kind, idempotencyKey},
+\`JourneyView\`: \`journeyID, screen, status, stateClass, version, nextAction, actionRequired, resource, offers[]\` (each
+offer plus \`selectable, blockedReason, expired, locked\`), \`lockedOfferID, pendingMutation {kind, idempotencyKey},
 isLoading, isEnded, isPolling, pollInMs, isRefetching, isOffline, isSessionExpired, error, diagnostics, anomalies,
 hasHeldAnomaly, can { submitProfile, selectOffer, startStep, submitStep, confirmReturn, createConsent, resume, retry }\`.
 
 \`credit-journey/testing\`: \`serverHistoryArb(options?)\` (legal histories), \`deliveryScheduleArb(history, { keepLast? })\`
 (poll/webhook/push/response deliveries: dropped, duplicated, reordered), \`historyWithScheduleArb(options?)\`,
 \`deliveryEvent(delivery)\`, \`borrowerIntentArb(options?)\`, \`mutationResultArb(options?)\`, \`signalArb()\`,
-\`withTimes(events, start?)\`, \`snapshotAt(journeyId, version, status, lockedOfferId?)\`, and the payload fixtures.
+\`withTimes(events, start?)\`, \`snapshotAt(journeyID, version, status, lockedOfferID?)\`, and the payload fixtures.
 
 ## Diagram
 

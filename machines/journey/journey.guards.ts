@@ -82,8 +82,8 @@ export function isLoadedJourneyIn(
 }
 
 /** The offer the journey is locked to: the platform's lock, else this client's own proceeded claim. */
-export function lockedOfferId(context: JourneyContext): string | null {
-  return context.snapshot?.lockedOfferId ?? context.claimedOfferId;
+export function lockedOfferID(context: JourneyContext): string | null {
+  return context.snapshot?.lockedOfferID ?? context.claimedOfferID;
 }
 
 /** Whether an offer has expired at `at` (epoch ms), by status or by its `expiresAt`. */
@@ -97,22 +97,22 @@ export function isKeyUsed(context: JourneyContext, key: string): boolean {
 }
 
 /**
- * Why `offerId` cannot be proceeded at `at`, or `null` when it can: the offer lock, then the journey's
+ * Why `offerID` cannot be proceeded at `at`, or `null` when it can: the offer lock, then the journey's
  * state, then the offer itself. Pure; never throws.
  */
 export function offerBlockReason(
   context: JourneyContext,
-  offerId: string,
+  offerID: string,
   at: number,
   idempotencyKey?: string,
 ): RejectionReason | null {
   if (isJourneyEnded(context)) return "JOURNEY_ENDED";
-  const locked = lockedOfferId(context);
-  if (locked === offerId) return "OFFER_ALREADY_PROCEEDED";
+  const locked = lockedOfferID(context);
+  if (locked === offerID) return "OFFER_ALREADY_PROCEEDED";
   if (locked !== null) return "OFFER_LOCKED";
   if (context.pendingMutation !== null) return "MUTATION_IN_FLIGHT";
   if (context.snapshot?.status !== "OFFERS_AVAILABLE") return "INVALID_STATE";
-  const offer = context.offers?.find((o) => o.id === offerId);
+  const offer = context.offers?.find((o) => o.id === offerID);
   if (offer === undefined) return "UNKNOWN_OFFER";
   if (offer.status === "BLOCKED") return "OFFER_LOCKED";
   if (isOfferExpired(offer, at)) return "OFFER_EXPIRED";
@@ -125,7 +125,7 @@ export function offerBlockReason(
 export function isOfferSelectable(context: JourneyContext, event: JourneyEvent): boolean {
   return (
     event.type === "offer.select" &&
-    offerBlockReason(context, event.offerId, event.at, event.idempotencyKey) === null
+    offerBlockReason(context, event.offerID, event.at, event.idempotencyKey) === null
   );
 }
 
@@ -159,7 +159,7 @@ function intentStatuses(type: JourneyEvent["type"]): readonly JourneyStatus[] | 
  */
 export function intentBlockReason(context: JourneyContext, event: JourneyEvent): RejectionReason | null {
   if (event.type === "offer.select")
-    return offerBlockReason(context, event.offerId, event.at, event.idempotencyKey);
+    return offerBlockReason(context, event.offerID, event.at, event.idempotencyKey);
   if (event.type === "mutation.retry") {
     if (context.pendingMutation !== null) return "MUTATION_IN_FLIGHT";
     return context.retryableMutation === null ? "NOTHING_TO_RETRY" : null;

@@ -78,9 +78,9 @@ export const JOURNEY_ACTORS = {
   fetchJourney: placeholder<CallbackActorLogic<AnyEventObject, FetchJourneyInput>>(),
   /** `PUT /journeys/{id}/profile`. */
   submitProfile: placeholder<PromiseActorLogic<unknown, SubmitProfileInput>>(),
-  /** `POST /journeys/{id}/offers/{offerId}/proceed`. */
+  /** `POST /journeys/{id}/offers/{offerID}/proceed`. */
   proceedOffer: placeholder<PromiseActorLogic<unknown, ProceedOfferInput>>(),
-  /** `POST /journeys/{id}/steps/{stepId}/actions`. */
+  /** `POST /journeys/{id}/steps/{stepID}/actions`. */
   performStepAction: placeholder<PromiseActorLogic<unknown, StepActionInput>>(),
   /** `POST /journeys/{id}/aa/consents`. */
   createConsent: placeholder<PromiseActorLogic<unknown, CreateConsentInput>>(),
@@ -185,7 +185,7 @@ function endedState(status: JourneyStatus) {
 /** The in-flight mutation as its actor's input (the mutation region only enters a state with its kind pending). */
 function mutationInput(context: JourneyContext): Record<string, unknown> {
   const { kind: _kind, ...payload } = context.pendingMutation ?? { kind: "none" };
-  return { journeyId: context.journeyId, ...payload };
+  return { journeyID: context.journeyID, ...payload };
 }
 
 /**
@@ -339,7 +339,7 @@ export const journeyMachine = machineSetup.createMachine({
           invoke: {
             id: "poller",
             src: "pollJourneyState",
-            input: ({ context }) => ({ journeyId: context.journeyId, inMs: context.polling.inMs ?? 0 }),
+            input: ({ context }) => ({ journeyID: context.journeyID, inMs: context.polling.inMs ?? 0 }),
           },
           always: [
             { guard: "isEnded", target: "stopped" },
@@ -365,7 +365,7 @@ export const journeyMachine = machineSetup.createMachine({
           invoke: {
             id: "journeyLoader",
             src: "fetchJourney",
-            input: ({ context }) => ({ journeyId: context.journeyId, reason: context.refetch ?? "resync" }),
+            input: ({ context }) => ({ journeyID: context.journeyID, reason: context.refetch ?? "resync" }),
           },
           always: { guard: "isEnded", target: "stopped" },
           on: {

@@ -41,11 +41,11 @@ export type MutationKind =
 /** A mutation the machine has asked for and not yet seen the result of; its key is reused on retry. */
 export type PendingMutation =
   | { readonly kind: "submitProfile"; readonly idempotencyKey: string; readonly profile: Profile }
-  | { readonly kind: "proceedOffer"; readonly idempotencyKey: string; readonly offerId: string }
+  | { readonly kind: "proceedOffer"; readonly idempotencyKey: string; readonly offerID: string }
   | {
       readonly kind: "stepAction";
       readonly idempotencyKey: string;
-      readonly stepId: string;
+      readonly stepID: string;
       readonly action: StepAction;
       readonly data?: StepData | undefined;
     }
@@ -72,8 +72,8 @@ export interface JourneyError {
   readonly code: RejectionReason | FailureCode;
   /** The event that caused it, e.g. `offer.select`. */
   readonly event: string;
-  readonly offerId?: string | undefined;
-  readonly stepId?: string | undefined;
+  readonly offerID?: string | undefined;
+  readonly stepID?: string | undefined;
   /** Whether `mutation.retry` can re-send the same request with the same key. */
   readonly retryable: boolean;
   readonly detail?: string | undefined;
@@ -112,7 +112,7 @@ export interface PollingContext {
 
 /** The machine's context: plain JSON, so reducer state round-trips through `JSON.stringify`. */
 export interface JourneyContext {
-  readonly journeyId: string;
+  readonly journeyID: string;
   /** The snapshot of the highest version applied, or `null` before the first one. */
   readonly snapshot: JourneySnapshot | null;
   /** Offers from the last loaded journey (`null` until one is loaded). */
@@ -122,7 +122,7 @@ export interface JourneyContext {
   /** The version of the journey the offers and steps came from. */
   readonly journeyVersion: number;
   /** The offer this client proceeded (locally claimed until the platform says otherwise). */
-  readonly claimedOfferId: string | null;
+  readonly claimedOfferID: string | null;
   readonly pendingMutation: PendingMutation | null;
   /** The last mutation that failed with a retryable problem; `mutation.retry` re-sends it with its key. */
   readonly retryableMutation: PendingMutation | null;
@@ -149,7 +149,7 @@ export const ANOMALIES_KEPT = 16;
 
 /** What the machine starts from: the journey id, the snapshot if known, and the time. */
 export interface JourneyInput {
-  readonly journeyId: string;
+  readonly journeyID: string;
   readonly snapshot?: JourneySnapshot | null | undefined;
   readonly at: EpochMs;
 }
@@ -188,26 +188,26 @@ export type JourneyEvent =
     }
   | {
       readonly type: "offer.select";
-      readonly offerId: string;
+      readonly offerID: string;
       readonly idempotencyKey: string;
       readonly at: EpochMs;
     }
   | {
       readonly type: "step.start";
-      readonly stepId: string;
+      readonly stepID: string;
       readonly idempotencyKey: string;
       readonly at: EpochMs;
     }
   | {
       readonly type: "step.submit";
-      readonly stepId: string;
+      readonly stepID: string;
       readonly data?: StepData;
       readonly idempotencyKey: string;
       readonly at: EpochMs;
     }
   | {
       readonly type: "step.returned";
-      readonly stepId: string;
+      readonly stepID: string;
       readonly idempotencyKey: string;
       readonly at: EpochMs;
     }
@@ -243,41 +243,41 @@ export type JourneyEventType = JourneyEvent["type"];
 
 /** Input of the `pollJourneyState` actor: poll `GET …/state` every `inMs` until stopped. */
 export interface PollInput {
-  readonly journeyId: string;
+  readonly journeyID: string;
   readonly inMs: number;
 }
 /** Input of the `fetchJourney` actor: `GET /journeys/{id}` once; `reason` says why. */
 export interface FetchJourneyInput {
-  readonly journeyId: string;
+  readonly journeyID: string;
   readonly reason: "anomaly" | "offers" | "resync";
 }
 /** Input of the `submitProfile` actor: `PUT /journeys/{id}/profile`. */
 export interface SubmitProfileInput {
-  readonly journeyId: string;
+  readonly journeyID: string;
   readonly profile: Profile;
   readonly idempotencyKey: string;
 }
-/** Input of the `proceedOffer` actor: `POST /journeys/{id}/offers/{offerId}/proceed`. */
+/** Input of the `proceedOffer` actor: `POST /journeys/{id}/offers/{offerID}/proceed`. */
 export interface ProceedOfferInput {
-  readonly journeyId: string;
-  readonly offerId: string;
+  readonly journeyID: string;
+  readonly offerID: string;
   readonly idempotencyKey: string;
 }
-/** Input of the `performStepAction` actor: `POST /journeys/{id}/steps/{stepId}/actions`. */
+/** Input of the `performStepAction` actor: `POST /journeys/{id}/steps/{stepID}/actions`. */
 export interface StepActionInput {
-  readonly journeyId: string;
-  readonly stepId: string;
+  readonly journeyID: string;
+  readonly stepID: string;
   readonly action: StepAction;
   readonly data?: StepData | undefined;
   readonly idempotencyKey: string;
 }
 /** Input of the `createConsent` actor: `POST /journeys/{id}/aa/consents`. */
 export interface CreateConsentInput {
-  readonly journeyId: string;
+  readonly journeyID: string;
   readonly idempotencyKey: string;
 }
 /** Input of the `resumeJourney` actor: `PATCH /journeys/{id}/resume`. */
 export interface ResumeJourneyInput {
-  readonly journeyId: string;
+  readonly journeyID: string;
   readonly idempotencyKey: string;
 }

@@ -55,38 +55,38 @@ export interface BorrowerClient {
   /** `GET /journeys`: the borrower's journeys as snapshots. @throws {ApiError} @throws {ScopeError} */
   listJourneys(options?: CallOptions): Promise<JourneyList>;
   /** `GET /journeys/{id}`: the full journey. @throws {ApiError} @throws {ScopeError} */
-  getJourney(journeyId: string, options?: CallOptions): Promise<Journey>;
+  getJourney(journeyID: string, options?: CallOptions): Promise<Journey>;
   /** `GET /journeys/{id}/state`, conditional on `options.etag`. @throws {ApiError} @throws {ScopeError} */
-  getJourneyState(journeyId: string, options?: ConditionalCallOptions): Promise<JourneyStateResult>;
+  getJourneyState(journeyID: string, options?: ConditionalCallOptions): Promise<JourneyStateResult>;
   /** `PATCH /journeys/{id}/resume`: re-issues expired step resources. @throws {ApiError} @throws {ScopeError} */
-  resumeJourney(journeyId: string, options?: CallOptions): Promise<Journey>;
+  resumeJourney(journeyID: string, options?: CallOptions): Promise<Journey>;
   /** `PUT /journeys/{id}/profile`. @throws {ApiError} VALIDATION_FAILED with `errors`, INVALID_STATE. @throws {ScopeError} */
-  submitProfile(journeyId: string, profile: Profile, options?: CallOptions): Promise<JourneySnapshot>;
+  submitProfile(journeyID: string, profile: Profile, options?: CallOptions): Promise<JourneySnapshot>;
   /** `GET /journeys/{id}/offers`. @throws {ApiError} @throws {ScopeError} */
-  listOffers(journeyId: string, options?: CallOptions): Promise<OfferList>;
-  /** `POST …/offers/{offerId}/proceed`. @throws {ApiError} OFFER_LOCKED, OFFER_EXPIRED... @throws {ScopeError} */
-  proceedOffer(journeyId: string, offerId: string, options?: CallOptions): Promise<JourneySnapshot>;
+  listOffers(journeyID: string, options?: CallOptions): Promise<OfferList>;
+  /** `POST …/offers/{offerID}/proceed`. @throws {ApiError} OFFER_LOCKED, OFFER_EXPIRED... @throws {ScopeError} */
+  proceedOffer(journeyID: string, offerID: string, options?: CallOptions): Promise<JourneySnapshot>;
   /** `GET /journeys/{id}/steps`. @throws {ApiError} @throws {ScopeError} */
-  listSteps(journeyId: string, options?: CallOptions): Promise<StepList>;
-  /** `GET /journeys/{id}/steps/{stepId}`. @throws {ApiError} @throws {ScopeError} */
-  getStep(journeyId: string, stepId: string, options?: CallOptions): Promise<Step>;
-  /** `POST …/steps/{stepId}/actions`: START, SUBMIT (with `data`) or CONFIRM_RETURN. @throws {ApiError} @throws {ScopeError} */
+  listSteps(journeyID: string, options?: CallOptions): Promise<StepList>;
+  /** `GET /journeys/{id}/steps/{stepID}`. @throws {ApiError} @throws {ScopeError} */
+  getStep(journeyID: string, stepID: string, options?: CallOptions): Promise<Step>;
+  /** `POST …/steps/{stepID}/actions`: START, SUBMIT (with `data`) or CONFIRM_RETURN. @throws {ApiError} @throws {ScopeError} */
   stepAction(
-    journeyId: string,
-    stepId: string,
+    journeyID: string,
+    stepID: string,
     action: StepActionRequest,
     options?: CallOptions,
   ): Promise<Step>;
   /** `POST /journeys/{id}/aa/consents`. @throws {ApiError} @throws {ScopeError} */
-  createConsent(journeyId: string, options?: CallOptions): Promise<AaConsent>;
-  /** `GET …/aa/consents/{consentId}`. @throws {ApiError} @throws {ScopeError} */
-  getConsent(journeyId: string, consentId: string, options?: CallOptions): Promise<AaConsent>;
+  createConsent(journeyID: string, options?: CallOptions): Promise<AaConsent>;
+  /** `GET …/aa/consents/{consentID}`. @throws {ApiError} @throws {ScopeError} */
+  getConsent(journeyID: string, consentID: string, options?: CallOptions): Promise<AaConsent>;
   /** `GET /journeys/{id}/loan`. @throws {ApiError} @throws {ScopeError} */
-  getLoan(journeyId: string, options?: CallOptions): Promise<Loan>;
+  getLoan(journeyID: string, options?: CallOptions): Promise<Loan>;
   /** `GET /journeys/{id}/loan/schedule`. @throws {ApiError} @throws {ScopeError} */
-  getSchedule(journeyId: string, options?: CallOptions): Promise<Schedule>;
+  getSchedule(journeyID: string, options?: CallOptions): Promise<Schedule>;
   /** `POST /journeys/{id}/loan/foreclosure`: a quote with a payment link. @throws {ApiError} @throws {ScopeError} */
-  requestForeclosure(journeyId: string, options?: CallOptions): Promise<ForeclosureQuote>;
+  requestForeclosure(journeyID: string, options?: CallOptions): Promise<ForeclosureQuote>;
 }
 
 /**
@@ -112,30 +112,30 @@ export function createBorrowerClient(options: BorrowerClientOptions): BorrowerCl
 
   return {
     listJourneys: (o) => call({ endpoint: "listJourneys" }, o),
-    getJourney: (journeyId, o) => call({ endpoint: "getJourney", params: { journeyId } }, o),
-    async getJourneyState(journeyId, o) {
+    getJourney: (journeyID, o) => call({ endpoint: "getJourney", params: { journeyID } }, o),
+    async getJourneyState(journeyID, o) {
       const spec: RequestSpec<"getJourneyState"> = {
         endpoint: "getJourneyState",
-        params: { journeyId },
+        params: { journeyID },
         ...(o?.etag === undefined ? {} : { etag: o.etag }),
       };
       return toJourneyStateResult(await send(settings, credentials, spec, o));
     },
-    resumeJourney: (journeyId, o) => call({ endpoint: "resumeJourney", params: { journeyId } }, o),
-    submitProfile: (journeyId, profile, o) =>
-      call({ endpoint: "submitProfile", params: { journeyId }, body: profile }, o),
-    listOffers: (journeyId, o) => call({ endpoint: "listOffers", params: { journeyId } }, o),
-    proceedOffer: (journeyId, offerId, o) =>
-      call({ endpoint: "proceedOffer", params: { journeyId, offerId } }, o),
-    listSteps: (journeyId, o) => call({ endpoint: "listSteps", params: { journeyId } }, o),
-    getStep: (journeyId, stepId, o) => call({ endpoint: "getStep", params: { journeyId, stepId } }, o),
-    stepAction: (journeyId, stepId, action, o) =>
-      call({ endpoint: "stepAction", params: { journeyId, stepId }, body: action }, o),
-    createConsent: (journeyId, o) => call({ endpoint: "createConsent", params: { journeyId }, body: {} }, o),
-    getConsent: (journeyId, consentId, o) =>
-      call({ endpoint: "getConsent", params: { journeyId, consentId } }, o),
-    getLoan: (journeyId, o) => call({ endpoint: "getLoan", params: { journeyId } }, o),
-    getSchedule: (journeyId, o) => call({ endpoint: "getSchedule", params: { journeyId } }, o),
-    requestForeclosure: (journeyId, o) => call({ endpoint: "requestForeclosure", params: { journeyId } }, o),
+    resumeJourney: (journeyID, o) => call({ endpoint: "resumeJourney", params: { journeyID } }, o),
+    submitProfile: (journeyID, profile, o) =>
+      call({ endpoint: "submitProfile", params: { journeyID }, body: profile }, o),
+    listOffers: (journeyID, o) => call({ endpoint: "listOffers", params: { journeyID } }, o),
+    proceedOffer: (journeyID, offerID, o) =>
+      call({ endpoint: "proceedOffer", params: { journeyID, offerID } }, o),
+    listSteps: (journeyID, o) => call({ endpoint: "listSteps", params: { journeyID } }, o),
+    getStep: (journeyID, stepID, o) => call({ endpoint: "getStep", params: { journeyID, stepID } }, o),
+    stepAction: (journeyID, stepID, action, o) =>
+      call({ endpoint: "stepAction", params: { journeyID, stepID }, body: action }, o),
+    createConsent: (journeyID, o) => call({ endpoint: "createConsent", params: { journeyID }, body: {} }, o),
+    getConsent: (journeyID, consentID, o) =>
+      call({ endpoint: "getConsent", params: { journeyID, consentID } }, o),
+    getLoan: (journeyID, o) => call({ endpoint: "getLoan", params: { journeyID } }, o),
+    getSchedule: (journeyID, o) => call({ endpoint: "getSchedule", params: { journeyID } }, o),
+    requestForeclosure: (journeyID, o) => call({ endpoint: "requestForeclosure", params: { journeyID } }, o),
   };
 }

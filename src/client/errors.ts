@@ -35,7 +35,7 @@ export interface ApiErrorData {
   /** True when the same request may succeed later: the client has already retried it as far as it would. */
   readonly retryable: boolean;
   /** The correlation id of the call: from the problem body, the response header, or what the client sent. */
-  readonly correlationId: string | undefined;
+  readonly correlationID: string | undefined;
   /** Field errors: from `VALIDATION_FAILED`, or the contract paths that failed for CONTRACT / INVALID_REQUEST. */
   readonly errors: readonly FieldError[];
   /** The server's `Retry-After`, in milliseconds, when it sent one. */
@@ -51,7 +51,7 @@ export class ApiError extends Error implements ApiErrorData {
   readonly code: ApiErrorCode;
   readonly status: number | undefined;
   readonly retryable: boolean;
-  readonly correlationId: string | undefined;
+  readonly correlationID: string | undefined;
   readonly errors: readonly FieldError[];
   readonly retryAfterMs: number | undefined;
   readonly endpoint: string | undefined;
@@ -62,7 +62,7 @@ export class ApiError extends Error implements ApiErrorData {
     this.code = data.code;
     this.status = data.status;
     this.retryable = data.retryable;
-    this.correlationId = data.correlationId;
+    this.correlationID = data.correlationID;
     this.errors = data.errors;
     this.retryAfterMs = data.retryAfterMs;
     this.endpoint = data.endpoint;
@@ -75,7 +75,7 @@ export class ApiError extends Error implements ApiErrorData {
       code: this.code,
       status: this.status,
       retryable: this.retryable,
-      correlationId: this.correlationId,
+      correlationID: this.correlationID,
       errors: this.errors,
       retryAfterMs: this.retryAfterMs,
       endpoint: this.endpoint,
@@ -134,7 +134,7 @@ export function isScopeError(value: unknown): value is ScopeError {
 export function clientError(
   code: ApiErrorCode,
   message: string,
-  facts: { endpoint?: string; correlationId?: string; status?: number; errors?: readonly FieldError[] },
+  facts: { endpoint?: string; correlationID?: string; status?: number; errors?: readonly FieldError[] },
   cause?: unknown,
 ): ApiError {
   return new ApiError(
@@ -142,7 +142,7 @@ export function clientError(
       code,
       status: facts.status,
       retryable: isTransient({ code, status: facts.status }),
-      correlationId: facts.correlationId,
+      correlationID: facts.correlationID,
       errors: facts.errors ?? [],
       retryAfterMs: undefined,
       endpoint: facts.endpoint,

@@ -8,7 +8,7 @@ interface CallFacts {
   /** The `Idempotency-Key` sent, on mutations. */
   readonly idempotencyKey: string | undefined;
   /** The `X-Correlation-ID` sent. */
-  readonly correlationId: string;
+  readonly correlationID: string;
 }
 
 /** An HTTP request is about to be sent; `attempt` counts from 1 across retries and the post-refresh resend. */

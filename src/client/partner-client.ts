@@ -44,9 +44,9 @@ export interface PartnerClient {
    */
   refreshSession(refreshToken: string, options?: CallOptions): Promise<RefreshSessionResponse>;
   /** `GET /journeys/{id}` with the API key. @throws {ApiError} */
-  getJourney(journeyId: string, options?: CallOptions): Promise<Journey>;
+  getJourney(journeyID: string, options?: CallOptions): Promise<Journey>;
   /** `GET /journeys/{id}/state` with the API key, conditional on `options.etag`. @throws {ApiError} */
-  getJourneyState(journeyId: string, options?: ConditionalCallOptions): Promise<JourneyStateResult>;
+  getJourneyState(journeyID: string, options?: ConditionalCallOptions): Promise<JourneyStateResult>;
 }
 
 /**
@@ -70,11 +70,11 @@ export function createPartnerClient(options: PartnerClientOptions): PartnerClien
   return {
     createSession: (request, o) => call({ endpoint: "createSession", body: request }, o),
     refreshSession: (refreshToken, o) => call({ endpoint: "refreshSession", body: { refreshToken } }, o),
-    getJourney: (journeyId, o) => call({ endpoint: "getJourney", params: { journeyId } }, o),
-    async getJourneyState(journeyId, o) {
+    getJourney: (journeyID, o) => call({ endpoint: "getJourney", params: { journeyID } }, o),
+    async getJourneyState(journeyID, o) {
       const spec: RequestSpec<"getJourneyState"> = {
         endpoint: "getJourneyState",
-        params: { journeyId },
+        params: { journeyID },
         ...(o?.etag === undefined ? {} : { etag: o.etag }),
       };
       return toJourneyStateResult(await send(settings, credentials, spec, o));

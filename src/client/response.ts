@@ -16,9 +16,9 @@ export type Outcome<A> =
   | { readonly kind: "notModified"; readonly etag: string };
 
 /** Parses a problem body into an ApiError; a body that is not a problem gives HTTP_ERROR. */
-function problemError(response: Response, text: string, endpoint: string, sentCorrelationId: string) {
+function problemError(response: Response, text: string, endpoint: string, sentCorrelationID: string) {
   const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
-  const headerCorrelationId = response.headers.get("x-correlation-id") ?? sentCorrelationId;
+  const headerCorrelationID = response.headers.get("x-correlation-id") ?? sentCorrelationID;
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -32,7 +32,7 @@ function problemError(response: Response, text: string, endpoint: string, sentCo
     code,
     status,
     retryable: isTransient({ code, status }),
-    correlationId: parsed.ok ? parsed.value.correlationId : headerCorrelationId,
+    correlationID: parsed.ok ? parsed.value.correlationID : headerCorrelationID,
     errors: parsed.ok ? (parsed.value.errors ?? []) : [],
     retryAfterMs,
     endpoint,
@@ -47,15 +47,15 @@ export function classifyResponse<Name extends EndpointName>(
   response: Response,
   text: string,
   spec: RequestSpec<Name>,
-  correlationId: string,
+  correlationID: string,
 ): Effect.Effect<Outcome<EndpointOutput<Name>>, ApiError> {
   const name = spec.endpoint;
   const etag = response.headers.get("etag") ?? undefined;
   if (response.status === 304 && spec.etag !== undefined)
     return Effect.succeed({ kind: "notModified", etag: etag ?? spec.etag });
   if (response.status < 200 || response.status > 299)
-    return Effect.fail(problemError(response, text, name, correlationId));
-  const facts = { endpoint: name, correlationId, status: response.status };
+    return Effect.fail(problemError(response, text, name, correlationID));
+  const facts = { endpoint: name, correlationID, status: response.status };
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -15,7 +15,7 @@ export interface CommonClientOptions {
    * The default `X-Correlation-ID`: a fixed id for one user-visible flow, or a function asked once per call.
    * Defaults to one random id for the client's lifetime. Each call may override it.
    */
-  readonly correlationId?: string | (() => string);
+  readonly correlationID?: string | (() => string);
   /** Per-attempt timeout in milliseconds (default 15 000); a timed-out attempt is retried like a network error. */
   readonly timeoutMs?: number;
   /** The retry policy; see {@link RetryOptions}. */
@@ -72,20 +72,20 @@ export function resolveSettings(options: CommonClientOptions): TransportSettings
     throw new ClientConfigError("timeoutMs", "must be positive");
   if (options.observer !== undefined && typeof options.observer !== "function")
     throw new ClientConfigError("observer", "must be a function");
-  const given = options.correlationId;
-  let correlationId: () => string;
-  if (typeof given === "function") correlationId = given;
-  else if (typeof given === "string" && given.length > 0) correlationId = () => given;
+  const given = options.correlationID;
+  let correlationID: () => string;
+  if (typeof given === "function") correlationID = given;
+  else if (typeof given === "string" && given.length > 0) correlationID = () => given;
   else if (given === undefined) {
     const flowId = randomId();
-    correlationId = () => flowId;
-  } else throw new ClientConfigError("correlationId", "must be a non-empty string or a function");
+    correlationID = () => flowId;
+  } else throw new ClientConfigError("correlationID", "must be a non-empty string or a function");
   return {
     apiRoot: apiRoot(options.baseUrl),
     fetch: fetchImpl,
     timeoutMs,
     retry: resolveRetry(options.retry),
-    correlationId,
+    correlationID,
     observer: options.observer,
   };
 }

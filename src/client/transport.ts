@@ -17,7 +17,7 @@ export interface CallOptions {
   /** The `Idempotency-Key` of this logical mutation; generated when absent. Ignored on reads. */
   readonly idempotencyKey?: string;
   /** The `X-Correlation-ID` of this call; defaults to the client's. */
-  readonly correlationId?: string;
+  readonly correlationID?: string;
   /** Aborts the call, its retries and its backoff waits; the call rejects with `ApiError` code ABORTED. */
   readonly signal?: AbortSignal;
 }
@@ -29,7 +29,7 @@ export interface TransportSettings {
   readonly fetch: typeof globalThis.fetch;
   readonly timeoutMs: number;
   readonly retry: ResolvedRetryOptions;
-  readonly correlationId: () => string;
+  readonly correlationID: () => string;
   readonly observer: ClientObserver | undefined;
 }
 
@@ -46,7 +46,7 @@ type CallFailure = ApiError | ScopeError;
 
 /** The headers of record of one logical call, decided once so every attempt carries the same values. */
 interface CallIdentity {
-  readonly correlationId: string;
+  readonly correlationID: string;
   readonly idempotencyKey: string | undefined;
 }
 
@@ -62,12 +62,12 @@ function callEffect<Name extends EndpointName>(
 ): Effect.Effect<Outcome<EndpointOutput<Name>>, CallFailure> {
   const endpoint: (typeof ENDPOINTS)[EndpointName] = ENDPOINTS[spec.endpoint];
   const name = spec.endpoint;
-  const { correlationId, idempotencyKey } = identity;
+  const { correlationID, idempotencyKey } = identity;
   let attempts = 0;
 
   return Effect.gen(function* () {
     const { path, body } = yield* prepareRequest(spec);
-    const facts = { endpoint: name, method: endpoint.method, path, idempotencyKey, correlationId };
+    const facts = { endpoint: name, method: endpoint.method, path, idempotencyKey, correlationID };
     const url = settings.apiRoot + path;
 
     const exchange = (token: string) =>
@@ -78,7 +78,7 @@ function callEffect<Name extends EndpointName>(
         const headers: Record<string, string> = {
           accept: "application/json, application/problem+json",
           authorization: `Bearer ${token}`,
-          "x-correlation-id": correlationId,
+          "x-correlation-id": correlationID,
         };
         if (body !== undefined) headers["content-type"] = "application/json";
         if (idempotencyKey !== undefined) headers["idempotency-key"] = idempotencyKey;
@@ -101,7 +101,7 @@ function callEffect<Name extends EndpointName>(
             clientError(
               "NETWORK",
               `${name}: network error: ${String(cause)}`,
-              { endpoint: name, correlationId },
+              { endpoint: name, correlationID },
               cause,
             ),
         }).pipe(
@@ -111,12 +111,12 @@ function callEffect<Name extends EndpointName>(
               Effect.fail(
                 clientError("TIMEOUT", `${name}: no response within ${settings.timeoutMs} ms`, {
                   endpoint: name,
-                  correlationId,
+                  correlationID,
                 }),
               ),
           }),
           Effect.flatMap(({ response, text }) =>
-            classifyResponse(response, text, spec, correlationId).pipe(
+            classifyResponse(response, text, spec, correlationID).pipe(
               Effect.tap(() => Effect.sync(() => report(response.status, undefined))),
             ),
           ),
@@ -149,7 +149,7 @@ function callEffect<Name extends EndpointName>(
         );
       });
 
-    const token = yield* bearer(credentials, credentials.current, name, correlationId);
+    const token = yield* bearer(credentials, credentials.current, name, correlationID);
     const refresher = credentials.refresher;
     return yield* withRetries(token).pipe(
       Effect.catch((error: ApiError) => {
@@ -158,7 +158,7 @@ function callEffect<Name extends EndpointName>(
           credentials,
           () => refresher.refresh(token),
           name,
-          correlationId,
+          correlationID,
           "REFRESH_FAILED",
         ).pipe(Effect.flatMap(withRetries));
       }),
@@ -171,7 +171,7 @@ function bearer(
   credentials: CredentialSource,
   get: () => Promise<string>,
   endpoint: string,
-  correlationId: string,
+  correlationID: string,
   code: "SESSION_UNAVAILABLE" | "REFRESH_FAILED" = "SESSION_UNAVAILABLE",
 ): Effect.Effect<string, CallFailure> {
   return Effect.tryPromise({
@@ -180,7 +180,7 @@ function bearer(
       if (typeof token !== "string" || token.length === 0)
         throw clientError(code, `${endpoint}: the credential callback gave no token`, {
           endpoint,
-          correlationId,
+          correlationID,
         });
       credentials.check(token);
       return token;
@@ -191,7 +191,7 @@ function bearer(
         : clientError(
             code,
             `${endpoint}: ${code === "REFRESH_FAILED" ? "refreshing the session" : "getting the session token"} failed: ${String(cause)}`,
-            { endpoint, correlationId },
+            { endpoint, correlationID },
             cause,
           ),
   });
@@ -209,7 +209,7 @@ export async function send<Name extends EndpointName>(
   options: CallOptions = {},
 ): Promise<Outcome<EndpointOutput<Name>>> {
   const identity: CallIdentity = {
-    correlationId: options.correlationId ?? settings.correlationId(),
+    correlationID: options.correlationID ?? settings.correlationID(),
     idempotencyKey: isMutatingMethod(ENDPOINTS[spec.endpoint].method)
       ? (options.idempotencyKey ?? randomId())
       : undefined,
@@ -217,7 +217,7 @@ export async function send<Name extends EndpointName>(
   const aborted = () =>
     clientError("ABORTED", `${spec.endpoint}: aborted by the caller`, {
       endpoint: spec.endpoint,
-      correlationId: identity.correlationId,
+      correlationID: identity.correlationID,
     });
   if (options.signal?.aborted) throw aborted();
   const exit = await Effect.runPromiseExit(callEffect(settings, credentials, spec, identity), {

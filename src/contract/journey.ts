@@ -12,7 +12,7 @@ export type ProfileStatus = z.infer<typeof ProfileStatus>;
 /** The full journey, `GET /journeys/{id}`: the snapshot plus borrower, profile status, offers and steps. */
 export const Journey = z.extend(JourneySnapshot, {
   createdAt: Timestamp,
-  borrower: z.object({ externalId: z.string().check(z.minLength(1)) }),
+  borrower: z.object({ borrowerExternalID: z.string().check(z.minLength(1)) }),
   profileStatus: ProfileStatus,
   offers: z.array(Offer),
   steps: z.array(Step),

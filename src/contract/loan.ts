@@ -4,7 +4,7 @@ import { RedirectResource } from "./resource.js";
 
 /** The loan, once disbursed. */
 export const Loan = z.object({
-  loanId: LoanId,
+  loanID: LoanId,
   principal: Money,
   disbursedAmount: Money,
   disbursedAt: Timestamp,

@@ -9,11 +9,11 @@ import { Step, StepAction } from "./step.js";
 /** `POST /sessions` body: create a borrower session, resuming the borrower's open journey if any. */
 export const CreateSessionRequest = z.object({
   borrower: z.object({
-    externalId: z.string().check(z.minLength(1), z.maxLength(128)),
+    borrowerExternalID: z.string().check(z.minLength(1), z.maxLength(128)),
     phone: z.optional(z.string().check(z.regex(/^\+91[6-9][0-9]{9}$/, "must be +91 followed by 10 digits"))),
     email: z.optional(z.email()),
   }),
-  journeyId: z.optional(JourneyId),
+  journeyID: z.optional(JourneyId),
   returnUrl: z.optional(HttpUrl),
 });
 /** `POST /sessions` body. */
@@ -44,7 +44,7 @@ export const JourneyList = z.object({ journeys: z.array(JourneySnapshot) });
 export type JourneyList = z.infer<typeof JourneyList>;
 
 /** `GET /journeys/{id}/offers` answer. */
-export const OfferList = z.object({ offers: z.array(Offer), lockedOfferId: z.optional(OfferId) });
+export const OfferList = z.object({ offers: z.array(Offer), lockedOfferID: z.optional(OfferId) });
 /** `GET /journeys/{id}/offers` answer. */
 export type OfferList = z.infer<typeof OfferList>;
 
@@ -53,12 +53,12 @@ export const StepList = z.object({ steps: z.array(Step) });
 /** `GET /journeys/{id}/steps` answer. */
 export type StepList = z.infer<typeof StepList>;
 
-/** `POST /journeys/{id}/steps/{stepId}/actions` body. `data` carries a FORM's values on `SUBMIT`. */
+/** `POST /journeys/{id}/steps/{stepID}/actions` body. `data` carries a FORM's values on `SUBMIT`. */
 export const StepActionRequest = z.object({
   action: StepAction,
   data: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
 });
-/** `POST /journeys/{id}/steps/{stepId}/actions` body. */
+/** `POST /journeys/{id}/steps/{stepID}/actions` body. */
 export type StepActionRequest = z.infer<typeof StepActionRequest>;
 
 /** `POST /journeys/{id}/aa/consents` body (empty: the consent is for the journey's current AA step). */

@@ -30,7 +30,7 @@ export const Problem = z.object({
   status: z.int().check(z.minimum(400), z.maximum(599)),
   code: ProblemCode,
   detail: z.optional(z.string()),
-  correlationId: z.string(),
+  correlationID: z.string(),
   errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
 });
 /** An `application/problem+json` error body. */

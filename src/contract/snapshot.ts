@@ -18,7 +18,7 @@ export type NextActionType = z.infer<typeof NextActionType>;
 /** The platform's instruction for the next screen, with the step it concerns and a polling hint. */
 export const NextAction = z.object({
   type: NextActionType,
-  stepId: z.optional(StepId),
+  stepID: z.optional(StepId),
   pollAfterMs: z.optional(z.int().check(z.minimum(0))),
 });
 /** The platform's instruction for the next screen. */
@@ -31,7 +31,7 @@ export type ActionKind = z.infer<typeof ActionKind>;
 
 /** Present when the borrower must act on a step: which step, how, and with what resource. */
 export const ActionRequired = z.object({
-  stepId: StepId,
+  stepID: StepId,
   kind: ActionKind,
   resource: z.optional(Resource),
 });
@@ -50,12 +50,12 @@ export type Diagnostics = z.infer<typeof Diagnostics>;
 
 /** The journey's public state, as `GET /journeys/{id}/state` returns and every `journey.snapshot` webhook carries. */
 export const JourneySnapshot = z.object({
-  journeyId: JourneyId,
+  journeyID: JourneyId,
   version: z.int().check(z.minimum(1)),
   status: JourneyStatus,
   nextAction: NextAction,
   actionRequired: z.optional(ActionRequired),
-  lockedOfferId: z.optional(OfferId),
+  lockedOfferID: z.optional(OfferId),
   offerCount: z.optional(z.int().check(z.minimum(0))),
   diagnostics: Diagnostics,
   updatedAt: Timestamp,

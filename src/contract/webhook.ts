@@ -7,7 +7,7 @@ export const WebhookEnvelope = z.object({
   id: EventId,
   type: z.literal("journey.snapshot"),
   createdAt: Timestamp,
-  correlationId: z.optional(z.string()),
+  correlationID: z.optional(z.string()),
   data: JourneySnapshot,
 });
 /** The body of a `journey.snapshot` webhook delivery. */

@@ -29,7 +29,7 @@ export interface PartnerBackendOptions {
   /** TCP port on 127.0.0.1 (default 0: a free one). */
   readonly port?: number;
   /** Called for every webhook delivery with how it ended. */
-  readonly onWebhook?: (outcome: WebhookOutcome, snapshot: { journeyId?: string; version?: number }) => void;
+  readonly onWebhook?: (outcome: WebhookOutcome, snapshot: { journeyID?: string; version?: number }) => void;
 }
 
 /** A running example partner backend: session endpoint, webhook receiver with a store, SSE push relay. */
@@ -45,16 +45,16 @@ export interface PartnerBackend {
 }
 
 interface AppSession {
-  readonly externalId: string;
-  readonly journeyId: string;
+  readonly borrowerExternalID: string;
+  readonly journeyID: string;
 }
 
 /**
  * Starts the partner backend the seed describes, on node:http, built from the server kit. Routes:
- * `POST /session { externalId, phone?, returnUrl? }` → the app's session context, the journey snapshot and an `appToken` (for the
+ * `POST /session { borrowerExternalID, phone?, returnUrl? }` → the app's session context, the journey snapshot and an `appToken` (for the
  * partner's own app authentication); `POST /session/refresh` (Bearer appToken) → a fresh borrower token, the
  * refresh token never leaving the backend; `POST /webhooks` → the verified, deduplicating webhook receiver;
- * `GET /push/{journeyId}` (Bearer appToken) → the SSE relay of verified snapshots.
+ * `GET /push/{journeyID}` (Bearer appToken) → the SSE relay of verified snapshots.
  * Rejects with the listen error when the port cannot be bound.
  */
 export async function startPartnerBackend(options: PartnerBackendOptions): Promise<PartnerBackend> {
@@ -67,15 +67,15 @@ export async function startPartnerBackend(options: PartnerBackendOptions): Promi
   const tokens = createMemoryTokenStore();
   const appSessions = new Map<string, AppSession>();
   const relay = createPushRelay({
-    authorize: (request, journeyId) =>
-      appSessionOf(request.headers.get("authorization"))?.journeyId === journeyId,
-    latest: async (journeyId) => (await store.get(journeyId))?.snapshot,
+    authorize: (request, journeyID) =>
+      appSessionOf(request.headers.get("authorization"))?.journeyID === journeyID,
+    latest: async (journeyID) => (await store.get(journeyID))?.snapshot,
   });
   const webhooks = await createWebhookHandler({
     secrets: options.webhookSecrets,
     store,
     ...(options.now ? { now: options.now } : {}),
-    fetchJourney: (journeyId) => partner.getJourney(journeyId),
+    fetchJourney: (journeyID) => partner.getJourney(journeyID),
     onSnapshot: (snapshot: JourneySnapshot) => relay.publish(snapshot),
   });
 
@@ -90,20 +90,23 @@ export async function startPartnerBackend(options: PartnerBackendOptions): Promi
       const body = await readRawBody(req);
       const result = await webhooks.handle(body, req.headers as Record<string, string>);
       options.onWebhook?.(result.outcome, {
-        ...(result.journeyId ? { journeyId: result.journeyId } : {}),
+        ...(result.journeyID ? { journeyID: result.journeyID } : {}),
         ...(result.version ? { version: result.version } : {}),
       });
       return json(res, result.status, result);
     }
     if (req.method === "POST" && url.pathname === "/session") {
       const input = JSON.parse((await readRawBody(req)).toString("utf8") || "{}") as {
-        externalId?: string;
+        borrowerExternalID?: string;
         phone?: string;
         returnUrl?: string;
       };
       const { appContext, journey } = await bootstrapSession(
         partner,
-        { externalId: input.externalId ?? "", ...(input.phone ? { phone: input.phone } : {}) },
+        {
+          borrowerExternalID: input.borrowerExternalID ?? "",
+          ...(input.phone ? { phone: input.phone } : {}),
+        },
         {
           tokenStore: tokens,
           journeyStore: store,
@@ -111,13 +114,16 @@ export async function startPartnerBackend(options: PartnerBackendOptions): Promi
         },
       );
       const appToken = crypto.randomUUID();
-      appSessions.set(appToken, { externalId: input.externalId ?? "", journeyId: appContext.journeyId });
+      appSessions.set(appToken, {
+        borrowerExternalID: input.borrowerExternalID ?? "",
+        journeyID: appContext.journeyID,
+      });
       return json(res, 201, { ...appContext, appToken, journey });
     }
     if (req.method === "POST" && url.pathname === "/session/refresh") {
       const app = appSessionOf(req.headers.authorization);
       if (!app) return json(res, 401, { error: "unknown app session" });
-      const session = await refreshStoredSession(partner, tokens, app.externalId);
+      const session = await refreshStoredSession(partner, tokens, app.borrowerExternalID);
       return json(res, 200, { token: session.token, expiresAt: session.expiresAt });
     }
     const push = url.pathname.match(/^\/push\/(jrn_[\w-]+)$/);

@@ -17,14 +17,14 @@ export type JourneyCommand =
   /** (Re)arm polling: fetch `GET …/state` every `inMs` ms (0: at once), replacing any earlier timer. */
   | ({ readonly type: "startPolling" } & PollInput)
   /** Stop polling this journey (ended, offline, session expired, or re-fetching the full journey). */
-  | { readonly type: "stopPolling"; readonly journeyId: string }
+  | { readonly type: "stopPolling"; readonly journeyID: string }
   /** Fetch `GET /journeys/{id}` once and report `journey.loaded` (or `journey.loadFailed`). */
   | ({ readonly type: "fetchJourney" } & FetchJourneyInput)
   /** `PUT /journeys/{id}/profile`; report `mutation.succeeded`/`mutation.failed` with the same key. */
   | ({ readonly type: "submitProfile" } & SubmitProfileInput)
-  /** `POST /journeys/{id}/offers/{offerId}/proceed`. */
+  /** `POST /journeys/{id}/offers/{offerID}/proceed`. */
   | ({ readonly type: "proceedOffer" } & ProceedOfferInput)
-  /** `POST /journeys/{id}/steps/{stepId}/actions` with `{ action, data? }`. */
+  /** `POST /journeys/{id}/steps/{stepID}/actions` with `{ action, data? }`. */
   | ({ readonly type: "stepAction" } & StepActionInput)
   /** `POST /journeys/{id}/aa/consents`. */
   | ({ readonly type: "createConsent" } & CreateConsentInput)

@@ -23,7 +23,7 @@ export interface ReduceResult {
 
 /** What a journey starts from: its id, its snapshot if the host has one (untrusted JSON is fine), and the time. */
 export interface InitialInput {
-  readonly journeyId: string;
+  readonly journeyID: string;
   readonly snapshot?: unknown;
   /** Epoch milliseconds. */
   readonly at: number;
@@ -32,7 +32,7 @@ export interface InitialInput {
 /**
  * The first state of a journey. With a snapshot it starts in that status; without one in `loading`, whose
  * first poll fetches the state at once. Commands to start with: {@link commandsOf}.
- * @throws {ContractError} when `journeyId` is not a `jrn_…` id, `at` is not a finite number, or `snapshot`
+ * @throws {ContractError} when `journeyID` is not a `jrn_…` id, `at` is not a finite number, or `snapshot`
  *   is given but is not a valid `JourneySnapshot` of that journey (every failing path named).
  */
 export function initial(input: InitialInput): JourneyState {
@@ -44,9 +44,9 @@ export function initial(input: InitialInput): JourneyState {
  * @throws {ContractError} as {@link initial} does.
  */
 export function initialWithCommands(input: InitialInput): ReduceResult {
-  const id = safeParse(JourneyId, input.journeyId, "InitialInput");
+  const id = safeParse(JourneyId, input.journeyID, "InitialInput");
   if (!id.ok)
-    throw new ContractError("InitialInput", [{ path: "journeyId", message: "must look like jrn_…" }]);
+    throw new ContractError("InitialInput", [{ path: "journeyID", message: "must look like jrn_…" }]);
   if (typeof input.at !== "number" || !Number.isFinite(input.at)) {
     throw new ContractError("InitialInput", [{ path: "at", message: "must be epoch milliseconds" }]);
   }
@@ -62,15 +62,15 @@ export function initialWithCommands(input: InitialInput): ReduceResult {
         })),
       );
     }
-    if (parsed.value.journeyId !== input.journeyId) {
+    if (parsed.value.journeyID !== input.journeyID) {
       throw new ContractError("InitialInput", [
-        { path: "snapshot.journeyId", message: `must be ${input.journeyId}` },
+        { path: "snapshot.journeyID", message: `must be ${input.journeyID}` },
       ]);
     }
     snapshot = parsed.value;
   }
   const [next, actions] = initialTransition(journeyMachine, {
-    journeyId: input.journeyId,
+    journeyID: input.journeyID,
     snapshot,
     at: input.at,
   });
@@ -87,19 +87,19 @@ export function commandsOf(state: JourneyState): readonly JourneyCommand[] {
   const { context, value } = state;
   const commands: JourneyCommand[] = [];
   if (value.sync === "polling") {
-    commands.push({ type: "startPolling", journeyId: context.journeyId, inMs: context.polling.inMs ?? 0 });
+    commands.push({ type: "startPolling", journeyID: context.journeyID, inMs: context.polling.inMs ?? 0 });
   }
   if (value.sync === "loadingJourney") {
     commands.push({
       type: "fetchJourney",
-      journeyId: context.journeyId,
+      journeyID: context.journeyID,
       reason: context.refetch ?? "resync",
     });
   }
   const pending = context.pendingMutation;
   if (pending !== null) {
     const { kind, ...payload } = pending;
-    commands.push({ type: kind, journeyId: context.journeyId, ...payload } as JourneyCommand);
+    commands.push({ type: kind, journeyID: context.journeyID, ...payload } as JourneyCommand);
   }
   return commands;
 }
@@ -131,7 +131,7 @@ function commandsFrom(
     commands.push({ type, ...params.input } as JourneyCommand);
   }
   if (before?.value.sync === "polling" && after.value.sync !== "polling" && !startedPolling) {
-    commands.unshift({ type: "stopPolling", journeyId: after.context.journeyId });
+    commands.unshift({ type: "stopPolling", journeyID: after.context.journeyID });
   }
   return commands;
 }
@@ -163,8 +163,8 @@ function eventProblem(event: unknown): string | null {
   if (KEYED_EVENTS.has(e.type) && (typeof e.idempotencyKey !== "string" || e.idempotencyKey === "")) {
     return "idempotencyKey must be a non-empty string";
   }
-  if (e.type === "offer.select" && typeof e.offerId !== "string") return "offerId must be a string";
-  if (e.type.startsWith("step.") && typeof e.stepId !== "string") return "stepId must be a string";
+  if (e.type === "offer.select" && typeof e.offerID !== "string") return "offerID must be a string";
+  if (e.type.startsWith("step.") && typeof e.stepID !== "string") return "stepID must be a string";
   if (e.type === "mutation.failed" && (typeof e.problem !== "object" || e.problem === null)) {
     return "problem must be an object";
   }
@@ -208,14 +208,14 @@ function reduceUnsafe(state: JourneyState, event: JourneyHostEvent): ReduceResul
     } else {
       const parsed = safeParseSnapshot(event.snapshot);
       if (!parsed.ok) return reject(state, "INVALID_SNAPSHOT", parsed.error.message);
-      if (parsed.value.journeyId !== state.context.journeyId) return reject(state, "WRONG_JOURNEY");
+      if (parsed.value.journeyID !== state.context.journeyID) return reject(state, "WRONG_JOURNEY");
       if (isJourneyEnded(state.context)) return reject(state, "JOURNEY_ENDED");
       machineEvent = { ...event, snapshot: parsed.value };
     }
   } else if (event.type === "journey.loaded") {
     const parsed = parseLoadedJourney(event.journey);
     if (typeof parsed === "string") return reject(state, "INVALID_JOURNEY", parsed);
-    if (parsed.journeyId !== state.context.journeyId) return reject(state, "WRONG_JOURNEY");
+    if (parsed.journeyID !== state.context.journeyID) return reject(state, "WRONG_JOURNEY");
     machineEvent = { type: "journey.loaded", journey: parsed, at: event.at };
   }
   const [next, actions] = transition(journeyMachine, restore(state), machineEvent);

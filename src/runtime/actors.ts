@@ -29,7 +29,7 @@ export interface ActorDeps {
   readonly deliver: (event: JourneyEvent) => void;
 }
 
-type MutationInput = { readonly journeyId: string; readonly idempotencyKey: string };
+type MutationInput = { readonly journeyID: string; readonly idempotencyKey: string };
 
 /**
  * Finds the dependencies of the runtime an actor runs in, from the actor system it belongs to. The machine with
@@ -92,7 +92,7 @@ function expired(deps: ActorDeps): JourneyEvent {
 function fetchJourneyActor(depsOf: DepsOf) {
   return fromCallback<AnyEventObject, FetchJourneyInput>(({ input, system }) => {
     const deps = depsOf(system);
-    deps.client.getJourney(input.journeyId, { signal: deps.signal }).then(
+    deps.client.getJourney(input.journeyID, { signal: deps.signal }).then(
       (journey) => deps.deliver({ type: "journey.loaded", journey, at: deps.clock.now() }),
       (error: unknown) => {
         const failure = readFailure(error);
@@ -116,20 +116,20 @@ export function liveActors(depsOf: DepsOf): typeof JOURNEY_ACTORS {
     fetchJourney: fetchJourneyActor(depsOf),
     submitProfile: mutationActor(
       depsOf,
-      (client, i: SubmitProfileInput, o) => client.submitProfile(i.journeyId, i.profile, o),
+      (client, i: SubmitProfileInput, o) => client.submitProfile(i.journeyID, i.profile, o),
       (snapshot, at) => ({ type: "snapshot.received", snapshot, source: "response", at }),
     ),
     proceedOffer: mutationActor(
       depsOf,
-      (client, i: ProceedOfferInput, o) => client.proceedOffer(i.journeyId, i.offerId, o),
+      (client, i: ProceedOfferInput, o) => client.proceedOffer(i.journeyID, i.offerID, o),
       (snapshot, at) => ({ type: "snapshot.received", snapshot, source: "response", at }),
     ),
     performStepAction: mutationActor(
       depsOf,
       (client, i: StepActionInput, o) =>
         client.stepAction(
-          i.journeyId,
-          i.stepId,
+          i.journeyID,
+          i.stepID,
           i.data === undefined ? { action: i.action } : { action: i.action, data: i.data },
           o,
         ),
@@ -137,12 +137,12 @@ export function liveActors(depsOf: DepsOf): typeof JOURNEY_ACTORS {
     ),
     createConsent: mutationActor(
       depsOf,
-      (client, i: CreateConsentInput, o) => client.createConsent(i.journeyId, o),
+      (client, i: CreateConsentInput, o) => client.createConsent(i.journeyID, o),
       () => null,
     ),
     resumeJourney: mutationActor(
       depsOf,
-      (client, i: ResumeJourneyInput, o) => client.resumeJourney(i.journeyId, o),
+      (client, i: ResumeJourneyInput, o) => client.resumeJourney(i.journeyID, o),
       (journey, at) => ({ type: "journey.loaded", journey, at }),
     ),
   };

@@ -20,7 +20,7 @@ export interface CreateJourneyOptions {
   /** The borrower client (`createBorrowerClient`): it owns fetch, retries, keys on the wire and token refresh. */
   readonly client: BorrowerClient;
   /** The journey to run (`jrn_…`). */
-  readonly journeyId: string;
+  readonly journeyID: string;
   /**
    * Where to start: a `JourneySnapshot` (e.g. from session bootstrap), or what `persist()` returned before a
    * restart. Absent: the first poll fetches the state at once.
@@ -117,13 +117,13 @@ function sameView(a: JourneyView, b: JourneyView): boolean {
  * borrower client (polling at the machine's cadence with ETags, the journey loader, one actor per mutation),
  * driven by the app's visibility and reachability, and fed by an optional push source.
  * @throws {RuntimeConfigError} naming a missing or malformed option.
- * @throws {ContractError} when `initial` is neither a valid snapshot of `journeyId` nor a valid persisted state.
+ * @throws {ContractError} when `initial` is neither a valid snapshot of `journeyID` nor a valid persisted state.
  */
 export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
-  const { client, journeyId } = options;
+  const { client, journeyID } = options;
   if (typeof client?.getJourneyState !== "function")
     throw new RuntimeConfigError("client", "must be a borrower client (createBorrowerClient)");
-  if (typeof journeyId !== "string") throw new RuntimeConfigError("journeyId", "must be a jrn_… id");
+  if (typeof journeyID !== "string") throw new RuntimeConfigError("journeyID", "must be a jrn_… id");
   const clock = options.clock ?? systemClock;
   const signals = options.signals ?? browserSignals();
   const newKey = options.newKey ?? randomId;
@@ -151,18 +151,18 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
     inspect?: Observer<InspectionEvent>;
   };
   if (isPersistedJourney(options.initial)) {
-    checkPersisted(options.initial, journeyId);
+    checkPersisted(options.initial, journeyID);
     actor = createActor(machine, {
       // The input only builds a fresh context; a restored snapshot brings its own.
-      input: { journeyId, at: clock.now() },
+      input: { journeyID, at: clock.now() },
       snapshot: restorableSnapshot(options.initial) as never,
       ...inspect,
     });
   } else {
     // initial() validates the id and the snapshot (ContractError naming each failing path).
-    const start = initialState({ journeyId, snapshot: options.initial, at: clock.now() });
+    const start = initialState({ journeyID, snapshot: options.initial, at: clock.now() });
     actor = createActor(machine, {
-      input: { journeyId, snapshot: start.context.snapshot, at: clock.now() },
+      input: { journeyID, snapshot: start.context.snapshot, at: clock.now() },
       ...inspect,
     });
   }
@@ -264,7 +264,7 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
       unsubscribeSignals = signals.subscribe(onSignals);
       if (options.push !== undefined)
         stopPush = consumePush(options.push, {
-          journeyId,
+          journeyID,
           now: () => clock.now(),
           heldVersion: () => heldVersion(current().context),
           deliver,

@@ -4,15 +4,15 @@ import type { Profile } from "../contract/index.js";
 
 /**
  * What an app asks of its journey. The runtime stamps the time and, for mutating intents, a fresh
- * Idempotency-Key; a step intent without `stepId` acts on the current step (`actionRequired` or `nextAction`).
+ * Idempotency-Key; a step intent without `stepID` acts on the current step (`actionRequired` or `nextAction`).
  */
 export type JourneyIntent =
   | { readonly type: "profile.submit"; readonly profile: Profile }
-  | { readonly type: "offer.select"; readonly offerId: string }
-  | { readonly type: "step.start"; readonly stepId?: string }
-  | { readonly type: "step.submit"; readonly stepId?: string; readonly data?: StepData }
+  | { readonly type: "offer.select"; readonly offerID: string }
+  | { readonly type: "step.start"; readonly stepID?: string }
+  | { readonly type: "step.submit"; readonly stepID?: string; readonly data?: StepData }
   /** The borrower came back from a REDIRECT step's hosted page (to `returnUrl`). */
-  | { readonly type: "step.returned"; readonly stepId?: string }
+  | { readonly type: "step.returned"; readonly stepID?: string }
   | { readonly type: "consent.create" }
   | { readonly type: "journey.resume" }
   /** Re-sends the last mutation that failed with a retryable problem, with its original key. */
@@ -52,14 +52,14 @@ export class IntentError extends Error {
   }
 }
 
-function currentStepId(view: JourneyView): string | undefined {
-  return view.actionRequired?.stepId ?? view.nextAction?.stepId;
+function currentStepID(view: JourneyView): string | undefined {
+  return view.actionRequired?.stepID ?? view.nextAction?.stepID;
 }
 
 /**
  * Turns an intent into the machine's event, stamped with `at` and, when it mutates, `idempotencyKey`.
- * @throws {IntentError} `type` for an unknown intent, `stepId` when a step intent names none and there is no
- *   current step, `offerId` when it is not a string.
+ * @throws {IntentError} `type` for an unknown intent, `stepID` when a step intent names none and there is no
+ *   current step, `offerID` when it is not a string.
  */
 export function eventOfIntent(
   intent: JourneyIntent,
@@ -74,22 +74,22 @@ export function eventOfIntent(
     case "profile.submit":
       return { type: intent.type, profile: intent.profile, idempotencyKey, at };
     case "offer.select":
-      if (typeof intent.offerId !== "string") throw new IntentError("offerId", "must be an offer id");
-      return { type: intent.type, offerId: intent.offerId, idempotencyKey, at };
+      if (typeof intent.offerID !== "string") throw new IntentError("offerID", "must be an offer id");
+      return { type: intent.type, offerID: intent.offerID, idempotencyKey, at };
     case "step.start":
     case "step.submit":
     case "step.returned": {
-      const stepId = intent.stepId ?? currentStepId(view);
-      if (typeof stepId !== "string") throw new IntentError("stepId", "no current step; pass the step id");
+      const stepID = intent.stepID ?? currentStepID(view);
+      if (typeof stepID !== "string") throw new IntentError("stepID", "no current step; pass the step id");
       if (intent.type === "step.submit")
         return {
           type: intent.type,
-          stepId,
+          stepID,
           ...(intent.data ? { data: intent.data } : {}),
           idempotencyKey,
           at,
         };
-      return { type: intent.type, stepId, idempotencyKey, at };
+      return { type: intent.type, stepID, idempotencyKey, at };
     }
     case "consent.create":
     case "journey.resume":

@@ -19,9 +19,9 @@ export function isPersistedJourney(value: unknown): value is PersistedJourney {
 /**
  * Checks a persisted state before it is restored.
  * @throws {ContractError} (`PersistedJourney`) naming every failing path: the state value's regions, the
- *   journey id (it must be `journeyId`), the polling record, and the held snapshot.
+ *   journey id (it must be `journeyID`), the polling record, and the held snapshot.
  */
-export function checkPersisted(state: PersistedJourney, journeyId: string): void {
+export function checkPersisted(state: PersistedJourney, journeyID: string): void {
   const issues: ContractIssue[] = [];
   const value = state.value as unknown as Record<string, unknown> | null;
   if (typeof value !== "object" || value === null)
@@ -33,8 +33,8 @@ export function checkPersisted(state: PersistedJourney, journeyId: string): void
   if (typeof context !== "object" || context === null) {
     issues.push({ path: "context", message: "must be an object" });
   } else {
-    if (context.journeyId !== journeyId)
-      issues.push({ path: "context.journeyId", message: `must be ${journeyId}` });
+    if (context.journeyID !== journeyID)
+      issues.push({ path: "context.journeyID", message: `must be ${journeyID}` });
     if (typeof context.polling !== "object" || context.polling === null)
       issues.push({ path: "context.polling", message: "must be an object" });
     if (context.snapshot !== null) {

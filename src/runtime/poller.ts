@@ -80,7 +80,7 @@ export function pollJourneyStateActor(depsOf: (system: unknown) => PollerDeps) {
       shared.inFlight = true;
       shared.lastPollAt = clock.now();
       try {
-        await pollOnce(deps, input.journeyId);
+        await pollOnce(deps, input.journeyID);
       } finally {
         shared.inFlight = false;
       }
@@ -98,10 +98,10 @@ export function pollJourneyStateActor(depsOf: (system: unknown) => PollerDeps) {
   });
 }
 
-async function pollOnce(deps: PollerDeps, journeyId: string): Promise<void> {
+async function pollOnce(deps: PollerDeps, journeyID: string): Promise<void> {
   const { client, clock, shared } = deps;
   try {
-    const result = await client.getJourneyState(journeyId, {
+    const result = await client.getJourneyState(journeyID, {
       ...(shared.etag === undefined ? {} : { etag: shared.etag }),
       signal: deps.signal,
     });

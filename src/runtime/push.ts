@@ -3,7 +3,7 @@ import { safeParseSnapshot } from "../contract/schemas.js";
 
 /** What the push consumer needs from its runtime. */
 export interface PushDeps {
-  readonly journeyId: string;
+  readonly journeyID: string;
   readonly now: () => number;
   readonly heldVersion: () => number;
   readonly deliver: (event: JourneyEvent) => void;
@@ -42,7 +42,7 @@ export function consumePush(source: AsyncIterable<unknown>, deps: PushDeps): () 
         continue;
       }
       const snapshot = parsed.value;
-      if (snapshot.journeyId !== deps.journeyId) continue;
+      if (snapshot.journeyID !== deps.journeyID) continue;
       if (snapshot.version <= deps.heldVersion()) {
         deps.deliver({ type: "push.alive", at: deps.now() });
         continue;

@@ -21,16 +21,16 @@ export interface ApiCall {
   readonly caller: Caller;
   readonly params: Readonly<Record<string, string>>;
   readonly body: unknown;
-  readonly correlationId: string;
+  readonly correlationID: string;
   readonly headers: Readonly<Record<string, string | undefined>>;
 }
 
-/** What a handler answers; `journeyId` names the journey a mutation touched, for the mutation log. */
+/** What a handler answers; `journeyID` names the journey a mutation touched, for the mutation log. */
 export interface ApiResult {
   readonly status: number;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
-  readonly journeyId?: string;
+  readonly journeyID?: string;
 }
 
 /** What the handlers need. */
@@ -73,7 +73,7 @@ function parseBody<T>(schema: Parameters<typeof safeParse>[0], body: unknown, na
  * @throws {SandboxProblem} 404 NOT_FOUND otherwise, so other borrowers' journeys are not revealed.
  */
 function journeyFor(deps: ApiDeps, call: ApiCall): JourneyRecord {
-  const id = call.params.journeyId as string;
+  const id = call.params.journeyID as string;
   const journey = deps.engine.get(id);
   const { caller } = call;
   const visible =
@@ -81,7 +81,7 @@ function journeyFor(deps: ApiDeps, call: ApiCall): JourneyRecord {
       ? journey.partnerKey === caller.partnerKey
       : caller.kind === "sessionToken" &&
         journey.partnerKey === caller.borrower.partnerKey &&
-        journey.externalId === caller.borrower.externalId;
+        journey.borrowerExternalID === caller.borrower.borrowerExternalID;
   if (!visible) throw notFound(`journey ${id}`);
   return journey;
 }
@@ -96,21 +96,27 @@ export const HANDLERS: Readonly<Record<EndpointName, Handler>> = {
     const partnerKey = call.caller.partnerKey;
     let journey: JourneyRecord | undefined;
     let resumed = false;
-    if (body.journeyId) {
-      journey = deps.engine.get(body.journeyId);
-      if (journey.partnerKey !== partnerKey || journey.externalId !== body.borrower.externalId)
-        throw notFound(`journey ${body.journeyId}`);
+    if (body.journeyID) {
+      journey = deps.engine.get(body.journeyID);
+      if (
+        journey.partnerKey !== partnerKey ||
+        journey.borrowerExternalID !== body.borrower.borrowerExternalID
+      )
+        throw notFound(`journey ${body.journeyID}`);
       resumed = true;
     } else {
-      journey = deps.engine.findOpen(partnerKey, body.borrower.externalId);
+      journey = deps.engine.findOpen(partnerKey, body.borrower.borrowerExternalID);
       resumed = journey !== undefined;
     }
-    journey ??= deps.engine.create(partnerKey, body.borrower, body.returnUrl, call.correlationId);
-    const session = deps.credentials.issue({ partnerKey, externalId: body.borrower.externalId });
+    journey ??= deps.engine.create(partnerKey, body.borrower, body.returnUrl, call.correlationID);
+    const session = deps.credentials.issue({
+      partnerKey,
+      borrowerExternalID: body.borrower.borrowerExternalID,
+    });
     return {
       status: 201,
       body: { session, journey: deps.engine.snapshot(journey), resumed },
-      journeyId: journey.id,
+      journeyID: journey.id,
     };
   },
   refreshSession(deps, call) {
@@ -126,7 +132,9 @@ export const HANDLERS: Readonly<Record<EndpointName, Handler>> = {
     const journeys = deps.engine
       .all()
       .filter(
-        (j) => j.partnerKey === caller.borrower.partnerKey && j.externalId === caller.borrower.externalId,
+        (j) =>
+          j.partnerKey === caller.borrower.partnerKey &&
+          j.borrowerExternalID === caller.borrower.borrowerExternalID,
       )
       .map((j) => deps.engine.snapshot(j));
     return { status: 200, body: { journeys } };
@@ -148,7 +156,7 @@ export const HANDLERS: Readonly<Record<EndpointName, Handler>> = {
   },
   resumeJourney(deps, call) {
     const journey = journeyFor(deps, call);
-    return { status: 200, body: deps.engine.resume(journey, call.correlationId), journeyId: journey.id };
+    return { status: 200, body: deps.engine.resume(journey, call.correlationID), journeyID: journey.id };
   },
   submitProfile(deps, call) {
     const journey = journeyFor(deps, call);
@@ -161,8 +169,8 @@ export const HANDLERS: Readonly<Record<EndpointName, Handler>> = {
     }
     return {
       status: 202,
-      body: deps.engine.submitProfile(journey, profile, call.correlationId),
-      journeyId: journey.id,
+      body: deps.engine.submitProfile(journey, profile, call.correlationID),
+      journeyID: journey.id,
     };
   },
   listOffers(deps, call) {
@@ -171,46 +179,46 @@ export const HANDLERS: Readonly<Record<EndpointName, Handler>> = {
       status: 200,
       body: {
         offers: journey.offers.map((o) => ({ ...o })),
-        ...(journey.lockedOfferId ? { lockedOfferId: journey.lockedOfferId } : {}),
+        ...(journey.lockedOfferID ? { lockedOfferID: journey.lockedOfferID } : {}),
       },
     };
   },
   proceedOffer(deps, call) {
     const journey = journeyFor(deps, call);
-    const snapshot = deps.engine.proceed(journey, call.params.offerId as string, call.correlationId);
-    return { status: 202, body: snapshot, journeyId: journey.id };
+    const snapshot = deps.engine.proceed(journey, call.params.offerID as string, call.correlationID);
+    return { status: 202, body: snapshot, journeyID: journey.id };
   },
   listSteps(deps, call) {
     return { status: 200, body: { steps: journeyFor(deps, call).steps.map(stepView) } };
   },
   getStep(deps, call) {
     const journey = journeyFor(deps, call);
-    return { status: 200, body: stepView(deps.engine.step(journey, call.params.stepId as string)) };
+    return { status: 200, body: stepView(deps.engine.step(journey, call.params.stepID as string)) };
   },
   stepAction(deps, call) {
     const journey = journeyFor(deps, call);
     const body = parseBody<StepActionRequest>(StepActionRequest, call.body, "StepActionRequest");
     const step = deps.engine.stepAction(
       journey,
-      call.params.stepId as string,
+      call.params.stepID as string,
       body.action,
       body.data,
-      call.correlationId,
+      call.correlationID,
     );
-    return { status: 202, body: step, journeyId: journey.id };
+    return { status: 202, body: step, journeyID: journey.id };
   },
   createConsent(deps, call) {
     const journey = journeyFor(deps, call);
     parseBody<CreateConsentRequest>(CreateConsentRequest, call.body ?? {}, "CreateConsentRequest");
     return {
       status: 201,
-      body: deps.engine.createConsent(journey, call.correlationId),
-      journeyId: journey.id,
+      body: deps.engine.createConsent(journey, call.correlationID),
+      journeyID: journey.id,
     };
   },
   getConsent(deps, call) {
     const journey = journeyFor(deps, call);
-    return { status: 200, body: deps.engine.consent(journey, call.params.consentId as string) };
+    return { status: 200, body: deps.engine.consent(journey, call.params.consentID as string) };
   },
   getLoan(deps, call) {
     return { status: 200, body: { ...deps.engine.loan(journeyFor(deps, call)).loan } };
@@ -220,6 +228,6 @@ export const HANDLERS: Readonly<Record<EndpointName, Handler>> = {
   },
   requestForeclosure(deps, call) {
     const journey = journeyFor(deps, call);
-    return { status: 201, body: deps.engine.foreclose(journey, call.correlationId), journeyId: journey.id };
+    return { status: 201, body: deps.engine.foreclose(journey, call.correlationID), journeyID: journey.id };
   },
 };

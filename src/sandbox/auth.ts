@@ -8,7 +8,7 @@ import { secretToken } from "./random.js";
 /** Who a borrower session token acts for: one borrower of one partner. */
 export interface BorrowerPrincipal {
   readonly partnerKey: string;
-  readonly externalId: string;
+  readonly borrowerExternalID: string;
 }
 
 /** A resolved credential: the partner's API key, a live borrower session, or a refresh token. */
@@ -200,5 +200,5 @@ export class CredentialStore {
 
 /** The idempotency principal of a borrower: stable across token refreshes. */
 export function borrowerPrincipal(borrower: BorrowerPrincipal): string {
-  return `borrower:${borrower.partnerKey}:${borrower.externalId}`;
+  return `borrower:${borrower.partnerKey}:${borrower.borrowerExternalID}`;
 }

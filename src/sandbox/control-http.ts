@@ -51,7 +51,7 @@ export function handleControl(
 ): ControlResult {
   const parts = path.split("/").filter(Boolean);
   const route = `${method} /${parts.map((p, i) => ((parts[i - 1] === "journeys" || parts[i - 1] === "steps") && i > 0 ? ":" : p)).join("/")}`;
-  const [, journeyId, , stepId] = parts;
+  const [, journeyID, , stepID] = parts;
   switch (route) {
     case "GET /":
       return {
@@ -70,13 +70,13 @@ export function handleControl(
     case "GET /journeys":
       return { status: 200, body: { journeys: control.journeys() } };
     case "GET /journeys/:":
-      return { status: 200, body: control.journey(journeyId as string) };
+      return { status: 200, body: control.journey(journeyID as string) };
     case "POST /journeys/:/expire":
-      return { status: 200, body: control.expireJourney(journeyId as string) };
+      return { status: 200, body: control.expireJourney(journeyID as string) };
     case "POST /journeys/:/steps/:/complete":
       return {
         status: 200,
-        body: control.completeStep(journeyId as string, stepId === "current" ? undefined : stepId),
+        body: control.completeStep(journeyID as string, stepID === "current" ? undefined : stepID),
       };
     case "POST /journeys/:/steps/:/fail": {
       const body = objectBody(rawBody);
@@ -86,7 +86,7 @@ export function handleControl(
       };
       return {
         status: 200,
-        body: control.failStep(journeyId as string, stepId === "current" ? undefined : stepId, failure),
+        body: control.failStep(journeyID as string, stepID === "current" ? undefined : stepID, failure),
       };
     }
     case "POST /tokens/expire":

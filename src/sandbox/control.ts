@@ -19,7 +19,7 @@ export interface ServerJourneyView {
   readonly loanStatus: "ACTIVE" | "CLOSED" | "FORECLOSED" | undefined;
   readonly schedule: Installment[] | undefined;
   readonly pendingTimers: number;
-  readonly lastCorrelationId: string | undefined;
+  readonly lastCorrelationID: string | undefined;
 }
 
 /** In-process control of a running sandbox: drive steps, expire things, inject faults, read the logs. */
@@ -29,17 +29,17 @@ export interface SandboxControl {
    * after `stepProcessing` (scenario rules apply: kyc-retry fails the first KYC attempt).
    * @throws {SandboxProblem} 404 NOT_FOUND / 409 INVALID_STATE when there is no such actionable step.
    */
-  completeStep(journeyId: string, stepId?: string): Step;
+  completeStep(journeyID: string, stepID?: string): Step;
   /**
    * Fails the current (or given) step now; `retryable: false` rejects the journey.
    * @throws {SandboxProblem} 404 NOT_FOUND / 409 INVALID_STATE when there is no such actionable step.
    */
-  failStep(journeyId: string, stepId?: string, failure?: { reasonCode?: string; retryable?: boolean }): Step;
+  failStep(journeyID: string, stepID?: string, failure?: { reasonCode?: string; retryable?: boolean }): Step;
   /**
    * Expires a journey now.
    * @throws {SandboxProblem} 404 NOT_FOUND; 409 INVALID_STATE when it already ended.
    */
-  expireJourney(journeyId: string): JourneySnapshot;
+  expireJourney(journeyID: string): JourneySnapshot;
   /**
    * Makes a session or refresh token expire now.
    * @throws {SandboxProblem} 404 NOT_FOUND for an unknown token.
@@ -49,7 +49,7 @@ export interface SandboxControl {
    * The server-side view of a journey.
    * @throws {SandboxProblem} 404 NOT_FOUND.
    */
-  journey(journeyId: string): ServerJourneyView;
+  journey(journeyID: string): ServerJourneyView;
   /** Every journey's server-side view. */
   journeys(): ServerJourneyView[];
   /** The scenarios and their magic values. */
@@ -102,7 +102,7 @@ function serverView(engine: LifecycleEngine, journey: JourneyRecord): ServerJour
     loanStatus: journey.loan?.loan.status,
     schedule: journey.loan ? engine.schedule(journey) : undefined,
     pendingTimers: journey.timers.size + (journey.idleTimer ? 1 : 0),
-    lastCorrelationId: journey.correlationId,
+    lastCorrelationID: journey.correlationID,
   };
 }
 
@@ -110,12 +110,12 @@ function serverView(engine: LifecycleEngine, journey: JourneyRecord): ServerJour
 export function createControl(deps: ControlDeps): SandboxControl {
   const { engine } = deps;
   return {
-    completeStep: (journeyId, stepId) => engine.controlComplete(engine.get(journeyId), stepId),
-    failStep: (journeyId, stepId, failure = {}) =>
-      engine.controlFail(engine.get(journeyId), stepId, failure.reasonCode, failure.retryable ?? true),
-    expireJourney: (journeyId) => engine.expire(engine.get(journeyId)),
+    completeStep: (journeyID, stepID) => engine.controlComplete(engine.get(journeyID), stepID),
+    failStep: (journeyID, stepID, failure = {}) =>
+      engine.controlFail(engine.get(journeyID), stepID, failure.reasonCode, failure.retryable ?? true),
+    expireJourney: (journeyID) => engine.expire(engine.get(journeyID)),
     expireToken: (token) => deps.credentials.expire(token),
-    journey: (journeyId) => serverView(engine, engine.get(journeyId)),
+    journey: (journeyID) => serverView(engine, engine.get(journeyID)),
     journeys: () => engine.all().map((j) => serverView(engine, j)),
     scenarios: () => SCENARIOS,
     setFaults: (faults) => deps.faults.set(faults),

@@ -36,16 +36,16 @@ export type HostedLinkPurpose = "step" | "foreclosure";
 /** A hosted page link: one REDIRECT resource's URL token. */
 export interface HostedLink {
   readonly token: string;
-  readonly journeyId: string;
+  readonly journeyID: string;
   readonly purpose: HostedLinkPurpose;
-  readonly stepId: string | undefined;
+  readonly stepID: string | undefined;
   readonly expiresAtMs: number;
   readonly returnUrl: string;
   used: boolean;
 }
 
 /** Receives every snapshot the engine emits, with the correlation id of the call that caused it. */
-export type SnapshotListener = (snapshot: JourneySnapshot, correlationId: string | undefined) => void;
+export type SnapshotListener = (snapshot: JourneySnapshot, correlationID: string | undefined) => void;
 
 /** What the engine needs from the sandbox around it. */
 export interface EngineDeps {
@@ -111,9 +111,9 @@ export class LifecycleEngine {
   }
 
   /** The borrower's open (non-ended) journey with this partner, if any. */
-  findOpen(partnerKey: string, externalId: string): JourneyRecord | undefined {
+  findOpen(partnerKey: string, borrowerExternalID: string): JourneyRecord | undefined {
     return this.all().find(
-      (j) => j.partnerKey === partnerKey && j.externalId === externalId && !isEnded(j.status),
+      (j) => j.partnerKey === partnerKey && j.borrowerExternalID === borrowerExternalID && !isEnded(j.status),
     );
   }
 
@@ -125,9 +125,9 @@ export class LifecycleEngine {
   /** Creates a journey (STARTED, then PROFILE_REQUIRED after `journeyStart`) for a borrower. */
   create(
     partnerKey: string,
-    borrower: { externalId: string; phone?: string | undefined },
+    borrower: { borrowerExternalID: string; phone?: string | undefined },
     returnUrl: string | undefined,
-    correlationId: string,
+    correlationID: string,
   ): JourneyRecord {
     const { clock, random, timings } = this.deps;
     const scenario: Scenario = scenarioFor(borrower);
@@ -135,7 +135,7 @@ export class LifecycleEngine {
     const journey: JourneyRecord = {
       id: random.id("jrn"),
       partnerKey,
-      externalId: borrower.externalId,
+      borrowerExternalID: borrower.borrowerExternalID,
       scenario,
       createdAt: now,
       returnUrl: returnUrl ?? `${this.deps.baseUrl()}/hosted/return`,
@@ -145,19 +145,19 @@ export class LifecycleEngine {
       expiresAtMs: 0,
       profileStatus: "NOT_SUBMITTED",
       offers: [],
-      lockedOfferId: undefined,
+      lockedOfferID: undefined,
       steps: [],
       consents: new Map(),
       loan: undefined,
       diagnostics: {},
-      correlationId,
+      correlationID,
       kycFailuresLeft: scenario.name === "kyc-retry" ? 1 : 0,
       timers: new Set(),
       idleTimer: undefined,
     };
     this.journeys.set(journey.id, journey);
     this.touchIdle(journey);
-    this.commit(journey, correlationId);
+    this.commit(journey, correlationID);
     this.after(journey, timings.journeyStart, () => {
       journey.status = "PROFILE_REQUIRED";
       this.commit(journey);
@@ -179,7 +179,7 @@ export class LifecycleEngine {
    * Accepts the profile (already parsed) and starts underwriting.
    * @throws {SandboxProblem} 409 INVALID_STATE outside PROFILE_REQUIRED.
    */
-  submitProfile(journey: JourneyRecord, profile: Profile, correlationId: string): JourneySnapshot {
+  submitProfile(journey: JourneyRecord, profile: Profile, correlationID: string): JourneySnapshot {
     if (journey.status !== "PROFILE_REQUIRED")
       throw invalidState(
         `the profile can only be submitted in PROFILE_REQUIRED (journey is ${journey.status})`,
@@ -187,7 +187,7 @@ export class LifecycleEngine {
     journey.status = "PROFILE_SUBMITTED";
     journey.profileStatus = "SUBMITTED";
     this.touchIdle(journey);
-    this.commit(journey, correlationId);
+    this.commit(journey, correlationID);
     const { timings } = this.deps;
     this.after(journey, timings.profileReview, () => {
       journey.status = "OFFERS_PENDING";
@@ -232,8 +232,8 @@ export class LifecycleEngine {
       );
   }
 
-  private expireOffer(journey: JourneyRecord, offerId: string): void {
-    const offer = journey.offers.find((o) => o.id === offerId);
+  private expireOffer(journey: JourneyRecord, offerID: string): void {
+    const offer = journey.offers.find((o) => o.id === offerID);
     if (offer?.status !== "AVAILABLE") return;
     offer.status = "EXPIRED";
     const anyLeft = journey.offers.some((o) => o.status === "AVAILABLE");
@@ -251,23 +251,23 @@ export class LifecycleEngine {
    * @throws {SandboxProblem} 404 NOT_FOUND for an unknown offer; 409 INVALID_STATE when offers are not
    * selectable; 409 OFFER_LOCKED when another offer holds the lock; 410 OFFER_EXPIRED past its expiresAt.
    */
-  proceed(journey: JourneyRecord, offerId: string, correlationId: string): JourneySnapshot {
-    const offer = journey.offers.find((o) => o.id === offerId);
-    if (!offer) throw notFound(`offer ${offerId}`);
-    if (journey.lockedOfferId === offerId) {
+  proceed(journey: JourneyRecord, offerID: string, correlationID: string): JourneySnapshot {
+    const offer = journey.offers.find((o) => o.id === offerID);
+    if (!offer) throw notFound(`offer ${offerID}`);
+    if (journey.lockedOfferID === offerID) {
       if (isEnded(journey.status)) throw invalidState(`journey is ${journey.status}`);
       this.touchIdle(journey);
-      this.commit(journey, correlationId);
+      this.commit(journey, correlationID);
       return snapshotView(journey);
     }
-    if (journey.lockedOfferId)
-      throw new SandboxProblem(409, "OFFER_LOCKED", `offer ${journey.lockedOfferId} is already proceeded`);
+    if (journey.lockedOfferID)
+      throw new SandboxProblem(409, "OFFER_LOCKED", `offer ${journey.lockedOfferID} is already proceeded`);
     if (offer.status === "EXPIRED" || Date.parse(offer.expiresAt) <= this.deps.clock.now())
-      throw new SandboxProblem(410, "OFFER_EXPIRED", `offer ${offerId} expired at ${offer.expiresAt}`);
+      throw new SandboxProblem(410, "OFFER_EXPIRED", `offer ${offerID} expired at ${offer.expiresAt}`);
     if (journey.status !== "OFFERS_AVAILABLE")
       throw invalidState(`offers can only be proceeded in OFFERS_AVAILABLE (journey is ${journey.status})`);
-    journey.lockedOfferId = offerId;
-    for (const other of journey.offers) other.status = other.id === offerId ? "SELECTED" : "BLOCKED";
+    journey.lockedOfferID = offerID;
+    for (const other of journey.offers) other.status = other.id === offerID ? "SELECTED" : "BLOCKED";
     journey.status = "OFFER_SELECTED";
     const kinds =
       journey.scenario.name === "no-aa" ? STEP_ORDER.filter((k) => k !== "AA_CONSENT") : STEP_ORDER;
@@ -281,10 +281,10 @@ export class LifecycleEngine {
       resource: undefined,
       failure: undefined,
       linkToken: undefined,
-      consentId: undefined,
+      consentID: undefined,
     }));
     this.touchIdle(journey);
-    this.commit(journey, correlationId);
+    this.commit(journey, correlationID);
     this.after(journey, this.deps.timings.offerLock, () => this.activate(journey, journey.steps[0]));
     return snapshotView(journey);
   }
@@ -334,9 +334,9 @@ export class LifecycleEngine {
     const validity = purpose === "foreclosure" ? timings.foreclosureLinkValidity : timings.redirectValidity;
     const link: HostedLink = {
       token: random.id("hl").slice(3),
-      journeyId: journey.id,
+      journeyID: journey.id,
       purpose,
-      stepId: step?.id,
+      stepID: step?.id,
       expiresAtMs: clock.now() + validity,
       returnUrl: journey.returnUrl,
       used: false,
@@ -359,7 +359,7 @@ export class LifecycleEngine {
     if (step.linkToken !== token || step.status !== "ACTION_REQUIRED") return;
     step.status = "EXPIRED";
     step.updatedAt = this.deps.clock.nowIso();
-    const consent = step.consentId ? journey.consents.get(step.consentId) : undefined;
+    const consent = step.consentID ? journey.consents.get(step.consentID) : undefined;
     if (consent && consent.status === "PENDING") consent.status = "EXPIRED";
     this.commit(journey);
   }
@@ -368,18 +368,18 @@ export class LifecycleEngine {
    * Creates the AA consent for the current AA step, or returns the open one.
    * @throws {SandboxProblem} 409 INVALID_STATE when the journey is not in AA_REQUIRED.
    */
-  createConsent(journey: JourneyRecord, correlationId: string): AaConsent {
+  createConsent(journey: JourneyRecord, correlationID: string): AaConsent {
     const step = currentStep(journey);
     if (step?.kind !== "AA_CONSENT" || step.status === "COMPLETED" || step.status === "IN_PROGRESS")
       throw invalidState(`no AA consent is needed now (journey is ${journey.status})`);
     const consent = this.openConsent(journey, step);
     this.touchIdle(journey);
-    this.commit(journey, correlationId);
+    this.commit(journey, correlationID);
     return { ...consent };
   }
 
   private openConsent(journey: JourneyRecord, step: StepRecord): AaConsent {
-    const existing = step.consentId ? journey.consents.get(step.consentId) : undefined;
+    const existing = step.consentID ? journey.consents.get(step.consentID) : undefined;
     if (existing && existing.status === "PENDING" && step.status === "ACTION_REQUIRED") return existing;
     if (existing && existing.status === "PENDING") existing.status = "EXPIRED";
     const resource = this.issueLink(journey, step, "step");
@@ -390,7 +390,7 @@ export class LifecycleEngine {
       createdAt: this.deps.clock.nowIso(),
     };
     journey.consents.set(consent.id, consent);
-    step.consentId = consent.id;
+    step.consentID = consent.id;
     step.resource = resource;
     step.status = "ACTION_REQUIRED";
     step.failure = undefined;
@@ -402,9 +402,9 @@ export class LifecycleEngine {
    * One AA consent of the journey.
    * @throws {SandboxProblem} 404 NOT_FOUND when the journey has no such consent.
    */
-  consent(journey: JourneyRecord, consentId: string): AaConsent {
-    const consent = journey.consents.get(consentId);
-    if (!consent) throw notFound(`consent ${consentId}`);
+  consent(journey: JourneyRecord, consentID: string): AaConsent {
+    const consent = journey.consents.get(consentID);
+    if (!consent) throw notFound(`consent ${consentID}`);
     return { ...consent };
   }
 
@@ -412,9 +412,9 @@ export class LifecycleEngine {
    * One step of the journey.
    * @throws {SandboxProblem} 404 NOT_FOUND when the journey has no such step.
    */
-  step(journey: JourneyRecord, stepId: string): StepRecord {
-    const step = journey.steps.find((s) => s.id === stepId);
-    if (!step) throw notFound(`step ${stepId}`);
+  step(journey: JourneyRecord, stepID: string): StepRecord {
+    const step = journey.steps.find((s) => s.id === stepID);
+    if (!step) throw notFound(`step ${stepID}`);
     return step;
   }
 
@@ -426,12 +426,12 @@ export class LifecycleEngine {
    */
   stepAction(
     journey: JourneyRecord,
-    stepId: string,
+    stepID: string,
     action: StepAction,
     data: Readonly<Record<string, string | number | boolean>> | undefined,
-    correlationId: string,
+    correlationID: string,
   ): Step {
-    const step = this.step(journey, stepId);
+    const step = this.step(journey, stepID);
     if (isEnded(journey.status)) throw invalidState(`journey is ${journey.status}`);
     if (currentStep(journey) !== step)
       throw invalidState(
@@ -471,7 +471,7 @@ export class LifecycleEngine {
       // For a REDIRECT step the hosted page reports the outcome; the return itself changes nothing.
     }
     this.touchIdle(journey);
-    this.commit(journey, correlationId);
+    this.commit(journey, correlationID);
     return stepView(step);
   }
 
@@ -511,7 +511,7 @@ export class LifecycleEngine {
     step.resource = undefined;
     step.failure = undefined;
     step.updatedAt = this.deps.clock.nowIso();
-    const consent = step.consentId ? journey.consents.get(step.consentId) : undefined;
+    const consent = step.consentID ? journey.consents.get(step.consentID) : undefined;
     if (consent && consent.status === "PENDING") consent.status = "ACTIVE";
     const next = journey.steps[journey.steps.indexOf(step) + 1];
     this.activate(journey, next);
@@ -527,7 +527,7 @@ export class LifecycleEngine {
     step.resource = undefined;
     step.failure = { reasonCode, retryable };
     step.updatedAt = this.deps.clock.nowIso();
-    const consent = step.consentId ? journey.consents.get(step.consentId) : undefined;
+    const consent = step.consentID ? journey.consents.get(step.consentID) : undefined;
     if (consent && consent.status === "PENDING") consent.status = "REJECTED";
     if (!retryable) {
       this.end(journey, "REJECTED", {
@@ -549,7 +549,7 @@ export class LifecycleEngine {
    * Resumes: re-issues the current step's expired resource (a new hosted link, consent or document URL).
    * @throws {SandboxProblem} 409 INVALID_STATE on an ended journey.
    */
-  resume(journey: JourneyRecord, correlationId: string): Journey {
+  resume(journey: JourneyRecord, correlationID: string): Journey {
     if (isEnded(journey.status)) throw invalidState(`journey is ${journey.status}`);
     const step = currentStep(journey);
     if (
@@ -559,11 +559,11 @@ export class LifecycleEngine {
       step.status = "ACTION_REQUIRED";
       step.updatedAt = this.deps.clock.nowIso();
       if (step.kind === "AA_CONSENT") {
-        if (step.consentId) this.openConsent(journey, step);
+        if (step.consentID) this.openConsent(journey, step);
       } else this.issueResource(journey, step);
     }
     this.touchIdle(journey);
-    this.commit(journey, correlationId);
+    this.commit(journey, correlationID);
     return journeyView(journey);
   }
 
@@ -580,7 +580,7 @@ export class LifecycleEngine {
    * A foreclosure quote with a hosted payment link; paying it forecloses the loan and closes the journey.
    * @throws {SandboxProblem} 409 INVALID_STATE unless the loan is ACTIVE.
    */
-  foreclose(journey: JourneyRecord, correlationId: string): ForeclosureQuote {
+  foreclose(journey: JourneyRecord, correlationID: string): ForeclosureQuote {
     const record = this.loan(journey);
     if (record.loan.status !== "ACTIVE") throw invalidState(`the loan is ${record.loan.status}`);
     const { loan } = record;
@@ -600,7 +600,7 @@ export class LifecycleEngine {
     );
     const resource = this.issueLink(journey, undefined, "foreclosure");
     this.touchIdle(journey);
-    this.commit(journey, correlationId);
+    this.commit(journey, correlationID);
     return { amount: inr(amount), resource };
   }
 
@@ -613,7 +613,7 @@ export class LifecycleEngine {
     if (!link) throw notFound("link");
     if (link.used || link.expiresAtMs <= this.deps.clock.now())
       throw new SandboxProblem(410, "INVALID_STATE", "this link has expired or was already used");
-    const journey = this.get(link.journeyId);
+    const journey = this.get(link.journeyID);
     if (link.purpose === "foreclosure") {
       link.used = true;
       if (succeeded && journey.loan?.loan.status === "ACTIVE") {
@@ -622,7 +622,7 @@ export class LifecycleEngine {
       }
       return link;
     }
-    const step = link.stepId ? this.step(journey, link.stepId) : undefined;
+    const step = link.stepID ? this.step(journey, link.stepID) : undefined;
     if (!step || step.linkToken !== token || step.status !== "ACTION_REQUIRED")
       throw new SandboxProblem(410, "INVALID_STATE", "this link no longer applies to its step");
     this.borrowerFinished(journey, step, succeeded);
@@ -636,8 +636,8 @@ export class LifecycleEngine {
    * `stepProcessing`.
    * @throws {SandboxProblem} 404 NOT_FOUND for an unknown step; 409 INVALID_STATE when it is not actionable.
    */
-  controlComplete(journey: JourneyRecord, stepId?: string): Step {
-    const step = this.actionable(journey, stepId);
+  controlComplete(journey: JourneyRecord, stepID?: string): Step {
+    const step = this.actionable(journey, stepID);
     if (step.status !== "ACTION_REQUIRED") {
       step.status = "ACTION_REQUIRED";
       step.failure = undefined;
@@ -651,14 +651,14 @@ export class LifecycleEngine {
    * Control: fails the current (or given) step now. Not retryable: the journey is REJECTED.
    * @throws {SandboxProblem} 404 NOT_FOUND for an unknown step; 409 INVALID_STATE when it is not actionable.
    */
-  controlFail(journey: JourneyRecord, stepId?: string, reasonCode = "STEP_FAILED", retryable = true): Step {
-    const step = this.actionable(journey, stepId);
+  controlFail(journey: JourneyRecord, stepID?: string, reasonCode = "STEP_FAILED", retryable = true): Step {
+    const step = this.actionable(journey, stepID);
     this.failStepNow(journey, step, reasonCode, retryable);
     return stepView(step);
   }
 
-  private actionable(journey: JourneyRecord, stepId: string | undefined): StepRecord {
-    const step = stepId ? this.step(journey, stepId) : currentStep(journey);
+  private actionable(journey: JourneyRecord, stepID: string | undefined): StepRecord {
+    const step = stepID ? this.step(journey, stepID) : currentStep(journey);
     if (!step || step !== currentStep(journey) || step.status === "COMPLETED" || isEnded(journey.status))
       throw invalidState(`no actionable step (journey is ${journey.status})`);
     return step;
@@ -679,14 +679,14 @@ export class LifecycleEngine {
   }
 
   private disburse(journey: JourneyRecord): void {
-    const offer = journey.offers.find((o) => o.id === journey.lockedOfferId) as Offer;
+    const offer = journey.offers.find((o) => o.id === journey.lockedOfferID) as Offer;
     const now = this.deps.clock.nowIso();
     const base = this.deps.baseUrl();
     journey.loan = {
       disbursedOn: now.slice(0, 10),
       paidThrough: 0,
       loan: {
-        loanId: this.deps.random.id("loan"),
+        loanID: this.deps.random.id("loan"),
         principal: { ...offer.principal },
         disbursedAmount: { ...offer.netDisbursed },
         disbursedAt: now,
@@ -784,11 +784,11 @@ export class LifecycleEngine {
   }
 
   /** Bumps the version, stamps the time, remembers the causing call and emits the snapshot. */
-  private commit(journey: JourneyRecord, correlationId?: string): void {
+  private commit(journey: JourneyRecord, correlationID?: string): void {
     journey.version += 1;
     journey.updatedAt = this.deps.clock.nowIso();
-    if (correlationId) journey.correlationId = correlationId;
-    this.deps.onSnapshot(snapshotView(journey), journey.correlationId);
+    if (correlationID) journey.correlationID = correlationID;
+    this.deps.onSnapshot(snapshotView(journey), journey.correlationID);
   }
 }
 

@@ -78,7 +78,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     random,
     timings,
     baseUrl: () => url,
-    onSnapshot: (snapshot, correlationId) => webhooks.emit(snapshot, correlationId),
+    onSnapshot: (snapshot, correlationID) => webhooks.emit(snapshot, correlationID),
   });
   const credentials = new CredentialStore(apiKey, clock, timings);
   const idempotency = new IdempotencyStore(clock, timings.idempotencyRetention);

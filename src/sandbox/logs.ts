@@ -5,9 +5,9 @@ export interface MutationLogEntry {
   readonly method: string;
   readonly path: string;
   readonly idempotencyKey: string;
-  readonly journeyId: string | undefined;
+  readonly journeyID: string | undefined;
   readonly status: number;
-  readonly correlationId: string;
+  readonly correlationID: string;
   readonly appliedAt: string;
 }
 
@@ -23,6 +23,6 @@ export interface RequestLogEntry {
   readonly replayed: boolean;
   /** `lost`: committed, then the connection was cut; `error`: an injected 5xx. */
   readonly fault: "lost" | "error" | undefined;
-  readonly correlationId: string;
+  readonly correlationID: string;
   readonly at: string;
 }

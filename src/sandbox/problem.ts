@@ -41,14 +41,14 @@ export class SandboxProblem extends Error {
   }
 
   /** The problem+json body, stamped with the request's correlation id. */
-  toBody(correlationId: string): Problem {
+  toBody(correlationID: string): Problem {
     return {
       type: `https://docs.credit-journey.dev/problems/${this.code.toLowerCase().replaceAll("_", "-")}`,
       title: TITLES[this.code],
       status: this.status,
       code: this.code,
       detail: this.message,
-      correlationId,
+      correlationID,
       ...(this.errors ? { errors: [...this.errors] } : {}),
     };
   }

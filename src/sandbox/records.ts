@@ -29,7 +29,7 @@ export interface StepRecord {
   /** The hosted link currently behind the step's REDIRECT resource. */
   linkToken: string | undefined;
   /** The AA consent behind the step's resource (AA_CONSENT only). */
-  consentId: string | undefined;
+  consentID: string | undefined;
 }
 
 /** The sandbox's record of a loan after disbursal. */
@@ -45,7 +45,7 @@ export interface LoanRecord {
 export interface JourneyRecord {
   readonly id: string;
   readonly partnerKey: string;
-  readonly externalId: string;
+  readonly borrowerExternalID: string;
   readonly scenario: Scenario;
   readonly createdAt: string;
   readonly returnUrl: string;
@@ -56,13 +56,13 @@ export interface JourneyRecord {
   expiresAtMs: number;
   profileStatus: ProfileStatus;
   offers: Offer[];
-  lockedOfferId: string | undefined;
+  lockedOfferID: string | undefined;
   steps: StepRecord[];
   consents: Map<string, AaConsent>;
   loan: LoanRecord | undefined;
   diagnostics: Diagnostics;
   /** The correlation id of the last call that changed the journey; carried into the webhooks it causes. */
-  correlationId: string | undefined;
+  correlationID: string | undefined;
   /** KYC failures still to inject (the `kyc-retry` scenario). */
   kycFailuresLeft: number;
   /** Pending lifecycle timers, cancelled when the journey ends. */
@@ -137,10 +137,10 @@ function nextActionOf(journey: JourneyRecord): NextAction {
   }
   const step = currentStep(journey);
   if (!step) return { type: "WAIT", pollAfterMs: POLL_AFTER.active };
-  if (step.status === "EXPIRED") return { type: "RESUME", stepId: step.id };
+  if (step.status === "EXPIRED") return { type: "RESUME", stepID: step.id };
   if (step.status === "IN_PROGRESS" || step.status === "PENDING" || step.status === "COMPLETED")
-    return { type: "WAIT", stepId: step.id, pollAfterMs: POLL_AFTER.active };
-  return { type: "COMPLETE_STEP", stepId: step.id };
+    return { type: "WAIT", stepID: step.id, pollAfterMs: POLL_AFTER.active };
+  return { type: "COMPLETE_STEP", stepID: step.id };
 }
 
 /** The wire snapshot of a journey (`GET /state`, webhooks). */
@@ -149,20 +149,20 @@ export function snapshotView(journey: JourneyRecord): JourneySnapshot {
   const acting = step && (step.status === "ACTION_REQUIRED" || step.status === "FAILED");
   const showsExpiry = !isEnded(journey.status) && journey.status !== "DISBURSED";
   return {
-    journeyId: journey.id,
+    journeyID: journey.id,
     version: journey.version,
     status: journey.status,
     nextAction: nextActionOf(journey),
     ...(acting
       ? {
           actionRequired: {
-            stepId: step.id,
+            stepID: step.id,
             kind: actionKindFor(step.kind),
             ...(step.resource && step.status === "ACTION_REQUIRED" ? { resource: step.resource } : {}),
           },
         }
       : {}),
-    ...(journey.lockedOfferId ? { lockedOfferId: journey.lockedOfferId } : {}),
+    ...(journey.lockedOfferID ? { lockedOfferID: journey.lockedOfferID } : {}),
     ...(journey.offers.length > 0 ? { offerCount: journey.offers.length } : {}),
     diagnostics: { ...journey.diagnostics },
     updatedAt: journey.updatedAt,
@@ -175,7 +175,7 @@ export function journeyView(journey: JourneyRecord): Journey {
   return {
     ...snapshotView(journey),
     createdAt: journey.createdAt,
-    borrower: { externalId: journey.externalId },
+    borrower: { borrowerExternalID: journey.borrowerExternalID },
     profileStatus: journey.profileStatus,
     offers: journey.offers.map((offer) => ({ ...offer })),
     steps: journey.steps.map(stepView),

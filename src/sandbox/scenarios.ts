@@ -13,7 +13,7 @@ export interface Scenario {
   readonly name: ScenarioName;
   /** Borrower phone that selects it. */
   readonly phone: string;
-  /** Borrower externalId prefix that selects it (`<prefix>` or `<prefix>-anything`). */
+  /** Borrower borrowerExternalID prefix that selects it (`<prefix>` or `<prefix>-anything`). */
   readonly externalIdPrefix: string;
   /** What happens, in a sentence. */
   readonly description: string;
@@ -75,11 +75,11 @@ export const SCENARIOS: readonly Scenario[] = [
   },
 ];
 
-/** Picks the scenario for a borrower from their phone, then their externalId prefix; default `happy`. Never throws. */
-export function scenarioFor(borrower: { externalId: string; phone?: string | undefined }): Scenario {
+/** Picks the scenario for a borrower from their phone, then their borrowerExternalID prefix; default `happy`. Never throws. */
+export function scenarioFor(borrower: { borrowerExternalID: string; phone?: string | undefined }): Scenario {
   const byPhone = SCENARIOS.find((s) => s.phone === borrower.phone);
   if (byPhone) return byPhone;
-  const id = borrower.externalId.toLowerCase();
+  const id = borrower.borrowerExternalID.toLowerCase();
   const byPrefix = SCENARIOS.find(
     (s) => id === s.externalIdPrefix || id.startsWith(`${s.externalIdPrefix}-`),
   );

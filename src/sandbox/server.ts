@@ -102,7 +102,7 @@ export function createRequestListener(deps: PipelineDeps) {
     const url = new URL(req.url ?? "/", "http://sandbox.invalid");
     const path = url.pathname;
     const presentedCid = req.headers["x-correlation-id"];
-    const correlationId =
+    const correlationID =
       typeof presentedCid === "string" && presentedCid.length > 0 ? presentedCid : randomUUID();
     const at = deps.clock.nowIso();
     const log = (
@@ -119,14 +119,14 @@ export function createRequestListener(deps: PipelineDeps) {
         status,
         replayed,
         fault,
-        correlationId,
+        correlationID,
         at,
       });
 
     if (path === "/hosted" || path.startsWith("/hosted/")) {
       const hosted = handleHosted(deps.engine, deps.clock.now(), method, path);
       await readBody(req).catch(() => "");
-      res.writeHead(hosted.status, { ...hosted.headers, "X-Correlation-ID": correlationId });
+      res.writeHead(hosted.status, { ...hosted.headers, "X-Correlation-ID": correlationID });
       res.end(hosted.body);
       log(hosted.status, undefined, false, undefined);
       return;
@@ -148,9 +148,9 @@ export function createRequestListener(deps: PipelineDeps) {
         response = { status: result.status, headers: {}, body: result.body };
       } catch (error) {
         if (!(error instanceof SandboxProblem)) throw error;
-        response = { status: error.status, headers: error.headers, body: error.toBody(correlationId) };
+        response = { status: error.status, headers: error.headers, body: error.toBody(correlationID) };
       }
-      send(res, response, { "X-Correlation-ID": correlationId });
+      send(res, response, { "X-Correlation-ID": correlationID });
       return;
     }
 
@@ -158,7 +158,7 @@ export function createRequestListener(deps: PipelineDeps) {
       ? matchRoute(method, path.slice(BASE_PATH.length))
       : undefined;
     const plan = deps.faults.plan(route?.name);
-    const echo = { "X-Correlation-ID": correlationId };
+    const echo = { "X-Correlation-ID": correlationID };
     let reservation: { principal: string; key: string } | undefined;
     try {
       const authorization = req.headers.authorization;
@@ -178,7 +178,7 @@ export function createRequestListener(deps: PipelineDeps) {
         );
         send(
           res,
-          { status: problem.status, headers: problem.headers, body: problem.toBody(correlationId) },
+          { status: problem.status, headers: problem.headers, body: problem.toBody(correlationID) },
           echo,
         );
         log(problem.status, route.name, false, "error");
@@ -215,23 +215,23 @@ export function createRequestListener(deps: PipelineDeps) {
       }
       if (plan.latencyMs > 0) await sleep(plan.latencyMs);
       let response: StoredResponse;
-      let journeyId: string | undefined;
+      let journeyID: string | undefined;
       try {
         const result = HANDLERS[route.name](apiDeps, {
           caller,
           params: route.params,
           body,
-          correlationId,
+          correlationID,
           headers: {
             "if-none-match":
               typeof req.headers["if-none-match"] === "string" ? req.headers["if-none-match"] : undefined,
           },
         });
         response = { status: result.status, headers: result.headers ?? {}, body: result.body };
-        journeyId = result.journeyId;
+        journeyID = result.journeyID;
       } catch (error) {
         if (!(error instanceof SandboxProblem)) throw error;
-        response = { status: error.status, headers: error.headers, body: error.toBody(correlationId) };
+        response = { status: error.status, headers: error.headers, body: error.toBody(correlationID) };
       }
       if (reservation) {
         deps.idempotency.finish(reservation.principal, reservation.key, response);
@@ -243,9 +243,9 @@ export function createRequestListener(deps: PipelineDeps) {
             method,
             path,
             idempotencyKey: idempotencyKey as string,
-            journeyId,
+            journeyID,
             status: response.status,
-            correlationId,
+            correlationID,
             appliedAt: deps.clock.nowIso(),
           });
       }
@@ -267,7 +267,7 @@ export function createRequestListener(deps: PipelineDeps) {
         });
       }
       if (!(error instanceof SandboxProblem)) throw error;
-      send(res, { status: error.status, headers: error.headers, body: error.toBody(correlationId) }, echo);
+      send(res, { status: error.status, headers: error.headers, body: error.toBody(correlationID) }, echo);
       log(error.status, route?.name, false, undefined);
     }
   }

@@ -15,7 +15,7 @@ export interface WebhookEndpoint {
 export interface WebhookAttempt {
   readonly eventId: string;
   readonly endpoint: string;
-  readonly journeyId: string;
+  readonly journeyID: string;
   readonly version: number;
   readonly attempt: number;
   /** HTTP status, or 0 when the request failed (network error, timeout). */
@@ -88,13 +88,13 @@ export class WebhookDispatcher {
   }
 
   /** Queues a snapshot as a `journey.snapshot` event to every endpoint. */
-  emit(snapshot: JourneySnapshot, correlationId: string | undefined): void {
+  emit(snapshot: JourneySnapshot, correlationID: string | undefined): void {
     if (this.closed || this.endpoints.size === 0) return;
     const event: WebhookEnvelope = {
       id: this.random.id("evt"),
       type: "journey.snapshot",
       createdAt: this.clock.nowIso(),
-      ...(correlationId ? { correlationId } : {}),
+      ...(correlationID ? { correlationID } : {}),
       data: snapshot,
     };
     for (const endpoint of this.endpoints.values()) {
@@ -169,7 +169,7 @@ export class WebhookDispatcher {
     this.attemptLog.push({
       eventId: delivery.event.id,
       endpoint: delivery.endpoint,
-      journeyId: delivery.event.data.journeyId,
+      journeyID: delivery.event.data.journeyID,
       version: delivery.event.data.version,
       attempt: attemptNo,
       status,

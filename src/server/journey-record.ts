@@ -17,7 +17,7 @@ export function recordFor(
   const held = stored?.state as JourneyState | null | undefined;
   const state = held
     ? reduce(held, { type: "snapshot.received", snapshot, source, at }).state
-    : initial({ journeyId: snapshot.journeyId, snapshot, at });
+    : initial({ journeyID: snapshot.journeyID, snapshot, at });
   return { snapshot: newestOf(snapshot, state), state };
 }
 

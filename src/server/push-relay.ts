@@ -4,7 +4,7 @@ import type { JourneySnapshot } from "../contract/index.js";
 /** Decides whether a request may watch a journey: the partner's own borrower authentication. */
 export type PushAuthorizer = (
   request: { headers: Headers; url: string },
-  journeyId: string,
+  journeyID: string,
 ) => boolean | Promise<boolean>;
 
 /** Options of {@link createPushRelay}. */
@@ -14,7 +14,7 @@ export interface PushRelayOptions {
   /** A `heartbeat` event is sent this often: proxies keep the stream open and the app knows it is live (default 15,000 ms). */
   readonly heartbeatMs?: number;
   /** Looks up the newest stored snapshot when this process has none (e.g. from a `JourneyStore`). */
-  readonly latest?: (journeyId: string) => Promise<JourneySnapshot | undefined>;
+  readonly latest?: (journeyID: string) => Promise<JourneySnapshot | undefined>;
 }
 
 /** A Server-Sent-Events relay of verified journey snapshots to borrower apps. */
@@ -22,9 +22,9 @@ export interface PushRelay {
   /** Streams `snapshot` to every watcher of its journey, if newer than the last one relayed. */
   publish(snapshot: JourneySnapshot): void;
   /** Serves one watcher over node:http until the client goes away. Never rejects: failures answer 403/500. */
-  handleNode(req: IncomingMessage, res: ServerResponse, journeyId: string): Promise<void>;
+  handleNode(req: IncomingMessage, res: ServerResponse, journeyID: string): Promise<void>;
   /** Serves one watcher as a Fetch-API `Response` with a streaming body (Hono, edge runtimes). */
-  handleFetch(request: Request, journeyId: string): Promise<Response>;
+  handleFetch(request: Request, journeyID: string): Promise<Response>;
   /** How many watchers are connected now. */
   connections(): number;
   /** Ends every stream and stops the heartbeats. */
@@ -32,7 +32,7 @@ export interface PushRelay {
 }
 
 interface Watcher {
-  readonly journeyId: string;
+  readonly journeyID: string;
   send(frame: string): void;
   end(): void;
 }
@@ -59,8 +59,8 @@ export function createPushRelay(options: PushRelayOptions): PushRelay {
   }, heartbeatMs);
   heartbeat.unref?.();
 
-  async function opening(journeyId: string, lastEventId: string | null): Promise<string> {
-    const snapshot = newest.get(journeyId) ?? (await options.latest?.(journeyId));
+  async function opening(journeyID: string, lastEventId: string | null): Promise<string> {
+    const snapshot = newest.get(journeyID) ?? (await options.latest?.(journeyID));
     if (!snapshot) return "";
     const seen = lastEventId === null ? 0 : Number.parseInt(lastEventId, 10) || 0;
     return snapshot.version > seen ? snapshotFrame(snapshot) : "";
@@ -74,22 +74,22 @@ export function createPushRelay(options: PushRelayOptions): PushRelay {
 
   return {
     publish(snapshot) {
-      const held = newest.get(snapshot.journeyId);
+      const held = newest.get(snapshot.journeyID);
       if (held && held.version >= snapshot.version) return;
-      newest.set(snapshot.journeyId, snapshot);
+      newest.set(snapshot.journeyID, snapshot);
       const frame = snapshotFrame(snapshot);
-      for (const w of watchers) if (w.journeyId === snapshot.journeyId) w.send(frame);
+      for (const w of watchers) if (w.journeyID === snapshot.journeyID) w.send(frame);
     },
 
-    async handleNode(req, res, journeyId) {
+    async handleNode(req, res, journeyID) {
       const headers = toHeaders(req);
       let first: string;
       try {
-        if (!(await options.authorize({ headers, url: req.url ?? "" }, journeyId))) {
+        if (!(await options.authorize({ headers, url: req.url ?? "" }, journeyID))) {
           res.writeHead(403, { "content-type": "text/plain" }).end("forbidden");
           return;
         }
-        first = await opening(journeyId, headers.get("last-event-id"));
+        first = await opening(journeyID, headers.get("last-event-id"));
       } catch {
         res.writeHead(500, { "content-type": "text/plain" }).end("push relay failed");
         return;
@@ -102,7 +102,7 @@ export function createPushRelay(options: PushRelayOptions): PushRelay {
       });
       res.write(`retry: 1000\n\n${first}`);
       const watcher: Watcher = {
-        journeyId,
+        journeyID,
         send: (frame) => res.write(frame),
         end: () => res.end(),
       };
@@ -115,19 +115,19 @@ export function createPushRelay(options: PushRelayOptions): PushRelay {
       });
     },
 
-    async handleFetch(request, journeyId) {
+    async handleFetch(request, journeyID) {
       try {
-        if (!(await options.authorize({ headers: request.headers, url: request.url }, journeyId))) {
+        if (!(await options.authorize({ headers: request.headers, url: request.url }, journeyID))) {
           return new Response("forbidden", { status: 403 });
         }
-        const first = await opening(journeyId, request.headers.get("last-event-id"));
+        const first = await opening(journeyID, request.headers.get("last-event-id"));
         const encoder = new TextEncoder();
         let watcher: Watcher | undefined;
         const body = new ReadableStream<Uint8Array>({
           start(controller) {
             controller.enqueue(encoder.encode(`retry: 1000\n\n${first}`));
             watcher = {
-              journeyId,
+              journeyID,
               send: (frame) => controller.enqueue(encoder.encode(frame)),
               end: () => controller.close(),
             };

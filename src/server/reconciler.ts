@@ -7,7 +7,7 @@ export interface ReconcilerOptions {
   /** Where the journeys live; its `listStale` is the work list. */
   readonly store: JourneyStore;
   /** Reads a journey's current snapshot with the partner's read scope (e.g. `partnerClient.getJourneyState`). */
-  readonly fetchState: (journeyId: string) => Promise<JourneySnapshot>;
+  readonly fetchState: (journeyID: string) => Promise<JourneySnapshot>;
   /**
    * Applies a fetched snapshot; returns whether it was newer. Default: the journey reducer over the stored state,
    * written with a version-guarded `store.applySnapshot`, as the webhook handler does.
@@ -32,7 +32,7 @@ export interface ReconcileReport {
   /** Journeys found current: marked fresh so they leave the stale list for a while. */
   readonly current: number;
   /** Journeys whose fetch or apply failed, with the error; they stay stale and are retried next pass. */
-  readonly failed: readonly { readonly journeyId: string; readonly error: unknown }[];
+  readonly failed: readonly { readonly journeyID: string; readonly error: unknown }[];
 }
 
 /** The stale-journey poller: the seed's "poll for active sessions when needed", beside webhooks. */
@@ -59,15 +59,15 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     options.apply ??
     (async (snapshot: JourneySnapshot) =>
       options.store.applySnapshot(
-        recordFor(await options.store.get(snapshot.journeyId), snapshot, "poll", now()),
+        recordFor(await options.store.get(snapshot.journeyID), snapshot, "poll", now()),
       ));
   let timer: ReturnType<typeof setInterval> | undefined;
   let running = false;
 
-  async function reconcile(journeyId: string, heldVersion: number): Promise<"updated" | "current"> {
-    const snapshot = await options.fetchState(journeyId);
+  async function reconcile(journeyID: string, heldVersion: number): Promise<"updated" | "current"> {
+    const snapshot = await options.fetchState(journeyID);
     if (snapshot.version > heldVersion && (await apply(snapshot))) return "updated";
-    await options.store.touch(journeyId);
+    await options.store.touch(journeyID);
     return "current";
   }
 
@@ -78,16 +78,16 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     });
     let updated = 0;
     let current = 0;
-    const failed: { journeyId: string; error: unknown }[] = [];
+    const failed: { journeyID: string; error: unknown }[] = [];
     let next = 0;
     async function worker(): Promise<void> {
       while (next < stale.length) {
         const journey = stale[next++]!;
         try {
-          if ((await reconcile(journey.journeyId, journey.version)) === "updated") updated++;
+          if ((await reconcile(journey.journeyID, journey.version)) === "updated") updated++;
           else current++;
         } catch (error) {
-          failed.push({ journeyId: journey.journeyId, error });
+          failed.push({ journeyID: journey.journeyID, error });
         }
       }
     }

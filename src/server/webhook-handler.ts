@@ -30,7 +30,7 @@ export interface WebhookResult {
   readonly status: number;
   readonly outcome: WebhookOutcome;
   readonly webhookId?: string;
-  readonly journeyId?: string;
+  readonly journeyID?: string;
   readonly version?: number;
   readonly detail?: string;
 }
@@ -47,7 +47,7 @@ export interface WebhookHandlerOptions {
    * Fetches the full journey with the partner's read scope, to confirm a snapshot on an unexpected lifecycle
    * edge (the reducer's server-authority check). Without it, the anomaly is stored in the reducer state, held.
    */
-  readonly fetchJourney?: (journeyId: string) => Promise<Journey>;
+  readonly fetchJourney?: (journeyID: string) => Promise<Journey>;
   /** The clock, epoch ms (default `Date.now`): timestamps are checked against it, and reducer events carry it. */
   readonly now?: () => number;
   /** Timestamp tolerance either way, in seconds (default 300). */
@@ -55,7 +55,7 @@ export interface WebhookHandlerOptions {
   /** Largest accepted body in bytes for the node:http adapter (default 1 MiB). */
   readonly bodyLimit?: number;
   /** Failures that do not fail the delivery (`onSnapshot`, a failed `fetchJourney`). Default: `console.error`. */
-  readonly onError?: (error: unknown, context: { webhookId: string; journeyId: string }) => void;
+  readonly onError?: (error: unknown, context: { webhookId: string; journeyID: string }) => void;
 }
 
 /** A verified, deduplicating, reducer-applying webhook endpoint for node:http and Fetch-API servers. */
@@ -83,7 +83,7 @@ export async function createWebhookHandler(options: WebhookHandlerOptions): Prom
   );
   const onError =
     options.onError ??
-    ((error: unknown, context: { webhookId: string; journeyId: string }) =>
+    ((error: unknown, context: { webhookId: string; journeyID: string }) =>
       console.error("credit-journey webhook follow-up failed", context, error));
 
   async function handle(
@@ -102,10 +102,10 @@ export async function createWebhookHandler(options: WebhookHandlerOptions): Prom
     }
     const { webhookId, envelope } = verified;
     const snapshot = envelope.data;
-    const base = { webhookId, journeyId: snapshot.journeyId, version: snapshot.version };
+    const base = { webhookId, journeyID: snapshot.journeyID, version: snapshot.version };
     let state: JourneyState;
     try {
-      const stored = await options.store.get(snapshot.journeyId);
+      const stored = await options.store.get(snapshot.journeyID);
       state = await confirmIfHeld(webhookId, recordFor(stored, snapshot, "webhook", now()).state);
       const record = { snapshot: newestOf(snapshot, state), state };
       const result = await options.store.applyWebhook({ webhookId, record });
@@ -117,7 +117,7 @@ export async function createWebhookHandler(options: WebhookHandlerOptions): Prom
     try {
       await options.onSnapshot?.(state.context.snapshot ?? snapshot, state);
     } catch (error) {
-      onError(error, { webhookId, journeyId: snapshot.journeyId });
+      onError(error, { webhookId, journeyID: snapshot.journeyID });
     }
     return { status: 200, outcome: "applied", ...base };
   }
@@ -125,14 +125,14 @@ export async function createWebhookHandler(options: WebhookHandlerOptions): Prom
   /** The reducer holds a snapshot on an unexpected edge; the full journey from the platform settles it. */
   async function confirmIfHeld(webhookId: string, state: JourneyState): Promise<JourneyState> {
     if (!options.fetchJourney || state.context.held === null) return state;
-    const journeyId = state.context.journeyId;
+    const journeyID = state.context.journeyID;
     try {
-      const journey = await options.fetchJourney(journeyId);
+      const journey = await options.fetchJourney(journeyID);
       const confirmed = reduce(state, { type: "journey.loaded", journey, at: now() });
       return confirmed.rejected ? state : confirmed.state;
     } catch (error) {
       // Still stored, held: the reconciler or the next delivery settles it.
-      onError(error, { webhookId, journeyId });
+      onError(error, { webhookId, journeyID });
       return state;
     }
   }

@@ -17,13 +17,13 @@ export const ARBITRARY_T0 = Date.parse("2026-11-26T10:00:00Z");
 
 /** Options of {@link serverHistoryArb}. */
 export interface ServerHistoryOptions {
-  readonly journeyId?: string;
+  readonly journeyID?: string;
   /** Most snapshots in a history (default 12). */
   readonly maxLength?: number;
   /** Whether the history may end in REJECTED, EXPIRED or CLOSED (default true). */
   readonly allowEnd?: boolean;
   /** The offer a history that passes OFFER_SELECTED locks (default `ofr_arbitrary0`). */
-  readonly lockedOfferId?: string;
+  readonly lockedOfferID?: string;
 }
 
 function nextActionFor(status: JourneyStatus): NextAction {
@@ -37,7 +37,7 @@ function nextActionFor(status: JourneyStatus): NextAction {
     case "BANK_MANDATE_PENDING":
     case "E_MANDATE_PENDING":
     case "LOAN_AGREEMENT_PENDING":
-      return { type: "COMPLETE_STEP", stepId: "stp_arbitrary0" };
+      return { type: "COMPLETE_STEP", stepID: "stp_arbitrary0" };
     case "REJECTED":
     case "EXPIRED":
     case "CLOSED":
@@ -50,19 +50,19 @@ function nextActionFor(status: JourneyStatus): NextAction {
 
 /** A valid snapshot of `status` at `version`, the way the platform would send it. */
 export function snapshotAt(
-  journeyId: string,
+  journeyID: string,
   version: number,
   status: JourneyStatus,
-  lockedOfferId?: string,
+  lockedOfferID?: string,
 ): JourneySnapshot {
   const lifecycleIndex = (LIFECYCLE as readonly string[]).indexOf(status);
-  const locked = lockedOfferId !== undefined && lifecycleIndex >= LIFECYCLE.indexOf("OFFER_SELECTED");
+  const locked = lockedOfferID !== undefined && lifecycleIndex >= LIFECYCLE.indexOf("OFFER_SELECTED");
   return {
-    journeyId,
+    journeyID,
     version,
     status,
     nextAction: nextActionFor(status),
-    ...(locked ? { lockedOfferId } : {}),
+    ...(locked ? { lockedOfferID } : {}),
     ...(status === "OFFERS_AVAILABLE" ? { offerCount: 3 } : {}),
     diagnostics: { reasonCode: `V${version}` },
     updatedAt: new Date(ARBITRARY_T0 + version * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"),
@@ -75,9 +75,9 @@ export function snapshotAt(
  * optionally into an end (`DISBURSED` only to `CLOSED`). Never empty. Shrinks towards short histories.
  */
 export function serverHistoryArb(options: ServerHistoryOptions = {}): fc.Arbitrary<JourneySnapshot[]> {
-  const journeyId = options.journeyId ?? ARBITRARY_JOURNEY_ID;
+  const journeyID = options.journeyID ?? ARBITRARY_JOURNEY_ID;
   const maxLength = options.maxLength ?? 12;
-  const lockedOfferId = options.lockedOfferId ?? "ofr_arbitrary0";
+  const lockedOfferID = options.lockedOfferID ?? "ofr_arbitrary0";
   const allowEnd = options.allowEnd ?? true;
   return fc
     .record({
@@ -93,16 +93,16 @@ export function serverHistoryArb(options: ServerHistoryOptions = {}): fc.Arbitra
       const history: JourneySnapshot[] = [];
       let index = start;
       let version = firstVersion;
-      history.push(snapshotAt(journeyId, version, LIFECYCLE[index]!, lockedOfferId));
+      history.push(snapshotAt(journeyID, version, LIFECYCLE[index]!, lockedOfferID));
       for (const move of moves) {
         index = Math.min(index + move.advance, LIFECYCLE.length - 1);
         version += move.gap;
-        history.push(snapshotAt(journeyId, version, LIFECYCLE[index]!, lockedOfferId));
+        history.push(snapshotAt(journeyID, version, LIFECYCLE[index]!, lockedOfferID));
       }
       if (end !== null && history.length < maxLength + 1) {
         const last = history.at(-1)!.status;
         const status = last === "DISBURSED" ? "CLOSED" : end;
-        history.push(snapshotAt(journeyId, version + 1, status, lockedOfferId));
+        history.push(snapshotAt(journeyID, version + 1, status, lockedOfferID));
       }
       return history;
     });
@@ -158,8 +158,8 @@ export function deliveryEvent(delivery: Delivery): JourneyHostEvent {
 
 /** Options of {@link borrowerIntentArb}: the offers, steps and key pool intents draw from. */
 export interface IntentOptions {
-  readonly offerIds?: readonly string[];
-  readonly stepIds?: readonly string[];
+  readonly offerIDs?: readonly string[];
+  readonly stepIDs?: readonly string[];
   /** A small pool makes double taps and key reuse likely (default `k0`…`k5`). */
   readonly keys?: readonly string[];
 }
@@ -170,8 +170,8 @@ export interface IntentOptions {
  * taps and key reuse are common.
  */
 export function borrowerIntentArb(options: IntentOptions = {}): fc.Arbitrary<JourneyHostEvent> {
-  const offerId = fc.constantFrom(...(options.offerIds ?? ["ofr_A", "ofr_B", "ofr_C"]));
-  const stepId = fc.constantFrom(...(options.stepIds ?? ["stp_arbitrary0"]));
+  const offerID = fc.constantFrom(...(options.offerIDs ?? ["ofr_A", "ofr_B", "ofr_C"]));
+  const stepID = fc.constantFrom(...(options.stepIDs ?? ["stp_arbitrary0"]));
   const key = fc.constantFrom(...(options.keys ?? ["k0", "k1", "k2", "k3", "k4", "k5"]));
   const at = 0;
   return fc.oneof(
@@ -185,20 +185,20 @@ export function borrowerIntentArb(options: IntentOptions = {}): fc.Arbitrary<Jou
         }) as const,
     ),
     fc
-      .record({ o: offerId, k: key })
-      .map(({ o, k }) => ({ type: "offer.select", offerId: o, idempotencyKey: k, at }) as const),
+      .record({ o: offerID, k: key })
+      .map(({ o, k }) => ({ type: "offer.select", offerID: o, idempotencyKey: k, at }) as const),
     fc
-      .record({ s: stepId, k: key })
-      .map(({ s, k }) => ({ type: "step.start", stepId: s, idempotencyKey: k, at }) as const),
+      .record({ s: stepID, k: key })
+      .map(({ s, k }) => ({ type: "step.start", stepID: s, idempotencyKey: k, at }) as const),
     fc
-      .record({ s: stepId, k: key })
+      .record({ s: stepID, k: key })
       .map(
         ({ s, k }) =>
-          ({ type: "step.submit", stepId: s, data: { otp: "123456" }, idempotencyKey: k, at }) as const,
+          ({ type: "step.submit", stepID: s, data: { otp: "123456" }, idempotencyKey: k, at }) as const,
       ),
     fc
-      .record({ s: stepId, k: key })
-      .map(({ s, k }) => ({ type: "step.returned", stepId: s, idempotencyKey: k, at }) as const),
+      .record({ s: stepID, k: key })
+      .map(({ s, k }) => ({ type: "step.returned", stepID: s, idempotencyKey: k, at }) as const),
     key.map((k) => ({ type: "consent.create", idempotencyKey: k, at }) as const),
     key.map((k) => ({ type: "journey.resume", idempotencyKey: k, at }) as const),
     fc.constant({ type: "mutation.retry", at } as const),

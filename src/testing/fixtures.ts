@@ -24,7 +24,7 @@ export function inr(rupees: number): Money {
 /** A valid snapshot in `OFFERS_AVAILABLE`; override any field. */
 export function snapshotFixture(overrides: Partial<JourneySnapshot> = {}): JourneySnapshot {
   return {
-    journeyId: "jrn_fixture01",
+    journeyID: "jrn_fixture01",
     version: 5,
     status: "OFFERS_AVAILABLE",
     nextAction: { type: "SELECT_OFFER" },
@@ -79,7 +79,7 @@ export function journeyFixture(overrides: Partial<Journey> = {}): Journey {
   return {
     ...snapshotFixture(),
     createdAt: "2026-11-26T09:50:00Z",
-    borrower: { externalId: "user-42" },
+    borrower: { borrowerExternalID: "user-42" },
     profileStatus: "VERIFIED",
     offers: [offerFixture()],
     steps: [stepFixture()],
@@ -118,7 +118,7 @@ export function sessionFixture(overrides: Partial<Session> = {}): Session {
 export function createSessionRequestFixture(
   overrides: Partial<CreateSessionRequest> = {},
 ): CreateSessionRequest {
-  return { borrower: { externalId: "user-42", phone: "+919876543210" }, ...overrides };
+  return { borrower: { borrowerExternalID: "user-42", phone: "+919876543210" }, ...overrides };
 }
 
 /** A valid `POST /sessions` answer. */
@@ -149,7 +149,7 @@ export function consentFixture(overrides: Partial<AaConsent> = {}): AaConsent {
 /** A valid disbursed loan. */
 export function loanFixture(overrides: Partial<Loan> = {}): Loan {
   return {
-    loanId: "loan_fixture01",
+    loanID: "loan_fixture01",
     principal: inr(200_000),
     disbursedAmount: inr(198_000),
     disbursedAt: "2026-11-26T11:00:00Z",
@@ -195,7 +195,7 @@ export function webhookFixture(overrides: Partial<WebhookEnvelope> = {}): Webhoo
     id: "evt_fixture01",
     type: "journey.snapshot",
     createdAt: "2026-11-26T10:00:01Z",
-    correlationId: "corr-1",
+    correlationID: "corr-1",
     data: snapshotFixture(),
     ...overrides,
   };
@@ -209,7 +209,7 @@ export function problemFixture(overrides: Partial<Problem> = {}): Problem {
     status: 409,
     code: "OFFER_LOCKED",
     detail: "Another offer was already proceeded for this journey.",
-    correlationId: "corr-1",
+    correlationID: "corr-1",
     ...overrides,
   };
 }

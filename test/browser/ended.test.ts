@@ -15,8 +15,8 @@ it("a declined borrower sees the rejected screen with its reason, then starts a 
 
   await page.getByRole("button", { name: "Start a new application" }).click();
   await signInAs(page, session.app.url, `sbx-happy-expire-${Date.now().toString(36)}`);
-  const journeyId = (await page.locator("main").getAttribute("data-journey-id")) as string;
-  session.app.sandbox.control.expireJourney(journeyId);
+  const journeyID = (await page.locator("main").getAttribute("data-journey-id")) as string;
+  session.app.sandbox.control.expireJourney(journeyID);
   await onScreen(page, "expired");
   expect(await page.getByRole("button", { name: "Start a new application" }).isVisible()).toBe(true);
   await screenshot(page, "18-expired");

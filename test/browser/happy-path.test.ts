@@ -17,12 +17,12 @@ it("a borrower clicks from sign-in to the disbursed loan (and its closure), leav
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
   // The closure scenario is the happy path, then the loan is repaid 5 s after disbursal (the closed screen).
-  const externalId = `sbx-closure-${Date.now().toString(36)}`;
+  const borrowerExternalID = `sbx-closure-${Date.now().toString(36)}`;
   await page.goto(session.app.url);
   await screenshot(page, "01-sign-in");
-  await signInAs(page, session.app.url, externalId);
-  const journeyId = await page.locator("main").getAttribute("data-journey-id");
-  expect(journeyId).toMatch(/^jrn_/);
+  await signInAs(page, session.app.url, borrowerExternalID);
+  const journeyID = await page.locator("main").getAttribute("data-journey-id");
+  expect(journeyID).toMatch(/^jrn_/);
 
   // Field errors from view.error.fieldErrors, then a valid profile.
   await page.locator('input[name="pan"]').fill("BAD-PAN");
@@ -90,7 +90,7 @@ it("a borrower clicks from sign-in to the disbursed loan (and its closure), leav
   await screenshot(page, "13-lender-processing");
   await onScreen(page, "disbursed");
   await page.locator("table.schedule tbody tr").first().waitFor({ timeout: SCREEN_TIMEOUT_MS });
-  const server = session.app.sandbox.control.journey(journeyId as string);
+  const server = session.app.sandbox.control.journey(journeyID as string);
   expect(server.journey.status).toBe("DISBURSED");
   const rows = await page.locator("table.schedule tbody tr").count();
   expect(rows).toBe(server.schedule?.length);

@@ -17,7 +17,7 @@ const session = browserSessionForFile();
 it("two tabs choose different offers at once: exactly one proceeds, the other shows the lock", async () => {
   const first = await session.browser.context.newPage();
   await signInAs(first, session.app.url, `sbx-happy-lock-${Date.now().toString(36)}`);
-  const journeyId = (await first.locator("main").getAttribute("data-journey-id")) as string;
+  const journeyID = (await first.locator("main").getAttribute("data-journey-id")) as string;
   await submitProfileAndWaitForOffers(first);
 
   // The second tab shares the browser's storage: it resumes the same session and journey.
@@ -28,13 +28,13 @@ it("two tabs choose different offers at once: exactly one proceeds, the other sh
     .getByRole("button", { name: /^Choose / })
     .first()
     .waitFor({ timeout: SCREEN_TIMEOUT_MS });
-  expect(await second.locator("main").getAttribute("data-journey-id")).toBe(journeyId);
+  expect(await second.locator("main").getAttribute("data-journey-id")).toBe(journeyID);
 
-  const offerIds = await first
+  const offerIDs = await first
     .locator("article.offer")
     .evaluateAll((cards) => cards.map((card) => card.getAttribute("data-offer-id") as string));
-  expect(offerIds.length).toBeGreaterThanOrEqual(2);
-  const [offerOfFirst, offerOfSecond] = offerIds as [string, string];
+  expect(offerIDs.length).toBeGreaterThanOrEqual(2);
+  const [offerOfFirst, offerOfSecond] = offerIDs as [string, string];
   // Both proceeds are held 500 ms after their key is reserved, so neither tab can learn of the other's lock
   // before its own click is sent: the platform, not the timing of the clicks, decides the race.
   session.app.sandbox.control.setFaults({ routes: { proceedOffer: { latencyMs: 500 } } });
@@ -51,22 +51,22 @@ it("two tabs choose different offers at once: exactly one proceeds, the other sh
 
   // Exactly one proceed was applied by the platform, and it locked one of the two offers.
   await expect
-    .poll(() => session.app.sandbox.control.journey(journeyId).journey.lockedOfferId, {
+    .poll(() => session.app.sandbox.control.journey(journeyID).journey.lockedOfferID, {
       timeout: SCREEN_TIMEOUT_MS,
     })
     .toBeDefined();
-  const locked = session.app.sandbox.control.journey(journeyId).journey.lockedOfferId;
+  const locked = session.app.sandbox.control.journey(journeyID).journey.lockedOfferID;
   expect([offerOfFirst, offerOfSecond]).toContain(locked);
   const proceeds = session.app.sandbox.control
     .mutations()
-    .filter((m) => m.journeyId === journeyId && m.endpoint === "proceedOffer");
+    .filter((m) => m.journeyID === journeyID && m.endpoint === "proceedOffer");
   expect(proceeds).toHaveLength(1);
 
   const [winner, loser] = locked === offerOfFirst ? [first, second] : [second, first];
   const notice = loser.getByTestId("lock-notice");
   await notice.waitFor({ timeout: SCREEN_TIMEOUT_MS });
   const lockedLender = session.app.sandbox.control
-    .journey(journeyId)
+    .journey(journeyID)
     .journey.offers.find((o) => o.id === locked)?.lender.name;
   await screenshot(loser, "15-offer-locked-in-other-tab");
   // The winning tab goes on to the steps with no lock notice; the losing one follows the same journey.

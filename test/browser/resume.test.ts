@@ -16,9 +16,9 @@ const session = browserSessionForFile();
 
 it("reloading on a step comes back to that step of the same journey, which then completes", async () => {
   const page = await session.browser.context.newPage();
-  const externalId = `sbx-happy-reload-${Date.now().toString(36)}`;
-  await signInAs(page, session.app.url, externalId);
-  const journeyId = await page.locator("main").getAttribute("data-journey-id");
+  const borrowerExternalID = `sbx-happy-reload-${Date.now().toString(36)}`;
+  await signInAs(page, session.app.url, borrowerExternalID);
+  const journeyID = await page.locator("main").getAttribute("data-journey-id");
   await submitProfileAndWaitForOffers(page);
   await page.locator("article.offer button").first().click();
   await onScreen(page, "bankStatements");
@@ -28,21 +28,21 @@ it("reloading on a step comes back to that step of the same journey, which then 
   const linkBefore = await redirect.getAttribute("href");
   const persisted = await page.evaluate(
     (id) => JSON.parse(localStorage.getItem(`credit-journey-demo:journey:${id}`) ?? "null"),
-    journeyId,
+    journeyID,
   );
   expect(persisted?.context?.snapshot?.status).toBe("AA_REQUIRED");
 
   await page.reload();
   await onScreen(page, "bankStatements");
-  expect(await page.locator("main").getAttribute("data-journey-id")).toBe(journeyId);
+  expect(await page.locator("main").getAttribute("data-journey-id")).toBe(journeyID);
   // The restored state still holds the step's hosted link: no new consent, no new journey.
   await redirect.waitFor({ timeout: SCREEN_TIMEOUT_MS });
   expect(await redirect.getAttribute("href")).toBe(linkBefore);
   await screenshot(page, "16-resumed-after-reload");
   const journeys = session.app.sandbox.control
     .journeys()
-    .filter((j) => j.journey.borrower.externalId === externalId);
-  expect(journeys.map((j) => j.journey.journeyId)).toEqual([journeyId]);
+    .filter((j) => j.journey.borrower.borrowerExternalID === borrowerExternalID);
+  expect(journeys.map((j) => j.journey.journeyID)).toEqual([journeyID]);
   expect(journeys[0]?.consents).toHaveLength(1);
 
   await redirect.click();

@@ -86,7 +86,7 @@ const cases: Case[] = [
     method: "POST",
     path: `/journeys/${J}/offers/ofr_fixture01/proceed`,
     status: 202,
-    reply: snapshotFixture({ status: "OFFER_SELECTED", lockedOfferId: "ofr_fixture01" }),
+    reply: snapshotFixture({ status: "OFFER_SELECTED", lockedOfferID: "ofr_fixture01" }),
   },
   {
     name: "listSteps",
@@ -236,7 +236,7 @@ describe("contract parsing of answers", () => {
           title: "Validation failed",
           status: 422,
           code: "VALIDATION_FAILED",
-          correlationId: "corr-422",
+          correlationID: "corr-422",
           errors,
         },
       }),
@@ -248,7 +248,7 @@ describe("contract parsing of answers", () => {
       code: "VALIDATION_FAILED",
       status: 422,
       retryable: false,
-      correlationId: "corr-422",
+      correlationID: "corr-422",
       errors,
       endpoint: "submitProfile",
     });
@@ -257,12 +257,12 @@ describe("contract parsing of answers", () => {
 
   it("types an error answer without a problem body as HTTP_ERROR with the echoed correlation id", async () => {
     server = await startScriptedServer(inOrder({ status: 404, body: "not here" }));
-    const { client } = borrowerOn(server, { correlationId: "flow-404" });
+    const { client } = borrowerOn(server, { correlationID: "flow-404" });
     expect(await rejectionOf(client.getLoan(J))).toMatchObject({
       code: "HTTP_ERROR",
       status: 404,
       retryable: false,
-      correlationId: "flow-404",
+      correlationID: "flow-404",
     });
   });
 });
@@ -282,7 +282,7 @@ describe("request checks before the network", () => {
     server = await startScriptedServer(inOrder({ status: 200, body: journeyFixture() }));
     const { client } = borrowerOn(server);
     const error = await rejectionOf(client.getStep(J, ""));
-    expect(error).toMatchObject({ code: "INVALID_REQUEST", errors: [{ path: "stepId" }] });
+    expect(error).toMatchObject({ code: "INVALID_REQUEST", errors: [{ path: "stepID" }] });
     expect(server.requests).toHaveLength(0);
   });
 

@@ -113,9 +113,9 @@ describe("X-Correlation-ID", () => {
     server = await startScriptedServer(
       inOrder(problemReply(503, "INTERNAL"), { status: 200, body: journeyFixture() }),
     );
-    const { client } = borrowerOn(server, { correlationId: "flow-checkout" });
+    const { client } = borrowerOn(server, { correlationID: "flow-checkout" });
     await client.getJourney(J);
-    await client.getJourney(J, { correlationId: "flow-other" });
+    await client.getJourney(J, { correlationID: "flow-other" });
     expect(server.requests.map((r) => r.headers["x-correlation-id"])).toEqual([
       "flow-checkout",
       "flow-checkout",
@@ -126,7 +126,7 @@ describe("X-Correlation-ID", () => {
   it("asks a function default once per call", async () => {
     server = await startScriptedServer(inOrder({ status: 200, body: journeyFixture() }));
     let n = 0;
-    const { client } = borrowerOn(server, { correlationId: () => `flow-${++n}` });
+    const { client } = borrowerOn(server, { correlationID: () => `flow-${++n}` });
     await client.getJourney(J);
     await client.getJourney(J);
     expect(server.requests.map((r) => r.headers["x-correlation-id"])).toEqual(["flow-1", "flow-2"]);

@@ -75,7 +75,7 @@ describe("partner client calls", () => {
     const client = createPartnerClient({
       baseUrl: server.baseUrl,
       apiKey: API_KEY,
-      correlationId: "signup-1",
+      correlationID: "signup-1",
     });
     const result = await client.createSession(createSessionRequestFixture());
     expect(result).toEqual(createSessionResponseFixture());

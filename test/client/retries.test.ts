@@ -193,14 +193,14 @@ describe("observer", () => {
         body: snapshotFixture(),
       }),
     );
-    const { client, events } = borrowerOn(server, { correlationId: "flow-obs" });
+    const { client, events } = borrowerOn(server, { correlationID: "flow-obs" });
     await client.proceedOffer(J, "ofr_fixture01", { idempotencyKey: "key-obs" });
     const common = {
       endpoint: "proceedOffer",
       method: "POST",
       path: `/journeys/${J}/offers/ofr_fixture01/proceed`,
       idempotencyKey: "key-obs",
-      correlationId: "flow-obs",
+      correlationID: "flow-obs",
     };
     expect(events.map((e) => e.type)).toEqual(["request", "response", "retry", "request", "response"]);
     expect(events[0]).toEqual({ type: "request", ...common, attempt: 1 });

@@ -92,14 +92,14 @@ export function inOrder(...replies: Reply[]): Script {
 export function problem(
   status: number,
   code: string,
-  extra: { detail?: string; errors?: { path: string; message: string }[]; correlationId?: string } = {},
+  extra: { detail?: string; errors?: { path: string; message: string }[]; correlationID?: string } = {},
 ) {
   return {
     type: `https://errors.example/${code.toLowerCase()}`,
     title: code,
     status,
     code,
-    correlationId: extra.correlationId ?? "corr-from-server",
+    correlationID: extra.correlationID ?? "corr-from-server",
     ...(extra.detail === undefined ? {} : { detail: extra.detail }),
     ...(extra.errors === undefined ? {} : { errors: extra.errors }),
   };

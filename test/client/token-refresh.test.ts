@@ -48,7 +48,7 @@ describe("401 TOKEN_EXPIRED", () => {
   it("a mutation resent after the refresh keeps its Idempotency-Key and correlation id", async () => {
     server = await expiringServer({ status: 202, body: snapshotFixture() });
     const { client, refreshCalls } = borrowerOn(server);
-    await client.proceedOffer(J, "ofr_fixture01", { correlationId: "flow-r" });
+    await client.proceedOffer(J, "ofr_fixture01", { correlationID: "flow-r" });
     expect(refreshCalls()).toBe(1);
     const [stale, fresh] = server.requests;
     expect(fresh?.headers["idempotency-key"]).toBe(stale?.headers["idempotency-key"]);

@@ -14,9 +14,9 @@ const cases: Record<Name, { valid: unknown; invalid: unknown; path: string }> = 
     path: "pollAfterMs",
   },
   ActionRequired: {
-    valid: { stepId: "stp_1", kind: "FORM", resource: { type: "FORM", fields: [] } },
-    invalid: { stepId: "step-1", kind: "FORM" },
-    path: "stepId",
+    valid: { stepID: "stp_1", kind: "FORM", resource: { type: "FORM", fields: [] } },
+    invalid: { stepID: "step-1", kind: "FORM" },
+    path: "stepID",
   },
   Diagnostics: { valid: { reasonCode: "X", retryable: true }, invalid: { at: "yesterday" }, path: "at" },
   Resource: {
@@ -75,8 +75,8 @@ const cases: Record<Name, { valid: unknown; invalid: unknown; path: string }> = 
   },
   CreateSessionRequest: {
     valid: f.createSessionRequestFixture(),
-    invalid: { borrower: { externalId: "" } },
-    path: "borrower.externalId",
+    invalid: { borrower: { borrowerExternalID: "" } },
+    path: "borrower.borrowerExternalID",
   },
   CreateSessionResponse: {
     valid: f.createSessionResponseFixture(),
@@ -99,9 +99,9 @@ const cases: Record<Name, { valid: unknown; invalid: unknown; path: string }> = 
     path: "journeys.0.status",
   },
   OfferList: {
-    valid: { offers: [f.offerFixture()], lockedOfferId: "ofr_1" },
-    invalid: { offers: [], lockedOfferId: "1" },
-    path: "lockedOfferId",
+    valid: { offers: [f.offerFixture()], lockedOfferID: "ofr_1" },
+    invalid: { offers: [], lockedOfferID: "1" },
+    path: "lockedOfferID",
   },
   StepList: {
     valid: { steps: [f.stepFixture()] },

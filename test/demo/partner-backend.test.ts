@@ -25,26 +25,26 @@ describe("demo partner backend", () => {
 
     const res = await fetch(`${backend.url}/session`, {
       method: "POST",
-      body: JSON.stringify({ externalId: "demo-user-1" }),
+      body: JSON.stringify({ borrowerExternalID: "demo-user-1" }),
     });
     expect(res.status).toBe(201);
     const context = (await res.json()) as {
       token: string;
-      journeyId: string;
+      journeyID: string;
       appToken: string;
       refreshToken?: string;
     };
     expect(context.token).toMatch(/^bst_/);
     expect(context.refreshToken).toBeUndefined();
-    expect((await backend.store.get(context.journeyId))?.journeyId).toBe(context.journeyId);
+    expect((await backend.store.get(context.journeyID))?.journeyID).toBe(context.journeyID);
 
     sandbox.clock.advance(1_000);
     await sandbox.control.settle();
     // Bootstrap already stored the snapshot, so the webhooks of this still journey are verified but stale.
     expect(outcomes.length).toBeGreaterThan(0);
     expect(outcomes.every((o) => o === "applied" || o === "stale")).toBe(true);
-    expect((await backend.store.get(context.journeyId))?.status).toBe(
-      sandbox.control.journey(context.journeyId).journey.status,
+    expect((await backend.store.get(context.journeyID))?.status).toBe(
+      sandbox.control.journey(context.journeyID).journey.status,
     );
 
     const refreshed = await fetch(`${backend.url}/session/refresh`, {
@@ -56,17 +56,17 @@ describe("demo partner backend", () => {
     expect(token).toMatch(/^bst_/);
     expect(token).not.toBe(context.token);
 
-    const forbidden = await fetch(`${backend.url}/push/${context.journeyId}`, {
+    const forbidden = await fetch(`${backend.url}/push/${context.journeyID}`, {
       headers: { authorization: "Bearer nope" },
     });
     expect(forbidden.status).toBe(403);
-    const push = await fetch(`${backend.url}/push/${context.journeyId}`, {
+    const push = await fetch(`${backend.url}/push/${context.journeyID}`, {
       headers: { authorization: `Bearer ${context.appToken}` },
     });
     const reader = push.body!.getReader();
     let text = "";
     while (!text.includes("event: snapshot")) text += new TextDecoder().decode((await reader.read()).value);
     await reader.cancel();
-    expect(text).toContain(context.journeyId);
+    expect(text).toContain(context.journeyID);
   });
 });

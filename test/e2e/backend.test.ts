@@ -63,19 +63,19 @@ describe("the partner-backend kit end to end against the sandbox", () => {
     await new Promise<void>((r) => server?.listen(0, "127.0.0.1", r));
     h.sandbox.control.addWebhookEndpoint(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`);
 
-    const journeyIds: string[] = [];
-    for (const externalId of ["sbx-happy-w1", "sbx-rejected-w2", "sbx-no-aa-w3", "sbx-closure-w4"]) {
-      const borrower = await h.borrower(externalId);
-      journeyIds.push(borrower.journeyId);
+    const journeyIDs: string[] = [];
+    for (const borrowerExternalID of ["sbx-happy-w1", "sbx-rejected-w2", "sbx-no-aa-w3", "sbx-closure-w4"]) {
+      const borrower = await h.borrower(borrowerExternalID);
+      journeyIDs.push(borrower.journeyID);
       const runtime = createJourney({
         client: borrower.client,
-        journeyId: borrower.journeyId,
+        journeyID: borrower.journeyID,
         initial: borrower.snapshot,
         clock: h.clock,
       });
       runtimes.push(runtime);
       runtime.start();
-      await playBorrower(h, runtime, borrower.journeyId);
+      await playBorrower(h, runtime, borrower.journeyID);
       runtime.stop();
     }
     // Let the platform's retries (backoff up to 32 s) deliver what the flaky store refused.
@@ -84,9 +84,9 @@ describe("the partner-backend kit end to end against the sandbox", () => {
 
     expect(store.failures()).toBeGreaterThan(0);
     expect(h.sandbox.control.webhookDeliveries().length).toBeGreaterThan(20);
-    for (const journeyId of journeyIds) {
-      const platform = h.sandbox.control.journey(journeyId).journey;
-      const stored = await store.get(journeyId);
+    for (const journeyID of journeyIDs) {
+      const platform = h.sandbox.control.journey(journeyID).journey;
+      const stored = await store.get(journeyID);
       expect({ status: stored?.status, version: stored?.version }).toEqual({
         status: platform.status,
         version: platform.version,
@@ -112,27 +112,27 @@ describe("the partner-backend kit end to end against the sandbox", () => {
       h.sandbox.control.addWebhookEndpoint(backend.webhookUrl);
       const res = await fetch(`${backend.url}/session`, {
         method: "POST",
-        body: JSON.stringify({ externalId: "sbx-happy-push" }),
+        body: JSON.stringify({ borrowerExternalID: "sbx-happy-push" }),
       });
       const session = (await res.json()) as {
         token: string;
-        journeyId: string;
+        journeyID: string;
         appToken: string;
         journey: unknown;
       };
       const borrower = await h.borrower("sbx-happy-push");
-      expect(borrower.journeyId).toBe(session.journeyId);
+      expect(borrower.journeyID).toBe(session.journeyID);
       const abort = new AbortController();
       aborts.push(abort);
       const runtime = createJourney({
         client: borrower.client,
-        journeyId: borrower.journeyId,
+        journeyID: borrower.journeyID,
         initial: borrower.snapshot,
         clock: h.clock,
         ...(withPush
           ? {
               push: snapshotStream({
-                url: `${backend.url}/push/${session.journeyId}`,
+                url: `${backend.url}/push/${session.journeyID}`,
                 headers: { authorization: `Bearer ${session.appToken}` },
                 signal: abort.signal,
               }),
@@ -141,9 +141,9 @@ describe("the partner-backend kit end to end against the sandbox", () => {
       });
       runtimes.push(runtime);
       runtime.start();
-      const view = await playBorrower(h, runtime, borrower.journeyId);
+      const view = await playBorrower(h, runtime, borrower.journeyID);
       expect(view.status).toBe("DISBURSED");
-      polls.push(statePolls(h.sandbox, borrower.journeyId).length);
+      polls.push(statePolls(h.sandbox, borrower.journeyID).length);
       runtime.stop();
       abort.abort();
       await backend.close();

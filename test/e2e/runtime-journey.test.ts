@@ -16,7 +16,7 @@ afterEach(async () => {
 function run(h: Harness, borrower: Borrower): JourneyRuntime {
   const runtime = createJourney({
     client: borrower.client,
-    journeyId: borrower.journeyId,
+    journeyID: borrower.journeyID,
     initial: borrower.snapshot,
     clock: h.clock,
   });
@@ -26,11 +26,11 @@ function run(h: Harness, borrower: Borrower): JourneyRuntime {
 }
 
 /** Drives the clock on after the end and checks that nothing polls any more. */
-async function expectNoPollingAfterEnd(h: Harness, journeyId: string): Promise<void> {
-  const before = statePolls(h.sandbox, journeyId).length;
+async function expectNoPollingAfterEnd(h: Harness, journeyID: string): Promise<void> {
+  const before = statePolls(h.sandbox, journeyID).length;
   const endedAt = h.clock.now();
   await h.drive(() => h.clock.now() >= endedAt + 5 * 60_000);
-  expect(statePolls(h.sandbox, journeyId).length).toBe(before);
+  expect(statePolls(h.sandbox, journeyID).length).toBe(before);
   expect(h.clock.nextDue()).toBeUndefined();
 }
 
@@ -40,7 +40,7 @@ describe("a scripted borrower over real HTTP against the sandbox", () => {
     const borrower = await harness.borrower("sbx-happy-1");
     const runtime = run(harness, borrower);
     const log: ScriptLog = { moves: [] };
-    const view = await playBorrower(harness, runtime, borrower.journeyId, { log });
+    const view = await playBorrower(harness, runtime, borrower.journeyID, { log });
     expect(view.status).toBe("DISBURSED");
     expect(log.moves).toEqual([
       "PROFILE_REQUIRED:profile",
@@ -52,7 +52,7 @@ describe("a scripted borrower over real HTTP against the sandbox", () => {
       "E_MANDATE_PENDING:redirect",
       "LOAN_AGREEMENT_PENDING:document",
     ]);
-    const server = harness.sandbox.control.journey(borrower.journeyId).journey;
+    const server = harness.sandbox.control.journey(borrower.journeyID).journey;
     expect(server.status).toBe("DISBURSED");
     expect(server.steps.map((s) => [s.kind, s.status])).toEqual([
       ["AA_CONSENT", "COMPLETED"],
@@ -64,7 +64,7 @@ describe("a scripted borrower over real HTTP against the sandbox", () => {
     // Each REDIRECT step was left for its hosted page and came back with CONFIRM_RETURN.
     const actions = harness.sandbox.control
       .mutations()
-      .filter((m) => m.endpoint === "stepAction" && m.journeyId === borrower.journeyId);
+      .filter((m) => m.endpoint === "stepAction" && m.journeyID === borrower.journeyID);
     expect(actions).toHaveLength(6);
   });
 
@@ -72,19 +72,19 @@ describe("a scripted borrower over real HTTP against the sandbox", () => {
     harness = await startHarness({ timings: { loanClosure: 90_000 } });
     const borrower = await harness.borrower("sbx-closure-1");
     const runtime = run(harness, borrower);
-    await playBorrower(harness, runtime, borrower.journeyId, { redirect: "control" });
+    await playBorrower(harness, runtime, borrower.journeyID, { redirect: "control" });
     // DISBURSED: a passive wait (the loan may close). Polls answered 304 must not wake anyone.
     let woken = 0;
     const unsubscribe = runtime.subscribe(() => woken++);
-    const pollsBefore = statePolls(harness.sandbox, borrower.journeyId).length;
+    const pollsBefore = statePolls(harness.sandbox, borrower.journeyID).length;
     await harness.drive(() => runtime.view().isEnded);
     unsubscribe();
-    const quietPolls = statePolls(harness.sandbox, borrower.journeyId).slice(pollsBefore);
+    const quietPolls = statePolls(harness.sandbox, borrower.journeyID).slice(pollsBefore);
     expect(quietPolls.filter((r) => r.status === 304).length).toBeGreaterThanOrEqual(3);
     expect(woken).toBe(1); // only CLOSED itself
     expect(runtime.view().status).toBe("CLOSED");
 
-    const polls = statePolls(harness.sandbox, borrower.journeyId);
+    const polls = statePolls(harness.sandbox, borrower.journeyID);
     expect(polls.length).toBeGreaterThan(10);
     const wire = gaps(polls);
     // Both bands were exercised: active steps (2–5 s) and passive waits (10–20 s).
@@ -94,26 +94,26 @@ describe("a scripted borrower over real HTTP against the sandbox", () => {
       expect(gap).toBeGreaterThanOrEqual(CADENCE.active.minMs);
       expect(gap).toBeLessThanOrEqual(CADENCE.passive.maxMs);
     }
-    await expectNoPollingAfterEnd(harness, borrower.journeyId);
+    await expectNoPollingAfterEnd(harness, borrower.journeyID);
   }, 30_000);
 
   it("ends the rejected scenario in REJECTED (UNDERWRITING_DECLINED) and stops polling", async () => {
     harness = await startHarness();
     const borrower = await harness.borrower("sbx-rejected-1");
     const runtime = run(harness, borrower);
-    const view = await playBorrower(harness, runtime, borrower.journeyId);
+    const view = await playBorrower(harness, runtime, borrower.journeyID);
     expect(view.status).toBe("REJECTED");
     expect(view.isEnded).toBe(true);
     expect(view.diagnostics.reasonCode).toBe("UNDERWRITING_DECLINED");
     expect(view.isPolling).toBe(false);
-    await expectNoPollingAfterEnd(harness, borrower.journeyId);
+    await expectNoPollingAfterEnd(harness, borrower.journeyID);
   });
 
   it("ends the offers-expire scenario in EXPIRED (OFFERS_EXPIRED); a lapsed offer cannot be selected", async () => {
     harness = await startHarness();
     const borrower = await harness.borrower("sbx-offers-expire-1");
     const runtime = run(harness, borrower);
-    await playBorrower(harness, runtime, borrower.journeyId, {
+    await playBorrower(harness, runtime, borrower.journeyID, {
       until: (v) => v.status === "OFFERS_AVAILABLE" && v.offers.length > 0,
     });
     const views: JourneyView[] = [];
@@ -123,9 +123,9 @@ describe("a scripted borrower over real HTTP against the sandbox", () => {
     expect(view.status).toBe("EXPIRED");
     expect(view.diagnostics.reasonCode).toBe("OFFERS_EXPIRED");
     expect(view.can.selectOffer).toBe(false);
-    expect(runtime.send({ type: "offer.select", offerId: view.offers[0]!.id }).accepted).toBe(false);
+    expect(runtime.send({ type: "offer.select", offerID: view.offers[0]!.id }).accepted).toBe(false);
     expect(runtime.view().error?.code).toBe("JOURNEY_ENDED");
-    await expectNoPollingAfterEnd(harness, borrower.journeyId);
+    await expectNoPollingAfterEnd(harness, borrower.journeyID);
   });
 
   it("ends the idle-expiry scenario in EXPIRED (JOURNEY_IDLE_TIMEOUT) when the borrower does nothing", async () => {
@@ -144,7 +144,7 @@ describe("a scripted borrower over real HTTP against the sandbox", () => {
     const log: ScriptLog = { moves: [] };
     const views: JourneyView[] = [];
     runtime.subscribe((v) => views.push(v));
-    const view = await playBorrower(harness, runtime, borrower.journeyId, { log });
+    const view = await playBorrower(harness, runtime, borrower.journeyID, { log });
     expect(view.status).toBe("DISBURSED");
     expect(log.moves.filter((m) => m.startsWith("KYC_PENDING"))).toEqual([
       "KYC_PENDING:redirect",
@@ -155,7 +155,7 @@ describe("a scripted borrower over real HTTP against the sandbox", () => {
       true,
     );
     const kyc = harness.sandbox.control
-      .journey(borrower.journeyId)
+      .journey(borrower.journeyID)
       .journey.steps.find((s) => s.kind === "KYC");
     expect(kyc?.attempts).toBe(2);
   });

@@ -16,7 +16,7 @@ afterEach(async () => {
 function run(h: Harness, borrower: Borrower, extra: Partial<Parameters<typeof createJourney>[0]> = {}) {
   const runtime = createJourney({
     client: borrower.client,
-    journeyId: borrower.journeyId,
+    journeyID: borrower.journeyID,
     initial: borrower.snapshot,
     clock: h.clock,
     ...extra,
@@ -31,7 +31,7 @@ describe("the runtime through restarts, races, faults and expiring tokens", () =
     harness = await startHarness();
     const borrower = await harness.borrower("sbx-happy-restart");
     const first = run(harness, borrower);
-    await playBorrower(harness, first, borrower.journeyId, {
+    await playBorrower(harness, first, borrower.journeyID, {
       redirect: "control",
       until: (v) => v.status === "BANK_MANDATE_PENDING" && v.resource?.type === "FORM",
     });
@@ -47,7 +47,7 @@ describe("the runtime through restarts, races, faults and expiring tokens", () =
 
     const restarted = run(harness, borrower, { initial: JSON.parse(saved) });
     expect(restarted.view().pendingMutation?.idempotencyKey).toBe(sent.idempotencyKey);
-    const view = await playBorrower(harness, restarted, borrower.journeyId, { redirect: "control" });
+    const view = await playBorrower(harness, restarted, borrower.journeyID, { redirect: "control" });
     expect(view.status).toBe("DISBURSED");
     const mandate = harness.sandbox.control
       .mutations()
@@ -59,9 +59,9 @@ describe("the runtime through restarts, races, faults and expiring tokens", () =
     harness = await startHarness();
     const phone = await harness.borrower("sbx-happy-lock");
     const laptop = await harness.borrower("sbx-happy-lock"); // the same borrower resumes the same journey
-    expect(laptop.journeyId).toBe(phone.journeyId);
+    expect(laptop.journeyID).toBe(phone.journeyID);
     const a = run(harness, phone);
-    await playBorrower(harness, a, phone.journeyId, {
+    await playBorrower(harness, a, phone.journeyID, {
       until: (v) => v.status === "OFFERS_AVAILABLE" && v.offers.length > 1,
     });
     const b = run(harness, laptop, { initial: undefined });
@@ -71,22 +71,22 @@ describe("the runtime through restarts, races, faults and expiring tokens", () =
     a.subscribe((v) => aViews.push(v));
     b.subscribe((v) => bViews.push(v));
     const [first, second] = a.view().offers;
-    const sentA = a.send({ type: "offer.select", offerId: first!.id });
-    const sentB = b.send({ type: "offer.select", offerId: second!.id });
+    const sentA = a.send({ type: "offer.select", offerID: first!.id });
+    const sentB = b.send({ type: "offer.select", offerID: second!.id });
     expect(sentA.accepted && sentB.accepted).toBe(true);
     await harness.drive(
       () =>
-        b.view().lockedOfferId !== null &&
-        a.view().lockedOfferId !== null &&
+        b.view().lockedOfferID !== null &&
+        a.view().lockedOfferID !== null &&
         b.view().pendingMutation === null,
     );
     await harness.drive(() => b.view().status !== "OFFERS_AVAILABLE" && !b.view().isRefetching);
 
     const proceeded = harness.sandbox.control
       .mutations()
-      .filter((m) => m.endpoint === "proceedOffer" && m.journeyId === phone.journeyId);
+      .filter((m) => m.endpoint === "proceedOffer" && m.journeyID === phone.journeyID);
     expect(proceeded).toHaveLength(1);
-    const winner = harness.sandbox.control.journey(phone.journeyId).journey.lockedOfferId;
+    const winner = harness.sandbox.control.journey(phone.journeyID).journey.lockedOfferID;
     const loserViews = winner === first!.id ? bViews : aViews;
     expect(proceeded[0]!.idempotencyKey).toBe(
       winner === first!.id ? sentA.idempotencyKey : sentB.idempotencyKey,
@@ -95,7 +95,7 @@ describe("the runtime through restarts, races, faults and expiring tokens", () =
       true,
     );
     for (const r of [a, b]) {
-      expect(r.view().lockedOfferId).toBe(winner);
+      expect(r.view().lockedOfferID).toBe(winner);
       expect(r.view().offers.find((o) => o.id === winner)?.locked).toBe(true);
       expect(r.view().can.selectOffer).toBe(false);
     }
@@ -111,7 +111,7 @@ describe("the runtime through restarts, races, faults and expiring tokens", () =
       if (v.pendingMutation && !keys.includes(v.pendingMutation.idempotencyKey))
         keys.push(v.pendingMutation.idempotencyKey);
     });
-    const view = await playBorrower(harness, runtime, borrower.journeyId, { redirect: "control" });
+    const view = await playBorrower(harness, runtime, borrower.journeyID, { redirect: "control" });
     expect(view.status).toBe("DISBURSED");
 
     const requests = apiRequests(harness.sandbox);
@@ -129,7 +129,7 @@ describe("the runtime through restarts, races, faults and expiring tokens", () =
     // The partner's session bootstrap is the backend's mutation, not the runtime's.
     const applied = harness.sandbox.control
       .mutations()
-      .filter((m) => m.journeyId === borrower.journeyId && m.endpoint !== "createSession");
+      .filter((m) => m.journeyID === borrower.journeyID && m.endpoint !== "createSession");
     const appliedKeys = applied.map((m) => m.idempotencyKey);
     expect(new Set(appliedKeys).size).toBe(appliedKeys.length);
     expect([...appliedKeys].sort()).toEqual([...keys].sort());
@@ -142,18 +142,18 @@ describe("the runtime through restarts, races, faults and expiring tokens", () =
     harness = await startHarness();
     const borrower = await harness.borrower("sbx-happy-token");
     const runtime = run(harness, borrower);
-    await playBorrower(harness, runtime, borrower.journeyId, {
+    await playBorrower(harness, runtime, borrower.journeyID, {
       until: (v) => v.status === "OFFERS_AVAILABLE" && v.offers.length > 0,
     });
     const requestsBefore = harness.sandbox.control.requests().length;
     harness.sandbox.control.expireToken(borrower.token());
-    const offerId = runtime.view().offers[0]!.id;
-    runtime.send({ type: "offer.select", offerId }); // 1: the mutation
+    const offerID = runtime.view().offers[0]!.id;
+    runtime.send({ type: "offer.select", offerID }); // 1: the mutation
     runtime.refresh(); // 2: a poll
     const reads = Promise.all([
-      borrower.client.listOffers(borrower.journeyId), // 3
-      borrower.client.listSteps(borrower.journeyId), // 4
-      borrower.client.getJourney(borrower.journeyId), // 5
+      borrower.client.listOffers(borrower.journeyID), // 3
+      borrower.client.listSteps(borrower.journeyID), // 4
+      borrower.client.getJourney(borrower.journeyID), // 5
     ]);
     await harness.settle();
     await reads;
@@ -161,30 +161,30 @@ describe("the runtime through restarts, races, faults and expiring tokens", () =
     expect(after.filter((r) => r.status === 401)).toHaveLength(5);
     expect(after.filter((r) => r.endpoint === "refreshSession")).toHaveLength(1);
     expect(borrower.refreshCalls()).toBe(1);
-    const view = await playBorrower(harness, runtime, borrower.journeyId, { redirect: "control" });
+    const view = await playBorrower(harness, runtime, borrower.journeyID, { redirect: "control" });
     expect(view.status).toBe("DISBURSED");
-    expect(view.lockedOfferId).toBe(offerId);
+    expect(view.lockedOfferID).toBe(offerID);
   });
 
   it("surfaces session.expired when the refresh fails, stops polling, and resumes on session.refreshed", async () => {
     harness = await startHarness();
     const borrower = await harness.borrower("sbx-happy-expired");
     const runtime = run(harness, borrower);
-    await playBorrower(harness, runtime, borrower.journeyId, {
+    await playBorrower(harness, runtime, borrower.journeyID, {
       until: (v) => v.status === "PROFILE_REQUIRED",
     });
     borrower.breakRefresh(true);
     harness.sandbox.control.expireToken(borrower.token());
     await harness.drive(() => runtime.view().isSessionExpired);
     expect(runtime.view().isPolling).toBe(false);
-    const polls = statePolls(harness.sandbox, borrower.journeyId).length;
+    const polls = statePolls(harness.sandbox, borrower.journeyID).length;
     const at = harness.clock.now();
     await harness.drive(() => harness!.clock.now() >= at + 60_000);
-    expect(statePolls(harness.sandbox, borrower.journeyId).length).toBe(polls);
+    expect(statePolls(harness.sandbox, borrower.journeyID).length).toBe(polls);
 
     borrower.breakRefresh(false);
     runtime.send({ type: "session.refreshed" });
-    const view = await playBorrower(harness, runtime, borrower.journeyId, { redirect: "control" });
+    const view = await playBorrower(harness, runtime, borrower.journeyID, { redirect: "control" });
     expect(view.status).toBe("DISBURSED");
     expect(view.isSessionExpired).toBe(false);
   });
@@ -194,19 +194,19 @@ describe("the runtime through restarts, races, faults and expiring tokens", () =
     const borrower = await harness.borrower("sbx-happy-signals");
     const signals = controlledSignals();
     const runtime = run(harness, borrower, { signals });
-    await playBorrower(harness, runtime, borrower.journeyId, {
+    await playBorrower(harness, runtime, borrower.journeyID, {
       until: (v) => v.status === "OFFERS_AVAILABLE",
     });
     for (const change of [{ visible: false }, { online: false }] as const) {
       signals.set(change);
       await harness.settle();
-      const before = statePolls(harness.sandbox, borrower.journeyId).length;
+      const before = statePolls(harness.sandbox, borrower.journeyID).length;
       const from = harness.clock.now();
       await harness.drive(() => harness!.clock.now() >= from + 120_000);
-      expect(statePolls(harness.sandbox, borrower.journeyId).length).toBe(before);
+      expect(statePolls(harness.sandbox, borrower.journeyID).length).toBe(before);
       signals.set({ visible: true, online: true });
       await harness.settle();
-      const polls = statePolls(harness.sandbox, borrower.journeyId);
+      const polls = statePolls(harness.sandbox, borrower.journeyID);
       expect(polls.length).toBe(before + 1);
       expect(Date.parse(polls.at(-1)!.at)).toBe(harness.clock.now());
     }

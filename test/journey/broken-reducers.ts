@@ -10,14 +10,14 @@ import {
 import type { Reducer } from "./properties.js";
 
 function restart(state: JourneyState, snapshot: unknown, at: number): ReduceResult {
-  return { state: journey.initial({ journeyId: state.context.journeyId, snapshot, at }), commands: [] };
+  return { state: journey.initial({ journeyID: state.context.journeyID, snapshot, at }), commands: [] };
 }
 
 /** No version guard: the last valid snapshot delivered wins, whatever its version. */
 export const withoutVersionGuard: Reducer = (state, event) => {
   if (event.type === "snapshot.received") {
     const parsed = safeParseSnapshot(event.snapshot);
-    if (parsed.ok && parsed.value.journeyId === state.context.journeyId)
+    if (parsed.ok && parsed.value.journeyID === state.context.journeyID)
       return restart(state, parsed.value, event.at);
   }
   return journey.reduce(state, event);
@@ -42,9 +42,9 @@ export const withoutOfferLock: Reducer = (state, event) => {
     value: { ...state.value, mutation: "idle" },
     context: {
       ...state.context,
-      claimedOfferId: null,
+      claimedOfferID: null,
       pendingMutation: null,
-      snapshot: snapshot === null ? null : { ...snapshot, lockedOfferId: undefined },
+      snapshot: snapshot === null ? null : { ...snapshot, lockedOfferID: undefined },
       offers: state.context.offers?.map((o) => ({ ...o, status: "AVAILABLE" })) ?? null,
     },
   };
@@ -76,7 +76,7 @@ export const pollingAfterEnd: Reducer = (state, event: JourneyHostEvent) => {
   if (result.rejected !== undefined) return result;
   return {
     ...result,
-    commands: [...result.commands, { type: "startPolling", journeyId: state.context.journeyId, inMs: 3_000 }],
+    commands: [...result.commands, { type: "startPolling", journeyID: state.context.journeyID, inMs: 3_000 }],
   };
 };
 

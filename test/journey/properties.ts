@@ -53,11 +53,11 @@ function lifecycleNode(state: JourneyState): string {
 }
 
 function fresh(): JourneyState {
-  return journey.initial({ journeyId: JID, at: T0 });
+  return journey.initial({ journeyID: JID, at: T0 });
 }
 
 function stateAt(snapshot: JourneySnapshot): JourneyState {
-  return journey.initial({ journeyId: JID, snapshot, at: T0 });
+  return journey.initial({ journeyID: JID, snapshot, at: T0 });
 }
 
 /** OFFERS_AVAILABLE with offers A, B, C loaded and nothing in flight. */
@@ -66,7 +66,7 @@ export function offersState(): JourneyState {
   return journey.reduce(s0, {
     type: "journey.loaded",
     journey: journeyFixture({
-      journeyId: JID,
+      journeyID: JID,
       version: 5,
       offers: ["ofr_A", "ofr_B", "ofr_C"].map((id) => offerFixture({ id })),
     }),
@@ -161,7 +161,7 @@ export function endsAbsorbing(reduce: Reducer) {
 const offerEventArb = fc.oneof(
   {
     weight: 4,
-    arbitrary: borrowerIntentArb({ offerIds: ["ofr_A", "ofr_B", "ofr_C"] }).filter(
+    arbitrary: borrowerIntentArb({ offerIDs: ["ofr_A", "ofr_B", "ofr_C"] }).filter(
       (e) => e.type === "offer.select",
     ),
   },
@@ -179,14 +179,14 @@ export function offerLock(reduce: Reducer) {
       const pending = state.context.pendingMutation;
       const result = reduce(state, event);
       const proceeds = result.commands.filter((c) => c.type === "proceedOffer");
-      for (const c of proceeds) claims.add(c.offerId);
+      for (const c of proceeds) claims.add(c.offerID);
       if (
         event.type === "mutation.failed" &&
         pending?.kind === "proceedOffer" &&
         pending.idempotencyKey === event.idempotencyKey &&
         !RETRYABLE_CODES.has(event.problem.code)
       ) {
-        claims.delete(pending.offerId);
+        claims.delete(pending.offerID);
       }
       expect(claims.size).toBeLessThanOrEqual(1);
       if (event.type === "offer.select" && proceeds.length === 0) {
@@ -359,7 +359,7 @@ export function serverAuthority(reduce: Reducer) {
       at: T0 + 100,
     });
     expect(held.state.context.snapshot).toEqual(before);
-    expect(held.commands).toContainEqual({ type: "fetchJourney", journeyId: JID, reason: "anomaly" });
+    expect(held.commands).toContainEqual({ type: "fetchJourney", journeyID: JID, reason: "anomaly" });
     expect(held.state.context.anomalies.at(-1)).toMatchObject({
       toStatus: anomaly.status,
       resolution: "held",
@@ -367,7 +367,7 @@ export function serverAuthority(reduce: Reducer) {
     const confirmedVersion = anomaly.version + extra;
     const loaded = reduce(held.state, {
       type: "journey.loaded",
-      journey: { ...journeyFixture({ journeyId: JID }), ...anomaly, version: confirmedVersion },
+      journey: { ...journeyFixture({ journeyID: JID }), ...anomaly, version: confirmedVersion },
       at: T0 + 101,
     });
     expect(loaded.state.context.snapshot?.version).toBe(confirmedVersion);

@@ -28,7 +28,7 @@ describe("reduce is pure", () => {
   it("same input, deep-equal output; and a JSON round trip of the state changes nothing", () => {
     fc.assert(
       fc.property(eventsArb, (events) => {
-        let state = journey.initial({ journeyId: ARBITRARY_JOURNEY_ID, at: ARBITRARY_T0 });
+        let state = journey.initial({ journeyID: ARBITRARY_JOURNEY_ID, at: ARBITRARY_T0 });
         for (const event of events) {
           const once = journey.reduce(state, event);
           const twice = journey.reduce(state, event);

@@ -15,7 +15,7 @@ function armedInterval(state: ReturnType<typeof journey.initial>): number | null
 
 describe("push.alive", () => {
   it("keeps polling relaxed while the push source is live, and lets it tighten again once it goes quiet", () => {
-    const start = journey.initial({ journeyId: kyc.journeyId, snapshot: kyc, at: T0 });
+    const start = journey.initial({ journeyID: kyc.journeyID, snapshot: kyc, at: T0 });
     const base = armedInterval(start)!;
     expect(base).toBeGreaterThanOrEqual(CADENCE.passive.minMs);
 

@@ -6,19 +6,19 @@ import { JID, offersState, received, replay, run, snap, T0 } from "./support.js"
 
 describe("journey.initial", () => {
   it("starts in loading without a snapshot and polls at once", () => {
-    const { state, commands } = journey.initialWithCommands({ journeyId: JID, at: T0 });
+    const { state, commands } = journey.initialWithCommands({ journeyID: JID, at: T0 });
     expect(state.value).toEqual({ lifecycle: "loading", mutation: "idle", sync: "polling" });
-    expect(commands).toEqual([{ type: "startPolling", journeyId: JID, inMs: 0 }]);
+    expect(commands).toEqual([{ type: "startPolling", journeyID: JID, inMs: 0 }]);
     expect(journey.view(state).screen).toBe("loading");
   });
   it("starts in the snapshot's status", () => {
-    const state = journey.initial({ journeyId: JID, snapshot: snap(3, "KYC_PENDING"), at: T0 });
+    const state = journey.initial({ journeyID: JID, snapshot: snap(3, "KYC_PENDING"), at: T0 });
     expect(state.value.lifecycle).toBe("KYC_PENDING");
     expect(journey.view(state).status).toBe("KYC_PENDING");
   });
   it("starts an ended journey in ended, without polling", () => {
     const { state, commands } = journey.initialWithCommands({
-      journeyId: JID,
+      journeyID: JID,
       snapshot: snap(9, "REJECTED"),
       at: T0,
     });
@@ -26,27 +26,27 @@ describe("journey.initial", () => {
     expect(commands).toEqual([]);
   });
   it("throws a ContractError naming the field on bad input", () => {
-    expect(() => journey.initial({ journeyId: "nope", at: T0 })).toThrow(/journeyId/);
-    expect(() => journey.initial({ journeyId: JID, at: Number.NaN })).toThrow(ContractError);
-    expect(() => journey.initial({ journeyId: JID, snapshot: { version: "x" }, at: T0 })).toThrow(
+    expect(() => journey.initial({ journeyID: "nope", at: T0 })).toThrow(/journeyID/);
+    expect(() => journey.initial({ journeyID: JID, at: Number.NaN })).toThrow(ContractError);
+    expect(() => journey.initial({ journeyID: JID, snapshot: { version: "x" }, at: T0 })).toThrow(
       /snapshot\.version/,
     );
-    expect(() => journey.initial({ journeyId: "jrn_other", snapshot: snap(1, "STARTED"), at: T0 })).toThrow(
-      /snapshot\.journeyId/,
+    expect(() => journey.initial({ journeyID: "jrn_other", snapshot: snap(1, "STARTED"), at: T0 })).toThrow(
+      /snapshot\.journeyID/,
     );
   });
 });
 
 describe("snapshots", () => {
   it("applies a newer snapshot on an expected edge", () => {
-    const s0 = journey.initial({ journeyId: JID, snapshot: snap(1, "STARTED"), at: T0 });
+    const s0 = journey.initial({ journeyID: JID, snapshot: snap(1, "STARTED"), at: T0 });
     const { state, rejected } = journey.reduce(s0, received(snap(2, "PROFILE_REQUIRED"), T0 + 1));
     expect(rejected).toBeUndefined();
     expect(state.value.lifecycle).toBe("PROFILE_REQUIRED");
     expect(state.context.snapshot?.version).toBe(2);
   });
   it("returns the very same state for a stale or duplicate snapshot", () => {
-    const s0 = journey.initial({ journeyId: JID, snapshot: snap(4, "OFFERS_PENDING"), at: T0 });
+    const s0 = journey.initial({ journeyID: JID, snapshot: snap(4, "OFFERS_PENDING"), at: T0 });
     const stale = journey.reduce(s0, received(snap(3, "PROFILE_SUBMITTED"), T0 + 1));
     expect(stale.state).toBe(s0);
     expect(stale.rejected).toEqual({ reason: "STALE" });
@@ -55,26 +55,26 @@ describe("snapshots", () => {
     expect(dup.rejected).toEqual({ reason: "DUPLICATE" });
   });
   it("rejects malformed snapshots and snapshots of another journey", () => {
-    const s0 = journey.initial({ journeyId: JID, snapshot: snap(4, "OFFERS_PENDING"), at: T0 });
+    const s0 = journey.initial({ journeyID: JID, snapshot: snap(4, "OFFERS_PENDING"), at: T0 });
     for (const bad of [null, 7, "x", [], { version: 9 }, { ...snap(9, "KYC_PENDING"), status: "NOPE" }]) {
       const result = journey.reduce(s0, received(bad, T0 + 1));
       expect(result.state).toBe(s0);
       expect(result.rejected?.reason).toBe("INVALID_SNAPSHOT");
     }
-    const other = journey.reduce(s0, received({ ...snap(9, "KYC_PENDING"), journeyId: "jrn_other" }, T0 + 1));
+    const other = journey.reduce(s0, received({ ...snap(9, "KYC_PENDING"), journeyID: "jrn_other" }, T0 + 1));
     expect(other.rejected?.reason).toBe("WRONG_JOURNEY");
   });
   it("rejects events that are not events", () => {
-    const s0 = journey.initial({ journeyId: JID, at: T0 });
+    const s0 = journey.initial({ journeyID: JID, at: T0 });
     expect(journey.reduce(s0, { type: "nope", at: 1 } as never).rejected?.reason).toBe("INVALID_EVENT");
     expect(journey.reduce(s0, null as never).rejected?.reason).toBe("INVALID_EVENT");
     expect(journey.reduce(s0, { type: "app.hidden" } as never).rejected?.reason).toBe("INVALID_EVENT");
     expect(
-      journey.reduce(s0, { type: "offer.select", offerId: "ofr_A", at: 1 } as never).rejected?.detail,
+      journey.reduce(s0, { type: "offer.select", offerID: "ofr_A", at: 1 } as never).rejected?.detail,
     ).toMatch(/idempotencyKey/);
   });
   it("a stale poll after failures ends the failure streak (re-arms polling)", () => {
-    const s0 = journey.initial({ journeyId: JID, snapshot: snap(2, "PROFILE_SUBMITTED"), at: T0 });
+    const s0 = journey.initial({ journeyID: JID, snapshot: snap(2, "PROFILE_SUBMITTED"), at: T0 });
     const failed = replay(s0, [{ type: "poll.failed", at: T0 + 1, retryAfterMs: 30_000 }]);
     expect(failed.context.polling.inMs).toBeGreaterThanOrEqual(30_000);
     const { state, commands } = journey.reduce(failed, received(snap(2, "PROFILE_SUBMITTED"), T0 + 2));
@@ -85,11 +85,11 @@ describe("snapshots", () => {
 
 describe("server authority", () => {
   it("holds a newer snapshot on an unexpected edge, re-fetches, and applies what the server confirms", () => {
-    const s0 = journey.initial({ journeyId: JID, snapshot: snap(6, "KYC_PENDING"), at: T0 });
+    const s0 = journey.initial({ journeyID: JID, snapshot: snap(6, "KYC_PENDING"), at: T0 });
     const held = journey.reduce(s0, received(snap(7, "OFFERS_AVAILABLE"), T0 + 1, "webhook"));
     expect(held.state.value.lifecycle).toBe("KYC_PENDING");
     expect(held.state.context.snapshot?.version).toBe(6);
-    expect(held.commands).toContainEqual({ type: "fetchJourney", journeyId: JID, reason: "anomaly" });
+    expect(held.commands).toContainEqual({ type: "fetchJourney", journeyID: JID, reason: "anomaly" });
     expect(journey.view(held.state).hasHeldAnomaly).toBe(true);
     expect(journey.view(held.state).anomalies).toMatchObject([
       { fromStatus: "KYC_PENDING", toStatus: "OFFERS_AVAILABLE", resolution: "held" },
@@ -105,7 +105,7 @@ describe("server authority", () => {
     expect(confirmed.commands.map((c) => c.type)).toEqual(["startPolling"]);
   });
   it("drops a held snapshot the server refutes", () => {
-    const s0 = journey.initial({ journeyId: JID, snapshot: snap(6, "KYC_PENDING"), at: T0 });
+    const s0 = journey.initial({ journeyID: JID, snapshot: snap(6, "KYC_PENDING"), at: T0 });
     const held = journey.reduce(s0, received(snap(9, "PROFILE_REQUIRED"), T0 + 1, "push"));
     const refuted = journey.reduce(held.state, {
       type: "journey.loaded",
@@ -121,24 +121,24 @@ describe("server authority", () => {
 describe("offer lock", () => {
   it("a double tap on A yields exactly one proceedOffer", () => {
     const results = run(offersState(), [
-      { type: "offer.select", offerId: "ofr_A", idempotencyKey: "k1", at: T0 + 2 },
-      { type: "offer.select", offerId: "ofr_A", idempotencyKey: "k2", at: T0 + 3 },
+      { type: "offer.select", offerID: "ofr_A", idempotencyKey: "k1", at: T0 + 2 },
+      { type: "offer.select", offerID: "ofr_A", idempotencyKey: "k2", at: T0 + 3 },
     ]);
     const proceeds = results.flatMap((r) => r.commands).filter((c) => c.type === "proceedOffer");
     expect(proceeds).toEqual([
-      { type: "proceedOffer", journeyId: JID, offerId: "ofr_A", idempotencyKey: "k1" },
+      { type: "proceedOffer", journeyID: JID, offerID: "ofr_A", idempotencyKey: "k1" },
     ]);
   });
   it("selecting B after A was proceeded: no command, OFFER_LOCKED in the view", () => {
     const [, , third] = run(offersState(), [
-      { type: "offer.select", offerId: "ofr_A", idempotencyKey: "k1", at: T0 + 2 },
+      { type: "offer.select", offerID: "ofr_A", idempotencyKey: "k1", at: T0 + 2 },
       { type: "mutation.succeeded", idempotencyKey: "k1", at: T0 + 3 },
-      { type: "offer.select", offerId: "ofr_B", idempotencyKey: "k2", at: T0 + 4 },
+      { type: "offer.select", offerID: "ofr_B", idempotencyKey: "k2", at: T0 + 4 },
     ]);
     expect(third?.commands.filter((c) => c.type === "proceedOffer")).toEqual([]);
     const v = journey.view(third!.state);
-    expect(v.error).toMatchObject({ origin: "intent", code: "OFFER_LOCKED", offerId: "ofr_B" });
-    expect(v.lockedOfferId).toBe("ofr_A");
+    expect(v.error).toMatchObject({ origin: "intent", code: "OFFER_LOCKED", offerID: "ofr_B" });
+    expect(v.lockedOfferID).toBe("ofr_A");
     expect(v.offers.find((o) => o.id === "ofr_B")).toMatchObject({
       selectable: false,
       blockedReason: "OFFER_LOCKED",
@@ -147,17 +147,17 @@ describe("offer lock", () => {
   });
   it("selecting B while A is in flight is refused with OFFER_LOCKED", () => {
     const [, second] = run(offersState(), [
-      { type: "offer.select", offerId: "ofr_A", idempotencyKey: "k1", at: T0 + 2 },
-      { type: "offer.select", offerId: "ofr_B", idempotencyKey: "k2", at: T0 + 3 },
+      { type: "offer.select", offerID: "ofr_A", idempotencyKey: "k1", at: T0 + 2 },
+      { type: "offer.select", offerID: "ofr_B", idempotencyKey: "k2", at: T0 + 3 },
     ]);
     expect(second?.commands).toEqual([]);
     expect(journey.view(second!.state).error?.code).toBe("OFFER_LOCKED");
   });
   it("the platform's lock counts too", () => {
     const s = replay(offersState(), [
-      received(snap(6, "OFFERS_AVAILABLE", { lockedOfferId: "ofr_B" }), T0 + 2),
+      received(snap(6, "OFFERS_AVAILABLE", { lockedOfferID: "ofr_B" }), T0 + 2),
     ]);
-    const r = journey.reduce(s, { type: "offer.select", offerId: "ofr_A", idempotencyKey: "k1", at: T0 + 3 });
+    const r = journey.reduce(s, { type: "offer.select", offerID: "ofr_A", idempotencyKey: "k1", at: T0 + 3 });
     expect(r.commands.filter((c) => c.type === "proceedOffer")).toEqual([]);
     expect(r.state.context.error?.code).toBe("OFFER_LOCKED");
   });
@@ -165,7 +165,7 @@ describe("offer lock", () => {
     const late = Date.parse(offerFixture().expiresAt) + 1;
     const r = journey.reduce(offersState(), {
       type: "offer.select",
-      offerId: "ofr_A",
+      offerID: "ofr_A",
       idempotencyKey: "k1",
       at: late,
     });
@@ -175,7 +175,7 @@ describe("offer lock", () => {
   });
   it("a definitive failure releases the claim; a retryable one keeps it and retries with the same key", () => {
     const definitive = replay(offersState(), [
-      { type: "offer.select", offerId: "ofr_A", idempotencyKey: "k1", at: T0 + 2 },
+      { type: "offer.select", offerID: "ofr_A", idempotencyKey: "k1", at: T0 + 2 },
       {
         type: "mutation.failed",
         idempotencyKey: "k1",
@@ -183,23 +183,23 @@ describe("offer lock", () => {
         at: T0 + 3,
       },
     ]);
-    expect(journey.view(definitive).lockedOfferId).toBeNull();
+    expect(journey.view(definitive).lockedOfferID).toBeNull();
     expect(journey.view(definitive).error).toMatchObject({
       origin: "mutation",
       code: "OFFER_EXPIRED",
       retryable: false,
     });
     const results = run(offersState(), [
-      { type: "offer.select", offerId: "ofr_A", idempotencyKey: "k1", at: T0 + 2 },
+      { type: "offer.select", offerID: "ofr_A", idempotencyKey: "k1", at: T0 + 2 },
       { type: "mutation.failed", idempotencyKey: "k1", problem: { code: "NETWORK" }, at: T0 + 3 },
-      { type: "offer.select", offerId: "ofr_B", idempotencyKey: "k2", at: T0 + 4 },
+      { type: "offer.select", offerID: "ofr_B", idempotencyKey: "k2", at: T0 + 4 },
       { type: "mutation.retry", at: T0 + 5 },
     ]);
     expect(results[2]?.state.context.error?.code).toBe("OFFER_LOCKED");
     expect(results[3]?.commands).toContainEqual({
       type: "proceedOffer",
-      journeyId: JID,
-      offerId: "ofr_A",
+      journeyID: JID,
+      offerID: "ofr_A",
       idempotencyKey: "k1",
     });
   });
@@ -207,12 +207,12 @@ describe("offer lock", () => {
 
 describe("mutations", () => {
   it("profile.submit sends submitProfile with the key and polls fast; VALIDATION_FAILED shows field errors", () => {
-    const s0 = journey.initial({ journeyId: JID, snapshot: snap(2, "PROFILE_REQUIRED"), at: T0 });
+    const s0 = journey.initial({ journeyID: JID, snapshot: snap(2, "PROFILE_REQUIRED"), at: T0 });
     const profile = { fullName: "Asha" } as never;
     const sent = journey.reduce(s0, { type: "profile.submit", profile, idempotencyKey: "p1", at: T0 + 1 });
     expect(sent.commands[0]).toEqual({
       type: "submitProfile",
-      journeyId: JID,
+      journeyID: JID,
       profile,
       idempotencyKey: "p1",
     });
@@ -228,7 +228,7 @@ describe("mutations", () => {
     expect(journey.view(failed.state).can.submitProfile).toBe(true);
   });
   it("refuses a reused idempotency key", () => {
-    const s0 = journey.initial({ journeyId: JID, snapshot: snap(2, "PROFILE_REQUIRED"), at: T0 });
+    const s0 = journey.initial({ journeyID: JID, snapshot: snap(2, "PROFILE_REQUIRED"), at: T0 });
     const s1 = replay(s0, [
       { type: "profile.submit", profile: {} as never, idempotencyKey: "p1", at: T0 + 1 },
       { type: "mutation.failed", idempotencyKey: "p1", problem: { code: "VALIDATION_FAILED" }, at: T0 + 2 },
@@ -243,24 +243,24 @@ describe("mutations", () => {
     expect(again.state.context.error?.code).toBe("IDEMPOTENCY_KEY_REUSED");
   });
   it("step intents map to step actions", () => {
-    const s0 = journey.initial({ journeyId: JID, snapshot: snap(7, "KYC_PENDING"), at: T0 });
+    const s0 = journey.initial({ journeyID: JID, snapshot: snap(7, "KYC_PENDING"), at: T0 });
     const cases = [
-      [{ type: "step.start", stepId: "stp_1", idempotencyKey: "s1", at: T0 + 1 }, "START"],
-      [{ type: "step.submit", stepId: "stp_1", data: { a: 1 }, idempotencyKey: "s2", at: T0 + 1 }, "SUBMIT"],
-      [{ type: "step.returned", stepId: "stp_1", idempotencyKey: "s3", at: T0 + 1 }, "CONFIRM_RETURN"],
+      [{ type: "step.start", stepID: "stp_1", idempotencyKey: "s1", at: T0 + 1 }, "START"],
+      [{ type: "step.submit", stepID: "stp_1", data: { a: 1 }, idempotencyKey: "s2", at: T0 + 1 }, "SUBMIT"],
+      [{ type: "step.returned", stepID: "stp_1", idempotencyKey: "s3", at: T0 + 1 }, "CONFIRM_RETURN"],
     ] as const;
     for (const [event, action] of cases) {
       const { commands } = journey.reduce(s0, event);
       expect(commands[0]).toMatchObject({
         type: "stepAction",
-        stepId: "stp_1",
+        stepID: "stp_1",
         action,
         idempotencyKey: event.idempotencyKey,
       });
     }
   });
   it("ignores a result whose key is not the in-flight mutation's", () => {
-    const s0 = journey.initial({ journeyId: JID, snapshot: snap(2, "PROFILE_REQUIRED"), at: T0 });
+    const s0 = journey.initial({ journeyID: JID, snapshot: snap(2, "PROFILE_REQUIRED"), at: T0 });
     const s1 = replay(s0, [
       { type: "profile.submit", profile: {} as never, idempotencyKey: "p1", at: T0 + 1 },
     ]);
@@ -272,21 +272,21 @@ describe("mutations", () => {
 
 describe("signals", () => {
   it("offline stops polling; online re-arms it; session expiry pauses it", () => {
-    const s0 = journey.initial({ journeyId: JID, snapshot: snap(7, "KYC_PENDING"), at: T0 });
+    const s0 = journey.initial({ journeyID: JID, snapshot: snap(7, "KYC_PENDING"), at: T0 });
     const [off, on, expired, refreshed] = run(s0, [
       { type: "network.offline", at: T0 + 1 },
       { type: "network.online", at: T0 + 2 },
       { type: "session.expired", at: T0 + 3 },
       { type: "session.refreshed", at: T0 + 4 },
     ]);
-    expect(off?.commands).toEqual([{ type: "stopPolling", journeyId: JID }]);
+    expect(off?.commands).toEqual([{ type: "stopPolling", journeyID: JID }]);
     expect(journey.view(off!.state).isOffline).toBe(true);
     expect(on?.commands[0]?.type).toBe("startPolling");
-    expect(expired?.commands).toEqual([{ type: "stopPolling", journeyId: JID }]);
+    expect(expired?.commands).toEqual([{ type: "stopPolling", journeyID: JID }]);
     expect(refreshed?.commands[0]?.type).toBe("startPolling");
   });
   it("hidden slows polling down and visible speeds it up again", () => {
-    const s0 = journey.initial({ journeyId: JID, snapshot: snap(7, "KYC_PENDING"), at: T0 });
+    const s0 = journey.initial({ journeyID: JID, snapshot: snap(7, "KYC_PENDING"), at: T0 });
     const [hidden, visible] = run(s0, [
       { type: "app.hidden", at: T0 + 1 },
       { type: "app.visible", at: T0 + 2 },
@@ -295,9 +295,9 @@ describe("signals", () => {
     expect(journey.view(visible!.state).pollInMs).toBeLessThanOrEqual(5_000);
   });
   it("reaching an end stops polling for good", () => {
-    const s0 = journey.initial({ journeyId: JID, snapshot: snap(7, "KYC_PENDING"), at: T0 });
+    const s0 = journey.initial({ journeyID: JID, snapshot: snap(7, "KYC_PENDING"), at: T0 });
     const r = journey.reduce(s0, received(snap(8, "EXPIRED"), T0 + 1));
-    expect(r.commands).toEqual([{ type: "stopPolling", journeyId: JID }]);
+    expect(r.commands).toEqual([{ type: "stopPolling", journeyID: JID }]);
     expect(journey.view(r.state)).toMatchObject({
       isEnded: true,
       isPolling: false,
@@ -311,11 +311,11 @@ describe("signals", () => {
 describe("commandsOf", () => {
   it("tells a rehydrating host to poll and to re-send the in-flight mutation with its key", () => {
     const s = replay(offersState(), [
-      { type: "offer.select", offerId: "ofr_A", idempotencyKey: "k1", at: T0 + 2 },
+      { type: "offer.select", offerID: "ofr_A", idempotencyKey: "k1", at: T0 + 2 },
     ]);
     expect(journey.commandsOf(JSON.parse(JSON.stringify(s)))).toEqual([
-      { type: "startPolling", journeyId: JID, inMs: s.context.polling.inMs },
-      { type: "proceedOffer", journeyId: JID, offerId: "ofr_A", idempotencyKey: "k1" },
+      { type: "startPolling", journeyID: JID, inMs: s.context.polling.inMs },
+      { type: "proceedOffer", journeyID: JID, offerID: "ofr_A", idempotencyKey: "k1" },
     ]);
   });
 });

@@ -35,7 +35,7 @@ export function replay(state: JourneyState, events: readonly JourneyHostEvent[])
 
 /** A state in OFFERS_AVAILABLE (version 5) with offers A and B loaded, nothing in flight. */
 export function offersState(): JourneyState {
-  const s0 = journey.initial({ journeyId: JID, snapshot: snap(5, "OFFERS_AVAILABLE"), at: T0 });
+  const s0 = journey.initial({ journeyID: JID, snapshot: snap(5, "OFFERS_AVAILABLE"), at: T0 });
   return replay(s0, [
     {
       type: "journey.loaded",

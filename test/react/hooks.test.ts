@@ -25,7 +25,7 @@ function viewAt(status: "PROFILE_REQUIRED" | "OFFERS_AVAILABLE" | "KYC_PENDING",
     version,
     nextAction: { type: status === "PROFILE_REQUIRED" ? "SUBMIT_PROFILE" : "WAIT" },
   });
-  return view(initial({ journeyId: snapshot.journeyId, snapshot, at: Date.UTC(2026, 10, 26) }));
+  return view(initial({ journeyID: snapshot.journeyID, snapshot, at: Date.UTC(2026, 10, 26) }));
 }
 
 let nextId = 0;
@@ -243,9 +243,9 @@ describe("useJourneyRuntime", () => {
     expect(() =>
       renderHook(() =>
         useJourneyRuntime(() => {
-          throw new Error("journeyId: must be a jrn_… id");
+          throw new Error("journeyID: must be a jrn_… id");
         }, []),
       ),
-    ).toThrow(/journeyId/);
+    ).toThrow(/journeyID/);
   });
 });

@@ -31,7 +31,7 @@ it("a real createJourney runtime drives a component: polled snapshots re-render 
   const clock = createManualClock(Date.UTC(2026, 10, 26));
   let made: JourneyRuntime | undefined;
   const create = () => {
-    made = createJourney({ client: fake.client, journeyId: "jrn_fixture01", clock, signals: steadySignals });
+    made = createJourney({ client: fake.client, journeyID: "jrn_fixture01", clock, signals: steadySignals });
     return made;
   };
   const { getByTestId, unmount } = render(createElement(App, { create }));

@@ -18,7 +18,7 @@ const JOURNEY = "jrn_fixture01";
 async function started(state = snapshotFixture()) {
   const fake = createFakeClient(state);
   const clock = createManualClock();
-  const runtime = createJourney({ client: fake.client, journeyId: JOURNEY, initial: state, clock });
+  const runtime = createJourney({ client: fake.client, journeyID: JOURNEY, initial: state, clock });
   runtime.start();
   await flush();
   return { fake, clock, runtime };
@@ -29,7 +29,7 @@ describe("createJourney", () => {
     const { fake, clock, runtime } = await started();
     await runtime.waitFor((v) => v.offers.length === 2);
     clock.advance(1_234);
-    const result = runtime.send({ type: "offer.select", offerId: "ofr_fixture01" });
+    const result = runtime.send({ type: "offer.select", offerID: "ofr_fixture01" });
     expect(result.accepted).toBe(true);
     expect(result.idempotencyKey).toMatch(UUID);
     expect(runtime.getState().context.now).toBe(clock.now());
@@ -59,12 +59,12 @@ describe("createJourney", () => {
     const { fake, runtime } = await started();
     await runtime.waitFor((v) => v.offers.length === 2);
     fake.mutationAnswers.push(apiError("OFFER_LOCKED", 409, false));
-    runtime.send({ type: "offer.select", offerId: "ofr_fixture02" });
+    runtime.send({ type: "offer.select", offerID: "ofr_fixture02" });
     await flush();
     expect(runtime.view().error).toMatchObject({
       origin: "mutation",
       code: "OFFER_LOCKED",
-      offerId: "ofr_fixture02",
+      offerID: "ofr_fixture02",
     });
     expect(fake.calls.filter((c) => c.method === "getJourney")).toHaveLength(2);
   });
@@ -126,7 +126,7 @@ describe("createJourney", () => {
     }
     const runtime = createJourney({
       client: fake.client,
-      journeyId: JOURNEY,
+      journeyID: JOURNEY,
       initial: state,
       clock,
       push: push(),
@@ -149,7 +149,7 @@ describe("createJourney", () => {
     const fake = createFakeClient();
     const runtime = createJourney({
       client: fake.client,
-      journeyId: JOURNEY,
+      journeyID: JOURNEY,
       clock: createManualClock(),
       inspect: (e) => events.push(e),
     });
@@ -171,23 +171,23 @@ describe("createJourney", () => {
 
   it("refuses bad input with typed errors: unknown intents, no step, send before start, bad initial state", async () => {
     const fake = createFakeClient();
-    const runtime = createJourney({ client: fake.client, journeyId: JOURNEY, clock: createManualClock() });
+    const runtime = createJourney({ client: fake.client, journeyID: JOURNEY, clock: createManualClock() });
     expect(() => runtime.send({ type: "consent.create" })).toThrow(RuntimeStateError);
     runtime.start();
     expect(() => runtime.send({ type: "nope" } as never)).toThrow(IntentError);
     await flush();
-    expect(() => runtime.send({ type: "step.start" })).toThrow(expect.objectContaining({ field: "stepId" }));
+    expect(() => runtime.send({ type: "step.start" })).toThrow(expect.objectContaining({ field: "stepID" }));
     runtime.stop();
     expect(() =>
-      createJourney({ client: fake.client, journeyId: "bad", clock: createManualClock() }),
+      createJourney({ client: fake.client, journeyID: "bad", clock: createManualClock() }),
     ).toThrow(ContractError);
     expect(() =>
       createJourney({
         client: fake.client,
-        journeyId: JOURNEY,
-        initial: { value: {}, context: { journeyId: "jrn_other" } },
+        journeyID: JOURNEY,
+        initial: { value: {}, context: { journeyID: "jrn_other" } },
       }),
-    ).toThrow(/context.journeyId/);
+    ).toThrow(/context.journeyID/);
   });
 
   it("waitFor resolves on a match and rejects when the journey ends or the runtime stops", async () => {

@@ -27,7 +27,7 @@ export function apiError(code: ApiError["code"], status: number | undefined, ret
     code,
     status,
     retryable,
-    correlationId: "c",
+    correlationID: "c",
     errors: [],
     retryAfterMs: undefined,
     endpoint: "x",
@@ -63,8 +63,8 @@ export function createFakeClient(state: JourneySnapshot = snapshotFixture()): Fa
       });
     },
     submitProfile: (id, profile, o) => mutate("submitProfile", [id, profile], o) as never,
-    proceedOffer: (id, offerId, o) => mutate("proceedOffer", [id, offerId], o) as never,
-    stepAction: (id, stepId, action, o) => mutate("stepAction", [id, stepId, action], o) as never,
+    proceedOffer: (id, offerID, o) => mutate("proceedOffer", [id, offerID], o) as never,
+    stepAction: (id, stepID, action, o) => mutate("stepAction", [id, stepID, action], o) as never,
     createConsent: (id, o) => mutate("createConsent", [id], o) as never,
     resumeJourney: (id, o) => mutate("resumeJourney", [id], o) as never,
   };

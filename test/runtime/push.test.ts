@@ -17,11 +17,11 @@ describe("consumePush", () => {
         snapshotFixture({ version: 6 }),
         PUSH_HEARTBEAT,
         snapshotFixture({ version: 6 }),
-        snapshotFixture({ journeyId: "jrn_other", version: 99 }),
+        snapshotFixture({ journeyID: "jrn_other", version: 99 }),
         { nonsense: true },
       ),
       {
-        journeyId: "jrn_fixture01",
+        journeyID: "jrn_fixture01",
         now: () => 1_000,
         heldVersion: () => held,
         deliver: (event) => {

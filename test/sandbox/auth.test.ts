@@ -25,14 +25,14 @@ describe("credentials and scopes", () => {
   });
 
   it("forbids the API key on borrower endpoints and the session token on partner endpoints", async () => {
-    const { client, sandbox, token, refreshToken, journeyId } = await setup();
-    const asPartner = await client.call("GET", `/journeys/${journeyId}/offers`, { token: sandbox.apiKey });
+    const { client, sandbox, token, refreshToken, journeyID } = await setup();
+    const asPartner = await client.call("GET", `/journeys/${journeyID}/offers`, { token: sandbox.apiKey });
     expect([asPartner.status, asPartner.body.code]).toEqual([403, "SCOPE_FORBIDDEN"]);
     const listAsPartner = await client.call("GET", "/journeys", { token: sandbox.apiKey });
     expect(listAsPartner.status).toBe(403);
     const asBorrower = await client.call("POST", "/sessions", {
       token,
-      body: { borrower: { externalId: "x" } },
+      body: { borrower: { borrowerExternalID: "x" } },
     });
     expect([asBorrower.status, asBorrower.body.code]).toEqual([403, "SCOPE_FORBIDDEN"]);
     const refreshAsBorrower = await client.call("POST", "/sessions/refresh", {
@@ -40,7 +40,7 @@ describe("credentials and scopes", () => {
       body: { refreshToken },
     });
     expect(refreshAsBorrower.status).toBe(403);
-    const refreshTokenAsBearer = await client.call("GET", `/journeys/${journeyId}/state`, {
+    const refreshTokenAsBearer = await client.call("GET", `/journeys/${journeyID}/state`, {
       token: refreshToken,
     });
     expect(refreshTokenAsBearer.status).toBe(403);
@@ -48,25 +48,25 @@ describe("credentials and scopes", () => {
   });
 
   it("lets both the API key and the borrower read the journey and its state (partnerRead)", async () => {
-    const { client, sandbox, token, journeyId } = await setup();
-    expect((await client.call("GET", `/journeys/${journeyId}`, { token: sandbox.apiKey })).status).toBe(200);
-    expect((await client.call("GET", `/journeys/${journeyId}/state`, { token })).status).toBe(200);
+    const { client, sandbox, token, journeyID } = await setup();
+    expect((await client.call("GET", `/journeys/${journeyID}`, { token: sandbox.apiKey })).status).toBe(200);
+    expect((await client.call("GET", `/journeys/${journeyID}/state`, { token })).status).toBe(200);
     expect(client.violations).toEqual([]);
   });
 
   it("hides another borrower's journey (404 NOT_FOUND)", async () => {
-    const { client, journeyId } = await setup();
+    const { client, journeyID } = await setup();
     const other = await openSession(client, "someone-else");
-    const reply = await client.call("GET", `/journeys/${journeyId}`, { token: other.token });
+    const reply = await client.call("GET", `/journeys/${journeyID}`, { token: other.token });
     expect([reply.status, reply.body.code]).toEqual([404, "NOT_FOUND"]);
   });
 
   it("expires the session token after 15 sandbox minutes (401 TOKEN_EXPIRED), and on control", async () => {
-    const { client, sandbox, token, journeyId } = await setup();
+    const { client, sandbox, token, journeyID } = await setup();
     sandbox.clock.advance(14 * 60_000);
-    expect((await client.call("GET", `/journeys/${journeyId}/state`, { token })).status).toBe(200);
+    expect((await client.call("GET", `/journeys/${journeyID}/state`, { token })).status).toBe(200);
     sandbox.clock.advance(60_000);
-    const late = await client.call("GET", `/journeys/${journeyId}/state`, { token });
+    const late = await client.call("GET", `/journeys/${journeyID}/state`, { token });
     expect([late.status, late.body.code]).toEqual([401, "TOKEN_EXPIRED"]);
     const fresh = await openSession(client, "auth-borrower");
     sandbox.control.expireToken(fresh.token);
@@ -76,12 +76,12 @@ describe("credentials and scopes", () => {
 
 describe("refresh-token rotation", () => {
   it("rotates: a new pair each time, the old refresh token no longer current", async () => {
-    const { client, refreshToken, journeyId } = await setup();
+    const { client, refreshToken, journeyID } = await setup();
     const first = await client.call("POST", "/sessions/refresh", { body: { refreshToken } });
     expect(first.status).toBe(200);
     expect(first.body.session.refreshToken).not.toBe(refreshToken);
     const newToken = first.body.session.token;
-    expect((await client.call("GET", `/journeys/${journeyId}/state`, { token: newToken })).status).toBe(200);
+    expect((await client.call("GET", `/journeys/${journeyID}/state`, { token: newToken })).status).toBe(200);
     const second = await client.call("POST", "/sessions/refresh", {
       body: { refreshToken: first.body.session.refreshToken },
     });

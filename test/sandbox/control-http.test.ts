@@ -38,27 +38,27 @@ describe("JSON control API over HTTP", () => {
   it("drives steps, expires journeys and tokens, and reads journeys and logs", async () => {
     sandbox = await startManual();
     const client = new TestClient(sandbox);
-    const { token, journeyId } = await openSession(client, "sbx-no-aa-control");
-    await toOffers(client, token, journeyId);
-    const [offer] = (await client.call("GET", `/journeys/${journeyId}/offers`, { token })).body.offers;
-    await client.call("POST", `/journeys/${journeyId}/offers/${offer.id}/proceed`, { token });
+    const { token, journeyID } = await openSession(client, "sbx-no-aa-control");
+    await toOffers(client, token, journeyID);
+    const [offer] = (await client.call("GET", `/journeys/${journeyID}/offers`, { token })).body.offers;
+    await client.call("POST", `/journeys/${journeyID}/offers/${offer.id}/proceed`, { token });
     await control("POST", "/clock/advance", { ms: 1000 });
-    const completed = await control("POST", `/journeys/${journeyId}/steps/current/complete`);
+    const completed = await control("POST", `/journeys/${journeyID}/steps/current/complete`);
     expect(completed.body).toMatchObject({ kind: "KYC", status: "IN_PROGRESS" });
     await control("POST", "/clock/advance", { ms: 1000 });
-    expect((await stateOf(client, token, journeyId)).status).toBe("BANK_MANDATE_PENDING");
-    const failed = await control("POST", `/journeys/${journeyId}/steps/current/fail`, {
+    expect((await stateOf(client, token, journeyID)).status).toBe("BANK_MANDATE_PENDING");
+    const failed = await control("POST", `/journeys/${journeyID}/steps/current/fail`, {
       reasonCode: "MANDATE_REJECTED",
     });
     expect(failed.body).toMatchObject({
       status: "FAILED",
       failure: { reasonCode: "MANDATE_REJECTED", retryable: true },
     });
-    const view = await control("GET", `/journeys/${journeyId}`);
+    const view = await control("GET", `/journeys/${journeyID}`);
     expect(view.body).toMatchObject({ scenario: "no-aa", journey: { status: "BANK_MANDATE_PENDING" } });
     expect((await control("GET", "/journeys")).body.journeys).toHaveLength(1);
-    expect((await control("POST", `/journeys/${journeyId}/expire`)).body.status).toBe("EXPIRED");
-    expect((await control("POST", `/journeys/${journeyId}/expire`)).status).toBe(409);
+    expect((await control("POST", `/journeys/${journeyID}/expire`)).body.status).toBe("EXPIRED");
+    expect((await control("POST", `/journeys/${journeyID}/expire`)).status).toBe(409);
     expect((await control("GET", "/journeys/jrn_nope")).status).toBe(404);
     await control("POST", "/tokens/expire", { token });
     expect((await client.call("GET", "/journeys", { token })).body.code).toBe("TOKEN_EXPIRED");
@@ -75,12 +75,12 @@ describe("JSON control API over HTTP", () => {
   it("sets faults, the rate limit and webhook endpoints", async () => {
     sandbox = await startManual();
     const client = new TestClient(sandbox);
-    const { token, journeyId } = await openSession(client, "faulty");
+    const { token, journeyID } = await openSession(client, "faulty");
     await control("PUT", "/faults", { routes: { submitProfile: { errorRate: 1 } } });
     expect((await control("GET", "/faults")).body.routes.submitProfile.errorRate).toBe(1);
-    const failed = await client.call("PUT", `/journeys/${journeyId}/profile`, { token, body: profileFor() });
+    const failed = await client.call("PUT", `/journeys/${journeyID}/profile`, { token, body: profileFor() });
     expect(failed.status).toBeGreaterThanOrEqual(500);
-    expect(sandbox.control.journey(journeyId).journey.status).toBe("PROFILE_REQUIRED");
+    expect(sandbox.control.journey(journeyID).journey.status).toBe("PROFILE_REQUIRED");
     await control("PUT", "/faults", {});
     await control("PUT", "/rate-limit", { perSecond: 1 });
     await client.call("GET", "/journeys", { token });

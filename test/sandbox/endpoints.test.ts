@@ -19,34 +19,34 @@ afterEach(async () => {
   sandbox = undefined;
 });
 
-async function setup(externalId = "ep-borrower", phone?: string) {
+async function setup(borrowerExternalID = "ep-borrower", phone?: string) {
   sandbox = await startManual();
   const client = new TestClient(sandbox);
-  return { sandbox, client, ...(await openSession(client, externalId, phone)) };
+  return { sandbox, client, ...(await openSession(client, borrowerExternalID, phone)) };
 }
 
-async function toSelected(client: TestClient, token: string, journeyId: string) {
-  await toOffers(client, token, journeyId);
-  const offers = (await client.call("GET", `/journeys/${journeyId}/offers`, { token })).body.offers;
-  await client.call("POST", `/journeys/${journeyId}/offers/${offers[0].id}/proceed`, { token });
+async function toSelected(client: TestClient, token: string, journeyID: string) {
+  await toOffers(client, token, journeyID);
+  const offers = (await client.call("GET", `/journeys/${journeyID}/offers`, { token })).body.offers;
+  await client.call("POST", `/journeys/${journeyID}/offers/${offers[0].id}/proceed`, { token });
   client.sandbox.clock.advance(1000);
   return offers;
 }
 
 describe("sessions", () => {
   it("creates a journey in PROFILE_REQUIRED, then resumes the open one instead of duplicating it", async () => {
-    const { client, journeyId, reply } = await setup();
+    const { client, journeyID, reply } = await setup();
     expect(reply.body.resumed).toBe(false);
     expect(reply.body.journey.status).toBe("PROFILE_REQUIRED");
     const again = await openSession(client, "ep-borrower");
-    expect(again.journeyId).toBe(journeyId);
+    expect(again.journeyID).toBe(journeyID);
     expect(again.reply.body.resumed).toBe(true);
     const byId = await client.call("POST", "/sessions", {
-      body: { borrower: { externalId: "ep-borrower" }, journeyId },
+      body: { borrower: { borrowerExternalID: "ep-borrower" }, journeyID },
     });
     expect([byId.status, byId.body.resumed]).toEqual([201, true]);
     const notMine = await client.call("POST", "/sessions", {
-      body: { borrower: { externalId: "other" }, journeyId },
+      body: { borrower: { borrowerExternalID: "other" }, journeyID },
     });
     expect(notMine.status).toBe(404);
     expect(client.violations).toEqual([]);
@@ -56,11 +56,11 @@ describe("sessions", () => {
     const { client, sandbox } = await setup();
     const before = sandbox.control.journeys().length;
     const bad = await client.call("POST", "/sessions", {
-      body: { borrower: { externalId: "", phone: "12" } },
+      body: { borrower: { borrowerExternalID: "", phone: "12" } },
     });
     expect([bad.status, bad.body.code]).toEqual([422, "VALIDATION_FAILED"]);
     expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
-      "borrower.externalId",
+      "borrower.borrowerExternalID",
       "borrower.phone",
     ]);
     const malformed = await client.call("POST", "/sessions", { body: "{not json" });
@@ -71,13 +71,13 @@ describe("sessions", () => {
 
 describe("journeys and profile", () => {
   it("lists, reads and resumes journeys", async () => {
-    const { client, token, journeyId } = await setup();
+    const { client, token, journeyID } = await setup();
     const list = await client.call("GET", "/journeys", { token });
-    expect(list.body.journeys.map((j: { journeyId: string }) => j.journeyId)).toEqual([journeyId]);
-    const full = await client.call("GET", `/journeys/${journeyId}`, { token });
-    expect(full.body.borrower.externalId).toBe("ep-borrower");
+    expect(list.body.journeys.map((j: { journeyID: string }) => j.journeyID)).toEqual([journeyID]);
+    const full = await client.call("GET", `/journeys/${journeyID}`, { token });
+    expect(full.body.borrower.borrowerExternalID).toBe("ep-borrower");
     expect(full.body.profileStatus).toBe("NOT_SUBMITTED");
-    const resumed = await client.call("PATCH", `/journeys/${journeyId}/resume`, { token });
+    const resumed = await client.call("PATCH", `/journeys/${journeyID}/resume`, { token });
     expect(resumed.status).toBe(200);
     expect(resumed.body.version).toBeGreaterThan(full.body.version);
     expect((await client.call("GET", "/journeys/jrn_nope", { token })).status).toBe(404);
@@ -85,38 +85,38 @@ describe("journeys and profile", () => {
   });
 
   it("validates the profile with field paths (age included, on the sandbox date) and applies nothing", async () => {
-    const { client, sandbox, token, journeyId } = await setup();
-    const bad = await client.call("PUT", `/journeys/${journeyId}/profile`, {
+    const { client, sandbox, token, journeyID } = await setup();
+    const bad = await client.call("PUT", `/journeys/${journeyID}/profile`, {
       token,
       body: { ...profileFor(), pan: "bad", dateOfBirth: "2015-01-01" },
     });
     expect(bad.status).toBe(422);
     expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(["pan"]);
-    const young = await client.call("PUT", `/journeys/${journeyId}/profile`, {
+    const young = await client.call("PUT", `/journeys/${journeyID}/profile`, {
       token,
       body: { ...profileFor(), dateOfBirth: "2015-01-01" },
     });
     expect(young.body.errors.map((e: { path: string }) => e.path)).toEqual(["dateOfBirth"]);
-    expect(sandbox.control.journey(journeyId).journey.status).toBe("PROFILE_REQUIRED");
-    const ok = await client.call("PUT", `/journeys/${journeyId}/profile`, { token, body: profileFor() });
+    expect(sandbox.control.journey(journeyID).journey.status).toBe("PROFILE_REQUIRED");
+    const ok = await client.call("PUT", `/journeys/${journeyID}/profile`, { token, body: profileFor() });
     expect([ok.status, ok.body.status]).toEqual([202, "PROFILE_SUBMITTED"]);
-    const twice = await client.call("PUT", `/journeys/${journeyId}/profile`, { token, body: profileFor() });
+    const twice = await client.call("PUT", `/journeys/${journeyID}/profile`, { token, body: profileFor() });
     expect([twice.status, twice.body.code]).toEqual([409, "INVALID_STATE"]);
     expect(client.violations).toEqual([]);
   });
 
   it("moves PROFILE_SUBMITTED → OFFERS_PENDING → OFFERS_AVAILABLE on the clock, with 2–4 offers", async () => {
-    const { client, sandbox, token, journeyId } = await setup();
-    await client.call("PUT", `/journeys/${journeyId}/profile`, { token, body: profileFor() });
+    const { client, sandbox, token, journeyID } = await setup();
+    await client.call("PUT", `/journeys/${journeyID}/profile`, { token, body: profileFor() });
     sandbox.clock.advance(999);
-    expect((await stateOf(client, token, journeyId)).status).toBe("PROFILE_SUBMITTED");
+    expect((await stateOf(client, token, journeyID)).status).toBe("PROFILE_SUBMITTED");
     sandbox.clock.advance(1);
-    expect((await stateOf(client, token, journeyId)).status).toBe("OFFERS_PENDING");
+    expect((await stateOf(client, token, journeyID)).status).toBe("OFFERS_PENDING");
     sandbox.clock.advance(2000);
-    const state = await stateOf(client, token, journeyId);
+    const state = await stateOf(client, token, journeyID);
     expect(state.status).toBe("OFFERS_AVAILABLE");
     expect(state.nextAction.type).toBe("SELECT_OFFER");
-    const offers = (await client.call("GET", `/journeys/${journeyId}/offers`, { token })).body.offers;
+    const offers = (await client.call("GET", `/journeys/${journeyID}/offers`, { token })).body.offers;
     expect(offers.length).toBeGreaterThanOrEqual(2);
     expect(offers.length).toBeLessThanOrEqual(4);
     expect(state.offerCount).toBe(offers.length);
@@ -129,24 +129,24 @@ describe("journeys and profile", () => {
 
 describe("offers", () => {
   it("locks on proceed: same offer again succeeds, another is 409 OFFER_LOCKED, unknown is 404", async () => {
-    const { client, token, journeyId } = await setup();
-    await toOffers(client, token, journeyId);
-    const offers = (await client.call("GET", `/journeys/${journeyId}/offers`, { token })).body.offers;
+    const { client, token, journeyID } = await setup();
+    await toOffers(client, token, journeyID);
+    const offers = (await client.call("GET", `/journeys/${journeyID}/offers`, { token })).body.offers;
     const [a, b] = offers;
-    const first = await client.call("POST", `/journeys/${journeyId}/offers/${a.id}/proceed`, { token });
-    expect([first.status, first.body.status, first.body.lockedOfferId]).toEqual([
+    const first = await client.call("POST", `/journeys/${journeyID}/offers/${a.id}/proceed`, { token });
+    expect([first.status, first.body.status, first.body.lockedOfferID]).toEqual([
       202,
       "OFFER_SELECTED",
       a.id,
     ]);
-    const same = await client.call("POST", `/journeys/${journeyId}/offers/${a.id}/proceed`, { token });
+    const same = await client.call("POST", `/journeys/${journeyID}/offers/${a.id}/proceed`, { token });
     expect(same.status).toBe(202);
-    const other = await client.call("POST", `/journeys/${journeyId}/offers/${b.id}/proceed`, { token });
+    const other = await client.call("POST", `/journeys/${journeyID}/offers/${b.id}/proceed`, { token });
     expect([other.status, other.body.code]).toEqual([409, "OFFER_LOCKED"]);
-    const unknown = await client.call("POST", `/journeys/${journeyId}/offers/ofr_nope/proceed`, { token });
+    const unknown = await client.call("POST", `/journeys/${journeyID}/offers/ofr_nope/proceed`, { token });
     expect(unknown.status).toBe(404);
-    const list = (await client.call("GET", `/journeys/${journeyId}/offers`, { token })).body;
-    expect(list.lockedOfferId).toBe(a.id);
+    const list = (await client.call("GET", `/journeys/${journeyID}/offers`, { token })).body;
+    expect(list.lockedOfferID).toBe(a.id);
     expect(list.offers.map((o: { status: string }) => o.status)).toEqual(
       offers.map((o: { id: string }) => (o.id === a.id ? "SELECTED" : "BLOCKED")),
     );
@@ -154,36 +154,36 @@ describe("offers", () => {
   });
 
   it("lets exactly one of two concurrent proceeds of different offers win", async () => {
-    const { client, sandbox, token, journeyId } = await setup();
-    await toOffers(client, token, journeyId);
-    const [a, b] = (await client.call("GET", `/journeys/${journeyId}/offers`, { token })).body.offers;
+    const { client, sandbox, token, journeyID } = await setup();
+    await toOffers(client, token, journeyID);
+    const [a, b] = (await client.call("GET", `/journeys/${journeyID}/offers`, { token })).body.offers;
     const replies = await Promise.all([
-      client.call("POST", `/journeys/${journeyId}/offers/${a.id}/proceed`, { token }),
-      client.call("POST", `/journeys/${journeyId}/offers/${b.id}/proceed`, { token }),
+      client.call("POST", `/journeys/${journeyID}/offers/${a.id}/proceed`, { token }),
+      client.call("POST", `/journeys/${journeyID}/offers/${b.id}/proceed`, { token }),
     ]);
     const statuses = replies.map((r) => r.status).sort();
     expect(statuses).toEqual([202, 409]);
-    const winner = replies.find((r) => r.status === 202)?.body.lockedOfferId;
-    expect(sandbox.control.journey(journeyId).journey.lockedOfferId).toBe(winner);
+    const winner = replies.find((r) => r.status === 202)?.body.lockedOfferID;
+    expect(sandbox.control.journey(journeyID).journey.lockedOfferID).toBe(winner);
     expect(sandbox.control.mutations().filter((m) => m.endpoint === "proceedOffer")).toHaveLength(1);
   });
 
   it("answers 410 OFFER_EXPIRED for an offer past its expiresAt; the journey expires with the last offer", async () => {
-    const { client, sandbox, token, journeyId } = await setup("sbx-offers-expire-1");
-    const early = await client.call("POST", `/journeys/${journeyId}/offers/ofr_none/proceed`, { token });
+    const { client, sandbox, token, journeyID } = await setup("sbx-offers-expire-1");
+    const early = await client.call("POST", `/journeys/${journeyID}/offers/ofr_none/proceed`, { token });
     expect(early.status).toBe(404);
-    await toOffers(client, token, journeyId);
-    const offers = (await client.call("GET", `/journeys/${journeyId}/offers`, { token })).body.offers;
+    await toOffers(client, token, journeyID);
+    const offers = (await client.call("GET", `/journeys/${journeyID}/offers`, { token })).body.offers;
     const first = offers[0];
     sandbox.clock.advance(Date.parse(first.expiresAt) - sandbox.clock.now());
-    const gone = await client.call("POST", `/journeys/${journeyId}/offers/${first.id}/proceed`, { token });
+    const gone = await client.call("POST", `/journeys/${journeyID}/offers/${first.id}/proceed`, { token });
     expect([gone.status, gone.body.code]).toEqual([410, "OFFER_EXPIRED"]);
-    const state = await stateOf(client, token, journeyId);
+    const state = await stateOf(client, token, journeyID);
     expect(state.status).toBe("OFFERS_AVAILABLE");
     sandbox.clock.advance(60_000);
-    const ended = await stateOf(client, token, journeyId);
+    const ended = await stateOf(client, token, journeyID);
     expect([ended.status, ended.diagnostics.reasonCode]).toEqual(["EXPIRED", "OFFERS_EXPIRED"]);
-    const late = await client.call("POST", `/journeys/${journeyId}/offers/${offers[1].id}/proceed`, {
+    const late = await client.call("POST", `/journeys/${journeyID}/offers/${offers[1].id}/proceed`, {
       token,
     });
     expect(late.status).toBe(410);
@@ -191,25 +191,25 @@ describe("offers", () => {
   });
 
   it("answers 409 INVALID_STATE for a proceed outside OFFERS_AVAILABLE", async () => {
-    const { client, sandbox, token, journeyId } = await setup();
-    await toOffers(client, token, journeyId);
-    const [a] = (await client.call("GET", `/journeys/${journeyId}/offers`, { token })).body.offers;
-    await client.call("POST", `/journeys/${journeyId}/offers/${a.id}/proceed`, { token });
+    const { client, sandbox, token, journeyID } = await setup();
+    await toOffers(client, token, journeyID);
+    const [a] = (await client.call("GET", `/journeys/${journeyID}/offers`, { token })).body.offers;
+    await client.call("POST", `/journeys/${journeyID}/offers/${a.id}/proceed`, { token });
     sandbox.clock.advance(1000);
-    sandbox.control.failStep(journeyId, undefined, { reasonCode: "LENDER_DECLINED", retryable: false });
-    expect((await stateOf(client, token, journeyId)).status).toBe("REJECTED");
-    const reply = await client.call("POST", `/journeys/${journeyId}/offers/${a.id}/proceed`, { token });
+    sandbox.control.failStep(journeyID, undefined, { reasonCode: "LENDER_DECLINED", retryable: false });
+    expect((await stateOf(client, token, journeyID)).status).toBe("REJECTED");
+    const reply = await client.call("POST", `/journeys/${journeyID}/offers/${a.id}/proceed`, { token });
     expect([reply.status, reply.body.code]).toEqual([409, "INVALID_STATE"]);
   });
 });
 
 describe("steps", () => {
   it("walks AA consent, KYC, bank-mandate FORM, e-mandate and the agreement DOCUMENT", async () => {
-    const { client, sandbox, token, journeyId } = await setup();
-    await toSelected(client, token, journeyId);
-    let state = await stateOf(client, token, journeyId);
+    const { client, sandbox, token, journeyID } = await setup();
+    await toSelected(client, token, journeyID);
+    let state = await stateOf(client, token, journeyID);
     expect(state.status).toBe("AA_REQUIRED");
-    const steps = (await client.call("GET", `/journeys/${journeyId}/steps`, { token })).body.steps;
+    const steps = (await client.call("GET", `/journeys/${journeyID}/steps`, { token })).body.steps;
     expect(steps.map((s: { kind: string }) => s.kind)).toEqual([
       "AA_CONSENT",
       "KYC",
@@ -219,13 +219,13 @@ describe("steps", () => {
     ]);
     // AA: START creates the consent; its REDIRECT becomes the step's resource.
     const aaStep = steps[0];
-    const started = await client.call("POST", `/journeys/${journeyId}/steps/${aaStep.id}/actions`, {
+    const started = await client.call("POST", `/journeys/${journeyID}/steps/${aaStep.id}/actions`, {
       token,
       body: { action: "START" },
     });
     expect(started.status).toBe(202);
     expect(started.body.resource.type).toBe("REDIRECT");
-    const consent = await client.call("POST", `/journeys/${journeyId}/aa/consents`, { token, body: {} });
+    const consent = await client.call("POST", `/journeys/${journeyID}/aa/consents`, { token, body: {} });
     expect(consent.status).toBe(201);
     expect(consent.body.resource.url).toBe(started.body.resource.url);
     const hosted = await fetch(consent.body.resource.url);
@@ -234,23 +234,23 @@ describe("steps", () => {
     const back = await pressHosted(consent.body.resource.url);
     expect(back.status).toBe(303);
     expect(back.headers.get("location")).toContain("status=completed");
-    expect((await stateOf(client, token, journeyId)).nextAction.type).toBe("WAIT");
+    expect((await stateOf(client, token, journeyID)).nextAction.type).toBe("WAIT");
     sandbox.clock.advance(1000);
-    const fetched = await client.call("GET", `/journeys/${journeyId}/aa/consents/${consent.body.id}`, {
+    const fetched = await client.call("GET", `/journeys/${journeyID}/aa/consents/${consent.body.id}`, {
       token,
     });
     expect(fetched.body.status).toBe("ACTIVE");
-    state = await stateOf(client, token, journeyId);
+    state = await stateOf(client, token, journeyID);
     expect(state.status).toBe("KYC_PENDING");
     expect(state.actionRequired.kind).toBe("REDIRECT");
     // Consents outside AA_REQUIRED are refused.
-    const lateConsent = await client.call("POST", `/journeys/${journeyId}/aa/consents`, { token, body: {} });
+    const lateConsent = await client.call("POST", `/journeys/${journeyID}/aa/consents`, { token, body: {} });
     expect(lateConsent.body.code).toBe("INVALID_STATE");
-    state = await completeCurrentStep(client, token, journeyId);
+    state = await completeCurrentStep(client, token, journeyID);
     expect(state.status).toBe("BANK_MANDATE_PENDING");
     expect(state.actionRequired.resource.type).toBe("FORM");
-    const mandateId = state.nextAction.stepId;
-    const badForm = await client.call("POST", `/journeys/${journeyId}/steps/${mandateId}/actions`, {
+    const mandateId = state.nextAction.stepID;
+    const badForm = await client.call("POST", `/journeys/${journeyID}/steps/${mandateId}/actions`, {
       token,
       body: { action: "SUBMIT", data: { ...MANDATE_DATA, ifsc: "nope", accountNumber: undefined } },
     });
@@ -259,102 +259,102 @@ describe("steps", () => {
       "data.accountNumber",
       "data.ifsc",
     ]);
-    expect((await stateOf(client, token, journeyId)).status).toBe("BANK_MANDATE_PENDING");
-    const wrongAction = await client.call("POST", `/journeys/${journeyId}/steps/${mandateId}/actions`, {
+    expect((await stateOf(client, token, journeyID)).status).toBe("BANK_MANDATE_PENDING");
+    const wrongAction = await client.call("POST", `/journeys/${journeyID}/steps/${mandateId}/actions`, {
       token,
       body: { action: "JUMP" },
     });
     expect(wrongAction.body.errors[0].path).toBe("action");
-    state = await completeCurrentStep(client, token, journeyId);
+    state = await completeCurrentStep(client, token, journeyID);
     expect(state.status).toBe("E_MANDATE_PENDING");
-    const emandate = state.nextAction.stepId;
-    const submitRedirect = await client.call("POST", `/journeys/${journeyId}/steps/${emandate}/actions`, {
+    const emandate = state.nextAction.stepID;
+    const submitRedirect = await client.call("POST", `/journeys/${journeyID}/steps/${emandate}/actions`, {
       token,
       body: { action: "SUBMIT" },
     });
     expect(submitRedirect.body.code).toBe("INVALID_STATE");
-    state = await completeCurrentStep(client, token, journeyId);
+    state = await completeCurrentStep(client, token, journeyID);
     expect(state.status).toBe("LOAN_AGREEMENT_PENDING");
     expect(state.actionRequired.resource).toMatchObject({ type: "DOCUMENT", mimeType: "application/pdf" });
     const doc = await fetch(state.actionRequired.resource.url);
     expect(doc.headers.get("content-type")).toBe("application/pdf");
     // A step that is not current cannot be acted on.
-    const notCurrent = await client.call("POST", `/journeys/${journeyId}/steps/${aaStep.id}/actions`, {
+    const notCurrent = await client.call("POST", `/journeys/${journeyID}/steps/${aaStep.id}/actions`, {
       token,
       body: { action: "START" },
     });
     expect([notCurrent.status, notCurrent.body.code]).toEqual([409, "INVALID_STATE"]);
-    state = await completeCurrentStep(client, token, journeyId);
+    state = await completeCurrentStep(client, token, journeyID);
     expect(state.status).toBe("LENDER_PROCESSING");
     sandbox.clock.advance(2000);
-    expect((await stateOf(client, token, journeyId)).status).toBe("DISBURSED");
-    expect((await client.call("GET", `/journeys/${journeyId}/steps/stp_nope`, { token })).status).toBe(404);
+    expect((await stateOf(client, token, journeyID)).status).toBe("DISBURSED");
+    expect((await client.call("GET", `/journeys/${journeyID}/steps/stp_nope`, { token })).status).toBe(404);
     expect(client.violations).toEqual([]);
   });
 
   it("expires a redirect link at its expiresAt and re-issues it through PATCH /resume", async () => {
-    const { client, sandbox, token, journeyId } = await setup("sbx-no-aa-redirect");
-    await toSelected(client, token, journeyId);
-    const state = await stateOf(client, token, journeyId);
+    const { client, sandbox, token, journeyID } = await setup("sbx-no-aa-redirect");
+    await toSelected(client, token, journeyID);
+    const state = await stateOf(client, token, journeyID);
     expect(state.status).toBe("KYC_PENDING");
     const oldUrl = state.actionRequired.resource.url;
     const expiresIn = Date.parse(state.actionRequired.resource.expiresAt) - sandbox.clock.now();
     sandbox.clock.advance(expiresIn);
-    const expired = await stateOf(client, token, journeyId);
-    expect(expired.nextAction).toMatchObject({ type: "RESUME", stepId: state.nextAction.stepId });
+    const expired = await stateOf(client, token, journeyID);
+    expect(expired.nextAction).toMatchObject({ type: "RESUME", stepID: state.nextAction.stepID });
     expect(expired.version).toBeGreaterThan(state.version);
     expect((await fetch(oldUrl)).status).toBe(410);
     expect((await pressHosted(oldUrl)).status).toBe(410);
-    const resumed = await client.call("PATCH", `/journeys/${journeyId}/resume`, { token });
+    const resumed = await client.call("PATCH", `/journeys/${journeyID}/resume`, { token });
     const kyc = resumed.body.steps.find((s: { kind: string }) => s.kind === "KYC");
     expect(kyc.status).toBe("ACTION_REQUIRED");
     expect(kyc.resource.url).not.toBe(oldUrl);
     expect(Date.parse(kyc.resource.expiresAt)).toBeGreaterThan(sandbox.clock.now());
     expect((await pressHosted(kyc.resource.url)).status).toBe(303);
     sandbox.clock.advance(1000);
-    expect((await stateOf(client, token, journeyId)).status).toBe("BANK_MANDATE_PENDING");
+    expect((await stateOf(client, token, journeyID)).status).toBe("BANK_MANDATE_PENDING");
     expect(client.violations).toEqual([]);
   });
 
   it("fails a step from its hosted page, then START retries it", async () => {
-    const { client, sandbox, token, journeyId } = await setup("sbx-no-aa-fail");
-    await toSelected(client, token, journeyId);
-    const state = await stateOf(client, token, journeyId);
+    const { client, sandbox, token, journeyID } = await setup("sbx-no-aa-fail");
+    await toSelected(client, token, journeyID);
+    const state = await stateOf(client, token, journeyID);
     await pressHosted(state.actionRequired.resource.url, "fail");
     sandbox.clock.advance(1000);
-    const failed = await client.call("GET", `/journeys/${journeyId}/steps/${state.nextAction.stepId}`, {
+    const failed = await client.call("GET", `/journeys/${journeyID}/steps/${state.nextAction.stepID}`, {
       token,
     });
     expect(failed.body).toMatchObject({
       status: "FAILED",
       failure: { reasonCode: "KYC_FAILED", retryable: true },
     });
-    const after = await completeCurrentStep(client, token, journeyId);
+    const after = await completeCurrentStep(client, token, journeyID);
     expect(after.status).toBe("BANK_MANDATE_PENDING");
   });
 
   it("refuses resume on an ended journey (409 INVALID_STATE)", async () => {
-    const { client, sandbox, token, journeyId } = await setup();
-    sandbox.control.expireJourney(journeyId);
-    const reply = await client.call("PATCH", `/journeys/${journeyId}/resume`, { token });
+    const { client, sandbox, token, journeyID } = await setup();
+    sandbox.control.expireJourney(journeyID);
+    const reply = await client.call("PATCH", `/journeys/${journeyID}/resume`, { token });
     expect([reply.status, reply.body.code]).toEqual([409, "INVALID_STATE"]);
   });
 });
 
 describe("after disbursal", () => {
   it("serves the loan, its schedule and a foreclosure quote whose payment closes the journey", async () => {
-    const { client, sandbox, token, journeyId } = await setup();
-    const early = await client.call("GET", `/journeys/${journeyId}/loan`, { token });
+    const { client, sandbox, token, journeyID } = await setup();
+    const early = await client.call("GET", `/journeys/${journeyID}/loan`, { token });
     expect([early.status, early.body.code]).toEqual([409, "INVALID_STATE"]);
-    const end = await toDisbursed(client, token, journeyId);
+    const end = await toDisbursed(client, token, journeyID);
     expect(end.status).toBe("DISBURSED");
-    const loan = (await client.call("GET", `/journeys/${journeyId}/loan`, { token })).body;
-    const offer = (await client.call("GET", `/journeys/${journeyId}/offers`, { token })).body.offers.find(
+    const loan = (await client.call("GET", `/journeys/${journeyID}/loan`, { token })).body;
+    const offer = (await client.call("GET", `/journeys/${journeyID}/offers`, { token })).body.offers.find(
       (o: { status: string }) => o.status === "SELECTED",
     );
     expect(loan).toMatchObject({ status: "ACTIVE", principal: offer.principal, emi: offer.emi });
     expect(loan.disbursedAmount).toEqual(offer.netDisbursed);
-    const schedule = (await client.call("GET", `/journeys/${journeyId}/loan/schedule`, { token })).body
+    const schedule = (await client.call("GET", `/journeys/${journeyID}/loan/schedule`, { token })).body
       .installments;
     expect(schedule).toHaveLength(loan.tenureMonths);
     expect(
@@ -363,18 +363,18 @@ describe("after disbursal", () => {
     expect(schedule.reduce((s: number, i: { amount: { amount: number } }) => s + i.amount.amount, 0)).toBe(
       offer.totalRepayable.amount,
     );
-    const quote = await client.call("POST", `/journeys/${journeyId}/loan/foreclosure`, { token });
+    const quote = await client.call("POST", `/journeys/${journeyID}/loan/foreclosure`, { token });
     expect(quote.status).toBe(201);
     expect(quote.body.amount.amount).toBe(Math.round(loan.principal.amount * 1.02));
     expect(Date.parse(quote.body.resource.expiresAt) - sandbox.clock.now()).toBe(90 * 60_000);
     expect((await pressHosted(quote.body.resource.url)).status).toBe(303);
-    const closed = await stateOf(client, token, journeyId);
+    const closed = await stateOf(client, token, journeyID);
     expect(closed.status).toBe("CLOSED");
     expect(closed.diagnostics.reasonCode).toBe("LOAN_FORECLOSED");
-    expect((await client.call("GET", `/journeys/${journeyId}/loan`, { token })).body.status).toBe(
+    expect((await client.call("GET", `/journeys/${journeyID}/loan`, { token })).body.status).toBe(
       "FORECLOSED",
     );
-    const again = await client.call("POST", `/journeys/${journeyId}/loan/foreclosure`, { token });
+    const again = await client.call("POST", `/journeys/${journeyID}/loan/foreclosure`, { token });
     expect(again.body.code).toBe("INVALID_STATE");
     expect(client.violations).toEqual([]);
   });

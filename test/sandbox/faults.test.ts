@@ -58,10 +58,10 @@ describe("under faults", () => {
     });
     const client = new RetryingClient(sandbox);
     const journeys: string[] = [];
-    for (const externalId of ["fault-a", "fault-b", "sbx-kyc-retry-fault"]) {
-      const { token, journeyId } = await openSession(client, externalId);
-      journeys.push(journeyId);
-      expect((await toDisbursed(client, token, journeyId)).status).toBe("DISBURSED");
+    for (const borrowerExternalID of ["fault-a", "fault-b", "sbx-kyc-retry-fault"]) {
+      const { token, journeyID } = await openSession(client, borrowerExternalID);
+      journeys.push(journeyID);
+      expect((await toDisbursed(client, token, journeyID)).status).toBe("DISBURSED");
     }
     for (let i = 0; i < 5; i++) {
       sandbox.clock.advance(1000);
@@ -94,7 +94,7 @@ describe("under faults", () => {
     const arrival = bodies.map((b) => b.data.version as number);
     const inversions = arrival.filter(
       (v, i) =>
-        i > 0 && bodies[i].data.journeyId === bodies[i - 1].data.journeyId && v < (arrival[i - 1] as number),
+        i > 0 && bodies[i].data.journeyID === bodies[i - 1].data.journeyID && v < (arrival[i - 1] as number),
     );
     expect(inversions.length).toBeGreaterThan(0);
     const held = new Map<string, { version: number; status: string }>();
@@ -102,12 +102,12 @@ describe("under faults", () => {
     for (const body of bodies) {
       if (seen.has(body.id)) continue;
       seen.add(body.id);
-      const current = held.get(body.data.journeyId);
-      if (!current || body.data.version > current.version) held.set(body.data.journeyId, body.data);
+      const current = held.get(body.data.journeyID);
+      if (!current || body.data.version > current.version) held.set(body.data.journeyID, body.data);
     }
-    for (const journeyId of journeys) {
-      const server = sandbox.control.journey(journeyId).journey;
-      expect(held.get(journeyId)).toMatchObject({ version: server.version, status: "DISBURSED" });
+    for (const journeyID of journeys) {
+      const server = sandbox.control.journey(journeyID).journey;
+      expect(held.get(journeyID)).toMatchObject({ version: server.version, status: "DISBURSED" });
     }
   });
 });

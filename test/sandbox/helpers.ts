@@ -101,23 +101,23 @@ export const MANDATE_DATA = {
   accountType: "SAVINGS",
 } as const;
 
-/** Creates a session for `externalId` and returns the session token, refresh token and journey id. */
-export async function openSession(client: TestClient, externalId: string, phone?: string) {
+/** Creates a session for `borrowerExternalID` and returns the session token, refresh token and journey id. */
+export async function openSession(client: TestClient, borrowerExternalID: string, phone?: string) {
   const reply = await client.call("POST", "/sessions", {
-    body: { borrower: { externalId, ...(phone ? { phone } : {}) } },
+    body: { borrower: { borrowerExternalID, ...(phone ? { phone } : {}) } },
   });
   if (reply.status !== 201) throw new Error(`session: ${reply.status} ${reply.text}`);
   return {
     token: reply.body.session.token as string,
     refreshToken: reply.body.session.refreshToken as string,
-    journeyId: reply.body.journey.journeyId as string,
+    journeyID: reply.body.journey.journeyID as string,
     reply,
   };
 }
 
 /** The journey's current snapshot, read with `token`. */
-export async function stateOf(client: TestClient, token: string, journeyId: string) {
-  const reply = await client.call("GET", `/journeys/${journeyId}/state`, { token });
+export async function stateOf(client: TestClient, token: string, journeyID: string) {
+  const reply = await client.call("GET", `/journeys/${journeyID}/state`, { token });
   return reply.body;
 }
 
@@ -127,64 +127,64 @@ export async function pressHosted(url: string, outcome: "complete" | "fail" = "c
 }
 
 /** Submits the profile and advances the clock until offers are available (or the journey ends). */
-export async function toOffers(client: TestClient, token: string, journeyId: string) {
+export async function toOffers(client: TestClient, token: string, journeyID: string) {
   const { clock } = client.sandbox;
-  const put = await client.call("PUT", `/journeys/${journeyId}/profile`, { token, body: profileFor() });
+  const put = await client.call("PUT", `/journeys/${journeyID}/profile`, { token, body: profileFor() });
   if (put.status !== 202) throw new Error(`profile: ${put.status} ${put.text}`);
   clock.advance(1000);
   clock.advance(2000);
-  return stateOf(client, token, journeyId);
+  return stateOf(client, token, journeyID);
 }
 
 /**
  * Completes the current step the way an app would (hosted page, FORM submit, document accept) and
  * advances through processing; returns the new snapshot.
  */
-export async function completeCurrentStep(client: TestClient, token: string, journeyId: string) {
+export async function completeCurrentStep(client: TestClient, token: string, journeyID: string) {
   const { clock } = client.sandbox;
-  const state = await stateOf(client, token, journeyId);
-  const stepId = state.nextAction.stepId as string;
-  const step = (await client.call("GET", `/journeys/${journeyId}/steps/${stepId}`, { token })).body;
+  const state = await stateOf(client, token, journeyID);
+  const stepID = state.nextAction.stepID as string;
+  const step = (await client.call("GET", `/journeys/${journeyID}/steps/${stepID}`, { token })).body;
   if (step.kind === "AA_CONSENT") {
-    const consent = await client.call("POST", `/journeys/${journeyId}/aa/consents`, { token, body: {} });
+    const consent = await client.call("POST", `/journeys/${journeyID}/aa/consents`, { token, body: {} });
     await pressHosted(consent.body.resource.url);
   } else if (step.kind === "BANK_MANDATE") {
-    await client.call("POST", `/journeys/${journeyId}/steps/${stepId}/actions`, {
+    await client.call("POST", `/journeys/${journeyID}/steps/${stepID}/actions`, {
       token,
       body: { action: "SUBMIT", data: MANDATE_DATA },
     });
   } else if (step.kind === "LOAN_AGREEMENT") {
-    await client.call("POST", `/journeys/${journeyId}/steps/${stepId}/actions`, {
+    await client.call("POST", `/journeys/${journeyID}/steps/${stepID}/actions`, {
       token,
       body: { action: "SUBMIT", data: { accepted: true } },
     });
   } else {
     if (step.status === "FAILED")
-      await client.call("POST", `/journeys/${journeyId}/steps/${stepId}/actions`, {
+      await client.call("POST", `/journeys/${journeyID}/steps/${stepID}/actions`, {
         token,
         body: { action: "START" },
       });
-    const fresh = (await client.call("GET", `/journeys/${journeyId}/steps/${stepId}`, { token })).body;
+    const fresh = (await client.call("GET", `/journeys/${journeyID}/steps/${stepID}`, { token })).body;
     await pressHosted(fresh.resource.url);
-    await client.call("POST", `/journeys/${journeyId}/steps/${stepId}/actions`, {
+    await client.call("POST", `/journeys/${journeyID}/steps/${stepID}/actions`, {
       token,
       body: { action: "CONFIRM_RETURN" },
     });
   }
   clock.advance(1000);
-  return stateOf(client, token, journeyId);
+  return stateOf(client, token, journeyID);
 }
 
 /** Drives a journey from a fresh session to DISBURSED (proceeding the first offer); returns the final snapshot. */
-export async function toDisbursed(client: TestClient, token: string, journeyId: string) {
-  const offers = await toOffers(client, token, journeyId);
+export async function toDisbursed(client: TestClient, token: string, journeyID: string) {
+  const offers = await toOffers(client, token, journeyID);
   if (offers.status !== "OFFERS_AVAILABLE") throw new Error(`expected offers, got ${offers.status}`);
-  const list = await client.call("GET", `/journeys/${journeyId}/offers`, { token });
-  await client.call("POST", `/journeys/${journeyId}/offers/${list.body.offers[0].id}/proceed`, { token });
+  const list = await client.call("GET", `/journeys/${journeyID}/offers`, { token });
+  await client.call("POST", `/journeys/${journeyID}/offers/${list.body.offers[0].id}/proceed`, { token });
   client.sandbox.clock.advance(1000);
-  let state = await stateOf(client, token, journeyId);
+  let state = await stateOf(client, token, journeyID);
   for (let guard = 0; guard < 10 && state.nextAction.type === "COMPLETE_STEP"; guard++)
-    state = await completeCurrentStep(client, token, journeyId);
+    state = await completeCurrentStep(client, token, journeyID);
   client.sandbox.clock.advance(2000);
-  return stateOf(client, token, journeyId);
+  return stateOf(client, token, journeyID);
 }

@@ -29,15 +29,15 @@ describe("public payloads", () => {
     sandbox = await startManual({ webhooks: [{ url: receiver.url }] });
     const client = new TestClient(sandbox);
     const happy = await openSession(client, "scan-happy");
-    await toDisbursed(client, happy.token, happy.journeyId);
+    await toDisbursed(client, happy.token, happy.journeyID);
     for (const path of ["", "/state", "/offers", "/steps", "/loan", "/loan/schedule"])
-      await client.call("GET", `/journeys/${happy.journeyId}${path}`, { token: happy.token });
-    const quote = await client.call("POST", `/journeys/${happy.journeyId}/loan/foreclosure`, {
+      await client.call("GET", `/journeys/${happy.journeyID}${path}`, { token: happy.token });
+    const quote = await client.call("POST", `/journeys/${happy.journeyID}/loan/foreclosure`, {
       token: happy.token,
     });
     await pressHosted(quote.body.resource.url);
     const rejected = await openSession(client, "sbx-rejected-scan");
-    await toOffers(client, rejected.token, rejected.journeyId);
+    await toOffers(client, rejected.token, rejected.journeyID);
     await client.call("GET", "/journeys/jrn_missing", { token: happy.token });
     await client.call("POST", "/sessions/refresh", { body: { refreshToken: happy.refreshToken } });
     await sandbox.control.settle();

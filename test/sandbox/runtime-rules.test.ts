@@ -15,9 +15,9 @@ async function setup(options: Parameters<typeof startManual>[0] = {}) {
 
 describe("Idempotency-Key", () => {
   it("is required on every mutation (400 IDEMPOTENCY_KEY_REQUIRED), and nothing is applied", async () => {
-    const { client, sandbox, token, journeyId } = await setup();
+    const { client, sandbox, token, journeyID } = await setup();
     const before = sandbox.control.mutations().length;
-    const reply = await client.call("PUT", `/journeys/${journeyId}/profile`, {
+    const reply = await client.call("PUT", `/journeys/${journeyID}/profile`, {
       token,
       key: null,
       body: profileFor(),
@@ -25,22 +25,22 @@ describe("Idempotency-Key", () => {
     expect([reply.status, reply.body.code]).toEqual([400, "IDEMPOTENCY_KEY_REQUIRED"]);
     const session = await client.call("POST", "/sessions", {
       key: null,
-      body: { borrower: { externalId: "k" } },
+      body: { borrower: { borrowerExternalID: "k" } },
     });
     expect(session.status).toBe(400);
     expect(sandbox.control.mutations()).toHaveLength(before);
-    expect(sandbox.control.journey(journeyId).journey.status).toBe("PROFILE_REQUIRED");
+    expect(sandbox.control.journey(journeyID).journey.status).toBe("PROFILE_REQUIRED");
   });
 
   it("replays the stored response for the same key and body, with Idempotent-Replayed: true", async () => {
-    const { client, sandbox, token, journeyId } = await setup();
+    const { client, sandbox, token, journeyID } = await setup();
     const body = profileFor();
-    const first = await client.call("PUT", `/journeys/${journeyId}/profile`, {
+    const first = await client.call("PUT", `/journeys/${journeyID}/profile`, {
       token,
       key: "k-profile",
       body,
     });
-    const again = await client.call("PUT", `/journeys/${journeyId}/profile`, {
+    const again = await client.call("PUT", `/journeys/${journeyID}/profile`, {
       token,
       key: "k-profile",
       body: JSON.parse(JSON.stringify(body)),
@@ -54,9 +54,9 @@ describe("Idempotency-Key", () => {
   });
 
   it("answers 422 IDEMPOTENCY_KEY_REUSED for the same key with a different body", async () => {
-    const { client, token, journeyId } = await setup();
-    await client.call("PUT", `/journeys/${journeyId}/profile`, { token, key: "k1", body: profileFor() });
-    const reply = await client.call("PUT", `/journeys/${journeyId}/profile`, {
+    const { client, token, journeyID } = await setup();
+    await client.call("PUT", `/journeys/${journeyID}/profile`, { token, key: "k1", body: profileFor() });
+    const reply = await client.call("PUT", `/journeys/${journeyID}/profile`, {
       token,
       key: "k1",
       body: { ...profileFor(), fullName: "Someone Else" },
@@ -65,14 +65,14 @@ describe("Idempotency-Key", () => {
   });
 
   it("scopes keys to the principal: another borrower may use the same key", async () => {
-    const { client, token, journeyId } = await setup();
+    const { client, token, journeyID } = await setup();
     const other = await openSession(client, "rules-other");
-    const a = await client.call("PUT", `/journeys/${journeyId}/profile`, {
+    const a = await client.call("PUT", `/journeys/${journeyID}/profile`, {
       token,
       key: "shared",
       body: profileFor(),
     });
-    const b = await client.call("PUT", `/journeys/${other.journeyId}/profile`, {
+    const b = await client.call("PUT", `/journeys/${other.journeyID}/profile`, {
       token: other.token,
       key: "shared",
       body: profileFor(),
@@ -82,12 +82,12 @@ describe("Idempotency-Key", () => {
   });
 
   it("answers 409 IDEMPOTENCY_IN_PROGRESS while the first request with the key still runs", async () => {
-    const { client, sandbox, token, journeyId } = await setup();
+    const { client, sandbox, token, journeyID } = await setup();
     sandbox.control.setFaults({ routes: { submitProfile: { latencyMs: 300 } } });
     const body = profileFor();
-    const first = client.call("PUT", `/journeys/${journeyId}/profile`, { token, key: "slow", body });
+    const first = client.call("PUT", `/journeys/${journeyID}/profile`, { token, key: "slow", body });
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const second = await client.call("PUT", `/journeys/${journeyId}/profile`, { token, key: "slow", body });
+    const second = await client.call("PUT", `/journeys/${journeyID}/profile`, { token, key: "slow", body });
     expect([second.status, second.body.code]).toEqual([409, "IDEMPOTENCY_IN_PROGRESS"]);
     expect((await first).status).toBe(202);
   });
@@ -95,24 +95,24 @@ describe("Idempotency-Key", () => {
 
 describe("X-Correlation-ID", () => {
   it("echoes the id sent, and generates one when absent", async () => {
-    const { client, token, journeyId } = await setup();
-    const echoed = await client.call("GET", `/journeys/${journeyId}/state`, {
+    const { client, token, journeyID } = await setup();
+    const echoed = await client.call("GET", `/journeys/${journeyID}/state`, {
       token,
       headers: { "x-correlation-id": "corr-123" },
     });
     expect(echoed.headers.get("x-correlation-id")).toBe("corr-123");
-    const generated = await client.call("GET", `/journeys/${journeyId}/state`, { token });
+    const generated = await client.call("GET", `/journeys/${journeyID}/state`, { token });
     expect(generated.headers.get("x-correlation-id")).toMatch(/^[0-9a-f-]{36}$/);
     const problem = await client.call("GET", "/journeys/jrn_missing/state", {
       token,
       headers: { "x-correlation-id": "corr-404" },
     });
-    expect(problem.body.correlationId).toBe("corr-404");
+    expect(problem.body.correlationID).toBe("corr-404");
   });
 
   it("records Idempotency-Key and X-Correlation-ID in the request log", async () => {
-    const { client, sandbox, token, journeyId } = await setup();
-    await client.call("PUT", `/journeys/${journeyId}/profile`, {
+    const { client, sandbox, token, journeyID } = await setup();
+    await client.call("PUT", `/journeys/${journeyID}/profile`, {
       token,
       key: "logged-key",
       body: profileFor(),
@@ -127,18 +127,18 @@ describe("X-Correlation-ID", () => {
 
 describe("ETag on /state", () => {
   it("answers 304 for the current tag and 200 with a new tag after a change", async () => {
-    const { client, token, journeyId } = await setup();
-    const first = await client.call("GET", `/journeys/${journeyId}/state`, { token });
+    const { client, token, journeyID } = await setup();
+    const first = await client.call("GET", `/journeys/${journeyID}/state`, { token });
     const etag = first.headers.get("etag") as string;
     expect(etag).toBeTruthy();
-    const same = await client.call("GET", `/journeys/${journeyId}/state`, {
+    const same = await client.call("GET", `/journeys/${journeyID}/state`, {
       token,
       headers: { "if-none-match": etag },
     });
     expect(same.status).toBe(304);
     expect(same.text).toBe("");
-    await client.call("PUT", `/journeys/${journeyId}/profile`, { token, body: profileFor() });
-    const changed = await client.call("GET", `/journeys/${journeyId}/state`, {
+    await client.call("PUT", `/journeys/${journeyID}/profile`, { token, body: profileFor() });
+    const changed = await client.call("GET", `/journeys/${journeyID}/state`, {
       token,
       headers: { "if-none-match": etag },
     });
@@ -149,16 +149,16 @@ describe("ETag on /state", () => {
 
 describe("rate limiting", () => {
   it("answers 429 RATE_LIMITED with Retry-After above the rate, per credential, and recovers with time", async () => {
-    const { client, sandbox, token, journeyId } = await setup({ rateLimit: 3 });
+    const { client, sandbox, token, journeyID } = await setup({ rateLimit: 3 });
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++)
-      statuses.push((await client.call("GET", `/journeys/${journeyId}/state`, { token })).status);
+      statuses.push((await client.call("GET", `/journeys/${journeyID}/state`, { token })).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
-    const limited = await client.call("GET", `/journeys/${journeyId}/state`, { token });
+    const limited = await client.call("GET", `/journeys/${journeyID}/state`, { token });
     expect(limited.body.code).toBe("RATE_LIMITED");
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-    expect((await client.call("GET", `/journeys/${journeyId}`, { token: sandbox.apiKey })).status).toBe(200);
+    expect((await client.call("GET", `/journeys/${journeyID}`, { token: sandbox.apiKey })).status).toBe(200);
     sandbox.clock.advance(1000);
-    expect((await client.call("GET", `/journeys/${journeyId}/state`, { token })).status).toBe(200);
+    expect((await client.call("GET", `/journeys/${journeyID}/state`, { token })).status).toBe(200);
   });
 });

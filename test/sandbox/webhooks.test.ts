@@ -36,8 +36,8 @@ describe("webhook signing", () => {
     receiver = await startReceiver();
     sandbox = await startManual({ webhooks: [{ url: receiver.url }] });
     const client = new TestClient(sandbox);
-    const { token, journeyId } = await openSession(client, "hook-borrower");
-    await client.call("PUT", `/journeys/${journeyId}/profile`, {
+    const { token, journeyID } = await openSession(client, "hook-borrower");
+    await client.call("PUT", `/journeys/${journeyID}/profile`, {
       token,
       body: profileFor(),
       headers: { "x-correlation-id": "corr-profile" },
@@ -53,7 +53,7 @@ describe("webhook signing", () => {
     }
     const last = parseWebhookEnvelope(JSON.parse(receiver.received.at(-1)?.raw ?? "{}"));
     expect(last.data.status).toBe("PROFILE_SUBMITTED");
-    expect(last.correlationId).toBe("corr-profile");
+    expect(last.correlationID).toBe("corr-profile");
     const tampered = receiver.received[0];
     expect(() => verifier.verify(`${tampered?.raw} `, headersOf(tampered?.headers ?? {}))).toThrow();
   });
@@ -81,7 +81,7 @@ describe("webhook delivery", () => {
     receiver = await startReceiver((n) => (n <= 2 ? 500 : 204));
     sandbox = await startManual({ webhooks: [{ url: receiver.url }] });
     const client = new TestClient(sandbox);
-    await client.call("POST", "/sessions", { body: { borrower: { externalId: "retry-borrower" } } });
+    await client.call("POST", "/sessions", { body: { borrower: { borrowerExternalID: "retry-borrower" } } });
     await sandbox.control.settle();
     // Two snapshots (STARTED, PROFILE_REQUIRED) were attempted once each and both failed.
     expect(receiver.received).toHaveLength(2);
@@ -103,7 +103,7 @@ describe("webhook delivery", () => {
     receiver = await startReceiver();
     sandbox = await startManual({ webhooks: [{ url: receiver.url }] });
     const client = new TestClient(sandbox);
-    const { token, journeyId } = await openSession(client, "version-borrower");
+    const { token, journeyID } = await openSession(client, "version-borrower");
     const seen: { version: number; source: string }[] = [];
     const originalCall = client.call.bind(client);
     client.call = async (method, path, options) => {
@@ -112,7 +112,7 @@ describe("webhook delivery", () => {
       if (typeof version === "number") seen.push({ version, source: `${method} ${path}` });
       return reply;
     };
-    expect((await toDisbursed(client, token, journeyId)).status).toBe("DISBURSED");
+    expect((await toDisbursed(client, token, journeyID)).status).toBe("DISBURSED");
     await sandbox.control.settle();
     // Emission order (delivery order is not promised): versions strictly increase.
     const webhookVersions = sandbox.control.webhookDeliveries().map((d) => d.event.data.version);

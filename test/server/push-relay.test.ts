@@ -80,7 +80,7 @@ describe("push relay", () => {
   });
 
   it("answers 403 when the partner's hook refuses, and streams nothing", async () => {
-    relay = createPushRelay({ authorize: (_req, journeyId) => journeyId === "jrn_other" });
+    relay = createPushRelay({ authorize: (_req, journeyID) => journeyID === "jrn_other" });
     relay.publish(snapshotFixture());
     const url = await serve(relay);
     const res = await fetch(`${url}/${JOURNEY}`);

@@ -13,17 +13,17 @@ describe("reconciler", () => {
   it("re-fetches only stale non-ended journeys, applies what moved on and marks the rest fresh", async () => {
     const clock = clockAt(Date.UTC(2026, 10, 26));
     const store = createMemoryJourneyStore({ now: clock.date });
-    await store.applySnapshot({ snapshot: snapshotFixture({ journeyId: "jrn_a", version: 3 }) });
-    await store.applySnapshot({ snapshot: snapshotFixture({ journeyId: "jrn_b", version: 4 }) });
+    await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: "jrn_a", version: 3 }) });
+    await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: "jrn_b", version: 4 }) });
     await store.applySnapshot({
-      snapshot: snapshotFixture({ journeyId: "jrn_end", version: 9, status: "REJECTED" }),
+      snapshot: snapshotFixture({ journeyID: "jrn_end", version: 9, status: "REJECTED" }),
     });
     clock.advance(120_000);
-    await store.applySnapshot({ snapshot: snapshotFixture({ journeyId: "jrn_fresh", version: 1 }) });
+    await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: "jrn_fresh", version: 1 }) });
 
     const server: Record<string, JourneySnapshot> = {
-      jrn_a: snapshotFixture({ journeyId: "jrn_a", version: 5, status: "OFFER_SELECTED" }),
-      jrn_b: snapshotFixture({ journeyId: "jrn_b", version: 4 }),
+      jrn_a: snapshotFixture({ journeyID: "jrn_a", version: 5, status: "OFFER_SELECTED" }),
+      jrn_b: snapshotFixture({ journeyID: "jrn_b", version: 4 }),
     };
     const fetched: string[] = [];
     const reconciler = createReconciler({
@@ -53,7 +53,7 @@ describe("reconciler", () => {
     const clock = clockAt(Date.UTC(2026, 10, 26));
     const store = createMemoryJourneyStore({ now: clock.date });
     for (let i = 0; i < 12; i++) {
-      await store.applySnapshot({ snapshot: snapshotFixture({ journeyId: `jrn_${i}`, version: 1 }) });
+      await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: `jrn_${i}`, version: 1 }) });
     }
     clock.advance(61_000);
     let inFlight = 0;
@@ -68,15 +68,15 @@ describe("reconciler", () => {
         await new Promise((r) => setTimeout(r, 2));
         inFlight--;
         if (id === "jrn_7") throw new Error("platform down");
-        return snapshotFixture({ journeyId: id, version: 2 });
+        return snapshotFixture({ journeyID: id, version: 2 });
       },
     });
     const report = await reconciler.runOnce();
     expect(peak).toBe(3);
     expect(report.updated).toBe(11);
-    expect(report.failed.map((f) => f.journeyId)).toEqual(["jrn_7"]);
+    expect(report.failed.map((f) => f.journeyID)).toEqual(["jrn_7"]);
     expect(
-      (await store.listStale({ olderThan: new Date(clock.now()), limit: 50 })).map((j) => j.journeyId),
+      (await store.listStale({ olderThan: new Date(clock.now()), limit: 50 })).map((j) => j.journeyID),
     ).toEqual(["jrn_7"]);
   });
 });

@@ -24,7 +24,7 @@ export function snapshotOf(
   status: JourneyStatus = "OFFERS_AVAILABLE",
 ): JourneySnapshot {
   return snapshotFixture({
-    journeyId: `jrn_c${n}`,
+    journeyID: `jrn_c${n}`,
     version,
     status,
     updatedAt: new Date(Date.UTC(2026, 10, 26, 10, 0, version)).toISOString().replace(".000Z", "Z"),
@@ -67,7 +67,7 @@ export function describeJourneyStoreConformance(name: string, factory: JourneySt
       const state = { view: { screen: "offers" }, offers: [1, 2.5, "₹"], ok: true, none: null };
       expect(await store.applySnapshot({ snapshot: snapshotOf(1, 3), state })).toBe(true);
       expect(await store.get("jrn_c1")).toEqual({
-        journeyId: "jrn_c1",
+        journeyID: "jrn_c1",
         version: 3,
         status: "OFFERS_AVAILABLE",
         snapshot: snapshotOf(1, 3),
@@ -168,8 +168,8 @@ export function describeJourneyStoreConformance(name: string, factory: JourneySt
     it("refuses bad ids and list options with a StoreInputError naming the argument", async () => {
       const { store } = await open();
       const cases: [Promise<unknown>, string][] = [
-        [store.get(""), "journeyId"],
-        [store.get(42 as unknown as string), "journeyId"],
+        [store.get(""), "journeyID"],
+        [store.get(42 as unknown as string), "journeyID"],
         [store.markWebhookSeen(""), "webhookId"],
         [
           store.applyWebhook({ webhookId: "x".repeat(256), record: { snapshot: snapshotOf(1, 1) } }),
@@ -268,13 +268,13 @@ export function describeJourneyStoreConformance(name: string, factory: JourneySt
       await store.applySnapshot({ snapshot: snapshotOf(7, 1, "STARTED") });
       const threshold = clock.now();
       const stale = await store.listStale({ olderThan: threshold, limit: 10 });
-      expect(stale.map((j) => j.journeyId)).toEqual(["jrn_c1", "jrn_c3", "jrn_c5"]);
+      expect(stale.map((j) => j.journeyID)).toEqual(["jrn_c1", "jrn_c3", "jrn_c5"]);
       expect(stale[0]).toMatchObject({
         status: "OFFERS_PENDING",
         version: 1,
         snapshot: snapshotOf(1, 1, "OFFERS_PENDING"),
       });
-      expect((await store.listStale({ olderThan: threshold, limit: 2 })).map((j) => j.journeyId)).toEqual([
+      expect((await store.listStale({ olderThan: threshold, limit: 2 })).map((j) => j.journeyID)).toEqual([
         "jrn_c1",
         "jrn_c3",
       ]);

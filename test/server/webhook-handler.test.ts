@@ -47,7 +47,7 @@ describe("createWebhookHandler", () => {
     });
     const d = await delivery("evt_1", snapshotFixture({ version: 5 }));
     const result = await handler.handle(d.body, d.headers);
-    expect(result).toMatchObject({ status: 200, outcome: "applied", journeyId: JOURNEY, version: 5 });
+    expect(result).toMatchObject({ status: 200, outcome: "applied", journeyID: JOURNEY, version: 5 });
     const stored = await store.get(JOURNEY);
     expect(stored?.version).toBe(5);
     expect((stored!.state as { context: { snapshot: { version: number } } }).context.snapshot.version).toBe(
@@ -86,7 +86,7 @@ describe("createWebhookHandler", () => {
       store: createMemoryJourneyStore(),
       now: () => NOW,
     });
-    const body = JSON.stringify({ id: "evt_1", type: "journey.snapshot", data: { journeyId: JOURNEY } });
+    const body = JSON.stringify({ id: "evt_1", type: "journey.snapshot", data: { journeyID: JOURNEY } });
     const headers = await signWebhook({
       webhookId: "evt_1",
       timestamp: new Date(NOW),

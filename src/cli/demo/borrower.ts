@@ -108,7 +108,7 @@ async function perform(
       runtime.send({ type: "profile.submit", profile: choices.profile() });
       return;
     case "offer":
-      runtime.send({ type: "offer.select", offerId: await choices.pickOffer(view) });
+      runtime.send({ type: "offer.select", offerID: await choices.pickOffer(view) });
       return;
     case "start":
       runtime.send({ type: "step.start" });

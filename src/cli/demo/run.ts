@@ -146,11 +146,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     };
     const runtime = createJourney({
       client,
-      journeyId: session.journeyId,
+      journeyID: session.journeyID,
       initial: session.journey,
       inspect: recordSource,
       push: snapshotStream({
-        url: `${backend.url}/push/${session.journeyId}`,
+        url: `${backend.url}/push/${session.journeyID}`,
         headers: { authorization: `Bearer ${session.appToken}` },
         signal: stopPush.signal,
       }),
@@ -233,13 +233,16 @@ function describeMove(move: BorrowerMove | "retry"): string {
 
 interface AppSession {
   readonly token: string;
-  readonly journeyId: string;
+  readonly journeyID: string;
   readonly appToken: string;
   readonly journey: unknown;
 }
 
-async function appSession(backendUrl: string, externalId: string): Promise<AppSession> {
-  const res = await fetch(`${backendUrl}/session`, { method: "POST", body: JSON.stringify({ externalId }) });
+async function appSession(backendUrl: string, borrowerExternalID: string): Promise<AppSession> {
+  const res = await fetch(`${backendUrl}/session`, {
+    method: "POST",
+    body: JSON.stringify({ borrowerExternalID }),
+  });
   if (res.status !== 201)
     throw new Error(`partner backend /session answered ${res.status}: ${await res.text()}`);
   const body = (await res.json()) as AppSession & { journey?: unknown };

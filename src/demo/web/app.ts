@@ -17,7 +17,7 @@ import { forgetAll, type SignedIn, savedSession, signIn } from "./session.js";
 /** Where the borrower came back from a hosted page (`/return?status=…`), read once when the page loads. */
 export interface ReturnFromHosted {
   /** The step the borrower left for (saved before leaving), if known. */
-  readonly stepId: string | null;
+  readonly stepID: string | null;
   /** The hosted page's hint (`completed` or `failed`); the platform's answer is what counts. */
   readonly status: string | null;
 }
@@ -33,26 +33,26 @@ interface JourneyProps {
 
 function JourneyScreens({ runtime, client, returned, onStartOver }: JourneyProps) {
   const view = useJourney(runtime);
-  const [chosenOfferId, setChosenOfferId] = useState<string | null>(null);
+  const [chosenOfferID, setChosenOfferID] = useState<string | null>(null);
   const confirmed = useRef(false);
   useEffect(() => {
     if (returned === null || confirmed.current) return;
     confirmed.current = true;
     const current = runtime.view();
-    const stepId = current.actionRequired?.stepId;
+    const stepID = current.actionRequired?.stepID;
     // Confirm only the step the borrower left for: a stale return must not act on a later step.
     if (
       current.can.confirmReturn &&
-      stepId !== undefined &&
-      (returned.stepId === null || returned.stepId === stepId)
+      stepID !== undefined &&
+      (returned.stepID === null || returned.stepID === stepID)
     )
-      runtime.send({ type: "step.returned", stepId });
+      runtime.send({ type: "step.returned", stepID });
   }, [runtime, returned]);
 
   let screen: ReturnType<typeof h>;
   if (view.screen === "profile") screen = h(ProfileScreen, { view, runtime });
   else if (view.screen === "offers")
-    screen = h(OffersScreen, { view, runtime, chosenOfferId, onChoose: setChosenOfferId });
+    screen = h(OffersScreen, { view, runtime, chosenOfferID, onChoose: setChosenOfferID });
   else if (STEP_SCREENS.has(view.screen)) screen = h(StepScreen, { view, runtime });
   else if (view.screen === "disbursed") screen = h(LoanScreen, { view, client });
   else if (view.screen === "rejected" || view.screen === "expired" || view.screen === "closed")
@@ -60,9 +60,9 @@ function JourneyScreens({ runtime, client, returned, onStartOver }: JourneyProps
   else screen = h(WaitingScreen, { view });
   const lostLock =
     view.screen !== "offers" &&
-    chosenOfferId !== null &&
-    view.lockedOfferId !== null &&
-    view.lockedOfferId !== chosenOfferId;
+    chosenOfferID !== null &&
+    view.lockedOfferID !== null &&
+    view.lockedOfferID !== chosenOfferID;
   return h(
     "div",
     null,
@@ -75,7 +75,7 @@ function JourneyScreens({ runtime, client, returned, onStartOver }: JourneyProps
           `Another offer (${view.offers.find((o) => o.locked)?.lender.name ?? "from another lender"}) is already locked for this application; we continue with that one.`,
         )
       : null,
-    h("main", { "data-screen": view.screen, "data-journey-id": view.journeyId }, screen),
+    h("main", { "data-screen": view.screen, "data-journey-id": view.journeyID }, screen),
   );
 }
 
@@ -100,10 +100,10 @@ export function App({ returned }: { returned: ReturnFromHosted | null }) {
   const [busy, setBusy] = useState(() => savedSession() !== null);
   const [failure, setFailure] = useState<string | null>(null);
 
-  const start = (externalId: string) => {
+  const start = (borrowerExternalID: string) => {
     setBusy(true);
     setFailure(null);
-    signIn(externalId).then(
+    signIn(borrowerExternalID).then(
       (next) => {
         setSignedIn(next);
         setBusy(false);
@@ -117,7 +117,7 @@ export function App({ returned }: { returned: ReturnFromHosted | null }) {
   // biome-ignore lint/correctness/useExhaustiveDependencies: resume once, on load.
   useEffect(() => {
     const saved = savedSession();
-    if (saved !== null) start(saved.externalId);
+    if (saved !== null) start(saved.borrowerExternalID);
   }, []);
 
   const body =
@@ -126,7 +126,7 @@ export function App({ returned }: { returned: ReturnFromHosted | null }) {
         ? h("p", { className: "muted", "data-screen": "resuming" }, "Resuming your application…")
         : h(SignInScreen, { busy, failure, onSignIn: start })
       : h(SignedInJourney, {
-          key: signedIn.session.journeyId + signedIn.session.appToken,
+          key: signedIn.session.journeyID + signedIn.session.appToken,
           signedIn,
           returned,
           onStartOver: () => {

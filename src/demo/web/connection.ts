@@ -35,21 +35,21 @@ export function journeyRuntimeFor(
   initial: unknown,
   onError: (error: unknown) => void,
 ): JourneyRuntime {
-  const { journeyId } = holder.current;
+  const { journeyID } = holder.current;
   const pushStop = new AbortController();
   const runtime = createJourney({
     client,
-    journeyId,
+    journeyID,
     initial,
     onError,
     push: snapshotStream({
-      url: `/push/${journeyId}`,
+      url: `/push/${journeyID}`,
       headers: { authorization: `Bearer ${holder.current.appToken}` },
       signal: pushStop.signal,
     }),
   });
-  const unsubscribe = runtime.subscribe(() => savePersisted(journeyId, runtime.persist()));
-  savePersisted(journeyId, runtime.persist());
+  const unsubscribe = runtime.subscribe(() => savePersisted(journeyID, runtime.persist()));
+  savePersisted(journeyID, runtime.persist());
   return {
     ...runtime,
     stop() {

@@ -8,7 +8,7 @@ import "./styles.css";
 // A hosted page sends the borrower back to /return?status=…; note it, then show the app at "/".
 const returned: ReturnFromHosted | null =
   window.location.pathname === "/return"
-    ? { stepId: takeLeftFor(), status: new URLSearchParams(window.location.search).get("status") }
+    ? { stepID: takeLeftFor(), status: new URLSearchParams(window.location.search).get("status") }
     : null;
 if (returned !== null) window.history.replaceState(null, "", "/");
 

@@ -4,10 +4,10 @@ import { isPersistedJourney, type PersistedJourney } from "../../runtime/index.j
 
 /** What the partner backend's `POST /session` answers (its own `appToken` authenticates the app to it). */
 export interface AppSession {
-  readonly externalId: string;
+  readonly borrowerExternalID: string;
   readonly token: string;
   readonly expiresAt: string;
-  readonly journeyId: string;
+  readonly journeyID: string;
   readonly resumed: boolean;
   readonly appToken: string;
 }
@@ -32,7 +32,7 @@ export class SessionError extends Error {
 }
 
 const SESSION_KEY = "credit-journey-demo:session";
-const journeyKey = (journeyId: string) => `credit-journey-demo:journey:${journeyId}`;
+const journeyKey = (journeyID: string) => `credit-journey-demo:journey:${journeyID}`;
 const RETURN_KEY = "credit-journey-demo:left-for-step";
 
 function readJson(key: string): unknown {
@@ -47,7 +47,7 @@ function readJson(key: string): unknown {
 /** The session saved by an earlier visit, if any. Never throws. */
 export function savedSession(): AppSession | null {
   const value = readJson(SESSION_KEY) as Partial<AppSession> | null;
-  return typeof value?.externalId === "string" && typeof value.journeyId === "string"
+  return typeof value?.borrowerExternalID === "string" && typeof value.journeyID === "string"
     ? (value as AppSession)
     : null;
 }
@@ -58,20 +58,20 @@ export function saveSession(session: AppSession): void {
 }
 
 /** Saves what `runtime.persist()` returned, so a reload resumes on the same screen. */
-export function savePersisted(journeyId: string, state: PersistedJourney): void {
-  localStorage.setItem(journeyKey(journeyId), JSON.stringify(state));
+export function savePersisted(journeyID: string, state: PersistedJourney): void {
+  localStorage.setItem(journeyKey(journeyID), JSON.stringify(state));
 }
 
 /** Remembers the step whose hosted page the borrower is leaving for, to confirm the return when they come back. */
-export function rememberLeftFor(stepId: string): void {
-  localStorage.setItem(RETURN_KEY, stepId);
+export function rememberLeftFor(stepID: string): void {
+  localStorage.setItem(RETURN_KEY, stepID);
 }
 
 /** The step the borrower left for, and forgets it. Never throws. */
 export function takeLeftFor(): string | null {
-  const stepId = localStorage.getItem(RETURN_KEY);
+  const stepID = localStorage.getItem(RETURN_KEY);
   localStorage.removeItem(RETURN_KEY);
-  return stepId;
+  return stepID;
 }
 
 /** Forgets the session and every saved journey (sign out, or start a new application). */
@@ -101,15 +101,15 @@ async function post(path: string, body: unknown, appToken?: string): Promise<unk
  * screen it left.
  * @throws {SessionError} (rejects) when the backend refuses or fails.
  */
-export async function signIn(externalId: string, phone?: string): Promise<SignedIn> {
-  const answer = (await post("/session", { externalId, ...(phone ? { phone } : {}) })) as Omit<
+export async function signIn(borrowerExternalID: string, phone?: string): Promise<SignedIn> {
+  const answer = (await post("/session", { borrowerExternalID, ...(phone ? { phone } : {}) })) as Omit<
     AppSession,
-    "externalId"
+    "borrowerExternalID"
   > & { journey: JourneySnapshot };
   const { journey, ...context } = answer;
-  const session: AppSession = { ...context, externalId };
+  const session: AppSession = { ...context, borrowerExternalID };
   saveSession(session);
-  const persisted = readJson(journeyKey(session.journeyId));
+  const persisted = readJson(journeyKey(session.journeyID));
   return { session, initial: isPersistedJourney(persisted) ? persisted : journey };
 }
 

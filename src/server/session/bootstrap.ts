@@ -11,7 +11,7 @@ import type { TokenStore } from "./token-store.js";
 /** Per-call options a partner client accepts (idempotency, correlation, cancellation). */
 export interface PartnerCallOptions {
   readonly idempotencyKey?: string;
-  readonly correlationId?: string;
+  readonly correlationID?: string;
   readonly signal?: AbortSignal;
 }
 
@@ -29,12 +29,12 @@ export type RefreshTokenCustody = "backend" | "app";
 /** Options of {@link bootstrapSession}. */
 export interface BootstrapSessionOptions extends PartnerCallOptions {
   /** Resume this journey rather than the borrower's open one. */
-  readonly journeyId?: string;
+  readonly journeyID?: string;
   /** Where hosted steps send the borrower back. */
   readonly returnUrl?: string;
   /** Keeps the session pair, under `tokenKey`, for later refreshes. */
   readonly tokenStore?: TokenStore;
-  /** The token-store key (default: the borrower's `externalId`). */
+  /** The token-store key (default: the borrower's `borrowerExternalID`). */
   readonly tokenKey?: string;
   /** Who keeps the refresh token (default `"backend"` with a token store, else `"app"`). */
   readonly refreshTokenCustody?: RefreshTokenCustody;
@@ -46,7 +46,7 @@ export interface BootstrapSessionOptions extends PartnerCallOptions {
 export interface AppSessionContext {
   readonly token: string;
   readonly expiresAt: string;
-  readonly journeyId: string;
+  readonly journeyID: string;
   readonly resumed: boolean;
   /** Only with `"app"` custody. */
   readonly refreshToken?: string;
@@ -84,14 +84,14 @@ export async function bootstrapSession(
     CreateSessionRequest,
     {
       borrower,
-      ...(options.journeyId === undefined ? {} : { journeyId: options.journeyId }),
+      ...(options.journeyID === undefined ? {} : { journeyID: options.journeyID }),
       ...(options.returnUrl === undefined ? {} : { returnUrl: options.returnUrl }),
     },
     "CreateSessionRequest",
   );
   const callOptions: PartnerCallOptions = {
     ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
-    ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
+    ...(options.correlationID === undefined ? {} : { correlationID: options.correlationID }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   };
   const answer = parse(
@@ -101,7 +101,7 @@ export async function bootstrapSession(
   );
   const custody = options.refreshTokenCustody ?? (options.tokenStore ? "backend" : "app");
   if (options.tokenStore)
-    await options.tokenStore.set(options.tokenKey ?? body.borrower.externalId, answer.session);
+    await options.tokenStore.set(options.tokenKey ?? body.borrower.borrowerExternalID, answer.session);
   if (options.journeyStore) await options.journeyStore.applySnapshot({ snapshot: answer.journey });
   const { session, journey, resumed } = answer;
   return {
@@ -111,7 +111,7 @@ export async function bootstrapSession(
     appContext: {
       token: session.token,
       expiresAt: session.expiresAt,
-      journeyId: journey.journeyId,
+      journeyID: journey.journeyID,
       resumed,
       ...(custody === "app"
         ? { refreshToken: session.refreshToken, refreshExpiresAt: session.refreshExpiresAt }

@@ -16,7 +16,7 @@ interface Row {
 function toStored(row: Row): StoredJourney {
   const { record } = row;
   return {
-    journeyId: record.journeyId,
+    journeyID: record.journeyID,
     version: record.version,
     status: record.status,
     // Copies, so a caller mutating what it got back cannot change what the store holds.
@@ -39,16 +39,16 @@ export function createMemoryJourneyStore(options: StoreClockOptions = {}): Journ
     if (closed) throw new StoreClosedError();
   };
   const upsert = (record: PreparedRecord): boolean => {
-    const held = journeys.get(record.journeyId);
+    const held = journeys.get(record.journeyID);
     if (held && held.record.version >= record.version) return false;
-    journeys.set(record.journeyId, { record, updatedAt: now() });
+    journeys.set(record.journeyID, { record, updatedAt: now() });
     return true;
   };
 
   return {
-    async get(journeyId) {
+    async get(journeyID) {
       open();
-      const row = journeys.get(checkId(journeyId, "journeyId"));
+      const row = journeys.get(checkId(journeyID, "journeyID"));
       return row && toStored(row);
     },
     async applySnapshot(record: JourneyRecordInput) {
@@ -78,14 +78,14 @@ export function createMemoryJourneyStore(options: StoreClockOptions = {}): Journ
         .sort(
           (a, b) =>
             a.updatedAt.getTime() - b.updatedAt.getTime() ||
-            (a.record.journeyId < b.record.journeyId ? -1 : 1),
+            (a.record.journeyID < b.record.journeyID ? -1 : 1),
         )
         .slice(0, limit)
         .map(toStored);
     },
-    async touch(journeyId) {
+    async touch(journeyID) {
       open();
-      const row = journeys.get(checkId(journeyId, "journeyId"));
+      const row = journeys.get(checkId(journeyID, "journeyID"));
       if (!row) return false;
       const at = now();
       if (at > row.updatedAt) row.updatedAt = at;

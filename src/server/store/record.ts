@@ -4,7 +4,7 @@ import type { JourneyRecordInput, JsonValue, ListStaleOptions } from "./types.js
 
 /** A validated write: everything a store needs, with the JSON already encoded. */
 export interface PreparedRecord {
-  readonly journeyId: string;
+  readonly journeyID: string;
   readonly version: number;
   readonly status: JourneyStatus;
   readonly ended: boolean;
@@ -66,7 +66,7 @@ export function prepareRecord(record: JourneyRecordInput): PreparedRecord {
   assertJson(rawState, "state");
   const stateJson = rawState === null ? null : JSON.stringify(rawState);
   return {
-    journeyId: snapshot.journeyId,
+    journeyID: snapshot.journeyID,
     version: snapshot.version,
     status: snapshot.status,
     ended: isEnded(snapshot.status),

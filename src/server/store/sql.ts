@@ -61,7 +61,7 @@ RETURNING webhook_id`;
 
 function toStored(row: JourneyRow): StoredJourney {
   return {
-    journeyId: row.journey_id,
+    journeyID: row.journey_id,
     version: Number(row.version),
     status: row.status as JourneyStatus,
     snapshot: row.snapshot as StoredJourney["snapshot"],
@@ -72,7 +72,7 @@ function toStored(row: JourneyRow): StoredJourney {
 
 async function upsert(db: SqlQueryable, record: PreparedRecord, at: Date): Promise<boolean> {
   const { rows } = await db.query(UPSERT, [
-    record.journeyId,
+    record.journeyID,
     record.version,
     record.status,
     record.ended,
@@ -107,9 +107,9 @@ export function createSqlJourneyStore(db: SqlDatabase, options: SqlJourneyStoreO
   };
 
   return {
-    async get(journeyId) {
+    async get(journeyID) {
       open();
-      const id = checkId(journeyId, "journeyId");
+      const id = checkId(journeyID, "journeyID");
       const { rows } = await db.query<JourneyRow>(
         `SELECT ${COLUMNS} FROM credit_journey.journeys WHERE journey_id = $1`,
         [id],
@@ -147,9 +147,9 @@ export function createSqlJourneyStore(db: SqlDatabase, options: SqlJourneyStoreO
       );
       return rows.map(toStored);
     },
-    async touch(journeyId) {
+    async touch(journeyID) {
       open();
-      const id = checkId(journeyId, "journeyId");
+      const id = checkId(journeyID, "journeyID");
       const { rows } = await db.query(
         `UPDATE credit_journey.journeys SET updated_at = GREATEST(updated_at, $2)
          WHERE journey_id = $1 RETURNING journey_id`,

@@ -5,7 +5,7 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 
 /** What a caller writes: a snapshot and, optionally, the reducer state derived from it. */
 export interface JourneyRecordInput {
-  /** The platform's snapshot; its `journeyId` and `version` key and guard the write. */
+  /** The platform's snapshot; its `journeyID` and `version` key and guard the write. */
   readonly snapshot: JourneySnapshot;
   /** The reducer's serialisable state for this journey, opaque to the store (default `null`). */
   readonly state?: unknown;
@@ -14,7 +14,7 @@ export interface JourneyRecordInput {
 /** A journey as a store holds it. */
 export interface StoredJourney {
   /** The journey's id (`jrn_…`). */
-  readonly journeyId: string;
+  readonly journeyID: string;
   /** The version of the held snapshot: only ever increases. */
   readonly version: number;
   /** The held snapshot's status. */
@@ -50,10 +50,10 @@ export interface ListStaleOptions {
 export interface JourneyStore {
   /**
    * The held journey, or `undefined`.
-   * @throws {StoreInputError} when `journeyId` is not a non-empty string (rejects).
+   * @throws {StoreInputError} when `journeyID` is not a non-empty string (rejects).
    * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
    */
-  get(journeyId: string): Promise<StoredJourney | undefined>;
+  get(journeyID: string): Promise<StoredJourney | undefined>;
   /**
    * Writes the record if its snapshot's version is newer than the held one; returns whether it did.
    * @throws {ContractError} when the snapshot is invalid; nothing is written (rejects).
@@ -87,10 +87,10 @@ export interface JourneyStore {
   /**
    * Marks a journey as confirmed current now (a poll found nothing newer), so it leaves the stale list for a while.
    * Never moves `updatedAt` backwards. Returns false when the journey is unknown.
-   * @throws {StoreInputError} when `journeyId` is not a non-empty string (rejects).
+   * @throws {StoreInputError} when `journeyID` is not a non-empty string (rejects).
    * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
    */
-  touch(journeyId: string): Promise<boolean>;
+  touch(journeyID: string): Promise<boolean>;
   /**
    * Forgets webhook ids seen before `olderThan` (keep them longer than the platform retries); returns how many.
    * @throws {StoreInputError} when `olderThan` is not a valid date (rejects).

@@ -32,10 +32,10 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
-/** Signs in as `externalId` from the sign-in screen and waits for the profile form. */
-export async function signInAs(page: Page, baseUrl: string, externalId: string): Promise<void> {
+/** Signs in as `borrowerExternalID` from the sign-in screen and waits for the profile form. */
+export async function signInAs(page: Page, baseUrl: string, borrowerExternalID: string): Promise<void> {
   await page.goto(baseUrl);
-  await page.locator('input[name="externalId"]').fill(externalId);
+  await page.locator('input[name="borrowerExternalID"]').fill(borrowerExternalID);
   await page.getByRole("button", { name: "Continue" }).click();
   await onScreen(page, "profile");
 }

@@ -21,7 +21,7 @@ export interface SharedClock extends RuntimeClock {
 
 /** One borrower: its session, its client, and what the client did. */
 export interface Borrower {
-  readonly journeyId: string;
+  readonly journeyID: string;
   readonly snapshot: JourneySnapshot;
   readonly client: BorrowerClient;
   /** Every client event (requests, retries, refreshes). */
@@ -38,8 +38,8 @@ export interface Borrower {
 export interface Harness {
   readonly sandbox: Sandbox;
   readonly clock: SharedClock;
-  /** A new borrower with a session (scenario chosen by `externalId` or `phone`). */
-  borrower(externalId: string, phone?: string): Promise<Borrower>;
+  /** A new borrower with a session (scenario chosen by `borrowerExternalID` or `phone`). */
+  borrower(borrowerExternalID: string, phone?: string): Promise<Borrower>;
   /** Waits until no HTTP call is on the wire and nothing moved for a few event-loop turns. */
   settle(): Promise<void>;
   /**
@@ -124,9 +124,9 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
   return {
     sandbox,
     clock,
-    async borrower(externalId, phone) {
+    async borrower(borrowerExternalID, phone) {
       const { session, journey } = await partner.createSession({
-        borrower: { externalId, ...(phone ? { phone } : {}) },
+        borrower: { borrowerExternalID, ...(phone ? { phone } : {}) },
       });
       let token = session.token;
       let refreshToken = session.refreshToken;
@@ -156,7 +156,7 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
         },
       });
       return {
-        journeyId: journey.journeyId,
+        journeyID: journey.journeyID,
         snapshot: journey,
         client,
         events,

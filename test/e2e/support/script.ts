@@ -32,7 +32,7 @@ function quiet(view: JourneyView): boolean {
 export async function playBorrower(
   harness: Harness,
   runtime: JourneyRuntime,
-  journeyId: string,
+  journeyID: string,
   options: { redirect?: RedirectMode; log?: ScriptLog; until?: (view: JourneyView) => boolean } = {},
 ): Promise<JourneyView> {
   const redirect = options.redirect ?? "hosted";
@@ -68,7 +68,7 @@ export async function playBorrower(
         break;
       case "offer": {
         const offer = view.offers.find((o) => o.selectable);
-        if (offer) runtime.send({ type: "offer.select", offerId: offer.id });
+        if (offer) runtime.send({ type: "offer.select", offerID: offer.id });
         break;
       }
       case "start":
@@ -78,7 +78,7 @@ export async function playBorrower(
         const resource = view.resource;
         if (resource?.type !== "REDIRECT") break;
         if (redirect === "hosted") await completeHostedPage(resource.url, resource.returnUrl);
-        else harness.sandbox.control.completeStep(journeyId, view.actionRequired?.stepId);
+        else harness.sandbox.control.completeStep(journeyID, view.actionRequired?.stepID);
         runtime.send({ type: "step.returned" });
         break;
       }

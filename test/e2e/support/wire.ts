@@ -2,10 +2,10 @@
 import type { RequestLogEntry, Sandbox } from "../../../src/sandbox/index.js";
 
 /** The `GET …/state` requests of one journey, in order. */
-export function statePolls(sandbox: Sandbox, journeyId: string): RequestLogEntry[] {
+export function statePolls(sandbox: Sandbox, journeyID: string): RequestLogEntry[] {
   return sandbox.control
     .requests()
-    .filter((r) => r.endpoint === "getJourneyState" && r.path.includes(`/journeys/${journeyId}/state`));
+    .filter((r) => r.endpoint === "getJourneyState" && r.path.includes(`/journeys/${journeyID}/state`));
 }
 
 /** Milliseconds between consecutive requests. */

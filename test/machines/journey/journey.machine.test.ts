@@ -26,7 +26,7 @@ const T0 = Date.parse("2026-11-26T10:00:00Z");
 const JID = "jrn_fixture01";
 const snap = (version: number, status: JourneyStatus) => snapshotFixture({ version, status });
 const ctx = (over: Partial<JourneyContext> = {}): JourneyContext => ({
-  ...initialContext({ journeyId: JID, snapshot: snap(5, "OFFERS_AVAILABLE"), at: T0 }),
+  ...initialContext({ journeyID: JID, snapshot: snap(5, "OFFERS_AVAILABLE"), at: T0 }),
   offers: [offerFixture({ id: "ofr_A" })],
   ...over,
 });
@@ -46,7 +46,7 @@ describe("lifecycle edges (every pair of statuses)", () => {
   const open = JOURNEY_STATUSES.filter((s) => !isEnded(s));
   for (const from of open) {
     it(`from ${from}: expected edges apply, unexpected ones are held and re-fetched`, () => {
-      const s0 = journey.initial({ journeyId: JID, snapshot: snap(5, from), at: T0 });
+      const s0 = journey.initial({ journeyID: JID, snapshot: snap(5, from), at: T0 });
       for (const to of JOURNEY_STATUSES) {
         const r = journey.reduce(s0, {
           type: "snapshot.received",
@@ -67,7 +67,7 @@ describe("lifecycle edges (every pair of statuses)", () => {
   }
   it("ends accept nothing", () => {
     for (const end of ["REJECTED", "EXPIRED", "CLOSED"] as const) {
-      const s0 = journey.initial({ journeyId: JID, snapshot: snap(5, end), at: T0 });
+      const s0 = journey.initial({ journeyID: JID, snapshot: snap(5, end), at: T0 });
       for (const to of JOURNEY_STATUSES) {
         const r = journey.reduce(s0, {
           type: "snapshot.received",
@@ -100,16 +100,16 @@ describe("guards, both ways", () => {
     expect(guards.isNewerSameStatus(ctx(), received(6, "KYC_PENDING"))).toBe(false);
   });
   it("isOfferSelectable", () => {
-    const select = (offerId: string, at = T0 + 1, key = "k1"): JourneyEvent => ({
+    const select = (offerID: string, at = T0 + 1, key = "k1"): JourneyEvent => ({
       type: "offer.select",
-      offerId,
+      offerID,
       idempotencyKey: key,
       at,
     });
     expect(guards.isOfferSelectable(ctx(), select("ofr_A"))).toBe(true);
     expect(guards.isOfferSelectable(ctx(), select("ofr_Z"))).toBe(false);
     expect(guards.isOfferSelectable(ctx(), select("ofr_A", Date.parse("2027-01-01T00:00:00Z")))).toBe(false);
-    expect(guards.isOfferSelectable(ctx({ claimedOfferId: "ofr_B" }), select("ofr_A"))).toBe(false);
+    expect(guards.isOfferSelectable(ctx({ claimedOfferID: "ofr_B" }), select("ofr_A"))).toBe(false);
     expect(
       guards.isOfferSelectable(
         ctx({ offers: [offerFixture({ id: "ofr_A", status: "BLOCKED" })] }),
@@ -131,7 +131,7 @@ describe("guards, both ways", () => {
   });
   it("isPendingMutationResult, isRetryOf, canStartMutation, needsJourney, isLoadedJourneyIn", () => {
     const pending = ctx({
-      pendingMutation: { kind: "proceedOffer", idempotencyKey: "k1", offerId: "ofr_A" },
+      pendingMutation: { kind: "proceedOffer", idempotencyKey: "k1", offerID: "ofr_A" },
     });
     expect(
       guards.isPendingMutationResult(pending, { type: "mutation.succeeded", idempotencyKey: "k1", at: 1 }),
@@ -191,10 +191,10 @@ describe("every guard named in setup(), both ways", () => {
     ["isEnded", [ctx({ snapshot: snap(9, "CLOSED") }), tick], [ctx(), tick]],
     [
       "isOfferSelectable",
-      [ctx(), { type: "offer.select", offerId: "ofr_A", idempotencyKey: "k", at: T0 }],
+      [ctx(), { type: "offer.select", offerID: "ofr_A", idempotencyKey: "k", at: T0 }],
       [
-        ctx({ claimedOfferId: "ofr_B" }),
-        { type: "offer.select", offerId: "ofr_A", idempotencyKey: "k", at: T0 },
+        ctx({ claimedOfferID: "ofr_B" }),
+        { type: "offer.select", offerID: "ofr_A", idempotencyKey: "k", at: T0 },
       ],
     ],
     [
@@ -271,32 +271,32 @@ describe("live actor with provided actors (what the runtime does)", () => {
         }),
         proceedOffer: fromPromise(async ({ input }) => {
           proceeds.push(input);
-          if ((input as { offerId: string }).offerId === "ofr_B") throw { code: "OFFER_LOCKED", status: 409 };
+          if ((input as { offerID: string }).offerID === "ofr_B") throw { code: "OFFER_LOCKED", status: 409 };
           return null;
         }),
       },
     });
     const actor = createActor(live, {
-      input: { journeyId: JID, snapshot: snap(5, "OFFERS_AVAILABLE"), at: T0 },
+      input: { journeyID: JID, snapshot: snap(5, "OFFERS_AVAILABLE"), at: T0 },
     });
     actor.start();
     expect(actor.getSnapshot().value).toMatchObject({ lifecycle: "OFFERS_AVAILABLE", sync: "polling" });
-    actor.send({ type: "offer.select", offerId: "ofr_A", idempotencyKey: "k1", at: T0 + 2 });
+    actor.send({ type: "offer.select", offerID: "ofr_A", idempotencyKey: "k1", at: T0 + 2 });
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(proceeds).toEqual([{ journeyId: JID, offerId: "ofr_A", idempotencyKey: "k1" }]);
+    expect(proceeds).toEqual([{ journeyID: JID, offerID: "ofr_A", idempotencyKey: "k1" }]);
     expect(actor.getSnapshot().value).toMatchObject({ mutation: "idle" });
     expect(actor.getSnapshot().context.polling.awaitingReaction).toBe(true);
-    expect(polls.at(-1)).toMatchObject({ journeyId: JID, inMs: expect.any(Number) });
+    expect(polls.at(-1)).toMatchObject({ journeyID: JID, inMs: expect.any(Number) });
     actor.stop();
 
     const failing = createActor(live, {
-      input: { journeyId: JID, snapshot: snap(5, "OFFERS_AVAILABLE"), at: T0 },
+      input: { journeyID: JID, snapshot: snap(5, "OFFERS_AVAILABLE"), at: T0 },
     });
     failing.start();
-    failing.send({ type: "offer.select", offerId: "ofr_B", idempotencyKey: "k9", at: T0 + 2 });
+    failing.send({ type: "offer.select", offerID: "ofr_B", idempotencyKey: "k9", at: T0 + 2 });
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(failing.getSnapshot().context.error).toMatchObject({ origin: "mutation", code: "OFFER_LOCKED" });
-    expect(failing.getSnapshot().context.claimedOfferId).toBeNull();
+    expect(failing.getSnapshot().context.claimedOfferID).toBeNull();
     failing.stop();
   });
 });
@@ -305,7 +305,7 @@ describe("inspector readiness", () => {
   it("the definition an inspect observer receives names every guard, action and actor and describes every state", () => {
     const definitions: unknown[] = [];
     const actor = createActor(journeyMachine, {
-      input: { journeyId: JID, snapshot: snap(5, "OFFERS_AVAILABLE"), at: T0 },
+      input: { journeyID: JID, snapshot: snap(5, "OFFERS_AVAILABLE"), at: T0 },
       inspect: (event: InspectionEvent) => {
         const ref = event.actorRef as AnyActorRef & { logic: unknown };
         if (event.type === "@xstate.actor" && ref.logic === journeyMachine) {
@@ -384,8 +384,8 @@ function nextEvents(version: number): JourneyEvent[] {
     { type: "journey.loaded", journey: journeyFixture({ version: version + 1, status: "STARTED" }), at },
     { type: "journey.loadFailed", at },
     { type: "profile.submit", profile: {} as never, idempotencyKey: key, at },
-    { type: "offer.select", offerId: "ofr_A", idempotencyKey: key, at },
-    { type: "step.start", stepId: "stp_1", idempotencyKey: key, at },
+    { type: "offer.select", offerID: "ofr_A", idempotencyKey: key, at },
+    { type: "step.start", stepID: "stp_1", idempotencyKey: key, at },
     { type: "consent.create", idempotencyKey: key, at },
     { type: "journey.resume", idempotencyKey: key, at },
     { type: "mutation.retry", at },
@@ -416,7 +416,7 @@ const testableMachine = createMachine(
 ) as unknown as typeof journeyMachine;
 
 describe("model-based (xstate/graph)", () => {
-  const input = { journeyId: JID, at: T0 };
+  const input = { journeyID: JID, at: T0 };
   const model = createTestModel(testableMachine, {
     input,
     events: (snapshot) => {

@@ -33,23 +33,23 @@ describe("bootstrapSession", () => {
     const tokenStore = createMemoryTokenStore();
     const result = await bootstrapSession(
       partner,
-      { externalId: "user-42", phone: "+919876543210" },
+      { borrowerExternalID: "user-42", phone: "+919876543210" },
       {
-        journeyId: "jrn_fixture01",
+        journeyID: "jrn_fixture01",
         returnUrl: "https://partner.example/return",
         idempotencyKey: "idem-1",
-        correlationId: "corr-1",
+        correlationID: "corr-1",
         tokenStore,
       },
     );
     expect(partner.calls).toEqual([
       {
         body: {
-          borrower: { externalId: "user-42", phone: "+919876543210" },
-          journeyId: "jrn_fixture01",
+          borrower: { borrowerExternalID: "user-42", phone: "+919876543210" },
+          journeyID: "jrn_fixture01",
           returnUrl: "https://partner.example/return",
         },
-        options: { idempotencyKey: "idem-1", correlationId: "corr-1" },
+        options: { idempotencyKey: "idem-1", correlationID: "corr-1" },
       },
     ]);
     const expected = createSessionResponseFixture();
@@ -58,7 +58,7 @@ describe("bootstrapSession", () => {
     expect(result.appContext).toEqual({
       token: expected.session.token,
       expiresAt: expected.session.expiresAt,
-      journeyId: expected.journey.journeyId,
+      journeyID: expected.journey.journeyID,
       resumed: expected.resumed,
     });
     expect(await tokenStore.get("user-42")).toEqual(expected.session);
@@ -66,7 +66,7 @@ describe("bootstrapSession", () => {
 
   it("hands the refresh token to the app under app custody, and reports a resumed journey", async () => {
     const partner = fakePartner(() => ({ ...createSessionResponseFixture(), resumed: true }));
-    const result = await bootstrapSession(partner, { externalId: "user-42" });
+    const result = await bootstrapSession(partner, { borrowerExternalID: "user-42" });
     expect(result.resumed).toBe(true);
     expect(result.appContext).toMatchObject({
       resumed: true,
@@ -80,27 +80,29 @@ describe("bootstrapSession", () => {
     const journeyStore = createMemoryJourneyStore();
     await bootstrapSession(
       fakePartner(),
-      { externalId: "user-42" },
+      { borrowerExternalID: "user-42" },
       { tokenStore, tokenKey: "tenant-a:user-42", journeyStore },
     );
     expect(await tokenStore.get("tenant-a:user-42")).toBeDefined();
     expect(await tokenStore.get("user-42")).toBeUndefined();
-    expect((await journeyStore.get(createSessionResponseFixture().journey.journeyId))?.snapshot).toEqual(
+    expect((await journeyStore.get(createSessionResponseFixture().journey.journeyID))?.snapshot).toEqual(
       createSessionResponseFixture().journey,
     );
   });
 
   it("refuses an invalid borrower with a ContractError naming the field, without calling the platform", async () => {
     const partner = fakePartner();
-    const error = await bootstrapSession(partner, { externalId: "user-42", phone: "98765" }).catch(
+    const error = await bootstrapSession(partner, { borrowerExternalID: "user-42", phone: "98765" }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ContractError);
     expect((error as ContractError).issues.map((i) => i.path)).toEqual(["borrower.phone"]);
-    const badJourney = await bootstrapSession(partner, { externalId: "u" }, { journeyId: "journey-1" }).catch(
-      (e: unknown) => e,
-    );
-    expect((badJourney as ContractError).issues.map((i) => i.path)).toEqual(["journeyId"]);
+    const badJourney = await bootstrapSession(
+      partner,
+      { borrowerExternalID: "u" },
+      { journeyID: "journey-1" },
+    ).catch((e: unknown) => e);
+    expect((badJourney as ContractError).issues.map((i) => i.path)).toEqual(["journeyID"]);
     expect(partner.calls).toEqual([]);
   });
 
@@ -110,7 +112,7 @@ describe("bootstrapSession", () => {
       ...createSessionResponseFixture(),
       journey: snapshotFixture({ version: 0 }),
     }));
-    const error = await bootstrapSession(partner, { externalId: "user-42" }, { tokenStore }).catch(
+    const error = await bootstrapSession(partner, { borrowerExternalID: "user-42" }, { tokenStore }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ContractError);
@@ -130,7 +132,9 @@ describe("bootstrapSession", () => {
     const partner = fakePartner(() => {
       throw failure;
     });
-    await expect(bootstrapSession(partner, { externalId: "user-42" }, { tokenStore })).rejects.toBe(failure);
+    await expect(bootstrapSession(partner, { borrowerExternalID: "user-42" }, { tokenStore })).rejects.toBe(
+      failure,
+    );
     expect(await tokenStore.get("user-42")).toBeUndefined();
   });
 });

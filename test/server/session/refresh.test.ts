@@ -184,7 +184,7 @@ describe("with the partner client from credit-journey/client", () => {
           title: "Refresh token reused",
           status: 401,
           code: "REFRESH_TOKEN_REUSED",
-          correlationId: "corr-1",
+          correlationID: "corr-1",
         };
         return new Response(JSON.stringify(problemBody), {
           status: 401,

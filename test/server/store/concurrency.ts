@@ -30,7 +30,7 @@ export function shuffledDuplicatedStream(seed = 20261126) {
   const highest = new Map<string, JourneySnapshot>();
   const deliveries: Delivery[] = [];
   for (let j = 0; j < 50; j++) {
-    const journeyId = `jrn_load${j}`;
+    const journeyID = `jrn_load${j}`;
     let version = 0;
     for (let step = 0; step < 20; step++) {
       version += 1 + Math.floor(next() * 3);
@@ -38,11 +38,11 @@ export function shuffledDuplicatedStream(seed = 20261126) {
         step === 19 && j % 5 === 0
           ? JOURNEY_STATUSES[13 + (j % 3)]!
           : LIFECYCLE[Math.min(step, LIFECYCLE.length - 1)]!;
-      const snapshot = snapshotFixture({ journeyId, version, status, offerCount: step });
-      highest.set(journeyId, snapshot);
+      const snapshot = snapshotFixture({ journeyID, version, status, offerCount: step });
+      highest.set(journeyID, snapshot);
       const copies = 1 + Math.floor(next() * 3);
       for (let c = 0; c < copies; c++)
-        deliveries.push({ webhookId: `msg_${journeyId}_${version}`, snapshot });
+        deliveries.push({ webhookId: `msg_${journeyID}_${version}`, snapshot });
     }
   }
   for (let i = deliveries.length - 1; i > 0; i--) {
@@ -77,11 +77,11 @@ export async function expectConverged(
   results: Awaited<ReturnType<typeof runWriters>>,
 ) {
   expect(results).toHaveLength(stream.deliveries.length);
-  for (const [journeyId, snapshot] of stream.highest) {
-    const held = await store.get(journeyId);
-    expect(held?.version, journeyId).toBe(snapshot.version);
-    expect(held?.snapshot, journeyId).toEqual(snapshot);
-    expect(held?.state, journeyId).toEqual({ version: snapshot.version });
+  for (const [journeyID, snapshot] of stream.highest) {
+    const held = await store.get(journeyID);
+    expect(held?.version, journeyID).toBe(snapshot.version);
+    expect(held?.snapshot, journeyID).toEqual(snapshot);
+    expect(held?.state, journeyID).toEqual({ version: snapshot.version });
   }
   const firstDeliveries = results.filter((r) => !r.result.duplicate).map((r) => r.delivery.webhookId);
   expect(firstDeliveries).toHaveLength(stream.distinct);

@@ -27,7 +27,7 @@ export function LoanScreen({ view, client }: LoanProps) {
   const [state, setState] = useState<LoanState>({ kind: "loading" });
   useEffect(() => {
     let live = true;
-    Promise.all([client.getLoan(view.journeyId), client.getSchedule(view.journeyId)]).then(
+    Promise.all([client.getLoan(view.journeyID), client.getSchedule(view.journeyID)]).then(
       ([loan, schedule]) => live && setState({ kind: "loaded", loan, installments: schedule.installments }),
       (error: unknown) =>
         live && setState({ kind: "failed", message: error instanceof Error ? error.message : String(error) }),
@@ -35,7 +35,7 @@ export function LoanScreen({ view, client }: LoanProps) {
     return () => {
       live = false;
     };
-  }, [client, view.journeyId]);
+  }, [client, view.journeyID]);
   if (state.kind === "loading")
     return h(
       "section",
@@ -52,7 +52,7 @@ export function LoanScreen({ view, client }: LoanProps) {
     );
   const { loan, installments } = state;
   const facts: Array<[string, string]> = [
-    ["Loan", loan.loanId],
+    ["Loan", loan.loanID],
     ["Principal", formatMoney(loan.principal)],
     ["Paid to your account", formatMoney(loan.disbursedAmount)],
     ["Disbursed on", formatDate(loan.disbursedAt)],

@@ -6,8 +6,8 @@ import type { ScreenProps } from "./screen-props.js";
 
 /** Props of {@link OffersScreen}: the offer this tab chose, to tell the borrower when another one won the lock. */
 export interface OffersProps extends ScreenProps {
-  readonly chosenOfferId: string | null;
-  readonly onChoose: (offerId: string) => void;
+  readonly chosenOfferID: string | null;
+  readonly onChoose: (offerID: string) => void;
 }
 
 function OfferCard({
@@ -67,12 +67,12 @@ function OfferCard({
 }
 
 /** The offers, each with whether it can be chosen now; a notice when another offer holds the journey's lock. */
-export function OffersScreen({ view, runtime, chosenOfferId, onChoose }: OffersProps) {
+export function OffersScreen({ view, runtime, chosenOfferID, onChoose }: OffersProps) {
   const locked = view.offers.find((o) => o.locked);
   const lostLock =
     view.error?.code === "OFFER_LOCKED" ||
-    (locked !== undefined && chosenOfferId !== null && locked.id !== chosenOfferId);
-  const pendingOffer = view.pendingMutation?.kind === "proceedOffer" ? chosenOfferId : null;
+    (locked !== undefined && chosenOfferID !== null && locked.id !== chosenOfferID);
+  const pendingOffer = view.pendingMutation?.kind === "proceedOffer" ? chosenOfferID : null;
   return h(
     "section",
     null,
@@ -94,7 +94,7 @@ export function OffersScreen({ view, runtime, chosenOfferId, onChoose }: OffersP
           pending: pendingOffer === offer.id,
           onChoose: () => {
             onChoose(offer.id);
-            runtime.send({ type: "offer.select", offerId: offer.id });
+            runtime.send({ type: "offer.select", offerID: offer.id });
           },
         }),
       ),

@@ -5,7 +5,7 @@ import { createElement as h, useState } from "react";
 export interface SignInProps {
   readonly busy: boolean;
   readonly failure: string | null;
-  readonly onSignIn: (externalId: string) => void;
+  readonly onSignIn: (borrowerExternalID: string) => void;
 }
 
 const SCENARIOS = [
@@ -19,7 +19,9 @@ const SCENARIOS = [
 
 /** Sign-in form: an external borrower id (the sandbox's scenario prefixes are offered). */
 export function SignInScreen({ busy, failure, onSignIn }: SignInProps) {
-  const [externalId, setExternalId] = useState(() => `sbx-happy-${Math.random().toString(36).slice(2, 8)}`);
+  const [borrowerExternalID, setBorrowerExternalID] = useState(
+    () => `sbx-happy-${Math.random().toString(36).slice(2, 8)}`,
+  );
   return h(
     "section",
     { className: "card" },
@@ -30,7 +32,7 @@ export function SignInScreen({ busy, failure, onSignIn }: SignInProps) {
       {
         onSubmit: (event: { preventDefault(): void }) => {
           event.preventDefault();
-          onSignIn(externalId.trim());
+          onSignIn(borrowerExternalID.trim());
         },
       },
       h(
@@ -38,9 +40,9 @@ export function SignInScreen({ busy, failure, onSignIn }: SignInProps) {
         null,
         "Customer id",
         h("input", {
-          name: "externalId",
-          value: externalId,
-          onChange: (e: { target: { value: string } }) => setExternalId(e.target.value),
+          name: "borrowerExternalID",
+          value: borrowerExternalID,
+          onChange: (e: { target: { value: string } }) => setBorrowerExternalID(e.target.value),
           required: true,
         }),
       ),
@@ -53,7 +55,7 @@ export function SignInScreen({ busy, failure, onSignIn }: SignInProps) {
       failure === null ? null : h("p", { className: "error", role: "alert" }, failure),
       h(
         "button",
-        { type: "submit", disabled: busy || externalId.trim() === "" },
+        { type: "submit", disabled: busy || borrowerExternalID.trim() === "" },
         busy ? "Signing in…" : "Continue",
       ),
     ),

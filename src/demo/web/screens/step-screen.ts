@@ -18,7 +18,7 @@ const TITLES: Readonly<Record<string, { title: string; lead: string }>> = {
   loanAgreement: { title: "Sign your loan agreement", lead: "Read the agreement, then accept it to sign." },
 };
 
-function RedirectStep({ resource, stepId }: { resource: RedirectResource; stepId: string }) {
+function RedirectStep({ resource, stepID }: { resource: RedirectResource; stepID: string }) {
   return h(
     "div",
     null,
@@ -28,7 +28,7 @@ function RedirectStep({ resource, stepId }: { resource: RedirectResource; stepId
       {
         className: "button",
         href: resource.url,
-        onClick: () => rememberLeftFor(stepId),
+        onClick: () => rememberLeftFor(stepID),
         "data-testid": "redirect",
       },
       "Continue to secure page",
@@ -166,9 +166,9 @@ function StepAction({ view, runtime }: ScreenProps) {
     );
   switch (resource.type) {
     case "REDIRECT":
-      return h(RedirectStep, { resource, stepId: required.stepId });
+      return h(RedirectStep, { resource, stepID: required.stepID });
     case "FORM":
-      return h(FormStep, { resource, view, runtime, key: required.stepId });
+      return h(FormStep, { resource, view, runtime, key: required.stepID });
     case "DOCUMENT":
       return h(DocumentStep, { resource, view, runtime });
     case "WAIT":
