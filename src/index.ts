@@ -42,8 +42,8 @@ export {
 export type * from "./contract/index.js";
 export {
   ContractError,
-  credentialKind,
   ENDED_STATUSES,
+  isApiKey,
   isEnded,
   isExpectedEdge,
   JOURNEY_STATUSES,

@@ -99,7 +99,7 @@ async function runLoad(faults: SandboxFaults) {
     const finished = new Promise<void>((resolveAll) => {
       loadStart = performance.now();
       for (const created of sessions) {
-        const token = created.session.token;
+        const token = created.session.sessionToken;
         const journeyID = created.journey.journeyID;
         const runtime = createJourney({
           client: createBorrowerClient({

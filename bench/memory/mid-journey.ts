@@ -30,7 +30,7 @@ export async function midJourneyState(): Promise<JourneyState> {
     const now = () => sandbox.clock.now();
     const partner = createPartnerClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey });
     const created = await partner.createSession({ borrower: { borrowerExternalID: "sbx-happy-memory" } });
-    const token = created.session.token;
+    const token = created.session.sessionToken;
     const borrower = createBorrowerClient({
       baseUrl: sandbox.url,
       getSessionToken: () => token,

@@ -134,7 +134,7 @@ export async function simulate(options: {
       const created = await partnerClient.createSession({
         borrower: { borrowerExternalID: `sbx-happy-poll-${i}` },
       });
-      const token = created.session.token;
+      const token = created.session.sessionToken;
       const journeyID = created.journey.journeyID;
       const clientOptions = (correlationID: string) => ({
         baseUrl: sandbox.url,

@@ -22,7 +22,7 @@ export const RETRYABLE_CODES: ReadonlySet<string> = new Set([
   "RATE_LIMITED",
   "INTERNAL",
   "IDEMPOTENCY_IN_PROGRESS",
-  "TOKEN_EXPIRED",
+  "AUTH_INVALID_SESSION",
 ]);
 
 /** The context a machine starts with. */
@@ -376,7 +376,9 @@ export function recordMutationFailure(
   const pending = context.pendingMutation;
   const retryable = RETRYABLE_CODES.has(problem.code);
   const resync =
-    problem.code === "OFFER_LOCKED" || problem.code === "OFFER_EXPIRED" || problem.code === "INVALID_STATE";
+    problem.code === "OFFER_LOCK_CONFLICT" ||
+    problem.code === "OFFER_EXPIRED" ||
+    problem.code === "INVALID_STATE";
   const releaseClaim = !retryable && pending?.kind === "proceedOffer";
   return {
     ...context,

@@ -43,7 +43,7 @@ export const EVENT_DOCS: ReadonlyArray<readonly [string, string, string]> = [
   [
     "mutation.failed",
     "idempotencyKey, problem {code, status?, detail?, errors?}, retryAfterMs?, at",
-    "The host reports a problem: OFFER_LOCKED, OFFER_EXPIRED, INVALID_STATE, VALIDATION_FAILED (field errors), NETWORK...",
+    "The host reports a problem: OFFER_LOCK_CONFLICT, OFFER_EXPIRED, INVALID_STATE, VALIDATION_FAILED (field errors), NETWORK...",
   ],
   ["mutation.retry", "at", "Intent: re-send the last retryable mutation with its original key."],
   ["poll.notModified", "at", "A poll answered 304 (or nothing new): failures reset."],
@@ -212,9 +212,9 @@ declare const received: unknown; // a snapshot off the wire: untrusted JSON is f
 const at = Date.now(); // every event carries its time, in epoch milliseconds
 
 // the first state: in the snapshot's status, or "loading" without one; @throws ContractError (bad id, at, snapshot)
-const state: JourneyState = journey.initial({ journeyID: "jrn_01", snapshot: received, at });
+const state: JourneyState = journey.initial({ journeyID: "journey-1", snapshot: received, at });
 // the same, with the commands the first state asks for (start polling, load the offers); @throws ContractError
-const { commands: firstCommands }: ReduceResult = journey.initialWithCommands({ journeyID: "jrn_01", at });
+const { commands: firstCommands }: ReduceResult = journey.initialWithCommands({ journeyID: "journey-1", at });
 // never throws: a refused event returns the state passed in, with rejected = { reason, detail? }
 const event: JourneyHostEvent = { type: "snapshot.received", snapshot: received, source: "poll", at };
 const { state: next, commands, rejected }: ReduceResult = journey.reduce(state, event);
@@ -230,8 +230,8 @@ const { lifecycle, mutation, sync } = next.value;
 const cadence: CadenceInput = { band: "active", justSubmitted: false, hidden: false, pushFresh: false, failures: 0, jitter: 0.5 };
 const inMs: number | null = pollCadence(cadence);
 // the offer guards behind view.offers[].selectable and blockedReason (offerBlockReason takes an optional key last)
-const selectable: boolean = isOfferSelectable(next.context, { type: "offer.select", offerID: "ofr_01", idempotencyKey: crypto.randomUUID(), at });
-const blocked: RejectionReason | null = offerBlockReason(next.context, "ofr_01", at);
+const selectable: boolean = isOfferSelectable(next.context, { type: "offer.select", offerID: "offer-1", idempotencyKey: crypto.randomUUID(), at });
+const blocked: RejectionReason | null = offerBlockReason(next.context, "offer-1", at);
 
 // the statechart, its actor slots, the facts of each status, the polling bands, and the view function itself
 const machine: JourneyMachine = journeyMachine;
@@ -351,7 +351,7 @@ ${EVENT_DOCS.map(([e, p, m]) => `| \`${e}\` | ${p} | ${m} |`).join("\n")}
 
 \`reduce\` refuses an event outright, returning the very state passed in and \`rejected.reason\`: \`STALE\`,
 \`DUPLICATE\`, \`INVALID_SNAPSHOT\`, \`INVALID_JOURNEY\`, \`WRONG_JOURNEY\`, \`INVALID_EVENT\`, \`JOURNEY_ENDED\`, \`IGNORED\`.
-A refused borrower intent changes only \`view(state).error\` (\`origin: "intent"\`, code \`OFFER_LOCKED\`,
+A refused borrower intent changes only \`view(state).error\` (\`origin: "intent"\`, code \`OFFER_LOCK_CONFLICT\`,
 \`OFFER_ALREADY_PROCEEDED\`, \`OFFER_EXPIRED\`, \`OFFER_NOT_AVAILABLE\`, \`UNKNOWN_OFFER\`, \`MUTATION_IN_FLIGHT\`,
 \`INVALID_STATE\`, \`JOURNEY_ENDED\`, \`IDEMPOTENCY_KEY_REUSED\`, \`NOTHING_TO_RETRY\`) and emits no command.
 

@@ -109,12 +109,12 @@ export function offerBlockReason(
   if (isJourneyEnded(context)) return "JOURNEY_ENDED";
   const locked = lockedOfferID(context);
   if (locked === offerID) return "OFFER_ALREADY_PROCEEDED";
-  if (locked !== null) return "OFFER_LOCKED";
+  if (locked !== null) return "OFFER_LOCK_CONFLICT";
   if (context.pendingMutation !== null) return "MUTATION_IN_FLIGHT";
   if (context.snapshot?.status !== "OFFERS_AVAILABLE") return "INVALID_STATE";
   const offer = context.offers?.find((o) => o.id === offerID);
   if (offer === undefined) return "UNKNOWN_OFFER";
-  if (offer.status === "BLOCKED") return "OFFER_LOCKED";
+  if (offer.status === "BLOCKED") return "OFFER_LOCK_CONFLICT";
   if (isOfferExpired(offer, at)) return "OFFER_EXPIRED";
   if (offer.status !== "AVAILABLE") return "OFFER_NOT_AVAILABLE";
   if (idempotencyKey !== undefined && isKeyUsed(context, idempotencyKey)) return "IDEMPOTENCY_KEY_REUSED";

@@ -1,7 +1,7 @@
 import type {
   JourneySnapshot,
   Offer,
-  ProblemCode,
+  PlatformErrorCode,
   Profile,
   Step,
   StepAction,
@@ -19,8 +19,8 @@ export type EpochMs = number;
 /** Form values a step's `SUBMIT` action carries. */
 export type StepData = Record<string, string | number | boolean>;
 
-/** A problem code from the platform, or `NETWORK` when no answer arrived (timeout, offline, aborted). */
-export type FailureCode = ProblemCode | "NETWORK";
+/** An error code from the platform (an open set), or `NETWORK` when no answer arrived (timeout, offline, aborted). */
+export type FailureCode = PlatformErrorCode | "NETWORK";
 
 /** A failed call, as plain data: the code, HTTP status, detail and any field errors (`VALIDATION_FAILED`). */
 export interface FailureInfo {
@@ -54,7 +54,7 @@ export type PendingMutation =
 
 /** Why the machine refused a borrower intent or a result; shown through `view(state).error`. */
 export type RejectionReason =
-  | "OFFER_LOCKED"
+  | "OFFER_LOCK_CONFLICT"
   | "OFFER_EXPIRED"
   | "OFFER_NOT_AVAILABLE"
   | "UNKNOWN_OFFER"

@@ -26,14 +26,15 @@ import {
   send,
   sendForBody,
   type TransportSettings,
+  type WithMeta,
 } from "./transport.js";
 
 /** Options of {@link createBorrowerClient}. */
 export interface BorrowerClientOptions extends CommonClientOptions {
-  /** The current borrower session token (`bst_…`), asked before every request; may return a Promise. */
+  /** The current borrower session token , asked before every request; may return a Promise. */
   readonly getSessionToken: () => string | Promise<string>;
   /**
-   * Renews the session after `401 TOKEN_EXPIRED` and resolves to the new token; from then on
+   * Renews the session after `401 AUTH_INVALID_SESSION` and resolves to the new token; from then on
    * `getSessionToken` should return it too. Called once for any number of concurrent expiries.
    */
   readonly refreshSession: () => Promise<string>;
@@ -47,46 +48,50 @@ export interface ConditionalCallOptions extends CallOptions {
 
 /**
  * The borrower app's client: one method per borrower endpoint. Every method rejects with
- * `ScopeError` when `getSessionToken` (or `refreshSession`) yields an API key or a refresh token, before any
- * request; and with `ApiError` for everything else (problem codes, NETWORK, TIMEOUT, ABORTED, CONTRACT,
+ * `ScopeError` when `getSessionToken` (or `refreshSession`) yields an API key, before any
+ * request; and with `ApiError` for everything else (platform error codes, NETWORK, TIMEOUT, ABORTED, CONTRACT,
  * INVALID_REQUEST, HTTP_ERROR, SESSION_UNAVAILABLE, REFRESH_FAILED).
  */
 export interface BorrowerClient {
   /** `GET /journeys`: the borrower's journeys as snapshots. @throws {ApiError} @throws {ScopeError} */
-  listJourneys(options?: CallOptions): Promise<JourneyList>;
+  listJourneys(options?: CallOptions): Promise<WithMeta<JourneyList>>;
   /** `GET /journeys/{id}`: the full journey. @throws {ApiError} @throws {ScopeError} */
-  getJourney(journeyID: string, options?: CallOptions): Promise<Journey>;
+  getJourney(journeyID: string, options?: CallOptions): Promise<WithMeta<Journey>>;
   /** `GET /journeys/{id}/state`, conditional on `options.etag`. @throws {ApiError} @throws {ScopeError} */
   getJourneyState(journeyID: string, options?: ConditionalCallOptions): Promise<JourneyStateResult>;
   /** `PATCH /journeys/{id}/resume`: re-issues expired step resources. @throws {ApiError} @throws {ScopeError} */
-  resumeJourney(journeyID: string, options?: CallOptions): Promise<Journey>;
+  resumeJourney(journeyID: string, options?: CallOptions): Promise<WithMeta<Journey>>;
   /** `PUT /journeys/{id}/profile`. @throws {ApiError} VALIDATION_FAILED with `errors`, INVALID_STATE. @throws {ScopeError} */
-  submitProfile(journeyID: string, profile: Profile, options?: CallOptions): Promise<JourneySnapshot>;
+  submitProfile(
+    journeyID: string,
+    profile: Profile,
+    options?: CallOptions,
+  ): Promise<WithMeta<JourneySnapshot>>;
   /** `GET /journeys/{id}/offers`. @throws {ApiError} @throws {ScopeError} */
-  listOffers(journeyID: string, options?: CallOptions): Promise<OfferList>;
-  /** `POST …/offers/{offerID}/proceed`. @throws {ApiError} OFFER_LOCKED, OFFER_EXPIRED... @throws {ScopeError} */
-  proceedOffer(journeyID: string, offerID: string, options?: CallOptions): Promise<JourneySnapshot>;
+  listOffers(journeyID: string, options?: CallOptions): Promise<WithMeta<OfferList>>;
+  /** `POST …/offers/{offerID}/proceed`. @throws {ApiError} OFFER_LOCK_CONFLICT, OFFER_EXPIRED... @throws {ScopeError} */
+  proceedOffer(journeyID: string, offerID: string, options?: CallOptions): Promise<WithMeta<JourneySnapshot>>;
   /** `GET /journeys/{id}/steps`. @throws {ApiError} @throws {ScopeError} */
-  listSteps(journeyID: string, options?: CallOptions): Promise<StepList>;
+  listSteps(journeyID: string, options?: CallOptions): Promise<WithMeta<StepList>>;
   /** `GET /journeys/{id}/steps/{stepID}`. @throws {ApiError} @throws {ScopeError} */
-  getStep(journeyID: string, stepID: string, options?: CallOptions): Promise<Step>;
+  getStep(journeyID: string, stepID: string, options?: CallOptions): Promise<WithMeta<Step>>;
   /** `POST …/steps/{stepID}/actions`: START, SUBMIT (with `data`) or CONFIRM_RETURN. @throws {ApiError} @throws {ScopeError} */
   stepAction(
     journeyID: string,
     stepID: string,
     action: StepActionRequest,
     options?: CallOptions,
-  ): Promise<Step>;
+  ): Promise<WithMeta<Step>>;
   /** `POST /journeys/{id}/aa/consents`. @throws {ApiError} @throws {ScopeError} */
-  createConsent(journeyID: string, options?: CallOptions): Promise<AaConsent>;
+  createConsent(journeyID: string, options?: CallOptions): Promise<WithMeta<AaConsent>>;
   /** `GET …/aa/consents/{consentID}`. @throws {ApiError} @throws {ScopeError} */
-  getConsent(journeyID: string, consentID: string, options?: CallOptions): Promise<AaConsent>;
+  getConsent(journeyID: string, consentID: string, options?: CallOptions): Promise<WithMeta<AaConsent>>;
   /** `GET /journeys/{id}/loan`. @throws {ApiError} @throws {ScopeError} */
-  getLoan(journeyID: string, options?: CallOptions): Promise<Loan>;
+  getLoan(journeyID: string, options?: CallOptions): Promise<WithMeta<Loan>>;
   /** `GET /journeys/{id}/loan/schedule`. @throws {ApiError} @throws {ScopeError} */
-  getSchedule(journeyID: string, options?: CallOptions): Promise<Schedule>;
+  getSchedule(journeyID: string, options?: CallOptions): Promise<WithMeta<Schedule>>;
   /** `POST /journeys/{id}/loan/foreclosure`: a quote with a payment link. @throws {ApiError} @throws {ScopeError} */
-  requestForeclosure(journeyID: string, options?: CallOptions): Promise<ForeclosureQuote>;
+  requestForeclosure(journeyID: string, options?: CallOptions): Promise<WithMeta<ForeclosureQuote>>;
 }
 
 /**

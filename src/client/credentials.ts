@@ -1,34 +1,29 @@
-import { credentialKind } from "../contract/index.js";
+import { isApiKey } from "../contract/index.js";
 import { ScopeError } from "./errors.js";
 
 /**
  * Checks a bearer the borrower client is about to send.
- * @throws {ScopeError} for an API key (`sk_…`) or a refresh token (`brt_…`): neither belongs in an app.
+ * @throws {ScopeError} `API_KEY_IN_BORROWER_CLIENT` for an API key (`sk_…`, also with surrounding whitespace):
+ *   API keys stay on the partner backend.
  */
 export function assertBorrowerCredential(token: string): void {
-  const kind = credentialKind(token);
-  if (kind === "apiKey")
+  if (isApiKey(token))
     throw new ScopeError(
       "API_KEY_IN_BORROWER_CLIENT",
-      "The borrower client was given an API key (sk_…); API keys stay on the partner backend. Pass the borrower session token (bst_…).",
-    );
-  if (kind === "refreshToken")
-    throw new ScopeError(
-      "REFRESH_TOKEN_AS_BEARER",
-      "The borrower client was given a refresh token (brt_…) as its bearer; pass the borrower session token (bst_…).",
+      "The borrower client was given an API key (sk_…); API keys stay on the partner backend. Pass the borrower session token.",
     );
 }
 
 /**
  * Checks the credential of the partner client.
- * @throws {ScopeError} for a borrower session token (`bst_…`) or a refresh token (`brt_…`).
+ * @throws {ScopeError} `NOT_AN_API_KEY` for anything but an `sk_…` key without surrounding whitespace (a
+ *   borrower session or refresh token, a key pasted with a stray space).
  */
 export function assertPartnerCredential(apiKey: string): void {
-  const kind = credentialKind(apiKey);
-  if (kind === "sessionToken" || kind === "refreshToken")
+  if (!/^sk_\S+$/.test(apiKey))
     throw new ScopeError(
-      "SESSION_TOKEN_IN_PARTNER_CLIENT",
-      `The partner client was given a ${kind === "sessionToken" ? "borrower session token (bst_…)" : "refresh token (brt_…)"}; it needs the API key (sk_…).`,
+      "NOT_AN_API_KEY",
+      "The partner client needs the partner's API key (sk_…, without surrounding whitespace); borrower session and refresh tokens belong to the borrower's side.",
     );
 }
 

@@ -1,7 +1,7 @@
-import type { ProblemCode } from "../contract/index.js";
+import type { PlatformErrorCode } from "../contract/index.js";
 import { isTransient } from "./retry-policy.js";
 
-/** Codes for failures that are not an HTTP problem answer from the platform. */
+/** Codes for failures that are not an error answer from the platform. */
 export const CLIENT_ERROR_CODES = [
   "NETWORK",
   "TIMEOUT",
@@ -16,26 +16,30 @@ export const CLIENT_ERROR_CODES = [
 /** A failure the client itself names: no answer, a bad answer, a bad request, or a failed credential callback. */
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 
-/** Every code an {@link ApiError} can carry: the platform's problem codes and the client's own. */
-export type ApiErrorCode = ProblemCode | ClientErrorCode;
+/** Every code an {@link ApiError} can carry: the platform's error codes (an open set) and the client's own. */
+export type ApiErrorCode = PlatformErrorCode | ClientErrorCode;
 
-/** One failing field: a dotted path and what was wrong with it. */
+/** One failing field: a dotted path, what was wrong with it, and the kind of failure when the platform says. */
 export interface FieldError {
   readonly path: string;
   readonly message: string;
+  /** `required`, `pattern`, `format`, `range`, `enum` or another string the platform sends. */
+  readonly code?: string;
 }
 
 /** The plain data an {@link ApiError} carries; what `toJSON()` returns. */
 export interface ApiErrorData {
   readonly _tag: "ApiError";
-  /** The problem code, or a {@link ClientErrorCode} when there was no problem body. */
+  /** The platform's `error.code`, or a {@link ClientErrorCode} when there was no error body. */
   readonly code: ApiErrorCode;
   /** The HTTP status, or `undefined` when no response arrived (NETWORK, TIMEOUT, ABORTED...). */
   readonly status: number | undefined;
   /** True when the same request may succeed later: the client has already retried it as far as it would. */
   readonly retryable: boolean;
-  /** The correlation id of the call: from the problem body, the response header, or what the client sent. */
+  /** The correlation id of the call: from the envelope, the response header, or what the client sent. */
   readonly correlationID: string | undefined;
+  /** The platform's `requestID` of the failed answer, when it sent one: quote it to support. */
+  readonly requestID: string | undefined;
   /** Field errors: from `VALIDATION_FAILED`, or the contract paths that failed for CONTRACT / INVALID_REQUEST. */
   readonly errors: readonly FieldError[];
   /** The server's `Retry-After`, in milliseconds, when it sent one. */
@@ -52,6 +56,7 @@ export class ApiError extends Error implements ApiErrorData {
   readonly status: number | undefined;
   readonly retryable: boolean;
   readonly correlationID: string | undefined;
+  readonly requestID: string | undefined;
   readonly errors: readonly FieldError[];
   readonly retryAfterMs: number | undefined;
   readonly endpoint: string | undefined;
@@ -63,6 +68,7 @@ export class ApiError extends Error implements ApiErrorData {
     this.status = data.status;
     this.retryable = data.retryable;
     this.correlationID = data.correlationID;
+    this.requestID = data.requestID;
     this.errors = data.errors;
     this.retryAfterMs = data.retryAfterMs;
     this.endpoint = data.endpoint;
@@ -76,6 +82,7 @@ export class ApiError extends Error implements ApiErrorData {
       status: this.status,
       retryable: this.retryable,
       correlationID: this.correlationID,
+      requestID: this.requestID,
       errors: this.errors,
       retryAfterMs: this.retryAfterMs,
       endpoint: this.endpoint,
@@ -85,11 +92,7 @@ export class ApiError extends Error implements ApiErrorData {
 }
 
 /** Why a credential or an environment was refused before any request. */
-export type ScopeErrorReason =
-  | "API_KEY_IN_BORROWER_CLIENT"
-  | "REFRESH_TOKEN_AS_BEARER"
-  | "SESSION_TOKEN_IN_PARTNER_CLIENT"
-  | "PARTNER_CLIENT_IN_BROWSER";
+export type ScopeErrorReason = "API_KEY_IN_BORROWER_CLIENT" | "NOT_AN_API_KEY" | "PARTNER_CLIENT_IN_BROWSER";
 
 /** A credential used outside its scope, or the partner client in a browser: refused before any network call. */
 export class ScopeError extends Error {
@@ -130,7 +133,7 @@ export function isScopeError(value: unknown): value is ScopeError {
   return typeof value === "object" && value !== null && (value as { _tag?: unknown })._tag === "ScopeError";
 }
 
-/** Builds an {@link ApiError} the client names itself (no problem body); `retryable` follows `isTransient`. */
+/** Builds an {@link ApiError} the client names itself (no error body); `retryable` follows `isTransient`. */
 export function clientError(
   code: ApiErrorCode,
   message: string,
@@ -143,6 +146,7 @@ export function clientError(
       status: facts.status,
       retryable: isTransient({ code, status: facts.status }),
       correlationID: facts.correlationID,
+      requestID: undefined,
       errors: facts.errors ?? [],
       retryAfterMs: undefined,
       endpoint: facts.endpoint,

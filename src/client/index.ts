@@ -41,4 +41,4 @@ export {
   type RetryOptions,
 } from "./retry-policy.js";
 export { type CommonClientOptions, DEFAULT_TIMEOUT_MS } from "./settings.js";
-export type { CallOptions } from "./transport.js";
+export { type CallOptions, responseMeta, type WithMeta } from "./transport.js";

@@ -39,7 +39,7 @@ export interface RetryEvent extends CallFacts {
   readonly fromRetryAfter: boolean;
 }
 
-/** The borrower session was refreshed after `401 TOKEN_EXPIRED` (one event per shared refresh). */
+/** The borrower session was refreshed after `401 AUTH_INVALID_SESSION` (one event per shared refresh). */
 export interface RefreshEvent {
   readonly type: "refresh";
   readonly ok: boolean;

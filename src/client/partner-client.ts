@@ -17,6 +17,7 @@ import {
   send,
   sendForBody,
   type TransportSettings,
+  type WithMeta,
 } from "./transport.js";
 
 /** Options of {@link createPartnerClient}. */
@@ -32,26 +33,29 @@ export interface PartnerClientOptions extends CommonClientOptions {
 
 /**
  * The partner backend's client: sessions, refresh and read-only journey views. Every method rejects with
- * `ApiError` typed by `code` (problem codes, NETWORK, TIMEOUT, ABORTED, CONTRACT, INVALID_REQUEST, HTTP_ERROR).
+ * `ApiError` typed by `code` (platform error codes, NETWORK, TIMEOUT, ABORTED, CONTRACT, INVALID_REQUEST, HTTP_ERROR).
  */
 export interface PartnerClient {
   /** `POST /sessions`: a borrower session; the borrower's open journey is resumed. @throws {ApiError} */
-  createSession(request: CreateSessionRequest, options?: CallOptions): Promise<CreateSessionResponse>;
+  createSession(
+    request: CreateSessionRequest,
+    options?: CallOptions,
+  ): Promise<WithMeta<CreateSessionResponse>>;
   /**
    * `POST /sessions/refresh`: rotates `refreshToken` into a new pair. Retries reuse the Idempotency-Key and
    * the token, which the platform's 10 s grace window answers with the current pair.
-   * @throws {ApiError} REFRESH_TOKEN_REUSED when an older token was presented: the family is revoked.
+   * @throws {ApiError} AUTH_INVALID_SESSION when the token was rotated out, expired or revoked (the family is revoked).
    */
-  refreshSession(refreshToken: string, options?: CallOptions): Promise<RefreshSessionResponse>;
+  refreshSession(refreshToken: string, options?: CallOptions): Promise<WithMeta<RefreshSessionResponse>>;
   /** `GET /journeys/{id}` with the API key. @throws {ApiError} */
-  getJourney(journeyID: string, options?: CallOptions): Promise<Journey>;
+  getJourney(journeyID: string, options?: CallOptions): Promise<WithMeta<Journey>>;
   /** `GET /journeys/{id}/state` with the API key, conditional on `options.etag`. @throws {ApiError} */
   getJourneyState(journeyID: string, options?: ConditionalCallOptions): Promise<JourneyStateResult>;
 }
 
 /**
  * Creates the partner backend's client.
- * @throws {ScopeError} SESSION_TOKEN_IN_PARTNER_CLIENT for a `bst_`/`brt_` credential; PARTNER_CLIENT_IN_BROWSER
+ * @throws {ScopeError} NOT_AN_API_KEY for anything but an `sk_…` key; PARTNER_CLIENT_IN_BROWSER
  *   where `window` or `document` exists and `serverSide` is not true. Both before any request.
  * @throws {ClientConfigError} naming the first missing or malformed option.
  */

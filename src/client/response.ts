@@ -1,6 +1,14 @@
 import * as Effect from "effect/Effect";
 import type * as z from "zod/mini";
-import { ENDPOINTS, type EndpointName, Problem, safeParse } from "../contract/index.js";
+import {
+  ENDPOINTS,
+  type EndpointName,
+  Envelope,
+  ErrorBody,
+  envelopeMeta,
+  type ResponseMeta,
+  safeParse,
+} from "../contract/index.js";
 import { ApiError, type ApiErrorCode, clientError } from "./errors.js";
 import type { RequestSpec } from "./request.js";
 import { isTransient, parseRetryAfter } from "./retry-policy.js";
@@ -10,39 +18,50 @@ export type EndpointOutput<Name extends EndpointName> = z.output<
   (typeof ENDPOINTS)[Name]["response"]["schema"]
 >;
 
-/** What a call yields: the parsed payload with the response's ETag, or `notModified` after a 304. */
+/** What a call yields: the parsed `data` with the answer's meta and ETag, or `notModified` after a 304. */
 export type Outcome<A> =
-  | { readonly kind: "ok"; readonly value: A; readonly etag: string | undefined }
+  | { readonly kind: "ok"; readonly value: A; readonly meta: ResponseMeta; readonly etag: string | undefined }
   | { readonly kind: "notModified"; readonly etag: string };
 
-/** Parses a problem body into an ApiError; a body that is not a problem gives HTTP_ERROR. */
-function problemError(response: Response, text: string, endpoint: string, sentCorrelationID: string) {
-  const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
-  const headerCorrelationID = response.headers.get("x-correlation-id") ?? sentCorrelationID;
-  let json: unknown;
+function parseJson(text: string): unknown {
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    json = undefined;
+    return undefined;
   }
-  const parsed = safeParse(Problem, json, "Problem");
-  const code: ApiErrorCode = parsed.ok ? parsed.value.code : "HTTP_ERROR";
+}
+
+/**
+ * Reads an error answer `{ error: { code, message, fields? } }`, enveloped or not [L3], into an ApiError; a body
+ * without one gives HTTP_ERROR. The code is kept as the platform sent it (an open set).
+ */
+function errorAnswer(response: Response, text: string, endpoint: string, sentCorrelationID: string) {
+  const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
+  const json = parseJson(text);
+  const envelope = safeParse(Envelope, json, "Envelope");
+  const meta = envelope.ok ? envelopeMeta(envelope.value) : undefined;
+  const parsed = safeParse(ErrorBody, json, "ErrorBody");
+  const code: ApiErrorCode = parsed.ok ? parsed.value.error.code : "HTTP_ERROR";
   const status = response.status;
   return new ApiError({
     code,
     status,
     retryable: isTransient({ code, status }),
-    correlationID: parsed.ok ? parsed.value.correlationID : headerCorrelationID,
-    errors: parsed.ok ? (parsed.value.errors ?? []) : [],
+    correlationID: meta?.correlationID ?? response.headers.get("x-correlation-id") ?? sentCorrelationID,
+    requestID: meta?.requestID,
+    errors: parsed.ok ? (parsed.value.error.fields ?? []) : [],
     retryAfterMs,
     endpoint,
     message: parsed.ok
-      ? `${endpoint}: ${status} ${code}: ${parsed.value.detail ?? parsed.value.title}`
-      : `${endpoint}: HTTP ${status} without a problem body`,
+      ? `${endpoint}: ${status} ${code}${parsed.value.error.message ? `: ${parsed.value.error.message}` : ""}`
+      : `${endpoint}: HTTP ${status} without an error body`,
   });
 }
 
-/** Turns one HTTP answer into an outcome: a parsed payload, `notModified`, or a typed failure. */
+/**
+ * Turns one HTTP answer into an outcome: the envelope's `data` parsed with the endpoint's schema (unknown keys
+ * stripped), `notModified`, or a typed failure.
+ */
 export function classifyResponse<Name extends EndpointName>(
   response: Response,
   text: string,
@@ -54,20 +73,21 @@ export function classifyResponse<Name extends EndpointName>(
   if (response.status === 304 && spec.etag !== undefined)
     return Effect.succeed({ kind: "notModified", etag: etag ?? spec.etag });
   if (response.status < 200 || response.status > 299)
-    return Effect.fail(problemError(response, text, name, correlationID));
+    return Effect.fail(errorAnswer(response, text, name, correlationID));
   const facts = { endpoint: name, correlationID, status: response.status };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
+  const json = parseJson(text);
+  if (json === undefined)
+    return Effect.fail(clientError("CONTRACT", `${name}: the ${response.status} body is not JSON`, facts));
+  const envelope = safeParse(Envelope, json, "Envelope");
+  if (!envelope.ok || !("data" in (json as object)))
     return Effect.fail(
-      clientError("CONTRACT", `${name}: the ${response.status} body is not JSON`, facts, cause),
+      clientError("CONTRACT", `${name}: the ${response.status} body is not the platform's envelope`, facts),
     );
-  }
-  const parsed = safeParse(ENDPOINTS[name].response.schema, json, name);
+  const meta = envelopeMeta(envelope.value);
+  const parsed = safeParse(ENDPOINTS[name].response.schema, envelope.value.data, name);
   if (!parsed.ok)
     return Effect.fail(
       clientError("CONTRACT", parsed.error.message, { ...facts, errors: parsed.error.issues }, parsed.error),
     );
-  return Effect.succeed({ kind: "ok", value: parsed.value as EndpointOutput<Name>, etag });
+  return Effect.succeed({ kind: "ok", value: parsed.value as EndpointOutput<Name>, meta, etag });
 }

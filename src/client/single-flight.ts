@@ -1,4 +1,4 @@
-/** Shares one session refresh among every caller that met `401 TOKEN_EXPIRED` with the same token. */
+/** Shares one session refresh among every caller that met `401 AUTH_INVALID_SESSION` with the same token. */
 export interface TokenRefresher {
   /**
    * A fresh token to replace `staleToken`. Joins the refresh in flight; reuses the last refreshed token when

@@ -2,7 +2,7 @@ import * as Clock from "effect/Clock";
 import * as Duration from "effect/Duration";
 import * as Effect from "effect/Effect";
 import * as Exit from "effect/Exit";
-import { ENDPOINTS, type EndpointName, isMutatingMethod } from "../contract/index.js";
+import { ENDPOINTS, type EndpointName, isMutatingMethod, type ResponseMeta } from "../contract/index.js";
 import { clockWithSleep } from "./backoff-clock.js";
 import { ApiError, clientError, ScopeError } from "./errors.js";
 import { randomId } from "./ids.js";
@@ -33,7 +33,7 @@ export interface TransportSettings {
   readonly observer: ClientObserver | undefined;
 }
 
-/** Where a transport gets its bearer, and how it renews it after `401 TOKEN_EXPIRED` (borrower only). */
+/** Where a transport gets its bearer, and how it renews it after `401 AUTH_INVALID_SESSION` (borrower only). */
 export interface CredentialSource {
   /** The bearer for the next request; rejects with ScopeError, or anything (wrapped as SESSION_UNAVAILABLE). */
   readonly current: () => Promise<string>;
@@ -52,7 +52,7 @@ interface CallIdentity {
 
 /**
  * Builds the Effect of one logical call: credential check, the same headers of record on every attempt,
- * retries of transient failures, one shared refresh on `401 TOKEN_EXPIRED`, response parsing.
+ * retries of transient failures, one shared renewal on `401 AUTH_INVALID_SESSION` [L7], response parsing.
  */
 function callEffect<Name extends EndpointName>(
   settings: TransportSettings,
@@ -76,7 +76,7 @@ function callEffect<Name extends EndpointName>(
         const started = Date.now();
         notify(settings.observer, { type: "request", ...facts, attempt });
         const headers: Record<string, string> = {
-          accept: "application/json, application/problem+json",
+          accept: "application/json",
           authorization: `Bearer ${token}`,
           "x-correlation-id": correlationID,
         };
@@ -153,7 +153,7 @@ function callEffect<Name extends EndpointName>(
     const refresher = credentials.refresher;
     return yield* withRetries(token).pipe(
       Effect.catch((error: ApiError) => {
-        if (refresher === undefined || error.code !== "TOKEN_EXPIRED") return Effect.fail(error);
+        if (refresher === undefined || error.code !== "AUTH_INVALID_SESSION") return Effect.fail(error);
         return bearer(
           credentials,
           () => refresher.refresh(token),
@@ -229,9 +229,29 @@ export async function send<Name extends EndpointName>(
   throw aborted();
 }
 
+/** A call's parsed `data`, carrying the answer's {@link ResponseMeta} as a non-enumerable `meta` (JSON skips it). */
+export type WithMeta<T> = T & { readonly meta?: ResponseMeta };
+
+/**
+ * The {@link ResponseMeta} of a client result (`requestID`, `correlationID`, `timestamp`), to quote in a support
+ * ticket; `undefined` for a value that did not come from the client. Never throws.
+ */
+export function responseMeta(result: unknown): ResponseMeta | undefined {
+  if (typeof result !== "object" || result === null) return undefined;
+  const meta = (result as { meta?: unknown }).meta;
+  return typeof meta === "object" && meta !== null ? (meta as ResponseMeta) : undefined;
+}
+
+/** Attaches `meta` to a parsed payload without making it part of the payload's JSON. */
+export function withMeta<T>(value: T, meta: ResponseMeta): WithMeta<T> {
+  if (typeof value === "object" && value !== null)
+    Object.defineProperty(value, "meta", { value: meta, enumerable: false, configurable: true });
+  return value as WithMeta<T>;
+}
+
 /**
  * Like {@link send}, for a call that must answer with a body: only a conditional GET may see 304, so a 304 here
- * is a breach of the contract.
+ * is a breach of the contract. The result carries the answer's meta (see {@link responseMeta}).
  * @throws {ScopeError} when the credential is outside the client's scope (before any request).
  * @throws {ApiError} for every failure, typed by `code`; CONTRACT for an unexpected 304.
  */
@@ -240,12 +260,12 @@ export async function sendForBody<Name extends EndpointName>(
   credentials: CredentialSource,
   spec: RequestSpec<Name>,
   options?: CallOptions,
-): Promise<EndpointOutput<Name>> {
+): Promise<WithMeta<EndpointOutput<Name>>> {
   const outcome = await send(settings, credentials, spec, options);
   if (outcome.kind !== "ok")
     throw clientError("CONTRACT", `${spec.endpoint}: unexpected 304`, {
       endpoint: spec.endpoint,
       status: 304,
     });
-  return outcome.value;
+  return withMeta(outcome.value, outcome.meta);
 }

@@ -98,7 +98,7 @@ export const ENDPOINTS = {
     method: "POST",
     path: "/journeys/{journeyID}/offers/{offerID}/proceed",
     scope: "borrower",
-    summary: "Proceed with an offer; locks it. 409 OFFER_LOCKED for another offer, 410 OFFER_EXPIRED.",
+    summary: "Proceed with an offer; locks it. 409 OFFER_LOCK_CONFLICT for another offer, 410 OFFER_EXPIRED.",
     response: { status: 202, schema: JourneySnapshot },
   },
   listSteps: {

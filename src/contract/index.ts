@@ -2,6 +2,8 @@
 export * from "./aa.js";
 export * from "./credentials.js";
 export * from "./endpoints.js";
+export * from "./envelope.js";
+export * from "./error-body.js";
 export * from "./errors.js";
 export * from "./journey.js";
 export * from "./lifecycle.js";
@@ -10,7 +12,6 @@ export * from "./messages.js";
 export * from "./offer.js";
 export * from "./parse.js";
 export * from "./primitives.js";
-export * from "./problem.js";
 export * from "./profile.js";
 export * from "./resource.js";
 export * from "./schemas.js";

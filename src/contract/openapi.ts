@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import { BASE_PATH, ENDPOINTS, type Endpoint, isMutatingMethod } from "./endpoints.js";
-import { Problem } from "./problem.js";
+import { ErrorBody } from "./error-body.js";
 import { CONTRACT_SCHEMAS } from "./schemas.js";
 
 type JsonObject = Record<string, unknown>;
@@ -45,7 +45,7 @@ export function buildOpenApiDocument(): JsonObject {
         bearer: {
           type: "http",
           scheme: "bearer",
-          description: "sk_ API key (partner backend), bst_ borrower session token (borrower app)",
+          description: "sk_ API key (partner backend) or the borrower session token (borrower app)",
         },
       },
     },
@@ -81,7 +81,19 @@ function operation(operationId: string, endpoint: Endpoint, nameOf: Map<unknown,
       description: "One key per logical mutation; retries reuse it. Kept 24 h per principal.",
     });
   }
-  const problem = { "application/problem+json": { schema: ref(Problem, nameOf) } };
+  const envelope = (data: JsonObject): JsonObject => ({
+    type: "object",
+    description: "The platform's envelope [L3]: `data` holds the payload.",
+    properties: {
+      requestID: { type: "string" },
+      correlationID: { type: ["string", "null"] },
+      timestamp: { type: "string", format: "date-time" },
+      data,
+      error: { type: "null" },
+    },
+    required: ["data"],
+  });
+  const error = { "application/json": { schema: ref(ErrorBody, nameOf) } };
   const op: JsonObject = {
     operationId,
     summary: endpoint.summary,
@@ -90,9 +102,9 @@ function operation(operationId: string, endpoint: Endpoint, nameOf: Map<unknown,
     responses: {
       [String(endpoint.response.status)]: {
         description: "Success",
-        content: { "application/json": { schema: ref(endpoint.response.schema, nameOf) } },
+        content: { "application/json": { schema: envelope(ref(endpoint.response.schema, nameOf)) } },
       },
-      default: { description: "Error", content: problem },
+      default: { description: "Error", content: error },
     },
   };
   if (endpoint.request) {

@@ -1,4 +1,5 @@
 import { AaConsent } from "./aa.js";
+import { ErrorBody } from "./error-body.js";
 import { Journey, ProfileStatus } from "./journey.js";
 import { JourneyStatus } from "./lifecycle.js";
 import { ForeclosureQuote, Installment, Loan, Schedule } from "./loan.js";
@@ -16,7 +17,6 @@ import {
 import { Offer } from "./offer.js";
 import { type ParseResult, parse, safeParse } from "./parse.js";
 import { Money } from "./primitives.js";
-import { Problem } from "./problem.js";
 import { Profile } from "./profile.js";
 import { Resource } from "./resource.js";
 import { Session } from "./session.js";
@@ -54,7 +54,7 @@ export const CONTRACT_SCHEMAS = {
   StepActionRequest,
   CreateConsentRequest,
   WebhookEnvelope,
-  Problem,
+  ErrorBody,
 } as const;
 
 /**

@@ -4,8 +4,8 @@ import { Timestamp } from "./primitives.js";
 
 /** Borrower session context a partner backend hands to its app. */
 export const Session = z.object({
-  token: SessionToken,
-  expiresAt: Timestamp,
+  sessionToken: SessionToken,
+  sessionExpiresAt: Timestamp,
   refreshToken: RefreshToken,
   refreshExpiresAt: Timestamp,
 });

@@ -124,9 +124,9 @@ export async function startPartnerBackend(options: PartnerBackendOptions): Promi
       const app = appSessionOf(req.headers.authorization);
       if (!app) return json(res, 401, { error: "unknown app session" });
       const session = await refreshStoredSession(partner, tokens, app.borrowerExternalID);
-      return json(res, 200, { token: session.token, expiresAt: session.expiresAt });
+      return json(res, 200, { token: session.sessionToken, expiresAt: session.sessionExpiresAt });
     }
-    const push = url.pathname.match(/^\/push\/(jrn_[\w-]+)$/);
+    const push = url.pathname.match(/^\/push\/([^/]{1,128})$/);
     if (req.method === "GET" && push?.[1]) return relay.handleNode(req, res, push[1]);
     return json(res, 404, { error: "not found" });
   }

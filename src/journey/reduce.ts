@@ -32,7 +32,7 @@ export interface InitialInput {
 /**
  * The first state of a journey. With a snapshot it starts in that status; without one in `loading`, whose
  * first poll fetches the state at once. Commands to start with: {@link commandsOf}.
- * @throws {ContractError} when `journeyID` is not a `jrn_…` id, `at` is not a finite number, or `snapshot`
+ * @throws {ContractError} when `journeyID` is not an opaque id (1–128 characters), `at` is not a finite number, or `snapshot`
  *   is given but is not a valid `JourneySnapshot` of that journey (every failing path named).
  */
 export function initial(input: InitialInput): JourneyState {
@@ -46,7 +46,9 @@ export function initial(input: InitialInput): JourneyState {
 export function initialWithCommands(input: InitialInput): ReduceResult {
   const id = safeParse(JourneyId, input.journeyID, "InitialInput");
   if (!id.ok)
-    throw new ContractError("InitialInput", [{ path: "journeyID", message: "must look like jrn_…" }]);
+    throw new ContractError("InitialInput", [
+      { path: "journeyID", message: "must be the journey's id (1–128 characters)" },
+    ]);
   if (typeof input.at !== "number" || !Number.isFinite(input.at)) {
     throw new ContractError("InitialInput", [{ path: "at", message: "must be epoch milliseconds" }]);
   }

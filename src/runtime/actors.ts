@@ -67,8 +67,8 @@ function mutationActor<Input extends MutationInput, Result>(
         if (event !== null) afterSettle(() => deps.deliver(event));
       },
       (problem: { code: string }) => {
-        // readFailure maps every lost-session failure (refresh failed, token refused) to TOKEN_EXPIRED.
-        if (problem.code === "TOKEN_EXPIRED" && !signal.aborted)
+        // readFailure maps every lost-session failure (renewal failed, token refused) to AUTH_INVALID_SESSION.
+        if (problem.code === "AUTH_INVALID_SESSION" && !signal.aborted)
           afterSettle(() => deps.deliver(expired(deps)));
       },
     );

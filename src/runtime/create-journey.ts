@@ -19,7 +19,7 @@ import { type AppSignals, browserSignals } from "./signals.js";
 export interface CreateJourneyOptions {
   /** The borrower client (`createBorrowerClient`): it owns fetch, retries, keys on the wire and token refresh. */
   readonly client: BorrowerClient;
-  /** The journey to run (`jrn_…`). */
+  /** The journey to run (its `journeyID`). */
   readonly journeyID: string;
   /**
    * Where to start: a `JourneySnapshot` (e.g. from session bootstrap), or what `persist()` returned before a
@@ -123,7 +123,8 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
   const { client, journeyID } = options;
   if (typeof client?.getJourneyState !== "function")
     throw new RuntimeConfigError("client", "must be a borrower client (createBorrowerClient)");
-  if (typeof journeyID !== "string") throw new RuntimeConfigError("journeyID", "must be a jrn_… id");
+  if (typeof journeyID !== "string")
+    throw new RuntimeConfigError("journeyID", "must be the journey's id (journeyID)");
   const clock = options.clock ?? systemClock;
   const signals = options.signals ?? browserSignals();
   const newKey = options.newKey ?? randomId;

@@ -1,15 +1,14 @@
 import type { FailureInfo } from "../../machines/journey/journey.types.js";
-import { PROBLEM_CODES } from "../contract/problem.js";
+import { CLIENT_ERROR_CODES } from "../client/errors.js";
 
-/** Client error codes that mean the borrower session is gone and the app must re-authenticate. */
+/** Codes that mean the borrower session is gone and the app must re-authenticate (renewal was tried). */
 const SESSION_CODES: ReadonlySet<string> = new Set([
-  "TOKEN_EXPIRED",
+  "AUTH_INVALID_SESSION",
   "REFRESH_FAILED",
   "SESSION_UNAVAILABLE",
-  "UNAUTHENTICATED",
 ]);
 
-const PLATFORM_CODES: ReadonlySet<string> = new Set(PROBLEM_CODES);
+const CLIENT_CODES: ReadonlySet<string> = new Set(CLIENT_ERROR_CODES);
 
 /** What the runtime reads from a failed client call (an `ApiError`, its `toJSON()`, or anything thrown). */
 export interface CallFailure {
@@ -24,8 +23,9 @@ export interface CallFailure {
 }
 
 /**
- * Maps a client failure onto the machine's failure codes: platform problem codes pass through, the client's own
- * no-answer codes (`NETWORK`, `TIMEOUT`, `ABORTED`) become `NETWORK`, a failed refresh becomes `TOKEN_EXPIRED`,
+ * Maps a client failure onto the machine's failure codes: the platform's codes (an open set) pass through, the
+ * client's own no-answer codes (`NETWORK`, `TIMEOUT`, `ABORTED`) become `NETWORK`, a failed renewal becomes
+ * `AUTH_INVALID_SESSION`,
  * a request the client refused to send because its body breaks the contract (`INVALID_REQUEST`) becomes
  * `VALIDATION_FAILED` with its field errors (retrying it could never help), and anything else (`CONTRACT`,
  * `HTTP_ERROR`, a thrown non-error) becomes `INTERNAL`. Pure; never throws.
@@ -34,14 +34,14 @@ export function readFailure(error: unknown): CallFailure {
   const e = (typeof error === "object" && error !== null ? error : {}) as Record<string, unknown>;
   const raw = typeof e.code === "string" ? e.code : "INTERNAL";
   const status = typeof e.status === "number" ? e.status : undefined;
-  const code: FailureInfo["code"] = PLATFORM_CODES.has(raw)
-    ? (raw as FailureInfo["code"])
+  const code: FailureInfo["code"] = !CLIENT_CODES.has(raw)
+    ? raw
     : raw === "NETWORK" || raw === "TIMEOUT" || raw === "ABORTED"
       ? "NETWORK"
       : raw === "INVALID_REQUEST"
         ? "VALIDATION_FAILED"
         : SESSION_CODES.has(raw)
-          ? "TOKEN_EXPIRED"
+          ? "AUTH_INVALID_SESSION"
           : "INTERNAL";
   const detail = typeof e.message === "string" ? e.message : undefined;
   const errors =

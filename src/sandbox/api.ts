@@ -9,7 +9,7 @@ import {
   StepActionRequest,
   safeParse,
 } from "../contract/index.js";
-import type { Caller, CredentialStore } from "./auth.js";
+import { type Caller, type CredentialStore, invalidApiKey, invalidSession } from "./auth.js";
 import type { SandboxClock } from "./clock.js";
 import type { LifecycleEngine } from "./engine.js";
 import { notFound, SandboxProblem, validationFailed } from "./problem.js";
@@ -42,7 +42,8 @@ export interface ApiDeps {
 
 /**
  * Checks that the caller's credential may call an endpoint of `scope`.
- * @throws {SandboxProblem} 403 SCOPE_FORBIDDEN otherwise.
+ * @throws {SandboxProblem} 401 AUTH_INVALID_API_KEY on partner endpoints, 401 AUTH_INVALID_SESSION on borrower
+ *   ones (the platform answers a bearer outside its scope as it answers an invalid one [L7]).
  */
 export function checkScope(name: EndpointName, scope: EndpointScope, caller: Caller): void {
   const allowed =
@@ -58,7 +59,10 @@ export function checkScope(name: EndpointName, scope: EndpointScope, caller: Cal
         : scope === "borrower"
           ? "a borrower session token"
           : "the API key or a session token";
-    throw new SandboxProblem(403, "SCOPE_FORBIDDEN", `this endpoint needs ${needs}, not a ${caller.kind}`);
+    const detail = `this endpoint needs ${needs}, not a ${caller.kind}`;
+    throw scope === "partner" || (scope === "partnerRead" && caller.kind !== "apiKey")
+      ? invalidApiKey(detail)
+      : invalidSession(detail);
   }
 }
 
@@ -92,7 +96,7 @@ type Handler = (deps: ApiDeps, call: ApiCall) => ApiResult;
 export const HANDLERS: Readonly<Record<EndpointName, Handler>> = {
   createSession(deps, call) {
     const body = parseBody<CreateSessionRequest>(CreateSessionRequest, call.body, "CreateSessionRequest");
-    if (call.caller.kind !== "apiKey") throw new SandboxProblem(403, "SCOPE_FORBIDDEN", "needs the API key");
+    if (call.caller.kind !== "apiKey") throw invalidApiKey("needs the API key");
     const partnerKey = call.caller.partnerKey;
     let journey: JourneyRecord | undefined;
     let resumed = false;
@@ -122,13 +126,12 @@ export const HANDLERS: Readonly<Record<EndpointName, Handler>> = {
   refreshSession(deps, call) {
     const body = parseBody<RefreshSessionRequest>(RefreshSessionRequest, call.body, "RefreshSessionRequest");
     if (call.caller.kind === "refreshToken" && call.caller.token !== body.refreshToken)
-      throw new SandboxProblem(403, "SCOPE_FORBIDDEN", "a refresh token may only refresh itself");
+      throw invalidSession("a refresh token may only refresh itself");
     return { status: 200, body: { session: deps.credentials.refresh(body.refreshToken) } };
   },
   listJourneys(deps, call) {
     const { caller } = call;
-    if (caller.kind !== "sessionToken")
-      throw new SandboxProblem(403, "SCOPE_FORBIDDEN", "needs a session token");
+    if (caller.kind !== "sessionToken") throw invalidSession("needs a session token");
     const journeys = deps.engine
       .all()
       .filter(

@@ -1,5 +1,5 @@
-import type { Session } from "../contract/index.js";
-import { credentialKind } from "../contract/index.js";
+import type { EndpointScope, Session } from "../contract/index.js";
+import { isApiKey } from "../contract/index.js";
 import type { SandboxClock } from "./clock.js";
 import type { SandboxTimings } from "./options.js";
 import { SandboxProblem } from "./problem.js";
@@ -47,8 +47,16 @@ interface Family {
   readonly sessionTokens: string[];
 }
 
-const unauthenticated = (detail: string) => new SandboxProblem(401, "UNAUTHENTICATED", detail);
-const expired = (detail: string) => new SandboxProblem(401, "TOKEN_EXPIRED", detail);
+/** 401 AUTH_INVALID_API_KEY [L7]: the partner API refused its bearer. */
+export const invalidApiKey = (detail: string) => new SandboxProblem(401, "AUTH_INVALID_API_KEY", detail);
+/** 401 AUTH_INVALID_SESSION [L7]: a borrower API refused its bearer (expired, rotated out, unknown). */
+export const invalidSession = (detail: string) => new SandboxProblem(401, "AUTH_INVALID_SESSION", detail);
+
+/** The 401 an endpoint of `scope` answers for a bearer it refuses: API-key endpoints speak of the key. */
+export function refusedCredential(scope: EndpointScope, credential: string, detail: string): SandboxProblem {
+  const apiKeyish = scope === "partner" || (scope === "partnerRead" && isApiKey(credential));
+  return apiKeyish ? invalidApiKey(detail) : invalidSession(detail);
+}
 
 /**
  * The three credentials and their lifecycles: the API key, short-lived borrower session tokens, and
@@ -67,38 +75,35 @@ export class CredentialStore {
   ) {}
 
   /**
-   * Resolves an `Authorization` header into a caller.
-   * @throws {SandboxProblem} 401 UNAUTHENTICATED when missing, malformed, unknown or revoked;
-   * 401 TOKEN_EXPIRED when a session or refresh token is past its expiry.
+   * Resolves an `Authorization` header into a caller, for an endpoint of `scope`. Tokens are opaque: a bearer is
+   * the API key, a live session token or a refresh token by lookup, never by its form.
+   * @throws {SandboxProblem} 401 AUTH_INVALID_API_KEY on partner endpoints, 401 AUTH_INVALID_SESSION on borrower
+   *   ones, when the bearer is missing, malformed, unknown, revoked or expired.
    */
-  authenticate(authorization: string | undefined): Caller {
+  authenticate(authorization: string | undefined, scope: EndpointScope): Caller {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
-    if (!match) throw unauthenticated("send Authorization: Bearer <credential>");
-    const credential = match[1] as string;
-    switch (credentialKind(credential)) {
-      case "apiKey":
-        if (credential !== this.apiKey) throw unauthenticated("unknown API key");
-        return { kind: "apiKey", principal: `partner:${credential}`, partnerKey: credential };
-      case "sessionToken": {
-        const record = this.sessions.get(credential);
-        if (!record || record.revoked) throw unauthenticated("unknown or revoked session token");
-        if (record.expiresAtMs <= this.clock.now())
-          throw expired("the session token has expired; refresh it");
-        return {
-          kind: "sessionToken",
-          principal: borrowerPrincipal(record.borrower),
-          borrower: record.borrower,
-        };
-      }
-      case "refreshToken": {
-        const record = this.refreshTokens.get(credential);
-        if (!record) throw unauthenticated("unknown refresh token");
-        const family = this.families.get(record.familyId) as Family;
-        return { kind: "refreshToken", principal: `family:${family.id}`, token: credential };
-      }
-      default:
-        throw unauthenticated("unknown credential");
+    const credential = match?.[1] ?? "";
+    const refuse = (detail: string) => refusedCredential(scope, credential, detail);
+    if (!match) throw refuse("send Authorization: Bearer <credential>");
+    if (credential === this.apiKey)
+      return { kind: "apiKey", principal: `partner:${credential}`, partnerKey: credential };
+    if (isApiKey(credential)) throw refuse("unknown API key");
+    const session = this.sessions.get(credential);
+    if (session) {
+      if (session.revoked) throw refuse("the session was revoked; bootstrap a new one");
+      if (session.expiresAtMs <= this.clock.now()) throw refuse("the session token has expired; renew it");
+      return {
+        kind: "sessionToken",
+        principal: borrowerPrincipal(session.borrower),
+        borrower: session.borrower,
+      };
     }
+    const refresh = this.refreshTokens.get(credential);
+    if (refresh) {
+      const family = this.families.get(refresh.familyId) as Family;
+      return { kind: "refreshToken", principal: `family:${family.id}`, token: credential };
+    }
+    throw refuse("unknown credential");
   }
 
   /** Opens a new token family for a borrower and returns its first pair; never throws. */
@@ -119,18 +124,18 @@ export class CredentialStore {
   /**
    * Rotates a refresh token: the current one yields a new pair; the immediately previous one within the
    * grace window yields the current pair again; any older one revokes the whole family.
-   * @throws {SandboxProblem} 401 UNAUTHENTICATED (unknown), 401 TOKEN_EXPIRED (expired),
-   * 401 REFRESH_TOKEN_REUSED (older token presented, or the family was already revoked).
+   * @throws {SandboxProblem} 401 AUTH_INVALID_SESSION when the token is unknown or expired, when an older token
+   *   is presented (the family is revoked then) or the family was already revoked [L7].
    */
   refresh(refreshToken: string): Session {
     const record = this.refreshTokens.get(refreshToken);
-    if (!record) throw unauthenticated("unknown refresh token");
+    if (!record) throw invalidSession("unknown refresh token");
     const family = this.families.get(record.familyId) as Family;
-    if (family.revoked)
-      throw new SandboxProblem(401, "REFRESH_TOKEN_REUSED", "this refresh token's family has been revoked");
+    if (family.revoked) throw invalidSession("this refresh token's family has been revoked");
     const now = this.clock.now();
     if (record.index === family.latestIndex) {
-      if (record.expiresAtMs <= now) throw expired("the refresh token has expired; start a new session");
+      if (record.expiresAtMs <= now)
+        throw invalidSession("the refresh token has expired; start a new session");
       record.rotatedAtMs = now;
       return this.rotate(family);
     }
@@ -140,11 +145,7 @@ export class CredentialStore {
       now - record.rotatedAtMs <= this.timings.refreshGrace;
     if (withinGrace) return { ...family.current };
     this.revoke(family);
-    throw new SandboxProblem(
-      401,
-      "REFRESH_TOKEN_REUSED",
-      "an already rotated refresh token was presented; the session family is revoked",
-    );
+    throw invalidSession("an already rotated refresh token was presented; the session family is revoked");
   }
 
   /**
@@ -167,8 +168,8 @@ export class CredentialStore {
 
   private rotate(family: Family): Session {
     const now = this.clock.now();
-    const token = secretToken("bst_");
-    const refreshToken = secretToken("brt_");
+    const token = secretToken();
+    const refreshToken = secretToken();
     const index = family.latestIndex + 1;
     const sessionExpires = now + this.timings.sessionTtl;
     const refreshExpires = now + this.timings.refreshTtl;
@@ -189,8 +190,8 @@ export class CredentialStore {
     family.sessionTokens.push(token);
     family.latestIndex = index;
     family.current = {
-      token,
-      expiresAt: new Date(sessionExpires).toISOString(),
+      sessionToken: token,
+      sessionExpiresAt: new Date(sessionExpires).toISOString(),
       refreshToken,
       refreshExpiresAt: new Date(refreshExpires).toISOString(),
     };

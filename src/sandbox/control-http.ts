@@ -12,8 +12,8 @@ export interface ControlResult {
 const objectBody = (body: unknown): Record<string, unknown> => {
   if (body === undefined) return {};
   if (body && typeof body === "object" && !Array.isArray(body)) return body as Record<string, unknown>;
-  throw new SandboxProblem(422, "VALIDATION_FAILED", "the body must be a JSON object", {
-    errors: [{ path: "", message: "expected an object" }],
+  throw new SandboxProblem(400, "VALIDATION_FAILED", "the body must be a JSON object", {
+    fields: [{ path: "", message: "expected an object", code: "format" }],
   });
 };
 
@@ -25,8 +25,8 @@ const field = <T>(
 ): T => {
   const value = body[name];
   if (!check(value))
-    throw new SandboxProblem(422, "VALIDATION_FAILED", `${name} must be ${what}`, {
-      errors: [{ path: name, message: `must be ${what}` }],
+    throw new SandboxProblem(400, "VALIDATION_FAILED", `${name} must be ${what}`, {
+      fields: [{ path: name, message: `must be ${what}`, code: "format" }],
     });
   return value;
 };
@@ -100,8 +100,8 @@ export function handleControl(
     case "PUT /rate-limit": {
       const perSecond = objectBody(rawBody).perSecond;
       if (perSecond !== null && perSecond !== undefined && !isNonNegative(perSecond))
-        throw new SandboxProblem(422, "VALIDATION_FAILED", "perSecond must be a number or null", {
-          errors: [{ path: "perSecond", message: "must be a number or null" }],
+        throw new SandboxProblem(400, "VALIDATION_FAILED", "perSecond must be a number or null", {
+          fields: [{ path: "perSecond", message: "must be a number or null", code: "format" }],
         });
       control.setRateLimit(perSecond ?? undefined);
       return { status: 200, body: { perSecond: perSecond ?? null } };
@@ -124,8 +124,8 @@ export function handleControl(
         return { status: 201, body: control.addWebhookEndpoint(url, secrets) };
       } catch (error) {
         if (error instanceof TypeError)
-          throw new SandboxProblem(422, "VALIDATION_FAILED", error.message, {
-            errors: [{ path: "url", message: error.message }],
+          throw new SandboxProblem(400, "VALIDATION_FAILED", error.message, {
+            fields: [{ path: "url", message: error.message, code: "format" }],
           });
         throw error;
       }

@@ -133,7 +133,7 @@ export class LifecycleEngine {
     const scenario: Scenario = scenarioFor(borrower);
     const now = clock.nowIso();
     const journey: JourneyRecord = {
-      id: random.id("jrn"),
+      id: random.uuid(),
       partnerKey,
       borrowerExternalID: borrower.borrowerExternalID,
       scenario,
@@ -216,13 +216,7 @@ export class LifecycleEngine {
     journey.offers = lenders.map((lender, i) => {
       const lifetime = short ? Math.round((validity * (i + 1)) / lenders.length) : validity;
       const expiresAt = new Date(clock.now() + lifetime).toISOString();
-      return makeOffer(
-        lender,
-        profile.monthlyIncome.amount,
-        random.id("ofr"),
-        expiresAt,
-        this.deps.baseUrl(),
-      );
+      return makeOffer(lender, profile.monthlyIncome.amount, random.uuid(), expiresAt, this.deps.baseUrl());
     });
     journey.status = "OFFERS_AVAILABLE";
     this.commit(journey);
@@ -249,7 +243,7 @@ export class LifecycleEngine {
   /**
    * Proceeds with an offer, taking the journey's offer lock.
    * @throws {SandboxProblem} 404 NOT_FOUND for an unknown offer; 409 INVALID_STATE when offers are not
-   * selectable; 409 OFFER_LOCKED when another offer holds the lock; 410 OFFER_EXPIRED past its expiresAt.
+   * selectable; 409 OFFER_LOCK_CONFLICT when another offer holds the lock; 410 OFFER_EXPIRED past its expiresAt.
    */
   proceed(journey: JourneyRecord, offerID: string, correlationID: string): JourneySnapshot {
     const offer = journey.offers.find((o) => o.id === offerID);
@@ -261,7 +255,11 @@ export class LifecycleEngine {
       return snapshotView(journey);
     }
     if (journey.lockedOfferID)
-      throw new SandboxProblem(409, "OFFER_LOCKED", `offer ${journey.lockedOfferID} is already proceeded`);
+      throw new SandboxProblem(
+        409,
+        "OFFER_LOCK_CONFLICT",
+        `offer ${journey.lockedOfferID} is already proceeded`,
+      );
     if (offer.status === "EXPIRED" || Date.parse(offer.expiresAt) <= this.deps.clock.now())
       throw new SandboxProblem(410, "OFFER_EXPIRED", `offer ${offerID} expired at ${offer.expiresAt}`);
     if (journey.status !== "OFFERS_AVAILABLE")
@@ -273,7 +271,7 @@ export class LifecycleEngine {
       journey.scenario.name === "no-aa" ? STEP_ORDER.filter((k) => k !== "AA_CONSENT") : STEP_ORDER;
     const now = this.deps.clock.nowIso();
     journey.steps = kinds.map((kind) => ({
-      id: this.deps.random.id("stp"),
+      id: this.deps.random.uuid(),
       kind,
       status: "PENDING",
       attempts: 0,
@@ -384,7 +382,7 @@ export class LifecycleEngine {
     if (existing && existing.status === "PENDING") existing.status = "EXPIRED";
     const resource = this.issueLink(journey, step, "step");
     const consent: AaConsent = {
-      id: this.deps.random.id("aac"),
+      id: this.deps.random.uuid(),
       status: "PENDING",
       resource,
       createdAt: this.deps.clock.nowIso(),
@@ -686,7 +684,7 @@ export class LifecycleEngine {
       disbursedOn: now.slice(0, 10),
       paidThrough: 0,
       loan: {
-        loanID: this.deps.random.id("loan"),
+        loanID: this.deps.random.uuid(),
         principal: { ...offer.principal },
         disbursedAmount: { ...offer.netDisbursed },
         disbursedAt: now,

@@ -1,71 +1,71 @@
-import type { ContractIssue, Problem, ProblemCode } from "../contract/index.js";
+import type { ContractIssue, ErrorBody, FieldIssue, PlatformErrorCode } from "../contract/index.js";
 
-const TITLES: Readonly<Record<ProblemCode, string>> = {
-  UNAUTHENTICATED: "Unauthenticated",
-  TOKEN_EXPIRED: "Token expired",
-  REFRESH_TOKEN_REUSED: "Refresh token reused",
-  SCOPE_FORBIDDEN: "Credential not allowed here",
-  NOT_FOUND: "Not found",
-  VALIDATION_FAILED: "Validation failed",
-  INVALID_STATE: "Invalid state",
-  OFFER_LOCKED: "Offer locked",
-  OFFER_EXPIRED: "Offer expired",
-  IDEMPOTENCY_KEY_REQUIRED: "Idempotency-Key required",
-  IDEMPOTENCY_KEY_REUSED: "Idempotency-Key reused",
-  IDEMPOTENCY_IN_PROGRESS: "Idempotency-Key in progress",
-  RATE_LIMITED: "Rate limited",
-  INTERNAL: "Internal error",
-};
+/** The envelope fields the sandbox stamps on every answer, success or error. */
+export interface AnswerMeta {
+  readonly requestID: string;
+  readonly correlationID: string;
+  readonly timestamp: string;
+}
 
-/** A platform error on its way to becoming an `application/problem+json` response. */
+/**
+ * A platform error on its way to becoming an answer: `{ requestID, correlationID, timestamp, data: null,
+ * error: { code, message, fields? } }` [L3] with `application/json`, never problem+json.
+ */
 export class SandboxProblem extends Error {
   /** Discriminant for plain-data error handling. */
   readonly _tag = "SandboxProblem" as const;
   readonly status: number;
-  readonly code: ProblemCode;
-  readonly errors: readonly ContractIssue[] | undefined;
+  readonly code: PlatformErrorCode;
+  readonly fields: readonly FieldIssue[] | undefined;
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(
     status: number,
-    code: ProblemCode,
-    detail: string,
-    extra: { errors?: readonly ContractIssue[]; headers?: Record<string, string> } = {},
+    code: PlatformErrorCode,
+    message: string,
+    extra: { fields?: readonly FieldIssue[]; headers?: Record<string, string> } = {},
   ) {
-    super(detail);
+    super(message);
     this.name = "SandboxProblem";
     this.status = status;
     this.code = code;
-    this.errors = extra.errors;
+    this.fields = extra.fields;
     this.headers = extra.headers ?? {};
   }
 
-  /** The problem+json body, stamped with the request's correlation id. */
-  toBody(correlationID: string): Problem {
+  /** The error answer's body, in the platform's envelope. */
+  toBody(meta: AnswerMeta): ErrorBody & AnswerMeta & { data: null } {
     return {
-      type: `https://docs.credit-journey.dev/problems/${this.code.toLowerCase().replaceAll("_", "-")}`,
-      title: TITLES[this.code],
-      status: this.status,
-      code: this.code,
-      detail: this.message,
-      correlationID,
-      ...(this.errors ? { errors: [...this.errors] } : {}),
+      ...meta,
+      data: null,
+      error: { code: this.code, message: this.message, ...(this.fields ? { fields: [...this.fields] } : {}) },
     };
   }
 }
 
-/** A 404 NOT_FOUND for `what`. */
+/** A 404 NOT_FOUND for `what` (modelled code). */
 export function notFound(what: string): SandboxProblem {
   return new SandboxProblem(404, "NOT_FOUND", `${what} not found`);
 }
 
-/** A 409 INVALID_STATE explaining why. */
+/** A 409 INVALID_STATE explaining why (modelled code). */
 export function invalidState(detail: string): SandboxProblem {
   return new SandboxProblem(409, "INVALID_STATE", detail);
 }
 
-/** A 422 VALIDATION_FAILED naming every failing field. */
+/** The kind of failure a validator message describes, for a field issue's `code`. */
+function issueCode(message: string): string {
+  if (/required|expected .*, received undefined/i.test(message)) return "required";
+  if (/too (small|big)|minimum|maximum|>=|<=|at least|at most/i.test(message)) return "range";
+  if (/invalid (option|enum)|expected one of/i.test(message)) return "enum";
+  if (/must look like|pattern|regex|invalid string|must be/i.test(message)) return "pattern";
+  return "format";
+}
+
+/** A 400 VALIDATION_FAILED [L7] naming every failing field, each with a kind of failure. */
 export function validationFailed(issues: readonly ContractIssue[]): SandboxProblem {
   const listed = issues.map((i) => `${i.path || "(body)"}: ${i.message}`).join("; ");
-  return new SandboxProblem(422, "VALIDATION_FAILED", listed, { errors: issues });
+  return new SandboxProblem(400, "VALIDATION_FAILED", listed, {
+    fields: issues.map((i) => ({ path: i.path, message: i.message, code: issueCode(i.message) })),
+  });
 }

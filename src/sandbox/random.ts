@@ -8,8 +8,10 @@ export interface SeededRandom {
   int(min: number, max: number): number;
   /** True with probability `p`. */
   chance(p: number): boolean;
-  /** An opaque id `prefix_` followed by 16 base-36 characters. */
+  /** An opaque id `prefix_` followed by 16 base-36 characters (webhook event ids, like `evt_01JB2X4CE6` [L6]). */
   id(prefix: string): string;
+  /** A version-4-shaped UUID, the form of the platform's journey ids [L6]. */
+  uuid(): string;
 }
 
 /** Creates a {@link SeededRandom} (mulberry32); never throws. */
@@ -31,14 +33,20 @@ export function createSeededRandom(seed: number): SeededRandom {
       for (let i = 0; i < 16; i++) body += Math.floor(next() * 36).toString(36);
       return `${prefix}_${body}`;
     },
+    uuid() {
+      let hex = "";
+      for (let i = 0; i < 32; i++) hex += Math.floor(next() * 16).toString(16);
+      const variant = ((Number.parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
+      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    },
   };
 }
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-/** An unguessable credential `prefix` + 32 alphanumeric characters, from the OS's CSPRNG; never throws. */
-export function secretToken(prefix: string): string {
-  const bytes = randomBytes(32);
+/** An unguessable opaque credential: `prefix` and 43 alphanumeric characters from the OS's CSPRNG; never throws. */
+export function secretToken(prefix = ""): string {
+  const bytes = randomBytes(43);
   let body = "";
   for (const byte of bytes) body += ALPHANUMERIC[byte % ALPHANUMERIC.length];
   return `${prefix}${body}`;

@@ -16,7 +16,7 @@ const COMPILED = (Object.entries(ENDPOINTS) as [EndpointName, Endpoint][]).map((
   return { name, endpoint, keys, regex: new RegExp(`^${pattern}/?$`) };
 });
 
-/** Matches a method and a path below the base path (`/journeys/jrn_1/state`) to an endpoint; never throws. */
+/** Matches a method and a path below the base path (`/journeys/{journeyID}/state`) to an endpoint; never throws. */
 export function matchRoute(method: string, path: string): RouteMatch | undefined {
   for (const route of COMPILED) {
     if (route.endpoint.method !== method) continue;

@@ -11,7 +11,7 @@ import type { FaultInjector } from "./faults.js";
 import { handleHosted } from "./hosted.js";
 import { fingerprint, type IdempotencyStore, type StoredResponse } from "./idempotency.js";
 import type { MutationLogEntry, RequestLogEntry } from "./logs.js";
-import { notFound, SandboxProblem } from "./problem.js";
+import { type AnswerMeta, notFound, SandboxProblem } from "./problem.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { matchRoute } from "./router.js";
 
@@ -39,7 +39,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
     if (size > MAX_BODY_BYTES)
-      throw new SandboxProblem(413, "VALIDATION_FAILED", "the body is larger than 1 MB");
+      throw new SandboxProblem(413, "PAYLOAD_TOO_LARGE", "the body is larger than 1 MB");
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString("utf8");
@@ -51,9 +51,18 @@ function parseJson(raw: string): unknown {
     return JSON.parse(raw);
   } catch {
     throw new SandboxProblem(400, "VALIDATION_FAILED", "the body is not valid JSON", {
-      errors: [{ path: "", message: "not valid JSON" }],
+      fields: [{ path: "", message: "not valid JSON", code: "format" }],
     });
   }
+}
+
+/** `Bearer` and a hint of the credential (an API key's `sk_test_`, else its first 4 characters), never the secret. */
+function redactedBearer(value: string): string {
+  const match = /^(Bearer\s+)(\S*)/i.exec(value);
+  if (!match) return "…";
+  const credential = match[2] as string;
+  const hint = /^sk_(?:test_|live_)?/.exec(credential)?.[0] ?? credential.slice(0, 4);
+  return `${match[1]}${hint}…`;
 }
 
 function loggedHeaders(req: IncomingMessage): Record<string, string> {
@@ -61,22 +70,35 @@ function loggedHeaders(req: IncomingMessage): Record<string, string> {
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
     const text = Array.isArray(value) ? value.join(", ") : value;
-    headers[name] =
-      name === "authorization" ? text.replace(/^(Bearer\s+\w+?_(?:test_|live_)?).*$/i, "$1…") : text;
+    headers[name] = name === "authorization" ? redactedBearer(text) : text;
   }
   return headers;
 }
 
 function send(res: ServerResponse, response: StoredResponse, extra: Record<string, string>): void {
-  const isProblem = response.status >= 400;
   const headers: Record<string, string> = { ...response.headers, ...extra };
   let payload = "";
   if (response.body !== undefined && response.status !== 304) {
     payload = JSON.stringify(response.body);
-    headers["Content-Type"] = isProblem ? "application/problem+json" : "application/json";
+    headers["Content-Type"] = "application/json";
   }
   res.writeHead(response.status, headers);
   res.end(payload);
+}
+
+/** A success answer in the platform's envelope `{ requestID, correlationID, timestamp, data, error: null }` [L3]. */
+function enveloped(
+  status: number,
+  data: unknown,
+  meta: AnswerMeta,
+  headers: Record<string, string>,
+): StoredResponse {
+  return { status, headers, body: status === 304 ? undefined : { ...meta, data: data ?? null, error: null } };
+}
+
+/** An error answer: the envelope with `data: null` and `error: { code, message, fields? }`. */
+function failed(problem: SandboxProblem, meta: AnswerMeta): StoredResponse {
+  return { status: problem.status, headers: { ...problem.headers }, body: problem.toBody(meta) };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -89,10 +111,9 @@ export function createRequestListener(deps: PipelineDeps) {
     handle(req, res).catch((error: unknown) => {
       deps.onError(error);
       if (!res.headersSent) {
-        res.writeHead(500, { "Content-Type": "application/problem+json" });
-        res.end(
-          JSON.stringify(new SandboxProblem(500, "INTERNAL", "unexpected sandbox error").toBody("unknown")),
-        );
+        res.writeHead(500, { "Content-Type": "application/json" });
+        const meta = { requestID: randomUUID(), correlationID: "unknown", timestamp: deps.clock.nowIso() };
+        res.end(JSON.stringify(new SandboxProblem(500, "INTERNAL", "unexpected sandbox error").toBody(meta)));
       } else res.destroy();
     });
   };
@@ -105,6 +126,7 @@ export function createRequestListener(deps: PipelineDeps) {
     const correlationID =
       typeof presentedCid === "string" && presentedCid.length > 0 ? presentedCid : randomUUID();
     const at = deps.clock.nowIso();
+    const meta: AnswerMeta = { requestID: randomUUID(), correlationID, timestamp: at };
     const log = (
       status: number,
       endpoint: string | undefined,
@@ -148,7 +170,7 @@ export function createRequestListener(deps: PipelineDeps) {
         response = { status: result.status, headers: {}, body: result.body };
       } catch (error) {
         if (!(error instanceof SandboxProblem)) throw error;
-        response = { status: error.status, headers: error.headers, body: error.toBody(correlationID) };
+        response = failed(error, meta);
       }
       send(res, response, { "X-Correlation-ID": correlationID });
       return;
@@ -164,7 +186,7 @@ export function createRequestListener(deps: PipelineDeps) {
       const authorization = req.headers.authorization;
       deps.rateLimiter.take(authorization ?? `ip:${req.socket.remoteAddress}`);
       if (!route) throw notFound(`${method} ${path}`);
-      const caller = deps.credentials.authenticate(authorization);
+      const caller = deps.credentials.authenticate(authorization, route.endpoint.scope);
       checkScope(route.name, route.endpoint.scope, caller);
       if (plan.serverError) {
         await readBody(req).catch(() => "");
@@ -176,11 +198,7 @@ export function createRequestListener(deps: PipelineDeps) {
             headers: plan.serverError === 503 ? { "Retry-After": "1" } : {},
           },
         );
-        send(
-          res,
-          { status: problem.status, headers: problem.headers, body: problem.toBody(correlationID) },
-          echo,
-        );
+        send(res, failed(problem, meta), echo);
         log(problem.status, route.name, false, "error");
         return;
       }
@@ -227,11 +245,11 @@ export function createRequestListener(deps: PipelineDeps) {
               typeof req.headers["if-none-match"] === "string" ? req.headers["if-none-match"] : undefined,
           },
         });
-        response = { status: result.status, headers: result.headers ?? {}, body: result.body };
+        response = enveloped(result.status, result.body, meta, result.headers ?? {});
         journeyID = result.journeyID;
       } catch (error) {
         if (!(error instanceof SandboxProblem)) throw error;
-        response = { status: error.status, headers: error.headers, body: error.toBody(correlationID) };
+        response = failed(error, meta);
       }
       if (reservation) {
         deps.idempotency.finish(reservation.principal, reservation.key, response);
@@ -267,7 +285,7 @@ export function createRequestListener(deps: PipelineDeps) {
         });
       }
       if (!(error instanceof SandboxProblem)) throw error;
-      send(res, { status: error.status, headers: error.headers, body: error.toBody(correlationID) }, echo);
+      send(res, failed(error, meta), echo);
       log(error.status, route?.name, false, undefined);
     }
   }

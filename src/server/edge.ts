@@ -23,7 +23,7 @@ export type {
   SessionCreator,
 } from "./session/bootstrap.js";
 export { bootstrapSession } from "./session/bootstrap.js";
-export { isRefreshTokenReused, NoStoredSessionError, RefreshTokenReusedError } from "./session/errors.js";
+export { isRefreshRefused, NoStoredSessionError, RefreshRefusedError } from "./session/errors.js";
 export type { FreshSessionOptions, SessionRefresher } from "./session/refresh.js";
 export { getFreshSession, refreshStoredSession } from "./session/refresh.js";
 export type { TokenStore } from "./session/token-store.js";

@@ -11,7 +11,7 @@ import type { JourneyHostEvent } from "../journey/events.js";
 import { profileFixture } from "./fixtures.js";
 
 /** The journey id the arbitraries use unless told otherwise. */
-export const ARBITRARY_JOURNEY_ID = "jrn_arbitrary01";
+export const ARBITRARY_JOURNEY_ID = "2f9d4c1b-7e3a-4b8d-9c6e-1a5f0d3b7e24";
 /** The epoch-ms time the generated histories and schedules start at (2026-11-26T10:00:00Z). */
 export const ARBITRARY_T0 = Date.parse("2026-11-26T10:00:00Z");
 
@@ -22,7 +22,7 @@ export interface ServerHistoryOptions {
   readonly maxLength?: number;
   /** Whether the history may end in REJECTED, EXPIRED or CLOSED (default true). */
   readonly allowEnd?: boolean;
-  /** The offer a history that passes OFFER_SELECTED locks (default `ofr_arbitrary0`). */
+  /** The offer a history that passes OFFER_SELECTED locks (default `8e3b1d7f-2c9a-4e5b-b1d6-4f0a9c2e7b58`). */
   readonly lockedOfferID?: string;
 }
 
@@ -37,7 +37,7 @@ function nextActionFor(status: JourneyStatus): NextAction {
     case "BANK_MANDATE_PENDING":
     case "E_MANDATE_PENDING":
     case "LOAN_AGREEMENT_PENDING":
-      return { type: "COMPLETE_STEP", stepID: "stp_arbitrary0" };
+      return { type: "COMPLETE_STEP", stepID: "c4a7e2d9-1f6b-4c3e-8d5a-7b2e9f1c0a46" };
     case "REJECTED":
     case "EXPIRED":
     case "CLOSED":
@@ -77,7 +77,7 @@ export function snapshotAt(
 export function serverHistoryArb(options: ServerHistoryOptions = {}): fc.Arbitrary<JourneySnapshot[]> {
   const journeyID = options.journeyID ?? ARBITRARY_JOURNEY_ID;
   const maxLength = options.maxLength ?? 12;
-  const lockedOfferID = options.lockedOfferID ?? "ofr_arbitrary0";
+  const lockedOfferID = options.lockedOfferID ?? "8e3b1d7f-2c9a-4e5b-b1d6-4f0a9c2e7b58";
   const allowEnd = options.allowEnd ?? true;
   return fc
     .record({
@@ -171,7 +171,7 @@ export interface IntentOptions {
  */
 export function borrowerIntentArb(options: IntentOptions = {}): fc.Arbitrary<JourneyHostEvent> {
   const offerID = fc.constantFrom(...(options.offerIDs ?? ["ofr_A", "ofr_B", "ofr_C"]));
-  const stepID = fc.constantFrom(...(options.stepIDs ?? ["stp_arbitrary0"]));
+  const stepID = fc.constantFrom(...(options.stepIDs ?? ["c4a7e2d9-1f6b-4c3e-8d5a-7b2e9f1c0a46"]));
   const key = fc.constantFrom(...(options.keys ?? ["k0", "k1", "k2", "k3", "k4", "k5"]));
   const at = 0;
   return fc.oneof(
@@ -212,7 +212,7 @@ export function mutationResultArb(options: IntentOptions = {}): fc.Arbitrary<Jou
     "NETWORK",
     "RATE_LIMITED",
     "INTERNAL",
-    "OFFER_LOCKED",
+    "OFFER_LOCK_CONFLICT",
     "OFFER_EXPIRED",
     "INVALID_STATE",
     "VALIDATION_FAILED",

@@ -2,6 +2,7 @@ import type {
   AaConsent,
   CreateSessionRequest,
   CreateSessionResponse,
+  ErrorBody,
   ForeclosureQuote,
   Installment,
   Journey,
@@ -9,7 +10,6 @@ import type {
   Loan,
   Money,
   Offer,
-  Problem,
   Profile,
   Session,
   Step,
@@ -24,7 +24,7 @@ export function inr(rupees: number): Money {
 /** A valid snapshot in `OFFERS_AVAILABLE`; override any field. */
 export function snapshotFixture(overrides: Partial<JourneySnapshot> = {}): JourneySnapshot {
   return {
-    journeyID: "jrn_fixture01",
+    journeyID: "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9",
     version: 5,
     status: "OFFERS_AVAILABLE",
     nextAction: { type: "SELECT_OFFER" },
@@ -39,7 +39,7 @@ export function snapshotFixture(overrides: Partial<JourneySnapshot> = {}): Journ
 /** A valid AVAILABLE offer; override any field. */
 export function offerFixture(overrides: Partial<Offer> = {}): Offer {
   return {
-    id: "ofr_fixture01",
+    id: "0d6f2e1a-8c4b-4f3e-9a2d-7b5c1e0f3a91",
     lender: { name: "Sandbox Bank" },
     principal: inr(200_000),
     interestRate: 14,
@@ -58,13 +58,13 @@ export function offerFixture(overrides: Partial<Offer> = {}): Offer {
 /** A valid KYC step asking for a redirect; override any field. */
 export function stepFixture(overrides: Partial<Step> = {}): Step {
   return {
-    id: "stp_fixture01",
+    id: "5a1c9e7d-3b2f-4d6a-8e0c-9f4b2a7d1c63",
     kind: "KYC",
     status: "ACTION_REQUIRED",
     actionRequired: "REDIRECT",
     resource: {
       type: "REDIRECT",
-      url: "http://127.0.0.1:4010/hosted/kyc/stp_fixture01",
+      url: "http://127.0.0.1:4010/hosted/kyc/5a1c9e7d-3b2f-4d6a-8e0c-9f4b2a7d1c63",
       returnUrl: "https://partner.example/return",
       expiresAt: "2026-11-26T10:30:00Z",
     },
@@ -106,9 +106,9 @@ export function profileFixture(overrides: Partial<Profile> = {}): Profile {
 /** A valid session pair. */
 export function sessionFixture(overrides: Partial<Session> = {}): Session {
   return {
-    token: "bst_abcdefgh1234",
-    expiresAt: "2026-11-26T10:15:00Z",
-    refreshToken: "brt_abcdefgh1234",
+    sessionToken: "3b5c0c4e8f2a4d1e9a7b6c5d4e3f2a1b",
+    sessionExpiresAt: "2026-11-26T10:15:00.000Z",
+    refreshToken: "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
     refreshExpiresAt: "2026-12-26T10:00:00Z",
     ...overrides,
   };
@@ -201,15 +201,22 @@ export function webhookFixture(overrides: Partial<WebhookEnvelope> = {}): Webhoo
   };
 }
 
-/** A valid problem body. */
-export function problemFixture(overrides: Partial<Problem> = {}): Problem {
+/** A valid error body: the platform's envelope with `error: { code, message }` [L3] [L7]. */
+export function errorBodyFixture(overrides: Partial<ErrorBody["error"]> = {}): ErrorBody & {
+  requestID: string;
+  correlationID: string;
+  timestamp: string;
+  data: null;
+} {
   return {
-    type: "https://docs.credit-journey.dev/problems/offer-locked",
-    title: "Offer locked",
-    status: 409,
-    code: "OFFER_LOCKED",
-    detail: "Another offer was already proceeded for this journey.",
+    requestID: "5f0c2d9e-6b1a-4c3d-8e7f-0a1b2c3d4e5f",
     correlationID: "corr-1",
-    ...overrides,
+    timestamp: "2026-11-26T10:00:00.000Z",
+    data: null,
+    error: {
+      code: "OFFER_LOCK_CONFLICT",
+      message: "Another offer was already proceeded for this journey.",
+      ...overrides,
+    },
   };
 }

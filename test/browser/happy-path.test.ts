@@ -22,7 +22,7 @@ it("a borrower clicks from sign-in to the disbursed loan (and its closure), leav
   await screenshot(page, "01-sign-in");
   await signInAs(page, session.app.url, borrowerExternalID);
   const journeyID = await page.locator("main").getAttribute("data-journey-id");
-  expect(journeyID).toMatch(/^jrn_/);
+  expect(journeyID).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 
   // Field errors from view.error.fieldErrors, then a valid profile.
   await page.locator('input[name="pan"]').fill("BAD-PAN");
@@ -94,7 +94,7 @@ it("a borrower clicks from sign-in to the disbursed loan (and its closure), leav
   expect(server.journey.status).toBe("DISBURSED");
   const rows = await page.locator("table.schedule tbody tr").count();
   expect(rows).toBe(server.schedule?.length);
-  expect(await page.locator("dl.facts").textContent()).toMatch(/loan_\w+/);
+  expect(await page.locator("dl.facts").textContent()).toMatch(/Loan[0-9a-f]{8}-[0-9a-f]{4}-/);
   await screenshot(page, "14-disbursed-loan");
   await onScreen(page, "closed");
   expect(await page.locator("main").textContent()).toMatch(/Loan repaid/);

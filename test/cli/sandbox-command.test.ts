@@ -26,8 +26,8 @@ describe("credit-journey sandbox", () => {
     const url = await urlFrom(child);
     const res = await fetch(`${url}/api/v1/headless/journeys`);
     expect(res.status).toBe(401);
-    expect(res.headers.get("content-type")).toContain("application/problem+json");
-    expect(((await res.json()) as { code: string }).code).toBe("UNAUTHENTICATED");
+    expect(res.headers.get("content-type")).toContain("application/json");
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("AUTH_INVALID_SESSION");
     const exited = new Promise<number | null>((resolve) => child?.once("exit", resolve));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);

@@ -4,6 +4,7 @@ import {
   type BorrowerClient,
   ClientConfigError,
   createBorrowerClient,
+  responseMeta,
 } from "../../src/client/index.js";
 import {
   consentFixture,
@@ -17,9 +18,17 @@ import {
   stepFixture,
 } from "../../src/testing/fixtures.js";
 import { borrowerOn, rejectionOf, SESSION_TOKEN } from "./harness.js";
-import { inOrder, type ScriptedServer, startScriptedServer } from "./scripted-server.js";
+import {
+  inOrder,
+  problem,
+  problemReply,
+  SCRIPTED_REQUEST_ID,
+  SCRIPTED_TIMESTAMP,
+  type ScriptedServer,
+  startScriptedServer,
+} from "./scripted-server.js";
 
-const J = "jrn_fixture01";
+const J = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
 const ROOT = "/api/v1/headless";
 
 let server: ScriptedServer | undefined;
@@ -82,11 +91,14 @@ const cases: Case[] = [
   },
   {
     name: "proceedOffer",
-    call: (c) => c.proceedOffer(J, "ofr_fixture01"),
+    call: (c) => c.proceedOffer(J, "0d6f2e1a-8c4b-4f3e-9a2d-7b5c1e0f3a91"),
     method: "POST",
-    path: `/journeys/${J}/offers/ofr_fixture01/proceed`,
+    path: `/journeys/${J}/offers/0d6f2e1a-8c4b-4f3e-9a2d-7b5c1e0f3a91/proceed`,
     status: 202,
-    reply: snapshotFixture({ status: "OFFER_SELECTED", lockedOfferID: "ofr_fixture01" }),
+    reply: snapshotFixture({
+      status: "OFFER_SELECTED",
+      lockedOfferID: "0d6f2e1a-8c4b-4f3e-9a2d-7b5c1e0f3a91",
+    }),
   },
   {
     name: "listSteps",
@@ -98,17 +110,18 @@ const cases: Case[] = [
   },
   {
     name: "getStep",
-    call: (c) => c.getStep(J, "stp_fixture01"),
+    call: (c) => c.getStep(J, "5a1c9e7d-3b2f-4d6a-8e0c-9f4b2a7d1c63"),
     method: "GET",
-    path: `/journeys/${J}/steps/stp_fixture01`,
+    path: `/journeys/${J}/steps/5a1c9e7d-3b2f-4d6a-8e0c-9f4b2a7d1c63`,
     status: 200,
     reply: stepFixture(),
   },
   {
     name: "stepAction",
-    call: (c) => c.stepAction(J, "stp_fixture01", { action: "SUBMIT", data: { city: "Pune" } }),
+    call: (c) =>
+      c.stepAction(J, "5a1c9e7d-3b2f-4d6a-8e0c-9f4b2a7d1c63", { action: "SUBMIT", data: { city: "Pune" } }),
     method: "POST",
-    path: `/journeys/${J}/steps/stp_fixture01/actions`,
+    path: `/journeys/${J}/steps/5a1c9e7d-3b2f-4d6a-8e0c-9f4b2a7d1c63/actions`,
     status: 202,
     reply: stepFixture({ status: "IN_PROGRESS" }),
     body: { action: "SUBMIT", data: { city: "Pune" } },
@@ -162,6 +175,10 @@ describe("borrower client endpoints", () => {
     const { client } = borrowerOn(server);
     const result = await c.call(client);
     expect(result).toEqual(c.reply);
+    expect(responseMeta(result)).toMatchObject({
+      requestID: SCRIPTED_REQUEST_ID,
+      timestamp: SCRIPTED_TIMESTAMP,
+    });
     const [request] = server.requests;
     expect(request?.method).toBe(c.method);
     expect(request?.path).toBe(ROOT + c.path);
@@ -209,6 +226,74 @@ describe("borrower client endpoints", () => {
   });
 });
 
+describe("the platform's envelope", () => {
+  it("unwraps data and exposes the answer's requestID, correlationID and timestamp through responseMeta", async () => {
+    server = await startScriptedServer(
+      inOrder({
+        status: 200,
+        raw: true,
+        body: {
+          requestID: "req-42",
+          correlationID: "corr-42",
+          timestamp: "2026-11-26T10:05:00.000Z",
+          data: journeyFixture(),
+          error: null,
+        },
+      }),
+    );
+    const { client } = borrowerOn(server);
+    const result = await client.getJourney(J);
+    expect(result).toEqual(journeyFixture());
+    expect(responseMeta(result)).toEqual({
+      requestID: "req-42",
+      correlationID: "corr-42",
+      timestamp: "2026-11-26T10:05:00.000Z",
+    });
+    expect(result.meta).toEqual(responseMeta(result));
+    // meta is not part of the payload: keys and JSON skip it.
+    expect(Object.keys(result)).not.toContain("meta");
+    expect(JSON.parse(JSON.stringify(result))).toEqual(journeyFixture());
+    expect(responseMeta(journeyFixture())).toBeUndefined();
+    expect(responseMeta(null)).toBeUndefined();
+  });
+
+  it("reads the envelope's snake_case ids (request_id, correlation_id) too", async () => {
+    server = await startScriptedServer(
+      inOrder({
+        status: 200,
+        raw: true,
+        body: { request_id: "req-snake", correlation_id: "corr-snake", data: journeyFixture(), error: null },
+      }),
+    );
+    const { client } = borrowerOn(server);
+    expect(responseMeta(await client.getJourney(J))).toEqual({
+      requestID: "req-snake",
+      correlationID: "corr-snake",
+      timestamp: undefined,
+    });
+  });
+
+  it("gives every kind of result the meta of its answer, the snapshot result of getJourneyState included", async () => {
+    server = await startScriptedServer(
+      inOrder(
+        { status: 202, body: snapshotFixture() },
+        { status: 200, body: { journeys: [snapshotFixture()] } },
+        { status: 200, body: snapshotFixture() },
+      ),
+    );
+    const { client } = borrowerOn(server, { correlationID: "flow-meta" });
+    const meta = {
+      requestID: SCRIPTED_REQUEST_ID,
+      correlationID: "flow-meta",
+      timestamp: SCRIPTED_TIMESTAMP,
+    };
+    expect(responseMeta(await client.proceedOffer(J, "0d6f2e1a-8c4b-4f3e-9a2d-7b5c1e0f3a91"))).toEqual(meta);
+    expect(responseMeta(await client.listJourneys())).toEqual(meta);
+    const state = await client.getJourneyState(J);
+    expect(state).toMatchObject({ kind: "snapshot", snapshot: snapshotFixture(), meta });
+  });
+});
+
 describe("contract parsing of answers", () => {
   it("rejects a success body that breaks the contract as ApiError CONTRACT naming the paths", async () => {
     server = await startScriptedServer(inOrder({ status: 200, body: { ...snapshotFixture(), version: 0 } }));
@@ -220,39 +305,142 @@ describe("contract parsing of answers", () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it("rejects a 2xx body without the platform's envelope as CONTRACT", async () => {
+    server = await startScriptedServer(
+      inOrder({ status: 200, body: journeyFixture(), raw: true }, { status: 202, body: [], raw: true }),
+    );
+    const { client } = borrowerOn(server);
+    const error = await rejectionOf(client.getJourney(J));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ code: "CONTRACT", status: 200, retryable: false, endpoint: "getJourney" });
+    expect(await rejectionOf(client.proceedOffer(J, "0d6f2e1a-8c4b-4f3e-9a2d-7b5c1e0f3a91"))).toMatchObject({
+      code: "CONTRACT",
+      status: 202,
+    });
+    expect(server.requests).toHaveLength(2);
+  });
+
   it("rejects a body that is not JSON as CONTRACT", async () => {
     server = await startScriptedServer(inOrder({ status: 200, body: "<html>gateway</html>" }));
     const { client } = borrowerOn(server);
     expect(await rejectionOf(client.listJourneys())).toMatchObject({ code: "CONTRACT", status: 200 });
   });
 
-  it("types a problem answer by its code with status, correlation id and field errors", async () => {
-    const errors = [{ path: "pan", message: "must be a PAN like ABCDE1234F" }];
+  it("types an error answer by its code with status, correlation id, request id and field errors", async () => {
+    const fields = [
+      { path: "pan", message: "must be a PAN like ABCDE1234F", code: "pattern" },
+      { path: "workProfile.income", message: "is required" },
+    ];
     server = await startScriptedServer(
       inOrder({
-        status: 422,
-        body: {
-          type: "https://errors.example/validation",
-          title: "Validation failed",
-          status: 422,
-          code: "VALIDATION_FAILED",
-          correlationID: "corr-422",
-          errors,
-        },
+        status: 400,
+        body: problem(400, "VALIDATION_FAILED", {
+          detail: "Validation failed",
+          errors: fields,
+          correlationID: "corr-400",
+        }),
       }),
     );
     const { client } = borrowerOn(server);
     const error = await rejectionOf(client.submitProfile(J, profileFixture()));
+    expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({
       _tag: "ApiError",
       code: "VALIDATION_FAILED",
-      status: 422,
+      status: 400,
       retryable: false,
-      correlationID: "corr-422",
-      errors,
+      correlationID: "corr-400",
+      requestID: SCRIPTED_REQUEST_ID,
+      errors: fields,
       endpoint: "submitProfile",
     });
-    expect(JSON.parse(JSON.stringify(error))).toMatchObject({ _tag: "ApiError", code: "VALIDATION_FAILED" });
+    expect((error as ApiError).message).toMatch(/Validation failed/);
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({
+      _tag: "ApiError",
+      code: "VALIDATION_FAILED",
+      requestID: SCRIPTED_REQUEST_ID,
+      errors: fields,
+    });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("puts the error envelope's requestID on ApiError.requestID and prefers its correlationID to the header's", async () => {
+    const body = {
+      ...problem(409, "OFFER_LOCK_CONFLICT", { correlationID: "corr-env" }),
+      requestID: "req-409",
+    };
+    server = await startScriptedServer(
+      inOrder({ status: 409, body, headers: { "x-correlation-id": "corr-header" } }),
+    );
+    const { client } = borrowerOn(server, { correlationID: "flow-sent" });
+    const error = await rejectionOf(client.proceedOffer(J, "ofr_fixture02"));
+    expect(error).toMatchObject({
+      code: "OFFER_LOCK_CONFLICT",
+      status: 409,
+      retryable: false,
+      requestID: "req-409",
+      correlationID: "corr-env",
+    });
+    expect((error as ApiError).toJSON()).toMatchObject({ requestID: "req-409", correlationID: "corr-env" });
+  });
+
+  it("takes the correlation id from the response header when the error body has no envelope", async () => {
+    server = await startScriptedServer(
+      inOrder({ status: 502, body: "bad gateway", headers: { "x-correlation-id": "corr-header" } }),
+    );
+    const { client } = borrowerOn(server, { correlationID: "flow-sent", retry: { maxRetries: 0 } });
+    expect(await rejectionOf(client.getJourney(J))).toMatchObject({
+      code: "HTTP_ERROR",
+      status: 502,
+      correlationID: "corr-header",
+      requestID: undefined,
+    });
+  });
+
+  it("falls back to the correlation id the client sent when the answer names none", async () => {
+    const answers = [
+      new Response(JSON.stringify({ error: { code: "NOT_FOUND", message: "no such journey" } }), {
+        status: 404,
+      }),
+      new Response("", { status: 404 }),
+    ];
+    const client = createBorrowerClient({
+      baseUrl: "http://sandbox.invalid",
+      fetch: async () => answers.shift()!,
+      getSessionToken: () => SESSION_TOKEN,
+      refreshSession: async () => SESSION_TOKEN,
+      correlationID: "flow-sent",
+    });
+    expect(await rejectionOf(client.getJourney(J))).toMatchObject({
+      code: "NOT_FOUND",
+      status: 404,
+      correlationID: "flow-sent",
+      requestID: undefined,
+    });
+    expect(await rejectionOf(client.getJourney(J))).toMatchObject({
+      code: "HTTP_ERROR",
+      status: 404,
+      correlationID: "flow-sent",
+    });
+  });
+
+  it("passes an unknown error code (LENDER_TIMEOUT) through as the ApiError code with its status", async () => {
+    server = await startScriptedServer(
+      inOrder(problemReply(504, "LENDER_TIMEOUT"), problemReply(422, "LENDER_DECLINED")),
+    );
+    const { client } = borrowerOn(server, { retry: { maxRetries: 0 } });
+    expect(await rejectionOf(client.getJourney(J))).toMatchObject({
+      _tag: "ApiError",
+      code: "LENDER_TIMEOUT",
+      status: 504,
+      retryable: true,
+      requestID: SCRIPTED_REQUEST_ID,
+    });
+    expect(await rejectionOf(client.proceedOffer(J, "0d6f2e1a-8c4b-4f3e-9a2d-7b5c1e0f3a91"))).toMatchObject({
+      code: "LENDER_DECLINED",
+      status: 422,
+      retryable: false,
+    });
   });
 
   it("types an error answer without a problem body as HTTP_ERROR with the echoed correlation id", async () => {

@@ -6,9 +6,9 @@ import {
 import type { ScriptedServer } from "./scripted-server.js";
 
 /** A valid borrower session token for the tests. */
-export const SESSION_TOKEN = "bst_abcdefgh1234";
+export const SESSION_TOKEN = "a1b2c3d4e5f6g7h8i9j0session";
 /** The token a refresh hands out. */
-export const REFRESHED_TOKEN = "bst_refreshed5678";
+export const REFRESHED_TOKEN = "z9y8x7w6v5u4t3s2r1q0renewed";
 /** A valid partner API key. */
 export const API_KEY = "sk_test_abcdefgh1234";
 

@@ -1,10 +1,17 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ScopeError } from "../../src/client/index.js";
 import { journeyFixture, snapshotFixture } from "../../src/testing/fixtures.js";
-import { API_KEY, borrowerOn, rejectionOf } from "./harness.js";
-import { inOrder, problemReply, type ScriptedServer, startScriptedServer } from "./scripted-server.js";
+import { API_KEY, borrowerOn, rejectionOf, SESSION_TOKEN } from "./harness.js";
+import {
+  inOrder,
+  problemReply,
+  SCRIPTED_REQUEST_ID,
+  SCRIPTED_TIMESTAMP,
+  type ScriptedServer,
+  startScriptedServer,
+} from "./scripted-server.js";
 
-const J = "jrn_fixture01";
+const J = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 let server: ScriptedServer | undefined;
@@ -20,20 +27,26 @@ describe("scope of the borrower client", () => {
     const error = await rejectionOf(client.getJourney(J));
     expect(error).toBeInstanceOf(ScopeError);
     expect(error).toMatchObject({ _tag: "ScopeError", reason: "API_KEY_IN_BORROWER_CLIENT" });
-    expect(await rejectionOf(client.proceedOffer(J, "ofr_fixture01"))).toBeInstanceOf(ScopeError);
+    expect(await rejectionOf(client.proceedOffer(J, "0d6f2e1a-8c4b-4f3e-9a2d-7b5c1e0f3a91"))).toBeInstanceOf(
+      ScopeError,
+    );
     expect(server.requests).toHaveLength(0);
   });
 
-  it("refuses a brt_ refresh token as the bearer before any request", async () => {
+  it('refuses an sk_ API key with surrounding whitespace (" sk_test_…") before any request', async () => {
     server = await startScriptedServer(inOrder({ status: 200, body: journeyFixture() }));
-    const { client } = borrowerOn(server, { getSessionToken: async () => "brt_abcdefgh1234" });
-    expect(await rejectionOf(client.getJourney(J))).toMatchObject({ reason: "REFRESH_TOKEN_AS_BEARER" });
+    for (const pasted of [` ${API_KEY}`, `${API_KEY} `, `\t${API_KEY}\n`]) {
+      const { client } = borrowerOn(server, { getSessionToken: async () => pasted });
+      const error = await rejectionOf(client.getJourney(J));
+      expect(error).toBeInstanceOf(ScopeError);
+      expect(error).toMatchObject({ _tag: "ScopeError", reason: "API_KEY_IN_BORROWER_CLIENT" });
+    }
     expect(server.requests).toHaveLength(0);
   });
 
   it("checks the token before each request, so a later sk_ is refused too", async () => {
     server = await startScriptedServer(inOrder({ status: 200, body: journeyFixture() }));
-    let token = "bst_abcdefgh1234";
+    let token = SESSION_TOKEN;
     const { client } = borrowerOn(server, { getSessionToken: () => token });
     await client.getJourney(J);
     token = API_KEY;
@@ -46,8 +59,8 @@ describe("Idempotency-Key", () => {
   it("is a fresh UUID per logical mutation: two mutations never share one", async () => {
     server = await startScriptedServer(inOrder({ status: 202, body: snapshotFixture() }));
     const { client } = borrowerOn(server);
-    await client.proceedOffer(J, "ofr_fixture01");
-    await client.proceedOffer(J, "ofr_fixture01");
+    await client.proceedOffer(J, "0d6f2e1a-8c4b-4f3e-9a2d-7b5c1e0f3a91");
+    await client.proceedOffer(J, "0d6f2e1a-8c4b-4f3e-9a2d-7b5c1e0f3a91");
     const [first, second] = server.requests.map((r) => r.headers["idempotency-key"]);
     expect(first).toMatch(UUID);
     expect(second).toMatch(UUID);
@@ -62,7 +75,7 @@ describe("Idempotency-Key", () => {
       }),
     );
     const { client } = borrowerOn(server);
-    await client.proceedOffer(J, "ofr_fixture01");
+    await client.proceedOffer(J, "0d6f2e1a-8c4b-4f3e-9a2d-7b5c1e0f3a91");
     const keys = server.requests.map((r) => r.headers["idempotency-key"]);
     expect(keys).toHaveLength(4);
     expect(new Set(keys).size).toBe(1);
@@ -87,7 +100,7 @@ describe("Idempotency-Key", () => {
     const { client } = borrowerOn(server);
     await client.getJourney(J);
     await client.resumeJourney(J);
-    await client.proceedOffer(J, "ofr_fixture01");
+    await client.proceedOffer(J, "0d6f2e1a-8c4b-4f3e-9a2d-7b5c1e0f3a91");
     for (const request of server.requests)
       expect(request.headers["idempotency-key"] !== undefined).toBe(request.method !== "GET");
   });
@@ -102,7 +115,7 @@ describe("X-Correlation-ID", () => {
     );
     const { client } = borrowerOn(server);
     await client.getJourney(J);
-    await client.proceedOffer(J, "ofr_fixture01");
+    await client.proceedOffer(J, "0d6f2e1a-8c4b-4f3e-9a2d-7b5c1e0f3a91");
     await client.getJourney(J);
     const ids = server.requests.map((r) => r.headers["x-correlation-id"]);
     expect(ids.every((id) => typeof id === "string" && id.length > 0)).toBe(true);
@@ -141,9 +154,14 @@ describe("conditional GET of the state", () => {
         { status: 304, headers: { etag: '"v5"' } },
       ),
     );
-    const { client, events } = borrowerOn(server);
+    const { client, events } = borrowerOn(server, { correlationID: "flow-etag" });
     const first = await client.getJourneyState(J);
-    expect(first).toEqual({ kind: "snapshot", snapshot: snapshotFixture(), etag: '"v5"' });
+    expect(first).toEqual({
+      kind: "snapshot",
+      snapshot: snapshotFixture(),
+      meta: { requestID: SCRIPTED_REQUEST_ID, correlationID: "flow-etag", timestamp: SCRIPTED_TIMESTAMP },
+      etag: '"v5"',
+    });
     const second = await client.getJourneyState(J, { etag: '"v5"' });
     expect(second).toEqual({ kind: "notModified", etag: '"v5"' });
     expect(server.requests[0]?.headers["if-none-match"]).toBeUndefined();

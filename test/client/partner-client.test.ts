@@ -7,11 +7,18 @@ import {
   sessionFixture,
   snapshotFixture,
 } from "../../src/testing/fixtures.js";
-import { API_KEY, rejectionOf } from "./harness.js";
-import { inOrder, problemReply, type ScriptedServer, startScriptedServer } from "./scripted-server.js";
+import { API_KEY, rejectionOf, SESSION_TOKEN } from "./harness.js";
+import {
+  inOrder,
+  problemReply,
+  SCRIPTED_REQUEST_ID,
+  SCRIPTED_TIMESTAMP,
+  type ScriptedServer,
+  startScriptedServer,
+} from "./scripted-server.js";
 
 const ROOT = "/api/v1/headless";
-const J = "jrn_fixture01";
+const J = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
 
 let server: ScriptedServer | undefined;
 afterEach(async () => {
@@ -20,16 +27,18 @@ afterEach(async () => {
 });
 
 const noWait = { sleep: async () => {} };
+const REFRESH_TOKEN = sessionFixture().refreshToken;
 
 describe("partner client scope", () => {
-  it("refuses a bst_ session token with a ScopeError before any request", async () => {
+  it("refuses a session token (anything but sk_…) with a ScopeError before any request", async () => {
     server = await startScriptedServer(inOrder({ status: 201, body: createSessionResponseFixture() }));
-    const create = () => createPartnerClient({ baseUrl: server!.baseUrl, apiKey: "bst_abcdefgh1234" });
+    const create = () => createPartnerClient({ baseUrl: server!.baseUrl, apiKey: SESSION_TOKEN });
     expect(create).toThrow(ScopeError);
-    expect(create).toThrow(expect.objectContaining({ reason: "SESSION_TOKEN_IN_PARTNER_CLIENT" }));
-    expect(() => createPartnerClient({ baseUrl: server!.baseUrl, apiKey: "brt_abcdefgh1234" })).toThrow(
-      ScopeError,
-    );
+    expect(create).toThrow(expect.objectContaining({ _tag: "ScopeError", reason: "NOT_AN_API_KEY" }));
+    for (const apiKey of [sessionFixture().refreshToken, ` ${API_KEY}`, `${API_KEY} `, "sk_", "SK_test_abcd"])
+      expect(() => createPartnerClient({ baseUrl: server!.baseUrl, apiKey })).toThrow(
+        expect.objectContaining({ _tag: "ScopeError", reason: "NOT_AN_API_KEY" }),
+      );
     expect(server.requests).toHaveLength(0);
   });
 
@@ -93,21 +102,22 @@ describe("partner client calls", () => {
       inOrder({ drop: true }, { status: 200, body: { session: sessionFixture() } }),
     );
     const client = createPartnerClient({ baseUrl: server.baseUrl, apiKey: API_KEY, retry: noWait });
-    const result = await client.refreshSession("brt_abcdefgh1234");
+    const result = await client.refreshSession(REFRESH_TOKEN);
     expect(result).toEqual({ session: sessionFixture() });
     const [lost, resent] = server.requests;
     expect(resent?.headers["idempotency-key"]).toBe(lost?.headers["idempotency-key"]);
     expect(resent?.body).toBe(lost?.body);
-    expect(JSON.parse(resent?.body ?? "")).toEqual({ refreshToken: "brt_abcdefgh1234" });
+    expect(JSON.parse(resent?.body ?? "")).toEqual({ refreshToken: REFRESH_TOKEN });
   });
 
-  it("surfaces REFRESH_TOKEN_REUSED as a typed, non-retryable error", async () => {
-    server = await startScriptedServer(inOrder(problemReply(401, "REFRESH_TOKEN_REUSED")));
+  it("surfaces a rotated-out refresh token (401 AUTH_INVALID_SESSION) as a typed, non-retryable error", async () => {
+    server = await startScriptedServer(inOrder(problemReply(401, "AUTH_INVALID_SESSION")));
     const client = createPartnerClient({ baseUrl: server.baseUrl, apiKey: API_KEY, retry: noWait });
-    expect(await rejectionOf(client.refreshSession("brt_abcdefgh1234"))).toMatchObject({
-      code: "REFRESH_TOKEN_REUSED",
+    expect(await rejectionOf(client.refreshSession(REFRESH_TOKEN))).toMatchObject({
+      code: "AUTH_INVALID_SESSION",
       status: 401,
       retryable: false,
+      endpoint: "refreshSession",
     });
     expect(server.requests).toHaveLength(1);
   });
@@ -120,11 +130,16 @@ describe("partner client calls", () => {
         { status: 304 },
       ),
     );
-    const client = createPartnerClient({ baseUrl: server.baseUrl, apiKey: API_KEY });
+    const client = createPartnerClient({
+      baseUrl: server.baseUrl,
+      apiKey: API_KEY,
+      correlationID: "ops-read",
+    });
     expect(await client.getJourney(J)).toEqual(journeyFixture());
     expect(await client.getJourneyState(J)).toEqual({
       kind: "snapshot",
       snapshot: snapshotFixture(),
+      meta: { requestID: SCRIPTED_REQUEST_ID, correlationID: "ops-read", timestamp: SCRIPTED_TIMESTAMP },
       etag: 'W/"5"',
     });
     expect(await client.getJourneyState(J, { etag: 'W/"5"' })).toEqual({
@@ -138,10 +153,21 @@ describe("partner client calls", () => {
     ]);
   });
 
-  it("does not refresh on TOKEN_EXPIRED: an API key has no session", async () => {
-    server = await startScriptedServer(inOrder(problemReply(401, "TOKEN_EXPIRED")));
+  it("never refreshes on a 401: an API key has no session (AUTH_INVALID_SESSION and AUTH_INVALID_API_KEY alike)", async () => {
+    server = await startScriptedServer(
+      inOrder(problemReply(401, "AUTH_INVALID_SESSION"), problemReply(401, "AUTH_INVALID_API_KEY")),
+    );
     const client = createPartnerClient({ baseUrl: server.baseUrl, apiKey: API_KEY });
-    expect(await rejectionOf(client.getJourney(J))).toMatchObject({ code: "TOKEN_EXPIRED" });
-    expect(server.requests).toHaveLength(1);
+    expect(await rejectionOf(client.getJourney(J))).toMatchObject({
+      code: "AUTH_INVALID_SESSION",
+      status: 401,
+    });
+    expect(await rejectionOf(client.getJourney(J))).toMatchObject({
+      code: "AUTH_INVALID_API_KEY",
+      status: 401,
+      retryable: false,
+    });
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests.every((r) => r.headers.authorization === `Bearer ${API_KEY}`)).toBe(true);
   });
 });

@@ -4,7 +4,7 @@ import { journeyFixture, snapshotFixture } from "../../src/testing/fixtures.js";
 import { borrowerOn, rejectionOf, SESSION_TOKEN } from "./harness.js";
 import { inOrder, problemReply, type ScriptedServer, startScriptedServer } from "./scripted-server.js";
 
-const J = "jrn_fixture01";
+const J = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
 const OK = { status: 200, body: journeyFixture() } as const;
 
 let server: ScriptedServer | undefined;
@@ -63,28 +63,30 @@ describe("retries of transient failures", () => {
     expect(server.requests).toHaveLength(3);
   });
 
-  it("retries 409 IDEMPOTENCY_IN_PROGRESS but not 409 OFFER_LOCKED", async () => {
+  it("retries 409 IDEMPOTENCY_IN_PROGRESS but not 409 OFFER_LOCK_CONFLICT", async () => {
     server = await startScriptedServer(
-      inOrder(problemReply(409, "IDEMPOTENCY_IN_PROGRESS"), problemReply(409, "OFFER_LOCKED")),
+      inOrder(problemReply(409, "IDEMPOTENCY_IN_PROGRESS"), problemReply(409, "OFFER_LOCK_CONFLICT")),
     );
     const { client, delays } = borrowerOn(server);
     const error = await rejectionOf(client.proceedOffer(J, "ofr_fixture02"));
-    expect(error).toMatchObject({ code: "OFFER_LOCKED", status: 409, retryable: false });
+    expect(error).toMatchObject({ code: "OFFER_LOCK_CONFLICT", status: 409, retryable: false });
     expect(server.requests).toHaveLength(2);
     expect(delays).toHaveLength(1);
   });
 
   it.each([
-    [422, "VALIDATION_FAILED"],
-    [403, "SCOPE_FORBIDDEN"],
+    [400, "VALIDATION_FAILED"],
     [400, "IDEMPOTENCY_KEY_REQUIRED"],
+    [422, "IDEMPOTENCY_KEY_REUSED"],
+    [409, "INVALID_STATE"],
     [410, "OFFER_EXPIRED"],
     [404, "NOT_FOUND"],
-    [401, "UNAUTHENTICATED"],
+    [413, "PAYLOAD_TOO_LARGE"],
+    [401, "AUTH_INVALID_API_KEY"],
   ])("never retries %i %s", async (status, code) => {
     server = await startScriptedServer(inOrder(problemReply(status, code), OK));
     const { client, delays } = borrowerOn(server);
-    const error = await rejectionOf(client.proceedOffer(J, "ofr_fixture01"));
+    const error = await rejectionOf(client.proceedOffer(J, "0d6f2e1a-8c4b-4f3e-9a2d-7b5c1e0f3a91"));
     expect(error).toMatchObject({ code, status, retryable: false });
     expect(server.requests).toHaveLength(1);
     expect(delays).toEqual([]);
@@ -132,7 +134,7 @@ describe("timeouts and abort", () => {
       timeoutMs: 40,
       retry: { maxRetries: 1, sleep: async (ms) => void delays.push(ms) },
     });
-    const error = await rejectionOf(client.proceedOffer(J, "ofr_fixture01"));
+    const error = await rejectionOf(client.proceedOffer(J, "0d6f2e1a-8c4b-4f3e-9a2d-7b5c1e0f3a91"));
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ code: "TIMEOUT", status: undefined, retryable: true });
     expect(server.requests).toHaveLength(2);
@@ -194,11 +196,11 @@ describe("observer", () => {
       }),
     );
     const { client, events } = borrowerOn(server, { correlationID: "flow-obs" });
-    await client.proceedOffer(J, "ofr_fixture01", { idempotencyKey: "key-obs" });
+    await client.proceedOffer(J, "0d6f2e1a-8c4b-4f3e-9a2d-7b5c1e0f3a91", { idempotencyKey: "key-obs" });
     const common = {
       endpoint: "proceedOffer",
       method: "POST",
-      path: `/journeys/${J}/offers/ofr_fixture01/proceed`,
+      path: `/journeys/${J}/offers/0d6f2e1a-8c4b-4f3e-9a2d-7b5c1e0f3a91/proceed`,
       idempotencyKey: "key-obs",
       correlationID: "flow-obs",
     };

@@ -11,7 +11,14 @@ export interface RecordedRequest {
 
 /** What the server does with a request: answer, hang until the client gives up, or drop the connection. */
 export type Reply =
-  | { readonly status: number; readonly body?: unknown; readonly headers?: Record<string, string> }
+  | {
+      readonly status: number;
+      /** A success body is sent as the envelope's `data`, unless it is a string or `raw` is set. */
+      readonly body?: unknown;
+      readonly headers?: Record<string, string>;
+      /** Send `body` as it is, without the platform's envelope. */
+      readonly raw?: boolean;
+    }
   | { readonly hang: true }
   | { readonly drop: true };
 
@@ -55,15 +62,11 @@ export async function startScriptedServer(script: Script): Promise<ScriptedServe
       req.socket.destroy();
       return;
     }
-    const isProblem = reply.status >= 400;
-    const text =
-      reply.body === undefined
-        ? ""
-        : typeof reply.body === "string"
-          ? reply.body
-          : JSON.stringify(reply.body);
+    const wrap = reply.status < 300 && reply.raw !== true && typeof reply.body === "object";
+    const body = wrap ? enveloped(reply.body, headers["x-correlation-id"]) : reply.body;
+    const text = body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
     res.writeHead(reply.status, {
-      ...(text === "" ? {} : { "content-type": isProblem ? "application/problem+json" : "application/json" }),
+      ...(text === "" ? {} : { "content-type": "application/json" }),
       "x-correlation-id": headers["x-correlation-id"] ?? "srv-generated",
       ...reply.headers,
     });
@@ -88,24 +91,40 @@ export function inOrder(...replies: Reply[]): Script {
   return (_request, index) => replies[Math.min(index, replies.length - 1)]!;
 }
 
-/** An RFC 9457 problem body as the platform sends it. */
+/** The request id every scripted answer carries. */
+export const SCRIPTED_REQUEST_ID = "7d3c1a2b-0e9f-4a8b-9c6d-5e4f3a2b1c0d";
+/** The server time every scripted answer carries. */
+export const SCRIPTED_TIMESTAMP = "2026-11-26T10:00:00.000Z";
+
+/** `data` in the platform's envelope `{ requestID, correlationID, timestamp, data, error: null }` [L3]. */
+export function enveloped(data: unknown, correlationID = "corr-from-server") {
+  return { requestID: SCRIPTED_REQUEST_ID, correlationID, timestamp: SCRIPTED_TIMESTAMP, data, error: null };
+}
+
+/** An error body as the platform sends it: the envelope with `data: null` and `error: { code, message }` [L3]. */
 export function problem(
-  status: number,
+  _status: number,
   code: string,
-  extra: { detail?: string; errors?: { path: string; message: string }[]; correlationID?: string } = {},
+  extra: {
+    detail?: string;
+    errors?: { path: string; message: string; code?: string }[];
+    correlationID?: string;
+  } = {},
 ) {
   return {
-    type: `https://errors.example/${code.toLowerCase()}`,
-    title: code,
-    status,
-    code,
+    requestID: SCRIPTED_REQUEST_ID,
     correlationID: extra.correlationID ?? "corr-from-server",
-    ...(extra.detail === undefined ? {} : { detail: extra.detail }),
-    ...(extra.errors === undefined ? {} : { errors: extra.errors }),
+    timestamp: SCRIPTED_TIMESTAMP,
+    data: null,
+    error: {
+      code,
+      message: extra.detail ?? code,
+      ...(extra.errors === undefined ? {} : { fields: extra.errors }),
+    },
   };
 }
 
-/** A reply carrying a problem body. */
+/** A reply carrying an error body. */
 export function problemReply(status: number, code: string, headers: Record<string, string> = {}): Reply {
   return { status, body: problem(status, code), headers };
 }

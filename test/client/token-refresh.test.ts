@@ -2,10 +2,16 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ScopeError } from "../../src/client/index.js";
 import { journeyFixture, snapshotFixture } from "../../src/testing/fixtures.js";
 import { API_KEY, borrowerOn, REFRESHED_TOKEN, rejectionOf, SESSION_TOKEN } from "./harness.js";
-import { problemReply, type Reply, type ScriptedServer, startScriptedServer } from "./scripted-server.js";
+import {
+  inOrder,
+  problemReply,
+  type Reply,
+  type ScriptedServer,
+  startScriptedServer,
+} from "./scripted-server.js";
 
-const J = "jrn_fixture01";
-const EXPIRED = problemReply(401, "TOKEN_EXPIRED");
+const J = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
+const EXPIRED = problemReply(401, "AUTH_INVALID_SESSION");
 
 let server: ScriptedServer | undefined;
 afterEach(async () => {
@@ -13,14 +19,14 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** Answers 401 TOKEN_EXPIRED to the stale token and `ok` to the refreshed one. */
+/** Answers 401 AUTH_INVALID_SESSION to the stale token and `ok` to the refreshed one. */
 function expiringServer(ok: Reply) {
   return startScriptedServer((request) =>
     request.headers.authorization === `Bearer ${REFRESHED_TOKEN}` ? ok : EXPIRED,
   );
 }
 
-describe("401 TOKEN_EXPIRED", () => {
+describe("401 AUTH_INVALID_SESSION", () => {
   it("5 concurrent requests share exactly one refresh, and each is sent once more", async () => {
     const held: (() => void)[] = [];
     server = await startScriptedServer((request) => {
@@ -48,18 +54,18 @@ describe("401 TOKEN_EXPIRED", () => {
   it("a mutation resent after the refresh keeps its Idempotency-Key and correlation id", async () => {
     server = await expiringServer({ status: 202, body: snapshotFixture() });
     const { client, refreshCalls } = borrowerOn(server);
-    await client.proceedOffer(J, "ofr_fixture01", { correlationID: "flow-r" });
+    await client.proceedOffer(J, "0d6f2e1a-8c4b-4f3e-9a2d-7b5c1e0f3a91", { correlationID: "flow-r" });
     expect(refreshCalls()).toBe(1);
     const [stale, fresh] = server.requests;
     expect(fresh?.headers["idempotency-key"]).toBe(stale?.headers["idempotency-key"]);
     expect(fresh?.headers["x-correlation-id"]).toBe("flow-r");
   });
 
-  it("refreshes only once per request: a second TOKEN_EXPIRED is the call's error", async () => {
+  it("refreshes only once per request: a second AUTH_INVALID_SESSION is the call's error", async () => {
     server = await startScriptedServer(() => EXPIRED);
     const { client, refreshCalls } = borrowerOn(server);
     const error = await rejectionOf(client.getJourney(J));
-    expect(error).toMatchObject({ code: "TOKEN_EXPIRED", status: 401, retryable: false });
+    expect(error).toMatchObject({ code: "AUTH_INVALID_SESSION", status: 401, retryable: false });
     expect(refreshCalls()).toBe(1);
     expect(server.requests).toHaveLength(2);
   });
@@ -114,10 +120,50 @@ describe("401 TOKEN_EXPIRED", () => {
     expect(calls).toBe(1);
   });
 
-  it("an UNAUTHENTICATED 401 does not refresh", async () => {
-    server = await startScriptedServer(() => problemReply(401, "UNAUTHENTICATED"));
+  it("a 401 AUTH_INVALID_API_KEY does not refresh", async () => {
+    server = await startScriptedServer(() => problemReply(401, "AUTH_INVALID_API_KEY"));
     const { client, refreshCalls } = borrowerOn(server);
-    expect(await rejectionOf(client.getJourney(J))).toMatchObject({ code: "UNAUTHENTICATED" });
+    expect(await rejectionOf(client.getJourney(J))).toMatchObject({
+      code: "AUTH_INVALID_API_KEY",
+      status: 401,
+      retryable: false,
+    });
     expect(refreshCalls()).toBe(0);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("renews on 401 AUTH_INVALID_SESSION and resends with the new token, but not on 401 AUTH_INVALID_API_KEY", async () => {
+    server = await startScriptedServer(
+      inOrder(
+        problemReply(401, "AUTH_INVALID_SESSION"),
+        { status: 200, body: journeyFixture() },
+        problemReply(401, "AUTH_INVALID_API_KEY"),
+      ),
+    );
+    const { client, refreshCalls, events } = borrowerOn(server);
+    await expect(client.getJourney(J)).resolves.toEqual(journeyFixture());
+    expect(refreshCalls()).toBe(1);
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual([
+      `Bearer ${SESSION_TOKEN}`,
+      `Bearer ${REFRESHED_TOKEN}`,
+    ]);
+    expect(await rejectionOf(client.getJourney(J))).toMatchObject({
+      code: "AUTH_INVALID_API_KEY",
+      status: 401,
+    });
+    expect(refreshCalls()).toBe(1);
+    expect(server.requests).toHaveLength(3);
+    expect(events.filter((e) => e.type === "refresh")).toHaveLength(1);
+  });
+
+  it("only the code decides: a 401 with an unknown code or no error body does not refresh either", async () => {
+    server = await startScriptedServer(
+      inOrder(problemReply(401, "LENDER_TIMEOUT"), { status: 401, body: "" }),
+    );
+    const { client, refreshCalls } = borrowerOn(server);
+    expect(await rejectionOf(client.getJourney(J))).toMatchObject({ code: "LENDER_TIMEOUT", status: 401 });
+    expect(await rejectionOf(client.getJourney(J))).toMatchObject({ code: "HTTP_ERROR", status: 401 });
+    expect(refreshCalls()).toBe(0);
+    expect(server.requests).toHaveLength(2);
   });
 });

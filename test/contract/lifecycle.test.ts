@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  credentialKind,
   ENDED_STATUSES,
+  isApiKey,
   isEnded,
   isExpectedEdge,
   JOURNEY_STATUSES,
@@ -39,10 +39,11 @@ describe("lifecycle helpers", () => {
     expect(isExpectedEdge("REJECTED", "CLOSED")).toBe(false);
     expect(isExpectedEdge("CLOSED", "DISBURSED")).toBe(false);
   });
-  it("tells credentials apart by prefix", () => {
-    expect(credentialKind("sk_test_abc")).toBe("apiKey");
-    expect(credentialKind("bst_abc")).toBe("sessionToken");
-    expect(credentialKind("brt_abc")).toBe("refreshToken");
-    expect(credentialKind("Bearer x")).toBe("unknown");
+  it("knows an API key by its only documented form, sk_…, also with stray whitespace", () => {
+    expect(isApiKey("sk_test_abc")).toBe(true);
+    expect(isApiKey(" sk_test_abc")).toBe(true);
+    expect(isApiKey("\tsk_live_abc\n")).toBe(true);
+    expect(isApiKey("3b5c0c4e8f2a4d1e")).toBe(false);
+    expect(isApiKey("Bearer sk_x")).toBe(false);
   });
 });

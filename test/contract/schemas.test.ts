@@ -15,7 +15,7 @@ const cases: Record<Name, { valid: unknown; invalid: unknown; path: string }> = 
   },
   ActionRequired: {
     valid: { stepID: "stp_1", kind: "FORM", resource: { type: "FORM", fields: [] } },
-    invalid: { stepID: "step-1", kind: "FORM" },
+    invalid: { stepID: "", kind: "FORM" },
     path: "stepID",
   },
   Diagnostics: { valid: { reasonCode: "X", retryable: true }, invalid: { at: "yesterday" }, path: "at" },
@@ -70,8 +70,8 @@ const cases: Record<Name, { valid: unknown; invalid: unknown; path: string }> = 
   },
   Session: {
     valid: f.sessionFixture(),
-    invalid: f.sessionFixture({ token: "sk_test_abcdefgh" }),
-    path: "token",
+    invalid: f.sessionFixture({ sessionToken: "" }),
+    path: "sessionToken",
   },
   CreateSessionRequest: {
     valid: f.createSessionRequestFixture(),
@@ -85,13 +85,13 @@ const cases: Record<Name, { valid: unknown; invalid: unknown; path: string }> = 
   },
   RefreshSessionRequest: {
     valid: { refreshToken: "brt_abcdefgh1234" },
-    invalid: { refreshToken: "bst_abcdefgh1234" },
+    invalid: { refreshToken: "" },
     path: "refreshToken",
   },
   RefreshSessionResponse: {
     valid: { session: f.sessionFixture() },
     invalid: { session: {} },
-    path: "session.token",
+    path: "session.sessionToken",
   },
   JourneyList: {
     valid: { journeys: [f.snapshotFixture()] },
@@ -100,7 +100,7 @@ const cases: Record<Name, { valid: unknown; invalid: unknown; path: string }> = 
   },
   OfferList: {
     valid: { offers: [f.offerFixture()], lockedOfferID: "ofr_1" },
-    invalid: { offers: [], lockedOfferID: "1" },
+    invalid: { offers: [], lockedOfferID: "" },
     path: "lockedOfferID",
   },
   StepList: {
@@ -119,7 +119,7 @@ const cases: Record<Name, { valid: unknown; invalid: unknown; path: string }> = 
     invalid: { ...f.webhookFixture(), type: "journey.updated" },
     path: "type",
   },
-  Problem: { valid: f.problemFixture(), invalid: f.problemFixture({ status: 200 }), path: "status" },
+  ErrorBody: { valid: f.errorBodyFixture(), invalid: { error: { message: "no code" } }, path: "error.code" },
 };
 
 describe("every contract payload", () => {

@@ -34,7 +34,8 @@ describe("demo partner backend", () => {
       appToken: string;
       refreshToken?: string;
     };
-    expect(context.token).toMatch(/^bst_/);
+    expect(typeof context.token).toBe("string");
+    expect(context.token.length).toBeGreaterThan(0);
     expect(context.refreshToken).toBeUndefined();
     expect((await backend.store.get(context.journeyID))?.journeyID).toBe(context.journeyID);
 
@@ -53,7 +54,7 @@ describe("demo partner backend", () => {
     });
     expect(refreshed.status).toBe(200);
     const { token } = (await refreshed.json()) as { token: string };
-    expect(token).toMatch(/^bst_/);
+    expect(token.length).toBeGreaterThan(0);
     expect(token).not.toBe(context.token);
 
     const forbidden = await fetch(`${backend.url}/push/${context.journeyID}`, {

@@ -55,7 +55,7 @@ describe("the runtime through restarts, races, faults and expiring tokens", () =
     expect(mandate).toHaveLength(1);
   });
 
-  it("offer lock: two runtimes select different offers at once; exactly one proceeds, the other shows OFFER_LOCKED and converges", async () => {
+  it("offer lock: two runtimes select different offers at once; exactly one proceeds, the other shows OFFER_LOCK_CONFLICT and converges", async () => {
     harness = await startHarness();
     const phone = await harness.borrower("sbx-happy-lock");
     const laptop = await harness.borrower("sbx-happy-lock"); // the same borrower resumes the same journey
@@ -91,9 +91,9 @@ describe("the runtime through restarts, races, faults and expiring tokens", () =
     expect(proceeded[0]!.idempotencyKey).toBe(
       winner === first!.id ? sentA.idempotencyKey : sentB.idempotencyKey,
     );
-    expect(loserViews.some((v) => v.error?.code === "OFFER_LOCKED" && v.error.origin === "mutation")).toBe(
-      true,
-    );
+    expect(
+      loserViews.some((v) => v.error?.code === "OFFER_LOCK_CONFLICT" && v.error.origin === "mutation"),
+    ).toBe(true);
     for (const r of [a, b]) {
       expect(r.view().lockedOfferID).toBe(winner);
       expect(r.view().offers.find((o) => o.id === winner)?.locked).toBe(true);

@@ -26,7 +26,7 @@ describe("journey.initial", () => {
     expect(commands).toEqual([]);
   });
   it("throws a ContractError naming the field on bad input", () => {
-    expect(() => journey.initial({ journeyID: "nope", at: T0 })).toThrow(/journeyID/);
+    expect(() => journey.initial({ journeyID: "", at: T0 })).toThrow(/journeyID/);
     expect(() => journey.initial({ journeyID: JID, at: Number.NaN })).toThrow(ContractError);
     expect(() => journey.initial({ journeyID: JID, snapshot: { version: "x" }, at: T0 })).toThrow(
       /snapshot\.version/,
@@ -129,7 +129,7 @@ describe("offer lock", () => {
       { type: "proceedOffer", journeyID: JID, offerID: "ofr_A", idempotencyKey: "k1" },
     ]);
   });
-  it("selecting B after A was proceeded: no command, OFFER_LOCKED in the view", () => {
+  it("selecting B after A was proceeded: no command, OFFER_LOCK_CONFLICT in the view", () => {
     const [, , third] = run(offersState(), [
       { type: "offer.select", offerID: "ofr_A", idempotencyKey: "k1", at: T0 + 2 },
       { type: "mutation.succeeded", idempotencyKey: "k1", at: T0 + 3 },
@@ -137,21 +137,21 @@ describe("offer lock", () => {
     ]);
     expect(third?.commands.filter((c) => c.type === "proceedOffer")).toEqual([]);
     const v = journey.view(third!.state);
-    expect(v.error).toMatchObject({ origin: "intent", code: "OFFER_LOCKED", offerID: "ofr_B" });
+    expect(v.error).toMatchObject({ origin: "intent", code: "OFFER_LOCK_CONFLICT", offerID: "ofr_B" });
     expect(v.lockedOfferID).toBe("ofr_A");
     expect(v.offers.find((o) => o.id === "ofr_B")).toMatchObject({
       selectable: false,
-      blockedReason: "OFFER_LOCKED",
+      blockedReason: "OFFER_LOCK_CONFLICT",
     });
     expect(v.can.selectOffer).toBe(false);
   });
-  it("selecting B while A is in flight is refused with OFFER_LOCKED", () => {
+  it("selecting B while A is in flight is refused with OFFER_LOCK_CONFLICT", () => {
     const [, second] = run(offersState(), [
       { type: "offer.select", offerID: "ofr_A", idempotencyKey: "k1", at: T0 + 2 },
       { type: "offer.select", offerID: "ofr_B", idempotencyKey: "k2", at: T0 + 3 },
     ]);
     expect(second?.commands).toEqual([]);
-    expect(journey.view(second!.state).error?.code).toBe("OFFER_LOCKED");
+    expect(journey.view(second!.state).error?.code).toBe("OFFER_LOCK_CONFLICT");
   });
   it("the platform's lock counts too", () => {
     const s = replay(offersState(), [
@@ -159,7 +159,7 @@ describe("offer lock", () => {
     ]);
     const r = journey.reduce(s, { type: "offer.select", offerID: "ofr_A", idempotencyKey: "k1", at: T0 + 3 });
     expect(r.commands.filter((c) => c.type === "proceedOffer")).toEqual([]);
-    expect(r.state.context.error?.code).toBe("OFFER_LOCKED");
+    expect(r.state.context.error?.code).toBe("OFFER_LOCK_CONFLICT");
   });
   it("an expired offer is not selectable at the event's time", () => {
     const late = Date.parse(offerFixture().expiresAt) + 1;
@@ -195,7 +195,7 @@ describe("offer lock", () => {
       { type: "offer.select", offerID: "ofr_B", idempotencyKey: "k2", at: T0 + 4 },
       { type: "mutation.retry", at: T0 + 5 },
     ]);
-    expect(results[2]?.state.context.error?.code).toBe("OFFER_LOCKED");
+    expect(results[2]?.state.context.error?.code).toBe("OFFER_LOCK_CONFLICT");
     expect(results[3]?.commands).toContainEqual({
       type: "proceedOffer",
       journeyID: JID,

@@ -5,7 +5,7 @@ import { journey, type ReduceResult } from "../../src/journey/index.js";
 import { journeyFixture, offerFixture, snapshotFixture } from "../../src/testing/fixtures.js";
 
 export const T0 = Date.parse("2026-11-26T10:00:00Z");
-export const JID = "jrn_fixture01";
+export const JID = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
 
 /** A valid snapshot of the fixture journey at `version` in `status`. */
 export function snap(

@@ -31,7 +31,12 @@ it("a real createJourney runtime drives a component: polled snapshots re-render 
   const clock = createManualClock(Date.UTC(2026, 10, 26));
   let made: JourneyRuntime | undefined;
   const create = () => {
-    made = createJourney({ client: fake.client, journeyID: "jrn_fixture01", clock, signals: steadySignals });
+    made = createJourney({
+      client: fake.client,
+      journeyID: "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9",
+      clock,
+      signals: steadySignals,
+    });
     return made;
   };
   const { getByTestId, unmount } = render(createElement(App, { create }));

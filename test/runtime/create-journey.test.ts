@@ -13,7 +13,7 @@ import { snapshotFixture } from "../../src/testing/fixtures.js";
 import { apiError, createFakeClient, flush } from "./fake-client.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const JOURNEY = "jrn_fixture01";
+const JOURNEY = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
 
 async function started(state = snapshotFixture()) {
   const fake = createFakeClient(state);
@@ -29,7 +29,7 @@ describe("createJourney", () => {
     const { fake, clock, runtime } = await started();
     await runtime.waitFor((v) => v.offers.length === 2);
     clock.advance(1_234);
-    const result = runtime.send({ type: "offer.select", offerID: "ofr_fixture01" });
+    const result = runtime.send({ type: "offer.select", offerID: "0d6f2e1a-8c4b-4f3e-9a2d-7b5c1e0f3a91" });
     expect(result.accepted).toBe(true);
     expect(result.idempotencyKey).toMatch(UUID);
     expect(runtime.getState().context.now).toBe(clock.now());
@@ -55,15 +55,15 @@ describe("createJourney", () => {
     expect(runtime.view().error).toBeNull();
   });
 
-  it("shows OFFER_LOCKED from the platform in the view and re-fetches the journey", async () => {
+  it("shows OFFER_LOCK_CONFLICT from the platform in the view and re-fetches the journey", async () => {
     const { fake, runtime } = await started();
     await runtime.waitFor((v) => v.offers.length === 2);
-    fake.mutationAnswers.push(apiError("OFFER_LOCKED", 409, false));
+    fake.mutationAnswers.push(apiError("OFFER_LOCK_CONFLICT", 409, false));
     runtime.send({ type: "offer.select", offerID: "ofr_fixture02" });
     await flush();
     expect(runtime.view().error).toMatchObject({
       origin: "mutation",
-      code: "OFFER_LOCKED",
+      code: "OFFER_LOCK_CONFLICT",
       offerID: "ofr_fixture02",
     });
     expect(fake.calls.filter((c) => c.method === "getJourney")).toHaveLength(2);
@@ -169,6 +169,30 @@ describe("createJourney", () => {
     runtime.stop();
   });
 
+  it("a poll refused with 401 AUTH_INVALID_SESSION (renewal already tried) marks the session expired; AUTH_INVALID_API_KEY does not", async () => {
+    const pending = snapshotFixture({
+      status: "OFFERS_PENDING",
+      nextAction: { type: "WAIT" },
+      offerCount: undefined,
+    });
+    const outcomes: Record<string, boolean> = {};
+    for (const code of ["AUTH_INVALID_SESSION", "AUTH_INVALID_API_KEY"] as const) {
+      const { fake, clock, runtime } = await started(pending);
+      expect(runtime.view().isSessionExpired).toBe(false);
+      let polls = 0;
+      (fake.client as { getJourneyState: unknown }).getJourneyState = async () => {
+        polls++;
+        throw apiError(code, 401, false);
+      };
+      clock.advance(CADENCE.passive.maxMs);
+      await flush();
+      expect(polls).toBeGreaterThanOrEqual(1);
+      outcomes[code] = runtime.view().isSessionExpired;
+      runtime.stop();
+    }
+    expect(outcomes).toEqual({ AUTH_INVALID_SESSION: true, AUTH_INVALID_API_KEY: false });
+  });
+
   it("refuses bad input with typed errors: unknown intents, no step, send before start, bad initial state", async () => {
     const fake = createFakeClient();
     const runtime = createJourney({ client: fake.client, journeyID: JOURNEY, clock: createManualClock() });
@@ -178,9 +202,21 @@ describe("createJourney", () => {
     await flush();
     expect(() => runtime.send({ type: "step.start" })).toThrow(expect.objectContaining({ field: "stepID" }));
     runtime.stop();
+    for (const journeyID of ["", "x".repeat(129)])
+      expect(() => createJourney({ client: fake.client, journeyID, clock: createManualClock() })).toThrow(
+        expect.objectContaining({ issues: [expect.objectContaining({ path: "journeyID" })] }),
+      );
+    expect(() => createJourney({ client: fake.client, journeyID: "", clock: createManualClock() })).toThrow(
+      ContractError,
+    );
+    // Ids are opaque: a platform UUID without any prefix is a valid journey id.
     expect(() =>
-      createJourney({ client: fake.client, journeyID: "bad", clock: createManualClock() }),
-    ).toThrow(ContractError);
+      createJourney({
+        client: fake.client,
+        journeyID: "3f2b8c1e-4d5a-4b6c-8e7f-9a0b1c2d3e4f",
+        clock: createManualClock(),
+      }),
+    ).not.toThrow();
     expect(() =>
       createJourney({
         client: fake.client,

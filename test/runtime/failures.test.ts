@@ -3,9 +3,20 @@ import { readFailure } from "../../src/runtime/failures.js";
 
 describe("readFailure", () => {
   it("passes platform problem codes through with their field errors", () => {
-    const failure = readFailure({ code: "OFFER_LOCKED", status: 409, message: "locked" });
-    expect(failure.problem).toEqual({ code: "OFFER_LOCKED", status: 409, detail: "locked" });
+    const failure = readFailure({ code: "OFFER_LOCK_CONFLICT", status: 409, message: "locked" });
+    expect(failure.problem).toEqual({ code: "OFFER_LOCK_CONFLICT", status: 409, detail: "locked" });
     expect(failure.sessionLost).toBe(false);
+    const fields = [{ path: "pan", message: "must be a PAN like ABCDE1234F", code: "pattern" }];
+    expect(readFailure({ code: "VALIDATION_FAILED", status: 400, errors: fields }).problem).toEqual({
+      code: "VALIDATION_FAILED",
+      status: 400,
+      errors: fields,
+    });
+  });
+  it("passes an unknown platform code (LENDER_TIMEOUT) through as it is, with its status", () => {
+    const failure = readFailure({ code: "LENDER_TIMEOUT", status: 504, message: "lender slow" });
+    expect(failure.problem).toEqual({ code: "LENDER_TIMEOUT", status: 504, detail: "lender slow" });
+    expect(failure).toMatchObject({ aborted: false, sessionLost: false });
   });
   it("turns a request the client refused to send into VALIDATION_FAILED with the fields named, never a retryable INTERNAL", () => {
     const errors = [{ path: "pan", message: "must be a PAN like ABCDE1234F" }];
@@ -13,14 +24,24 @@ describe("readFailure", () => {
     expect(failure.problem.code).toBe("VALIDATION_FAILED");
     expect(failure.problem.errors).toEqual(errors);
   });
-  it("maps no-answer codes to NETWORK, lost sessions to TOKEN_EXPIRED, aborts as aborted, the rest to INTERNAL", () => {
+  it("maps no-answer codes to NETWORK, lost sessions to AUTH_INVALID_SESSION, aborts as aborted, the rest to INTERNAL", () => {
     expect(readFailure({ code: "TIMEOUT" }).problem.code).toBe("NETWORK");
-    expect(readFailure({ code: "REFRESH_FAILED" })).toMatchObject({
-      problem: { code: "TOKEN_EXPIRED" },
-      sessionLost: true,
+    expect(readFailure({ code: "NETWORK" }).problem.code).toBe("NETWORK");
+    for (const code of ["AUTH_INVALID_SESSION", "REFRESH_FAILED", "SESSION_UNAVAILABLE"])
+      expect(readFailure({ code, status: code === "AUTH_INVALID_SESSION" ? 401 : undefined })).toMatchObject({
+        problem: { code: "AUTH_INVALID_SESSION" },
+        sessionLost: true,
+      });
+    expect(readFailure({ code: "AUTH_INVALID_API_KEY", status: 401 })).toMatchObject({
+      problem: { code: "AUTH_INVALID_API_KEY", status: 401 },
+      sessionLost: false,
     });
-    expect(readFailure({ code: "ABORTED" }).aborted).toBe(true);
+    expect(readFailure({ code: "ABORTED" })).toMatchObject({ problem: { code: "NETWORK" }, aborted: true });
     expect(readFailure({ code: "CONTRACT" }).problem.code).toBe("INTERNAL");
+    expect(readFailure({ code: "HTTP_ERROR", status: 502 }).problem).toEqual({
+      code: "INTERNAL",
+      status: 502,
+    });
     expect(readFailure("boom").problem.code).toBe("INTERNAL");
     expect(readFailure({ code: "RATE_LIMITED", retryAfterMs: 2000 }).retryAfterMs).toBe(2000);
   });

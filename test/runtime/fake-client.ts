@@ -28,6 +28,7 @@ export function apiError(code: ApiError["code"], status: number | undefined, ret
     status,
     retryable,
     correlationID: "c",
+    requestID: undefined,
     errors: [],
     retryAfterMs: undefined,
     endpoint: "x",

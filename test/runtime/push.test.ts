@@ -21,7 +21,7 @@ describe("consumePush", () => {
         { nonsense: true },
       ),
       {
-        journeyID: "jrn_fixture01",
+        journeyID: "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9",
         now: () => 1_000,
         heldVersion: () => held,
         deliver: (event) => {

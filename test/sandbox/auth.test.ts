@@ -14,12 +14,16 @@ async function setup() {
 }
 
 describe("credentials and scopes", () => {
-  it("rejects a missing, malformed or unknown credential with 401 UNAUTHENTICATED", async () => {
+  it("rejects a missing, malformed or unknown credential with 401 AUTH_INVALID_API_KEY or AUTH_INVALID_SESSION", async () => {
     const { client } = await setup();
-    for (const token of [null, "nonsense", "sk_test_unknownunknown", "bst_unknownunknown"]) {
+    for (const token of [null, "nonsense", "sk_test_unknownunknown", "an-unknown-opaque-token"]) {
       const reply = await client.call("GET", "/journeys", { token });
-      expect(reply.status).toBe(401);
-      expect(reply.body.code).toBe("UNAUTHENTICATED");
+      expect([reply.status, reply.body.error.code]).toEqual([401, "AUTH_INVALID_SESSION"]);
+      const partner = await client.call("POST", "/sessions", {
+        token,
+        body: { borrower: { borrowerExternalID: "x" } },
+      });
+      expect([partner.status, partner.body.error.code]).toEqual([401, "AUTH_INVALID_API_KEY"]);
     }
     expect(client.violations).toEqual([]);
   });
@@ -27,23 +31,26 @@ describe("credentials and scopes", () => {
   it("forbids the API key on borrower endpoints and the session token on partner endpoints", async () => {
     const { client, sandbox, token, refreshToken, journeyID } = await setup();
     const asPartner = await client.call("GET", `/journeys/${journeyID}/offers`, { token: sandbox.apiKey });
-    expect([asPartner.status, asPartner.body.code]).toEqual([403, "SCOPE_FORBIDDEN"]);
+    expect([asPartner.status, asPartner.body.error.code]).toEqual([401, "AUTH_INVALID_SESSION"]);
     const listAsPartner = await client.call("GET", "/journeys", { token: sandbox.apiKey });
-    expect(listAsPartner.status).toBe(403);
+    expect([listAsPartner.status, listAsPartner.body.error.code]).toEqual([401, "AUTH_INVALID_SESSION"]);
     const asBorrower = await client.call("POST", "/sessions", {
       token,
       body: { borrower: { borrowerExternalID: "x" } },
     });
-    expect([asBorrower.status, asBorrower.body.code]).toEqual([403, "SCOPE_FORBIDDEN"]);
+    expect([asBorrower.status, asBorrower.body.error.code]).toEqual([401, "AUTH_INVALID_API_KEY"]);
     const refreshAsBorrower = await client.call("POST", "/sessions/refresh", {
       token,
       body: { refreshToken },
     });
-    expect(refreshAsBorrower.status).toBe(403);
+    expect([refreshAsBorrower.status, refreshAsBorrower.body.error.code]).toEqual([
+      401,
+      "AUTH_INVALID_API_KEY",
+    ]);
     const refreshTokenAsBearer = await client.call("GET", `/journeys/${journeyID}/state`, {
       token: refreshToken,
     });
-    expect(refreshTokenAsBearer.status).toBe(403);
+    expect(refreshTokenAsBearer.status).toBe(401);
     expect(client.violations).toEqual([]);
   });
 
@@ -58,19 +65,21 @@ describe("credentials and scopes", () => {
     const { client, journeyID } = await setup();
     const other = await openSession(client, "someone-else");
     const reply = await client.call("GET", `/journeys/${journeyID}`, { token: other.token });
-    expect([reply.status, reply.body.code]).toEqual([404, "NOT_FOUND"]);
+    expect([reply.status, reply.body.error.code]).toEqual([404, "NOT_FOUND"]);
   });
 
-  it("expires the session token after 15 sandbox minutes (401 TOKEN_EXPIRED), and on control", async () => {
+  it("expires the session token after 15 sandbox minutes (401 AUTH_INVALID_SESSION), and on control", async () => {
     const { client, sandbox, token, journeyID } = await setup();
     sandbox.clock.advance(14 * 60_000);
     expect((await client.call("GET", `/journeys/${journeyID}/state`, { token })).status).toBe(200);
     sandbox.clock.advance(60_000);
     const late = await client.call("GET", `/journeys/${journeyID}/state`, { token });
-    expect([late.status, late.body.code]).toEqual([401, "TOKEN_EXPIRED"]);
+    expect([late.status, late.body.error.code]).toEqual([401, "AUTH_INVALID_SESSION"]);
     const fresh = await openSession(client, "auth-borrower");
     sandbox.control.expireToken(fresh.token);
-    expect((await client.call("GET", "/journeys", { token: fresh.token })).body.code).toBe("TOKEN_EXPIRED");
+    expect((await client.call("GET", "/journeys", { token: fresh.token })).body.error.code).toBe(
+      "AUTH_INVALID_SESSION",
+    );
   });
 });
 
@@ -80,7 +89,7 @@ describe("refresh-token rotation", () => {
     const first = await client.call("POST", "/sessions/refresh", { body: { refreshToken } });
     expect(first.status).toBe(200);
     expect(first.body.session.refreshToken).not.toBe(refreshToken);
-    const newToken = first.body.session.token;
+    const newToken = first.body.session.sessionToken;
     expect((await client.call("GET", `/journeys/${journeyID}/state`, { token: newToken })).status).toBe(200);
     const second = await client.call("POST", "/sessions/refresh", {
       body: { refreshToken: first.body.session.refreshToken },
@@ -103,12 +112,12 @@ describe("refresh-token rotation", () => {
     const first = await client.call("POST", "/sessions/refresh", { body: { refreshToken } });
     sandbox.clock.advance(11_000);
     const reuse = await client.call("POST", "/sessions/refresh", { body: { refreshToken } });
-    expect([reuse.status, reuse.body.code]).toEqual([401, "REFRESH_TOKEN_REUSED"]);
+    expect([reuse.status, reuse.body.error.code]).toEqual([401, "AUTH_INVALID_SESSION"]);
     const current = await client.call("POST", "/sessions/refresh", {
       body: { refreshToken: first.body.session.refreshToken },
     });
-    expect([current.status, current.body.code]).toEqual([401, "REFRESH_TOKEN_REUSED"]);
-    const revokedSession = await client.call("GET", "/journeys", { token: first.body.session.token });
+    expect([current.status, current.body.error.code]).toEqual([401, "AUTH_INVALID_SESSION"]);
+    const revokedSession = await client.call("GET", "/journeys", { token: first.body.session.sessionToken });
     expect(revokedSession.status).toBe(401);
   });
 
@@ -117,7 +126,7 @@ describe("refresh-token rotation", () => {
     const a = await client.call("POST", "/sessions/refresh", { body: { refreshToken } });
     await client.call("POST", "/sessions/refresh", { body: { refreshToken: a.body.session.refreshToken } });
     const reuse = await client.call("POST", "/sessions/refresh", { body: { refreshToken } });
-    expect(reuse.body.code).toBe("REFRESH_TOKEN_REUSED");
+    expect(reuse.body.error.code).toBe("AUTH_INVALID_SESSION");
   });
 
   it("lets the refresh token itself authorise its own refresh, and nothing else", async () => {
@@ -131,13 +140,13 @@ describe("refresh-token rotation", () => {
       token: self.body.session.refreshToken,
       body: { refreshToken },
     });
-    expect(other.status).toBe(403);
+    expect([other.status, other.body.error.code]).toEqual([401, "AUTH_INVALID_SESSION"]);
   });
 
-  it("answers 401 TOKEN_EXPIRED for an expired refresh token", async () => {
+  it("answers 401 AUTH_INVALID_SESSION for an expired refresh token", async () => {
     const { client, sandbox, refreshToken } = await setup();
     sandbox.control.expireToken(refreshToken);
     const reply = await client.call("POST", "/sessions/refresh", { body: { refreshToken } });
-    expect(reply.body.code).toBe("TOKEN_EXPIRED");
+    expect(reply.body.error.code).toBe("AUTH_INVALID_SESSION");
   });
 });

@@ -32,7 +32,7 @@ describe("JSON control API over HTTP", () => {
     expect((await control("GET", "/scenarios")).body.scenarios).toHaveLength(7);
     const advanced = await control("POST", "/clock/advance", { ms: 60_000 });
     expect(advanced.body.now).toBe("2026-01-01T00:01:00.000Z");
-    expect((await control("POST", "/clock/advance", { ms: -1 })).status).toBe(422);
+    expect((await control("POST", "/clock/advance", { ms: -1 })).status).toBe(400);
   });
 
   it("drives steps, expires journeys and tokens, and reads journeys and logs", async () => {
@@ -61,7 +61,7 @@ describe("JSON control API over HTTP", () => {
     expect((await control("POST", `/journeys/${journeyID}/expire`)).status).toBe(409);
     expect((await control("GET", "/journeys/jrn_nope")).status).toBe(404);
     await control("POST", "/tokens/expire", { token });
-    expect((await client.call("GET", "/journeys", { token })).body.code).toBe("TOKEN_EXPIRED");
+    expect((await client.call("GET", "/journeys", { token })).body.error.code).toBe("AUTH_INVALID_SESSION");
     const mutations = (await control("GET", "/mutations")).body.mutations;
     expect(mutations.map((m: { endpoint: string }) => m.endpoint)).toEqual([
       "createSession",
@@ -90,7 +90,7 @@ describe("JSON control API over HTTP", () => {
     const added = await control("POST", "/webhooks/endpoints", { url: "http://127.0.0.1:9/hooks" });
     expect(added.status).toBe(201);
     expect(added.body.secrets).toEqual([sandbox.webhookSecret]);
-    expect((await control("POST", "/webhooks/endpoints", { url: "nope" })).status).toBe(422);
+    expect((await control("POST", "/webhooks/endpoints", { url: "nope" })).status).toBe(400);
     expect((await control("GET", "/webhooks/endpoints")).body.endpoints).toHaveLength(1);
     expect((await control("GET", "/webhooks/attempts")).body.attempts).toEqual([]);
     const removed = await fetch(

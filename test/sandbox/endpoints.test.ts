@@ -52,19 +52,19 @@ describe("sessions", () => {
     expect(client.violations).toEqual([]);
   });
 
-  it("rejects a bad body with 422 VALIDATION_FAILED and field paths, and malformed JSON with 400", async () => {
+  it("rejects a bad body with 400 VALIDATION_FAILED and field paths, and malformed JSON with 400", async () => {
     const { client, sandbox } = await setup();
     const before = sandbox.control.journeys().length;
     const bad = await client.call("POST", "/sessions", {
       body: { borrower: { borrowerExternalID: "", phone: "12" } },
     });
-    expect([bad.status, bad.body.code]).toEqual([422, "VALIDATION_FAILED"]);
-    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+    expect([bad.status, bad.body.error.code]).toEqual([400, "VALIDATION_FAILED"]);
+    expect(bad.body.error.fields.map((e: { path: string }) => e.path).sort()).toEqual([
       "borrower.borrowerExternalID",
       "borrower.phone",
     ]);
     const malformed = await client.call("POST", "/sessions", { body: "{not json" });
-    expect([malformed.status, malformed.body.code]).toEqual([400, "VALIDATION_FAILED"]);
+    expect([malformed.status, malformed.body.error.code]).toEqual([400, "VALIDATION_FAILED"]);
     expect(sandbox.control.journeys()).toHaveLength(before);
   });
 });
@@ -90,18 +90,18 @@ describe("journeys and profile", () => {
       token,
       body: { ...profileFor(), pan: "bad", dateOfBirth: "2015-01-01" },
     });
-    expect(bad.status).toBe(422);
-    expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(["pan"]);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields.map((e: { path: string }) => e.path)).toEqual(["pan"]);
     const young = await client.call("PUT", `/journeys/${journeyID}/profile`, {
       token,
       body: { ...profileFor(), dateOfBirth: "2015-01-01" },
     });
-    expect(young.body.errors.map((e: { path: string }) => e.path)).toEqual(["dateOfBirth"]);
+    expect(young.body.error.fields.map((e: { path: string }) => e.path)).toEqual(["dateOfBirth"]);
     expect(sandbox.control.journey(journeyID).journey.status).toBe("PROFILE_REQUIRED");
     const ok = await client.call("PUT", `/journeys/${journeyID}/profile`, { token, body: profileFor() });
     expect([ok.status, ok.body.status]).toEqual([202, "PROFILE_SUBMITTED"]);
     const twice = await client.call("PUT", `/journeys/${journeyID}/profile`, { token, body: profileFor() });
-    expect([twice.status, twice.body.code]).toEqual([409, "INVALID_STATE"]);
+    expect([twice.status, twice.body.error.code]).toEqual([409, "INVALID_STATE"]);
     expect(client.violations).toEqual([]);
   });
 
@@ -128,7 +128,7 @@ describe("journeys and profile", () => {
 });
 
 describe("offers", () => {
-  it("locks on proceed: same offer again succeeds, another is 409 OFFER_LOCKED, unknown is 404", async () => {
+  it("locks on proceed: same offer again succeeds, another is 409 OFFER_LOCK_CONFLICT, unknown is 404", async () => {
     const { client, token, journeyID } = await setup();
     await toOffers(client, token, journeyID);
     const offers = (await client.call("GET", `/journeys/${journeyID}/offers`, { token })).body.offers;
@@ -142,7 +142,7 @@ describe("offers", () => {
     const same = await client.call("POST", `/journeys/${journeyID}/offers/${a.id}/proceed`, { token });
     expect(same.status).toBe(202);
     const other = await client.call("POST", `/journeys/${journeyID}/offers/${b.id}/proceed`, { token });
-    expect([other.status, other.body.code]).toEqual([409, "OFFER_LOCKED"]);
+    expect([other.status, other.body.error.code]).toEqual([409, "OFFER_LOCK_CONFLICT"]);
     const unknown = await client.call("POST", `/journeys/${journeyID}/offers/ofr_nope/proceed`, { token });
     expect(unknown.status).toBe(404);
     const list = (await client.call("GET", `/journeys/${journeyID}/offers`, { token })).body;
@@ -177,7 +177,7 @@ describe("offers", () => {
     const first = offers[0];
     sandbox.clock.advance(Date.parse(first.expiresAt) - sandbox.clock.now());
     const gone = await client.call("POST", `/journeys/${journeyID}/offers/${first.id}/proceed`, { token });
-    expect([gone.status, gone.body.code]).toEqual([410, "OFFER_EXPIRED"]);
+    expect([gone.status, gone.body.error.code]).toEqual([410, "OFFER_EXPIRED"]);
     const state = await stateOf(client, token, journeyID);
     expect(state.status).toBe("OFFERS_AVAILABLE");
     sandbox.clock.advance(60_000);
@@ -199,7 +199,7 @@ describe("offers", () => {
     sandbox.control.failStep(journeyID, undefined, { reasonCode: "LENDER_DECLINED", retryable: false });
     expect((await stateOf(client, token, journeyID)).status).toBe("REJECTED");
     const reply = await client.call("POST", `/journeys/${journeyID}/offers/${a.id}/proceed`, { token });
-    expect([reply.status, reply.body.code]).toEqual([409, "INVALID_STATE"]);
+    expect([reply.status, reply.body.error.code]).toEqual([409, "INVALID_STATE"]);
   });
 });
 
@@ -245,7 +245,7 @@ describe("steps", () => {
     expect(state.actionRequired.kind).toBe("REDIRECT");
     // Consents outside AA_REQUIRED are refused.
     const lateConsent = await client.call("POST", `/journeys/${journeyID}/aa/consents`, { token, body: {} });
-    expect(lateConsent.body.code).toBe("INVALID_STATE");
+    expect(lateConsent.body.error.code).toBe("INVALID_STATE");
     state = await completeCurrentStep(client, token, journeyID);
     expect(state.status).toBe("BANK_MANDATE_PENDING");
     expect(state.actionRequired.resource.type).toBe("FORM");
@@ -254,8 +254,8 @@ describe("steps", () => {
       token,
       body: { action: "SUBMIT", data: { ...MANDATE_DATA, ifsc: "nope", accountNumber: undefined } },
     });
-    expect(badForm.status).toBe(422);
-    expect(badForm.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+    expect(badForm.status).toBe(400);
+    expect(badForm.body.error.fields.map((e: { path: string }) => e.path).sort()).toEqual([
       "data.accountNumber",
       "data.ifsc",
     ]);
@@ -264,7 +264,7 @@ describe("steps", () => {
       token,
       body: { action: "JUMP" },
     });
-    expect(wrongAction.body.errors[0].path).toBe("action");
+    expect(wrongAction.body.error.fields[0].path).toBe("action");
     state = await completeCurrentStep(client, token, journeyID);
     expect(state.status).toBe("E_MANDATE_PENDING");
     const emandate = state.nextAction.stepID;
@@ -272,7 +272,7 @@ describe("steps", () => {
       token,
       body: { action: "SUBMIT" },
     });
-    expect(submitRedirect.body.code).toBe("INVALID_STATE");
+    expect(submitRedirect.body.error.code).toBe("INVALID_STATE");
     state = await completeCurrentStep(client, token, journeyID);
     expect(state.status).toBe("LOAN_AGREEMENT_PENDING");
     expect(state.actionRequired.resource).toMatchObject({ type: "DOCUMENT", mimeType: "application/pdf" });
@@ -283,7 +283,7 @@ describe("steps", () => {
       token,
       body: { action: "START" },
     });
-    expect([notCurrent.status, notCurrent.body.code]).toEqual([409, "INVALID_STATE"]);
+    expect([notCurrent.status, notCurrent.body.error.code]).toEqual([409, "INVALID_STATE"]);
     state = await completeCurrentStep(client, token, journeyID);
     expect(state.status).toBe("LENDER_PROCESSING");
     sandbox.clock.advance(2000);
@@ -337,7 +337,7 @@ describe("steps", () => {
     const { client, sandbox, token, journeyID } = await setup();
     sandbox.control.expireJourney(journeyID);
     const reply = await client.call("PATCH", `/journeys/${journeyID}/resume`, { token });
-    expect([reply.status, reply.body.code]).toEqual([409, "INVALID_STATE"]);
+    expect([reply.status, reply.body.error.code]).toEqual([409, "INVALID_STATE"]);
   });
 });
 
@@ -345,7 +345,7 @@ describe("after disbursal", () => {
   it("serves the loan, its schedule and a foreclosure quote whose payment closes the journey", async () => {
     const { client, sandbox, token, journeyID } = await setup();
     const early = await client.call("GET", `/journeys/${journeyID}/loan`, { token });
-    expect([early.status, early.body.code]).toEqual([409, "INVALID_STATE"]);
+    expect([early.status, early.body.error.code]).toEqual([409, "INVALID_STATE"]);
     const end = await toDisbursed(client, token, journeyID);
     expect(end.status).toBe("DISBURSED");
     const loan = (await client.call("GET", `/journeys/${journeyID}/loan`, { token })).body;
@@ -375,15 +375,15 @@ describe("after disbursal", () => {
       "FORECLOSED",
     );
     const again = await client.call("POST", `/journeys/${journeyID}/loan/foreclosure`, { token });
-    expect(again.body.code).toBe("INVALID_STATE");
+    expect(again.body.error.code).toBe("INVALID_STATE");
     expect(client.violations).toEqual([]);
   });
 });
 
 describe("routing", () => {
-  it("answers unknown routes with a 404 problem", async () => {
+  it("answers unknown routes with a 404 error body", async () => {
     const { client, token } = await setup();
     const reply = await client.call("GET", "/nowhere", { token });
-    expect([reply.status, reply.body.code]).toEqual([404, "NOT_FOUND"]);
+    expect([reply.status, reply.body.error.code]).toEqual([404, "NOT_FOUND"]);
   });
 });

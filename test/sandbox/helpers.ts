@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { BASE_PATH, Problem, safeParse } from "../../src/contract/index.js";
+import { BASE_PATH, Envelope, ErrorBody, safeParse } from "../../src/contract/index.js";
 import { type SandboxOptions, startSandbox } from "../../src/sandbox/index.js";
 import { matchRoute } from "../../src/sandbox/router.js";
 
@@ -16,8 +16,12 @@ export interface Reply {
   readonly status: number;
   readonly headers: Headers;
   readonly text: string;
+  /** A success answer's `data` (the envelope unwrapped); an error answer's whole body (`{ …, error }`). */
   // biome-ignore lint/suspicious/noExplicitAny: test convenience: bodies are checked against the contract schemas
   readonly body: any;
+  /** The answer's body as sent: the platform's envelope. */
+  // biome-ignore lint/suspicious/noExplicitAny: test convenience, as above
+  readonly envelope: any;
 }
 
 /** Options of one call. */
@@ -55,16 +59,26 @@ export class TestClient {
     });
     const text = await response.text();
     this.bodies.push(text);
-    const body = text ? JSON.parse(text) : undefined;
-    this.check(method, path, response.status, body);
-    return { status: response.status, headers: response.headers, text, body };
+    const envelope = text ? JSON.parse(text) : undefined;
+    this.check(method, path, response.status, envelope);
+    const body = response.status < 300 && envelope !== undefined ? envelope.data : envelope;
+    return { status: response.status, headers: response.headers, text, body, envelope };
   }
 
   private check(method: string, path: string, status: number, body: unknown): void {
     if (status === 304) return;
     const route = matchRoute(method, path.split("?")[0] as string);
+    const envelope = safeParse(Envelope, body, "Envelope");
+    const meta = envelope.ok ? envelope.value : undefined;
+    if (
+      !meta ||
+      typeof meta.requestID !== "string" ||
+      typeof meta.timestamp !== "string" ||
+      !("data" in meta)
+    )
+      this.violations.push(`${method} ${path} ${status}: not the platform's envelope`);
     if (status >= 400) {
-      const parsed = safeParse(Problem, body, "Problem");
+      const parsed = safeParse(ErrorBody, body, "ErrorBody");
       if (!parsed.ok) this.violations.push(`${method} ${path} ${status}: ${parsed.error.message}`);
       return;
     }
@@ -73,7 +87,7 @@ export class TestClient {
       this.violations.push(
         `${method} ${path}: status ${status}, contract says ${route.endpoint.response.status}`,
       );
-    const parsed = safeParse(route.endpoint.response.schema, body, route.name);
+    const parsed = safeParse(route.endpoint.response.schema, meta?.data, route.name);
     if (!parsed.ok) this.violations.push(`${method} ${path}: ${parsed.error.message}`);
   }
 }
@@ -108,7 +122,7 @@ export async function openSession(client: TestClient, borrowerExternalID: string
   });
   if (reply.status !== 201) throw new Error(`session: ${reply.status} ${reply.text}`);
   return {
-    token: reply.body.session.token as string,
+    token: reply.body.session.sessionToken as string,
     refreshToken: reply.body.session.refreshToken as string,
     journeyID: reply.body.journey.journeyID as string,
     reply,

@@ -22,7 +22,7 @@ describe("Idempotency-Key", () => {
       key: null,
       body: profileFor(),
     });
-    expect([reply.status, reply.body.code]).toEqual([400, "IDEMPOTENCY_KEY_REQUIRED"]);
+    expect([reply.status, reply.body.error.code]).toEqual([400, "IDEMPOTENCY_KEY_REQUIRED"]);
     const session = await client.call("POST", "/sessions", {
       key: null,
       body: { borrower: { borrowerExternalID: "k" } },
@@ -61,7 +61,7 @@ describe("Idempotency-Key", () => {
       key: "k1",
       body: { ...profileFor(), fullName: "Someone Else" },
     });
-    expect([reply.status, reply.body.code]).toEqual([422, "IDEMPOTENCY_KEY_REUSED"]);
+    expect([reply.status, reply.body.error.code]).toEqual([422, "IDEMPOTENCY_KEY_REUSED"]);
   });
 
   it("scopes keys to the principal: another borrower may use the same key", async () => {
@@ -88,7 +88,7 @@ describe("Idempotency-Key", () => {
     const first = client.call("PUT", `/journeys/${journeyID}/profile`, { token, key: "slow", body });
     await new Promise((resolve) => setTimeout(resolve, 50));
     const second = await client.call("PUT", `/journeys/${journeyID}/profile`, { token, key: "slow", body });
-    expect([second.status, second.body.code]).toEqual([409, "IDEMPOTENCY_IN_PROGRESS"]);
+    expect([second.status, second.body.error.code]).toEqual([409, "IDEMPOTENCY_IN_PROGRESS"]);
     expect((await first).status).toBe(202);
   });
 });
@@ -155,7 +155,7 @@ describe("rate limiting", () => {
       statuses.push((await client.call("GET", `/journeys/${journeyID}/state`, { token })).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
     const limited = await client.call("GET", `/journeys/${journeyID}/state`, { token });
-    expect(limited.body.code).toBe("RATE_LIMITED");
+    expect(limited.body.error.code).toBe("RATE_LIMITED");
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect((await client.call("GET", `/journeys/${journeyID}`, { token: sandbox.apiKey })).status).toBe(200);
     sandbox.clock.advance(1000);

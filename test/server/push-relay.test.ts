@@ -5,7 +5,7 @@ import { snapshotStream } from "../../src/runtime/sse.js";
 import { createPushRelay, type PushRelay } from "../../src/server/push-relay.js";
 import { snapshotFixture } from "../../src/testing/fixtures.js";
 
-const JOURNEY = "jrn_fixture01";
+const JOURNEY = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
 let server: Server | undefined;
 let relay: PushRelay | undefined;
 

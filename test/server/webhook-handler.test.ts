@@ -10,7 +10,7 @@ import { journeyFixture, snapshotFixture, webhookFixture } from "../../src/testi
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const NOW = Date.UTC(2026, 10, 26, 10, 0, 0);
-const JOURNEY = "jrn_fixture01";
+const JOURNEY = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
 
 async function delivery(id: string, data: JourneySnapshot, secret = SECRET) {
   const body = JSON.stringify(webhookFixture({ id, data }));

@@ -109,8 +109,8 @@ export async function bootstrapSession(
     journey,
     resumed,
     appContext: {
-      token: session.token,
-      expiresAt: session.expiresAt,
+      token: session.sessionToken,
+      expiresAt: session.sessionExpiresAt,
       journeyID: journey.journeyID,
       resumed,
       ...(custody === "app"

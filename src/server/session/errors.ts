@@ -1,18 +1,19 @@
 /**
- * The platform answered `401 REFRESH_TOKEN_REUSED`: an older refresh token of this family was presented, so the
- * platform revoked the whole family (a sign the token leaked). Start a new session with `bootstrapSession`.
+ * The platform refused the refresh with `401 AUTH_INVALID_SESSION` [L7]: the refresh token was rotated out (an
+ * older token of its family was presented, a sign it leaked), expired, or revoked. Start a new session with
+ * `bootstrapSession`, the documented way to resume.
  */
-export class RefreshTokenReusedError extends Error {
+export class RefreshRefusedError extends Error {
   /** Discriminant for plain-data error handling across boundaries. */
-  readonly _tag = "RefreshTokenReusedError" as const;
+  readonly _tag = "RefreshRefusedError" as const;
   /** The platform's code. */
-  readonly code = "REFRESH_TOKEN_REUSED" as const;
+  readonly code = "AUTH_INVALID_SESSION" as const;
   /** The token-store key whose family was revoked. */
   readonly key: string;
 
   constructor(key: string, options?: { cause?: unknown }) {
-    super(`the refresh-token family of "${key}" was revoked after a reuse; bootstrap a new session`, options);
-    this.name = "RefreshTokenReusedError";
+    super(`the refresh of "${key}" was refused (AUTH_INVALID_SESSION); bootstrap a new session`, options);
+    this.name = "RefreshRefusedError";
     this.key = key;
   }
 }
@@ -31,9 +32,8 @@ export class NoStoredSessionError extends Error {
   }
 }
 
-/** True when an error from a partner client is the platform's `REFRESH_TOKEN_REUSED` answer; never throws. */
-export function isRefreshTokenReused(error: unknown): boolean {
+/** True when an error from a partner client is the platform's `401 AUTH_INVALID_SESSION` answer; never throws. */
+export function isRefreshRefused(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
-  const { code, problem } = error as { code?: unknown; problem?: { code?: unknown } };
-  return code === "REFRESH_TOKEN_REUSED" || problem?.code === "REFRESH_TOKEN_REUSED";
+  return (error as { code?: unknown }).code === "AUTH_INVALID_SESSION";
 }

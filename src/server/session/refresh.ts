@@ -1,6 +1,6 @@
 import { parse, RefreshSessionResponse, type Session } from "../../contract/index.js";
 import type { PartnerCallOptions } from "./bootstrap.js";
-import { isRefreshTokenReused, NoStoredSessionError, RefreshTokenReusedError } from "./errors.js";
+import { isRefreshRefused, NoStoredSessionError, RefreshRefusedError } from "./errors.js";
 import type { TokenStore } from "./token-store.js";
 
 /** The part of the partner client the refresh helpers need: `POST /sessions/refresh` with the refresh token. */
@@ -24,7 +24,7 @@ async function rotate(
   try {
     answer = await client.refreshSession(current.refreshToken, options);
   } catch (error) {
-    if (isRefreshTokenReused(error)) throw new RefreshTokenReusedError(key, { cause: error });
+    if (isRefreshRefused(error)) throw new RefreshRefusedError(key, { cause: error });
     throw error;
   }
   const next = parse(RefreshSessionResponse, answer, "RefreshSessionResponse").session;
@@ -39,7 +39,7 @@ async function rotate(
  * by compare-and-set, only after the platform answered with a valid new pair. Concurrent calls in this process
  * for the same key share one refresh.
  * @throws {NoStoredSessionError} when nothing is stored under `key` (rejects the promise).
- * @throws {RefreshTokenReusedError} when the platform answers `401 REFRESH_TOKEN_REUSED`: the family is revoked;
+ * @throws {RefreshRefusedError} when the platform answers `401 AUTH_INVALID_SESSION`: the family is revoked;
  *   bootstrap a new session (rejects).
  * @throws {ContractError} when the platform's answer does not match the contract (rejects).
  * @throws {Error} any other partner-client or token-store failure, unchanged; the stored pair is untouched (rejects).
@@ -73,7 +73,7 @@ export interface FreshSessionOptions extends PartnerCallOptions {
 /**
  * The stored pair of `key`, refreshed first when its session token expires within `minValiditySec`.
  * @throws {NoStoredSessionError} when nothing is stored under `key` (rejects the promise).
- * @throws {RefreshTokenReusedError} when the platform revoked the family (rejects).
+ * @throws {RefreshRefusedError} when the platform revoked the family (rejects).
  * @throws {ContractError} when the platform's answer does not match the contract (rejects).
  * @throws {Error} any other partner-client or token-store failure, unchanged (rejects).
  */
@@ -86,7 +86,7 @@ export async function getFreshSession(
   const stored = await tokenStore.get(key);
   if (!stored) throw new NoStoredSessionError(key);
   const now = (options.now ?? (() => new Date()))().getTime();
-  const leftMs = Date.parse(stored.expiresAt) - now;
+  const leftMs = Date.parse(stored.sessionExpiresAt) - now;
   if (leftMs > (options.minValiditySec ?? 60) * 1000) return stored;
   const { now: _now, minValiditySec: _min, ...callOptions } = options;
   return refreshStoredSession(client, tokenStore, key, callOptions);

@@ -13,7 +13,7 @@ export interface JourneyRecordInput {
 
 /** A journey as a store holds it. */
 export interface StoredJourney {
-  /** The journey's id (`jrn_…`). */
+  /** The journey's id (`journeyID`, opaque). */
   readonly journeyID: string;
   /** The version of the held snapshot: only ever increases. */
   readonly version: number;

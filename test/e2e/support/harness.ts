@@ -128,7 +128,7 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
       const { session, journey } = await partner.createSession({
         borrower: { borrowerExternalID, ...(phone ? { phone } : {}) },
       });
-      let token = session.token;
+      let token = session.sessionToken;
       let refreshToken = session.refreshToken;
       let refreshCalls = 0;
       let refreshBroken = false;
@@ -141,7 +141,7 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
           refreshCalls++;
           if (refreshBroken) throw new Error("the backend refused to refresh the session");
           const next = await partner.refreshSession(refreshToken);
-          token = next.session.token;
+          token = next.session.sessionToken;
           refreshToken = next.session.refreshToken;
           return token;
         },

@@ -23,7 +23,7 @@ import { journey } from "../../../src/journey/index.js";
 import { journeyFixture, offerFixture, snapshotFixture } from "../../../src/testing/fixtures.js";
 
 const T0 = Date.parse("2026-11-26T10:00:00Z");
-const JID = "jrn_fixture01";
+const JID = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
 const snap = (version: number, status: JourneyStatus) => snapshotFixture({ version, status });
 const ctx = (over: Partial<JourneyContext> = {}): JourneyContext => ({
   ...initialContext({ journeyID: JID, snapshot: snap(5, "OFFERS_AVAILABLE"), at: T0 }),
@@ -271,7 +271,8 @@ describe("live actor with provided actors (what the runtime does)", () => {
         }),
         proceedOffer: fromPromise(async ({ input }) => {
           proceeds.push(input);
-          if ((input as { offerID: string }).offerID === "ofr_B") throw { code: "OFFER_LOCKED", status: 409 };
+          if ((input as { offerID: string }).offerID === "ofr_B")
+            throw { code: "OFFER_LOCK_CONFLICT", status: 409 };
           return null;
         }),
       },
@@ -295,7 +296,10 @@ describe("live actor with provided actors (what the runtime does)", () => {
     failing.start();
     failing.send({ type: "offer.select", offerID: "ofr_B", idempotencyKey: "k9", at: T0 + 2 });
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(failing.getSnapshot().context.error).toMatchObject({ origin: "mutation", code: "OFFER_LOCKED" });
+    expect(failing.getSnapshot().context.error).toMatchObject({
+      origin: "mutation",
+      code: "OFFER_LOCK_CONFLICT",
+    });
     expect(failing.getSnapshot().context.claimedOfferID).toBeNull();
     failing.stop();
   });

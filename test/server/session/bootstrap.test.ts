@@ -35,7 +35,7 @@ describe("bootstrapSession", () => {
       partner,
       { borrowerExternalID: "user-42", phone: "+919876543210" },
       {
-        journeyID: "jrn_fixture01",
+        journeyID: "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9",
         returnUrl: "https://partner.example/return",
         idempotencyKey: "idem-1",
         correlationID: "corr-1",
@@ -46,7 +46,7 @@ describe("bootstrapSession", () => {
       {
         body: {
           borrower: { borrowerExternalID: "user-42", phone: "+919876543210" },
-          journeyID: "jrn_fixture01",
+          journeyID: "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9",
           returnUrl: "https://partner.example/return",
         },
         options: { idempotencyKey: "idem-1", correlationID: "corr-1" },
@@ -56,8 +56,8 @@ describe("bootstrapSession", () => {
     expect(result.session).toEqual(expected.session);
     expect(result.journey).toEqual(expected.journey);
     expect(result.appContext).toEqual({
-      token: expected.session.token,
-      expiresAt: expected.session.expiresAt,
+      token: expected.session.sessionToken,
+      expiresAt: expected.session.sessionExpiresAt,
       journeyID: expected.journey.journeyID,
       resumed: expected.resumed,
     });
@@ -97,11 +97,9 @@ describe("bootstrapSession", () => {
     );
     expect(error).toBeInstanceOf(ContractError);
     expect((error as ContractError).issues.map((i) => i.path)).toEqual(["borrower.phone"]);
-    const badJourney = await bootstrapSession(
-      partner,
-      { borrowerExternalID: "u" },
-      { journeyID: "journey-1" },
-    ).catch((e: unknown) => e);
+    const badJourney = await bootstrapSession(partner, { borrowerExternalID: "u" }, { journeyID: "" }).catch(
+      (e: unknown) => e,
+    );
     expect((badJourney as ContractError).issues.map((i) => i.path)).toEqual(["journeyID"]);
     expect(partner.calls).toEqual([]);
   });

@@ -4,9 +4,9 @@ import { ContractError, type Session } from "../../../src/contract/index.js";
 import {
   createMemoryTokenStore,
   getFreshSession,
-  isRefreshTokenReused,
+  isRefreshRefused,
   NoStoredSessionError,
-  RefreshTokenReusedError,
+  RefreshRefusedError,
   refreshStoredSession,
   type SessionCreator,
   type SessionRefresher,
@@ -21,9 +21,9 @@ function problem(code: string, status: number) {
 
 function pair(n: number): Session {
   return sessionFixture({
-    token: `bst_generation${n}`,
-    refreshToken: `brt_generation${n}`,
-    expiresAt: new Date(Date.UTC(2026, 10, 26, 10, 15 * n)).toISOString().replace(".000Z", "Z"),
+    sessionToken: `session-generation-${n}`,
+    refreshToken: `refresh-generation-${n}`,
+    sessionExpiresAt: new Date(Date.UTC(2026, 10, 26, 10, 15 * n)).toISOString().replace(".000Z", "Z"),
   });
 }
 
@@ -45,7 +45,7 @@ function fakePlatform(options: { graceMs?: number; now?: () => number } = {}) {
     async refreshSession(refreshToken: string) {
       calls.push(refreshToken);
       await Promise.resolve();
-      if (revoked) throw problem("REFRESH_TOKEN_REUSED", 401);
+      if (revoked) throw problem("AUTH_INVALID_SESSION", 401);
       if (refreshToken === pair(generation).refreshToken) {
         generation++;
         rotatedAt = now();
@@ -58,7 +58,7 @@ function fakePlatform(options: { graceMs?: number; now?: () => number } = {}) {
         return { session: pair(generation) };
       }
       revoked = true;
-      throw problem("REFRESH_TOKEN_REUSED", 401);
+      throw problem("AUTH_INVALID_SESSION", 401);
     },
   };
 }
@@ -89,18 +89,18 @@ describe("refreshStoredSession", () => {
     expect(platform.calls).toHaveLength(1);
   });
 
-  it("surfaces 401 REFRESH_TOKEN_REUSED as a RefreshTokenReusedError and leaves the stored pair alone", async () => {
+  it("surfaces 401 AUTH_INVALID_SESSION as a RefreshRefusedError and leaves the stored pair alone", async () => {
     const platform = fakePlatform();
     const store = await storeWith(pair(0));
     await refreshStoredSession(platform, store, "user-42");
     await refreshStoredSession(platform, store, "user-42");
     // A leaked, older token is presented elsewhere: the platform revokes the family.
     await expect(platform.refreshSession(pair(0).refreshToken)).rejects.toMatchObject({
-      code: "REFRESH_TOKEN_REUSED",
+      code: "AUTH_INVALID_SESSION",
     });
     const error = await refreshStoredSession(platform, store, "user-42").catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RefreshTokenReusedError);
-    expect(error).toMatchObject({ key: "user-42", code: "REFRESH_TOKEN_REUSED" });
+    expect(error).toBeInstanceOf(RefreshRefusedError);
+    expect(error).toMatchObject({ key: "user-42", code: "AUTH_INVALID_SESSION" });
     expect((error as Error).cause).toMatchObject({ status: 401 });
     expect(await store.get("user-42")).toEqual(pair(2));
   });
@@ -119,7 +119,7 @@ describe("refreshStoredSession", () => {
 
   it("keeps the stored pair when the answer breaks the contract", async () => {
     const store = await storeWith(pair(0));
-    const broken = { refreshSession: async () => ({ session: { ...pair(1), refreshToken: "nope" } }) };
+    const broken = { refreshSession: async () => ({ session: { ...pair(1), refreshToken: "" } }) };
     const error = await refreshStoredSession(broken, store, "user-42").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ContractError);
     expect((error as ContractError).issues.map((i) => i.path)).toEqual(["session.refreshToken"]);
@@ -154,7 +154,7 @@ describe("getFreshSession", () => {
     const platform = fakePlatform();
     const store = await storeWith(pair(0));
     await refreshStoredSession(platform, store, "user-42");
-    const expiresAt = Date.parse(pair(1).expiresAt);
+    const expiresAt = Date.parse(pair(1).sessionExpiresAt);
     const at = (ms: number) => () => new Date(expiresAt - ms);
     expect(await getFreshSession(platform, store, "user-42", { now: at(61_000) })).toEqual(pair(1));
     expect(platform.calls).toHaveLength(1);
@@ -173,25 +173,28 @@ describe("getFreshSession", () => {
 });
 
 describe("with the partner client from credit-journey/client", () => {
-  it("rotates through it, and turns its ApiError REFRESH_TOKEN_REUSED into a RefreshTokenReusedError", async () => {
+  it("rotates through it, and turns its ApiError AUTH_INVALID_SESSION into a RefreshRefusedError", async () => {
     const sent: unknown[] = [];
     let reused = false;
     const fetch = async (_url: string | URL | Request, init?: RequestInit) => {
       sent.push(JSON.parse(String(init?.body)));
       if (reused) {
-        const problemBody = {
-          type: "about:blank",
-          title: "Refresh token reused",
-          status: 401,
-          code: "REFRESH_TOKEN_REUSED",
+        const errorBody = {
+          requestID: "r-1",
           correlationID: "corr-1",
+          timestamp: "2026-11-26T10:00:00.000Z",
+          data: null,
+          error: { code: "AUTH_INVALID_SESSION", message: "the refresh token was rotated out" },
         };
-        return new Response(JSON.stringify(problemBody), {
-          status: 401,
-          headers: { "content-type": "application/problem+json" },
-        });
+        return Response.json(errorBody, { status: 401 });
       }
-      return Response.json({ session: pair(1) });
+      return Response.json({
+        requestID: "r-0",
+        correlationID: "corr-0",
+        timestamp: "2026-11-26T10:00:00.000Z",
+        data: { session: pair(1) },
+        error: null,
+      });
     };
     const client: SessionCreator & SessionRefresher = createPartnerClient({
       apiKey: "sk_test_abcdefgh1234",
@@ -204,22 +207,22 @@ describe("with the partner client from credit-journey/client", () => {
     expect(sent).toEqual([{ refreshToken: pair(0).refreshToken }]);
     reused = true;
     const error = await refreshStoredSession(client, store, "user-42").catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RefreshTokenReusedError);
+    expect(error).toBeInstanceOf(RefreshRefusedError);
     expect((error as Error).cause).toMatchObject({
       _tag: "ApiError",
-      code: "REFRESH_TOKEN_REUSED",
+      code: "AUTH_INVALID_SESSION",
       status: 401,
     });
     expect(await store.get("user-42")).toEqual(pair(1));
   });
 });
 
-describe("isRefreshTokenReused", () => {
-  it("recognises the code on the error or on its problem body, and nothing else", () => {
-    expect(isRefreshTokenReused(problem("REFRESH_TOKEN_REUSED", 401))).toBe(true);
-    expect(isRefreshTokenReused({ problem: { code: "REFRESH_TOKEN_REUSED" } })).toBe(true);
-    expect(isRefreshTokenReused(problem("TOKEN_EXPIRED", 401))).toBe(false);
-    expect(isRefreshTokenReused("REFRESH_TOKEN_REUSED")).toBe(false);
-    expect(isRefreshTokenReused(null)).toBe(false);
+describe("isRefreshRefused", () => {
+  it("recognises the platform's AUTH_INVALID_SESSION on an error, and nothing else", () => {
+    expect(isRefreshRefused(problem("AUTH_INVALID_SESSION", 401))).toBe(true);
+    expect(isRefreshRefused(problem("AUTH_INVALID_API_KEY", 401))).toBe(false);
+    expect(isRefreshRefused(problem("INTERNAL", 503))).toBe(false);
+    expect(isRefreshRefused("AUTH_INVALID_SESSION")).toBe(false);
+    expect(isRefreshRefused(null)).toBe(false);
   });
 });

@@ -70,7 +70,7 @@ function OfferCard({
 export function OffersScreen({ view, runtime, chosenOfferID, onChoose }: OffersProps) {
   const locked = view.offers.find((o) => o.locked);
   const lostLock =
-    view.error?.code === "OFFER_LOCKED" ||
+    view.error?.code === "OFFER_LOCK_CONFLICT" ||
     (locked !== undefined && chosenOfferID !== null && locked.id !== chosenOfferID);
   const pendingOffer = view.pendingMutation?.kind === "proceedOffer" ? chosenOfferID : null;
   return h(

@@ -30,7 +30,7 @@ export function ErrorBanner({ view, runtime }: { view: JourneyView; runtime: Jou
   if (view.isSessionExpired)
     return h("p", { className: "error", role: "alert" }, "Your session expired. Sign in again to continue.");
   const error = view.error;
-  if (error === null || error.fieldErrors?.length || error.code === "OFFER_LOCKED") return null;
+  if (error === null || error.fieldErrors?.length || error.code === "OFFER_LOCK_CONFLICT") return null;
   return h(
     "p",
     { className: "error", role: "alert", "data-testid": "error" },
