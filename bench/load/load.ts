@@ -3,10 +3,13 @@
  * latency): journeys per minute, p95 step latency, and a reconciliation of the sandbox's mutation log against
  * every intent the runtimes sent (no mutation duplicated, none lost).
  */
+
 import { type ChildProcess, fork } from "node:child_process";
 import { createBorrowerClient, createPartnerClient } from "../../src/client/index.js";
+import type { JourneySnapshot } from "../../src/contract/index.js";
 import { createJourney, type JourneyRuntime, steadySignals } from "../../src/runtime/index.js";
 import type { MutationLogEntry, RequestLogEntry, SandboxFaults } from "../../src/sandbox/index.js";
+import { firstSnapshot } from "../../src/testing/first-snapshot.js";
 import { nextMove } from "../lib/borrower-agent.js";
 import { runBenchmark, secondsSince } from "../lib/child.js";
 import { type BenchReport, figure } from "../lib/figure.js";
@@ -87,11 +90,19 @@ async function runLoad(faults: SandboxFaults) {
   let loadStart = 0;
   try {
     // Sessions first (the partner's part), in batches; then every journey runs at once.
-    const sessions: Awaited<ReturnType<typeof partner.createSession>>[] = [];
+    const sessions: { token: string; journeyID: string; snapshot: JourneySnapshot }[] = [];
     for (let i = 0; i < JOURNEYS; i += 50) {
       const batch = await Promise.all(
         Array.from({ length: Math.min(50, JOURNEYS - i) }, (_, k) =>
-          partner.createSession({ borrower: { borrowerExternalID: `sbx-happy-load-${i + k}` } }),
+          partner.createSession({ borrowerExternalID: `sbx-happy-load-${i + k}` }).then(async (created) => {
+            const token = created.sessionToken;
+            const client = createBorrowerClient({
+              baseUrl: sandbox.url,
+              getSessionToken: () => token,
+              refreshSession: async () => token,
+            });
+            return { token, ...(await firstSnapshot(client, created)) };
+          }),
         ),
       );
       sessions.push(...batch);
@@ -99,8 +110,7 @@ async function runLoad(faults: SandboxFaults) {
     const finished = new Promise<void>((resolveAll) => {
       loadStart = performance.now();
       for (const created of sessions) {
-        const token = created.session.sessionToken;
-        const journeyID = created.journey.journeyID;
+        const { token, journeyID } = created;
         const runtime = createJourney({
           client: createBorrowerClient({
             baseUrl: sandbox.url,
@@ -108,7 +118,7 @@ async function runLoad(faults: SandboxFaults) {
             refreshSession: async () => token,
           }),
           journeyID,
-          initial: created.journey,
+          initial: created.snapshot,
           clock,
           signals: steadySignals,
         });

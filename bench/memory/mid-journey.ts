@@ -2,6 +2,7 @@ import { createBorrowerClient, createPartnerClient } from "../../src/client/inde
 import type { JourneySnapshot, Profile } from "../../src/contract/index.js";
 import { type JourneyState, journey } from "../../src/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
+import { firstSnapshot } from "../../src/testing/first-snapshot.js";
 
 /** A valid profile for the sandbox (a salaried 35-year-old), consenting now. */
 export function benchProfile(phone: string, at: string): Profile {
@@ -29,15 +30,15 @@ export async function midJourneyState(): Promise<JourneyState> {
   try {
     const now = () => sandbox.clock.now();
     const partner = createPartnerClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey });
-    const created = await partner.createSession({ borrower: { borrowerExternalID: "sbx-happy-memory" } });
-    const token = created.session.sessionToken;
+    const created = await partner.createSession({ borrowerExternalID: "sbx-happy-memory" });
+    const token = created.sessionToken;
     const borrower = createBorrowerClient({
       baseUrl: sandbox.url,
       getSessionToken: () => token,
       refreshSession: async () => token,
     });
-    const journeyID = created.journey.journeyID;
-    let state = journey.initial({ journeyID, snapshot: created.journey, at: now() });
+    const { journeyID, snapshot: first } = await firstSnapshot(borrower, created);
+    let state = journey.initial({ journeyID, snapshot: first, at: now() });
     const apply = (snapshot: JourneySnapshot, source: "poll" | "response" = "poll") => {
       state = journey.reduce(state, { type: "snapshot.received", snapshot, source, at: now() }).state;
     };

@@ -11,6 +11,7 @@ import {
   steadySignals,
 } from "../../src/runtime/index.js";
 import { type SandboxTimings, startSandbox } from "../../src/sandbox/index.js";
+import { firstSnapshot } from "../../src/testing/first-snapshot.js";
 import { nextMove } from "../lib/borrower-agent.js";
 import { startPartner } from "./partner.js";
 
@@ -131,11 +132,8 @@ export async function simulate(options: {
   let pushConnections = 0;
   try {
     for (let i = 0; i < options.journeys; i++) {
-      const created = await partnerClient.createSession({
-        borrower: { borrowerExternalID: `sbx-happy-poll-${i}` },
-      });
-      const token = created.session.sessionToken;
-      const journeyID = created.journey.journeyID;
+      const session = await partnerClient.createSession({ borrowerExternalID: `sbx-happy-poll-${i}` });
+      const token = session.sessionToken;
       const clientOptions = (correlationID: string) => ({
         baseUrl: sandbox.url,
         fetch: countedFetch,
@@ -143,6 +141,11 @@ export async function simulate(options: {
         getSessionToken: () => token,
         refreshSession: async () => token,
       });
+      const { journeyID, snapshot } = await firstSnapshot(
+        createBorrowerClient(clientOptions(`st-${i}`)),
+        session,
+      );
+      const created = { journey: snapshot };
       let push: AsyncIterable<unknown> | undefined;
       if (options.push) {
         pushConnections++;

@@ -1,10 +1,12 @@
 import type {
   AaConsent,
+  CreateJourneyRequest,
   EndpointName,
   ForeclosureQuote,
   Journey,
   JourneyList,
   JourneySnapshot,
+  JourneySummary,
   Loan,
   OfferList,
   Profile,
@@ -53,6 +55,8 @@ export interface ConditionalCallOptions extends CallOptions {
  * INVALID_REQUEST, HTTP_ERROR, SESSION_UNAVAILABLE, REFRESH_FAILED).
  */
 export interface BorrowerClient {
+  /** `POST /journeys` [L3]: a journey of `request.type` for the session's borrower. @throws {ApiError} @throws {ScopeError} */
+  createJourney(request: CreateJourneyRequest, options?: CallOptions): Promise<WithMeta<JourneySummary>>;
   /** `GET /journeys`: the borrower's journeys as snapshots. @throws {ApiError} @throws {ScopeError} */
   listJourneys(options?: CallOptions): Promise<WithMeta<JourneyList>>;
   /** `GET /journeys/{id}`: the full journey. @throws {ApiError} @throws {ScopeError} */
@@ -116,6 +120,7 @@ export function createBorrowerClient(options: BorrowerClientOptions): BorrowerCl
     sendForBody(settings, credentials, spec, callOptions);
 
   return {
+    createJourney: (request, o) => call({ endpoint: "createJourney", body: request }, o),
     listJourneys: (o) => call({ endpoint: "listJourneys" }, o),
     getJourney: (journeyID, o) => call({ endpoint: "getJourney", params: { journeyID } }, o),
     async getJourneyState(journeyID, o) {

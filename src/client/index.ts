@@ -22,6 +22,7 @@ export {
   ScopeError,
   type ScopeErrorReason,
 } from "./errors.js";
+export { type JourneyBootstrap, type StartOrResumeOptions, startOrResumeJourney } from "./journeys.js";
 export type {
   ClientEvent,
   ClientObserver,

@@ -1,32 +1,75 @@
 import * as z from "zod/mini";
-import { RefreshToken } from "./credentials.js";
+import { RefreshToken, SessionToken } from "./credentials.js";
+import { JourneyStatus } from "./lifecycle.js";
 import { Offer } from "./offer.js";
-import { HttpUrl, JourneyId, OfferId } from "./primitives.js";
+import { HttpUrl, JourneyId, OfferId, Timestamp } from "./primitives.js";
 import { Session } from "./session.js";
 import { JourneySnapshot } from "./snapshot.js";
 import { Step, StepAction } from "./step.js";
 
-/** `POST /sessions` body: create a borrower session, resuming the borrower's open journey if any. */
+/** A journey's product: `PERSONAL_LOAN` or `GOLD_LOAN` [L4] [C3]; an open set, so a new product passes as a string. */
+export const JourneyType = z.string().check(z.minLength(1), z.maxLength(64));
+/** A journey's product. */
+export type JourneyType = "PERSONAL_LOAN" | "GOLD_LOAN" | (string & {});
+
+/** The journey types the platform documents. */
+export const JOURNEY_TYPES = ["PERSONAL_LOAN", "GOLD_LOAN"] as const;
+
+/** What the platform says of a journey at bootstrap and creation: `{ journeyID, status, nextAction }` [L3] [L4]. */
+export const JourneySummary = z.object({
+  journeyID: JourneyId,
+  status: JourneyStatus,
+  nextAction: z.nullable(z.string()),
+});
+/** A journey's id, status and next action, as bootstrap and creation answer. */
+export type JourneySummary = z.infer<typeof JourneySummary>;
+
+/** The prefill a session bootstrap may carry [L4]: all optional, formats checked by the platform. */
+export const SessionPrefill = z.object({
+  contactNumber: z.optional(z.string().check(z.maxLength(16))),
+  pan: z.optional(z.string().check(z.maxLength(16))),
+  panName: z.optional(z.string().check(z.maxLength(128))),
+  personalemail: z.optional(z.string().check(z.maxLength(254))),
+});
+/** The prefill a session bootstrap may carry. */
+export type SessionPrefill = z.infer<typeof SessionPrefill>;
+
+/**
+ * `POST /api/v1/headless/sessions` body [L4]: the partner's stable borrower id, the product, optional prefill.
+ * `returnUrl` is a sandbox extension (where hosted steps send the borrower back; modelled, the docs are silent).
+ */
 export const CreateSessionRequest = z.object({
-  borrower: z.object({
-    borrowerExternalID: z.string().check(z.minLength(1), z.maxLength(128)),
-    phone: z.optional(z.string().check(z.regex(/^\+91[6-9][0-9]{9}$/, "must be +91 followed by 10 digits"))),
-    email: z.optional(z.email()),
-  }),
-  journeyID: z.optional(JourneyId),
+  borrowerExternalID: z.string().check(z.minLength(1), z.maxLength(128)),
+  journeyType: z.optional(JourneyType),
+  profile: z.optional(SessionPrefill),
   returnUrl: z.optional(HttpUrl),
 });
 /** `POST /sessions` body. */
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 
-/** `POST /sessions` answer (201): the session, the journey's snapshot, and whether it was resumed. */
+/**
+ * `POST /sessions` answer's `data` [L4]: the borrower, the token pair with expiries, and the borrower's active
+ * journey (`null` when there is none: the app then creates one with `POST /journeys`).
+ */
 export const CreateSessionResponse = z.object({
-  session: Session,
-  journey: JourneySnapshot,
-  resumed: z.boolean(),
+  borrowerID: z.string().check(z.minLength(1), z.maxLength(128)),
+  borrowerExternalID: z.string(),
+  sessionToken: SessionToken,
+  refreshToken: RefreshToken,
+  sessionExpiresAt: Timestamp,
+  refreshExpiresAt: Timestamp,
+  activeJourney: z.nullable(JourneySummary),
 });
 /** `POST /sessions` answer. */
 export type CreateSessionResponse = z.infer<typeof CreateSessionResponse>;
+
+/** `POST /api/v1/headless/journeys` body [L3]: the product and free metadata (e.g. `{ source: "web_app" }`). */
+export const CreateJourneyRequest = z.object({
+  type: JourneyType,
+  metadata: z.optional(z.record(z.string(), z.unknown())),
+});
+/** `POST /journeys` body. */
+export type CreateJourneyRequest = z.infer<typeof CreateJourneyRequest>;
 
 /** `POST /sessions/refresh` body. */
 export const RefreshSessionRequest = z.object({ refreshToken: RefreshToken });

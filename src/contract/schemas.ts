@@ -5,9 +5,11 @@ import { JourneyStatus } from "./lifecycle.js";
 import { ForeclosureQuote, Installment, Loan, Schedule } from "./loan.js";
 import {
   CreateConsentRequest,
+  CreateJourneyRequest,
   CreateSessionRequest,
   CreateSessionResponse,
   JourneyList,
+  JourneySummary,
   OfferList,
   RefreshSessionRequest,
   RefreshSessionResponse,
@@ -46,6 +48,8 @@ export const CONTRACT_SCHEMAS = {
   Session,
   CreateSessionRequest,
   CreateSessionResponse,
+  JourneySummary,
+  CreateJourneyRequest,
   RefreshSessionRequest,
   RefreshSessionResponse,
   JourneyList,

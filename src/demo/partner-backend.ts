@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createPartnerClient, type PartnerClient } from "../client/index.js";
+import { createBorrowerClient, createPartnerClient, type PartnerClient } from "../client/index.js";
 import type { JourneySnapshot } from "../contract/index.js";
 import {
   bootstrapSession,
@@ -13,6 +13,7 @@ import {
   refreshStoredSession,
   type WebhookOutcome,
 } from "../server/index.js";
+import { firstSnapshot } from "../testing/first-snapshot.js";
 
 /** Options of {@link startPartnerBackend}. */
 export interface PartnerBackendOptions {
@@ -101,24 +102,35 @@ export async function startPartnerBackend(options: PartnerBackendOptions): Promi
         phone?: string;
         returnUrl?: string;
       };
-      const { appContext, journey } = await bootstrapSession(
+      const { appContext, session } = await bootstrapSession(
         partner,
         {
           borrowerExternalID: input.borrowerExternalID ?? "",
-          ...(input.phone ? { phone: input.phone } : {}),
+          ...(input.phone ? { profile: { contactNumber: input.phone } } : {}),
         },
-        {
-          tokenStore: tokens,
-          journeyStore: store,
-          ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
-        },
+        { tokenStore: tokens, ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}) },
       );
-      const appToken = crypto.randomUUID();
-      appSessions.set(appToken, {
-        borrowerExternalID: input.borrowerExternalID ?? "",
-        journeyID: appContext.journeyID,
+      // This example backend also acts as the borrower's middleware (PLATFORM.md §3: the session token may be
+      // held by "the app or partner middleware"): it resumes the active journey or creates one with the
+      // borrower's own token, and hands the app the journey's first snapshot with the session.
+      const borrower = createBorrowerClient({
+        baseUrl: options.platformUrl,
+        getSessionToken: () => session.sessionToken,
+        refreshSession: async () => session.sessionToken,
       });
-      return json(res, 201, { ...appContext, appToken, journey });
+      const { journeyID, snapshot: journey } = await firstSnapshot(borrower, appContext);
+      await store.applySnapshot({ snapshot: journey });
+      const appToken = crypto.randomUUID();
+      appSessions.set(appToken, { borrowerExternalID: input.borrowerExternalID ?? "", journeyID });
+      return json(res, 201, {
+        ...appContext,
+        token: appContext.sessionToken,
+        expiresAt: appContext.sessionExpiresAt,
+        journeyID,
+        resumed: appContext.activeJourney !== null,
+        appToken,
+        journey,
+      });
     }
     if (req.method === "POST" && url.pathname === "/session/refresh") {
       const app = appSessionOf(req.headers.authorization);

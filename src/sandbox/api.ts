@@ -1,6 +1,7 @@
 import {
   ContractError,
   CreateConsentRequest,
+  CreateJourneyRequest,
   CreateSessionRequest,
   type EndpointName,
   type EndpointScope,
@@ -14,7 +15,7 @@ import type { SandboxClock } from "./clock.js";
 import type { LifecycleEngine } from "./engine.js";
 import { notFound, SandboxProblem, validationFailed } from "./problem.js";
 import type { JourneyRecord } from "./records.js";
-import { stepView } from "./records.js";
+import { journeySummary, stepView } from "./records.js";
 
 /** One API call after authentication: who, which path parameters, the JSON body (if any), headers. */
 export interface ApiCall {
@@ -98,30 +99,36 @@ export const HANDLERS: Readonly<Record<EndpointName, Handler>> = {
     const body = parseBody<CreateSessionRequest>(CreateSessionRequest, call.body, "CreateSessionRequest");
     if (call.caller.kind !== "apiKey") throw invalidApiKey("needs the API key");
     const partnerKey = call.caller.partnerKey;
-    let journey: JourneyRecord | undefined;
-    let resumed = false;
-    if (body.journeyID) {
-      journey = deps.engine.get(body.journeyID);
-      if (
-        journey.partnerKey !== partnerKey ||
-        journey.borrowerExternalID !== body.borrower.borrowerExternalID
-      )
-        throw notFound(`journey ${body.journeyID}`);
-      resumed = true;
-    } else {
-      journey = deps.engine.findOpen(partnerKey, body.borrower.borrowerExternalID);
-      resumed = journey !== undefined;
-    }
-    journey ??= deps.engine.create(partnerKey, body.borrower, body.returnUrl, call.correlationID);
-    const session = deps.credentials.issue({
-      partnerKey,
-      borrowerExternalID: body.borrower.borrowerExternalID,
-    });
+    const borrowerID = deps.engine.registerBorrower(partnerKey, body);
+    const open = deps.engine.findOpen(partnerKey, body.borrowerExternalID);
+    const session = deps.credentials.issue({ partnerKey, borrowerExternalID: body.borrowerExternalID });
     return {
       status: 201,
-      body: { session, journey: deps.engine.snapshot(journey), resumed },
-      journeyID: journey.id,
+      body: {
+        borrowerID,
+        borrowerExternalID: body.borrowerExternalID,
+        ...session,
+        activeJourney: open ? journeySummary(open) : null,
+      },
+      ...(open ? { journeyID: open.id } : {}),
     };
+  },
+  createJourney(deps, call) {
+    parseBody<CreateJourneyRequest>(CreateJourneyRequest, call.body, "CreateJourneyRequest");
+    const { caller } = call;
+    if (caller.kind !== "sessionToken") throw invalidSession("needs a session token");
+    const { partnerKey, borrowerExternalID } = caller.borrower;
+    // Modelled: one open journey per borrower, so a second create answers the open one.
+    const known = deps.engine.borrower(partnerKey, borrowerExternalID);
+    const journey =
+      deps.engine.findOpen(partnerKey, borrowerExternalID) ??
+      deps.engine.create(
+        partnerKey,
+        { borrowerExternalID, phone: known.phone },
+        known.returnUrl,
+        call.correlationID,
+      );
+    return { status: 201, body: journeySummary(journey), journeyID: journey.id };
   },
   refreshSession(deps, call) {
     const body = parseBody<RefreshSessionRequest>(RefreshSessionRequest, call.body, "RefreshSessionRequest");

@@ -95,6 +95,11 @@ export class LifecycleEngine {
     this.deps = deps;
   }
 
+  private readonly borrowers = new Map<
+    string,
+    { borrowerID: string; phone: string | undefined; returnUrl: string | undefined }
+  >();
+
   /** Every journey record (for the control API). */
   all(): JourneyRecord[] {
     return [...this.journeys.values()];
@@ -108,6 +113,38 @@ export class LifecycleEngine {
     const journey = this.journeys.get(id);
     if (!journey) throw notFound(`journey ${id}`);
     return journey;
+  }
+
+  /**
+   * Records what a session bootstrap says of a borrower (their contact number picks a scenario; `returnUrl` is
+   * where hosted steps send them back) and returns the borrower's stable platform id; never throws.
+   */
+  registerBorrower(
+    partnerKey: string,
+    request: {
+      borrowerExternalID: string;
+      profile?: { contactNumber?: string | undefined };
+      returnUrl?: string;
+    },
+  ): string {
+    const key = `${partnerKey}\u0000${request.borrowerExternalID}`;
+    const known = this.borrowers.get(key);
+    const entry = {
+      borrowerID: known?.borrowerID ?? this.deps.random.uuid(),
+      phone: request.profile?.contactNumber ?? known?.phone,
+      returnUrl: request.returnUrl ?? known?.returnUrl,
+    };
+    this.borrowers.set(key, entry);
+    return entry.borrowerID;
+  }
+
+  /** What the last bootstrap said of a borrower (contact number, return URL), if any. */
+  borrower(partnerKey: string, borrowerExternalID: string): { phone?: string; returnUrl?: string } {
+    const entry = this.borrowers.get(`${partnerKey}\u0000${borrowerExternalID}`);
+    return {
+      ...(entry?.phone === undefined ? {} : { phone: entry.phone }),
+      ...(entry?.returnUrl === undefined ? {} : { returnUrl: entry.returnUrl }),
+    };
   }
 
   /** The borrower's open (non-ended) journey with this partner, if any. */

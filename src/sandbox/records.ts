@@ -4,6 +4,7 @@ import type {
   Journey,
   JourneySnapshot,
   JourneyStatus,
+  JourneySummary,
   Loan,
   NextAction,
   Offer,
@@ -168,6 +169,22 @@ export function snapshotView(journey: JourneyRecord): JourneySnapshot {
     updatedAt: journey.updatedAt,
     ...(showsExpiry ? { expiresAt: new Date(journey.expiresAtMs).toISOString() } : {}),
   };
+}
+
+/**
+ * The platform's `nextAction` string for a journey [L3] [L4]: `VIEW_OFFERS` (the one value the docs show [L6])
+ * while offers wait for a choice, else the modelled instruction's name (`SUBMIT_PROFILE`, `COMPLETE_STEP`,
+ * `RESUME`, `WAIT`), `null` when there is nothing to do.
+ */
+export function nextActionName(journey: JourneyRecord): string | null {
+  const type = snapshotView(journey).nextAction.type;
+  if (type === "NONE") return null;
+  return type === "SELECT_OFFER" ? "VIEW_OFFERS" : type;
+}
+
+/** `{ journeyID, status, nextAction }`: what session bootstrap and journey creation answer [L3] [L4]. */
+export function journeySummary(journey: JourneyRecord): JourneySummary {
+  return { journeyID: journey.id, status: journey.status, nextAction: nextActionName(journey) };
 }
 
 /** The wire view of the full journey (`GET /journeys/{id}`, resume). */

@@ -75,9 +75,19 @@ export const SCENARIOS: readonly Scenario[] = [
   },
 ];
 
-/** Picks the scenario for a borrower from their phone, then their borrowerExternalID prefix; default `happy`. Never throws. */
+/** The last 10 digits of a contact number, so `9000000001` and `+919000000001` are the same [L13]. */
+function tenDigits(phone: string | undefined): string | undefined {
+  const digits = phone?.replace(/\D/g, "") ?? "";
+  return digits.length >= 10 ? digits.slice(-10) : undefined;
+}
+
+/**
+ * Picks the scenario for a borrower from their contact number (10 digits or `+91…`), then their
+ * borrowerExternalID prefix; default `happy`. Never throws.
+ */
 export function scenarioFor(borrower: { borrowerExternalID: string; phone?: string | undefined }): Scenario {
-  const byPhone = SCENARIOS.find((s) => s.phone === borrower.phone);
+  const phone = tenDigits(borrower.phone);
+  const byPhone = phone === undefined ? undefined : SCENARIOS.find((s) => tenDigits(s.phone) === phone);
   if (byPhone) return byPhone;
   const id = borrower.borrowerExternalID.toLowerCase();
   const byPrefix = SCENARIOS.find(

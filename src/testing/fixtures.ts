@@ -118,15 +118,17 @@ export function sessionFixture(overrides: Partial<Session> = {}): Session {
 export function createSessionRequestFixture(
   overrides: Partial<CreateSessionRequest> = {},
 ): CreateSessionRequest {
-  return { borrower: { borrowerExternalID: "user-42", phone: "+919876543210" }, ...overrides };
+  return { borrowerExternalID: "user-42", profile: { contactNumber: "9876543210" }, ...overrides };
 }
 
 /** A valid `POST /sessions` answer. */
 export function createSessionResponseFixture(): CreateSessionResponse {
+  const session = sessionFixture();
   return {
-    session: sessionFixture(),
-    journey: snapshotFixture({ status: "STARTED", version: 1 }),
-    resumed: false,
+    borrowerID: "0f8e2b6c-4d1a-4e3b-9c7d-2a5f8e1b3c4d",
+    borrowerExternalID: "user-42",
+    ...session,
+    activeJourney: null,
   };
 }
 

@@ -4,4 +4,5 @@
  */
 export { JOURNEY_STATUSES, LIFECYCLE } from "../contract/index.js";
 export * from "./arbitraries.js";
+export * from "./first-snapshot.js";
 export * from "./fixtures.js";

@@ -75,13 +75,30 @@ const cases: Record<Name, { valid: unknown; invalid: unknown; path: string }> = 
   },
   CreateSessionRequest: {
     valid: f.createSessionRequestFixture(),
-    invalid: { borrower: { borrowerExternalID: "" } },
-    path: "borrower.borrowerExternalID",
+    invalid: { borrowerExternalID: "" },
+    path: "borrowerExternalID",
   },
   CreateSessionResponse: {
     valid: f.createSessionResponseFixture(),
-    invalid: { ...f.createSessionResponseFixture(), resumed: "no" },
-    path: "resumed",
+    invalid: {
+      ...f.createSessionResponseFixture(),
+      activeJourney: { journeyID: "j", status: "NOPE", nextAction: null },
+    },
+    path: "activeJourney.status",
+  },
+  JourneySummary: {
+    valid: {
+      journeyID: "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9",
+      status: "OFFERS_AVAILABLE",
+      nextAction: "VIEW_OFFERS",
+    },
+    invalid: { journeyID: "j", status: "STARTED", nextAction: 3 },
+    path: "nextAction",
+  },
+  CreateJourneyRequest: {
+    valid: { type: "PERSONAL_LOAN", metadata: { source: "web_app" } },
+    invalid: { type: "" },
+    path: "type",
   },
   RefreshSessionRequest: {
     valid: { refreshToken: "brt_abcdefgh1234" },

@@ -21,7 +21,7 @@ describe("credentials and scopes", () => {
       expect([reply.status, reply.body.error.code]).toEqual([401, "AUTH_INVALID_SESSION"]);
       const partner = await client.call("POST", "/sessions", {
         token,
-        body: { borrower: { borrowerExternalID: "x" } },
+        body: { borrowerExternalID: "x" },
       });
       expect([partner.status, partner.body.error.code]).toEqual([401, "AUTH_INVALID_API_KEY"]);
     }
@@ -36,7 +36,7 @@ describe("credentials and scopes", () => {
     expect([listAsPartner.status, listAsPartner.body.error.code]).toEqual([401, "AUTH_INVALID_SESSION"]);
     const asBorrower = await client.call("POST", "/sessions", {
       token,
-      body: { borrower: { borrowerExternalID: "x" } },
+      body: { borrowerExternalID: "x" },
     });
     expect([asBorrower.status, asBorrower.body.error.code]).toEqual([401, "AUTH_INVALID_API_KEY"]);
     const refreshAsBorrower = await client.call("POST", "/sessions/refresh", {

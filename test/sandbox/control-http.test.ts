@@ -65,6 +65,7 @@ describe("JSON control API over HTTP", () => {
     const mutations = (await control("GET", "/mutations")).body.mutations;
     expect(mutations.map((m: { endpoint: string }) => m.endpoint)).toEqual([
       "createSession",
+      "createJourney",
       "submitProfile",
       "proceedOffer",
     ]);

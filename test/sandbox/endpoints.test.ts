@@ -34,21 +34,28 @@ async function toSelected(client: TestClient, token: string, journeyID: string) 
 }
 
 describe("sessions", () => {
-  it("creates a journey in PROFILE_REQUIRED, then resumes the open one instead of duplicating it", async () => {
-    const { client, journeyID, reply } = await setup();
-    expect(reply.body.resumed).toBe(false);
-    expect(reply.body.journey.status).toBe("PROFILE_REQUIRED");
+  it("bootstraps with no active journey, creates one (PROFILE_REQUIRED), then names it as the active journey", async () => {
+    const { client, journeyID, reply, token } = await setup();
+    expect(reply.body.activeJourney).toBeNull();
+    expect(typeof reply.body.borrowerID).toBe("string");
+    expect(reply.body.borrowerExternalID).toBe("ep-borrower");
+    expect((await stateOf(client, token, journeyID)).status).toBe("PROFILE_REQUIRED");
     const again = await openSession(client, "ep-borrower");
     expect(again.journeyID).toBe(journeyID);
-    expect(again.reply.body.resumed).toBe(true);
-    const byId = await client.call("POST", "/sessions", {
-      body: { borrower: { borrowerExternalID: "ep-borrower" }, journeyID },
+    expect(again.reply.body.activeJourney).toEqual({
+      journeyID,
+      status: "PROFILE_REQUIRED",
+      nextAction: "SUBMIT_PROFILE",
     });
-    expect([byId.status, byId.body.resumed]).toEqual([201, true]);
-    const notMine = await client.call("POST", "/sessions", {
-      body: { borrower: { borrowerExternalID: "other" }, journeyID },
+    expect(again.reply.body.borrowerID).toBe(reply.body.borrowerID);
+    // Creating again while one is open answers the open one (modelled: one open journey per borrower).
+    const second = await client.call("POST", "/journeys", {
+      token: again.token,
+      body: { type: "PERSONAL_LOAN" },
     });
-    expect(notMine.status).toBe(404);
+    expect([second.status, second.body.journeyID]).toEqual([201, journeyID]);
+    const other = await openSession(client, "other-borrower");
+    expect(other.journeyID).not.toBe(journeyID);
     expect(client.violations).toEqual([]);
   });
 
@@ -56,12 +63,13 @@ describe("sessions", () => {
     const { client, sandbox } = await setup();
     const before = sandbox.control.journeys().length;
     const bad = await client.call("POST", "/sessions", {
-      body: { borrower: { borrowerExternalID: "", phone: "12" } },
+      body: { borrowerExternalID: "", journeyType: "", returnUrl: "nope" },
     });
     expect([bad.status, bad.body.error.code]).toEqual([400, "VALIDATION_FAILED"]);
     expect(bad.body.error.fields.map((e: { path: string }) => e.path).sort()).toEqual([
-      "borrower.borrowerExternalID",
-      "borrower.phone",
+      "borrowerExternalID",
+      "journeyType",
+      "returnUrl",
     ]);
     const malformed = await client.call("POST", "/sessions", { body: "{not json" });
     expect([malformed.status, malformed.body.error.code]).toEqual([400, "VALIDATION_FAILED"]);

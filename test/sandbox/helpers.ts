@@ -115,18 +115,23 @@ export const MANDATE_DATA = {
   accountType: "SAVINGS",
 } as const;
 
-/** Creates a session for `borrowerExternalID` and returns the session token, refresh token and journey id. */
+/**
+ * Bootstraps a session for `borrowerExternalID` [L4], then resumes its active journey or creates one with the
+ * session token [L3]; returns the tokens and the journey id.
+ */
 export async function openSession(client: TestClient, borrowerExternalID: string, phone?: string) {
   const reply = await client.call("POST", "/sessions", {
-    body: { borrower: { borrowerExternalID, ...(phone ? { phone } : {}) } },
+    body: { borrowerExternalID, ...(phone ? { profile: { contactNumber: phone } } : {}) },
   });
   if (reply.status !== 201) throw new Error(`session: ${reply.status} ${reply.text}`);
-  return {
-    token: reply.body.session.sessionToken as string,
-    refreshToken: reply.body.session.refreshToken as string,
-    journeyID: reply.body.journey.journeyID as string,
-    reply,
-  };
+  const token = reply.body.sessionToken as string;
+  let journeyID = reply.body.activeJourney?.journeyID as string | undefined;
+  if (!journeyID) {
+    const created = await client.call("POST", "/journeys", { token, body: { type: "PERSONAL_LOAN" } });
+    if (created.status !== 201) throw new Error(`journey: ${created.status} ${created.text}`);
+    journeyID = created.body.journeyID as string;
+  }
+  return { token, refreshToken: reply.body.refreshToken as string, journeyID, reply };
 }
 
 /** The journey's current snapshot, read with `token`. */

@@ -111,7 +111,7 @@ describe("every scenario reaches its documented end", () => {
     expect([end.status, end.diagnostics.reasonCode]).toEqual(["EXPIRED", "JOURNEY_IDLE_TIMEOUT"]);
     const fresh = await openSession(client, "sbx-idle-1");
     expect(fresh.journeyID).not.toBe(journeyID);
-    expect(fresh.reply.body.resumed).toBe(false);
+    expect(fresh.reply.body.activeJourney).toBeNull();
   });
 
   it("closure: DISBURSED, then CLOSED when the loan is repaid", async () => {

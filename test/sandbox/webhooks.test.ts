@@ -81,7 +81,7 @@ describe("webhook delivery", () => {
     receiver = await startReceiver((n) => (n <= 2 ? 500 : 204));
     sandbox = await startManual({ webhooks: [{ url: receiver.url }] });
     const client = new TestClient(sandbox);
-    await client.call("POST", "/sessions", { body: { borrower: { borrowerExternalID: "retry-borrower" } } });
+    await openSession(client, "retry-borrower");
     await sandbox.control.settle();
     // Two snapshots (STARTED, PROFILE_REQUIRED) were attempted once each and both failed.
     expect(receiver.received).toHaveLength(2);

@@ -1,11 +1,10 @@
 import {
   CreateSessionRequest,
   CreateSessionResponse,
-  type JourneySnapshot,
+  type JourneySummary,
   parse,
   type Session,
 } from "../../contract/index.js";
-import type { JourneyStore } from "../store/types.js";
 import type { TokenStore } from "./token-store.js";
 
 /** Per-call options a partner client accepts (idempotency, correlation, cancellation). */
@@ -20,34 +19,38 @@ export interface SessionCreator {
   createSession(body: CreateSessionRequest, options?: PartnerCallOptions): Promise<CreateSessionResponse>;
 }
 
-/** Who the session is for: the partner's own borrower id, and optional contact details. */
-export type BorrowerRef = CreateSessionRequest["borrower"];
+/** Who the session is for: the partner's stable borrower id, the product, and optional prefill [L4]. */
+export type BorrowerRef = Omit<CreateSessionRequest, "returnUrl">;
 
-/** Who keeps the refresh token: the partner backend (safer; the app never sees it) or the app. */
+/** Who keeps the refresh token: the partner backend (the default; the app never sees it) or the app. */
 export type RefreshTokenCustody = "backend" | "app";
 
 /** Options of {@link bootstrapSession}. */
 export interface BootstrapSessionOptions extends PartnerCallOptions {
-  /** Resume this journey rather than the borrower's open one. */
-  readonly journeyID?: string;
-  /** Where hosted steps send the borrower back. */
+  /** Where hosted steps send the borrower back (a sandbox extension; the platform's docs are silent). */
   readonly returnUrl?: string;
   /** Keeps the session pair, under `tokenKey`, for later refreshes. */
   readonly tokenStore?: TokenStore;
   /** The token-store key (default: the borrower's `borrowerExternalID`). */
   readonly tokenKey?: string;
-  /** Who keeps the refresh token (default `"backend"` with a token store, else `"app"`). */
+  /**
+   * Who keeps the refresh token (default `"backend"`): with `"backend"` it goes to `tokenStore` (or nowhere,
+   * when there is none: the app then renews by asking its backend to bootstrap again, the documented resume
+   * path [L8]); only `"app"` hands it to the app.
+   */
   readonly refreshTokenCustody?: RefreshTokenCustody;
-  /** Records the returned snapshot, so the journey is known (and reconciled) from the start. */
-  readonly journeyStore?: JourneyStore;
 }
 
-/** What the partner backend returns to its authenticated app. */
+/** What the partner backend returns to its authenticated app: the platform's field names [L4]. */
 export interface AppSessionContext {
-  readonly token: string;
-  readonly expiresAt: string;
-  readonly journeyID: string;
-  readonly resumed: boolean;
+  readonly borrowerID: string;
+  readonly borrowerExternalID: string;
+  readonly sessionToken: string;
+  readonly sessionExpiresAt: string;
+  /** The borrower's active journey, or `null`: the app then creates one (`startOrResumeJourney`). */
+  readonly activeJourney: JourneySummary | null;
+  /** The product a new journey is created for (the bootstrap's `journeyType`, default `PERSONAL_LOAN`). */
+  readonly journeyType: string;
   /** Only with `"app"` custody. */
   readonly refreshToken?: string;
   /** Only with `"app"` custody. */
@@ -58,22 +61,22 @@ export interface AppSessionContext {
 export interface BootstrapSessionResult {
   /** The full pair, for the backend. */
   readonly session: Session;
-  /** The journey's snapshot at bootstrap. */
-  readonly journey: JourneySnapshot;
-  /** True when the borrower's open journey was resumed rather than a new one started. */
-  readonly resumed: boolean;
-  /** What to send to the app: the refresh token stays out of it under `"backend"` custody. */
+  /** The platform's id of the borrower. */
+  readonly borrowerID: string;
+  /** The borrower's active journey at bootstrap, or `null` when there is none. */
+  readonly activeJourney: JourneySummary | null;
+  /** What to send to the app: the refresh token stays out of it unless custody is `"app"`. */
   readonly appContext: AppSessionContext;
 }
 
 /**
- * Creates a borrower session, or resumes the borrower's open journey (`POST /sessions`); stores the pair and the
- * snapshot when asked, and returns what the app needs.
+ * Bootstraps a borrower session (`POST /api/v1/headless/sessions` with the API key [L4]); stores the pair when a
+ * token store is given, and returns what the app needs: the session token, and the active journey or `null`.
  * @throws {ContractError} naming the field, when the borrower or options are invalid (nothing is sent) or the
  *   platform's answer does not match the contract (rejects the promise).
- * @throws {Error} whatever the partner client rejects with (e.g. its `ApiError`), unchanged (rejects).
- * @throws {Error} the token or journey store's failure: the session exists on the platform; calling again resumes
- *   it (rejects).
+ * @throws {Error} whatever the partner client rejects with (e.g. its `ApiError`: `AUTH_INVALID_API_KEY`),
+ *   unchanged (rejects).
+ * @throws {Error} the token store's failure: the session exists on the platform; calling again resumes it (rejects).
  */
 export async function bootstrapSession(
   partnerClient: SessionCreator,
@@ -82,11 +85,7 @@ export async function bootstrapSession(
 ): Promise<BootstrapSessionResult> {
   const body = parse(
     CreateSessionRequest,
-    {
-      borrower,
-      ...(options.journeyID === undefined ? {} : { journeyID: options.journeyID }),
-      ...(options.returnUrl === undefined ? {} : { returnUrl: options.returnUrl }),
-    },
+    { ...borrower, ...(options.returnUrl === undefined ? {} : { returnUrl: options.returnUrl }) },
     "CreateSessionRequest",
   );
   const callOptions: PartnerCallOptions = {
@@ -99,20 +98,25 @@ export async function bootstrapSession(
     await partnerClient.createSession(body, callOptions),
     "CreateSessionResponse",
   );
-  const custody = options.refreshTokenCustody ?? (options.tokenStore ? "backend" : "app");
-  if (options.tokenStore)
-    await options.tokenStore.set(options.tokenKey ?? body.borrower.borrowerExternalID, answer.session);
-  if (options.journeyStore) await options.journeyStore.applySnapshot({ snapshot: answer.journey });
-  const { session, journey, resumed } = answer;
+  const session: Session = {
+    sessionToken: answer.sessionToken,
+    sessionExpiresAt: answer.sessionExpiresAt,
+    refreshToken: answer.refreshToken,
+    refreshExpiresAt: answer.refreshExpiresAt,
+  };
+  const custody = options.refreshTokenCustody ?? "backend";
+  if (options.tokenStore) await options.tokenStore.set(options.tokenKey ?? body.borrowerExternalID, session);
   return {
     session,
-    journey,
-    resumed,
+    borrowerID: answer.borrowerID,
+    activeJourney: answer.activeJourney,
     appContext: {
-      token: session.sessionToken,
-      expiresAt: session.sessionExpiresAt,
-      journeyID: journey.journeyID,
-      resumed,
+      borrowerID: answer.borrowerID,
+      borrowerExternalID: answer.borrowerExternalID,
+      sessionToken: session.sessionToken,
+      sessionExpiresAt: session.sessionExpiresAt,
+      activeJourney: answer.activeJourney,
+      journeyType: body.journeyType ?? "PERSONAL_LOAN",
       ...(custody === "app"
         ? { refreshToken: session.refreshToken, refreshExpiresAt: session.refreshExpiresAt }
         : {}),

@@ -2,6 +2,7 @@
  * End-to-end harness: a sandbox on a manual clock, the runtime's timers on that same clock, and a driver that
  * moves time only when every HTTP call has settled, so runs are fast and repeatable.
  */
+
 import { setImmediate as nextTurn } from "node:timers/promises";
 import {
   type BorrowerClient,
@@ -12,6 +13,7 @@ import {
 import type { JourneySnapshot } from "../../../src/contract/index.js";
 import type { RuntimeClock } from "../../../src/runtime/clock.js";
 import { type Sandbox, type SandboxOptions, startSandbox } from "../../../src/sandbox/index.js";
+import { firstSnapshot } from "../../../src/testing/first-snapshot.js";
 
 /** The manual clock the sandbox and the runtime share, with the runtime's next timer visible to the driver. */
 export interface SharedClock extends RuntimeClock {
@@ -125,8 +127,9 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
     sandbox,
     clock,
     async borrower(borrowerExternalID, phone) {
-      const { session, journey } = await partner.createSession({
-        borrower: { borrowerExternalID, ...(phone ? { phone } : {}) },
+      const session = await partner.createSession({
+        borrowerExternalID,
+        ...(phone ? { profile: { contactNumber: phone } } : {}),
       });
       let token = session.sessionToken;
       let refreshToken = session.refreshToken;
@@ -155,8 +158,9 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
           },
         },
       });
+      const { journeyID, snapshot: journey } = await firstSnapshot(client, session);
       return {
-        journeyID: journey.journeyID,
+        journeyID,
         snapshot: journey,
         client,
         events,

@@ -6,15 +6,10 @@ import {
 } from "../../../src/contract/index.js";
 import {
   bootstrapSession,
-  createMemoryJourneyStore,
   createMemoryTokenStore,
   type PartnerCallOptions,
 } from "../../../src/server/index.js";
-import {
-  createSessionResponseFixture,
-  sessionFixture,
-  snapshotFixture,
-} from "../../../src/testing/fixtures.js";
+import { createSessionResponseFixture, sessionFixture } from "../../../src/testing/fixtures.js";
 
 function fakePartner(answer: () => unknown = () => createSessionResponseFixture()) {
   const calls: { body: CreateSessionRequest; options: PartnerCallOptions | undefined }[] = [];
@@ -28,14 +23,17 @@ function fakePartner(answer: () => unknown = () => createSessionResponseFixture(
 }
 
 describe("bootstrapSession", () => {
-  it("sends the validated body and call options, stores the pair and keeps the refresh token from the app", async () => {
+  it("sends the documented body [L4] with the call options, stores the pair and keeps the refresh token from the app", async () => {
     const partner = fakePartner();
     const tokenStore = createMemoryTokenStore();
     const result = await bootstrapSession(
       partner,
-      { borrowerExternalID: "user-42", phone: "+919876543210" },
       {
-        journeyID: "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9",
+        borrowerExternalID: "user-42",
+        journeyType: "PERSONAL_LOAN",
+        profile: { contactNumber: "9876543210" },
+      },
+      {
         returnUrl: "https://partner.example/return",
         idempotencyKey: "idem-1",
         correlationID: "corr-1",
@@ -45,76 +43,87 @@ describe("bootstrapSession", () => {
     expect(partner.calls).toEqual([
       {
         body: {
-          borrower: { borrowerExternalID: "user-42", phone: "+919876543210" },
-          journeyID: "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9",
+          borrowerExternalID: "user-42",
+          journeyType: "PERSONAL_LOAN",
+          profile: { contactNumber: "9876543210" },
           returnUrl: "https://partner.example/return",
         },
         options: { idempotencyKey: "idem-1", correlationID: "corr-1" },
       },
     ]);
     const expected = createSessionResponseFixture();
-    expect(result.session).toEqual(expected.session);
-    expect(result.journey).toEqual(expected.journey);
+    expect(result.session).toEqual(sessionFixture());
+    expect(result.borrowerID).toBe(expected.borrowerID);
+    expect(result.activeJourney).toBeNull();
     expect(result.appContext).toEqual({
-      token: expected.session.sessionToken,
-      expiresAt: expected.session.sessionExpiresAt,
-      journeyID: expected.journey.journeyID,
-      resumed: expected.resumed,
+      borrowerID: expected.borrowerID,
+      borrowerExternalID: "user-42",
+      sessionToken: expected.sessionToken,
+      sessionExpiresAt: expected.sessionExpiresAt,
+      activeJourney: null,
+      journeyType: "PERSONAL_LOAN",
     });
-    expect(await tokenStore.get("user-42")).toEqual(expected.session);
+    expect(await tokenStore.get("user-42")).toEqual(sessionFixture());
   });
 
-  it("hands the refresh token to the app under app custody, and reports a resumed journey", async () => {
-    const partner = fakePartner(() => ({ ...createSessionResponseFixture(), resumed: true }));
-    const result = await bootstrapSession(partner, { borrowerExternalID: "user-42" });
-    expect(result.resumed).toBe(true);
+  it("keeps the refresh token out of the app by default, also without a token store", async () => {
+    const result = await bootstrapSession(fakePartner(), { borrowerExternalID: "user-42" });
+    expect(result.appContext).not.toHaveProperty("refreshToken");
+    expect(result.appContext).not.toHaveProperty("refreshExpiresAt");
+    expect(JSON.stringify(result.appContext)).not.toContain(sessionFixture().refreshToken);
+  });
+
+  it("hands the refresh token to the app only under app custody, and reports the active journey", async () => {
+    const active = {
+      journeyID: "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9",
+      status: "OFFERS_AVAILABLE",
+      nextAction: "VIEW_OFFERS",
+    };
+    const partner = fakePartner(() => ({ ...createSessionResponseFixture(), activeJourney: active }));
+    const result = await bootstrapSession(
+      partner,
+      { borrowerExternalID: "user-42" },
+      { refreshTokenCustody: "app" },
+    );
+    expect(result.activeJourney).toEqual(active);
     expect(result.appContext).toMatchObject({
-      resumed: true,
+      activeJourney: active,
       refreshToken: sessionFixture().refreshToken,
       refreshExpiresAt: sessionFixture().refreshExpiresAt,
     });
   });
 
-  it("stores under a chosen key, and seeds the journey store with the snapshot", async () => {
+  it("stores under a chosen key", async () => {
     const tokenStore = createMemoryTokenStore();
-    const journeyStore = createMemoryJourneyStore();
     await bootstrapSession(
       fakePartner(),
       { borrowerExternalID: "user-42" },
-      { tokenStore, tokenKey: "tenant-a:user-42", journeyStore },
+      { tokenStore, tokenKey: "tenant-a:user-42" },
     );
     expect(await tokenStore.get("tenant-a:user-42")).toBeDefined();
     expect(await tokenStore.get("user-42")).toBeUndefined();
-    expect((await journeyStore.get(createSessionResponseFixture().journey.journeyID))?.snapshot).toEqual(
-      createSessionResponseFixture().journey,
-    );
   });
 
   it("refuses an invalid borrower with a ContractError naming the field, without calling the platform", async () => {
     const partner = fakePartner();
-    const error = await bootstrapSession(partner, { borrowerExternalID: "user-42", phone: "98765" }).catch(
-      (e: unknown) => e,
-    );
+    const error = await bootstrapSession(partner, { borrowerExternalID: "" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ContractError);
-    expect((error as ContractError).issues.map((i) => i.path)).toEqual(["borrower.phone"]);
-    const badJourney = await bootstrapSession(partner, { borrowerExternalID: "u" }, { journeyID: "" }).catch(
+    expect((error as ContractError).issues.map((i) => i.path)).toEqual(["borrowerExternalID"]);
+    const badUrl = await bootstrapSession(partner, { borrowerExternalID: "u" }, { returnUrl: "nope" }).catch(
       (e: unknown) => e,
     );
-    expect((badJourney as ContractError).issues.map((i) => i.path)).toEqual(["journeyID"]);
+    expect((badUrl as ContractError).issues.map((i) => i.path)).toEqual(["returnUrl"]);
     expect(partner.calls).toEqual([]);
   });
 
   it("refuses an answer that breaks the contract, storing nothing", async () => {
     const tokenStore = createMemoryTokenStore();
-    const partner = fakePartner(() => ({
-      ...createSessionResponseFixture(),
-      journey: snapshotFixture({ version: 0 }),
-    }));
+    const partner = fakePartner(() => ({ ...createSessionResponseFixture(), sessionToken: "" }));
     const error = await bootstrapSession(partner, { borrowerExternalID: "user-42" }, { tokenStore }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ContractError);
-    expect((error as ContractError).issues.map((i) => i.path)).toEqual(["journey.version"]);
+    expect((error as ContractError).issues.map((i) => i.path)).toEqual(["sessionToken"]);
     expect(await tokenStore.get("user-42")).toBeUndefined();
   });
 

@@ -1,0 +1,48 @@
+import type { JourneySummary } from "../contract/index.js";
+import type { BorrowerClient } from "./borrower-client.js";
+import { ClientConfigError } from "./errors.js";
+import type { CallOptions } from "./transport.js";
+
+/** What the app got from its backend's session bootstrap, as far as starting the journey needs it. */
+export interface JourneyBootstrap {
+  /** The borrower's active journey, or `null` when there is none [L4]. */
+  readonly activeJourney: JourneySummary | null;
+  /** The product to create a journey of when there is none (default `PERSONAL_LOAN`). */
+  readonly journeyType?: string;
+}
+
+/** Options of {@link startOrResumeJourney}. */
+export interface StartOrResumeOptions extends CallOptions {
+  /** Free metadata for a created journey [L3], e.g. `{ source: "web_app" }`. */
+  readonly metadata?: Record<string, unknown>;
+}
+
+/**
+ * The partner flow after bootstrap [L3] [L4]: resume the active journey, or create one (`POST /journeys`, with
+ * an Idempotency-Key that a retry of the same start should pass again as `options.idempotencyKey`).
+ * @throws {ClientConfigError} when `bootstrap` has no `activeJourney` field (not a session context).
+ * @throws {ApiError} / {ScopeError} as `client.createJourney` does (rejects).
+ */
+export async function startOrResumeJourney(
+  client: BorrowerClient,
+  bootstrap: JourneyBootstrap,
+  options: StartOrResumeOptions = {},
+): Promise<JourneySummary & { readonly resumed: boolean }> {
+  if (typeof bootstrap !== "object" || bootstrap === null || !("activeJourney" in bootstrap))
+    throw new ClientConfigError(
+      "activeJourney",
+      "pass the session context your backend's bootstrap returned",
+    );
+  if (bootstrap.activeJourney) return { ...bootstrap.activeJourney, resumed: true };
+  const { metadata, ...callOptions } = options;
+  const created = await client.createJourney(
+    { type: bootstrap.journeyType ?? "PERSONAL_LOAN", ...(metadata === undefined ? {} : { metadata }) },
+    callOptions,
+  );
+  return {
+    journeyID: created.journeyID,
+    status: created.status,
+    nextAction: created.nextAction,
+    resumed: false,
+  };
+}
