@@ -28,7 +28,13 @@ export type { FreshSessionOptions, SessionRefresher } from "./session/refresh.js
 export { getFreshSession, refreshStoredSession } from "./session/refresh.js";
 export type { TokenStore } from "./session/token-store.js";
 export { createMemoryTokenStore } from "./session/token-store.js";
-export { StoreClosedError, StoreInputError } from "./store/errors.js";
+export type { StoreUnavailableCode } from "./store/errors.js";
+export {
+  StoreClosedError,
+  StoreConfigError,
+  StoreInputError,
+  StoreUnavailableError,
+} from "./store/errors.js";
 export { createMemoryJourneyStore } from "./store/memory.js";
 export type {
   ApplyWebhookResult,
