@@ -8,7 +8,7 @@
 export type { PushAuthorizer, PushRelay, PushRelayOptions } from "./push-relay.js";
 export { createPushRelay, snapshotFrame } from "./push-relay.js";
 export type { RawBodyReason } from "./raw-body/errors.js";
-export { RawBodyError } from "./raw-body/errors.js";
+export { RawBodyError, RawBodyLimitError } from "./raw-body/errors.js";
 export type { FetchRequestLike } from "./raw-body/fetch.js";
 export { readRequestBody } from "./raw-body/fetch.js";
 export type { ReconcileReport, Reconciler, ReconcilerOptions } from "./reconciler.js";
