@@ -5,8 +5,8 @@
  * No `node:` import is reachable from here.
  */
 
-export type { PushAuthorizer, PushRelay, PushRelayOptions } from "./push-relay.js";
-export { createPushRelay, snapshotFrame } from "./push-relay.js";
+export type { PushAuthorizer, PushRelay, PushRelayOptions, PushRelayStats } from "./push-relay.js";
+export { createPushRelay, PUSH_RELAY_DEFAULTS, PushRelayConfigError, snapshotFrame } from "./push-relay.js";
 export type { RawBodyReason } from "./raw-body/errors.js";
 export { RawBodyError, RawBodyLimitError } from "./raw-body/errors.js";
 export type { FetchRequestLike } from "./raw-body/fetch.js";
