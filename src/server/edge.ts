@@ -5,10 +5,10 @@
  * No `node:` import is reachable from here.
  */
 
-export type { PushAuthorizer, PushRelay, PushRelayOptions } from "./push-relay.js";
-export { createPushRelay, snapshotFrame } from "./push-relay.js";
+export type { PushAuthorizer, PushRelay, PushRelayOptions, PushRelayStats } from "./push-relay.js";
+export { createPushRelay, PUSH_RELAY_DEFAULTS, PushRelayConfigError, snapshotFrame } from "./push-relay.js";
 export type { RawBodyReason } from "./raw-body/errors.js";
-export { RawBodyError } from "./raw-body/errors.js";
+export { RawBodyError, RawBodyLimitError } from "./raw-body/errors.js";
 export type { FetchRequestLike } from "./raw-body/fetch.js";
 export { readRequestBody } from "./raw-body/fetch.js";
 export type { ReconcileReport, Reconciler, ReconcilerOptions } from "./reconciler.js";
@@ -28,7 +28,13 @@ export type { FreshSessionOptions, SessionRefresher } from "./session/refresh.js
 export { getFreshSession, refreshStoredSession } from "./session/refresh.js";
 export type { TokenStore } from "./session/token-store.js";
 export { createMemoryTokenStore } from "./session/token-store.js";
-export { StoreClosedError, StoreInputError } from "./store/errors.js";
+export type { StoreUnavailableCode } from "./store/errors.js";
+export {
+  StoreClosedError,
+  StoreConfigError,
+  StoreInputError,
+  StoreUnavailableError,
+} from "./store/errors.js";
 export { createMemoryJourneyStore } from "./store/memory.js";
 export type {
   ApplyWebhookResult,

@@ -24,8 +24,9 @@ export type {
   PgPoolLike,
   PgQueryResultLike,
   PostgresJourneyStoreOptions,
+  PostgresPoolLimits,
 } from "./store/postgres.js";
-export { createPostgresJourneyStore, pgDatabase } from "./store/postgres.js";
+export { createPostgresJourneyStore, POSTGRES_POOL_DEFAULTS, pgDatabase } from "./store/postgres.js";
 export { assertJson } from "./store/record.js";
 export type { SqlDatabase, SqlJourneyStoreOptions, SqlQueryable, SqlTransaction } from "./store/sql.js";
 export { createSqlJourneyStore } from "./store/sql.js";

@@ -3,7 +3,8 @@ import type { JourneyState } from "../../machines/journey/index.js";
 import { ContractError, type Journey, type JourneySnapshot } from "../contract/index.js";
 import { reduce } from "../journey/index.js";
 import { newestOf, recordFor } from "./journey-record.js";
-import { RawBodyError } from "./raw-body/errors.js";
+import { checkLimit, DEFAULT_RAW_BODY_LIMIT, RawBodyError } from "./raw-body/errors.js";
+import { readRequestBody } from "./raw-body/fetch.js";
 import { readRawBody } from "./raw-body/node.js";
 import type { JourneyStore } from "./store/types.js";
 import { WebhookVerificationError } from "./webhook/errors.js";
@@ -52,7 +53,7 @@ export interface WebhookHandlerOptions {
   readonly now?: () => number;
   /** Timestamp tolerance either way, in seconds (default 300). */
   readonly toleranceSec?: number;
-  /** Largest accepted body in bytes for the node:http adapter (default 1 MiB). */
+  /** Largest accepted body in bytes for the node:http and Fetch adapters, enforced while reading (default 1 MiB). */
   readonly bodyLimit?: number;
   /** Failures that do not fail the delivery (`onSnapshot`, a failed `fetchJourney`). Default: `console.error`. */
   readonly onError?: (error: unknown, context: { webhookId: string; journeyID: string }) => void;
@@ -74,8 +75,10 @@ export interface WebhookHandler {
  * webhook id in one atomic write. 2xx for applied, stale and duplicate deliveries; 4xx for a bad signature or
  * body; 5xx only when the store failed, so the platform retries and nothing is half-written.
  * @throws {WebhookSecretError} (rejects) when a configured secret is malformed.
+ * @throws {RawBodyLimitError} (rejects) when `bodyLimit` is not a positive integer.
  */
 export async function createWebhookHandler(options: WebhookHandlerOptions): Promise<WebhookHandler> {
+  const bodyLimit = checkLimit(options.bodyLimit ?? DEFAULT_RAW_BODY_LIMIT, "bodyLimit");
   const now = options.now ?? Date.now;
   const verifier: WebhookVerifier = await createWebhookVerifier(
     typeof options.secrets === "string" ? options.secrets : [...options.secrets],
@@ -150,21 +153,27 @@ export async function createWebhookHandler(options: WebhookHandlerOptions): Prom
     async node(req, res) {
       let result: WebhookResult;
       try {
-        const body = await readRawBody(req, { limit: options.bodyLimit ?? 1024 * 1024 });
+        const body = await readRawBody(req, { limit: bodyLimit });
         result = await safeHandle(body, req.headers as WebhookHeaders);
       } catch (error) {
         const status = error instanceof RawBodyError ? error.status : 400;
         result = { status, outcome: "invalid", detail: String(error) };
       }
-      res.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify(result));
+      // After a refused body the connection is closed, not drained: the rest of the upload is never read.
+      const close = result.status === 413 ? { connection: "close" } : {};
+      res
+        .writeHead(result.status, { "content-type": "application/json", ...close })
+        .end(JSON.stringify(result));
     },
 
     async fetch(request) {
       let result: WebhookResult;
       try {
-        result = await safeHandle(await request.arrayBuffer(), request.headers);
+        const body = await readRequestBody(request, { limit: bodyLimit });
+        result = await safeHandle(body, request.headers);
       } catch (error) {
-        result = { status: 400, outcome: "invalid", detail: String(error) };
+        const status = error instanceof RawBodyError ? error.status : 400;
+        result = { status, outcome: "invalid", detail: String(error) };
       }
       return new Response(JSON.stringify(result), {
         status: result.status,

@@ -1,8 +1,14 @@
-import { createServer, type Server } from "node:http";
+import { createServer, get, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { JourneySnapshot } from "../../src/contract/index.js";
 import { snapshotStream } from "../../src/runtime/sse.js";
-import { createPushRelay, type PushRelay } from "../../src/server/push-relay.js";
+import {
+  createPushRelay,
+  type PushRelay,
+  PushRelayConfigError,
+  snapshotFrame,
+} from "../../src/server/push-relay.js";
 import { snapshotFixture } from "../../src/testing/fixtures.js";
 
 const JOURNEY = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
@@ -10,6 +16,7 @@ let server: Server | undefined;
 let relay: PushRelay | undefined;
 
 afterEach(() => {
+  vi.useRealTimers();
   relay?.close();
   server?.closeAllConnections();
   server?.close();
@@ -103,5 +110,229 @@ describe("push relay", () => {
     await reader.cancel();
     expect(text).toContain("id: 9\nevent: snapshot\n");
     expect(relay.connections()).toBe(0);
+  });
+});
+
+/** A promise and its resolver, to hold `authorize` open. */
+function gate<T>() {
+  let open!: (value: T) => void;
+  const promise = new Promise<T>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function fetchWatcher(r: PushRelay, journeyID = JOURNEY, signal?: AbortSignal): Promise<Response> {
+  return r.handleFetch(new Request(`http://x/push/${journeyID}`, signal ? { signal } : {}), journeyID);
+}
+
+/** The snapshot versions in a chunk of SSE text. */
+function versionsIn(text: string): number[] {
+  return [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+}
+
+describe("push relay: the abort race", () => {
+  it("leaves none of 200 Fetch watchers registered when each aborts while authorize is pending", async () => {
+    const pending = gate<boolean>();
+    relay = createPushRelay({ authorize: () => pending.promise });
+    const aborts = Array.from({ length: 200 }, () => new AbortController());
+    const responses = aborts.map((a) => fetchWatcher(relay!, JOURNEY, a.signal));
+    await tick();
+    expect(relay.stats()).toMatchObject({ watchers: 0, admitting: 200 });
+    for (const a of aborts) a.abort();
+    pending.open(true);
+    const answered = await Promise.all(responses);
+    expect(answered.map((r) => r.status)).toEqual(Array(200).fill(499));
+    expect(relay.connections()).toBe(0);
+    expect(relay.stats()).toMatchObject({ watchers: 0, admitting: 0 });
+    relay.publish(snapshotFixture({ version: 2 }));
+    expect(relay.stats().pendingFrames).toBe(0);
+  });
+
+  it("unregisters a Fetch watcher aborted after it started streaming", async () => {
+    relay = createPushRelay({ authorize: () => true });
+    const abort = new AbortController();
+    const res = await fetchWatcher(relay, JOURNEY, abort.signal);
+    expect(res.status).toBe(200);
+    expect(relay.connections()).toBe(1);
+    abort.abort();
+    expect(relay.connections()).toBe(0);
+  });
+
+  it("leaves no node:http watcher registered when the client goes away while authorize is pending", async () => {
+    const pending = gate<boolean>();
+    let asked = 0;
+    relay = createPushRelay({
+      authorize: () => {
+        asked++;
+        return pending.promise;
+      },
+    });
+    const url = await serve(relay);
+    const requests = Array.from({ length: 20 }, () => {
+      const req = get(`${url}/${JOURNEY}`);
+      req.on("error", () => {});
+      return req;
+    });
+    while (asked < 20) await new Promise((r) => setTimeout(r, 5));
+    for (const req of requests) req.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    pending.open(true);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(relay.stats()).toMatchObject({ watchers: 0, admitting: 0 });
+  });
+});
+
+describe("push relay: backpressure", () => {
+  it("keeps 5 paused Fetch readers bounded while 1,000 snapshots are published: only the newest waits", async () => {
+    relay = createPushRelay({ authorize: () => true });
+    const readers = await Promise.all(
+      Array.from({ length: 5 }, async () => (await fetchWatcher(relay!)).body!.getReader()),
+    );
+    for (const reader of readers) await reader.read(); // the opening frame; then the readers pause
+    for (let v = 1; v <= 1_000; v++) relay.publish(snapshotFixture({ version: v }));
+
+    const largest = snapshotFrame(snapshotFixture({ version: 1_000 })).length;
+    const stats = relay.stats();
+    expect(stats.watchers).toBe(5);
+    expect(stats.pendingFrames).toBe(5); // one frame each, not 999
+    expect(stats.bufferedBytes).toBeLessThanOrEqual(5 * largest); // one chunk each in the stream's queue
+    expect(stats.droppedFrames).toBe(5 * 998);
+
+    // A reader that resumes gets the frame it had room for, then straight the newest.
+    const decoder = new TextDecoder();
+    const first = decoder.decode((await readers[0]!.read()).value);
+    const second = decoder.decode((await readers[0]!.read()).value);
+    expect([...versionsIn(first), ...versionsIn(second)]).toEqual([1, 1_000]);
+    expect(relay.stats().pendingFrames).toBe(4);
+    for (const reader of readers) await reader.cancel();
+    expect(relay.stats()).toMatchObject({ watchers: 0, pendingFrames: 0, bufferedBytes: 0 });
+  });
+
+  it("keeps 5 paused node:http readers bounded: the socket buffer and one pending frame each", async () => {
+    relay = createPushRelay({ authorize: () => true });
+    const url = await serve(relay);
+    const responses: IncomingMessage[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await new Promise<IncomingMessage>((resolve) => get(`${url}/${JOURNEY}`, resolve));
+      res.pause(); // never read: the kernel buffers fill, then the server's socket, then the relay holds back
+      responses.push(res);
+    }
+    while (relay.connections() < 5) await new Promise((r) => setTimeout(r, 5));
+    // Frames large enough (16 KiB each) that 1,000 of them, 16 MiB per reader, overflow any socket buffer.
+    const padding = "x".repeat(16 * 1024);
+    const big = (version: number) => ({ ...snapshotFixture({ version }), padding }) as JourneySnapshot;
+    for (let v = 1; v <= 1_000; v++) {
+      relay.publish(big(v));
+      if (v % 50 === 0) await new Promise((r) => setTimeout(r, 1)); // lets the sockets report they are full
+    }
+    const frame = snapshotFrame(big(1_000)).length;
+    const stats = relay.stats();
+    expect(stats.watchers).toBe(5);
+    expect(stats.pendingFrames).toBeLessThanOrEqual(5);
+    expect(stats.droppedFrames).toBeGreaterThan(0);
+    // Per watcher: what the socket had room for (its 16 KiB high-water mark) plus the frame that crossed it.
+    expect(stats.bufferedBytes).toBeLessThanOrEqual(5 * (16 * 1024 + frame));
+    for (const res of responses) res.destroy();
+  });
+});
+
+describe("push relay: the connection cap", () => {
+  it("answers 503 past maxWatchers, counting connections still being authorized, and admits again after one leaves", async () => {
+    const pending = gate<boolean>();
+    let held = true;
+    relay = createPushRelay({ authorize: () => (held ? pending.promise : true), maxWatchers: 3 });
+    const first = [fetchWatcher(relay), fetchWatcher(relay), fetchWatcher(relay)];
+    await tick();
+    const refused = await fetchWatcher(relay);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).toBe("5");
+    held = false;
+    pending.open(true);
+    const streams = await Promise.all(first);
+    expect(streams.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect((await fetchWatcher(relay)).status).toBe(503);
+    await streams[0]!.body!.cancel();
+    const next = await fetchWatcher(relay);
+    expect(next.status).toBe(200);
+    expect(relay.stats()).toMatchObject({ watchers: 3, refused: 2 });
+    await next.body!.cancel();
+  });
+
+  it("answers 503 over node:http past the cap", async () => {
+    relay = createPushRelay({ authorize: () => true, maxWatchers: 1 });
+    const url = await serve(relay);
+    const open = await fetch(`${url}/${JOURNEY}`);
+    expect(open.status).toBe(200);
+    const refused = await fetch(`${url}/${JOURNEY}`);
+    expect(refused.status).toBe(503);
+    expect(await refused.text()).toBe("push relay is full");
+    await open.body!.cancel();
+  });
+});
+
+describe("push relay: the newest-snapshot map", () => {
+  it("forgets a journey's snapshot snapshotTtlMs after its last watcher left, keeps watched ones", async () => {
+    vi.useFakeTimers();
+    relay = createPushRelay({ authorize: () => true, heartbeatMs: 100, snapshotTtlMs: 1_000 });
+    for (let j = 0; j < 50; j++) relay.publish(snapshotFixture({ journeyID: `jrn_map${j}`, version: 1 }));
+    const watched = await Promise.all(
+      Array.from({ length: 10 }, (_, j) => fetchWatcher(relay!, `jrn_map${j}`)),
+    );
+    expect(relay.stats().snapshots).toBe(50);
+    vi.advanceTimersByTime(1_100);
+    expect(relay.stats().snapshots).toBe(10);
+    for (const res of watched) await res.body!.cancel();
+    vi.advanceTimersByTime(500);
+    expect(relay.stats().snapshots).toBe(10); // not yet: the TTL runs from when the watchers left
+    vi.advanceTimersByTime(600);
+    expect(relay.stats().snapshots).toBe(0);
+  });
+
+  it("keeps at most maxSnapshots unwatched journeys, dropping the least recently published", async () => {
+    relay = createPushRelay({ authorize: () => true, maxSnapshots: 5 });
+    for (let j = 0; j < 20; j++) relay.publish(snapshotFixture({ journeyID: `jrn_cap${j}`, version: 1 }));
+    expect(relay.stats().snapshots).toBe(5);
+    const reader = (await fetchWatcher(relay, "jrn_cap19")).body!.getReader();
+    expect(versionsIn(new TextDecoder().decode((await reader.read()).value))).toEqual([1]);
+    await reader.cancel();
+    const old = (await fetchWatcher(relay, "jrn_cap0")).body!.getReader();
+    expect(versionsIn(new TextDecoder().decode((await old.read()).value))).toEqual([]);
+    await old.cancel();
+  });
+});
+
+describe("push relay: options", () => {
+  it("are checked at construction, with a typed error naming the field", () => {
+    const cases: [unknown, string][] = [
+      [{}, "authorize"],
+      [undefined, "options"],
+      [{ authorize: "yes" }, "authorize"],
+      [{ authorize: () => true, heartbeatMs: 0 }, "heartbeatMs"],
+      [{ authorize: () => true, heartbeatMs: "15000" }, "heartbeatMs"],
+      [{ authorize: () => true, maxWatchers: -1 }, "maxWatchers"],
+      [{ authorize: () => true, maxWatchers: 1.5 }, "maxWatchers"],
+      [{ authorize: () => true, snapshotTtlMs: Number.NaN }, "snapshotTtlMs"],
+      [{ authorize: () => true, maxSnapshots: 0 }, "maxSnapshots"],
+      [{ authorize: () => true, latest: {} }, "latest"],
+    ];
+    for (const [options, field] of cases) {
+      let error: unknown;
+      try {
+        createPushRelay(options as Parameters<typeof createPushRelay>[0]);
+      } catch (e) {
+        error = e;
+      }
+      expect(error, JSON.stringify(options)).toBeInstanceOf(PushRelayConfigError);
+      expect(error).toMatchObject({ _tag: "PushRelayConfigError", field });
+    }
+  });
+
+  it("answers 503 after close()", async () => {
+    relay = createPushRelay({ authorize: () => true });
+    relay.close();
+    expect((await fetchWatcher(relay)).status).toBe(503);
   });
 });

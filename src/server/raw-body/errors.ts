@@ -30,13 +30,31 @@ export class RawBodyError extends Error {
 /** Default cap on a webhook body: 1 MiB, far above any snapshot envelope. */
 export const DEFAULT_RAW_BODY_LIMIT = 1024 * 1024;
 
+/** A body size limit option that is not a positive integer of bytes; `field` names it (`limit`, `bodyLimit`). */
+export class RawBodyLimitError extends RangeError {
+  /** Discriminant for plain-data error handling across boundaries. */
+  readonly _tag = "RawBodyLimitError" as const;
+  /** The offending option. */
+  readonly field: string;
+
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`);
+    this.name = "RawBodyLimitError";
+    this.field = field;
+  }
+}
+
 /**
  * Checks a body size limit option.
- * @throws {RangeError} when `limit` is not a positive integer.
+ * @throws {RawBodyLimitError} (a RangeError) naming `field` when `limit` is not a positive integer.
  */
-export function checkLimit(limit: number): number {
-  if (!Number.isSafeInteger(limit) || limit <= 0)
-    throw new RangeError("limit must be a positive integer of bytes");
+export function checkLimit(limit: unknown, field = "limit"): number {
+  if (typeof limit !== "number" || !Number.isSafeInteger(limit) || limit <= 0) {
+    throw new RawBodyLimitError(
+      field,
+      `must be a positive integer of bytes, got ${typeof limit === "string" ? `"${limit}"` : String(limit)}`,
+    );
+  }
   return limit;
 }
 

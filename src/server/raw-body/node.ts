@@ -22,7 +22,7 @@ function discardRest(req: NodeRequestLike): void {
  * On `TOO_LARGE` the rest of the body is discarded; answer 413 with `Connection: close`.
  * @throws {RawBodyError} TOO_LARGE past `limit`, ABORTED when the client goes away or the stream fails,
  *   ALREADY_CONSUMED when something read the body first (rejects the promise).
- * @throws {RangeError} when `limit` is not a positive integer (rejects).
+ * @throws {RawBodyLimitError} (a RangeError) when `limit` is not a positive integer (rejects).
  */
 export async function readRawBody(req: NodeRequestLike, options: ReadRawBodyOptions = {}): Promise<Buffer> {
   const limit = checkLimit(options.limit ?? DEFAULT_RAW_BODY_LIMIT);

@@ -1,4 +1,4 @@
-import { RawBodyError } from "./errors.js";
+import { checkLimit, RawBodyError } from "./errors.js";
 
 /** A framework request whose body parser has run: Express's `req`, Fastify's `request`. */
 export interface ParsedRequestLike {
@@ -47,13 +47,13 @@ export interface ExpressLike<Middleware> {
 
 /**
  * Express middleware that keeps a webhook's JSON body as a Buffer: `app.post(path, expressRawBody(express), handler)`.
- * Never throws.
+ * @throws {RawBodyLimitError} (a RangeError) when `limit` is not a positive integer of bytes.
  */
 export function expressRawBody<Middleware>(
   express: ExpressLike<Middleware>,
   limit = 1024 * 1024,
 ): Middleware {
-  return express.raw({ type: "application/json", limit });
+  return express.raw({ type: "application/json", limit: checkLimit(limit) });
 }
 
 /** A Fastify body parser callback. */
@@ -72,9 +72,11 @@ export interface FastifyLike {
 
 /**
  * Makes `application/json` bodies arrive as a Buffer in this Fastify scope: call it inside the plugin that
- * registers the webhook route, so the rest of the app keeps its JSON parser. Never throws by itself.
+ * registers the webhook route, so the rest of the app keeps its JSON parser.
+ * @throws {RawBodyLimitError} (a RangeError) when `limit` is not a positive integer of bytes.
  */
 export function useRawJsonBody(fastify: FastifyLike, limit = 1024 * 1024): void {
+  checkLimit(limit);
   if (fastify.hasContentTypeParser?.("application/json"))
     fastify.removeContentTypeParser?.("application/json");
   fastify.addContentTypeParser(

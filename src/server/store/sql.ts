@@ -96,8 +96,9 @@ export interface SqlJourneyStoreOptions extends StoreClockOptions {
 
 /**
  * A journey store on any PostgreSQL-compatible {@link SqlDatabase}; the tables must exist (see `migrate`).
- * Never throws itself; its methods reject as {@link JourneyStore} documents, and with the database's own error
- * when the database fails.
+ * Never throws itself; its methods reject as {@link JourneyStore} documents, and with whatever the database
+ * adapter rejects with when the database fails (`pgDatabase` maps unavailability and timeouts to
+ * `StoreUnavailableError`).
  */
 export function createSqlJourneyStore(db: SqlDatabase, options: SqlJourneyStoreOptions): JourneyStore {
   const now = options.now ?? (() => new Date());

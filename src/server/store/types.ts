@@ -52,6 +52,8 @@ export interface JourneyStore {
    * The held journey, or `undefined`.
    * @throws {StoreInputError} when `journeyID` is not a non-empty string (rejects).
    * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
+   * @throws {StoreUnavailableError} (a store on a database) when it is unreachable, breaks the connection or
+   *   does not answer in time; `retryable`, and retrying is safe (rejects).
    */
   get(journeyID: string): Promise<StoredJourney | undefined>;
   /**
@@ -59,12 +61,16 @@ export interface JourneyStore {
    * @throws {ContractError} when the snapshot is invalid; nothing is written (rejects).
    * @throws {StoreInputError} when the state is not JSON; nothing is written (rejects).
    * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
+   * @throws {StoreUnavailableError} (a store on a database) when it is unreachable, breaks the connection or
+   *   does not answer in time; `retryable`, and retrying is safe (rejects).
    */
   applySnapshot(record: JourneyRecordInput): Promise<boolean>;
   /**
    * Records a webhook id; true the first time it is seen.
    * @throws {StoreInputError} when `webhookId` is not a non-empty string (rejects).
    * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
+   * @throws {StoreUnavailableError} (a store on a database) when it is unreachable, breaks the connection or
+   *   does not answer in time; `retryable`, and retrying is safe (rejects).
    */
   markWebhookSeen(webhookId: string): Promise<boolean>;
   /**
@@ -73,6 +79,8 @@ export interface JourneyStore {
    * @throws {ContractError} when the snapshot is invalid; nothing is written (rejects).
    * @throws {StoreInputError} when the id or state is invalid; nothing is written (rejects).
    * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
+   * @throws {StoreUnavailableError} (a store on a database) when it is unreachable, breaks the connection or
+   *   does not answer in time; `retryable`, and retrying is safe (rejects).
    */
   applyWebhook(delivery: {
     readonly webhookId: string;
@@ -82,6 +90,8 @@ export interface JourneyStore {
    * Non-ended journeys not updated since `olderThan`, oldest first: the reconciler's work list.
    * @throws {StoreInputError} when `olderThan` is not a valid date or `limit` not a positive integer (rejects).
    * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
+   * @throws {StoreUnavailableError} (a store on a database) when it is unreachable, breaks the connection or
+   *   does not answer in time; `retryable`, and retrying is safe (rejects).
    */
   listStale(options: ListStaleOptions): Promise<StoredJourney[]>;
   /**
@@ -89,12 +99,16 @@ export interface JourneyStore {
    * Never moves `updatedAt` backwards. Returns false when the journey is unknown.
    * @throws {StoreInputError} when `journeyID` is not a non-empty string (rejects).
    * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
+   * @throws {StoreUnavailableError} (a store on a database) when it is unreachable, breaks the connection or
+   *   does not answer in time; `retryable`, and retrying is safe (rejects).
    */
   touch(journeyID: string): Promise<boolean>;
   /**
    * Forgets webhook ids seen before `olderThan` (keep them longer than the platform retries); returns how many.
    * @throws {StoreInputError} when `olderThan` is not a valid date (rejects).
    * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
+   * @throws {StoreUnavailableError} (a store on a database) when it is unreachable, breaks the connection or
+   *   does not answer in time; `retryable`, and retrying is safe (rejects).
    */
   pruneWebhookIds(options: { readonly olderThan: Date }): Promise<number>;
   /** Releases the store's resources; later calls reject with {@link StoreClosedError}. Idempotent; never rejects. */
