@@ -10,9 +10,10 @@ import type { JourneySnapshot } from "../contract/index.js";
 export async function firstSnapshot(
   client: BorrowerClient,
   bootstrap: JourneyBootstrap,
+  options: { readonly correlationID?: string } = {},
 ): Promise<{ readonly journeyID: string; readonly snapshot: JourneySnapshot }> {
-  const { journeyID } = await startOrResumeJourney(client, bootstrap);
-  const state = await client.getJourneyState(journeyID);
+  const { journeyID } = await startOrResumeJourney(client, bootstrap, options);
+  const state = await client.getJourneyState(journeyID, options);
   if (state.kind !== "snapshot") throw new Error(`the first state read of ${journeyID} answered 304`);
   return { journeyID, snapshot: state.snapshot };
 }

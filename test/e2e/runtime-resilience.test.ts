@@ -126,10 +126,15 @@ describe("the runtime through restarts, races, faults and expiring tokens", () =
     expect(requests.filter((r) => isMutating(r.method) && !r.headers["idempotency-key"])).toEqual([]);
     expect(requests.filter((r) => !r.headers["x-correlation-id"])).toEqual([]);
 
-    // The partner's session bootstrap is the backend's mutation, not the runtime's.
+    // The partner's session bootstrap and the app's journey creation come before the runtime: not its mutations.
     const applied = harness.sandbox.control
       .mutations()
-      .filter((m) => m.journeyID === borrower.journeyID && m.endpoint !== "createSession");
+      .filter(
+        (m) =>
+          m.journeyID === borrower.journeyID &&
+          m.endpoint !== "createSession" &&
+          m.endpoint !== "createJourney",
+      );
     const appliedKeys = applied.map((m) => m.idempotencyKey);
     expect(new Set(appliedKeys).size).toBe(appliedKeys.length);
     expect([...appliedKeys].sort()).toEqual([...keys].sort());

@@ -5,8 +5,16 @@ import type { RequestLogEntry, Sandbox } from "../../../src/sandbox/index.js";
 export function statePolls(sandbox: Sandbox, journeyID: string): RequestLogEntry[] {
   return sandbox.control
     .requests()
-    .filter((r) => r.endpoint === "getJourneyState" && r.path.includes(`/journeys/${journeyID}/state`));
+    .filter(
+      (r) =>
+        r.endpoint === "getJourneyState" &&
+        r.path.includes(`/journeys/${journeyID}/state`) &&
+        r.correlationID !== HARNESS_START,
+    );
 }
+
+/** The correlation id of the harness's own start (journey creation, first state read): not the runtime's calls. */
+export const HARNESS_START = "harness-start";
 
 /** Milliseconds between consecutive requests. */
 export function gaps(requests: readonly RequestLogEntry[]): number[] {
