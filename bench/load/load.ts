@@ -6,10 +6,10 @@
 
 import { type ChildProcess, fork } from "node:child_process";
 import { createBorrowerClient, createPartnerClient } from "../../src/client/index.js";
+import { openJourney } from "../../src/client/journeys.js";
 import type { JourneySnapshot } from "../../src/contract/index.js";
 import { createJourney, type JourneyRuntime, steadySignals } from "../../src/runtime/index.js";
 import type { MutationLogEntry, RequestLogEntry, SandboxFaults } from "../../src/sandbox/index.js";
-import { firstSnapshot } from "../../src/testing/first-snapshot.js";
 import { nextMove } from "../lib/borrower-agent.js";
 import { runBenchmark, secondsSince } from "../lib/child.js";
 import { type BenchReport, figure } from "../lib/figure.js";
@@ -101,7 +101,7 @@ async function runLoad(faults: SandboxFaults) {
               getSessionToken: () => token,
               refreshSession: async () => token,
             });
-            return { token, ...(await firstSnapshot(client, created)) };
+            return { token, ...(await openJourney(client, created)) };
           }),
         ),
       );

@@ -1,8 +1,8 @@
 import { createBorrowerClient, createPartnerClient } from "../../src/client/index.js";
+import { openJourney } from "../../src/client/journeys.js";
 import type { JourneySnapshot, Profile } from "../../src/contract/index.js";
 import { type JourneyState, journey } from "../../src/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
-import { firstSnapshot } from "../../src/testing/first-snapshot.js";
 
 /** A valid profile for the sandbox (a salaried 35-year-old), consenting now. */
 export function benchProfile(phone: string, at: string): Profile {
@@ -37,7 +37,7 @@ export async function midJourneyState(): Promise<JourneyState> {
       getSessionToken: () => token,
       refreshSession: async () => token,
     });
-    const { journeyID, snapshot: first } = await firstSnapshot(borrower, created);
+    const { journeyID, snapshot: first } = await openJourney(borrower, created);
     let state = journey.initial({ journeyID, snapshot: first, at: now() });
     const apply = (snapshot: JourneySnapshot, source: "poll" | "response" = "poll") => {
       state = journey.reduce(state, { type: "snapshot.received", snapshot, source, at: now() }).state;

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { createBorrowerClient, createPartnerClient } from "../../src/client/index.js";
+import { openJourney } from "../../src/client/journeys.js";
 import { type JourneySnapshot, type JourneyStatus, stateClass } from "../../src/contract/index.js";
 import { STATUS_INFO } from "../../src/index.js";
 import {
@@ -11,7 +12,6 @@ import {
   steadySignals,
 } from "../../src/runtime/index.js";
 import { type SandboxTimings, startSandbox } from "../../src/sandbox/index.js";
-import { firstSnapshot } from "../../src/testing/first-snapshot.js";
 import { nextMove } from "../lib/borrower-agent.js";
 import { startPartner } from "./partner.js";
 
@@ -141,7 +141,7 @@ export async function simulate(options: {
         getSessionToken: () => token,
         refreshSession: async () => token,
       });
-      const { journeyID, snapshot } = await firstSnapshot(
+      const { journeyID, snapshot } = await openJourney(
         createBorrowerClient(clientOptions(`st-${i}`)),
         session,
       );

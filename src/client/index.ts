@@ -22,7 +22,12 @@ export {
   ScopeError,
   type ScopeErrorReason,
 } from "./errors.js";
-export { type JourneyBootstrap, type StartOrResumeOptions, startOrResumeJourney } from "./journeys.js";
+export {
+  type JourneyBootstrap,
+  openJourney,
+  type StartOrResumeOptions,
+  startOrResumeJourney,
+} from "./journeys.js";
 export type {
   ClientEvent,
   ClientObserver,

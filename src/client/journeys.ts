@@ -1,6 +1,6 @@
-import type { JourneySummary } from "../contract/index.js";
+import type { JourneySnapshot, JourneySummary } from "../contract/index.js";
 import type { BorrowerClient } from "./borrower-client.js";
-import { ClientConfigError } from "./errors.js";
+import { ClientConfigError, clientError } from "./errors.js";
 import type { CallOptions } from "./transport.js";
 
 /** What the app got from its backend's session bootstrap, as far as starting the journey needs it. */
@@ -45,4 +45,24 @@ export async function startOrResumeJourney(
     nextAction: created.nextAction,
     resumed: false,
   };
+}
+
+/**
+ * {@link startOrResumeJourney}, then the journey's state: what a backend acting as the borrower's middleware, a
+ * test or a benchmark hands a runtime as its first snapshot (an app may instead let the runtime's first poll
+ * fetch it).
+ * @throws {ApiError} / {ScopeError} as the client's calls do; {ApiError} CONTRACT when the state read answers
+ *   304 (rejects).
+ */
+export async function openJourney(
+  client: BorrowerClient,
+  bootstrap: JourneyBootstrap,
+  options: StartOrResumeOptions = {},
+): Promise<{ readonly journeyID: string; readonly snapshot: JourneySnapshot; readonly resumed: boolean }> {
+  const { journeyID, resumed } = await startOrResumeJourney(client, bootstrap, options);
+  const { metadata: _metadata, idempotencyKey: _key, ...readOptions } = options;
+  const state = await client.getJourneyState(journeyID, readOptions);
+  if (state.kind !== "snapshot")
+    throw clientError("CONTRACT", `getJourneyState: unexpected 304 for ${journeyID}`, { status: 304 });
+  return { journeyID, snapshot: state.snapshot, resumed };
 }

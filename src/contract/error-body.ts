@@ -53,7 +53,7 @@ export type FieldIssue = z.infer<typeof FieldIssue>;
 
 /**
  * The error body `{ error: { code, message } }` [L3], with or without the envelope's other fields; `fields`
- * carries field errors when given (modelled). Not `application/problem+json`.
+ * carries field errors when given (modelled). Sent as plain `application/json`.
  */
 export const ErrorBody = z.object({
   error: z.object({

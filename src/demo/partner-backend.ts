@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createBorrowerClient, createPartnerClient, type PartnerClient } from "../client/index.js";
+import { openJourney } from "../client/journeys.js";
 import type { JourneySnapshot } from "../contract/index.js";
 import {
   bootstrapSession,
@@ -13,7 +14,6 @@ import {
   refreshStoredSession,
   type WebhookOutcome,
 } from "../server/index.js";
-import { firstSnapshot } from "../testing/first-snapshot.js";
 
 /** Options of {@link startPartnerBackend}. */
 export interface PartnerBackendOptions {
@@ -118,7 +118,7 @@ export async function startPartnerBackend(options: PartnerBackendOptions): Promi
         getSessionToken: () => session.sessionToken,
         refreshSession: async () => session.sessionToken,
       });
-      const { journeyID, snapshot: journey } = await firstSnapshot(borrower, appContext);
+      const { journeyID, snapshot: journey } = await openJourney(borrower, appContext);
       await store.applySnapshot({ snapshot: journey });
       const appToken = crypto.randomUUID();
       appSessions.set(appToken, { borrowerExternalID: input.borrowerExternalID ?? "", journeyID });

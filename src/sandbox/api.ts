@@ -10,7 +10,13 @@ import {
   StepActionRequest,
   safeParse,
 } from "../contract/index.js";
-import { type Caller, type CredentialStore, invalidApiKey, invalidSession } from "./auth.js";
+import {
+  type Caller,
+  type CredentialStore,
+  invalidApiKey,
+  invalidSession,
+  refusedCredential,
+} from "./auth.js";
 import type { SandboxClock } from "./clock.js";
 import type { LifecycleEngine } from "./engine.js";
 import { notFound, SandboxProblem, validationFailed } from "./problem.js";
@@ -61,9 +67,7 @@ export function checkScope(name: EndpointName, scope: EndpointScope, caller: Cal
           ? "a borrower session token"
           : "the API key or a session token";
     const detail = `this endpoint needs ${needs}, not a ${caller.kind}`;
-    throw scope === "partner" || (scope === "partnerRead" && caller.kind !== "apiKey")
-      ? invalidApiKey(detail)
-      : invalidSession(detail);
+    throw refusedCredential(scope, caller.kind === "apiKey", detail);
   }
 }
 

@@ -52,9 +52,16 @@ export const invalidApiKey = (detail: string) => new SandboxProblem(401, "AUTH_I
 /** 401 AUTH_INVALID_SESSION [L7]: a borrower API refused its bearer (expired, rotated out, unknown). */
 export const invalidSession = (detail: string) => new SandboxProblem(401, "AUTH_INVALID_SESSION", detail);
 
-/** The 401 an endpoint of `scope` answers for a bearer it refuses: API-key endpoints speak of the key. */
-export function refusedCredential(scope: EndpointScope, credential: string, detail: string): SandboxProblem {
-  const apiKeyish = scope === "partner" || (scope === "partnerRead" && isApiKey(credential));
+/**
+ * The 401 an endpoint of `scope` answers for a bearer it refuses: partner endpoints speak of the API key,
+ * borrower ones of the session, and the endpoints both may read of whichever the caller presented.
+ */
+export function refusedCredential(
+  scope: EndpointScope,
+  presentedApiKey: boolean,
+  detail: string,
+): SandboxProblem {
+  const apiKeyish = scope === "partner" || (scope === "partnerRead" && presentedApiKey);
   return apiKeyish ? invalidApiKey(detail) : invalidSession(detail);
 }
 
@@ -83,7 +90,7 @@ export class CredentialStore {
   authenticate(authorization: string | undefined, scope: EndpointScope): Caller {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
     const credential = match?.[1] ?? "";
-    const refuse = (detail: string) => refusedCredential(scope, credential, detail);
+    const refuse = (detail: string) => refusedCredential(scope, isApiKey(credential), detail);
     if (!match) throw refuse("send Authorization: Bearer <credential>");
     if (credential === this.apiKey)
       return { kind: "apiKey", principal: `partner:${credential}`, partnerKey: credential };

@@ -9,7 +9,7 @@ export interface AnswerMeta {
 
 /**
  * A platform error on its way to becoming an answer: `{ requestID, correlationID, timestamp, data: null,
- * error: { code, message, fields? } }` [L3] with `application/json`, never problem+json.
+ * error: { code, message, fields? } }` [L3], sent as `application/json`.
  */
 export class SandboxProblem extends Error {
   /** Discriminant for plain-data error handling. */

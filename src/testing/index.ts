@@ -4,5 +4,4 @@
  */
 export { JOURNEY_STATUSES, LIFECYCLE } from "../contract/index.js";
 export * from "./arbitraries.js";
-export * from "./first-snapshot.js";
 export * from "./fixtures.js";

@@ -10,10 +10,10 @@ import {
   createBorrowerClient,
   createPartnerClient,
 } from "../../../src/client/index.js";
+import { openJourney } from "../../../src/client/journeys.js";
 import type { JourneySnapshot } from "../../../src/contract/index.js";
 import type { RuntimeClock } from "../../../src/runtime/clock.js";
 import { type Sandbox, type SandboxOptions, startSandbox } from "../../../src/sandbox/index.js";
-import { firstSnapshot } from "../../../src/testing/first-snapshot.js";
 import { HARNESS_START } from "./wire.js";
 
 /** The manual clock the sandbox and the runtime share, with the runtime's next timer visible to the driver. */
@@ -159,7 +159,7 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
           },
         },
       });
-      const { journeyID, snapshot: journey } = await firstSnapshot(client, session, {
+      const { journeyID, snapshot: journey } = await openJourney(client, session, {
         correlationID: HARNESS_START,
       });
       return {
