@@ -42,7 +42,7 @@ export function nextMove(view: JourneyView, phone: string, at: () => string): Bo
     default:
       break;
   }
-  if (view.nextAction?.type !== "COMPLETE_STEP" || view.actionRequired === null) return null;
+  if (view.nextAction !== "COMPLETE_STEP" || view.actionRequired === null) return null;
   switch (view.status) {
     case "AA_REQUIRED":
       return view.resource === null

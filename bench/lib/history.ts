@@ -71,19 +71,17 @@ const STAGES: readonly Stage[] = [
 function nextActionOf(stage: Stage, processing: boolean): JourneySnapshot["nextAction"] {
   switch (stage.status) {
     case "PROFILE_REQUIRED":
-      return { type: "SUBMIT_PROFILE" };
+      return "SUBMIT_PROFILE";
     case "OFFERS_AVAILABLE":
-      return { type: "SELECT_OFFER" };
+      return "VIEW_OFFERS";
     case "DISBURSED":
-      return { type: "NONE" };
+      return null;
     case "OFFERS_PENDING":
     case "LENDER_PROCESSING":
-      return { type: "WAIT", pollAfterMs: 10_000 };
+      return "WAIT";
     default:
-      if (stage.step && !processing) return { type: "COMPLETE_STEP", stepID: stage.step.id };
-      return stage.step
-        ? { type: "WAIT", stepID: stage.step.id, pollAfterMs: 2_000 }
-        : { type: "WAIT", pollAfterMs: 2_000 };
+      if (stage.step && !processing) return "COMPLETE_STEP";
+      return "WAIT";
   }
 }
 

@@ -86,7 +86,7 @@ export async function midJourneyState(): Promise<JourneyState> {
     if (state.context.snapshot?.status !== "KYC_PENDING") {
       throw new Error(`expected KYC_PENDING, got ${state.context.snapshot?.status}`);
     }
-    const stepID = state.context.snapshot.actionRequired?.stepID ?? state.context.snapshot.nextAction.stepID;
+    const stepID = state.context.snapshot.actionRequired?.stepID;
     if (!stepID) throw new Error("KYC_PENDING without a step id");
     const started = journey.reduce(state, {
       type: "step.start",

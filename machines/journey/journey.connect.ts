@@ -120,7 +120,7 @@ export function connect(state: JourneyState, at: number = state.context.now): Jo
       locked: locked === offer.id,
     };
   });
-  const stepID = snapshot?.actionRequired?.stepID ?? snapshot?.nextAction.stepID ?? "(no step)";
+  const stepID = snapshot?.actionRequired?.stepID ?? "(no step)";
   const probe = { idempotencyKey: PROBE_KEY, at };
   const pending = context.pendingMutation;
   return {

@@ -1,4 +1,4 @@
-/** One failing field of a parse: a dotted path (`nextAction.type`, `offers.0.emi.amount`) and what was wrong. */
+/** One failing field of a parse: a dotted path (`actionRequired.stepID`, `offers.0.emi.amount`) and what was wrong. */
 export interface ContractIssue {
   readonly path: string;
   readonly message: string;

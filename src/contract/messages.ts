@@ -4,7 +4,7 @@ import { JourneyStatus } from "./lifecycle.js";
 import { Offer } from "./offer.js";
 import { HttpUrl, JourneyId, OfferId, Timestamp } from "./primitives.js";
 import { Session } from "./session.js";
-import { JourneySnapshot } from "./snapshot.js";
+import { JourneySnapshot, NextAction } from "./snapshot.js";
 import { Step, StepAction } from "./step.js";
 
 /** A journey's product: `PERSONAL_LOAN` or `GOLD_LOAN` [L4] [C3]; an open set, so a new product passes as a string. */
@@ -19,7 +19,7 @@ export const JOURNEY_TYPES = ["PERSONAL_LOAN", "GOLD_LOAN"] as const;
 export const JourneySummary = z.object({
   journeyID: JourneyId,
   status: JourneyStatus,
-  nextAction: z.nullable(z.string()),
+  nextAction: NextAction,
 });
 /** A journey's id, status and next action, as bootstrap and creation answer. */
 export type JourneySummary = z.infer<typeof JourneySummary>;

@@ -3,26 +3,28 @@ import { JourneyStatus } from "./lifecycle.js";
 import { JourneyId, OfferId, StepId, Timestamp } from "./primitives.js";
 import { Resource } from "./resource.js";
 
-/** What the borrower should do next: the source of truth for the screen. */
-export const NextActionType = z.enum([
-  "SUBMIT_PROFILE",
-  "WAIT",
-  "SELECT_OFFER",
-  "COMPLETE_STEP",
-  "RESUME",
-  "NONE",
-]);
-/** What the borrower should do next. */
-export type NextActionType = z.infer<typeof NextActionType>;
+/**
+ * The `nextAction` values known to the SDK. Documented: `VIEW_OFFERS` [L6]. Modelled (the platform's docs are
+ * silent; the sandbox sends them): the rest. The set is open: any other string passes as it is.
+ */
+export const NEXT_ACTIONS = {
+  VIEW_OFFERS: "documented [L6]: offers wait for the borrower's choice",
+  SUBMIT_PROFILE: "modelled: the profile is required",
+  COMPLETE_STEP: "modelled: the current step needs the borrower (see actionRequired)",
+  RESUME: "modelled: a step's resource expired; resume the journey for a new one",
+  WAIT: "modelled: nothing to do but wait for the platform",
+} as const;
 
-/** The platform's instruction for the next screen, with the step it concerns and a polling hint. */
-export const NextAction = z.object({
-  type: NextActionType,
-  stepID: z.optional(StepId),
-  pollAfterMs: z.optional(z.int().check(z.minimum(0))),
-});
-/** The platform's instruction for the next screen. */
-export type NextAction = z.infer<typeof NextAction>;
+/** A `nextAction` the SDK knows, or any other string the platform sends. */
+export type KnownNextAction = keyof typeof NEXT_ACTIONS;
+
+/**
+ * What the borrower should do next: a string or `null` [L3] [L4], with `actionRequired` the source of truth for
+ * the next screen [S]. An open set (see {@link NEXT_ACTIONS}).
+ */
+export const NextAction = z.nullable(z.string().check(z.maxLength(64)));
+/** What the borrower should do next, or `null`. */
+export type NextAction = KnownNextAction | (string & {}) | null;
 
 /** How the borrower acts on the current step. */
 export const ActionKind = z.enum(["REDIRECT", "FORM", "DOCUMENT", "WAIT"]);

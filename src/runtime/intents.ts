@@ -4,7 +4,7 @@ import type { Profile } from "../contract/index.js";
 
 /**
  * What an app asks of its journey. The runtime stamps the time and, for mutating intents, a fresh
- * Idempotency-Key; a step intent without `stepID` acts on the current step (`actionRequired` or `nextAction`).
+ * Idempotency-Key; a step intent without `stepID` acts on the current step (`actionRequired`).
  */
 export type JourneyIntent =
   | { readonly type: "profile.submit"; readonly profile: Profile }
@@ -53,7 +53,7 @@ export class IntentError extends Error {
 }
 
 function currentStepID(view: JourneyView): string | undefined {
-  return view.actionRequired?.stepID ?? view.nextAction?.stepID;
+  return view.actionRequired?.stepID;
 }
 
 /**

@@ -96,9 +96,6 @@ export function currentStep(journey: JourneyRecord): StepRecord | undefined {
   return journey.steps.find((step) => STEP_STATUS[step.kind] === journey.status);
 }
 
-/** Polling hints the sandbox puts in `nextAction.pollAfterMs`, inside the seed's bounds. */
-export const POLL_AFTER = { active: 3000, passive: 15000 } as const;
-
 /** The wire view of a step. */
 export function stepView(step: StepRecord): Step {
   const actionRequired: Step["actionRequired"] =
@@ -119,29 +116,33 @@ export function stepView(step: StepRecord): Step {
   };
 }
 
+/**
+ * The platform's `nextAction` string for a journey [L3] [L4]: `VIEW_OFFERS` (the one value the docs show [L6])
+ * while offers wait for a choice, else a modelled instruction (`SUBMIT_PROFILE`, `COMPLETE_STEP`, `RESUME`,
+ * `WAIT`; see `NEXT_ACTIONS`), `null` when there is nothing to do.
+ */
 function nextActionOf(journey: JourneyRecord): NextAction {
-  if (isEnded(journey.status)) return { type: "NONE" };
+  if (isEnded(journey.status)) return null;
   switch (journey.status) {
     case "PROFILE_REQUIRED":
-      return { type: "SUBMIT_PROFILE" };
+      return "SUBMIT_PROFILE";
     case "OFFERS_AVAILABLE":
-      return { type: "SELECT_OFFER" };
-    case "OFFERS_PENDING":
-    case "LENDER_PROCESSING":
-      return { type: "WAIT", pollAfterMs: POLL_AFTER.passive };
+      return "VIEW_OFFERS";
     case "DISBURSED":
-      return { type: "NONE" };
+      return null;
     case "STARTED":
     case "PROFILE_SUBMITTED":
+    case "OFFERS_PENDING":
     case "OFFER_SELECTED":
-      return { type: "WAIT", pollAfterMs: POLL_AFTER.active };
+    case "LENDER_PROCESSING":
+      return "WAIT";
   }
   const step = currentStep(journey);
-  if (!step) return { type: "WAIT", pollAfterMs: POLL_AFTER.active };
-  if (step.status === "EXPIRED") return { type: "RESUME", stepID: step.id };
+  if (!step) return "WAIT";
+  if (step.status === "EXPIRED") return "RESUME";
   if (step.status === "IN_PROGRESS" || step.status === "PENDING" || step.status === "COMPLETED")
-    return { type: "WAIT", stepID: step.id, pollAfterMs: POLL_AFTER.active };
-  return { type: "COMPLETE_STEP", stepID: step.id };
+    return "WAIT";
+  return "COMPLETE_STEP";
 }
 
 /** The wire snapshot of a journey (`GET /state`, webhooks). */
@@ -171,20 +172,9 @@ export function snapshotView(journey: JourneyRecord): JourneySnapshot {
   };
 }
 
-/**
- * The platform's `nextAction` string for a journey [L3] [L4]: `VIEW_OFFERS` (the one value the docs show [L6])
- * while offers wait for a choice, else the modelled instruction's name (`SUBMIT_PROFILE`, `COMPLETE_STEP`,
- * `RESUME`, `WAIT`), `null` when there is nothing to do.
- */
-export function nextActionName(journey: JourneyRecord): string | null {
-  const type = snapshotView(journey).nextAction.type;
-  if (type === "NONE") return null;
-  return type === "SELECT_OFFER" ? "VIEW_OFFERS" : type;
-}
-
 /** `{ journeyID, status, nextAction }`: what session bootstrap and journey creation answer [L3] [L4]. */
 export function journeySummary(journey: JourneyRecord): JourneySummary {
-  return { journeyID: journey.id, status: journey.status, nextAction: nextActionName(journey) };
+  return { journeyID: journey.id, status: journey.status, nextAction: nextActionOf(journey) };
 }
 
 /** The wire view of the full journey (`GET /journeys/{id}`, resume). */

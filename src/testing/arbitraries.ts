@@ -29,22 +29,22 @@ export interface ServerHistoryOptions {
 function nextActionFor(status: JourneyStatus): NextAction {
   switch (status) {
     case "PROFILE_REQUIRED":
-      return { type: "SUBMIT_PROFILE" };
+      return "SUBMIT_PROFILE";
     case "OFFERS_AVAILABLE":
-      return { type: "SELECT_OFFER" };
+      return "VIEW_OFFERS";
     case "AA_REQUIRED":
     case "KYC_PENDING":
     case "BANK_MANDATE_PENDING":
     case "E_MANDATE_PENDING":
     case "LOAN_AGREEMENT_PENDING":
-      return { type: "COMPLETE_STEP", stepID: "c4a7e2d9-1f6b-4c3e-8d5a-7b2e9f1c0a46" };
+      return "COMPLETE_STEP";
     case "REJECTED":
     case "EXPIRED":
     case "CLOSED":
     case "DISBURSED":
-      return { type: "NONE" };
+      return null;
     default:
-      return { type: "WAIT", pollAfterMs: 3000 };
+      return "WAIT";
   }
 }
 

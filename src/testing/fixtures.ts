@@ -27,7 +27,7 @@ export function snapshotFixture(overrides: Partial<JourneySnapshot> = {}): Journ
     journeyID: "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9",
     version: 5,
     status: "OFFERS_AVAILABLE",
-    nextAction: { type: "SELECT_OFFER" },
+    nextAction: "VIEW_OFFERS",
     offerCount: 2,
     diagnostics: {},
     updatedAt: "2026-11-26T10:00:00Z",

@@ -78,7 +78,7 @@ const cases: Case[] = [
     method: "PUT",
     path: `/journeys/${J}/profile`,
     status: 202,
-    reply: snapshotFixture({ status: "PROFILE_SUBMITTED", nextAction: { type: "WAIT" } }),
+    reply: snapshotFixture({ status: "PROFILE_SUBMITTED", nextAction: "WAIT" }),
     body: profileFixture(),
   },
   {

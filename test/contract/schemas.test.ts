@@ -8,11 +8,7 @@ type Name = keyof typeof CONTRACT_SCHEMAS;
 const cases: Record<Name, { valid: unknown; invalid: unknown; path: string }> = {
   Money: { valid: f.inr(10), invalid: { amount: 10.5, currency: "INR" }, path: "amount" },
   JourneyStatus: { valid: "KYC_PENDING", invalid: "KYC_DONE", path: "" },
-  NextAction: {
-    valid: { type: "WAIT", pollAfterMs: 3000 },
-    invalid: { type: "WAIT", pollAfterMs: -1 },
-    path: "pollAfterMs",
-  },
+  NextAction: { valid: "VIEW_OFFERS", invalid: 42, path: "" },
   ActionRequired: {
     valid: { stepID: "stp_1", kind: "FORM", resource: { type: "FORM", fields: [] } },
     invalid: { stepID: "", kind: "FORM" },

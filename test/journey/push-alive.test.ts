@@ -6,7 +6,7 @@ const T0 = Date.UTC(2026, 10, 26, 10);
 const kyc = snapshotFixture({
   version: 9,
   status: "LENDER_PROCESSING",
-  nextAction: { type: "WAIT" },
+  nextAction: "WAIT",
 });
 
 function armedInterval(state: ReturnType<typeof journey.initial>): number | null {

@@ -35,7 +35,6 @@ describe("unknown keys never pass", () => {
       const input = {
         ...top,
         ...base,
-        nextAction: { ...nested, ...base.nextAction },
         diagnostics: { ...nested, ...base.diagnostics },
       };
       const parsed = parseSnapshot(input);

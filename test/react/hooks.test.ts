@@ -23,7 +23,7 @@ function viewAt(status: "PROFILE_REQUIRED" | "OFFERS_AVAILABLE" | "KYC_PENDING",
   const snapshot = snapshotFixture({
     status,
     version,
-    nextAction: { type: status === "PROFILE_REQUIRED" ? "SUBMIT_PROFILE" : "WAIT" },
+    nextAction: status === "PROFILE_REQUIRED" ? "SUBMIT_PROFILE" : "WAIT",
   });
   return view(initial({ journeyID: snapshot.journeyID, snapshot, at: Date.UTC(2026, 10, 26) }));
 }

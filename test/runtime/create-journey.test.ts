@@ -40,7 +40,7 @@ describe("createJourney", () => {
 
   it("mutation.retry re-sends a retryable failure with the same key; two intents never share one", async () => {
     const { fake, runtime } = await started(
-      snapshotFixture({ status: "PROFILE_REQUIRED", nextAction: { type: "SUBMIT_PROFILE" } }),
+      snapshotFixture({ status: "PROFILE_REQUIRED", nextAction: "SUBMIT_PROFILE" }),
     );
     fake.mutationAnswers.push(apiError("RATE_LIMITED", 429, true));
     const first = runtime.send({ type: "profile.submit", profile: {} as never });
@@ -71,10 +71,10 @@ describe("createJourney", () => {
 
   it("applies a mutation's answer after the mutation: the new snapshot ends the just-submitted fast polling", async () => {
     const { fake, runtime } = await started(
-      snapshotFixture({ status: "PROFILE_REQUIRED", nextAction: { type: "SUBMIT_PROFILE" } }),
+      snapshotFixture({ status: "PROFILE_REQUIRED", nextAction: "SUBMIT_PROFILE" }),
     );
     fake.mutationAnswers.push(
-      snapshotFixture({ version: 6, status: "PROFILE_SUBMITTED", nextAction: { type: "WAIT" } }),
+      snapshotFixture({ version: 6, status: "PROFILE_SUBMITTED", nextAction: "WAIT" }),
     );
     runtime.send({ type: "profile.submit", profile: {} as never });
     await flush();
@@ -84,7 +84,7 @@ describe("createJourney", () => {
 
   it("notifies only when the view changes; a 304 or an unchanged poll wakes nobody and getSnapshot stays the same object", async () => {
     const { fake, clock, runtime } = await started(
-      snapshotFixture({ status: "OFFERS_PENDING", nextAction: { type: "WAIT" }, offerCount: undefined }),
+      snapshotFixture({ status: "OFFERS_PENDING", nextAction: "WAIT", offerCount: undefined }),
     );
     let woken = 0;
     runtime.subscribe(() => woken++);
@@ -108,7 +108,7 @@ describe("createJourney", () => {
   it("feeds a push source as snapshots and relaxes polling; invalid frames go to onError", async () => {
     const state = snapshotFixture({
       status: "OFFERS_PENDING",
-      nextAction: { type: "WAIT" },
+      nextAction: "WAIT",
       offerCount: undefined,
     });
     const fake = createFakeClient(state);
@@ -119,7 +119,7 @@ describe("createJourney", () => {
       yield snapshotFixture({
         version: 7,
         status: "OFFERS_PENDING",
-        nextAction: { type: "WAIT" },
+        nextAction: "WAIT",
         offerCount: undefined,
         diagnostics: { message: "pushed" },
       });
@@ -172,7 +172,7 @@ describe("createJourney", () => {
   it("a poll refused with 401 AUTH_INVALID_SESSION (renewal already tried) marks the session expired; AUTH_INVALID_API_KEY does not", async () => {
     const pending = snapshotFixture({
       status: "OFFERS_PENDING",
-      nextAction: { type: "WAIT" },
+      nextAction: "WAIT",
       offerCount: undefined,
     });
     const outcomes: Record<string, boolean> = {};
@@ -232,7 +232,7 @@ describe("createJourney", () => {
       version: 5,
     });
     const never = runtime.waitFor((v) => v.status === "DISBURSED");
-    fake.state = snapshotFixture({ version: 9, status: "REJECTED", nextAction: { type: "NONE" } });
+    fake.state = snapshotFixture({ version: 9, status: "REJECTED", nextAction: null });
     clock.advance(CADENCE.passive.maxMs);
     await expect(never).rejects.toMatchObject({ reason: "ENDED" });
     runtime.stop();

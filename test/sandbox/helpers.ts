@@ -162,7 +162,7 @@ export async function toOffers(client: TestClient, token: string, journeyID: str
 export async function completeCurrentStep(client: TestClient, token: string, journeyID: string) {
   const { clock } = client.sandbox;
   const state = await stateOf(client, token, journeyID);
-  const stepID = state.nextAction.stepID as string;
+  const stepID = state.actionRequired.stepID as string;
   const step = (await client.call("GET", `/journeys/${journeyID}/steps/${stepID}`, { token })).body;
   if (step.kind === "AA_CONSENT") {
     const consent = await client.call("POST", `/journeys/${journeyID}/aa/consents`, { token, body: {} });
@@ -202,7 +202,7 @@ export async function toDisbursed(client: TestClient, token: string, journeyID: 
   await client.call("POST", `/journeys/${journeyID}/offers/${list.body.offers[0].id}/proceed`, { token });
   client.sandbox.clock.advance(1000);
   let state = await stateOf(client, token, journeyID);
-  for (let guard = 0; guard < 10 && state.nextAction.type === "COMPLETE_STEP"; guard++)
+  for (let guard = 0; guard < 10 && state.nextAction === "COMPLETE_STEP"; guard++)
     state = await completeCurrentStep(client, token, journeyID);
   client.sandbox.clock.advance(2000);
   return stateOf(client, token, journeyID);

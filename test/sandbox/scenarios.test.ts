@@ -52,7 +52,7 @@ describe("every scenario reaches its documented end", () => {
     const end = await toOffers(client, token, journeyID);
     expect(end.status).toBe("REJECTED");
     expect(end.diagnostics).toMatchObject({ reasonCode: "UNDERWRITING_DECLINED", retryable: false });
-    expect(end.nextAction.type).toBe("NONE");
+    expect(end.nextAction).toBeNull();
   });
 
   it("no-aa: the AA step is skipped, OFFER_SELECTED → KYC_PENDING, then DISBURSED", async () => {
@@ -73,14 +73,14 @@ describe("every scenario reaches its documented end", () => {
     state = await completeCurrentStep(client, token, journeyID);
     expect(state.status).toBe("KYC_PENDING");
     const kyc = (
-      await client.call("GET", `/journeys/${journeyID}/steps/${state.nextAction.stepID}`, { token })
+      await client.call("GET", `/journeys/${journeyID}/steps/${state.actionRequired.stepID}`, { token })
     ).body;
     expect(kyc).toMatchObject({
       status: "FAILED",
       attempts: 1,
       failure: { reasonCode: "KYC_MISMATCH", retryable: true },
     });
-    expect(state.nextAction.type).toBe("COMPLETE_STEP");
+    expect(state.nextAction).toBe("COMPLETE_STEP");
     state = await completeCurrentStep(client, token, journeyID);
     expect(state.status).toBe("BANK_MANDATE_PENDING");
     for (let i = 0; i < 3; i++) state = await completeCurrentStep(client, token, journeyID);

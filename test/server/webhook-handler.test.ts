@@ -61,7 +61,7 @@ describe("createWebhookHandler", () => {
     const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
     const v6 = await delivery(
       "evt_6",
-      snapshotFixture({ version: 6, status: "OFFER_SELECTED", nextAction: { type: "WAIT" } }),
+      snapshotFixture({ version: 6, status: "OFFER_SELECTED", nextAction: "WAIT" }),
     );
     await handler.handle(v6.body, v6.headers);
     expect((await handler.handle(v6.body, v6.headers)).outcome).toBe("duplicate");
@@ -115,7 +115,7 @@ describe("createWebhookHandler", () => {
     const confirmed = journeyFixture({
       version: 7,
       status: "OFFERS_AVAILABLE",
-      nextAction: { type: "SELECT_OFFER" },
+      nextAction: "VIEW_OFFERS",
     });
     const handler = await createWebhookHandler({
       secrets: SECRET,
@@ -128,7 +128,7 @@ describe("createWebhookHandler", () => {
     });
     const ahead = await delivery(
       "evt_a",
-      snapshotFixture({ version: 6, status: "KYC_PENDING", nextAction: { type: "COMPLETE_STEP" } }),
+      snapshotFixture({ version: 6, status: "KYC_PENDING", nextAction: "COMPLETE_STEP" }),
     );
     await handler.handle(ahead.body, ahead.headers);
     const back = await delivery("evt_b", snapshotFixture({ version: 7, status: "OFFERS_AVAILABLE" }));

@@ -9,7 +9,7 @@ export function nextMove(view: JourneyView): BorrowerMove | null {
   if (view.isEnded || view.status === "DISBURSED") return null;
   if (view.can.submitProfile) return "profile";
   if (view.status === "OFFERS_AVAILABLE") return view.offers.some((o) => o.selectable) ? "offer" : null;
-  if (view.nextAction?.type === "RESUME" && view.can.resume) return "resume";
+  if (view.nextAction === "RESUME" && view.can.resume) return "resume";
   if (view.actionRequired === null || !view.can.startStep) return null;
   const resource = view.resource;
   if (resource === null) return "start";

@@ -164,7 +164,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         status: view.status,
         source: sources.get(view.version) ?? "response",
         version: view.version,
-        ...(view.nextAction ? { nextAction: view.nextAction.type } : {}),
+        ...(view.nextAction ? { nextAction: view.nextAction } : {}),
       };
       timeline.push(entry);
       emit({ type: "state", ...entry }, formatTimelineEntry(entry));

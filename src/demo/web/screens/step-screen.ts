@@ -125,7 +125,7 @@ function DocumentStep({ resource, view, runtime }: ScreenProps & { resource: Doc
 }
 
 function StepAction({ view, runtime }: ScreenProps) {
-  if (view.nextAction?.type === "RESUME")
+  if (view.nextAction === "RESUME")
     return h(
       "div",
       null,
