@@ -1,5 +1,6 @@
 import type * as z from "zod/mini";
 import { AaConsent } from "./aa.js";
+import type { DocumentedErrorCode, ModelledErrorCode } from "./error-body.js";
 import { Journey } from "./journey.js";
 import { ForeclosureQuote, Loan, Schedule } from "./loan.js";
 import {
@@ -25,6 +26,19 @@ export const BASE_PATH = "/api/v1/headless";
 /** Which credential may call an endpoint. `partnerRead` endpoints take the API key or the borrower token. */
 export type EndpointScope = "partner" | "borrower" | "partnerRead";
 
+/**
+ * How much of an endpoint the platform's docs (shared/platform/PLATFORM.md) cover: `full` (method, path and the
+ * request and answer shapes), `path` (the method and path; the shapes are modelled) or `modelled` (nothing: the
+ * SDK's and the sandbox's own model, or a first-release model still to move).
+ */
+export type EndpointDocumentation = "full" | "path" | "modelled";
+
+/** A fact tag of PLATFORM.md (`L3`, `C9`, `S` …); its §1 resolves each to one public URL. */
+export type PlatformDocTag = `L${number}` | `C${number}` | `B${number}` | "S";
+
+/** An error code an endpoint may answer with: a documented one or one the sandbox models. */
+export type EndpointErrorCode = DocumentedErrorCode | ModelledErrorCode;
+
 /** One endpoint of the platform: method, path template, who may call it, and its payload schemas. */
 export interface Endpoint {
   readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -33,7 +47,25 @@ export interface Endpoint {
   readonly summary: string;
   readonly request?: z.ZodMiniType;
   readonly response: { readonly status: number; readonly schema: z.ZodMiniType };
+  /** How much of this endpoint the platform documents. */
+  readonly documented: EndpointDocumentation;
+  /** The PLATFORM.md tags of the pages that describe (or, when modelled, mention) this endpoint. */
+  readonly platformDocs: readonly PlatformDocTag[];
+  /**
+   * Every error code the endpoint may answer with (the sandbox answers each); the status of each is in
+   * `DOCUMENTED_ERROR_CODES` / `MODELLED_ERROR_CODES`.
+   */
+  readonly errors: readonly EndpointErrorCode[];
+  /** Answers with an `ETag` and honours `If-None-Match` with a `304` (modelled: a sandbox extension). */
+  readonly conditional?: boolean;
 }
+
+/** Every endpoint may be rate limited or fail. */
+const ANY = ["RATE_LIMITED", "INTERNAL"] as const;
+/** A mutation without, with a reused or with a still-running `Idempotency-Key`. */
+const IDEMPOTENT = ["IDEMPOTENCY_KEY_REQUIRED", "IDEMPOTENCY_KEY_REUSED", "IDEMPOTENCY_IN_PROGRESS"] as const;
+/** An endpoint that reads a JSON body: malformed or oversized. */
+const BODY = ["VALIDATION_FAILED", "PAYLOAD_TOO_LARGE"] as const;
 
 /** Every endpoint of the platform's headless API, keyed by operation name. */
 export const ENDPOINTS = {
@@ -44,6 +76,9 @@ export const ENDPOINTS = {
     summary: "Bootstrap a borrower session [L4]; the answer names the borrower's active journey, or null.",
     request: CreateSessionRequest,
     response: { status: 201, schema: CreateSessionResponse },
+    documented: "full",
+    platformDocs: ["L4", "L2"],
+    errors: ["AUTH_INVALID_API_KEY", ...BODY, ...IDEMPOTENT, ...ANY],
   },
   refreshSession: {
     method: "POST",
@@ -52,6 +87,9 @@ export const ENDPOINTS = {
     summary: "Sandbox extension (not documented by the platform): rotate a refresh token into a new pair.",
     request: RefreshSessionRequest,
     response: { status: 200, schema: RefreshSessionResponse },
+    documented: "modelled",
+    platformDocs: [],
+    errors: ["AUTH_INVALID_API_KEY", "AUTH_INVALID_SESSION", ...BODY, ...IDEMPOTENT, ...ANY],
   },
   createJourney: {
     method: "POST",
@@ -60,6 +98,9 @@ export const ENDPOINTS = {
     summary: "Create a journey of a product for the session's borrower [L3].",
     request: CreateJourneyRequest,
     response: { status: 201, schema: JourneySummary },
+    documented: "full",
+    platformDocs: ["L3"],
+    errors: ["AUTH_INVALID_SESSION", ...BODY, ...IDEMPOTENT, ...ANY],
   },
   listJourneys: {
     method: "GET",
@@ -67,6 +108,9 @@ export const ENDPOINTS = {
     scope: "borrower",
     summary: "The borrower's journeys, as snapshots.",
     response: { status: 200, schema: JourneyList },
+    documented: "path",
+    platformDocs: ["S", "L8"],
+    errors: ["AUTH_INVALID_SESSION", ...ANY],
   },
   getJourney: {
     method: "GET",
@@ -74,6 +118,9 @@ export const ENDPOINTS = {
     scope: "partnerRead",
     summary: "The full journey with offers and steps.",
     response: { status: 200, schema: Journey },
+    documented: "path",
+    platformDocs: ["S", "L8"],
+    errors: ["AUTH_INVALID_API_KEY", "AUTH_INVALID_SESSION", "NOT_FOUND", ...ANY],
   },
   getJourneyState: {
     method: "GET",
@@ -81,6 +128,10 @@ export const ENDPOINTS = {
     scope: "partnerRead",
     summary: "The journey snapshot; answers with an ETag and honours If-None-Match (304).",
     response: { status: 200, schema: JourneySnapshot },
+    documented: "path",
+    platformDocs: ["L2", "L3", "S"],
+    errors: ["AUTH_INVALID_API_KEY", "AUTH_INVALID_SESSION", "NOT_FOUND", ...ANY],
+    conditional: true,
   },
   resumeJourney: {
     method: "PATCH",
@@ -88,6 +139,9 @@ export const ENDPOINTS = {
     scope: "borrower",
     summary: "Resume: re-issues expired step resources. 409 INVALID_STATE on an ended journey.",
     response: { status: 200, schema: Journey },
+    documented: "path",
+    platformDocs: ["S", "L8"],
+    errors: ["AUTH_INVALID_SESSION", "NOT_FOUND", "INVALID_STATE", ...IDEMPOTENT, ...ANY],
   },
   submitProfile: {
     method: "PUT",
@@ -96,6 +150,9 @@ export const ENDPOINTS = {
     summary: "Submit the profile; only in PROFILE_REQUIRED.",
     request: Profile,
     response: { status: 202, schema: JourneySnapshot },
+    documented: "modelled",
+    platformDocs: ["L3", "L8"],
+    errors: ["AUTH_INVALID_SESSION", "NOT_FOUND", "INVALID_STATE", ...BODY, ...IDEMPOTENT, ...ANY],
   },
   listOffers: {
     method: "GET",
@@ -103,6 +160,9 @@ export const ENDPOINTS = {
     scope: "borrower",
     summary: "The offers and the locked offer, if any.",
     response: { status: 200, schema: OfferList },
+    documented: "modelled",
+    platformDocs: ["L2", "L3"],
+    errors: ["AUTH_INVALID_SESSION", "NOT_FOUND", ...ANY],
   },
   proceedOffer: {
     method: "POST",
@@ -110,6 +170,17 @@ export const ENDPOINTS = {
     scope: "borrower",
     summary: "Proceed with an offer; locks it. 409 OFFER_LOCK_CONFLICT for another offer, 410 OFFER_EXPIRED.",
     response: { status: 202, schema: JourneySnapshot },
+    documented: "modelled",
+    platformDocs: ["S", "L7"],
+    errors: [
+      "AUTH_INVALID_SESSION",
+      "NOT_FOUND",
+      "OFFER_LOCK_CONFLICT",
+      "OFFER_EXPIRED",
+      "INVALID_STATE",
+      ...IDEMPOTENT,
+      ...ANY,
+    ],
   },
   listSteps: {
     method: "GET",
@@ -117,6 +188,9 @@ export const ENDPOINTS = {
     scope: "borrower",
     summary: "The journey's steps.",
     response: { status: 200, schema: StepList },
+    documented: "modelled",
+    platformDocs: ["L3"],
+    errors: ["AUTH_INVALID_SESSION", "NOT_FOUND", ...ANY],
   },
   getStep: {
     method: "GET",
@@ -124,6 +198,9 @@ export const ENDPOINTS = {
     scope: "borrower",
     summary: "One step.",
     response: { status: 200, schema: Step },
+    documented: "modelled",
+    platformDocs: ["L3"],
+    errors: ["AUTH_INVALID_SESSION", "NOT_FOUND", ...ANY],
   },
   stepAction: {
     method: "POST",
@@ -132,6 +209,9 @@ export const ENDPOINTS = {
     summary: "START, SUBMIT (with form data) or CONFIRM_RETURN on a step.",
     request: StepActionRequest,
     response: { status: 202, schema: Step },
+    documented: "modelled",
+    platformDocs: ["L2", "S"],
+    errors: ["AUTH_INVALID_SESSION", "NOT_FOUND", "INVALID_STATE", ...BODY, ...IDEMPOTENT, ...ANY],
   },
   createConsent: {
     method: "POST",
@@ -140,6 +220,9 @@ export const ENDPOINTS = {
     summary: "Create the account-aggregator consent for the AA step (or return the open one).",
     request: CreateConsentRequest,
     response: { status: 201, schema: AaConsent },
+    documented: "modelled",
+    platformDocs: ["S", "L8"],
+    errors: ["AUTH_INVALID_SESSION", "NOT_FOUND", "INVALID_STATE", ...BODY, ...IDEMPOTENT, ...ANY],
   },
   getConsent: {
     method: "GET",
@@ -147,6 +230,9 @@ export const ENDPOINTS = {
     scope: "borrower",
     summary: "One account-aggregator consent.",
     response: { status: 200, schema: AaConsent },
+    documented: "modelled",
+    platformDocs: ["S", "L8"],
+    errors: ["AUTH_INVALID_SESSION", "NOT_FOUND", ...ANY],
   },
   getLoan: {
     method: "GET",
@@ -154,6 +240,9 @@ export const ENDPOINTS = {
     scope: "borrower",
     summary: "The loan, after disbursal.",
     response: { status: 200, schema: Loan },
+    documented: "modelled",
+    platformDocs: ["L2", "S"],
+    errors: ["AUTH_INVALID_SESSION", "NOT_FOUND", "INVALID_STATE", ...ANY],
   },
   getSchedule: {
     method: "GET",
@@ -161,6 +250,9 @@ export const ENDPOINTS = {
     scope: "borrower",
     summary: "The repayment schedule.",
     response: { status: 200, schema: Schedule },
+    documented: "modelled",
+    platformDocs: ["L2", "S"],
+    errors: ["AUTH_INVALID_SESSION", "NOT_FOUND", "INVALID_STATE", ...ANY],
   },
   requestForeclosure: {
     method: "POST",
@@ -168,6 +260,9 @@ export const ENDPOINTS = {
     scope: "borrower",
     summary: "A foreclosure quote with a payment link valid for 90 minutes.",
     response: { status: 201, schema: ForeclosureQuote },
+    documented: "modelled",
+    platformDocs: ["L2", "S"],
+    errors: ["AUTH_INVALID_SESSION", "NOT_FOUND", "INVALID_STATE", ...IDEMPOTENT, ...ANY],
   },
 } as const satisfies Record<string, Endpoint>;
 

@@ -1,24 +1,235 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ENDPOINTS } from "../../src/contract/index.js";
+import {
+  BASE_PATH,
+  CONTRACT_SCHEMAS,
+  DOCUMENTED_ERROR_CODES,
+  ENDPOINTS,
+  type Endpoint,
+  type EndpointErrorCode,
+  isMutatingMethod,
+  MODELLED_ERROR_CODES,
+} from "../../src/contract/index.js";
 import { buildOpenApiDocument } from "../../src/contract/openapi.js";
+
+type Json = Record<string, unknown>;
+interface Response {
+  description: string;
+  headers?: Record<string, { $ref: string }>;
+  content?: Record<string, { schema: Json; examples?: Record<string, { $ref: string }> }>;
+  "x-modelled"?: boolean;
+}
+interface Operation {
+  operationId: string;
+  security: Json[];
+  parameters: ({ name: string; in: string; required: boolean } | { $ref: string })[];
+  requestBody?: Json;
+  responses: Record<string, Response>;
+  "x-modelled"?: boolean;
+  "x-documented": string;
+  "x-platform-docs"?: string[];
+}
+interface Doc {
+  openapi: string;
+  info: { license: Json };
+  servers: { url: string; description: string }[];
+  paths: Record<string, Record<string, Operation>>;
+  webhooks: Record<string, Record<string, Operation>>;
+  "x-platform-docs-index": Record<string, string>;
+  components: {
+    schemas: Record<string, Json>;
+    parameters: Record<string, { name: string; required: boolean }>;
+    examples: Record<string, { value: { error: { code: string } } }>;
+  };
+}
+
+const doc = buildOpenApiDocument() as unknown as Doc;
+const STATUS: Record<string, number> = { ...DOCUMENTED_ERROR_CODES, ...MODELLED_ERROR_CODES };
+const endpoints = Object.entries(ENDPOINTS) as [string, Endpoint][];
+const opOf = (e: Endpoint): Operation =>
+  doc.paths[`${BASE_PATH}${e.path}`]?.[e.method.toLowerCase()] as Operation;
+/** The header parameters of an operation, by name (component references resolved). */
+const headerParams = (op: Operation) =>
+  new Map(
+    op.parameters.map((p) => {
+      const param = "$ref" in p ? doc.components.parameters[p.$ref.split("/").at(-1) as string] : p;
+      return [param?.name, param] as const;
+    }),
+  );
 
 describe("docs/openapi.json", () => {
   it("is up to date with the zod schemas (run `npm run gen` when this fails)", () => {
     const committed = JSON.parse(readFileSync(new URL("../../docs/openapi.json", import.meta.url), "utf8"));
     expect(committed).toEqual(buildOpenApiDocument());
   });
+
+  it("is deterministic", () => {
+    expect(JSON.stringify(buildOpenApiDocument())).toBe(JSON.stringify(buildOpenApiDocument()));
+  });
+
   it("is OpenAPI 3.1 with every endpoint and Idempotency-Key required on every mutation", () => {
-    const doc = buildOpenApiDocument() as {
-      openapi: string;
-      paths: Record<string, Record<string, { parameters: { name: string; required: boolean }[] }>>;
-    };
     expect(doc.openapi).toBe("3.1.0");
-    for (const e of Object.values(ENDPOINTS)) {
-      const op = doc.paths[`/api/v1/headless${e.path}`]?.[e.method.toLowerCase()];
+    expect(doc.info.license).toEqual({ name: "MIT", identifier: "MIT" });
+    for (const [name, e] of endpoints) {
+      const op = opOf(e);
       expect(op, `${e.method} ${e.path}`).toBeDefined();
-      const key = op?.parameters.find((p) => p.name === "Idempotency-Key");
-      expect(Boolean(key?.required)).toBe(e.method !== "GET");
+      expect(op.operationId).toBe(name);
+      const headers = headerParams(op);
+      expect(Boolean(headers.get("Idempotency-Key")?.required), name).toBe(e.method !== "GET");
+      expect(headers.get("X-Correlation-ID")?.required, name).toBe(false);
     }
+  });
+
+  it("lists the sandbox and the platform's documented hosts", () => {
+    expect(doc.servers.map((s) => s.url)).toEqual([
+      "http://127.0.0.1:4010",
+      "https://api.credit.aarthiklabs.com",
+      "https://preprod.credit.aarthiklabs.com",
+    ]);
+    for (const server of doc.servers) expect(server.description.length).toBeGreaterThan(0);
+  });
+
+  it("answers every success in the envelope, with data the endpoint's payload schema", () => {
+    for (const [name, e] of endpoints) {
+      const success = opOf(e).responses[String(e.response.status)];
+      const schema = success?.content?.["application/json"]?.schema as { allOf: Json[] };
+      expect(schema.allOf[0], name).toEqual({ $ref: "#/components/schemas/Envelope" });
+      const payload = Object.entries(CONTRACT_SCHEMAS).find(
+        ([, schema]) => schema === e.response.schema,
+      )?.[0];
+      expect(schema.allOf[1], name).toEqual({
+        type: "object",
+        properties: { data: { $ref: `#/components/schemas/${payload}` } },
+      });
+    }
+    expect(doc.components.schemas.Envelope?.required).toEqual(["requestID", "timestamp", "data", "error"]);
+  });
+
+  it("gives every operation a response for each status of its errors list, and only those", () => {
+    for (const [name, e] of endpoints) {
+      const { responses } = opOf(e);
+      const errorStatuses = [...new Set(e.errors.map((code) => String(STATUS[code])))].sort();
+      const other = [String(e.response.status), ...(e.conditional ? ["304"] : []), "default"];
+      expect(
+        Object.keys(responses)
+          .filter((s) => !other.includes(s))
+          .sort(),
+        name,
+      ).toEqual(errorStatuses);
+      for (const status of [...errorStatuses, "default"]) {
+        const content = responses[status]?.content?.["application/json"];
+        expect(content?.schema, `${name} ${status}`).toEqual({ $ref: "#/components/schemas/ErrorBody" });
+      }
+      for (const code of e.errors) {
+        const examples = responses[String(STATUS[code])]?.content?.["application/json"]?.examples;
+        expect(examples?.[code], `${name} ${code}`).toEqual({ $ref: `#/components/examples/${code}` });
+        expect(doc.components.examples[code]?.value.error.code).toBe(code);
+      }
+    }
+  });
+
+  it("declares X-Correlation-ID on every response, and ETag, If-None-Match and 304 only on conditional reads", () => {
+    for (const [name, e] of endpoints) {
+      const op = opOf(e);
+      for (const [status, response] of Object.entries(op.responses))
+        expect(response.headers?.["X-Correlation-ID"], `${name} ${status}`).toEqual({
+          $ref: "#/components/headers/XCorrelationID",
+        });
+      const conditional = Boolean(e.conditional);
+      expect(headerParams(op).has("If-None-Match"), name).toBe(conditional);
+      expect("304" in op.responses, name).toBe(conditional);
+      expect("ETag" in (op.responses[String(e.response.status)]?.headers ?? {}), name).toBe(conditional);
+      if (conditional) {
+        expect(op.responses["304"]?.["x-modelled"]).toBe(true);
+        expect(op.responses["304"]?.content).toBeUndefined();
+      }
+    }
+    expect(ENDPOINTS.getJourneyState.conditional).toBe(true);
+  });
+
+  it("marks x-modelled exactly on the operations the docs do not cover in full", () => {
+    for (const [name, e] of endpoints) {
+      const op = opOf(e);
+      expect(op["x-modelled"], name).toBe(e.documented === "full" ? undefined : true);
+      expect(op["x-documented"], name).toBe(e.documented);
+      expect(op["x-platform-docs"] ?? [], name).toEqual(e.platformDocs);
+    }
+    const full = endpoints.filter(([, e]) => e.documented === "full").map(([name]) => name);
+    expect(full.sort()).toEqual(["createJourney", "createSession"]);
+    const path = endpoints.filter(([, e]) => e.documented === "path").map(([name]) => name);
+    expect(path.sort()).toEqual(["getJourney", "getJourneyState", "listJourneys", "resumeJourney"]);
+  });
+
+  it("marks an error response x-modelled when none of its codes is documented", () => {
+    for (const [name, e] of endpoints)
+      for (const [status, response] of Object.entries(opOf(e).responses)) {
+        const codes = e.errors.filter((code) => String(STATUS[code]) === status);
+        if (codes.length === 0) continue;
+        const documented = codes.some((code) => code in DOCUMENTED_ERROR_CODES);
+        expect(response["x-modelled"], `${name} ${status}`).toBe(documented ? undefined : true);
+      }
+  });
+
+  it("marks every component schema either documented (with tags) or modelled, and modelled fields", () => {
+    for (const [name, schema] of Object.entries(doc.components.schemas))
+      expect(Boolean(schema["x-modelled"]) !== Boolean(schema["x-platform-docs"]), name).toBe(true);
+    const props = (name: string) => doc.components.schemas[name]?.properties as Record<string, Json>;
+    expect(props("CreateSessionRequest").returnUrl?.["x-modelled"]).toBe(true);
+    expect(props("CreateSessionRequest").borrowerExternalID?.["x-modelled"]).toBeUndefined();
+    const error = props("ErrorBody").error?.properties as Record<string, Json>;
+    expect(error.fields?.["x-modelled"]).toBe(true);
+    expect(error.code?.["x-modelled"]).toBeUndefined();
+    expect(props("ErrorBody").requestID?.["x-modelled"]).toBe(true);
+    expect(doc.components.schemas.JourneySnapshot?.["x-modelled"]).toBe(true);
+    expect(doc.components.schemas.WebhookEnvelope?.["x-modelled"]).toBe(true);
+  });
+
+  it("keeps the webhook model as a first-release, modelled webhook", () => {
+    const op = doc.webhooks["journey.snapshot"]?.post as Operation;
+    expect(op["x-modelled"]).toBe(true);
+    expect(op.requestBody).toMatchObject({
+      content: { "application/json": { schema: { $ref: "#/components/schemas/WebhookEnvelope" } } },
+    });
+  });
+
+  it("resolves every PLATFORM.md tag it cites to a public page", () => {
+    const text = JSON.stringify(doc);
+    const cited = new Set([...text.matchAll(/\[([LCB]\d+|S)\]/g)].map((m) => m[1] as string));
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === "object")
+        for (const [key, value] of Object.entries(node)) {
+          if (key === "x-platform-docs") for (const tag of value as string[]) cited.add(tag);
+          else walk(value);
+        }
+    };
+    walk(doc);
+    const index = doc["x-platform-docs-index"];
+    for (const tag of cited) expect(index[tag], tag).toMatch(/^https:\/\/docs\./);
+    expect(Object.keys(index).sort()).toEqual([...cited].sort());
+  });
+});
+
+describe("ENDPOINTS error lists", () => {
+  const has = (e: Endpoint, code: EndpointErrorCode) => e.errors.includes(code);
+  it("follow from scope, method, body and path, as the sandbox answers", () => {
+    for (const [name, e] of endpoints) {
+      expect(new Set(e.errors).size, name).toBe(e.errors.length);
+      expect(has(e, "RATE_LIMITED") && has(e, "INTERNAL"), name).toBe(true);
+      if (e.scope !== "borrower") expect(has(e, "AUTH_INVALID_API_KEY"), name).toBe(true);
+      if (e.scope !== "partner") expect(has(e, "AUTH_INVALID_SESSION"), name).toBe(true);
+      const mutating = isMutatingMethod(e.method);
+      for (const code of [
+        "IDEMPOTENCY_KEY_REQUIRED",
+        "IDEMPOTENCY_KEY_REUSED",
+        "IDEMPOTENCY_IN_PROGRESS",
+      ] as const)
+        expect(has(e, code), `${name} ${code}`).toBe(mutating);
+      expect(has(e, "VALIDATION_FAILED") && has(e, "PAYLOAD_TOO_LARGE"), name).toBe(e.request !== undefined);
+      expect(has(e, "NOT_FOUND"), name).toBe(e.path.includes("{journeyID}"));
+    }
+    expect(has(ENDPOINTS.proceedOffer, "OFFER_LOCK_CONFLICT")).toBe(true);
+    expect(has(ENDPOINTS.proceedOffer, "OFFER_EXPIRED")).toBe(true);
+    expect(has(ENDPOINTS.proceedOffer, "INVALID_STATE")).toBe(true);
   });
 });
