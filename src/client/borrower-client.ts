@@ -75,8 +75,8 @@ export interface BorrowerClient {
   listOffers(journeyID: string, options?: CallOptions): Promise<WithMeta<OfferList>>;
   /** `POST …/offers/{offerID}/proceed`. @throws {ApiError} OFFER_LOCK_CONFLICT, OFFER_EXPIRED... @throws {ScopeError} */
   proceedOffer(journeyID: string, offerID: string, options?: CallOptions): Promise<WithMeta<JourneySnapshot>>;
-  /** `GET /journeys/{id}/steps`. @throws {ApiError} @throws {ScopeError} */
-  listSteps(journeyID: string, options?: CallOptions): Promise<WithMeta<StepList>>;
+  /** `GET /offers/{offerID}/steps` [L3]: the offer's steps. @throws {ApiError} @throws {ScopeError} */
+  listSteps(offerID: string, options?: CallOptions): Promise<WithMeta<StepList>>;
   /** `GET /journeys/{id}/steps/{stepID}`. @throws {ApiError} @throws {ScopeError} */
   getStep(journeyID: string, stepID: string, options?: CallOptions): Promise<WithMeta<Step>>;
   /** `POST …/steps/{stepID}/actions`: START, SUBMIT (with `data`) or CONFIRM_RETURN. @throws {ApiError} @throws {ScopeError} */
@@ -137,7 +137,7 @@ export function createBorrowerClient(options: BorrowerClientOptions): BorrowerCl
     listOffers: (journeyID, o) => call({ endpoint: "listOffers", params: { journeyID } }, o),
     proceedOffer: (journeyID, offerID, o) =>
       call({ endpoint: "proceedOffer", params: { journeyID, offerID } }, o),
-    listSteps: (journeyID, o) => call({ endpoint: "listSteps", params: { journeyID } }, o),
+    listSteps: (offerID, o) => call({ endpoint: "listSteps", params: { offerID } }, o),
     getStep: (journeyID, stepID, o) => call({ endpoint: "getStep", params: { journeyID, stepID } }, o),
     stepAction: (journeyID, stepID, action, o) =>
       call({ endpoint: "stepAction", params: { journeyID, stepID }, body: action }, o),

@@ -91,9 +91,9 @@ export const OfferList = z.object({ offers: z.array(Offer), lockedOfferID: z.opt
 /** `GET /journeys/{id}/offers` answer. */
 export type OfferList = z.infer<typeof OfferList>;
 
-/** `GET /journeys/{id}/steps` answer. */
+/** `GET /offers/{offerID}/steps` answer [L3]. */
 export const StepList = z.object({ steps: z.array(Step) });
-/** `GET /journeys/{id}/steps` answer. */
+/** `GET /offers/{offerID}/steps` answer [L3]. */
 export type StepList = z.infer<typeof StepList>;
 
 /** `POST /journeys/{id}/steps/{stepID}/actions` body. `data` carries a FORM's values on `SUBMIT`. */

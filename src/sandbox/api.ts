@@ -203,7 +203,21 @@ export const HANDLERS: Readonly<Record<EndpointName, Handler>> = {
     return { status: 202, body: snapshot, journeyID: journey.id };
   },
   listSteps(deps, call) {
-    return { status: 200, body: { steps: journeyFor(deps, call).steps.map(stepView) } };
+    const { caller } = call;
+    if (caller.kind !== "sessionToken") throw invalidSession("needs a session token");
+    const offerID = call.params.offerID as string;
+    const journey = deps.engine
+      .all()
+      .find(
+        (j) =>
+          j.partnerKey === caller.borrower.partnerKey &&
+          j.borrowerExternalID === caller.borrower.borrowerExternalID &&
+          j.offers.some((offer) => offer.id === offerID),
+      );
+    if (!journey) throw notFound(`offer ${offerID}`);
+    // Steps belong to the proceeded offer; another offer of the journey has none (modelled).
+    const steps = journey.lockedOfferID === offerID ? journey.steps.map(stepView) : [];
+    return { status: 200, body: { steps } };
   },
   getStep(deps, call) {
     const journey = journeyFor(deps, call);

@@ -102,9 +102,9 @@ const cases: Case[] = [
   },
   {
     name: "listSteps",
-    call: (c) => c.listSteps(J),
+    call: (c) => c.listSteps("0d6f2e1a-8c4b-4f3e-9a2d-7b5c1e0f3a91"),
     method: "GET",
-    path: `/journeys/${J}/steps`,
+    path: "/offers/0d6f2e1a-8c4b-4f3e-9a2d-7b5c1e0f3a91/steps",
     status: 200,
     reply: { steps: [stepFixture()] },
   },

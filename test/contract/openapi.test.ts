@@ -157,7 +157,7 @@ describe("docs/openapi.json", () => {
     const full = endpoints.filter(([, e]) => e.documented === "full").map(([name]) => name);
     expect(full.sort()).toEqual(["createJourney", "createSession"]);
     const path = endpoints.filter(([, e]) => e.documented === "path").map(([name]) => name);
-    expect(path.sort()).toEqual(["getJourney", "getJourneyState", "listJourneys", "resumeJourney"]);
+    expect(path.sort()).toEqual(["getJourney", "getJourneyState", "listJourneys", "listSteps", "resumeJourney"]);
   });
 
   it("marks an error response x-modelled when none of its codes is documented", () => {
@@ -226,7 +226,7 @@ describe("ENDPOINTS error lists", () => {
       ] as const)
         expect(has(e, code), `${name} ${code}`).toBe(mutating);
       expect(has(e, "VALIDATION_FAILED") && has(e, "PAYLOAD_TOO_LARGE"), name).toBe(e.request !== undefined);
-      expect(has(e, "NOT_FOUND"), name).toBe(e.path.includes("{journeyID}"));
+      expect(has(e, "NOT_FOUND"), name).toBe(e.path.includes("{journeyID}") || e.path.includes("{offerID}"));
     }
     expect(has(ENDPOINTS.proceedOffer, "OFFER_LOCK_CONFLICT")).toBe(true);
     expect(has(ENDPOINTS.proceedOffer, "OFFER_EXPIRED")).toBe(true);

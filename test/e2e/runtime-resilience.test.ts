@@ -157,7 +157,7 @@ describe("the runtime through restarts, races, faults and expiring tokens", () =
     runtime.refresh(); // 2: a poll
     const reads = Promise.all([
       borrower.client.listOffers(borrower.journeyID), // 3
-      borrower.client.listSteps(borrower.journeyID), // 4
+      borrower.client.listSteps(offerID), // 4
       borrower.client.getJourney(borrower.journeyID), // 5
     ]);
     await harness.settle();

@@ -217,7 +217,13 @@ describe("steps", () => {
     await toSelected(client, token, journeyID);
     let state = await stateOf(client, token, journeyID);
     expect(state.status).toBe("AA_REQUIRED");
-    const steps = (await client.call("GET", `/journeys/${journeyID}/steps`, { token })).body.steps;
+    const steps = (await client.call("GET", `/offers/${state.lockedOfferID}/steps`, { token })).body.steps;
+    const offers = (await client.call("GET", `/journeys/${journeyID}/offers`, { token })).body.offers;
+    const other = offers.find((o: { id: string }) => o.id !== state.lockedOfferID);
+    if (other)
+      expect((await client.call("GET", `/offers/${other.id}/steps`, { token })).body.steps).toEqual([]);
+    const unknown = await client.call("GET", "/offers/no-such-offer/steps", { token });
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, "NOT_FOUND"]);
     expect(steps.map((s: { kind: string }) => s.kind)).toEqual([
       "AA_CONSENT",
       "KYC",

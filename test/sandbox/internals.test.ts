@@ -30,8 +30,11 @@ describe("public payloads", () => {
     const client = new TestClient(sandbox);
     const happy = await openSession(client, "scan-happy");
     await toDisbursed(client, happy.token, happy.journeyID);
-    for (const path of ["", "/state", "/offers", "/steps", "/loan", "/loan/schedule"])
+    for (const path of ["", "/state", "/offers", "/loan", "/loan/schedule"])
       await client.call("GET", `/journeys/${happy.journeyID}${path}`, { token: happy.token });
+    const locked = (await client.call("GET", `/journeys/${happy.journeyID}/state`, { token: happy.token }))
+      .body;
+    await client.call("GET", `/offers/${locked.lockedOfferID}/steps`, { token: happy.token });
     const quote = await client.call("POST", `/journeys/${happy.journeyID}/loan/foreclosure`, {
       token: happy.token,
     });
