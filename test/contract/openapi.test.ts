@@ -157,7 +157,13 @@ describe("docs/openapi.json", () => {
     const full = endpoints.filter(([, e]) => e.documented === "full").map(([name]) => name);
     expect(full.sort()).toEqual(["createJourney", "createSession"]);
     const path = endpoints.filter(([, e]) => e.documented === "path").map(([name]) => name);
-    expect(path.sort()).toEqual(["getJourney", "getJourneyState", "listJourneys", "listSteps", "resumeJourney"]);
+    expect(path.sort()).toEqual([
+      "getJourney",
+      "getJourneyState",
+      "listJourneys",
+      "listSteps",
+      "resumeJourney",
+    ]);
   });
 
   it("marks an error response x-modelled when none of its codes is documented", () => {
