@@ -30,7 +30,8 @@ export function nextMove(view: JourneyView, phone: string, at: () => string): Bo
       return view.can.submitProfile
         ? {
             kind: "intent",
-            run: (r) => r.send({ type: "profile.submit", profile: benchProfile(phone, at()) }),
+            run: (r) =>
+              r.send({ type: "profile.submit", bureauConsent: true, profile: benchProfile(phone, at()) }),
           }
         : null;
     case "OFFERS_AVAILABLE": {

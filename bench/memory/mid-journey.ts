@@ -3,20 +3,11 @@ import { openJourney } from "../../src/client/journeys.js";
 import type { JourneySnapshot, Profile } from "../../src/contract/index.js";
 import { type JourneyState, journey } from "../../src/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
+import { profileFixture } from "../../src/testing/fixtures.js";
 
-/** A valid profile for the sandbox (a salaried 35-year-old), consenting now. */
-export function benchProfile(phone: string, at: string): Profile {
-  return {
-    fullName: "Asha Rao",
-    pan: "ABCDE1234F",
-    dateOfBirth: "1990-04-12",
-    email: "asha.rao@example.com",
-    phone,
-    employmentType: "SALARIED",
-    monthlyIncome: { amount: 8_500_000, currency: "INR" },
-    pincode: "560001",
-    consent: { bureauPull: true, at },
-  };
+/** A valid profile for the sandbox (a salaried 30-something), with `phone` as its contact number. */
+export function benchProfile(phone: string, _at?: string): Profile {
+  return profileFixture({ contactNumber: phone });
 }
 
 /**
@@ -61,8 +52,18 @@ export async function midJourneyState(): Promise<JourneyState> {
     };
 
     const profile = benchProfile("+919812345678", sandbox.clock.nowIso());
-    await mutate({ type: "profile.submit", profile, idempotencyKey: "idem-profile-0001", at: now() }, (key) =>
-      borrower.submitProfile(journeyID, profile, { idempotencyKey: key }),
+    await mutate(
+      {
+        type: "profile.submit",
+        bureauConsent: true,
+        profile,
+        idempotencyKey: "idem-profile-0001",
+        at: now(),
+      },
+      async (key) => {
+        await borrower.upsertProfile(profile, { idempotencyKey: `${key}.upsert` });
+        return borrower.submitProfile({ bureauConsent: true }, { idempotencyKey: `${key}.submit` });
+      },
     );
     sandbox.clock.advance(1_000);
     await poll();

@@ -275,7 +275,12 @@ export function recordSignal(context: JourneyContext, event: JourneyEvent): Jour
 function mutationOf(event: JourneyEvent): PendingMutation | null {
   switch (event.type) {
     case "profile.submit":
-      return { kind: "submitProfile", idempotencyKey: event.idempotencyKey, profile: event.profile };
+      return {
+        kind: "submitProfile",
+        idempotencyKey: event.idempotencyKey,
+        profile: event.profile,
+        bureauConsent: event.bureauConsent,
+      };
     case "offer.select":
       return { kind: "proceedOffer", idempotencyKey: event.idempotencyKey, offerID: event.offerID };
     case "step.start":

@@ -149,7 +149,8 @@ export function connect(state: JourneyState, at: number = state.context.now): Jo
     can: {
       submitProfile: allowed(context, {
         type: "profile.submit",
-        profile: {} as never,
+        profile: {},
+        bureauConsent: true,
         ...probe,
       }),
       selectOffer: offers.some((o) => o.selectable),

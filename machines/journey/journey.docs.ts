@@ -20,7 +20,11 @@ export const EVENT_DOCS: ReadonlyArray<readonly [string, string, string]> = [
     "at, retryAfterMs?",
     "The journey re-fetch failed; polling backs off and the re-fetch is retried after a good poll.",
   ],
-  ["profile.submit", "profile, idempotencyKey, at", "Intent: submit the profile (PROFILE_REQUIRED)."],
+  [
+    "profile.submit",
+    "profile, bureauConsent, idempotencyKey, at",
+    "Intent: upsert and submit the profile (PROFILE_REQUIRED).",
+  ],
   [
     "offer.select",
     "offerID, idempotencyKey, at",
@@ -82,7 +86,12 @@ export const COMMAND_DOCS: ReadonlyArray<readonly [string, string, string, strin
     "fetchJourney",
     "`GET /journeys/{id}` once; report journey.loaded / journey.loadFailed.",
   ],
-  ["submitProfile", "journeyID, profile, idempotencyKey", "submitProfile", "`PUT /journeys/{id}/profile`."],
+  [
+    "submitProfile",
+    "journeyID, profile, bureauConsent, idempotencyKey",
+    "submitProfile",
+    "`PUT /profile`, then `POST /profile/submit` (keys `<key>.upsert`, `<key>.submit`).",
+  ],
   [
     "proceedOffer",
     "journeyID, offerID, idempotencyKey",

@@ -76,7 +76,7 @@ export const JOURNEY_ACTORS = {
   pollJourneyState: placeholder<CallbackActorLogic<AnyEventObject, PollInput>>(),
   /** Loads `GET /journeys/{id}` once, sending `journey.loaded` or `journey.loadFailed` back. */
   fetchJourney: placeholder<CallbackActorLogic<AnyEventObject, FetchJourneyInput>>(),
-  /** `PUT /journeys/{id}/profile`. */
+  /** `PUT /profile`, then `POST /profile/submit`. */
   submitProfile: placeholder<PromiseActorLogic<unknown, SubmitProfileInput>>(),
   /** `POST /journeys/{id}/offers/{offerID}/proceed`. */
   proceedOffer: placeholder<PromiseActorLogic<unknown, ProceedOfferInput>>(),

@@ -40,7 +40,12 @@ export type MutationKind =
 
 /** A mutation the machine has asked for and not yet seen the result of; its key is reused on retry. */
 export type PendingMutation =
-  | { readonly kind: "submitProfile"; readonly idempotencyKey: string; readonly profile: Profile }
+  | {
+      readonly kind: "submitProfile";
+      readonly idempotencyKey: string;
+      readonly profile: Profile;
+      readonly bureauConsent: boolean;
+    }
   | { readonly kind: "proceedOffer"; readonly idempotencyKey: string; readonly offerID: string }
   | {
       readonly kind: "stepAction";
@@ -183,6 +188,8 @@ export type JourneyEvent =
   | {
       readonly type: "profile.submit";
       readonly profile: Profile;
+      /** The borrower's consent to a credit-bureau check, sent with the submission (`bureauConsent`). */
+      readonly bureauConsent: boolean;
       readonly idempotencyKey: string;
       readonly at: EpochMs;
     }
@@ -251,10 +258,11 @@ export interface FetchJourneyInput {
   readonly journeyID: string;
   readonly reason: "anomaly" | "offers" | "resync";
 }
-/** Input of the `submitProfile` actor: `PUT /journeys/{id}/profile`. */
+/** Input of the `submitProfile` actor: `PUT /profile`, then `POST /profile/submit` [L3]. */
 export interface SubmitProfileInput {
   readonly journeyID: string;
   readonly profile: Profile;
+  readonly bureauConsent: boolean;
   readonly idempotencyKey: string;
 }
 /** Input of the `proceedOffer` actor: `POST /journeys/{id}/offers/{offerID}/proceed`. */

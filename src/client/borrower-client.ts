@@ -10,6 +10,7 @@ import type {
   Loan,
   OfferList,
   Profile,
+  ProfileSubmitRequest,
   Schedule,
   Step,
   StepActionRequest,
@@ -65,12 +66,18 @@ export interface BorrowerClient {
   getJourneyState(journeyID: string, options?: ConditionalCallOptions): Promise<JourneyStateResult>;
   /** `PATCH /journeys/{id}/resume`: re-issues expired step resources. @throws {ApiError} @throws {ScopeError} */
   resumeJourney(journeyID: string, options?: CallOptions): Promise<WithMeta<Journey>>;
-  /** `PUT /journeys/{id}/profile`. @throws {ApiError} VALIDATION_FAILED with `errors`, INVALID_STATE. @throws {ScopeError} */
-  submitProfile(
-    journeyID: string,
-    profile: Profile,
-    options?: CallOptions,
-  ): Promise<WithMeta<JourneySnapshot>>;
+  /** `GET /profile` [L3]: the borrower's profile and prefill. @throws {ApiError} @throws {ScopeError} */
+  getProfile(options?: CallOptions): Promise<WithMeta<Profile>>;
+  /**
+   * `PUT /profile` [L3] [L8]: upserts any part of the profile (documented field names [C4]).
+   * @throws {ApiError} VALIDATION_FAILED with `errors` (also before sending, for a malformed field). @throws {ScopeError}
+   */
+  upsertProfile(profile: Profile, options?: CallOptions): Promise<WithMeta<Profile>>;
+  /**
+   * `POST /profile/submit` [L3]: submits the profile for the journey in PROFILE_REQUIRED; answers its state.
+   * @throws {ApiError} VALIDATION_FAILED with `errors` (missing fields), INVALID_STATE. @throws {ScopeError}
+   */
+  submitProfile(request: ProfileSubmitRequest, options?: CallOptions): Promise<WithMeta<JourneySnapshot>>;
   /** `GET /journeys/{id}/offers`. @throws {ApiError} @throws {ScopeError} */
   listOffers(journeyID: string, options?: CallOptions): Promise<WithMeta<OfferList>>;
   /** `POST …/offers/{offerID}/proceed`. @throws {ApiError} OFFER_LOCK_CONFLICT, OFFER_EXPIRED... @throws {ScopeError} */
@@ -132,8 +139,9 @@ export function createBorrowerClient(options: BorrowerClientOptions): BorrowerCl
       return toJourneyStateResult(await send(settings, credentials, spec, o));
     },
     resumeJourney: (journeyID, o) => call({ endpoint: "resumeJourney", params: { journeyID } }, o),
-    submitProfile: (journeyID, profile, o) =>
-      call({ endpoint: "submitProfile", params: { journeyID }, body: profile }, o),
+    getProfile: (o) => call({ endpoint: "getProfile" }, o),
+    upsertProfile: (profile, o) => call({ endpoint: "upsertProfile", body: profile }, o),
+    submitProfile: (request, o) => call({ endpoint: "submitProfile", body: request }, o),
     listOffers: (journeyID, o) => call({ endpoint: "listOffers", params: { journeyID } }, o),
     proceedOffer: (journeyID, offerID, o) =>
       call({ endpoint: "proceedOffer", params: { journeyID, offerID } }, o),

@@ -16,7 +16,7 @@ import {
   StepActionRequest,
   StepList,
 } from "./messages.js";
-import { Profile } from "./profile.js";
+import { Profile, ProfileSubmitRequest } from "./profile.js";
 import { JourneySnapshot } from "./snapshot.js";
 import { Step } from "./step.js";
 
@@ -143,16 +143,38 @@ export const ENDPOINTS = {
     platformDocs: ["S", "L8"],
     errors: ["AUTH_INVALID_SESSION", "NOT_FOUND", "INVALID_STATE", ...IDEMPOTENT, ...ANY],
   },
-  submitProfile: {
-    method: "PUT",
-    path: "/journeys/{journeyID}/profile",
+  getProfile: {
+    method: "GET",
+    path: "/profile",
     scope: "borrower",
-    summary: "Submit the profile; only in PROFILE_REQUIRED.",
-    request: Profile,
-    response: { status: 202, schema: JourneySnapshot },
-    documented: "modelled",
+    summary: "The borrower's profile, with what was prefilled [L3] [L8].",
+    response: { status: 200, schema: Profile },
+    documented: "path",
     platformDocs: ["L3", "L8"],
-    errors: ["AUTH_INVALID_SESSION", "NOT_FOUND", "INVALID_STATE", ...BODY, ...IDEMPOTENT, ...ANY],
+    errors: ["AUTH_INVALID_SESSION", ...ANY],
+  },
+  upsertProfile: {
+    method: "PUT",
+    path: "/profile",
+    scope: "borrower",
+    summary: "Upsert any part of the borrower's profile [L3] [L8]; answers the whole profile.",
+    request: Profile,
+    response: { status: 200, schema: Profile },
+    documented: "path",
+    platformDocs: ["L3", "L8", "C4"],
+    errors: ["AUTH_INVALID_SESSION", ...BODY, ...IDEMPOTENT, ...ANY],
+  },
+  submitProfile: {
+    method: "POST",
+    path: "/profile/submit",
+    scope: "borrower",
+    summary:
+      "Submit the profile for the journey in PROFILE_REQUIRED [L3]; answers the journey's state (modelled).",
+    request: ProfileSubmitRequest,
+    response: { status: 202, schema: JourneySnapshot },
+    documented: "path",
+    platformDocs: ["L3", "L7"],
+    errors: ["AUTH_INVALID_SESSION", "INVALID_STATE", ...BODY, ...IDEMPOTENT, ...ANY],
   },
   listOffers: {
     method: "GET",

@@ -22,6 +22,7 @@ const PLATFORM_DOC_PAGES: Readonly<Partial<Record<PlatformDocTag, string>>> = {
   L7: "https://docs.aarthiklabs.com/docs/api-troubleshooting",
   L8: "https://docs.aarthiklabs.com/docs/api-faq",
   C1: "https://docs.credit.aarthiklabs.com/documentation/web-hooks",
+  C4: "https://docs.credit.aarthiklabs.com/documentation/hosted-experience/back-end-integrations",
   C9: "https://docs.credit.aarthiklabs.com/documentation/hybrid-experience/integrations-guide/overview",
   C15: "https://docs.credit.aarthiklabs.com/api-reference/hybrid-experience/start-or-resume-hybrid-personal-loan-journey",
   S: "https://docs.aarthiklabs.com/docs/api-integration-overview",
@@ -42,6 +43,7 @@ const DOCUMENTED_SCHEMAS: Readonly<
   CreateSessionResponse: { docs: ["L4"] },
   CreateJourneyRequest: { docs: ["L3"] },
   ErrorBody: { docs: ["L3", "L7"], modelled: ["error.fields"] },
+  Profile: { docs: ["L3", "L8", "C4"], modelled: ["bankingInformation"] },
 };
 
 /** Modelled schemas that are the first release's model, still to move to the documented dialect. */
@@ -49,9 +51,6 @@ const FIRST_RELEASE_MODELS: Readonly<Record<string, string>> = {
   JourneySnapshot:
     "First-release model (issue J): the docs name `status`, `nextAction`, `actionRequired`, `resource` and " +
     "`diagnostics` [L2] [L3], not their shapes; `version` is not documented (the webhook body has `sequence` [L6]).",
-  Profile:
-    "First-release model (issue J): the docs show `GET`/`PUT /profile` and `POST /profile/submit` with " +
-    "`contactNumber`, `pan`, `panName`, `dob`, `gender`, `personalemail`, a work profile and an address [L3] [L8].",
   WebhookEnvelope:
     "First-release model (issue K): the documented body has `event_id`, `sequence` and `borrower.journeys[]`, " +
     "signed with `X-AL-*` headers and a hex HMAC [L6].",

@@ -19,7 +19,7 @@ import {
 import { Offer } from "./offer.js";
 import { type ParseResult, parse, safeParse } from "./parse.js";
 import { Money } from "./primitives.js";
-import { Profile } from "./profile.js";
+import { Profile, ProfileSubmitRequest } from "./profile.js";
 import { Resource } from "./resource.js";
 import { Session } from "./session.js";
 import { ActionRequired, Diagnostics, JourneySnapshot, NextAction } from "./snapshot.js";
@@ -40,6 +40,7 @@ export const CONTRACT_SCHEMAS = {
   ProfileStatus,
   Journey,
   Profile,
+  ProfileSubmitRequest,
   AaConsent,
   Loan,
   Installment,

@@ -20,7 +20,7 @@ export type JourneyCommand =
   | { readonly type: "stopPolling"; readonly journeyID: string }
   /** Fetch `GET /journeys/{id}` once and report `journey.loaded` (or `journey.loadFailed`). */
   | ({ readonly type: "fetchJourney" } & FetchJourneyInput)
-  /** `PUT /journeys/{id}/profile`; report `mutation.succeeded`/`mutation.failed` with the same key. */
+  /** `PUT /profile` then `POST /profile/submit` (keys `<key>.upsert`, `<key>.submit`); report `mutation.succeeded`/`mutation.failed` with the same key. */
   | ({ readonly type: "submitProfile" } & SubmitProfileInput)
   /** `POST /journeys/{id}/offers/{offerID}/proceed`. */
   | ({ readonly type: "proceedOffer" } & ProceedOfferInput)

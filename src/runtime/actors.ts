@@ -116,7 +116,15 @@ export function liveActors(depsOf: DepsOf): typeof JOURNEY_ACTORS {
     fetchJourney: fetchJourneyActor(depsOf),
     submitProfile: mutationActor(
       depsOf,
-      (client, i: SubmitProfileInput, o) => client.submitProfile(i.journeyID, i.profile, o),
+      // One intent, two calls [L3]: each its own Idempotency-Key, both derived from the intent's, so a retry of
+      // the intent replays both and two intents never share one.
+      async (client, i: SubmitProfileInput, o) => {
+        await client.upsertProfile(i.profile, { ...o, idempotencyKey: `${i.idempotencyKey}.upsert` });
+        return client.submitProfile(
+          { bureauConsent: i.bureauConsent as true },
+          { ...o, idempotencyKey: `${i.idempotencyKey}.submit` },
+        );
+      },
       (snapshot, at) => ({ type: "snapshot.received", snapshot, source: "response", at }),
     ),
     proceedOffer: mutationActor(

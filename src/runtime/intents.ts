@@ -7,7 +7,7 @@ import type { Profile } from "../contract/index.js";
  * Idempotency-Key; a step intent without `stepID` acts on the current step (`actionRequired`).
  */
 export type JourneyIntent =
-  | { readonly type: "profile.submit"; readonly profile: Profile }
+  | { readonly type: "profile.submit"; readonly profile: Profile; readonly bureauConsent: boolean }
   | { readonly type: "offer.select"; readonly offerID: string }
   | { readonly type: "step.start"; readonly stepID?: string }
   | { readonly type: "step.submit"; readonly stepID?: string; readonly data?: StepData }
@@ -72,7 +72,13 @@ export function eventOfIntent(
     throw new IntentError("type", `unknown intent ${String(type)}`);
   switch (intent.type) {
     case "profile.submit":
-      return { type: intent.type, profile: intent.profile, idempotencyKey, at };
+      return {
+        type: intent.type,
+        profile: intent.profile,
+        bureauConsent: intent.bureauConsent === true,
+        idempotencyKey,
+        at,
+      };
     case "offer.select":
       if (typeof intent.offerID !== "string") throw new IntentError("offerID", "must be an offer id");
       return { type: intent.type, offerID: intent.offerID, idempotencyKey, at };

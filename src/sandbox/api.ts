@@ -1,11 +1,11 @@
 import {
-  ContractError,
   CreateConsentRequest,
   CreateJourneyRequest,
   CreateSessionRequest,
   type EndpointName,
   type EndpointScope,
-  parseProfile,
+  Profile,
+  ProfileSubmitRequest,
   RefreshSessionRequest,
   StepActionRequest,
   safeParse,
@@ -19,7 +19,7 @@ import {
 } from "./auth.js";
 import type { SandboxClock } from "./clock.js";
 import type { LifecycleEngine } from "./engine.js";
-import { notFound, SandboxProblem, validationFailed } from "./problem.js";
+import { invalidState, notFound, validationFailed } from "./problem.js";
 import type { JourneyRecord } from "./records.js";
 import { journeySummary, stepView } from "./records.js";
 
@@ -69,6 +69,15 @@ export function checkScope(name: EndpointName, scope: EndpointScope, caller: Cal
     const detail = `this endpoint needs ${needs}, not a ${caller.kind}`;
     throw refusedCredential(scope, caller.kind === "apiKey", detail);
   }
+}
+
+/**
+ * The borrower a session token acts for.
+ * @throws {SandboxProblem} 401 AUTH_INVALID_SESSION for any other credential.
+ */
+function borrowerOf(call: ApiCall): { partnerKey: string; borrowerExternalID: string } {
+  if (call.caller.kind !== "sessionToken") throw invalidSession("needs a session token");
+  return call.caller.borrower;
 }
 
 function parseBody<T>(schema: Parameters<typeof safeParse>[0], body: unknown, name: string): T {
@@ -172,18 +181,26 @@ export const HANDLERS: Readonly<Record<EndpointName, Handler>> = {
     const journey = journeyFor(deps, call);
     return { status: 200, body: deps.engine.resume(journey, call.correlationID), journeyID: journey.id };
   },
+  getProfile(deps, call) {
+    const borrower = borrowerOf(call);
+    return { status: 200, body: deps.engine.profile(borrower.partnerKey, borrower.borrowerExternalID) };
+  },
+  upsertProfile(deps, call) {
+    const borrower = borrowerOf(call);
+    const patch = parseBody<Profile>(Profile, call.body, "Profile");
+    return {
+      status: 200,
+      body: deps.engine.upsertProfile(borrower.partnerKey, borrower.borrowerExternalID, patch),
+    };
+  },
   submitProfile(deps, call) {
-    const journey = journeyFor(deps, call);
-    let profile: ReturnType<typeof parseProfile>;
-    try {
-      profile = parseProfile(call.body, deps.clock.nowIso().slice(0, 10));
-    } catch (error) {
-      if (error instanceof ContractError) throw validationFailed(error.issues);
-      throw error;
-    }
+    const borrower = borrowerOf(call);
+    parseBody<ProfileSubmitRequest>(ProfileSubmitRequest, call.body, "ProfileSubmitRequest");
+    const journey = deps.engine.findOpen(borrower.partnerKey, borrower.borrowerExternalID);
+    if (!journey) throw invalidState("the borrower has no open journey to submit a profile for");
     return {
       status: 202,
-      body: deps.engine.submitProfile(journey, profile, call.correlationID),
+      body: deps.engine.submitProfile(journey, call.correlationID),
       journeyID: journey.id,
     };
   },

@@ -11,7 +11,7 @@ import type {
   StepAction,
   StepKind,
 } from "../contract/index.js";
-import { isEnded } from "../contract/index.js";
+import { isEnded, missingProfileFields } from "../contract/index.js";
 import type { SandboxClock } from "./clock.js";
 import { makeOffer, pickLenders } from "./lenders.js";
 import { addMonths, foreclosureAmount, inr, repaymentSchedule } from "./money.js";
@@ -97,7 +97,7 @@ export class LifecycleEngine {
 
   private readonly borrowers = new Map<
     string,
-    { borrowerID: string; phone: string | undefined; returnUrl: string | undefined }
+    { borrowerID: string; phone: string | undefined; returnUrl: string | undefined; profile: Profile }
   >();
 
   /** Every journey record (for the control API). */
@@ -123,7 +123,7 @@ export class LifecycleEngine {
     partnerKey: string,
     request: {
       borrowerExternalID: string;
-      profile?: { contactNumber?: string | undefined };
+      profile?: Profile;
       returnUrl?: string;
     },
   ): string {
@@ -133,6 +133,8 @@ export class LifecycleEngine {
       borrowerID: known?.borrowerID ?? this.deps.random.uuid(),
       phone: request.profile?.contactNumber ?? known?.phone,
       returnUrl: request.returnUrl ?? known?.returnUrl,
+      // The bootstrap's prefill [L4] seeds the profile the app reads back with GET /profile.
+      profile: mergeProfile(known?.profile ?? {}, request.profile ?? {}),
     };
     this.borrowers.set(key, entry);
     return entry.borrowerID;
@@ -145,6 +147,25 @@ export class LifecycleEngine {
       ...(entry?.phone === undefined ? {} : { phone: entry.phone }),
       ...(entry?.returnUrl === undefined ? {} : { returnUrl: entry.returnUrl }),
     };
+  }
+
+  /** The borrower's profile as stored (`GET /profile`); empty for a borrower never seen. Never throws. */
+  profile(partnerKey: string, borrowerExternalID: string): Profile {
+    return structuredClone(this.borrowers.get(`${partnerKey}\u0000${borrowerExternalID}`)?.profile ?? {});
+  }
+
+  /** Merges an upsert (`PUT /profile`) into the borrower's profile and returns the whole profile. Never throws. */
+  upsertProfile(partnerKey: string, borrowerExternalID: string, patch: Profile): Profile {
+    const key = `${partnerKey}\u0000${borrowerExternalID}`;
+    const entry = this.borrowers.get(key) ?? {
+      borrowerID: this.deps.random.uuid(),
+      phone: undefined,
+      returnUrl: undefined,
+      profile: {},
+    };
+    entry.profile = mergeProfile(entry.profile, patch);
+    this.borrowers.set(key, entry);
+    return structuredClone(entry.profile);
   }
 
   /** The borrower's open (non-ended) journey with this partner, if any. */
@@ -213,13 +234,33 @@ export class LifecycleEngine {
   }
 
   /**
-   * Accepts the profile (already parsed) and starts underwriting.
-   * @throws {SandboxProblem} 409 INVALID_STATE outside PROFILE_REQUIRED.
+   * Submits the borrower's stored profile for `journey` (`POST /profile/submit`) and starts underwriting.
+   * @throws {SandboxProblem} 409 INVALID_STATE outside PROFILE_REQUIRED; 400 VALIDATION_FAILED naming every
+   *   missing field (`required`) and, as modelled lender policy, a `dob` outside 21–60 years (`range`).
    */
-  submitProfile(journey: JourneyRecord, profile: Profile, correlationID: string): JourneySnapshot {
+  submitProfile(journey: JourneyRecord, correlationID: string): JourneySnapshot {
     if (journey.status !== "PROFILE_REQUIRED")
       throw invalidState(
         `the profile can only be submitted in PROFILE_REQUIRED (journey is ${journey.status})`,
+      );
+    const profile = this.profile(journey.partnerKey, journey.borrowerExternalID);
+    const fields = missingProfileFields(profile).map((issue) => ({ ...issue, code: "required" }));
+    const age =
+      profile.dob === undefined
+        ? undefined
+        : ageOn(profile.dob.slice(0, 10), this.deps.clock.nowIso().slice(0, 10));
+    if (age !== undefined && (age < BORROWER_AGE.min || age > BORROWER_AGE.max))
+      fields.push({
+        path: "dob",
+        message: `borrower must be ${BORROWER_AGE.min}–${BORROWER_AGE.max} years old (is ${age})`,
+        code: "range",
+      });
+    if (fields.length > 0)
+      throw new SandboxProblem(
+        400,
+        "VALIDATION_FAILED",
+        fields.map((f) => `${f.path}: ${f.message}`).join("; "),
+        { fields },
       );
     journey.status = "PROFILE_SUBMITTED";
     journey.profileStatus = "SUBMITTED";
@@ -253,7 +294,7 @@ export class LifecycleEngine {
     journey.offers = lenders.map((lender, i) => {
       const lifetime = short ? Math.round((validity * (i + 1)) / lenders.length) : validity;
       const expiresAt = new Date(clock.now() + lifetime).toISOString();
-      return makeOffer(lender, profile.monthlyIncome.amount, random.uuid(), expiresAt, this.deps.baseUrl());
+      return makeOffer(lender, monthlyIncomePaise(profile), random.uuid(), expiresAt, this.deps.baseUrl());
     });
     journey.status = "OFFERS_AVAILABLE";
     this.commit(journey);
@@ -852,4 +893,36 @@ export function checkMandateForm(data: Readonly<Record<string, string | number |
       });
   }
   return issues;
+}
+
+/** Youngest and oldest borrower age the sandbox's lenders accept, in whole years (modelled lender policy). */
+export const BORROWER_AGE = { min: 21, max: 60 } as const;
+
+/** Whole years between a `YYYY-MM-DD` birth date and `today` (also `YYYY-MM-DD`); pure, never throws. */
+export function ageOn(dateOfBirth: string, today: string): number {
+  const [by, bm, bd] = dateOfBirth.split("-").map(Number) as [number, number, number];
+  const [ty, tm, td] = today.split("-").map(Number) as [number, number, number];
+  return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
+}
+
+/** The profile's monthly income in paise: `income` is whole rupees [C4], monthly or annual. */
+function monthlyIncomePaise(profile: Profile): number {
+  const rupees = Number(profile.workProfile?.income ?? 0);
+  const monthly = profile.workProfile?.incomeType === "annual" ? rupees / 12 : rupees;
+  return Math.round(monthly * 100);
+}
+
+/** `patch` over `base`, one level deep for the nested parts (`workProfile`, `address`, `bankingInformation`). */
+function mergeProfile(base: Profile, patch: Profile): Profile {
+  return {
+    ...base,
+    ...patch,
+    ...(base.workProfile || patch.workProfile
+      ? { workProfile: { ...base.workProfile, ...patch.workProfile } }
+      : {}),
+    ...(base.address || patch.address ? { address: { ...base.address, ...patch.address } } : {}),
+    ...(base.bankingInformation || patch.bankingInformation
+      ? { bankingInformation: { ...base.bankingInformation, ...patch.bankingInformation } }
+      : {}),
+  };
 }

@@ -179,7 +179,8 @@ export function borrowerIntentArb(options: IntentOptions = {}): fc.Arbitrary<Jou
       ({ k, n }) =>
         ({
           type: "profile.submit",
-          profile: profileFixture({ fullName: `Borrower ${n}` }),
+          profile: profileFixture({ panName: `Borrower ${n}` }),
+          bureauConsent: true,
           idempotencyKey: k,
           at,
         }) as const,

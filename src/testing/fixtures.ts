@@ -90,15 +90,19 @@ export function journeyFixture(overrides: Partial<Journey> = {}): Journey {
 /** A valid profile of a 30-year-old on 2026-11-26; override any field. */
 export function profileFixture(overrides: Partial<Profile> = {}): Profile {
   return {
-    fullName: "Asha Rao",
+    contactNumber: "9876543210",
     pan: "ABCDE1234F",
-    dateOfBirth: "1996-04-12",
-    email: "asha@example.com",
-    phone: "+919876543210",
-    employmentType: "SALARIED",
-    monthlyIncome: inr(85_000),
-    pincode: "560001",
-    consent: { bureauPull: true, at: "2026-11-26T10:00:00Z" },
+    panName: "Asha Rao",
+    dob: "1996-04-12",
+    gender: "female",
+    personalemail: "asha@example.com",
+    workProfile: {
+      employmentType: "salaried",
+      income: "85000",
+      incomeType: "monthly",
+      companyName: "Acme Ltd",
+    },
+    address: { addressL1: "12 MG Road", city: "Bengaluru", state: "Karnataka", pincode: "560001" },
     ...overrides,
   };
 }

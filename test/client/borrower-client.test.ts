@@ -73,13 +73,30 @@ const cases: Case[] = [
     reply: journeyFixture(),
   },
   {
-    name: "submitProfile",
-    call: (c) => c.submitProfile(J, profileFixture()),
+    name: "upsertProfile",
+    call: (c) => c.upsertProfile(profileFixture()),
     method: "PUT",
-    path: `/journeys/${J}/profile`,
+    path: "/profile",
+    status: 200,
+    reply: profileFixture(),
+    body: profileFixture(),
+  },
+  {
+    name: "getProfile",
+    call: (c) => c.getProfile(),
+    method: "GET",
+    path: "/profile",
+    status: 200,
+    reply: profileFixture(),
+  },
+  {
+    name: "submitProfile",
+    call: (c) => c.submitProfile({ bureauConsent: true }),
+    method: "POST",
+    path: "/profile/submit",
     status: 202,
     reply: snapshotFixture({ status: "PROFILE_SUBMITTED", nextAction: "WAIT" }),
-    body: profileFixture(),
+    body: { bureauConsent: true },
   },
   {
     name: "listOffers",
@@ -193,6 +210,8 @@ describe("borrower client endpoints", () => {
         "listJourneys",
         "getJourney",
         "resumeJourney",
+        "getProfile",
+        "upsertProfile",
         "submitProfile",
         "listOffers",
         "proceedOffer",
@@ -342,7 +361,7 @@ describe("contract parsing of answers", () => {
       }),
     );
     const { client } = borrowerOn(server);
-    const error = await rejectionOf(client.submitProfile(J, profileFixture()));
+    const error = await rejectionOf(client.submitProfile({ bureauConsent: true }));
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({
       _tag: "ApiError",
@@ -460,7 +479,7 @@ describe("request checks before the network", () => {
     server = await startScriptedServer(inOrder({ status: 202, body: snapshotFixture() }));
     const { client } = borrowerOn(server);
     const bad = { ...profileFixture(), pan: "nope" };
-    const error = await rejectionOf(client.submitProfile(J, bad));
+    const error = await rejectionOf(client.upsertProfile(bad));
     expect(error).toMatchObject({ code: "INVALID_REQUEST", retryable: false, status: undefined });
     expect((error as ApiError).errors.map((e) => e.path)).toEqual(["pan"]);
     expect(server.requests).toHaveLength(0);

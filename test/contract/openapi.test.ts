@@ -160,9 +160,12 @@ describe("docs/openapi.json", () => {
     expect(path.sort()).toEqual([
       "getJourney",
       "getJourneyState",
+      "getProfile",
       "listJourneys",
       "listSteps",
       "resumeJourney",
+      "submitProfile",
+      "upsertProfile",
     ]);
   });
 

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { CONTRACT_SCHEMAS, ContractError, parse, parseProfile } from "../../src/contract/index.js";
+import {
+  CONTRACT_SCHEMAS,
+  ContractError,
+  missingProfileFields,
+  Profile,
+  parse,
+  REQUIRED_PROFILE_FIELDS,
+  safeParse,
+} from "../../src/contract/index.js";
 import * as f from "../../src/testing/fixtures.js";
 
 type Name = keyof typeof CONTRACT_SCHEMAS;
@@ -43,6 +51,11 @@ const cases: Record<Name, { valid: unknown; invalid: unknown; path: string }> = 
     path: "offers.0.tenureMonths",
   },
   Profile: { valid: f.profileFixture(), invalid: f.profileFixture({ pan: "abcde1234f" }), path: "pan" },
+  ProfileSubmitRequest: {
+    valid: { bureauConsent: true },
+    invalid: { bureauConsent: false },
+    path: "bureauConsent",
+  },
   AaConsent: { valid: f.consentFixture(), invalid: { ...f.consentFixture(), status: "OK" }, path: "status" },
   Loan: {
     valid: f.loanFixture(),
@@ -173,39 +186,32 @@ describe("ContractError", () => {
   });
 });
 
-describe("profile rules", () => {
-  const today = "2026-11-26";
-  it("accepts a borrower aged exactly 21 and exactly 60", () => {
-    expect(parseProfile(f.profileFixture({ dateOfBirth: "2005-11-26" }), today).dateOfBirth).toBe(
-      "2005-11-26",
-    );
-    expect(parseProfile(f.profileFixture({ dateOfBirth: "1966-11-26" }), today).dateOfBirth).toBe(
-      "1966-11-26",
-    );
-    expect(parseProfile(f.profileFixture({ dateOfBirth: "1965-11-27" }), today).dateOfBirth).toBe(
-      "1965-11-27",
-    );
-  });
-  it("rejects a borrower one day short of 21, naming dateOfBirth", () => {
-    expect(() => parseProfile(f.profileFixture({ dateOfBirth: "2005-11-27" }), today)).toThrow(/dateOfBirth/);
-  });
-  it("rejects a borrower on their 61st birthday", () => {
-    expect(() => parseProfile(f.profileFixture({ dateOfBirth: "1965-11-26" }), today)).toThrow(/dateOfBirth/);
-  });
-  it("rejects a bad phone, pincode and missing consent together", () => {
-    try {
-      parseProfile(
-        {
-          ...f.profileFixture({ phone: "9876543210", pincode: "01234" }),
-          consent: { bureauPull: false, at: "2026-11-26T10:00:00Z" },
-        },
-        today,
+describe("profile rules [C4] [L13]", () => {
+  it("reads contactNumber as 10 digits or +91 and 10 digits, and dob as a date or an ISO datetime", () => {
+    for (const contactNumber of ["9876543210", "+919876543210"])
+      expect(parse(Profile, f.profileFixture({ contactNumber }), "Profile").contactNumber).toBe(
+        contactNumber,
       );
-      expect.unreachable();
-    } catch (e) {
-      expect((e as ContractError).issues.map((i) => i.path)).toEqual(
-        expect.arrayContaining(["phone", "pincode", "consent.bureauPull"]),
+    for (const dob of ["1995-06-20", "1994-08-17T00:00:00.000Z"])
+      expect(parse(Profile, f.profileFixture({ dob }), "Profile").dob).toBe(dob);
+  });
+  it("rejects a bad contact number, pincode, gender and employment type together, naming each", () => {
+    const bad = {
+      ...f.profileFixture({ contactNumber: "12345", gender: "other" as never }),
+      workProfile: { employmentType: "SALARIED" },
+      address: { pincode: "01234" },
+    };
+    const result = safeParse(Profile, bad, "Profile");
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.error.issues.map((i) => i.path).sort()).toEqual(
+        ["address.pincode", "contactNumber", "gender", "workProfile.employmentType"].sort(),
       );
-    }
+  });
+  it("names every required field a submission lacks, and none of a complete profile", () => {
+    expect(missingProfileFields(f.profileFixture())).toEqual([]);
+    expect(missingProfileFields({ pan: "ABCDE1234F", address: { city: "Pune" } }).map((i) => i.path)).toEqual(
+      REQUIRED_PROFILE_FIELDS.filter((p) => p !== "pan" && p !== "address.city"),
+    );
   });
 });

@@ -209,11 +209,18 @@ describe("mutations", () => {
   it("profile.submit sends submitProfile with the key and polls fast; VALIDATION_FAILED shows field errors", () => {
     const s0 = journey.initial({ journeyID: JID, snapshot: snap(2, "PROFILE_REQUIRED"), at: T0 });
     const profile = { fullName: "Asha" } as never;
-    const sent = journey.reduce(s0, { type: "profile.submit", profile, idempotencyKey: "p1", at: T0 + 1 });
+    const sent = journey.reduce(s0, {
+      type: "profile.submit",
+      bureauConsent: true,
+      profile,
+      idempotencyKey: "p1",
+      at: T0 + 1,
+    });
     expect(sent.commands[0]).toEqual({
       type: "submitProfile",
       journeyID: JID,
       profile,
+      bureauConsent: true,
       idempotencyKey: "p1",
     });
     const poll = sent.commands.find((c) => c.type === "startPolling");
@@ -230,11 +237,12 @@ describe("mutations", () => {
   it("refuses a reused idempotency key", () => {
     const s0 = journey.initial({ journeyID: JID, snapshot: snap(2, "PROFILE_REQUIRED"), at: T0 });
     const s1 = replay(s0, [
-      { type: "profile.submit", profile: {} as never, idempotencyKey: "p1", at: T0 + 1 },
+      { type: "profile.submit", bureauConsent: true, profile: {} as never, idempotencyKey: "p1", at: T0 + 1 },
       { type: "mutation.failed", idempotencyKey: "p1", problem: { code: "VALIDATION_FAILED" }, at: T0 + 2 },
     ]);
     const again = journey.reduce(s1, {
       type: "profile.submit",
+      bureauConsent: true,
       profile: {} as never,
       idempotencyKey: "p1",
       at: T0 + 3,
@@ -262,7 +270,7 @@ describe("mutations", () => {
   it("ignores a result whose key is not the in-flight mutation's", () => {
     const s0 = journey.initial({ journeyID: JID, snapshot: snap(2, "PROFILE_REQUIRED"), at: T0 });
     const s1 = replay(s0, [
-      { type: "profile.submit", profile: {} as never, idempotencyKey: "p1", at: T0 + 1 },
+      { type: "profile.submit", bureauConsent: true, profile: {} as never, idempotencyKey: "p1", at: T0 + 1 },
     ]);
     const r = journey.reduce(s1, { type: "mutation.succeeded", idempotencyKey: "other", at: T0 + 2 });
     expect(r.rejected?.reason).toBe("IGNORED");

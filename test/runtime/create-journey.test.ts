@@ -43,14 +43,23 @@ describe("createJourney", () => {
       snapshotFixture({ status: "PROFILE_REQUIRED", nextAction: "SUBMIT_PROFILE" }),
     );
     fake.mutationAnswers.push(apiError("RATE_LIMITED", 429, true));
-    const first = runtime.send({ type: "profile.submit", profile: {} as never });
+    const first = runtime.send({ type: "profile.submit", bureauConsent: true, profile: {} as never });
     await flush();
     expect(runtime.view().can.retry).toBe(true);
     expect(runtime.view().error?.code).toBe("RATE_LIMITED");
     runtime.send({ type: "mutation.retry" });
     await flush();
-    const keys = fake.calls.filter((c) => c.method === "submitProfile").map((c) => c.options?.idempotencyKey);
-    expect(keys).toEqual([first.idempotencyKey, first.idempotencyKey]);
+    const keysOf = (method: string) =>
+      fake.calls.filter((c) => c.method === method).map((c) => c.options?.idempotencyKey);
+    // One intent, two calls with keys of their own, both reused by the retry.
+    expect(keysOf("upsertProfile")).toEqual([
+      `${first.idempotencyKey}.upsert`,
+      `${first.idempotencyKey}.upsert`,
+    ]);
+    expect(keysOf("submitProfile")).toEqual([
+      `${first.idempotencyKey}.submit`,
+      `${first.idempotencyKey}.submit`,
+    ]);
     expect(runtime.view().pendingMutation).toBeNull();
     expect(runtime.view().error).toBeNull();
   });
@@ -76,7 +85,7 @@ describe("createJourney", () => {
     fake.mutationAnswers.push(
       snapshotFixture({ version: 6, status: "PROFILE_SUBMITTED", nextAction: "WAIT" }),
     );
-    runtime.send({ type: "profile.submit", profile: {} as never });
+    runtime.send({ type: "profile.submit", bureauConsent: true, profile: {} as never });
     await flush();
     expect(runtime.view().status).toBe("PROFILE_SUBMITTED");
     expect(runtime.getState().context.polling.awaitingReaction).toBe(false);

@@ -63,7 +63,12 @@ export function createFakeClient(state: JourneySnapshot = snapshotFixture()): Fa
         offers: [offerFixture(), offerFixture({ id: "ofr_fixture02" })],
       });
     },
-    submitProfile: (id, profile, o) => mutate("submitProfile", [id, profile], o) as never,
+    // The upsert always succeeds here: `mutationAnswers` script the intent's outcome, i.e. the submit's.
+    async upsertProfile(profile, o) {
+      record("upsertProfile", [profile], o);
+      return profile;
+    },
+    submitProfile: (request, o) => mutate("submitProfile", [request], o) as never,
     proceedOffer: (id, offerID, o) => mutate("proceedOffer", [id, offerID], o) as never,
     stepAction: (id, stepID, action, o) => mutate("stepAction", [id, stepID, action], o) as never,
     createConsent: (id, o) => mutate("createConsent", [id], o) as never,

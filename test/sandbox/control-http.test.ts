@@ -66,6 +66,7 @@ describe("JSON control API over HTTP", () => {
     expect(mutations.map((m: { endpoint: string }) => m.endpoint)).toEqual([
       "createSession",
       "createJourney",
+      "upsertProfile",
       "submitProfile",
       "proceedOffer",
     ]);
@@ -79,7 +80,8 @@ describe("JSON control API over HTTP", () => {
     const { token, journeyID } = await openSession(client, "faulty");
     await control("PUT", "/faults", { routes: { submitProfile: { errorRate: 1 } } });
     expect((await control("GET", "/faults")).body.routes.submitProfile.errorRate).toBe(1);
-    const failed = await client.call("PUT", `/journeys/${journeyID}/profile`, { token, body: profileFor() });
+    await client.call("PUT", "/profile", { token, body: profileFor() });
+    const failed = await client.call("POST", "/profile/submit", { token, body: { bureauConsent: true } });
     expect(failed.status).toBeGreaterThanOrEqual(500);
     expect(sandbox.control.journey(journeyID).journey.status).toBe("PROFILE_REQUIRED");
     await control("PUT", "/faults", {});

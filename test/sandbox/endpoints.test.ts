@@ -8,6 +8,7 @@ import {
   type Sandbox,
   startManual,
   stateOf,
+  submitProfile,
   TestClient,
   toDisbursed,
   toOffers,
@@ -92,30 +93,45 @@ describe("journeys and profile", () => {
     expect(client.violations).toEqual([]);
   });
 
-  it("validates the profile with field paths (age included, on the sandbox date) and applies nothing", async () => {
+  it("upserts and reads the profile [L3], validates fields by path, and submits only a complete profile of age", async () => {
     const { client, sandbox, token, journeyID } = await setup();
-    const bad = await client.call("PUT", `/journeys/${journeyID}/profile`, {
-      token,
-      body: { ...profileFor(), pan: "bad", dateOfBirth: "2015-01-01" },
-    });
-    expect(bad.status).toBe(400);
+    expect((await client.call("GET", "/profile", { token })).body).toEqual({});
+    const bad = await client.call("PUT", "/profile", { token, body: { ...profileFor(), pan: "bad" } });
+    expect([bad.status, bad.body.error.code]).toEqual([400, "VALIDATION_FAILED"]);
     expect(bad.body.error.fields.map((e: { path: string }) => e.path)).toEqual(["pan"]);
-    const young = await client.call("PUT", `/journeys/${journeyID}/profile`, {
+    // A partial upsert is stored; a submit then names every missing field, each `required`.
+    const partial = await client.call("PUT", "/profile", {
       token,
-      body: { ...profileFor(), dateOfBirth: "2015-01-01" },
+      body: { pan: "ABCDE1234F", address: { city: "Pune" } },
     });
-    expect(young.body.error.fields.map((e: { path: string }) => e.path)).toEqual(["dateOfBirth"]);
+    expect([partial.status, partial.body.pan, partial.body.address.city]).toEqual([
+      200,
+      "ABCDE1234F",
+      "Pune",
+    ]);
+    const incomplete = await client.call("POST", "/profile/submit", { token, body: { bureauConsent: true } });
+    expect([incomplete.status, incomplete.body.error.code]).toEqual([400, "VALIDATION_FAILED"]);
+    expect(incomplete.body.error.fields.map((e: { path: string }) => e.path)).toContain("contactNumber");
+    expect(incomplete.body.error.fields.every((e: { code: string }) => e.code === "required")).toBe(true);
+    // Modelled lender policy: 21–60 years on the sandbox's date.
+    const young = await submitProfile(client, token, { ...profileFor(), dob: "2015-01-01" });
+    expect(young.body.error.fields.map((e: { path: string; code: string }) => [e.path, e.code])).toEqual([
+      ["dob", "range"],
+    ]);
+    const noConsent = await client.call("POST", "/profile/submit", { token, body: { bureauConsent: false } });
+    expect(noConsent.body.error.fields.map((e: { path: string }) => e.path)).toEqual(["bureauConsent"]);
     expect(sandbox.control.journey(journeyID).journey.status).toBe("PROFILE_REQUIRED");
-    const ok = await client.call("PUT", `/journeys/${journeyID}/profile`, { token, body: profileFor() });
+    const ok = await submitProfile(client, token);
     expect([ok.status, ok.body.status]).toEqual([202, "PROFILE_SUBMITTED"]);
-    const twice = await client.call("PUT", `/journeys/${journeyID}/profile`, { token, body: profileFor() });
+    expect((await client.call("GET", "/profile", { token })).body).toEqual(profileFor());
+    const twice = await client.call("POST", "/profile/submit", { token, body: { bureauConsent: true } });
     expect([twice.status, twice.body.error.code]).toEqual([409, "INVALID_STATE"]);
     expect(client.violations).toEqual([]);
   });
 
   it("moves PROFILE_SUBMITTED → OFFERS_PENDING → OFFERS_AVAILABLE on the clock, with 2–4 offers", async () => {
     const { client, sandbox, token, journeyID } = await setup();
-    await client.call("PUT", `/journeys/${journeyID}/profile`, { token, body: profileFor() });
+    await submitProfile(client, token);
     sandbox.clock.advance(999);
     expect((await stateOf(client, token, journeyID)).status).toBe("PROFILE_SUBMITTED");
     sandbox.clock.advance(1);

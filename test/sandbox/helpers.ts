@@ -92,19 +92,33 @@ export class TestClient {
   }
 }
 
-/** A valid profile for a 30-something salaried borrower earning ₹80,000 a month. */
-export function profileFor(phone = "+919876543210", at = new Date().toISOString()) {
+/** A valid profile [C4] for a 30-something salaried borrower earning ₹80,000 a month. */
+export function profileFor(contactNumber = "9876543210") {
   return {
-    fullName: "Asha Rao",
+    contactNumber,
     pan: "ABCDE1234F",
-    dateOfBirth: "1990-04-12",
-    email: "asha@example.com",
-    phone,
-    employmentType: "SALARIED",
-    monthlyIncome: { amount: 8_000_000, currency: "INR" },
-    pincode: "560001",
-    consent: { bureauPull: true, at },
+    panName: "Asha Rao",
+    dob: "1990-04-12",
+    gender: "female",
+    personalemail: "asha@example.com",
+    workProfile: { employmentType: "salaried", income: "80000", incomeType: "monthly" },
+    address: { addressL1: "12 MG Road", city: "Bengaluru", state: "Karnataka", pincode: "560001" },
   };
+}
+
+/**
+ * The borrower's two profile calls [L3]: `PUT /profile` with `profile`, then (when that succeeded)
+ * `POST /profile/submit`; returns the submit's reply, or the upsert's when it failed.
+ */
+export async function submitProfile(
+  client: TestClient,
+  token: string,
+  profile: object = profileFor(),
+  headers: Record<string, string> = {},
+): Promise<Reply> {
+  const put = await client.call("PUT", "/profile", { token, body: profile, headers });
+  if (put.status !== 200) return put;
+  return client.call("POST", "/profile/submit", { token, body: { bureauConsent: true }, headers });
 }
 
 /** A valid bank-mandate FORM submission. */
@@ -148,7 +162,7 @@ export async function pressHosted(url: string, outcome: "complete" | "fail" = "c
 /** Submits the profile and advances the clock until offers are available (or the journey ends). */
 export async function toOffers(client: TestClient, token: string, journeyID: string) {
   const { clock } = client.sandbox;
-  const put = await client.call("PUT", `/journeys/${journeyID}/profile`, { token, body: profileFor() });
+  const put = await submitProfile(client, token);
   if (put.status !== 202) throw new Error(`profile: ${put.status} ${put.text}`);
   clock.advance(1000);
   clock.advance(2000);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { openSession, profileFor, type Sandbox, startManual, TestClient } from "./helpers.js";
+import { openSession, profileFor, type Sandbox, startManual, submitProfile, TestClient } from "./helpers.js";
 
 let sandbox: Sandbox | undefined;
 afterEach(async () => {
@@ -17,7 +17,7 @@ describe("Idempotency-Key", () => {
   it("is required on every mutation (400 IDEMPOTENCY_KEY_REQUIRED), and nothing is applied", async () => {
     const { client, sandbox, token, journeyID } = await setup();
     const before = sandbox.control.mutations().length;
-    const reply = await client.call("PUT", `/journeys/${journeyID}/profile`, {
+    const reply = await client.call("PUT", "/profile", {
       token,
       key: null,
       body: profileFor(),
@@ -33,20 +33,20 @@ describe("Idempotency-Key", () => {
   });
 
   it("replays the stored response for the same key and body, with Idempotent-Replayed: true", async () => {
-    const { client, sandbox, token, journeyID } = await setup();
+    const { client, sandbox, token } = await setup();
     const body = profileFor();
-    const first = await client.call("PUT", `/journeys/${journeyID}/profile`, {
+    const first = await client.call("PUT", "/profile", {
       token,
       key: "k-profile",
       body,
     });
-    const again = await client.call("PUT", `/journeys/${journeyID}/profile`, {
+    const again = await client.call("PUT", "/profile", {
       token,
       key: "k-profile",
       body: JSON.parse(JSON.stringify(body)),
     });
-    expect(first.status).toBe(202);
-    expect(again.status).toBe(202);
+    expect(first.status).toBe(200);
+    expect(again.status).toBe(200);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
     expect(first.headers.get("idempotent-replayed")).toBeNull();
     expect(again.body).toEqual(first.body);
@@ -54,42 +54,42 @@ describe("Idempotency-Key", () => {
   });
 
   it("answers 422 IDEMPOTENCY_KEY_REUSED for the same key with a different body", async () => {
-    const { client, token, journeyID } = await setup();
-    await client.call("PUT", `/journeys/${journeyID}/profile`, { token, key: "k1", body: profileFor() });
-    const reply = await client.call("PUT", `/journeys/${journeyID}/profile`, {
+    const { client, token } = await setup();
+    await client.call("PUT", "/profile", { token, key: "k1", body: profileFor() });
+    const reply = await client.call("PUT", "/profile", {
       token,
       key: "k1",
-      body: { ...profileFor(), fullName: "Someone Else" },
+      body: { ...profileFor(), panName: "Someone Else" },
     });
     expect([reply.status, reply.body.error.code]).toEqual([422, "IDEMPOTENCY_KEY_REUSED"]);
   });
 
   it("scopes keys to the principal: another borrower may use the same key", async () => {
-    const { client, token, journeyID } = await setup();
+    const { client, token } = await setup();
     const other = await openSession(client, "rules-other");
-    const a = await client.call("PUT", `/journeys/${journeyID}/profile`, {
+    const a = await client.call("PUT", "/profile", {
       token,
       key: "shared",
       body: profileFor(),
     });
-    const b = await client.call("PUT", `/journeys/${other.journeyID}/profile`, {
+    const b = await client.call("PUT", "/profile", {
       token: other.token,
       key: "shared",
       body: profileFor(),
     });
-    expect([a.status, b.status]).toEqual([202, 202]);
+    expect([a.status, b.status]).toEqual([200, 200]);
     expect(b.headers.get("idempotent-replayed")).toBeNull();
   });
 
   it("answers 409 IDEMPOTENCY_IN_PROGRESS while the first request with the key still runs", async () => {
-    const { client, sandbox, token, journeyID } = await setup();
-    sandbox.control.setFaults({ routes: { submitProfile: { latencyMs: 300 } } });
+    const { client, sandbox, token } = await setup();
+    sandbox.control.setFaults({ routes: { upsertProfile: { latencyMs: 300 } } });
     const body = profileFor();
-    const first = client.call("PUT", `/journeys/${journeyID}/profile`, { token, key: "slow", body });
+    const first = client.call("PUT", "/profile", { token, key: "slow", body });
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const second = await client.call("PUT", `/journeys/${journeyID}/profile`, { token, key: "slow", body });
+    const second = await client.call("PUT", "/profile", { token, key: "slow", body });
     expect([second.status, second.body.error.code]).toEqual([409, "IDEMPOTENCY_IN_PROGRESS"]);
-    expect((await first).status).toBe(202);
+    expect((await first).status).toBe(200);
   });
 });
 
@@ -111,8 +111,8 @@ describe("X-Correlation-ID", () => {
   });
 
   it("records Idempotency-Key and X-Correlation-ID in the request log", async () => {
-    const { client, sandbox, token, journeyID } = await setup();
-    await client.call("PUT", `/journeys/${journeyID}/profile`, {
+    const { client, sandbox, token } = await setup();
+    await client.call("PUT", "/profile", {
       token,
       key: "logged-key",
       body: profileFor(),
@@ -120,7 +120,7 @@ describe("X-Correlation-ID", () => {
     });
     const entry = sandbox.control.requests().find((r) => r.headers["idempotency-key"] === "logged-key");
     expect(entry?.headers["x-correlation-id"]).toBe("logged-corr");
-    expect(entry?.status).toBe(202);
+    expect(entry?.status).toBe(200);
     expect(entry?.headers.authorization).not.toContain(token);
   });
 });
@@ -137,7 +137,7 @@ describe("ETag on /state", () => {
     });
     expect(same.status).toBe(304);
     expect(same.text).toBe("");
-    await client.call("PUT", `/journeys/${journeyID}/profile`, { token, body: profileFor() });
+    await submitProfile(client, token);
     const changed = await client.call("GET", `/journeys/${journeyID}/state`, {
       token,
       headers: { "if-none-match": etag },

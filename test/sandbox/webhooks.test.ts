@@ -2,7 +2,15 @@ import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseWebhookEnvelope } from "../../src/contract/index.js";
 import { generateWebhookSecret, signWebhook } from "../../src/sandbox/index.js";
-import { openSession, profileFor, type Sandbox, startManual, TestClient, toDisbursed } from "./helpers.js";
+import {
+  openSession,
+  profileFor,
+  type Sandbox,
+  startManual,
+  submitProfile,
+  TestClient,
+  toDisbursed,
+} from "./helpers.js";
 import { startReceiver } from "./receiver.js";
 
 let sandbox: Sandbox | undefined;
@@ -36,12 +44,8 @@ describe("webhook signing", () => {
     receiver = await startReceiver();
     sandbox = await startManual({ webhooks: [{ url: receiver.url }] });
     const client = new TestClient(sandbox);
-    const { token, journeyID } = await openSession(client, "hook-borrower");
-    await client.call("PUT", `/journeys/${journeyID}/profile`, {
-      token,
-      body: profileFor(),
-      headers: { "x-correlation-id": "corr-profile" },
-    });
+    const { token } = await openSession(client, "hook-borrower");
+    await submitProfile(client, token, profileFor(), { "x-correlation-id": "corr-profile" });
     await sandbox.control.settle();
     expect(receiver.received.length).toBeGreaterThanOrEqual(3);
     const verifier = new Webhook(sandbox.webhookSecret);

@@ -105,7 +105,7 @@ async function perform(
 ) {
   switch (move) {
     case "profile":
-      runtime.send({ type: "profile.submit", profile: choices.profile() });
+      runtime.send({ type: "profile.submit", profile: choices.profile(), bureauConsent: true });
       return;
     case "offer":
       runtime.send({ type: "offer.select", offerID: await choices.pickOffer(view) });

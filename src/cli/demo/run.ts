@@ -59,7 +59,7 @@ export interface DemoResult {
 }
 
 const DECISIVE: BorrowerChoices = {
-  profile: () => profileFixture({ consent: { bureauPull: true, at: new Date().toISOString() } }),
+  profile: () => profileFixture(),
   pickOffer: async (view) => {
     const selectable = view.offers.filter((o) => o.selectable);
     selectable.sort((a, b) => a.apr - b.apr);

@@ -61,9 +61,8 @@ export async function playBorrower(
       case "profile":
         runtime.send({
           type: "profile.submit",
-          profile: profileFixture({
-            consent: { bureauPull: true, at: new Date(harness.clock.now()).toISOString() },
-          }),
+          bureauConsent: true,
+          profile: profileFixture(),
         });
         break;
       case "offer": {

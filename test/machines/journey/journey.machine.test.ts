@@ -143,7 +143,13 @@ describe("guards, both ways", () => {
     expect(guards.isRetryOf(retry, { type: "mutation.retry", at: 1 }, "createConsent")).toBe(true);
     expect(guards.isRetryOf(retry, { type: "mutation.retry", at: 1 }, "proceedOffer")).toBe(false);
     const profileCtx = ctx({ snapshot: snap(2, "PROFILE_REQUIRED") });
-    const submit: JourneyEvent = { type: "profile.submit", profile: {} as never, idempotencyKey: "p", at: 1 };
+    const submit: JourneyEvent = {
+      type: "profile.submit",
+      bureauConsent: true,
+      profile: {} as never,
+      idempotencyKey: "p",
+      at: 1,
+    };
     expect(guards.canStartMutation(profileCtx, submit)).toBe(true);
     expect(guards.canStartMutation(ctx(), submit)).toBe(false);
     expect(guards.needsJourney(ctx({ refetch: "offers" }))).toBe(true);
@@ -387,7 +393,7 @@ function nextEvents(version: number): JourneyEvent[] {
     },
     { type: "journey.loaded", journey: journeyFixture({ version: version + 1, status: "STARTED" }), at },
     { type: "journey.loadFailed", at },
-    { type: "profile.submit", profile: {} as never, idempotencyKey: key, at },
+    { type: "profile.submit", bureauConsent: true, profile: {} as never, idempotencyKey: key, at },
     { type: "offer.select", offerID: "ofr_A", idempotencyKey: key, at },
     { type: "step.start", stepID: "stp_1", idempotencyKey: key, at },
     { type: "consent.create", idempotencyKey: key, at },

@@ -5,52 +5,62 @@ import { errorsFor } from "../format.js";
 import type { ScreenProps } from "./screen-props.js";
 
 interface ProfileDraft {
-  fullName: string;
+  panName: string;
   pan: string;
-  dateOfBirth: string;
-  email: string;
-  phone: string;
-  employmentType: "SALARIED" | "SELF_EMPLOYED";
-  monthlyIncome: string;
+  dob: string;
+  gender: "female" | "male" | "transgender";
+  personalemail: string;
+  contactNumber: string;
+  employmentType: "salaried" | "selfEmployed";
+  income: string;
+  addressL1: string;
+  city: string;
+  state: string;
   pincode: string;
   consent: boolean;
 }
 
 // Prefilled with valid sandbox data so the demo is quick to click through; every field is editable.
 const DEMO_PROFILE: ProfileDraft = {
-  fullName: "Asha Rao",
+  panName: "Asha Rao",
   pan: "ABCDE1234F",
-  dateOfBirth: "1994-04-12",
-  email: "asha@example.com",
-  phone: "+919876543210",
-  employmentType: "SALARIED",
-  monthlyIncome: "85000",
+  dob: "1994-04-12",
+  gender: "female",
+  personalemail: "asha@example.com",
+  contactNumber: "9876543210",
+  employmentType: "salaried",
+  income: "85000",
+  addressL1: "12 MG Road",
+  city: "Bengaluru",
+  state: "Karnataka",
   pincode: "560001",
   consent: true,
 };
 
-const TEXT_FIELDS: ReadonlyArray<{ name: keyof ProfileDraft; label: string; type: string }> = [
-  { name: "fullName", label: "Full name", type: "text" },
-  { name: "pan", label: "PAN", type: "text" },
-  { name: "dateOfBirth", label: "Date of birth", type: "date" },
-  { name: "email", label: "Email", type: "email" },
-  { name: "phone", label: "Mobile", type: "tel" },
-  { name: "monthlyIncome", label: "Monthly income (₹)", type: "number" },
-  { name: "pincode", label: "Pincode", type: "text" },
+// The platform's field names [C4]; a field error's path (`address.pincode`) names the input it belongs to.
+const TEXT_FIELDS: ReadonlyArray<{ name: keyof ProfileDraft; path: string; label: string; type: string }> = [
+  { name: "panName", path: "panName", label: "Name as on PAN", type: "text" },
+  { name: "pan", path: "pan", label: "PAN", type: "text" },
+  { name: "dob", path: "dob", label: "Date of birth", type: "date" },
+  { name: "personalemail", path: "personalemail", label: "Email", type: "email" },
+  { name: "contactNumber", path: "contactNumber", label: "Mobile", type: "tel" },
+  { name: "income", path: "workProfile.income", label: "Monthly income (₹)", type: "number" },
+  { name: "addressL1", path: "address.addressL1", label: "Address", type: "text" },
+  { name: "city", path: "address.city", label: "City", type: "text" },
+  { name: "state", path: "address.state", label: "State", type: "text" },
+  { name: "pincode", path: "address.pincode", label: "Pincode", type: "text" },
 ];
 
 function toProfile(draft: ProfileDraft): Profile {
   return {
-    fullName: draft.fullName,
+    panName: draft.panName,
     pan: draft.pan.toUpperCase(),
-    dateOfBirth: draft.dateOfBirth,
-    email: draft.email,
-    phone: draft.phone,
-    employmentType: draft.employmentType,
-    monthlyIncome: { amount: Math.round(Number(draft.monthlyIncome) * 100), currency: "INR" },
-    pincode: draft.pincode,
-    // The contract's literal(true): an unticked box is sent as false and comes back as a field error.
-    consent: { bureauPull: draft.consent as true, at: new Date().toISOString().replace(/\.\d{3}Z$/, "Z") },
+    dob: draft.dob,
+    gender: draft.gender,
+    personalemail: draft.personalemail,
+    contactNumber: draft.contactNumber,
+    workProfile: { employmentType: draft.employmentType, income: draft.income, incomeType: "monthly" },
+    address: { addressL1: draft.addressL1, city: draft.city, state: draft.state, pincode: draft.pincode },
   };
 }
 
@@ -76,7 +86,7 @@ export function ProfileScreen({ view, runtime }: ScreenProps) {
         noValidate: true,
         onSubmit: (event: { preventDefault(): void }) => {
           event.preventDefault();
-          runtime.send({ type: "profile.submit", profile: toProfile(draft) });
+          runtime.send({ type: "profile.submit", profile: toProfile(draft), bureauConsent: draft.consent });
         },
       },
       TEXT_FIELDS.map((field) =>
@@ -88,10 +98,26 @@ export function ProfileScreen({ view, runtime }: ScreenProps) {
             name: field.name,
             type: field.type,
             value: draft[field.name] as string,
-            "aria-invalid": errorsFor(fieldErrors, field.name).length > 0,
+            "aria-invalid": errorsFor(fieldErrors, field.path).length > 0,
             onChange: (e: { target: { value: string } }) => set(field.name, e.target.value),
           }),
-          h(FieldErrors, { messages: errorsFor(fieldErrors, field.name) }),
+          h(FieldErrors, { messages: errorsFor(fieldErrors, field.path) }),
+        ),
+      ),
+      h(
+        "label",
+        null,
+        "Gender",
+        h(
+          "select",
+          {
+            name: "gender",
+            value: draft.gender,
+            onChange: (e: { target: { value: string } }) => set("gender", e.target.value),
+          },
+          h("option", { value: "female" }, "Female"),
+          h("option", { value: "male" }, "Male"),
+          h("option", { value: "transgender" }, "Transgender"),
         ),
       ),
       h(
@@ -105,8 +131,8 @@ export function ProfileScreen({ view, runtime }: ScreenProps) {
             value: draft.employmentType,
             onChange: (e: { target: { value: string } }) => set("employmentType", e.target.value),
           },
-          h("option", { value: "SALARIED" }, "Salaried"),
-          h("option", { value: "SELF_EMPLOYED" }, "Self-employed"),
+          h("option", { value: "salaried" }, "Salaried"),
+          h("option", { value: "selfEmployed" }, "Self-employed"),
         ),
       ),
       h(
@@ -119,7 +145,7 @@ export function ProfileScreen({ view, runtime }: ScreenProps) {
           onChange: (e: { target: { checked: boolean } }) => set("consent", e.target.checked),
         }),
         "I agree to a credit bureau check",
-        h(FieldErrors, { messages: errorsFor(fieldErrors, "consent") }),
+        h(FieldErrors, { messages: errorsFor(fieldErrors, "bureauConsent") }),
       ),
       h(
         "button",
