@@ -18,6 +18,7 @@ import {
   refusedCredential,
 } from "./auth.js";
 import type { SandboxClock } from "./clock.js";
+import type { ResolvedExtensions } from "./options.js";
 import type { LifecycleEngine } from "./engine.js";
 import { invalidState, notFound, validationFailed } from "./problem.js";
 import type { JourneyRecord } from "./records.js";
@@ -45,6 +46,7 @@ export interface ApiDeps {
   readonly engine: LifecycleEngine;
   readonly credentials: CredentialStore;
   readonly clock: SandboxClock;
+  readonly extensions: ResolvedExtensions;
 }
 
 /**
@@ -144,6 +146,7 @@ export const HANDLERS: Readonly<Record<EndpointName, Handler>> = {
     return { status: 201, body: journeySummary(journey), journeyID: journey.id };
   },
   refreshSession(deps, call) {
+    if (!deps.extensions.refreshEndpoint) throw notFound("POST /sessions/refresh (an extension, switched off)");
     const body = parseBody<RefreshSessionRequest>(RefreshSessionRequest, call.body, "RefreshSessionRequest");
     if (call.caller.kind === "refreshToken" && call.caller.token !== body.refreshToken)
       throw invalidSession("a refresh token may only refresh itself");
@@ -167,6 +170,7 @@ export const HANDLERS: Readonly<Record<EndpointName, Handler>> = {
   },
   getJourneyState(deps, call): ApiResult {
     const journey = journeyFor(deps, call);
+    if (!deps.extensions.etag) return { status: 200, body: deps.engine.snapshot(journey) };
     const etag = `"${journey.id}.${journey.version}"`;
     const presented = call.headers["if-none-match"];
     if (presented?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag))

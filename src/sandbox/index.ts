@@ -8,7 +8,7 @@ import { LifecycleEngine } from "./engine.js";
 import { FaultInjector } from "./faults.js";
 import { IdempotencyStore } from "./idempotency.js";
 import type { MutationLogEntry, RequestLogEntry } from "./logs.js";
-import { DEFAULT_TIMINGS, type SandboxOptions, type SandboxTimings } from "./options.js";
+import { DEFAULT_TIMINGS, resolveExtensions, type SandboxOptions, type SandboxTimings } from "./options.js";
 import { createSeededRandom, secretToken } from "./random.js";
 import { RateLimiter } from "./rate-limit.js";
 import { createRequestListener } from "./server.js";
@@ -24,6 +24,7 @@ export {
   DEFAULT_TIMINGS,
   type RouteFaults,
   type SandboxFaults,
+  type SandboxExtensions,
   type SandboxOptions,
   type SandboxTimings,
   type WebhookEndpointOptions,
@@ -58,6 +59,7 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const timings: SandboxTimings = { ...DEFAULT_TIMINGS, ...options.timings };
   const seed = options.seed ?? 1;
+  const extensions = resolveExtensions(options.extensions);
   const errors: unknown[] = [];
   const report = (error: unknown) => {
     errors.push(error);
@@ -106,6 +108,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       control,
       mutationLog,
       requestLog,
+      extensions,
       info: () => ({ url, apiKey }),
       onError: report,
     }),

@@ -109,6 +109,38 @@ export interface WebhookEndpointOptions {
   readonly secrets?: readonly string[];
 }
 
+/**
+ * The sandbox's extensions of the documented API (docs/sandbox.md): each one is something the platform's docs do
+ * not describe, which the SDK uses when present and never depends on. All on by default; switch any off to test
+ * an integration against the documented dialect alone.
+ */
+export interface SandboxExtensions {
+  /** `ETag` on `GET …/state`, and `304` for a matching `If-None-Match` (default true). */
+  readonly etag?: boolean;
+  /** `Idempotent-Replayed: true` on a replayed mutation's answer (default true; the replay itself always happens). */
+  readonly idempotentReplayedHeader?: boolean;
+  /** `POST /sessions/refresh`, the refresh-token rotation endpoint (default true; off: 404 NOT_FOUND). */
+  readonly refreshEndpoint?: boolean;
+}
+
+/** {@link SandboxExtensions} with every switch decided. */
+export type ResolvedExtensions = Required<SandboxExtensions>;
+
+/**
+ * Every extension decided: `true` unless switched off.
+ * @throws {TypeError} naming the switch, when one is given and not a boolean.
+ */
+export function resolveExtensions(extensions: SandboxExtensions = {}): ResolvedExtensions {
+  for (const [name, value] of Object.entries(extensions))
+    if (value !== undefined && typeof value !== "boolean")
+      throw new TypeError(`extensions.${name} must be a boolean`);
+  return {
+    etag: extensions.etag ?? true,
+    idempotentReplayedHeader: extensions.idempotentReplayedHeader ?? true,
+    refreshEndpoint: extensions.refreshEndpoint ?? true,
+  };
+}
+
 /** Everything `startSandbox` accepts; every field is optional. */
 export interface SandboxOptions {
   /** TCP port; 0 (default) picks a free one. */
@@ -133,4 +165,6 @@ export interface SandboxOptions {
   readonly rateLimit?: number;
   /** Seed for faults, ids and offers (default 1). */
   readonly seed?: number;
+  /** Switches the sandbox's extensions of the documented API (default: all on). */
+  readonly extensions?: SandboxExtensions;
 }

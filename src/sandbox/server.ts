@@ -11,6 +11,7 @@ import type { FaultInjector } from "./faults.js";
 import { handleHosted } from "./hosted.js";
 import { fingerprint, type IdempotencyStore, type StoredResponse } from "./idempotency.js";
 import type { MutationLogEntry, RequestLogEntry } from "./logs.js";
+import type { ResolvedExtensions } from "./options.js";
 import { type AnswerMeta, notFound, SandboxProblem } from "./problem.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { matchRoute } from "./router.js";
@@ -26,6 +27,7 @@ export interface PipelineDeps {
   readonly control: SandboxControl;
   readonly mutationLog: MutationLogEntry[];
   readonly requestLog: RequestLogEntry[];
+  readonly extensions: ResolvedExtensions;
   readonly info: () => { url: string; apiKey: string };
   /** Receives failures the pipeline could not turn into a response (reported, never swallowed). */
   readonly onError: (error: unknown) => void;
@@ -105,7 +107,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Builds the `node:http` request listener: API, hosted pages and the control API. */
 export function createRequestListener(deps: PipelineDeps) {
-  const apiDeps: ApiDeps = { engine: deps.engine, credentials: deps.credentials, clock: deps.clock };
+  const apiDeps: ApiDeps = {
+    engine: deps.engine,
+    credentials: deps.credentials,
+    clock: deps.clock,
+    extensions: deps.extensions,
+  };
 
   return (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((error: unknown) => {
@@ -225,7 +232,10 @@ export function createRequestListener(deps: PipelineDeps) {
             log(decision.response.status, route.name, true, "lost");
             return;
           }
-          send(res, decision.response, { ...echo, "Idempotent-Replayed": "true" });
+          const replayed: Record<string, string> = deps.extensions.idempotentReplayedHeader
+            ? { "Idempotent-Replayed": "true" }
+            : {};
+          send(res, decision.response, { ...echo, ...replayed });
           log(decision.response.status, route.name, true, undefined);
           return;
         }

@@ -37,9 +37,22 @@ export interface Borrower {
   breakRefresh(broken: boolean): void;
 }
 
+/** One HTTP exchange a client had with the sandbox, as it went over the wire. */
+export interface Exchange {
+  readonly method: string;
+  readonly url: string;
+  readonly requestHeaders: Readonly<Record<string, string>>;
+  readonly requestBody: string | undefined;
+  readonly status: number;
+  readonly responseHeaders: Readonly<Record<string, string>>;
+  readonly responseBody: string;
+}
+
 /** A running sandbox and its driver. */
 export interface Harness {
   readonly sandbox: Sandbox;
+  /** Every exchange of the partner and borrower clients, in order (lost answers have status 0). */
+  readonly exchanges: Exchange[];
   readonly clock: SharedClock;
   /** A new borrower with a session (scenario chosen by `borrowerExternalID` or `phone`). */
   borrower(borrowerExternalID: string, phone?: string): Promise<Borrower>;
@@ -80,13 +93,29 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
 
   let inFlight = 0;
   let activity = 0;
+  const exchanges: Exchange[] = [];
   const trackedFetch: typeof fetch = async (input, init) => {
     inFlight++;
     activity++;
+    const sent = {
+      method: init?.method ?? "GET",
+      url: String(input),
+      requestHeaders: { ...(init?.headers as Record<string, string> | undefined) },
+      requestBody: typeof init?.body === "string" ? init.body : undefined,
+    };
     try {
-      const response = await fetch(input, init);
+      const response = await fetch(input, init).catch((error: unknown) => {
+        exchanges.push({ ...sent, status: 0, responseHeaders: {}, responseBody: "" });
+        throw error;
+      });
       // Read the body inside the tracked span so "settled" means the client has everything it will get.
       const body = response.status === 304 ? null : await response.arrayBuffer();
+      exchanges.push({
+        ...sent,
+        status: response.status,
+        responseHeaders: Object.fromEntries(response.headers),
+        responseBody: body ? new TextDecoder().decode(body) : "",
+      });
       return new Response(body, { status: response.status, headers: response.headers });
     } finally {
       inFlight--;
@@ -126,6 +155,7 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
 
   return {
     sandbox,
+    exchanges,
     clock,
     async borrower(borrowerExternalID, phone) {
       const session = await partner.createSession({
