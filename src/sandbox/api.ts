@@ -18,8 +18,8 @@ import {
   refusedCredential,
 } from "./auth.js";
 import type { SandboxClock } from "./clock.js";
-import type { ResolvedExtensions } from "./options.js";
 import type { LifecycleEngine } from "./engine.js";
+import type { ResolvedExtensions } from "./options.js";
 import { invalidState, notFound, validationFailed } from "./problem.js";
 import type { JourneyRecord } from "./records.js";
 import { journeySummary, stepView } from "./records.js";
@@ -146,7 +146,8 @@ export const HANDLERS: Readonly<Record<EndpointName, Handler>> = {
     return { status: 201, body: journeySummary(journey), journeyID: journey.id };
   },
   refreshSession(deps, call) {
-    if (!deps.extensions.refreshEndpoint) throw notFound("POST /sessions/refresh (an extension, switched off)");
+    if (!deps.extensions.refreshEndpoint)
+      throw notFound("POST /sessions/refresh (an extension, switched off)");
     const body = parseBody<RefreshSessionRequest>(RefreshSessionRequest, call.body, "RefreshSessionRequest");
     if (call.caller.kind === "refreshToken" && call.caller.token !== body.refreshToken)
       throw invalidSession("a refresh token may only refresh itself");

@@ -23,8 +23,8 @@ export { amortise, aprPercent, emiPaise, foreclosureAmount, repaymentSchedule } 
 export {
   DEFAULT_TIMINGS,
   type RouteFaults,
-  type SandboxFaults,
   type SandboxExtensions,
+  type SandboxFaults,
   type SandboxOptions,
   type SandboxTimings,
   type WebhookEndpointOptions,
