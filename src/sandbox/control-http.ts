@@ -37,7 +37,7 @@ const isNonNegative = (v: unknown): v is number => typeof v === "number" && Numb
 /**
  * The JSON control API under `/_sandbox` (the same operations as the in-process control, for a
  * standalone sandbox). `path` is below `/_sandbox`.
- * @throws {SandboxProblem} 404 NOT_FOUND for an unknown route; 422 VALIDATION_FAILED for a bad body;
+ * @throws {SandboxProblem} 404 NOT_FOUND for an unknown route; 400 VALIDATION_FAILED for a bad body;
  * whatever the control operation throws.
  */
 export function handleControl(
