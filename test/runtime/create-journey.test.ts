@@ -235,6 +235,40 @@ describe("createJourney", () => {
     ).toThrow(/context.journeyID/);
   });
 
+  it("refuses a state persisted by the first release (journeyId, nextAction objects) with a ContractError, never misreading it", async () => {
+    const { fake, runtime } = await started();
+    const current = runtime.persist() as unknown as { value: unknown; context: Record<string, unknown> };
+    const {
+      journeyID: id,
+      snapshot,
+      ...rest
+    } = current.context as { journeyID: string; snapshot: Record<string, unknown> };
+    const { journeyID: _sid, nextAction: _next, ...snapshotRest } = snapshot;
+    const firstRelease = {
+      value: current.value,
+      context: {
+        ...rest,
+        journeyId: id,
+        snapshot: { ...snapshotRest, journeyId: id, nextAction: { type: "SELECT_OFFER" } },
+      },
+    };
+    let error: unknown;
+    try {
+      createJourney({ client: fake.client, journeyID: id, initial: firstRelease as never });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ContractError);
+    const paths = (error as ContractError).issues.map((i) => i.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "context.journeyID",
+        "context.snapshot.journeyID",
+        "context.snapshot.nextAction",
+      ]),
+    );
+  });
+
   it("waitFor resolves on a match and rejects when the journey ends or the runtime stops", async () => {
     const { fake, clock, runtime } = await started();
     await expect(runtime.waitFor((v) => v.status === "OFFERS_AVAILABLE")).resolves.toMatchObject({
