@@ -8,8 +8,8 @@ export interface SignedDelivery {
 }
 
 /**
- * Signs `journeys` × 18 distinct `journey.snapshot` deliveries (each journey's happy history, versions 1–18),
- * ordered version-major (every journey's v1, then every journey's v2…) so concurrent connections rarely race on
+ * Signs `journeys` × 18 distinct `journey.snapshot` deliveries (each journey's happy history, asOfs 1–18),
+ * ordered asOf-major (every journey's v1, then every journey's v2…) so concurrent connections rarely race on
  * one journey, and every delivery is newer than what the store holds when it arrives in order.
  */
 export async function signDeliveries(journeys: number, secret: string): Promise<SignedDelivery[]> {

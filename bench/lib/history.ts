@@ -86,9 +86,9 @@ function nextActionOf(stage: Stage, processing: boolean): JourneySnapshot["nextA
 }
 
 /**
- * Every snapshot of one happy journey as the platform would publish it, versions 1, 2, 3…: each lifecycle
+ * Every snapshot of one happy journey as the platform would publish it, asOfs 1, 2, 3…: each lifecycle
  * status, and for each borrower step a second snapshot in the same status once the step is processing
- * (versions bump on every change, not only on status changes). Realistic payloads: resources, offer count,
+ * (asOfs bump on every change, not only on status changes). Realistic payloads: resources, offer count,
  * the lock, diagnostics, timestamps. 18 snapshots.
  */
 export function happyHistory(journeyID: string): JourneySnapshot[] {
@@ -102,7 +102,7 @@ export function happyHistory(journeyID: string): JourneySnapshot[] {
       at += 1_500;
       const snapshot: JourneySnapshot = {
         journeyID,
-        version: snapshots.length + 1,
+        asOf: snapshots.length + 1,
         status: stage.status,
         nextAction: nextActionOf(stage, processing),
         ...(stage.step && !processing
@@ -143,7 +143,7 @@ export function journeyAt(snapshot: JourneySnapshot): Journey {
     ["ofr_tfin0001", "Test Finance", 16.5, 36],
     ["ofr_democ001", "Demo Capital", 18, 12],
   ] as const;
-  const offerExpiry = iso(Date.parse(snapshot.updatedAt) + 15 * 86_400_000);
+  const offerExpiry = iso(snapshot.asOf + 15 * 86_400_000);
   return {
     ...snapshot,
     createdAt: iso(T0),
@@ -170,7 +170,7 @@ export function journeyAt(snapshot: JourneySnapshot): Journey {
       status: "PENDING" as const,
       actionRequired: "NONE" as const,
       attempts: 0,
-      updatedAt: snapshot.updatedAt,
+      updatedAt: iso(snapshot.asOf),
     })),
   };
 }

@@ -157,7 +157,7 @@ async function runLoad(faults: SandboxFaults) {
           }
           const move = nextMove(view, "+919000000000", () => new Date(clock.now()).toISOString());
           if (move === null) return;
-          const key = `${view.version}:${move.kind}`;
+          const key = `${view.asOf}:${move.kind}`;
           if (lastMove?.key.startsWith(key)) return;
           lastMove = { key, at: performance.now(), status: view.status };
           if (move.kind === "hosted") {

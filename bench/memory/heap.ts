@@ -79,7 +79,7 @@ export async function runtimeHeap(count: number, state: JourneyState): Promise<H
   const provideBefore = await settledHeap();
   const machines = Array.from({ length: provideCount }, () => journeyMachine.provide({ actors: {} }));
   const perProvidedMachineBytes = ((await settledHeap()) - provideBefore) / machines.length;
-  const live = runtimes.filter((r) => r.view().version === state.context.snapshot?.version).length;
+  const live = runtimes.filter((r) => r.view().asOf === state.context.snapshot?.asOf).length;
   for (const runtime of runtimes) runtime.stop();
   if (live !== count)
     return { kind: "unavailable", reason: `only ${live} of ${count} runtimes held the state` };

@@ -47,7 +47,7 @@ export async function midJourneyState(): Promise<JourneyState> {
       const key = (intent as { idempotencyKey: string }).idempotencyKey;
       const answer = await run(key);
       state = journey.reduce(state, { type: "mutation.succeeded", idempotencyKey: key, at: now() }).state;
-      if (answer && typeof answer === "object" && "version" in answer)
+      if (answer && typeof answer === "object" && "asOf" in answer)
         apply(answer as JourneySnapshot, "response");
     };
 

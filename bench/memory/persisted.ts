@@ -28,8 +28,8 @@ export function atBounds(state: JourneyState): JourneyState {
       anomalies: Array.from({ length: 16 }, (_, i) => ({
         fromStatus: "KYC_PENDING",
         toStatus: "OFFERS_AVAILABLE",
-        fromVersion: 10 + i,
-        toVersion: 11 + i,
+        fromAsOf: 10 + i,
+        toAsOf: 11 + i,
         source: "webhook" as const,
         at: at + i,
         resolution: "refuted" as const,

@@ -6,7 +6,7 @@ import { createMemoryJourneyStore, createPushRelay, createWebhookHandler } from 
 /** A partner backend for the benchmarks: `POST /webhooks` into the server kit, `GET /push/{journeyID}` as SSE. */
 export interface BenchPartner {
   readonly url: string;
-  /** The newest version relayed per journey. */
+  /** The newest asOf relayed per journey. */
   readonly published: Map<string, number>;
   close(): Promise<void>;
 }
@@ -25,13 +25,13 @@ export async function startPartner(secret: string, now: () => number): Promise<B
     now,
     onSnapshot: (snapshot: JourneySnapshot) => {
       relay.publish(snapshot);
-      published.set(snapshot.journeyID, Math.max(published.get(snapshot.journeyID) ?? 0, snapshot.version));
+      published.set(snapshot.journeyID, Math.max(published.get(snapshot.journeyID) ?? 0, snapshot.asOf));
     },
   });
   const server: Server = createServer((req, res) => {
     const url = req.url ?? "";
     if (req.method === "POST" && url === "/webhooks") return void handler.node(req, res);
-    const push = /^\/push\/(jrn_[\w-]+)$/.exec(url);
+    const push = /^\/push\/([^/?]+)$/.exec(url);
     if (req.method === "GET" && push) return void relay.handleNode(req, res, push[1]!);
     res.writeHead(404).end();
   });

@@ -2,7 +2,13 @@ import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { createBorrowerClient, createPartnerClient } from "../../src/client/index.js";
 import { openJourney } from "../../src/client/journeys.js";
-import { type JourneySnapshot, type JourneyStatus, stateClass } from "../../src/contract/index.js";
+import {
+  type JourneySnapshot,
+  type JourneyStatus,
+  stateClass,
+  stateContent,
+  webhookSnapshot,
+} from "../../src/contract/index.js";
 import { STATUS_INFO } from "../../src/index.js";
 import {
   createJourney,
@@ -47,7 +53,7 @@ export const THINK_MS: Readonly<Partial<Record<JourneyStatus, number>>> = {
 /** One server change the app did not cause itself, and when each poller saw it. */
 export interface Detection {
   readonly journeyID: string;
-  readonly version: number;
+  readonly asOf: number;
   /** The status the journey was in while the pollers waited for this change. */
   readonly fromStatus: JourneyStatus;
   readonly toStatus: JourneyStatus;
@@ -71,6 +77,11 @@ export interface SimulationResult {
   readonly finished: number;
   /** `/state` requests per status the journey was in when they were sent: runtime and naive poller. */
   readonly requestsByStatus: Readonly<Record<string, { runtime: number; naive: number }>>;
+}
+
+/** When the sandbox made a change: its `updatedAt` (sandbox time), else the event's time. */
+function changedAt(snapshot: JourneySnapshot): number {
+  return snapshot.updatedAt === undefined ? snapshot.asOf : Date.parse(snapshot.updatedAt);
 }
 
 function spread(i: number): number {
@@ -120,10 +131,11 @@ export async function simulate(options: {
     readonly index: number;
     readonly journeyID: string;
     readonly runtime: JourneyRuntime;
-    readonly runtimeSaw: Map<number, number>;
-    readonly naiveSaw: Map<number, number>;
+    /** When each state (by its content, {@link stateContent}) was first seen. */
+    readonly runtimeSaw: Map<string, number>;
+    readonly naiveSaw: Map<string, number>;
     readonly ownTimes: Set<number>;
-    readonly initialVersion: number;
+    readonly initialContent: string;
     lastMoveKey: string;
     dueAt: number | null;
     naiveStatus: string;
@@ -163,22 +175,21 @@ export async function simulate(options: {
         index: i,
         journeyID,
         runtime,
-        runtimeSaw: new Map([[created.journey.version, clock.now()]]),
-        naiveSaw: new Map([[created.journey.version, clock.now()]]),
+        runtimeSaw: new Map([[stateContent(created.journey), clock.now()]]),
+        naiveSaw: new Map([[stateContent(created.journey), clock.now()]]),
         ownTimes: new Set(),
-        initialVersion: created.journey.version,
+        initialContent: stateContent(created.journey),
         lastMoveKey: "",
         dueAt: null,
         naiveStatus: created.journey.status,
       };
-      let runtimeVersion = created.journey.version;
-      runtime.subscribe((view) => {
-        for (let v = runtimeVersion + 1; v <= view.version; v++) lane.runtimeSaw.set(v, clock.now());
-        runtimeVersion = Math.max(runtimeVersion, view.version);
-      });
+      const sawFirst = (saw: Map<string, number>, snapshot: JourneySnapshot | null) => {
+        const content = snapshot === null ? undefined : stateContent(snapshot);
+        if (content !== undefined && !saw.has(content)) saw.set(content, clock.now());
+      };
+      runtime.subscribe(() => sawFirst(lane.runtimeSaw, runtime.getState().context.snapshot));
       runtime.start();
       const naive = createBorrowerClient(clientOptions(`nv-${i}`));
-      let naiveVersion = created.journey.version;
       let etag: string | undefined;
       const naivePoll = async (): Promise<void> => {
         if (abort.signal.aborted) return;
@@ -188,10 +199,8 @@ export async function simulate(options: {
             signal: abort.signal,
           });
           if (result.etag) etag = result.etag;
-          if (result.kind === "snapshot" && result.snapshot.version > naiveVersion) {
-            for (let v = naiveVersion + 1; v <= result.snapshot.version; v++)
-              lane.naiveSaw.set(v, clock.now());
-            naiveVersion = result.snapshot.version;
+          if (result.kind === "snapshot") {
+            sawFirst(lane.naiveSaw, result.snapshot);
             lane.naiveStatus = result.snapshot.status;
           }
         } catch {
@@ -213,7 +222,8 @@ export async function simulate(options: {
       for (let round = 0; round < 2_000 && quiet < 3; round++) {
         await sandbox.control.settle();
         await new Promise((resolve) => setImmediate(resolve));
-        const caughtUp = !options.push || lanes.every((l) => l.runtime.view().version >= published(l));
+        const caughtUp =
+          !options.push || lanes.every((l) => l.runtime.getState().context.asOf >= published(l));
         quiet = inFlight === 0 && caughtUp ? quiet + 1 : 0;
       }
     };
@@ -238,7 +248,7 @@ export async function simulate(options: {
           lane.dueAt = null;
           continue;
         }
-        const key = `${view.version}:${move.kind}:${view.pendingMutation?.idempotencyKey ?? ""}`;
+        const key = `${view.asOf}:${move.kind}:${view.pendingMutation?.idempotencyKey ?? ""}`;
         if (key === lane.lastMoveKey) continue;
         if (lane.dueAt === null) {
           const think =
@@ -262,33 +272,39 @@ export async function simulate(options: {
     }
     const simulatedSeconds = (clock.now() - begin) / 1000;
 
-    // Every change the platform published, from the webhook log (one event per version).
-    const changes = new Map<string, Map<number, JourneySnapshot>>();
+    // Every change the platform published, from the webhook log (one event per change), in the order made.
+    const changes = new Map<string, JourneySnapshot[]>();
+    const seenEvents = new Set<string>();
     for (const delivery of sandbox.control.webhookDeliveries()) {
-      const snapshot = delivery.event.data;
-      const perJourney = changes.get(snapshot.journeyID) ?? new Map<number, JourneySnapshot>();
-      perJourney.set(snapshot.version, snapshot);
+      if (seenEvents.has(delivery.event.id)) continue;
+      seenEvents.add(delivery.event.id);
+      const snapshot = webhookSnapshot(delivery.event);
+      const perJourney = changes.get(snapshot.journeyID) ?? [];
+      perJourney.push(snapshot);
       changes.set(snapshot.journeyID, perJourney);
     }
+    for (const perJourney of changes.values()) perJourney.sort((a, b) => a.asOf - b.asOf);
     const detections: Detection[] = [];
     let ownChanges = 0;
     for (const lane of lanes) {
-      const versions = changes.get(lane.journeyID) ?? new Map<number, JourneySnapshot>();
-      for (const [version, snapshot] of versions) {
-        const before = versions.get(version - 1);
-        // Versions up to the one the session handed over were known from the start.
-        if (!before || version <= lane.initialVersion) continue;
-        const at = Date.parse(snapshot.updatedAt);
+      const made = changes.get(lane.journeyID) ?? [];
+      // Changes up to the state the session handed over were known from the start.
+      const known = made.findIndex((s) => stateContent(s) === lane.initialContent);
+      for (const [index, snapshot] of made.entries()) {
+        const before = made[index - 1];
+        const asOf = snapshot.asOf;
+        if (!before || index <= known) continue;
+        const at = changedAt(snapshot);
         if (lane.ownTimes.has(at)) {
           ownChanges++;
           continue;
         }
-        const runtimeAt = lane.runtimeSaw.get(version);
-        const naiveAt = lane.naiveSaw.get(version);
+        const runtimeAt = lane.runtimeSaw.get(stateContent(snapshot));
+        const naiveAt = lane.naiveSaw.get(stateContent(snapshot));
         if (runtimeAt === undefined || naiveAt === undefined) continue;
         detections.push({
           journeyID: lane.journeyID,
-          version,
+          asOf,
           fromStatus: before.status,
           toStatus: snapshot.status,
           runtimeMs: runtimeAt - at,
@@ -303,18 +319,12 @@ export async function simulate(options: {
       stateRequests.filter((r) => r.correlationID.startsWith(prefix)).length;
     const requestsByStatus: Record<string, { runtime: number; naive: number }> = {};
     for (const request of stateRequests) {
-      const journeyID = /\/journeys\/(jrn_[\w-]+)\/state/.exec(request.path)?.[1];
-      const versions = journeyID ? changes.get(journeyID) : undefined;
-      if (!versions) continue;
+      const journeyID = /\/journeys\/([^/]+)\/state/.exec(request.path)?.[1];
+      const made = journeyID ? changes.get(journeyID) : undefined;
+      if (!made) continue;
       const at = Date.parse(request.at);
       let status = "";
-      let newest = -1;
-      for (const [version, snapshot] of versions) {
-        if (version > newest && Date.parse(snapshot.updatedAt) <= at) {
-          newest = version;
-          status = snapshot.status;
-        }
-      }
+      for (const snapshot of made) if (changedAt(snapshot) <= at) status = snapshot.status;
       const counts = requestsByStatus[status] ?? { runtime: 0, naive: 0 };
       if (request.correlationID.startsWith("rt-")) counts.runtime++;
       else if (request.correlationID.startsWith("nv-")) counts.naive++;

@@ -1,7 +1,7 @@
 /**
- * The same-run baseline of benchmark 1: a hand-written switch reducer with the SDK reducer's status and version
+ * The same-run baseline of benchmark 1: a hand-written switch reducer with the SDK reducer's status and asOf
  * semantics, and none of its machinery (no statechart, no schema library). What a careful team would write by
- * hand: it checks the fields it relies on, refuses stale and duplicate versions, keeps ends absorbing, holds an
+ * hand: it checks the fields it relies on, refuses stale and duplicate asOfs, keeps ends absorbing, holds an
  * unexpected edge for a re-fetch, asks for the offers on OFFERS_AVAILABLE, and re-arms polling by state class.
  * It does NOT do the rest of what `journey.reduce` does (mutations, offer lock, anomalies log, signals, backoff).
  */
@@ -14,7 +14,7 @@ const ORDER: ReadonlyMap<string, number> = new Map(STATUSES.map((s, i) => [s, i]
 
 interface Snapshot {
   readonly journeyID: string;
-  readonly version: number;
+  readonly asOf: number;
   readonly status: Status;
   readonly [field: string]: unknown;
 }
@@ -116,7 +116,7 @@ function asSnapshot(value: unknown): Snapshot | string {
   const s = value as Record<string, unknown>;
   if (typeof s.journeyID !== "string" || s.journeyID.length === 0 || s.journeyID.length > 128)
     return "journeyID";
-  if (typeof s.version !== "number" || !Number.isInteger(s.version) || s.version < 1) return "version";
+  if (typeof s.asOf !== "number" || !Number.isInteger(s.asOf) || s.asOf < 1) return "asOf";
   if (typeof s.status !== "string" || !ORDER.has(s.status)) return "status";
   if (s.nextAction !== null && (typeof s.nextAction !== "string" || s.nextAction.length > 64))
     return "nextAction";
@@ -139,10 +139,10 @@ export function baselineReduce(state: BaselineState, event: BaselineEvent): Base
   }
   switch (event.type) {
     case "snapshot.received": {
-      const raw = event.snapshot as { version?: unknown } | null;
-      const held = state.snapshot?.version ?? 0;
-      if (typeof raw?.version === "number" && raw.version <= held) {
-        return { state, commands: [], rejected: raw.version === held ? "DUPLICATE" : "STALE" };
+      const raw = event.snapshot as { asOf?: unknown } | null;
+      const held = state.snapshot?.asOf ?? 0;
+      if (typeof raw?.asOf === "number" && raw.asOf <= held) {
+        return { state, commands: [], rejected: raw.asOf === held ? "DUPLICATE" : "STALE" };
       }
       const snapshot = asSnapshot(raw);
       if (typeof snapshot === "string") return { state, commands: [], rejected: "INVALID_SNAPSHOT" };
@@ -177,7 +177,7 @@ export function baselineReduce(state: BaselineState, event: BaselineEvent): Base
         return { state, commands: [], rejected: "INVALID_JOURNEY" };
       }
       if (snapshot.journeyID !== state.journeyID) return { state, commands: [], rejected: "WRONG_JOURNEY" };
-      const newer = snapshot.version > (state.snapshot?.version ?? 0);
+      const newer = snapshot.asOf > (state.snapshot?.asOf ?? 0);
       const ended = state.snapshot !== null && isEnded(state.snapshot.status);
       const {
         offers,

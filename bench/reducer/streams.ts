@@ -31,7 +31,7 @@ const QUIET_PER_CHANGE = 19;
 /**
  * Builds a stream. `realistic`: each change is followed by 19 events that change nothing, as steady polling and
  * at-least-once webhooks produce: 16 polls returning the held snapshot, 2 webhook redeliveries of it, and one
- * late webhook of the version before (stale). Otherwise: the changes only. Each lane's journey has 18 changes
+ * late webhook of the asOf before (stale). Otherwise: the changes only. Each lane's journey has 18 changes
  * (17 newer snapshots and the journey load the reducer asks for on OFFERS_AVAILABLE).
  */
 export function buildStream(laneCount: number, realistic: boolean): EventStream {
@@ -97,7 +97,7 @@ export function buildStream(laneCount: number, realistic: boolean): EventStream 
 
 /**
  * The quiet events alone, for the cost split: each lane's journey starts at its last snapshot (DISBURSED) and
- * receives only polls of that snapshot, webhook redeliveries of it, and late webhooks of the version before.
+ * receives only polls of that snapshot, webhook redeliveries of it, and late webhooks of the asOf before.
  */
 export function buildQuietStream(laneCount: number): EventStream {
   const events: StreamEvent[] = [];

@@ -143,7 +143,7 @@ async function main(): Promise<BenchReport> {
         value: quiet.sdk,
         unit: "events/s",
         baseline: { name: baseline.name, value: quiet.baseline, unit: "events/s" },
-        note: "version checked before anything else: no parse, no transition",
+        note: "asOf checked before anything else: no parse, no transition",
       }),
     ],
     details: {

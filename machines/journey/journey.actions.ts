@@ -1,6 +1,6 @@
-import { isExpectedEdge, type JourneySnapshot } from "../../src/contract/index.js";
+import { isExpectedEdge, isSameState, type JourneySnapshot } from "../../src/contract/index.js";
 import { CADENCE, type CadenceInput, deterministicJitter, pollCadence } from "./journey.cadence.js";
-import { heldVersion, intentBlockReason, isJourneyEnded } from "./journey.guards.js";
+import { heldAsOf, intentBlockReason, isJourneyEnded } from "./journey.guards.js";
 import { STATUS_INFO } from "./journey.lifecycle.js";
 import {
   ANOMALIES_KEPT,
@@ -30,9 +30,10 @@ export function initialContext(input: JourneyInput): JourneyContext {
   return {
     journeyID: input.journeyID,
     snapshot: input.snapshot ?? null,
+    asOf: input.snapshot?.asOf ?? 0,
     offers: null,
     steps: null,
-    journeyVersion: 0,
+    journeyAsOf: 0,
     claimedOfferID: null,
     pendingMutation: null,
     retryableMutation: null,
@@ -117,20 +118,26 @@ function needsOffers(snapshot: JourneySnapshot, context: JourneyContext): boolea
   return snapshot.offerCount !== undefined && snapshot.offerCount !== context.offers.length;
 }
 
-/** `recordSnapshot`: applies a newer snapshot on an expected edge. */
+/**
+ * `recordSnapshot`: applies a newer snapshot on an expected edge. One that says what the held one says only moves
+ * the order key on (the view, and a mutation's wait for its reaction, stay as they are).
+ */
 export function recordSnapshot(context: JourneyContext, event: SnapshotReceivedEvent): JourneyContext {
-  const { snapshot, source } = event;
+  const { source } = event;
   const at = eventTime(context, event);
+  const unchanged = context.snapshot !== null && isSameState(context.snapshot, event.snapshot);
+  const snapshot = unchanged && context.snapshot !== null ? context.snapshot : event.snapshot;
   const statusChanged = context.snapshot?.status !== snapshot.status;
   const pushed = source === "webhook" || source === "push";
   return {
     ...context,
     snapshot,
+    asOf: event.snapshot.asOf,
     refetch: context.refetch ?? (needsOffers(snapshot, context) ? "offers" : null),
     error: statusChanged ? null : context.error,
     polling: {
       ...context.polling,
-      awaitingReaction: false,
+      awaitingReaction: unchanged ? context.polling.awaitingReaction : false,
       lastPushAt: pushed ? at : context.polling.lastPushAt,
       failures: source === "poll" ? 0 : context.polling.failures,
       retryAfterMs: source === "poll" ? null : context.polling.retryAfterMs,
@@ -146,7 +153,7 @@ function appendAnomaly(anomalies: readonly Anomaly[], anomaly: Anomaly): readonl
 /** `holdAnomaly`: keeps a newer snapshot on an unexpected edge aside and asks for the full journey. */
 export function holdAnomaly(context: JourneyContext, event: SnapshotReceivedEvent): JourneyContext {
   const at = eventTime(context, event);
-  const replace = context.held === null || event.snapshot.version > context.held.snapshot.version;
+  const replace = context.held === null || event.snapshot.asOf > context.held.snapshot.asOf;
   return {
     ...context,
     held: replace ? { snapshot: event.snapshot, source: event.source } : context.held,
@@ -154,8 +161,8 @@ export function holdAnomaly(context: JourneyContext, event: SnapshotReceivedEven
     anomalies: appendAnomaly(context.anomalies, {
       fromStatus: context.snapshot?.status ?? "NONE",
       toStatus: event.snapshot.status,
-      fromVersion: heldVersion(context),
-      toVersion: event.snapshot.version,
+      fromAsOf: heldAsOf(context),
+      toAsOf: event.snapshot.asOf,
       source: event.source,
       at,
       resolution: "held",
@@ -180,17 +187,17 @@ function snapshotOf(journey: LoadedJourney): JourneySnapshot {
 /**
  * `applyLoadedJourney`: the server's full journey is the authority. A newer one replaces the snapshot (an
  * ended journey stays ended), its offers and steps are kept, and a held anomaly is resolved: `confirmed` when
- * the server reached at least the held version, `refuted` otherwise (the held snapshot is dropped either way).
+ * the server reached at least the held snapshot's `asOf`, `refuted` otherwise (the held snapshot is dropped either way).
  */
 export function applyLoadedJourney(context: JourneyContext, event: JourneyLoadedEvent): JourneyContext {
   const { journey } = event;
   const at = eventTime(context, event);
   const ended = isJourneyEnded(context);
-  const newer = journey.version > heldVersion(context);
-  const current = journey.version >= heldVersion(context);
+  const newer = journey.asOf > heldAsOf(context);
+  const current = journey.asOf >= heldAsOf(context);
   let anomalies = context.anomalies;
   if (context.held !== null) {
-    const resolution = journey.version >= context.held.snapshot.version ? "confirmed" : "refuted";
+    const resolution = journey.asOf >= context.held.snapshot.asOf ? "confirmed" : "refuted";
     anomalies = anomalies.map((a) => (a.resolution === "held" ? { ...a, resolution } : a));
   } else if (
     newer &&
@@ -201,20 +208,23 @@ export function applyLoadedJourney(context: JourneyContext, event: JourneyLoaded
     anomalies = appendAnomaly(anomalies, {
       fromStatus: context.snapshot.status,
       toStatus: journey.status,
-      fromVersion: heldVersion(context),
-      toVersion: journey.version,
+      fromAsOf: heldAsOf(context),
+      toAsOf: journey.asOf,
       source: "response",
       at,
       resolution: "confirmed",
     });
   }
-  const snapshot = newer && !ended ? snapshotOf(journey) : context.snapshot;
+  const loaded = snapshotOf(journey);
+  const unchanged = context.snapshot !== null && isSameState(context.snapshot, loaded);
+  const snapshot = newer && !ended && !unchanged ? loaded : context.snapshot;
   return {
     ...context,
     snapshot,
+    asOf: newer && !ended ? journey.asOf : context.asOf,
     offers: current && !ended ? journey.offers : context.offers,
     steps: current && !ended ? journey.steps : context.steps,
-    journeyVersion: current && !ended ? journey.version : context.journeyVersion,
+    journeyAsOf: current && !ended ? journey.asOf : context.journeyAsOf,
     held: null,
     refetch: null,
     anomalies,
@@ -223,7 +233,7 @@ export function applyLoadedJourney(context: JourneyContext, event: JourneyLoaded
       ...context.polling,
       failures: 0,
       retryAfterMs: null,
-      awaitingReaction: newer ? false : context.polling.awaitingReaction,
+      awaitingReaction: newer && !unchanged ? false : context.polling.awaitingReaction,
     },
     now: at,
   };

@@ -52,7 +52,8 @@ export interface JourneyView {
   /** The platform status, or `null` before the first snapshot. */
   readonly status: JourneyStatus | null;
   readonly stateClass: StateClass;
-  readonly version: number;
+  /** The platform's time of the state shown (`asOf`, epoch ms; 0 before the first snapshot). */
+  readonly asOf: number;
   /** The platform's instruction: the source of truth for what the borrower does next. */
   readonly nextAction: NextAction | null;
   readonly actionRequired: ActionRequired | null;
@@ -128,10 +129,10 @@ export function connect(state: JourneyState, at: number = state.context.now): Jo
     screen: status === null ? LOADING_INFO.screen : STATUS_INFO[status].screen,
     status,
     stateClass: status === null ? "activeWait" : STATUS_INFO[status].stateClass,
-    version: snapshot?.version ?? 0,
+    asOf: snapshot?.asOf ?? 0,
     nextAction: snapshot?.nextAction ?? null,
     actionRequired: snapshot?.actionRequired ?? null,
-    resource: snapshot?.actionRequired?.resource ?? null,
+    resource: snapshot?.actionRequired?.resource ?? snapshot?.resource ?? null,
     offers,
     lockedOfferID: locked,
     pendingMutation: pending === null ? null : { kind: pending.kind, idempotencyKey: pending.idempotencyKey },

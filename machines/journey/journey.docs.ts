@@ -8,7 +8,7 @@ export const EVENT_DOCS: ReadonlyArray<readonly [string, string, string]> = [
   [
     "snapshot.received",
     "snapshot, source: poll|webhook|push|response, at",
-    "A snapshot arrived; untrusted JSON, validated by reduce (version first).",
+    "A snapshot arrived; untrusted JSON, validated by reduce (order key `asOf` first).",
   ],
   [
     "journey.loaded",
@@ -293,7 +293,7 @@ Hosts use it two ways:
 ${PUBLIC_API}
 \`\`\`
 
-\`JourneyView\`: \`journeyID, screen, status, stateClass, version, nextAction, actionRequired, resource, offers[]\` (each
+\`JourneyView\`: \`journeyID, screen, status, stateClass, asOf, nextAction, actionRequired, resource, offers[]\` (each
 offer plus \`selectable, blockedReason, expired, locked\`), \`lockedOfferID, pendingMutation {kind, idempotencyKey},
 isLoading, isEnded, isPolling, pollInMs, isRefetching, isOffline, isSessionExpired, error, diagnostics, anomalies,
 hasHeldAnomaly, can { submitProfile, selectOffer, startStep, submitStep, confirmReturn, createConsent, resume, retry }\`.
@@ -301,7 +301,7 @@ hasHeldAnomaly, can { submitProfile, selectOffer, startStep, submitStep, confirm
 \`credit-journey/testing\`: \`serverHistoryArb(options?)\` (legal histories), \`deliveryScheduleArb(history, { keepLast? })\`
 (poll/webhook/push/response deliveries: dropped, duplicated, reordered), \`historyWithScheduleArb(options?)\`,
 \`deliveryEvent(delivery)\`, \`borrowerIntentArb(options?)\`, \`mutationResultArb(options?)\`, \`signalArb()\`,
-\`withTimes(events, start?)\`, \`snapshotAt(journeyID, version, status, lockedOfferID?)\`, and the payload fixtures.
+\`withTimes(events, start?)\`, \`snapshotAt(journeyID, asOf, status, lockedOfferID?)\`, and the payload fixtures.
 
 ## Diagram
 
@@ -329,12 +329,13 @@ ${otherRows.join("\n")}
 
 ## Guards
 
-\`isSnapshotTo(status)\` (newer, expected edge, lands in status), \`isNewerSameStatus\`, \`isUnexpectedEdge\` (newer, edge
-not expected by \`isExpectedEdge\`), \`isLoadedJourneyIn(status)\` (re-fetched journey, newer, open journey),
+\`isSnapshotTo(status)\` (later \`asOf\`, expected edge, lands in status), \`isNewerSameStatus\`, \`isUnexpectedEdge\`
+(later, on an edge not expected by \`isExpectedEdge\`; or \`isTiedSnapshot\`: the held \`asOf\` with another state), \`isLoadedJourneyIn(status)\` (re-fetched journey, newer, open journey),
 \`isStatus(status)\`, \`isEnded\`, \`isOfferSelectable\` (offer known, AVAILABLE, not expired at \`event.at\`, no lock held,
 nothing in flight, fresh key), \`canStartMutation\`, \`isRetryOf(kind)\`, \`isPendingMutationResult\`, \`needsJourney\`,
-\`isCadenceOutdated\`, \`isOffline\`. Version first: \`reduce\` compares a snapshot's version before parsing it, so a stale
-or duplicate snapshot returns the very state passed in.
+\`isCadenceOutdated\`, \`isOffline\`. Order key first: \`reduce\` compares a snapshot's \`asOf\` (the platform's time of the
+state, stamped by the client; see docs/architecture.md, Ordering) before parsing it, so a stale snapshot, or a duplicate
+(same \`asOf\`, same state), returns the very state passed in. A later snapshot that says the same only moves the held key on.
 
 ## Cadence policy
 
@@ -374,7 +375,7 @@ ${COMMAND_DOCS.map(([c, p, a, m]) => `| \`${c}\` | ${p} | \`${a}\` | ${m} |`).jo
 
 A newer snapshot on an edge the lifecycle does not expect is not applied: it is held, recorded in \`anomalies\`
 (\`resolution: "held"\`), and a \`fetchJourney { reason: "anomaly" }\` is issued. The re-fetched journey is the
-authority: it is applied if newer, and the anomaly becomes \`confirmed\` (the server reached the held version) or
+authority: it is applied if newer, and the anomaly becomes \`confirmed\` (the server reached the held snapshot's \`asOf\`) or
 \`refuted\` (the held snapshot is dropped). Ends are absorbing: after REJECTED, EXPIRED or CLOSED nothing changes.
 `;
 }

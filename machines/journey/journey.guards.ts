@@ -1,15 +1,16 @@
 import {
   isEnded,
   isExpectedEdge,
+  isSameState,
   type JourneySnapshot,
   type JourneyStatus,
   type Offer,
 } from "../../src/contract/index.js";
 import type { JourneyContext, JourneyEvent, MutationKind, RejectionReason } from "./journey.types.js";
 
-/** The version the context holds (0 before the first snapshot). */
-export function heldVersion(context: JourneyContext): number {
-  return context.snapshot?.version ?? 0;
+/** The order key the context holds: the newest `asOf` seen (0 before the first snapshot). */
+export function heldAsOf(context: JourneyContext): number {
+  return context.asOf;
 }
 
 /** True when the journey has reached `REJECTED`, `EXPIRED` or `CLOSED`. */
@@ -24,10 +25,23 @@ export function incomingSnapshot(event: JourneyEvent): JourneySnapshot | undefin
   return undefined;
 }
 
-/** `isNewerSnapshot`: the event's snapshot version is strictly greater than the held one. */
+/** `isNewerSnapshot`: the event's snapshot is later (`asOf`) than the held order key. */
 export function isNewerSnapshot(context: JourneyContext, event: JourneyEvent): boolean {
   const snapshot = incomingSnapshot(event);
-  return snapshot !== undefined && snapshot.version > heldVersion(context);
+  return snapshot !== undefined && snapshot.asOf > heldAsOf(context);
+}
+
+/**
+ * `isTiedSnapshot`: a snapshot at the held order key that says something else. The platform's time cannot tell
+ * which of the two is newer, so neither is trusted: hold it and re-fetch (server authority).
+ */
+export function isTiedSnapshot(context: JourneyContext, event: JourneyEvent): boolean {
+  return (
+    event.type === "snapshot.received" &&
+    context.snapshot !== null &&
+    event.snapshot.asOf === heldAsOf(context) &&
+    !isSameState(context.snapshot, event.snapshot)
+  );
 }
 
 /** `isExpectedEdge`: the lifecycle expects the move from the held status to the event's (anything before the first). */
@@ -57,12 +71,15 @@ export function isNewerSameStatus(context: JourneyContext, event: JourneyEvent):
   );
 }
 
-/** A newer snapshot on an edge the lifecycle does not expect: hold it and re-fetch the journey. */
+/**
+ * A newer snapshot on an edge the lifecycle does not expect, or a tied one (see {@link isTiedSnapshot}): hold it
+ * and re-fetch the journey.
+ */
 export function isUnexpectedEdge(context: JourneyContext, event: JourneyEvent): boolean {
   return (
     event.type === "snapshot.received" &&
-    isNewerSnapshot(context, event) &&
-    !isExpectedSnapshotEdge(context, event)
+    ((isNewerSnapshot(context, event) && !isExpectedSnapshotEdge(context, event)) ||
+      isTiedSnapshot(context, event))
   );
 }
 

@@ -90,8 +90,9 @@ export interface JourneyError {
 export interface Anomaly {
   readonly fromStatus: string;
   readonly toStatus: string;
-  readonly fromVersion: number;
-  readonly toVersion: number;
+  /** The order key held when it arrived, and its own (`asOf`, epoch ms). */
+  readonly fromAsOf: number;
+  readonly toAsOf: number;
   readonly source: SnapshotSource;
   readonly at: EpochMs;
   /** `held` until the re-fetched journey answers; then `confirmed` (applied) or `refuted` (dropped). */
@@ -118,14 +119,19 @@ export interface PollingContext {
 /** The machine's context: plain JSON, so reducer state round-trips through `JSON.stringify`. */
 export interface JourneyContext {
   readonly journeyID: string;
-  /** The snapshot of the highest version applied, or `null` before the first one. */
+  /** The state last applied (its `asOf` is when it was first seen), or `null` before the first one. */
   readonly snapshot: JourneySnapshot | null;
+  /**
+   * The order key held: the newest `asOf` seen (0 before the first snapshot). A later answer that says the same
+   * thing moves it on without touching `snapshot`, so an older answer still in flight stays stale.
+   */
+  readonly asOf: number;
   /** Offers from the last loaded journey (`null` until one is loaded). */
   readonly offers: readonly Offer[] | null;
   /** Steps from the last loaded journey (`null` until one is loaded). */
   readonly steps: readonly Step[] | null;
-  /** The version of the journey the offers and steps came from. */
-  readonly journeyVersion: number;
+  /** The `asOf` of the journey the offers and steps came from. */
+  readonly journeyAsOf: number;
   /** The offer this client proceeded (locally claimed until the platform says otherwise). */
   readonly claimedOfferID: string | null;
   readonly pendingMutation: PendingMutation | null;

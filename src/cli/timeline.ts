@@ -9,7 +9,8 @@ export interface TimelineEntry {
   readonly status: JourneyStatus;
   readonly source: DeliverySource;
   readonly nextAction?: string;
-  readonly version?: number;
+  /** The platform's time of the state (`asOf`, epoch ms). */
+  readonly asOf?: number;
 }
 
 /** A text progress bar over the 13 lifecycle states; an end shows as full or marked. */

@@ -8,6 +8,7 @@ import {
   envelopeMeta,
   type ResponseMeta,
   safeParse,
+  stampSnapshot,
 } from "../contract/index.js";
 import { ApiError, type ApiErrorCode, clientError } from "./errors.js";
 import type { RequestSpec } from "./request.js";
@@ -84,7 +85,20 @@ export function classifyResponse<Name extends EndpointName>(
       clientError("CONTRACT", `${name}: the ${response.status} body is not the platform's envelope`, facts),
     );
   const meta = envelopeMeta(envelope.value);
-  const parsed = safeParse(ENDPOINTS[name].response.schema, envelope.value.data, name);
+  const answer = ENDPOINTS[name].response;
+  const data =
+    "wire" in answer
+      ? stampSnapshot(envelope.value.data, spec.params?.journeyID ?? "", meta.timestamp)
+      : envelope.value.data;
+  if (data === undefined)
+    return Effect.fail(
+      clientError(
+        "CONTRACT",
+        `${name}: the answer's timestamp is not an ISO-8601 time, so the state it carries cannot be ordered`,
+        { ...facts, errors: [{ path: "timestamp", message: "must be an ISO-8601 time" }] },
+      ),
+    );
+  const parsed = safeParse(answer.schema, data, name);
   if (!parsed.ok)
     return Effect.fail(
       clientError("CONTRACT", parsed.error.message, { ...facts, errors: parsed.error.issues }, parsed.error),

@@ -1,7 +1,7 @@
 import type * as z from "zod/mini";
 import { AaConsent } from "./aa.js";
 import type { DocumentedErrorCode, ModelledErrorCode } from "./error-body.js";
-import { Journey } from "./journey.js";
+import { Journey, JourneyData } from "./journey.js";
 import { ForeclosureQuote, Loan, Schedule } from "./loan.js";
 import {
   CreateConsentRequest,
@@ -17,7 +17,7 @@ import {
   StepList,
 } from "./messages.js";
 import { Profile, ProfileSubmitRequest } from "./profile.js";
-import { JourneySnapshot } from "./snapshot.js";
+import { JourneySnapshot, JourneyStateData } from "./snapshot.js";
 import { Step } from "./step.js";
 
 /** The base path every endpoint hangs off. */
@@ -46,7 +46,16 @@ export interface Endpoint {
   readonly scope: EndpointScope;
   readonly summary: string;
   readonly request?: z.ZodMiniType;
-  readonly response: { readonly status: number; readonly schema: z.ZodMiniType };
+  readonly response: {
+    readonly status: number;
+    /** What the SDK returns. */
+    readonly schema: z.ZodMiniType;
+    /**
+     * Present when the answer carries the journey's state: the `data` as sent, which the client stamps with the
+     * journey's id, `nextAction` and `asOf` (from the answer's `timestamp`) before parsing it with `schema`.
+     */
+    readonly wire?: z.ZodMiniType;
+  };
   /** How much of this endpoint the platform documents. */
   readonly documented: EndpointDocumentation;
   /** The PLATFORM.md tags of the pages that describe (or, when modelled, mention) this endpoint. */
@@ -117,7 +126,7 @@ export const ENDPOINTS = {
     path: "/journeys/{journeyID}",
     scope: "partnerRead",
     summary: "The full journey with offers and steps.",
-    response: { status: 200, schema: Journey },
+    response: { status: 200, schema: Journey, wire: JourneyData },
     documented: "path",
     platformDocs: ["S", "L8"],
     errors: ["AUTH_INVALID_API_KEY", "AUTH_INVALID_SESSION", "NOT_FOUND", ...ANY],
@@ -127,7 +136,7 @@ export const ENDPOINTS = {
     path: "/journeys/{journeyID}/state",
     scope: "partnerRead",
     summary: "The journey snapshot; answers with an ETag and honours If-None-Match (304).",
-    response: { status: 200, schema: JourneySnapshot },
+    response: { status: 200, schema: JourneySnapshot, wire: JourneyStateData },
     documented: "path",
     platformDocs: ["L2", "L3", "S"],
     errors: ["AUTH_INVALID_API_KEY", "AUTH_INVALID_SESSION", "NOT_FOUND", ...ANY],
@@ -138,7 +147,7 @@ export const ENDPOINTS = {
     path: "/journeys/{journeyID}/resume",
     scope: "borrower",
     summary: "Resume: re-issues expired step resources. 409 INVALID_STATE on an ended journey.",
-    response: { status: 200, schema: Journey },
+    response: { status: 200, schema: Journey, wire: JourneyData },
     documented: "path",
     platformDocs: ["S", "L8"],
     errors: ["AUTH_INVALID_SESSION", "NOT_FOUND", "INVALID_STATE", ...IDEMPOTENT, ...ANY],
@@ -171,7 +180,7 @@ export const ENDPOINTS = {
     summary:
       "Submit the profile for the journey in PROFILE_REQUIRED [L3]; answers the journey's state (modelled).",
     request: ProfileSubmitRequest,
-    response: { status: 202, schema: JourneySnapshot },
+    response: { status: 202, schema: JourneySnapshot, wire: JourneyStateData },
     documented: "path",
     platformDocs: ["L3", "L7"],
     errors: ["AUTH_INVALID_SESSION", "INVALID_STATE", ...BODY, ...IDEMPOTENT, ...ANY],
@@ -191,7 +200,7 @@ export const ENDPOINTS = {
     path: "/journeys/{journeyID}/offers/{offerID}/proceed",
     scope: "borrower",
     summary: "Proceed with an offer; locks it. 409 OFFER_LOCK_CONFLICT for another offer, 410 OFFER_EXPIRED.",
-    response: { status: 202, schema: JourneySnapshot },
+    response: { status: 202, schema: JourneySnapshot, wire: JourneyStateData },
     documented: "modelled",
     platformDocs: ["S", "L7"],
     errors: [

@@ -4,7 +4,7 @@ import { JourneyStatus } from "./lifecycle.js";
 import { Offer } from "./offer.js";
 import { HttpUrl, JourneyId, OfferId, Timestamp } from "./primitives.js";
 import { Session } from "./session.js";
-import { JourneySnapshot, NextAction } from "./snapshot.js";
+import { JourneyStateData, NextAction } from "./snapshot.js";
 import { Step, StepAction } from "./step.js";
 
 /** A journey's product: `PERSONAL_LOAN` or `GOLD_LOAN` [L4] [C3]; an open set, so a new product passes as a string. */
@@ -81,8 +81,10 @@ export const RefreshSessionResponse = z.object({ session: Session });
 /** `POST /sessions/refresh` answer. */
 export type RefreshSessionResponse = z.infer<typeof RefreshSessionResponse>;
 
-/** `GET /journeys` answer. */
-export const JourneyList = z.object({ journeys: z.array(JourneySnapshot) });
+/** `GET /journeys` answer: each journey's state as sent (a listing, not ordered: no `asOf`). */
+export const JourneyList = z.object({
+  journeys: z.array(z.extend(JourneyStateData, { journeyID: JourneyId })),
+});
 /** `GET /journeys` answer. */
 export type JourneyList = z.infer<typeof JourneyList>;
 

@@ -44,13 +44,24 @@ const DOCUMENTED_SCHEMAS: Readonly<
   CreateJourneyRequest: { docs: ["L3"] },
   ErrorBody: { docs: ["L3", "L7"], modelled: ["error.fields"] },
   Profile: { docs: ["L3", "L8", "C4"], modelled: ["bankingInformation"] },
+  JourneyStateData: {
+    docs: ["L2", "L3", "L7", "S"],
+    modelled: [
+      "journeyID",
+      "actionRequired",
+      "resource",
+      "diagnostics",
+      "pendingOperations",
+      "lockedOfferID",
+      "offerCount",
+      "updatedAt",
+      "expiresAt",
+    ],
+  },
 };
 
 /** Modelled schemas that are the first release's model, still to move to the documented dialect. */
 const FIRST_RELEASE_MODELS: Readonly<Record<string, string>> = {
-  JourneySnapshot:
-    "First-release model (issue J): the docs name `status`, `nextAction`, `actionRequired`, `resource` and " +
-    "`diagnostics` [L2] [L3], not their shapes; `version` is not documented (the webhook body has `sequence` [L6]).",
   WebhookEnvelope:
     "First-release model (issue K): the documented body has `event_id`, `sequence` and `borrower.journeys[]`, " +
     "signed with `X-AL-*` headers and a hex HMAC [L6].",
@@ -103,7 +114,7 @@ const DESCRIPTION = [
   "other error codes, idempotency replay semantics, `ETag`/`If-None-Match`/`304` on state reads and",
   "`Retry-After`; the success statuses and which credential may call what (`x-scope`, `security`) are modelled",
   "too. Some modelled parts are the first release's model, still to move to the documented dialect: the",
-  "snapshot's `version`, the profile, steps under the journey, and the webhook format (`webhooks`).",
+  "webhook format (`webhooks`).",
 ].join("\n");
 
 /** Builds the OpenAPI 3.1 document of the platform's headless API from the contract's zod schemas. Pure. */
@@ -377,7 +388,10 @@ function operation(operationId: string, endpoint: Endpoint, nameOf: Map<unknown,
           schema: {
             allOf: [
               schemaRef("Envelope"),
-              { type: "object", properties: { data: ref(endpoint.response.schema, nameOf) } },
+              {
+                type: "object",
+                properties: { data: ref(endpoint.response.wire ?? endpoint.response.schema, nameOf) },
+              },
             ],
           },
         },

@@ -1,6 +1,6 @@
 import { AaConsent } from "./aa.js";
 import { ErrorBody } from "./error-body.js";
-import { Journey, ProfileStatus } from "./journey.js";
+import { Journey, JourneyData, ProfileStatus } from "./journey.js";
 import { JourneyStatus } from "./lifecycle.js";
 import { ForeclosureQuote, Installment, Loan, Schedule } from "./loan.js";
 import {
@@ -22,7 +22,7 @@ import { Money } from "./primitives.js";
 import { Profile, ProfileSubmitRequest } from "./profile.js";
 import { Resource } from "./resource.js";
 import { Session } from "./session.js";
-import { ActionRequired, Diagnostics, JourneySnapshot, NextAction } from "./snapshot.js";
+import { ActionRequired, Diagnostics, JourneySnapshot, JourneyStateData, NextAction } from "./snapshot.js";
 import { Step } from "./step.js";
 import { WebhookEnvelope } from "./webhook.js";
 
@@ -34,11 +34,11 @@ export const CONTRACT_SCHEMAS = {
   ActionRequired,
   Diagnostics,
   Resource,
-  JourneySnapshot,
+  JourneyStateData,
   Offer,
   Step,
   ProfileStatus,
-  Journey,
+  JourneyData,
   Profile,
   ProfileSubmitRequest,
   AaConsent,

@@ -40,28 +40,129 @@ export const ActionRequired = z.object({
 /** Present when the borrower must act on a step. */
 export type ActionRequired = z.infer<typeof ActionRequired>;
 
-/** Why the journey is where it is; never personal data. */
+/** Why the journey is where it is; never personal data. A render input [L2] [S]; its shape is modelled. */
 export const Diagnostics = z.object({
-  reasonCode: z.optional(z.string()),
-  message: z.optional(z.string()),
+  reasonCode: z.optional(z.string().check(z.maxLength(128))),
+  message: z.optional(z.string().check(z.maxLength(1024))),
   retryable: z.optional(z.boolean()),
   at: z.optional(Timestamp),
 });
 /** Why the journey is where it is; never personal data. */
 export type Diagnostics = z.infer<typeof Diagnostics>;
 
-/** The journey's public state, as `GET /journeys/{id}/state` returns and every `journey.snapshot` webhook carries. */
-export const JourneySnapshot = z.object({
-  journeyID: JourneyId,
-  version: z.int().check(z.minimum(1)),
+/**
+ * Something the platform is still doing for the journey. Named in the state [L7]; its shape is modelled (a
+ * kind and a status as open strings), so an unknown form is kept as far as it fits and never fails a parse.
+ */
+export const PendingOperation = z.object({
+  type: z.optional(z.string().check(z.maxLength(64))),
+  status: z.optional(z.string().check(z.maxLength(64))),
+});
+/** Something the platform is still doing for the journey (modelled). */
+export type PendingOperation = z.infer<typeof PendingOperation>;
+
+/** The state's fields after `journeyID` and `nextAction`, shared by the wire shape and the SDK's snapshot. */
+const STATE_FIELDS = {
   status: JourneyStatus,
-  nextAction: NextAction,
   actionRequired: z.optional(ActionRequired),
+  resource: z.optional(Resource),
+  diagnostics: z.optional(Diagnostics),
+  pendingOperations: z.optional(z.array(PendingOperation).check(z.maxLength(32))),
   lockedOfferID: z.optional(OfferId),
   offerCount: z.optional(z.int().check(z.minimum(0))),
-  diagnostics: Diagnostics,
-  updatedAt: Timestamp,
+  updatedAt: z.optional(Timestamp),
   expiresAt: z.optional(Timestamp),
+};
+
+/**
+ * The `data` of the state answer, `GET …/journeys/{journeyID}/state`, as the platform sends it. Documented:
+ * `status` and `nextAction` [L2] [L3]; named with no shape given: `actionRequired`, `resource`, `diagnostics`,
+ * `pendingOperations` [L2] [L7] (modelled, optional). The rest is modelled and optional, the journey's id
+ * included (the SDK knows it from the path). No `version`: the platform documents none.
+ */
+export const JourneyStateData = z.object({
+  ...STATE_FIELDS,
+  journeyID: z.optional(JourneyId),
+  nextAction: z.optional(NextAction),
 });
-/** The journey's public state. `version` strictly increases on every change. */
+/** The state answer's `data`, as sent. */
+export type JourneyStateData = z.infer<typeof JourneyStateData>;
+
+/**
+ * The SDK's order key: the platform's own time of a state, in epoch milliseconds (the `timestamp` of the answer
+ * that carried it, or the webhook's `snapshot_generated_at`). See docs/architecture.md, "Ordering".
+ */
+export const AsOf = z.int().check(z.minimum(0));
+
+/**
+ * The journey's state as the SDK holds it: the platform's state data, with the journey's id and `nextAction`
+ * always present, stamped with `asOf` (the SDK's, not a platform field) by whoever received it.
+ */
+export const JourneySnapshot = z.object({
+  journeyID: JourneyId,
+  ...STATE_FIELDS,
+  nextAction: NextAction,
+  asOf: AsOf,
+});
+/** The journey's state as the SDK holds it; `asOf` orders it (later is newer). */
 export type JourneySnapshot = z.infer<typeof JourneySnapshot>;
+
+/** What the platform said, without the SDK's `asOf`: two snapshots that agree on this say the same thing. */
+export function stateContent(snapshot: JourneySnapshot): string {
+  const { asOf: _asOf, ...content } = snapshot;
+  return canonicalJson(content);
+}
+
+/** JSON with every object's keys sorted, so key order never makes two equal states differ. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (typeof value !== "object" || value === null) return JSON.stringify(value) ?? "null";
+  const entries = Object.entries(value)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+/**
+ * True when two snapshots carry the same state (they may differ in `asOf`): a deep comparison of every other field,
+ * keys in any order, that allocates nothing, so a redelivery costs next to nothing. Safe on any JSON.
+ */
+export function isSameState(a: JourneySnapshot, b: JourneySnapshot): boolean {
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  return sameJson(a, b, "asOf");
+}
+
+/** Deep equality of two JSON values, `undefined` members ignored; `skip` names a top-level key left out. */
+function sameJson(a: unknown, b: unknown, skip?: string): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  let count = 0;
+  for (const key in left) {
+    if (key === skip || left[key] === undefined) continue;
+    if (!sameJson(left[key], right[key])) return false;
+    count++;
+  }
+  for (const key in right) if (key !== skip && right[key] !== undefined) count--;
+  return count === 0;
+}
+
+/**
+ * A snapshot from a state's `data` (unparsed JSON) and the time the platform gave it: the journey's id from the
+ * path when the data names none, `nextAction` `null` when absent, `asOf` from `at`. A `null` in any other field
+ * reads as the field being absent (modelled: the docs do not say how an absent field is sent). Pure; the caller
+ * parses the result. Returns `undefined` when `at` is not an ISO-8601 time.
+ */
+export function stampSnapshot(data: unknown, journeyID: string, at: string | undefined): unknown {
+  const asOf = at === undefined ? Number.NaN : Date.parse(at);
+  if (!Number.isFinite(asOf)) return undefined;
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return data;
+  const present = Object.entries(data).filter(([key, value]) => value !== null || key === "nextAction");
+  return { journeyID, nextAction: null, ...Object.fromEntries(present), asOf };
+}

@@ -30,7 +30,7 @@ export interface PartnerBackendOptions {
   /** TCP port on 127.0.0.1 (default 0: a free one). */
   readonly port?: number;
   /** Called for every webhook delivery with how it ended. */
-  readonly onWebhook?: (outcome: WebhookOutcome, snapshot: { journeyID?: string; version?: number }) => void;
+  readonly onWebhook?: (outcome: WebhookOutcome, snapshot: { journeyID?: string; asOf?: number }) => void;
 }
 
 /** A running example partner backend: session endpoint, webhook receiver with a store, SSE push relay. */
@@ -92,7 +92,7 @@ export async function startPartnerBackend(options: PartnerBackendOptions): Promi
       const result = await webhooks.handle(body, req.headers as Record<string, string>);
       options.onWebhook?.(result.outcome, {
         ...(result.journeyID ? { journeyID: result.journeyID } : {}),
-        ...(result.version ? { version: result.version } : {}),
+        ...(result.asOf ? { asOf: result.asOf } : {}),
       });
       return json(res, result.status, result);
     }

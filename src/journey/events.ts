@@ -16,9 +16,9 @@ export type JourneyHostEvent =
 
 /** Why `reduce` refused an event outright (the returned state is the one passed in). */
 export type EventRejection =
-  /** The snapshot's version is lower than the held one. */
+  /** The snapshot's `asOf` is earlier than the held order key. */
   | "STALE"
-  /** The snapshot's version equals the held one (a redelivery). */
+  /** The snapshot says what the held one says, at the same `asOf` (a redelivery). */
   | "DUPLICATE"
   /** The snapshot is not a valid `JourneySnapshot`. */
   | "INVALID_SNAPSHOT"

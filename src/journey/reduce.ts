@@ -1,7 +1,7 @@
 import { type AnyMachineSnapshot, initialTransition, transition } from "xstate";
 import * as z from "zod/mini";
 import { connect, type JourneyState, type JourneyView } from "../../machines/journey/journey.connect.js";
-import { heldVersion, isJourneyEnded } from "../../machines/journey/journey.guards.js";
+import { heldAsOf, isJourneyEnded } from "../../machines/journey/journey.guards.js";
 import { journeyMachine } from "../../machines/journey/journey.machine.js";
 import type { JourneyEvent, LoadedJourney } from "../../machines/journey/journey.types.js";
 import { ContractError } from "../contract/errors.js";
@@ -9,6 +9,7 @@ import { Offer } from "../contract/offer.js";
 import { safeParse } from "../contract/parse.js";
 import { JourneyId } from "../contract/primitives.js";
 import { safeParseSnapshot } from "../contract/schemas.js";
+import { isSameState, type JourneySnapshot } from "../contract/snapshot.js";
 import { Step } from "../contract/step.js";
 import { COMMAND_OF_ACTOR, type JourneyCommand } from "./commands.js";
 import { type EventRejection, HOST_EVENT_TYPES, type JourneyHostEvent } from "./events.js";
@@ -173,15 +174,15 @@ function eventProblem(event: unknown): string | null {
   return null;
 }
 
-function rawVersion(snapshot: unknown): unknown {
+function rawAsOf(snapshot: unknown): unknown {
   return typeof snapshot === "object" && snapshot !== null
-    ? (snapshot as { version?: unknown }).version
+    ? (snapshot as { asOf?: unknown }).asOf
     : undefined;
 }
 
 /**
- * Applies one event: validates untrusted payloads (a snapshot's version is checked before anything else, so
- * a stale or duplicate one costs next to nothing), runs the machine's pure transition, and turns what the
+ * Applies one event: validates untrusted payloads (a snapshot's order key `asOf` is checked before anything
+ * else, so a stale one costs next to nothing and a duplicate one a parse), runs the machine's pure transition, and turns what the
  * machine wants done into plain-data commands. Pure: no clock, randomness or I/O; the same input gives a
  * deep-equal output, and a JSON round trip of `state` changes nothing.
  * Never throws: a malformed event or payload comes back as `rejected` with the state passed in.
@@ -199,16 +200,24 @@ function reduceUnsafe(state: JourneyState, event: JourneyHostEvent): ReduceResul
   if (problem !== null) return reject(state, "INVALID_EVENT", problem);
   let machineEvent = event as JourneyEvent;
   if (event.type === "snapshot.received") {
-    const version = rawVersion(event.snapshot);
-    const held = heldVersion(state.context);
-    if (typeof version === "number" && version <= held) {
+    const asOf = rawAsOf(event.snapshot);
+    const held = heldAsOf(state.context);
+    // An older order key is refused before anything is parsed; an equal one is a duplicate if it says the same,
+    // compared as it came (a redelivery) or, when it differs (e.g. unknown keys), once parsed.
+    const stale = typeof asOf === "number" && asOf < held;
+    const heldSnapshot = state.context.snapshot;
+    const tiedWith = asOf === held && heldSnapshot !== null ? heldSnapshot : undefined;
+    const sameAsSent = tiedWith !== undefined && isSameState(event.snapshot as JourneySnapshot, tiedWith);
+    const parsed = stale || sameAsSent ? undefined : safeParseSnapshot(event.snapshot);
+    const duplicate =
+      sameAsSent || (parsed?.ok === true && tiedWith !== undefined && isSameState(parsed.value, tiedWith));
+    if (stale || duplicate) {
       // A successful poll that brings nothing new still ends a failure streak; otherwise this is free.
       if (event.source !== "poll" || state.context.polling.failures === 0) {
-        return reject(state, version === held ? "DUPLICATE" : "STALE");
+        return reject(state, stale ? "STALE" : "DUPLICATE");
       }
       machineEvent = { type: "poll.notModified", at: event.at };
-    } else {
-      const parsed = safeParseSnapshot(event.snapshot);
+    } else if (parsed !== undefined) {
       if (!parsed.ok) return reject(state, "INVALID_SNAPSHOT", parsed.error.message);
       if (parsed.value.journeyID !== state.context.journeyID) return reject(state, "WRONG_JOURNEY");
       if (isJourneyEnded(state.context)) return reject(state, "JOURNEY_ENDED");

@@ -24,7 +24,7 @@ export interface ActorDeps {
   readonly shared: PollShared;
   /** Aborts every call when the runtime stops. */
   readonly signal: AbortSignal;
-  readonly heldVersion: () => number;
+  readonly heldAsOf: () => number;
   /** Sends an event to the journey actor; a no-op once the runtime stopped. */
   readonly deliver: (event: JourneyEvent) => void;
 }

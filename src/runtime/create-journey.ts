@@ -1,6 +1,6 @@
 import { type Actor, createActor, type InspectionEvent, type Observer } from "xstate";
 import { connect, type JourneyState, type JourneyView } from "../../machines/journey/journey.connect.js";
-import { heldVersion } from "../../machines/journey/journey.guards.js";
+import { heldAsOf } from "../../machines/journey/journey.guards.js";
 import { type JourneyMachine, journeyMachine } from "../../machines/journey/journey.machine.js";
 import type { JourneyEvent } from "../../machines/journey/journey.types.js";
 import type { BorrowerClient } from "../client/borrower-client.js";
@@ -143,7 +143,7 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
     signals,
     shared,
     signal: abort.signal,
-    heldVersion: () => heldVersion(current().context),
+    heldAsOf: () => heldAsOf(current().context),
     deliver,
   };
   const machine = liveMachine();
@@ -267,7 +267,7 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
         stopPush = consumePush(options.push, {
           journeyID,
           now: () => clock.now(),
-          heldVersion: () => heldVersion(current().context),
+          heldAsOf: () => heldAsOf(current().context),
           deliver,
           onError,
         });

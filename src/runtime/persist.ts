@@ -19,7 +19,7 @@ export function isPersistedJourney(value: unknown): value is PersistedJourney {
 /**
  * Checks a persisted state before it is restored.
  * @throws {ContractError} (`PersistedJourney`) naming every failing path: the state value's regions, the
- *   journey id (it must be `journeyID`), the polling record, and the held snapshot.
+ *   journey id (it must be `journeyID`), the polling record, the held order key `asOf`, and the held snapshot.
  */
 export function checkPersisted(state: PersistedJourney, journeyID: string): void {
   const issues: ContractIssue[] = [];
@@ -37,6 +37,9 @@ export function checkPersisted(state: PersistedJourney, journeyID: string): void
       issues.push({ path: "context.journeyID", message: `must be ${journeyID}` });
     if (typeof context.polling !== "object" || context.polling === null)
       issues.push({ path: "context.polling", message: "must be an object" });
+    // The order key (docs/architecture.md, Ordering); a first-release state has none and is never misread.
+    if (typeof context.asOf !== "number" || !Number.isSafeInteger(context.asOf) || context.asOf < 0)
+      issues.push({ path: "context.asOf", message: "must be the held order key (epoch ms)" });
     if (context.snapshot !== null) {
       const parsed = safeParseSnapshot(context.snapshot);
       if (!parsed.ok)

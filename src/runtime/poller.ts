@@ -33,8 +33,8 @@ export interface PollerDeps {
   readonly shared: PollShared;
   /** Aborts every call when the runtime stops. */
   readonly signal: AbortSignal;
-  /** The version the machine holds now. */
-  readonly heldVersion: () => number;
+  /** The order key (`asOf`) the machine holds now. */
+  readonly heldAsOf: () => number;
   /** Sends an event to the journey actor (stamped by the caller). */
   readonly deliver: (event: JourneyEvent) => void;
 }
@@ -107,7 +107,7 @@ async function pollOnce(deps: PollerDeps, journeyID: string): Promise<void> {
     });
     if (deps.signal.aborted) return;
     if (result.etag !== undefined) shared.etag = result.etag;
-    if (result.kind === "snapshot" && result.snapshot.version > deps.heldVersion()) {
+    if (result.kind === "snapshot" && result.snapshot.asOf > deps.heldAsOf()) {
       deps.deliver({ type: "snapshot.received", snapshot: result.snapshot, source: "poll", at: clock.now() });
     } else {
       deps.deliver({ type: "poll.notModified", at: clock.now() });

@@ -5,7 +5,7 @@ import { safeParseSnapshot } from "../contract/schemas.js";
 export interface PushDeps {
   readonly journeyID: string;
   readonly now: () => number;
-  readonly heldVersion: () => number;
+  readonly heldAsOf: () => number;
   readonly deliver: (event: JourneyEvent) => void;
   /** Hears frames dropped as invalid and the stream's own failure. */
   readonly onError: (error: unknown) => void;
@@ -21,7 +21,7 @@ function isHeartbeat(value: unknown): boolean {
 /**
  * Feeds an async iterable of untrusted snapshots (an SSE relay, a WebSocket, a test queue) to the journey as
  * `snapshot.received` with source `push`. A heartbeat ({@link PUSH_HEARTBEAT}) or a frame of this journey that is
- * no newer than the held version is `push.alive`: the source is live, so polling stays relaxed. Frames of another
+ * no later than the held order key is `push.alive`: the source is live, so polling stays relaxed. Frames of another
  * journey and invalid ones (reported to `onError`) are dropped. Returns a function that stops the iteration.
  * Never throws; a failing stream is reported to `onError` and polling carries on.
  */
@@ -43,7 +43,7 @@ export function consumePush(source: AsyncIterable<unknown>, deps: PushDeps): () 
       }
       const snapshot = parsed.value;
       if (snapshot.journeyID !== deps.journeyID) continue;
-      if (snapshot.version <= deps.heldVersion()) {
+      if (snapshot.asOf <= deps.heldAsOf()) {
         deps.deliver({ type: "push.alive", at: deps.now() });
         continue;
       }

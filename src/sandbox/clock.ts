@@ -13,6 +13,11 @@ export interface SandboxClock {
   /** Sandbox time as an ISO-8601 UTC string. */
   nowIso(): string;
   /**
+   * The platform's time for an answer's `timestamp` or an event's `createdAt`: sandbox time, but always at least
+   * 1 ms later than the stamp before, so no two states ever share an order key (even on a manual clock).
+   */
+  stamp(): string;
+  /**
    * Moves sandbox time forward by `ms`, firing every timer due on the way in order.
    * @throws {RangeError} when `ms` is negative or not finite.
    */
@@ -49,6 +54,7 @@ export function createSandboxClock(
   let pinned: number | undefined;
   let seq = 0;
   let stopped = false;
+  let lastStamp = Number.NEGATIVE_INFINITY;
   let driver: ReturnType<typeof setTimeout> | undefined;
   const timers = new Map<number, Timer>();
 
@@ -102,6 +108,10 @@ export function createSandboxClock(
     mode: kind,
     now,
     nowIso: () => new Date(now()).toISOString(),
+    stamp() {
+      lastStamp = Math.max(now(), lastStamp + 1);
+      return new Date(lastStamp).toISOString();
+    },
     advance(ms) {
       if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError("advance(ms) needs a finite ms >= 0");
       const start = now();

@@ -1,4 +1,4 @@
-import type { AaConsent, Installment, Journey, JourneySnapshot, Step } from "../contract/index.js";
+import type { AaConsent, Installment, JourneyData, Step } from "../contract/index.js";
 import type { CredentialStore } from "./auth.js";
 import type { SandboxClock } from "./clock.js";
 import type { LifecycleEngine } from "./engine.js";
@@ -6,13 +6,13 @@ import type { FaultInjector } from "./faults.js";
 import type { MutationLogEntry, RequestLogEntry } from "./logs.js";
 import type { SandboxFaults } from "./options.js";
 import type { RateLimiter } from "./rate-limit.js";
-import type { JourneyRecord } from "./records.js";
+import type { JourneyRecord, SandboxJourneyState } from "./records.js";
 import { SCENARIOS, type Scenario, type ScenarioName } from "./scenarios.js";
 import type { WebhookAttempt, WebhookDelivery, WebhookDispatcher, WebhookEndpoint } from "./webhooks.js";
 
 /** The sandbox's own view of a journey: the wire journey plus what only the server knows. */
 export interface ServerJourneyView {
-  readonly journey: Journey;
+  readonly journey: JourneyData;
   readonly scenario: ScenarioName;
   readonly partnerKey: string;
   readonly consents: AaConsent[];
@@ -39,7 +39,7 @@ export interface SandboxControl {
    * Expires a journey now.
    * @throws {SandboxProblem} 404 NOT_FOUND; 409 INVALID_STATE when it already ended.
    */
-  expireJourney(journeyID: string): JourneySnapshot;
+  expireJourney(journeyID: string): SandboxJourneyState;
   /**
    * Makes a session or refresh token expire now.
    * @throws {SandboxProblem} 404 NOT_FOUND for an unknown token.

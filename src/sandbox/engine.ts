@@ -2,8 +2,7 @@ import type {
   AaConsent,
   ContractIssue,
   ForeclosureQuote,
-  Journey,
-  JourneySnapshot,
+  JourneyData,
   Offer,
   Profile,
   RedirectResource,
@@ -23,6 +22,7 @@ import {
   currentStep,
   type JourneyRecord,
   journeyView,
+  type SandboxJourneyState,
   type StepRecord,
   snapshotView,
   statusForStep,
@@ -45,7 +45,7 @@ export interface HostedLink {
 }
 
 /** Receives every snapshot the engine emits, with the correlation id of the call that caused it. */
-export type SnapshotListener = (snapshot: JourneySnapshot, correlationID: string | undefined) => void;
+export type SnapshotListener = (snapshot: SandboxJourneyState, correlationID: string | undefined) => void;
 
 /** What the engine needs from the sandbox around it. */
 export interface EngineDeps {
@@ -224,12 +224,12 @@ export class LifecycleEngine {
   }
 
   /** The journey's snapshot. */
-  snapshot(journey: JourneyRecord): JourneySnapshot {
+  snapshot(journey: JourneyRecord): SandboxJourneyState {
     return snapshotView(journey);
   }
 
   /** The full journey. */
-  view(journey: JourneyRecord): Journey {
+  view(journey: JourneyRecord): JourneyData {
     return journeyView(journey);
   }
 
@@ -238,7 +238,7 @@ export class LifecycleEngine {
    * @throws {SandboxProblem} 409 INVALID_STATE outside PROFILE_REQUIRED; 400 VALIDATION_FAILED naming every
    *   missing field (`required`) and, as modelled lender policy, a `dob` outside 21–60 years (`range`).
    */
-  submitProfile(journey: JourneyRecord, correlationID: string): JourneySnapshot {
+  submitProfile(journey: JourneyRecord, correlationID: string): SandboxJourneyState {
     if (journey.status !== "PROFILE_REQUIRED")
       throw invalidState(
         `the profile can only be submitted in PROFILE_REQUIRED (journey is ${journey.status})`,
@@ -323,7 +323,7 @@ export class LifecycleEngine {
    * @throws {SandboxProblem} 404 NOT_FOUND for an unknown offer; 409 INVALID_STATE when offers are not
    * selectable; 409 OFFER_LOCK_CONFLICT when another offer holds the lock; 410 OFFER_EXPIRED past its expiresAt.
    */
-  proceed(journey: JourneyRecord, offerID: string, correlationID: string): JourneySnapshot {
+  proceed(journey: JourneyRecord, offerID: string, correlationID: string): SandboxJourneyState {
     const offer = journey.offers.find((o) => o.id === offerID);
     if (!offer) throw notFound(`offer ${offerID}`);
     if (journey.lockedOfferID === offerID) {
@@ -625,7 +625,7 @@ export class LifecycleEngine {
    * Resumes: re-issues the current step's expired resource (a new hosted link, consent or document URL).
    * @throws {SandboxProblem} 409 INVALID_STATE on an ended journey.
    */
-  resume(journey: JourneyRecord, correlationID: string): Journey {
+  resume(journey: JourneyRecord, correlationID: string): JourneyData {
     if (isEnded(journey.status)) throw invalidState(`journey is ${journey.status}`);
     const step = currentStep(journey);
     if (
@@ -744,7 +744,7 @@ export class LifecycleEngine {
    * Control: expires the journey now (as the idle timeout would).
    * @throws {SandboxProblem} 409 INVALID_STATE when it has already ended.
    */
-  expire(journey: JourneyRecord): JourneySnapshot {
+  expire(journey: JourneyRecord): SandboxJourneyState {
     if (isEnded(journey.status)) throw invalidState(`journey is ${journey.status}`);
     this.end(journey, "EXPIRED", {
       reasonCode: "JOURNEY_EXPIRED",

@@ -1,8 +1,8 @@
 import type {
   AaConsent,
   Diagnostics,
-  Journey,
-  JourneySnapshot,
+  JourneyData,
+  JourneyStateData,
   JourneyStatus,
   JourneySummary,
   Loan,
@@ -145,14 +145,16 @@ function nextActionOf(journey: JourneyRecord): NextAction {
   return "COMPLETE_STEP";
 }
 
-/** The wire snapshot of a journey (`GET /state`, webhooks). */
-export function snapshotView(journey: JourneyRecord): JourneySnapshot {
+/** The state of a journey as the sandbox sends it, its id always named (`GET /state`, webhooks). */
+export type SandboxJourneyState = JourneyStateData & { readonly journeyID: string };
+
+/** The wire state of a journey (`GET /state`, webhooks): no order key (the answer's `timestamp` is it). */
+export function snapshotView(journey: JourneyRecord): SandboxJourneyState {
   const step = currentStep(journey);
   const acting = step && (step.status === "ACTION_REQUIRED" || step.status === "FAILED");
   const showsExpiry = !isEnded(journey.status) && journey.status !== "DISBURSED";
   return {
     journeyID: journey.id,
-    version: journey.version,
     status: journey.status,
     nextAction: nextActionOf(journey),
     ...(acting
@@ -178,7 +180,7 @@ export function journeySummary(journey: JourneyRecord): JourneySummary {
 }
 
 /** The wire view of the full journey (`GET /journeys/{id}`, resume). */
-export function journeyView(journey: JourneyRecord): Journey {
+export function journeyView(journey: JourneyRecord): JourneyData {
   return {
     ...snapshotView(journey),
     createdAt: journey.createdAt,

@@ -103,6 +103,22 @@ function failed(problem: SandboxProblem, meta: AnswerMeta): StoredResponse {
   return { status: problem.status, headers: { ...problem.headers }, body: problem.toBody(meta) };
 }
 
+/**
+ * An answer's meta whose `timestamp` is stamped when the answer is built (first read), after the handler ran, as
+ * a server stamps its envelope: a state read or changed by this call is never dated before the change.
+ */
+function answerMeta(correlationID: string, clock: SandboxClock): AnswerMeta {
+  let timestamp: string | undefined;
+  return {
+    requestID: randomUUID(),
+    correlationID,
+    get timestamp() {
+      timestamp ??= clock.stamp();
+      return timestamp;
+    },
+  };
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Builds the `node:http` request listener: API, hosted pages and the control API. */
@@ -119,7 +135,7 @@ export function createRequestListener(deps: PipelineDeps) {
       deps.onError(error);
       if (!res.headersSent) {
         res.writeHead(500, { "Content-Type": "application/json" });
-        const meta = { requestID: randomUUID(), correlationID: "unknown", timestamp: deps.clock.nowIso() };
+        const meta = { requestID: randomUUID(), correlationID: "unknown", timestamp: deps.clock.stamp() };
         res.end(JSON.stringify(new SandboxProblem(500, "INTERNAL", "unexpected sandbox error").toBody(meta)));
       } else res.destroy();
     });
@@ -133,7 +149,7 @@ export function createRequestListener(deps: PipelineDeps) {
     const correlationID =
       typeof presentedCid === "string" && presentedCid.length > 0 ? presentedCid : randomUUID();
     const at = deps.clock.nowIso();
-    const meta: AnswerMeta = { requestID: randomUUID(), correlationID, timestamp: at };
+    const meta = answerMeta(correlationID, deps.clock);
     const log = (
       status: number,
       endpoint: string | undefined,

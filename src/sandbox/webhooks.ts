@@ -1,8 +1,9 @@
-import type { JourneySnapshot, WebhookEnvelope } from "../contract/index.js";
+import type { WebhookEnvelope } from "../contract/index.js";
 import type { SandboxClock } from "./clock.js";
 import type { FaultInjector } from "./faults.js";
 import type { SandboxTimings } from "./options.js";
 import type { SeededRandom } from "./random.js";
+import type { SandboxJourneyState } from "./records.js";
 import { secretKey, signWebhook } from "./webhook-signer.js";
 
 /** A registered webhook endpoint and the secrets that sign its deliveries. */
@@ -16,7 +17,8 @@ export interface WebhookAttempt {
   readonly eventId: string;
   readonly endpoint: string;
   readonly journeyID: string;
-  readonly version: number;
+  /** The event's `createdAt`: the state's order key. */
+  readonly createdAt: string;
   readonly attempt: number;
   /** HTTP status, or 0 when the request failed (network error, timeout). */
   readonly status: number;
@@ -88,12 +90,12 @@ export class WebhookDispatcher {
   }
 
   /** Queues a snapshot as a `journey.snapshot` event to every endpoint. */
-  emit(snapshot: JourneySnapshot, correlationID: string | undefined): void {
+  emit(snapshot: SandboxJourneyState, correlationID: string | undefined): void {
     if (this.closed || this.endpoints.size === 0) return;
     const event: WebhookEnvelope = {
       id: this.random.id("evt"),
       type: "journey.snapshot",
-      createdAt: this.clock.nowIso(),
+      createdAt: this.clock.stamp(),
       ...(correlationID ? { correlationID } : {}),
       data: snapshot,
     };
@@ -170,7 +172,7 @@ export class WebhookDispatcher {
       eventId: delivery.event.id,
       endpoint: delivery.endpoint,
       journeyID: delivery.event.data.journeyID,
-      version: delivery.event.data.version,
+      createdAt: delivery.event.createdAt,
       attempt: attemptNo,
       status,
       ...(error ? { error } : {}),

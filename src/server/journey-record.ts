@@ -24,5 +24,5 @@ export function recordFor(
 /** The platform's newest word on the journey: what the reducer applied, or the delivery if that is newer. */
 export function newestOf(delivered: JourneySnapshot, state: JourneyState): JourneySnapshot {
   const applied = state.context.snapshot;
-  return applied && applied.version >= delivered.version ? applied : delivered;
+  return applied && applied.asOf >= delivered.asOf ? applied : delivered;
 }

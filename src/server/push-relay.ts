@@ -108,9 +108,9 @@ interface Remembered {
 /** The heartbeat frame: an event (not a comment) so a client can tell a live, quiet stream from a dead one. */
 export const HEARTBEAT_FRAME = "event: heartbeat\ndata: {}\n\n";
 
-/** Formats a snapshot as one SSE frame whose `id` is its version, so `Last-Event-ID` resumes exactly. */
+/** Formats a snapshot as one SSE frame whose `id` is its order key `asOf`, so `Last-Event-ID` resumes exactly. */
 export function snapshotFrame(snapshot: JourneySnapshot): string {
-  return `id: ${snapshot.version}\nevent: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`;
+  return `id: ${snapshot.asOf}\nevent: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`;
 }
 
 // setInterval keeps its delay in a signed 32-bit integer.
@@ -227,7 +227,7 @@ export function createPushRelay(options: PushRelayOptions): PushRelay {
     const snapshot = newest.get(journeyID)?.snapshot ?? (await settings.latest?.(journeyID));
     if (!snapshot) return "";
     const seen = lastEventId === null ? 0 : Number.parseInt(lastEventId, 10) || 0;
-    return snapshot.version > seen ? snapshotFrame(snapshot) : "";
+    return snapshot.asOf > seen ? snapshotFrame(snapshot) : "";
   }
 
   function toHeaders(req: IncomingMessage): Headers {
@@ -250,7 +250,7 @@ export function createPushRelay(options: PushRelayOptions): PushRelay {
     publish(snapshot) {
       if (closed) return;
       const held = newest.get(snapshot.journeyID);
-      if (held && held.snapshot.version >= snapshot.version) return;
+      if (held && held.snapshot.asOf >= snapshot.asOf) return;
       const audience = byJourney.get(snapshot.journeyID);
       // Re-inserted, so the map's order stays the order of publishing.
       newest.delete(snapshot.journeyID);

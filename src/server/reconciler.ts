@@ -1,6 +1,6 @@
-import type { JourneySnapshot } from "../contract/index.js";
+import { isSameState, type JourneySnapshot } from "../contract/index.js";
 import { recordFor } from "./journey-record.js";
-import type { JourneyStore } from "./store/types.js";
+import type { JourneyStore, StoredJourney } from "./store/types.js";
 
 /** Options of {@link createReconciler}. */
 export interface ReconcilerOptions {
@@ -10,7 +10,7 @@ export interface ReconcilerOptions {
   readonly fetchState: (journeyID: string) => Promise<JourneySnapshot>;
   /**
    * Applies a fetched snapshot; returns whether it was newer. Default: the journey reducer over the stored state,
-   * written with a version-guarded `store.applySnapshot`, as the webhook handler does.
+   * written with an order-guarded `store.applySnapshot`, as the webhook handler does.
    */
   readonly apply?: (snapshot: JourneySnapshot) => Promise<boolean>;
   /** A journey not updated for this long is re-fetched (default 60,000 ms). */
@@ -64,10 +64,13 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   let timer: ReturnType<typeof setInterval> | undefined;
   let running = false;
 
-  async function reconcile(journeyID: string, heldVersion: number): Promise<"updated" | "current"> {
-    const snapshot = await options.fetchState(journeyID);
-    if (snapshot.version > heldVersion && (await apply(snapshot))) return "updated";
-    await options.store.touch(journeyID);
+  // A later answer that says what is held is written too (its `asOf` makes older deliveries stale), but it is
+  // no update.
+  async function reconcile(held: StoredJourney): Promise<"updated" | "current"> {
+    const snapshot = await options.fetchState(held.journeyID);
+    if (snapshot.asOf > held.asOf && (await apply(snapshot)))
+      return isSameState(held.snapshot, snapshot) ? "current" : "updated";
+    await options.store.touch(held.journeyID);
     return "current";
   }
 
@@ -84,7 +87,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       while (next < stale.length) {
         const journey = stale[next++]!;
         try {
-          if ((await reconcile(journey.journeyID, journey.version)) === "updated") updated++;
+          if ((await reconcile(journey)) === "updated") updated++;
           else current++;
         } catch (error) {
           failed.push({ journeyID: journey.journeyID, error });

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { JourneyState } from "../../machines/journey/index.js";
-import { ContractError, type Journey, type JourneySnapshot } from "../contract/index.js";
+import { ContractError, type Journey, type JourneySnapshot, webhookSnapshot } from "../contract/index.js";
 import { reduce } from "../journey/index.js";
 import { newestOf, recordFor } from "./journey-record.js";
 import { checkLimit, DEFAULT_RAW_BODY_LIMIT, RawBodyError } from "./raw-body/errors.js";
@@ -32,7 +32,8 @@ export interface WebhookResult {
   readonly outcome: WebhookOutcome;
   readonly webhookId?: string;
   readonly journeyID?: string;
-  readonly version?: number;
+  /** The delivered state's order key (`asOf`, epoch ms). */
+  readonly asOf?: number;
   readonly detail?: string;
 }
 
@@ -104,8 +105,8 @@ export async function createWebhookHandler(options: WebhookHandlerOptions): Prom
       throw error;
     }
     const { webhookId, envelope } = verified;
-    const snapshot = envelope.data;
-    const base = { webhookId, journeyID: snapshot.journeyID, version: snapshot.version };
+    const snapshot = webhookSnapshot(envelope);
+    const base = { webhookId, journeyID: snapshot.journeyID, asOf: snapshot.asOf };
     let state: JourneyState;
     try {
       const stored = await options.store.get(snapshot.journeyID);

@@ -48,10 +48,14 @@ function nextActionFor(status: JourneyStatus): NextAction {
   }
 }
 
-/** A valid snapshot of `status` at `version`, the way the platform would send it. */
+/**
+ * A valid snapshot of `status` as the SDK holds it, ordered by `asOf` (epoch ms). Its content depends on `asOf`
+ * (diagnostics, `updatedAt`), so two snapshots at different times differ; a re-read of the same state is
+ * `{ ...snapshot, asOf: later }`.
+ */
 export function snapshotAt(
   journeyID: string,
-  version: number,
+  asOf: number,
   status: JourneyStatus,
   lockedOfferID?: string,
 ): JourneySnapshot {
@@ -59,20 +63,22 @@ export function snapshotAt(
   const locked = lockedOfferID !== undefined && lifecycleIndex >= LIFECYCLE.indexOf("OFFER_SELECTED");
   return {
     journeyID,
-    version,
+    asOf,
     status,
     nextAction: nextActionFor(status),
     ...(locked ? { lockedOfferID } : {}),
     ...(status === "OFFERS_AVAILABLE" ? { offerCount: 3 } : {}),
-    diagnostics: { reasonCode: `V${version}` },
-    updatedAt: new Date(ARBITRARY_T0 + version * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    diagnostics: { reasonCode: `R${asOf}` },
+    updatedAt: new Date(asOf).toISOString(),
   };
 }
 
 /**
- * Legal server histories: snapshots of one journey with strictly increasing versions (gaps allowed), whose
- * statuses move forward along the lifecycle (steps may be skipped, a status may repeat with a newer version),
- * optionally into an end (`DISBURSED` only to `CLOSED`). Never empty. Shrinks towards short histories.
+ * Legal server histories, in the order the platform produced them: snapshots of one journey at strictly later
+ * `asOf` times (the platform's clock, ms apart to seconds apart), whose statuses move forward along the lifecycle
+ * (steps may be skipped, a status may repeat with other details), with re-reads of an unchanged state at a later
+ * time in between (what a poll sees), optionally into an end (`DISBURSED` only to `CLOSED`). Never empty.
+ * Shrinks towards short histories.
  */
 export function serverHistoryArb(options: ServerHistoryOptions = {}): fc.Arbitrary<JourneySnapshot[]> {
   const journeyID = options.journeyID ?? ARBITRARY_JOURNEY_ID;
@@ -82,27 +88,35 @@ export function serverHistoryArb(options: ServerHistoryOptions = {}): fc.Arbitra
   return fc
     .record({
       start: fc.nat({ max: LIFECYCLE.length - 1 }),
-      moves: fc.array(fc.record({ advance: fc.nat({ max: 3 }), gap: fc.integer({ min: 1, max: 3 }) }), {
-        minLength: 0,
-        maxLength: maxLength - 1,
-      }),
-      firstVersion: fc.integer({ min: 1, max: 5 }),
+      moves: fc.array(
+        fc.record({
+          advance: fc.nat({ max: 3 }),
+          gap: fc.integer({ min: 1, max: 3_000 }),
+          reread: fc.boolean(),
+        }),
+        { minLength: 0, maxLength: maxLength - 1 },
+      ),
+      firstAt: fc.integer({ min: ARBITRARY_T0 - 60_000, max: ARBITRARY_T0 }),
       end: allowEnd ? fc.option(fc.constantFrom(...ENDED_STATUSES), { freq: 3 }) : fc.constant(null),
     })
-    .map(({ start, moves, firstVersion, end }) => {
+    .map(({ start, moves, firstAt, end }) => {
       const history: JourneySnapshot[] = [];
       let index = start;
-      let version = firstVersion;
-      history.push(snapshotAt(journeyID, version, LIFECYCLE[index]!, lockedOfferID));
+      let asOf = firstAt;
+      history.push(snapshotAt(journeyID, asOf, LIFECYCLE[index]!, lockedOfferID));
       for (const move of moves) {
+        asOf += move.gap;
+        if (move.reread) {
+          history.push({ ...history.at(-1)!, asOf });
+          continue;
+        }
         index = Math.min(index + move.advance, LIFECYCLE.length - 1);
-        version += move.gap;
-        history.push(snapshotAt(journeyID, version, LIFECYCLE[index]!, lockedOfferID));
+        history.push(snapshotAt(journeyID, asOf, LIFECYCLE[index]!, lockedOfferID));
       }
       if (end !== null && history.length < maxLength + 1) {
         const last = history.at(-1)!.status;
         const status = last === "DISBURSED" ? "CLOSED" : end;
-        history.push(snapshotAt(journeyID, version + 1, status, lockedOfferID));
+        history.push(snapshotAt(journeyID, asOf + 1, status, lockedOfferID));
       }
       return history;
     });

@@ -21,11 +21,11 @@ export function inr(rupees: number): Money {
   return { amount: Math.round(rupees * 100), currency: "INR" };
 }
 
-/** A valid snapshot in `OFFERS_AVAILABLE`; override any field. */
+/** A valid snapshot in `OFFERS_AVAILABLE`, as the SDK holds it (`asOf` 2026-11-26T10:00:00Z); override any field. */
 export function snapshotFixture(overrides: Partial<JourneySnapshot> = {}): JourneySnapshot {
   return {
     journeyID: "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9",
-    version: 5,
+    asOf: 1_795_687_200_000,
     status: "OFFERS_AVAILABLE",
     nextAction: "VIEW_OFFERS",
     offerCount: 2,
@@ -34,6 +34,12 @@ export function snapshotFixture(overrides: Partial<JourneySnapshot> = {}): Journ
     expiresAt: "2026-12-11T10:00:00Z",
     ...overrides,
   };
+}
+
+/** A snapshot as the platform sends it: without the SDK's order key `asOf`. */
+export function wireState(snapshot: JourneySnapshot): Omit<JourneySnapshot, "asOf"> {
+  const { asOf: _asOf, ...state } = snapshot;
+  return state;
 }
 
 /** A valid AVAILABLE offer; override any field. */
@@ -202,7 +208,7 @@ export function webhookFixture(overrides: Partial<WebhookEnvelope> = {}): Webhoo
     type: "journey.snapshot",
     createdAt: "2026-11-26T10:00:01Z",
     correlationID: "corr-1",
-    data: snapshotFixture(),
+    data: wireState(snapshotFixture()),
     ...overrides,
   };
 }

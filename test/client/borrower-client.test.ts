@@ -16,6 +16,7 @@ import {
   profileFixture,
   snapshotFixture,
   stepFixture,
+  wireState,
 } from "../../src/testing/fixtures.js";
 import { borrowerOn, rejectionOf, SESSION_TOKEN } from "./harness.js";
 import {
@@ -54,7 +55,7 @@ const cases: Case[] = [
     method: "GET",
     path: "/journeys",
     status: 200,
-    reply: { journeys: [snapshotFixture()] },
+    reply: { journeys: [wireState(snapshotFixture())] },
   },
   {
     name: "getJourney",
@@ -262,7 +263,8 @@ describe("the platform's envelope", () => {
     );
     const { client } = borrowerOn(server);
     const result = await client.getJourney(J);
-    expect(result).toEqual(journeyFixture());
+    // The state is ordered by the answer's time: asOf is stamped from `timestamp`, whatever the data said.
+    expect(result).toEqual({ ...journeyFixture(), asOf: Date.parse("2026-11-26T10:05:00.000Z") });
     expect(responseMeta(result)).toEqual({
       requestID: "req-42",
       correlationID: "corr-42",
@@ -271,7 +273,10 @@ describe("the platform's envelope", () => {
     expect(result.meta).toEqual(responseMeta(result));
     // meta is not part of the payload: keys and JSON skip it.
     expect(Object.keys(result)).not.toContain("meta");
-    expect(JSON.parse(JSON.stringify(result))).toEqual(journeyFixture());
+    expect(JSON.parse(JSON.stringify(result))).toEqual({
+      ...journeyFixture(),
+      asOf: Date.parse("2026-11-26T10:05:00.000Z"),
+    });
     expect(responseMeta(journeyFixture())).toBeUndefined();
     expect(responseMeta(null)).toBeUndefined();
   });
@@ -281,15 +286,47 @@ describe("the platform's envelope", () => {
       inOrder({
         status: 200,
         raw: true,
-        body: { request_id: "req-snake", correlation_id: "corr-snake", data: journeyFixture(), error: null },
+        body: { request_id: "req-snake", correlation_id: "corr-snake", data: { journeys: [] }, error: null },
       }),
     );
     const { client } = borrowerOn(server);
-    expect(responseMeta(await client.getJourney(J))).toEqual({
+    expect(responseMeta(await client.listJourneys())).toEqual({
       requestID: "req-snake",
       correlationID: "corr-snake",
       timestamp: undefined,
     });
+  });
+
+  it("stamps a state answer with asOf from its timestamp and the journey's id from the path when data has none", async () => {
+    const { journeyID: _id, asOf: _asOf, ...wire } = snapshotFixture();
+    server = await startScriptedServer(
+      inOrder({
+        status: 200,
+        raw: true,
+        body: {
+          requestID: "r",
+          timestamp: "2026-11-26T10:05:00.123Z",
+          data: { ...wire, nextAction: undefined },
+          error: null,
+        },
+      }),
+    );
+    const { client } = borrowerOn(server);
+    const result = await client.getJourneyState(J);
+    expect(result).toMatchObject({
+      kind: "snapshot",
+      snapshot: { ...wire, journeyID: J, nextAction: null, asOf: Date.parse("2026-11-26T10:05:00.123Z") },
+    });
+  });
+
+  it("refuses a state answer without a timestamp as CONTRACT naming timestamp: an unordered state is never applied", async () => {
+    server = await startScriptedServer(
+      inOrder({ status: 200, raw: true, body: { requestID: "r", data: snapshotFixture(), error: null } }),
+    );
+    const { client } = borrowerOn(server);
+    const error = await rejectionOf(client.getJourneyState(J));
+    expect(error).toMatchObject({ _tag: "ApiError", code: "CONTRACT", endpoint: "getJourneyState" });
+    expect((error as ApiError).errors.map((e) => e.path)).toEqual(["timestamp"]);
   });
 
   it("gives every kind of result the meta of its answer, the snapshot result of getJourneyState included", async () => {
@@ -315,12 +352,12 @@ describe("the platform's envelope", () => {
 
 describe("contract parsing of answers", () => {
   it("rejects a success body that breaks the contract as ApiError CONTRACT naming the paths", async () => {
-    server = await startScriptedServer(inOrder({ status: 200, body: { ...snapshotFixture(), version: 0 } }));
+    server = await startScriptedServer(inOrder({ status: 200, body: { ...journeyFixture(), status: 7 } }));
     const { client } = borrowerOn(server);
     const error = await rejectionOf(client.getJourney(J));
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ _tag: "ApiError", code: "CONTRACT", status: 200, retryable: false });
-    expect((error as ApiError).errors.map((e) => e.path)).toEqual(expect.arrayContaining(["version"]));
+    expect((error as ApiError).errors.map((e) => e.path)).toEqual(["status"]);
     expect(server.requests).toHaveLength(1);
   });
 

@@ -1,10 +1,16 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createBorrowerClient, createPartnerClient, responseMeta } from "../../src/client/index.js";
-import { CreateSessionResponse, JourneySummary, parse } from "../../src/contract/index.js";
+import { CreateSessionResponse, JourneyStateData, JourneySummary, parse } from "../../src/contract/index.js";
 import { rejectionOf } from "../client/harness.js";
 import { inOrder, type ScriptedServer, startScriptedServer } from "../client/scripted-server.js";
 import { openSession, type Sandbox, startManual, TestClient } from "../sandbox/helpers.js";
-import { ERROR_ANSWERS, JOURNEY_CREATED, SESSION_ANSWER, SESSION_ANSWER_NO_JOURNEY } from "./golden.js";
+import {
+  ERROR_ANSWERS,
+  JOURNEY_CREATED,
+  SESSION_ANSWER,
+  SESSION_ANSWER_NO_JOURNEY,
+  STATE_ANSWER,
+} from "./golden.js";
 
 let server: ScriptedServer | undefined;
 let sandbox: Sandbox | undefined;
@@ -77,6 +83,21 @@ describe("golden payloads of PLATFORM.md parse to the documented values", () => 
     }
   });
 
+  it("the state answer [L2] [L3] [L7]: nulls read as absent, ordered by the answer's timestamp, the id from the path", async () => {
+    server = await startScriptedServer(inOrder({ status: 200, body: STATE_ANSWER, raw: true }));
+    const journeyID = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
+    const state = await borrowerOn(server.baseUrl).getJourneyState(journeyID);
+    expect(state).toMatchObject({ kind: "snapshot" });
+    expect(state.kind === "snapshot" && state.snapshot).toEqual({
+      journeyID,
+      status: "OFFERS_PENDING",
+      nextAction: null,
+      diagnostics: STATE_ANSWER.data.diagnostics,
+      pendingOperations: STATE_ANSWER.data.pendingOperations,
+      asOf: Date.parse(STATE_ANSWER.timestamp),
+    });
+  });
+
   it("an unknown nextAction and an unknown status-free extra field: the value kept as a string, the field stripped", () => {
     const parsed = parse(
       JourneySummary,
@@ -111,6 +132,20 @@ describe("the sandbox answers in the golden shapes", () => {
     });
     expect(keys(created.envelope)).toEqual(keys(JOURNEY_CREATED));
     expect(keys(created.body)).toEqual(keys(JOURNEY_CREATED.data));
+    expect(client.violations).toEqual([]);
+  });
+
+  it("the state answer [L2] [L3]: the documented fields, only known modelled ones beside them, no version", async () => {
+    sandbox = await startManual();
+    const client = new TestClient(sandbox);
+    const { token, journeyID } = await openSession(client, "CUST_0013");
+    const reply = await client.call("GET", `/journeys/${journeyID}/state`, { token });
+    expect(keys(reply.envelope)).toEqual(keys(STATE_ANSWER));
+    expect(reply.body).toHaveProperty("status");
+    expect(reply.body).toHaveProperty("nextAction");
+    expect(reply.body).not.toHaveProperty("version");
+    expect(reply.body).not.toHaveProperty("asOf");
+    for (const key of Object.keys(reply.body)) expect(Object.keys(JourneyStateData.shape)).toContain(key);
     expect(client.violations).toEqual([]);
   });
 

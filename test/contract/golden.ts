@@ -49,3 +49,23 @@ export const ERROR_ANSWERS = [
   },
   { status: 409, body: { error: { code: "OFFER_LOCK_CONFLICT", message: "Another offer was proceeded" } } },
 ] as const;
+
+/**
+ * `GET /api/v1/headless/journeys/{journeyID}/state` answer: the state fields the guides name [L2] [L3] [L7]
+ * (`status`, `nextAction`, `actionRequired`, `resource`, `diagnostics`, `pendingOperations`), whose shapes the
+ * docs do not give; absent ones sent as `null`, no journey id, no version.
+ */
+export const STATE_ANSWER = {
+  requestID: "3a4b5c6d-7e8f-4a0b-9c1d-2e3f4a5b6c7d",
+  correlationID: "web-7f3a",
+  timestamp: "2026-03-05T16:48:22.100Z",
+  data: {
+    status: "OFFERS_PENDING",
+    nextAction: null,
+    actionRequired: null,
+    resource: null,
+    diagnostics: { reasonCode: "LENDERS_QUERIED", message: "Waiting for lender offers" },
+    pendingOperations: [{ type: "OFFER_FETCH", status: "IN_PROGRESS" }],
+  },
+  error: null,
+} as const;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   CONTRACT_SCHEMAS,
   ContractError,
+  JourneySnapshot,
   missingProfileFields,
   Profile,
   parse,
@@ -33,10 +34,10 @@ const cases: Record<Name, { valid: unknown; invalid: unknown; path: string }> = 
     },
     path: "url",
   },
-  JourneySnapshot: {
-    valid: f.snapshotFixture(),
-    invalid: f.snapshotFixture({ version: 0 }),
-    path: "version",
+  JourneyStateData: {
+    valid: { status: "OFFERS_AVAILABLE", nextAction: "VIEW_OFFERS" },
+    invalid: { status: "OFFERS_AVAILABLE", diagnostics: { retryable: "yes" } },
+    path: "diagnostics.retryable",
   },
   Offer: {
     valid: f.offerFixture(),
@@ -45,7 +46,7 @@ const cases: Record<Name, { valid: unknown; invalid: unknown; path: string }> = 
   },
   Step: { valid: f.stepFixture(), invalid: { ...f.stepFixture(), kind: "SELFIE" }, path: "kind" },
   ProfileStatus: { valid: "SUBMITTED", invalid: "DONE", path: "" },
-  Journey: {
+  JourneyData: {
     valid: f.journeyFixture(),
     invalid: { ...f.journeyFixture(), offers: [{ ...f.offerFixture(), tenureMonths: 0 }] },
     path: "offers.0.tenureMonths",
@@ -175,13 +176,13 @@ describe("every contract payload", () => {
 
 describe("ContractError", () => {
   it("names every failing path, not only the first", () => {
-    const bad = { ...f.snapshotFixture(), version: -3, status: "NOPE", updatedAt: "now" };
+    const bad = { ...f.snapshotFixture(), asOf: -3, status: "NOPE", updatedAt: "now" };
     try {
-      parse(CONTRACT_SCHEMAS.JourneySnapshot, bad, "JourneySnapshot");
+      parse(JourneySnapshot, bad, "JourneySnapshot");
       expect.unreachable();
     } catch (e) {
       const paths = (e as ContractError).issues.map((i) => i.path);
-      expect(paths).toEqual(expect.arrayContaining(["version", "status", "updatedAt"]));
+      expect(paths).toEqual(expect.arrayContaining(["asOf", "status", "updatedAt"]));
     }
   });
 });

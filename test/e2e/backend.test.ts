@@ -87,13 +87,14 @@ describe("the partner-backend kit end to end against the sandbox", () => {
     for (const journeyID of journeyIDs) {
       const platform = h.sandbox.control.journey(journeyID).journey;
       const stored = await store.get(journeyID);
-      expect({ status: stored?.status, version: stored?.version }).toEqual({
+      // The stored state is the platform's last change (its updatedAt), in the row and in the reducer state.
+      expect({ status: stored?.status, updatedAt: stored?.snapshot.updatedAt }).toEqual({
         status: platform.status,
-        version: platform.version,
+        updatedAt: platform.updatedAt,
       });
-      const held = (stored?.state as { context: { snapshot: { version: number } } } | null)?.context.snapshot
-        .version;
-      expect(held).toBe(platform.version);
+      const held = (stored?.state as { context: { snapshot: { updatedAt: string } } } | null)?.context
+        .snapshot.updatedAt;
+      expect(held).toBe(platform.updatedAt);
     }
     expect([...firstApplies.values()].every((n) => n === 1)).toBe(true);
   });

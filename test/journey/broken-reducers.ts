@@ -1,6 +1,6 @@
 /** Deliberately broken reducers and policies: each one drops one safeguard, so its property must fail. */
 import type { JourneyState } from "../../machines/journey/index.js";
-import { isExpectedEdge, parseSnapshot, safeParseSnapshot } from "../../src/contract/index.js";
+import { isExpectedEdge, isSameState, parseSnapshot, safeParseSnapshot } from "../../src/contract/index.js";
 import {
   type CadenceInput,
   type JourneyHostEvent,
@@ -13,8 +13,8 @@ function restart(state: JourneyState, snapshot: unknown, at: number): ReduceResu
   return { state: journey.initial({ journeyID: state.context.journeyID, snapshot, at }), commands: [] };
 }
 
-/** No version guard: the last valid snapshot delivered wins, whatever its version. */
-export const withoutVersionGuard: Reducer = (state, event) => {
+/** No order guard: the last valid snapshot delivered wins, whatever its asOf. */
+export const withoutOrderGuard: Reducer = (state, event) => {
   if (event.type === "snapshot.received") {
     const parsed = safeParseSnapshot(event.snapshot);
     if (parsed.ok && parsed.value.journeyID === state.context.journeyID)
@@ -28,8 +28,7 @@ export const withoutAbsorbingEnds: Reducer = (state, event) => {
   const ended = journey.view(state).isEnded;
   if (ended && event.type === "snapshot.received") {
     const parsed = safeParseSnapshot(event.snapshot);
-    const held = state.context.snapshot?.version ?? 0;
-    if (parsed.ok && parsed.value.version > held) return restart(state, parsed.value, event.at);
+    if (parsed.ok && parsed.value.asOf > state.context.asOf) return restart(state, parsed.value, event.at);
   }
   return journey.reduce(state, event);
 };
@@ -88,11 +87,39 @@ export const withoutEdgeCheck: Reducer = (state, event) => {
     if (
       parsed.ok &&
       current !== null &&
-      parsed.value.version > current.version &&
+      parsed.value.asOf > state.context.asOf &&
       !isExpectedEdge(current.status, parsed.value.status)
     ) {
       return restart(state, parsed.value, event.at);
     }
+  }
+  return journey.reduce(state, event);
+};
+
+/** Re-reads are news: a later snapshot of the held state replaces it as a new one (the view's asOf moves). */
+export const withoutSameStateCheck: Reducer = (state, event) => {
+  if (event.type === "snapshot.received" && state.context.snapshot !== null) {
+    const parsed = safeParseSnapshot(event.snapshot);
+    if (
+      parsed.ok &&
+      parsed.value.asOf > state.context.asOf &&
+      isSameState(parsed.value, state.context.snapshot)
+    )
+      return restart(state, parsed.value, event.at);
+  }
+  return journey.reduce(state, event);
+};
+
+/** Ties trusted: another state at the held asOf is applied as if newer, with no re-fetch. */
+export const withoutTieCheck: Reducer = (state, event) => {
+  if (event.type === "snapshot.received" && state.context.snapshot !== null) {
+    const parsed = safeParseSnapshot(event.snapshot);
+    if (
+      parsed.ok &&
+      parsed.value.asOf === state.context.asOf &&
+      !isSameState(parsed.value, state.context.snapshot)
+    )
+      return restart(state, parsed.value, event.at);
   }
   return journey.reduce(state, event);
 };

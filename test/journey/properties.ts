@@ -10,6 +10,7 @@ import { STATUS_INFO } from "../../machines/journey/journey.lifecycle.js";
 import {
   isEnded,
   isExpectedEdge,
+  isSameState,
   JOURNEY_STATUSES,
   type JourneySnapshot,
   type JourneyStatus,
@@ -35,7 +36,7 @@ import {
   ARBITRARY_T0 as T0,
   withTimes,
 } from "../../src/testing/arbitraries.js";
-import { journeyFixture, offerFixture } from "../../src/testing/fixtures.js";
+import { journeyFixture, offerFixture, wireState } from "../../src/testing/fixtures.js";
 
 /** A reducer with `journey.reduce`'s signature. */
 export type Reducer = (state: JourneyState, event: JourneyHostEvent) => ReduceResult;
@@ -67,42 +68,60 @@ export function offersState(): JourneyState {
     type: "journey.loaded",
     journey: journeyFixture({
       journeyID: JID,
-      version: 5,
+      asOf: 5,
       offers: ["ofr_A", "ofr_B", "ofr_C"].map((id) => offerFixture({ id })),
     }),
     at: T0 + 1,
   }).state;
 }
 
-/** 1. Convergence: any delivery schedule ends in the state of the highest version delivered. */
+/**
+ * 1. Convergence: any delivery schedule ends in the state of the latest `asOf` delivered, and holds that key (the
+ * snapshot kept may be an earlier sighting of the same state).
+ */
 export function convergence(reduce: Reducer) {
   return fc.property(historyWithScheduleArb({ maxLength: 10 }), ({ schedule }) => {
     let state = fresh();
     for (const delivery of schedule) state = reduce(state, deliveryEvent(delivery)).state;
     const best = schedule.reduce<JourneySnapshot | null>(
-      (acc, d) => (acc === null || d.snapshot.version > acc.version ? d.snapshot : acc),
+      (acc, d) => (acc === null || d.snapshot.asOf > acc.asOf ? d.snapshot : acc),
       null,
     );
-    expect(state.context.snapshot).toEqual(best);
+    const held = state.context.snapshot;
+    expect(held === null ? null : wireState(held)).toEqual(best === null ? null : wireState(best));
+    expect(state.context.asOf).toBe(best?.asOf ?? 0);
     expect(lifecycleNode(state)).toBe(best?.status ?? "loading");
   });
 }
 
-/** 2. Monotonic: the held version never decreases; a stale or duplicate snapshot returns the same state, no commands. */
+/**
+ * 2. Monotonic: the held order key never decreases; a stale or duplicate snapshot returns the very same state and
+ * no commands; a later re-read of the held state moves the key on and changes nothing a borrower sees.
+ */
 export function monotonic(reduce: Reducer) {
   return fc.property(historyWithScheduleArb({ maxLength: 10 }), ({ schedule }) => {
     let state = fresh();
     for (const delivery of schedule) {
-      const before = state.context.snapshot?.version ?? 0;
+      const before = state.context.asOf;
       const result = reduce(state, deliveryEvent(delivery));
-      expect(result.state.context.snapshot?.version ?? 0).toBeGreaterThanOrEqual(before);
-      if (delivery.snapshot.version <= before) {
+      expect(result.state.context.asOf).toBeGreaterThanOrEqual(before);
+      if (delivery.snapshot.asOf <= before) {
         expect(result.state).toBe(state);
         expect(result.commands).toEqual([]);
+      } else if (state.context.snapshot !== null && isSameState(delivery.snapshot, state.context.snapshot)) {
+        expect(result.state.context.asOf).toBe(delivery.snapshot.asOf);
+        expect(seenByBorrower(result.state)).toEqual(seenByBorrower(state));
+        expect(result.commands.filter((c) => c.type !== "startPolling")).toEqual([]);
       }
       state = result.state;
     }
   });
+}
+
+/** What a borrower sees of a state (the view at a fixed time, polling aside). */
+function seenByBorrower(state: JourneyState) {
+  const { pollInMs: _p, isPolling: _i, ...view } = journey.view(state, T0);
+  return view;
 }
 
 const anyEventArb = fc.oneof(
@@ -117,14 +136,14 @@ export function endsAbsorbing(reduce: Reducer) {
     const last = history.at(-1)!;
     const closed = isEnded(last.status)
       ? history
-      : [...history, snapshotAt(JID, last.version + 1, last.status === "DISBURSED" ? "CLOSED" : "REJECTED")];
+      : [...history, snapshotAt(JID, last.asOf + 1, last.status === "DISBURSED" ? "CLOSED" : "REJECTED")];
     const tail = fc.array(
       fc.oneof(
         fc
           .record({ status: fc.constantFrom(...JOURNEY_STATUSES), gap: fc.integer({ min: 1, max: 3 }) })
           .map(({ status, gap }) => ({
             type: "snapshot.received" as const,
-            snapshot: snapshotAt(JID, closed.at(-1)!.version + gap, status),
+            snapshot: snapshotAt(JID, closed.at(-1)!.asOf + gap, status),
             source: "webhook" as const,
             at: 0,
           })),
@@ -334,7 +353,7 @@ export function serverAuthority(reduce: Reducer) {
     // Nothing is unexpected from STARTED (every move is forward), so such a history takes one more step.
     const history =
       last.status === "STARTED"
-        ? [...generated, snapshotAt(JID, last.version + 1, "PROFILE_REQUIRED")]
+        ? [...generated, snapshotAt(JID, last.asOf + 1, "PROFILE_REQUIRED")]
         : generated;
     const from = history.at(-1)!;
     const unexpected = JOURNEY_STATUSES.filter((s) => !isExpectedEdge(from.status, s));
@@ -344,7 +363,7 @@ export function serverAuthority(reduce: Reducer) {
         gap: fc.integer({ min: 1, max: 4 }),
         extra: fc.nat({ max: 2 }),
       })
-      .map(({ to, gap, extra }) => ({ history, anomaly: snapshotAt(JID, from.version + gap, to), extra }));
+      .map(({ to, gap, extra }) => ({ history, anomaly: snapshotAt(JID, from.asOf + gap, to), extra }));
   });
   return fc.property(scenario, ({ history, anomaly, extra }) => {
     let state = fresh();
@@ -364,15 +383,53 @@ export function serverAuthority(reduce: Reducer) {
       toStatus: anomaly.status,
       resolution: "held",
     });
-    const confirmedVersion = anomaly.version + extra;
+    const confirmedAt = anomaly.asOf + extra;
     const loaded = reduce(held.state, {
       type: "journey.loaded",
-      journey: { ...journeyFixture({ journeyID: JID }), ...anomaly, version: confirmedVersion },
+      journey: { ...journeyFixture({ journeyID: JID }), ...anomaly, asOf: confirmedAt },
       at: T0 + 101,
     });
-    expect(loaded.state.context.snapshot?.version).toBe(confirmedVersion);
+    expect(loaded.state.context.snapshot?.asOf).toBe(confirmedAt);
+    expect(loaded.state.context.asOf).toBe(confirmedAt);
     expect(statusOf(loaded.state)).toBe(anomaly.status);
     expect(lifecycleNode(loaded.state)).toBe(anomaly.status);
     expect(loaded.state.context.anomalies.at(-1)?.resolution).toBe("confirmed");
+  });
+}
+
+/**
+ * 8b. Ties are not trusted: another state at the held `asOf` cannot be ordered by time, so it is held and the
+ * journey re-fetched; the re-fetched journey (later) decides.
+ */
+export function tiesRefetched(reduce: Reducer) {
+  const scenario = serverHistoryArb({ maxLength: 6, allowEnd: false }).chain((history) => {
+    const from = history.at(-1)!;
+    return fc.constantFrom(...JOURNEY_STATUSES).map((to) => ({
+      history,
+      tied: { ...snapshotAt(JID, from.asOf, to), diagnostics: { reasonCode: "TIED" } },
+    }));
+  });
+  return fc.property(scenario, ({ history, tied }) => {
+    let state = fresh();
+    for (const [i, snapshot] of history.entries()) {
+      state = reduce(state, { type: "snapshot.received", snapshot, source: "poll", at: T0 + i }).state;
+    }
+    const before = state.context.snapshot;
+    const result = reduce(state, {
+      type: "snapshot.received",
+      snapshot: tied,
+      source: "webhook",
+      at: T0 + 100,
+    });
+    expect(result.state.context.snapshot).toEqual(before);
+    expect(result.state.context.asOf).toBe(tied.asOf);
+    expect(result.commands).toContainEqual({ type: "fetchJourney", journeyID: JID, reason: "anomaly" });
+    const settled = reduce(result.state, {
+      type: "journey.loaded",
+      journey: { ...journeyFixture({ journeyID: JID }), ...tied, asOf: tied.asOf + 1 },
+      at: T0 + 101,
+    });
+    expect(settled.state.context.snapshot?.diagnostics).toEqual({ reasonCode: "TIED" });
+    expect(statusOf(settled.state)).toBe(tied.status);
   });
 }

@@ -4,7 +4,7 @@ import { snapshotFixture } from "../../src/testing/fixtures.js";
 
 const T0 = Date.UTC(2026, 10, 26, 10);
 const kyc = snapshotFixture({
-  version: 9,
+  asOf: 9,
   status: "LENDER_PROCESSING",
   nextAction: "WAIT",
 });

@@ -28,8 +28,8 @@ describe("journey.initial", () => {
   it("throws a ContractError naming the field on bad input", () => {
     expect(() => journey.initial({ journeyID: "", at: T0 })).toThrow(/journeyID/);
     expect(() => journey.initial({ journeyID: JID, at: Number.NaN })).toThrow(ContractError);
-    expect(() => journey.initial({ journeyID: JID, snapshot: { version: "x" }, at: T0 })).toThrow(
-      /snapshot\.version/,
+    expect(() => journey.initial({ journeyID: JID, snapshot: { asOf: "x" }, at: T0 })).toThrow(
+      /snapshot\.asOf/,
     );
     expect(() => journey.initial({ journeyID: "jrn_other", snapshot: snap(1, "STARTED"), at: T0 })).toThrow(
       /snapshot\.journeyID/,
@@ -43,7 +43,7 @@ describe("snapshots", () => {
     const { state, rejected } = journey.reduce(s0, received(snap(2, "PROFILE_REQUIRED"), T0 + 1));
     expect(rejected).toBeUndefined();
     expect(state.value.lifecycle).toBe("PROFILE_REQUIRED");
-    expect(state.context.snapshot?.version).toBe(2);
+    expect(state.context.snapshot?.asOf).toBe(2);
   });
   it("returns the very same state for a stale or duplicate snapshot", () => {
     const s0 = journey.initial({ journeyID: JID, snapshot: snap(4, "OFFERS_PENDING"), at: T0 });
@@ -56,7 +56,7 @@ describe("snapshots", () => {
   });
   it("rejects malformed snapshots and snapshots of another journey", () => {
     const s0 = journey.initial({ journeyID: JID, snapshot: snap(4, "OFFERS_PENDING"), at: T0 });
-    for (const bad of [null, 7, "x", [], { version: 9 }, { ...snap(9, "KYC_PENDING"), status: "NOPE" }]) {
+    for (const bad of [null, 7, "x", [], { asOf: 9 }, { ...snap(9, "KYC_PENDING"), status: "NOPE" }]) {
       const result = journey.reduce(s0, received(bad, T0 + 1));
       expect(result.state).toBe(s0);
       expect(result.rejected?.reason).toBe("INVALID_SNAPSHOT");
@@ -88,7 +88,7 @@ describe("server authority", () => {
     const s0 = journey.initial({ journeyID: JID, snapshot: snap(6, "KYC_PENDING"), at: T0 });
     const held = journey.reduce(s0, received(snap(7, "OFFERS_AVAILABLE"), T0 + 1, "webhook"));
     expect(held.state.value.lifecycle).toBe("KYC_PENDING");
-    expect(held.state.context.snapshot?.version).toBe(6);
+    expect(held.state.context.snapshot?.asOf).toBe(6);
     expect(held.commands).toContainEqual({ type: "fetchJourney", journeyID: JID, reason: "anomaly" });
     expect(journey.view(held.state).hasHeldAnomaly).toBe(true);
     expect(journey.view(held.state).anomalies).toMatchObject([
@@ -96,11 +96,11 @@ describe("server authority", () => {
     ]);
     const confirmed = journey.reduce(held.state, {
       type: "journey.loaded",
-      journey: journeyFixture({ version: 7, status: "OFFERS_AVAILABLE" }),
+      journey: journeyFixture({ asOf: 7, status: "OFFERS_AVAILABLE" }),
       at: T0 + 2,
     });
     expect(confirmed.state.value.lifecycle).toBe("OFFERS_AVAILABLE");
-    expect(confirmed.state.context.snapshot?.version).toBe(7);
+    expect(confirmed.state.context.snapshot?.asOf).toBe(7);
     expect(journey.view(confirmed.state).anomalies[0]?.resolution).toBe("confirmed");
     expect(confirmed.commands.map((c) => c.type)).toEqual(["startPolling"]);
   });
@@ -109,7 +109,7 @@ describe("server authority", () => {
     const held = journey.reduce(s0, received(snap(9, "PROFILE_REQUIRED"), T0 + 1, "push"));
     const refuted = journey.reduce(held.state, {
       type: "journey.loaded",
-      journey: journeyFixture({ version: 6, status: "KYC_PENDING" }),
+      journey: journeyFixture({ asOf: 6, status: "KYC_PENDING" }),
       at: T0 + 2,
     });
     expect(refuted.state.value.lifecycle).toBe("KYC_PENDING");

@@ -7,13 +7,13 @@ import { journeyFixture, offerFixture, snapshotFixture } from "../../src/testing
 export const T0 = Date.parse("2026-11-26T10:00:00Z");
 export const JID = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
 
-/** A valid snapshot of the fixture journey at `version` in `status`. */
+/** A valid snapshot of the fixture journey at `asOf` in `status`. */
 export function snap(
-  version: number,
+  asOf: number,
   status: JourneyStatus,
   extra: Partial<JourneySnapshot> = {},
 ): JourneySnapshot {
-  return snapshotFixture({ version, status, ...extra });
+  return snapshotFixture({ asOf, status, ...extra });
 }
 
 /** Applies events in order, returning every result. */
@@ -33,14 +33,14 @@ export function replay(state: JourneyState, events: readonly JourneyHostEvent[])
   return run(state, events).at(-1)?.state ?? state;
 }
 
-/** A state in OFFERS_AVAILABLE (version 5) with offers A and B loaded, nothing in flight. */
+/** A state in OFFERS_AVAILABLE (asOf 5) with offers A and B loaded, nothing in flight. */
 export function offersState(): JourneyState {
   const s0 = journey.initial({ journeyID: JID, snapshot: snap(5, "OFFERS_AVAILABLE"), at: T0 });
   return replay(s0, [
     {
       type: "journey.loaded",
       journey: journeyFixture({
-        version: 5,
+        asOf: 5,
         offers: [offerFixture({ id: "ofr_A" }), offerFixture({ id: "ofr_B" })],
       }),
       at: T0 + 1,

@@ -7,8 +7,10 @@ import {
   withoutEdgeCheck,
   withoutKeyCheck,
   withoutOfferLock,
+  withoutOrderGuard,
+  withoutSameStateCheck,
+  withoutTieCheck,
   withoutValidation,
-  withoutVersionGuard,
 } from "../journey/broken-reducers.js";
 import {
   cadenceBounds,
@@ -21,6 +23,7 @@ import {
   RUNS,
   robustness,
   serverAuthority,
+  tiesRefetched,
 } from "../journey/properties.js";
 
 /**
@@ -33,11 +36,14 @@ function fails(property: fc.IProperty<[unknown, ...unknown[]]> | fc.IProperty<ne
 }
 
 describe("each invariant's property catches a reducer that breaks it", () => {
-  it("1. convergence fails without the version guard", () => {
-    expect(fails(convergence(withoutVersionGuard))).toBe(true);
+  it("1. convergence fails without the asOf guard", () => {
+    expect(fails(convergence(withoutOrderGuard))).toBe(true);
   });
-  it("2. monotonic fails without the version guard", () => {
-    expect(fails(monotonic(withoutVersionGuard))).toBe(true);
+  it("2. monotonic fails without the asOf guard", () => {
+    expect(fails(monotonic(withoutOrderGuard))).toBe(true);
+  });
+  it("2. monotonic fails when a re-read of the held state is taken as news", () => {
+    expect(fails(monotonic(withoutSameStateCheck))).toBe(true);
   });
   it("3. ends absorbing fails when ends accept newer snapshots", () => {
     expect(fails(endsAbsorbing(withoutAbsorbingEnds))).toBe(true);
@@ -59,5 +65,8 @@ describe("each invariant's property catches a reducer that breaks it", () => {
   });
   it("8. server authority fails when unexpected edges are applied blindly", () => {
     expect(fails(serverAuthority(withoutEdgeCheck))).toBe(true);
+  });
+  it("8b. ties fail when a tied state is trusted", () => {
+    expect(fails(tiesRefetched(withoutTieCheck))).toBe(true);
   });
 });

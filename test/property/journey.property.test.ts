@@ -12,16 +12,17 @@ import {
   RUNS,
   robustness,
   serverAuthority,
+  tiesRefetched,
 } from "../journey/properties.js";
 
 // fc.assert reports the seed and the counterexample's path on failure, so a run can be replayed.
 const options = { numRuns: RUNS };
 
 describe("journey invariants (DESIGN.md 1–8) hold for journey.reduce", () => {
-  it("1. convergence: any delivery schedule ends in the highest version delivered", () => {
+  it("1. convergence: any delivery schedule ends in the state of the latest asOf delivered", () => {
     fc.assert(convergence(journey.reduce), options);
   });
-  it("2. monotonic: the version never decreases; stale and duplicate snapshots change nothing", () => {
+  it("2. monotonic: the order key never decreases; stale and duplicate snapshots change nothing, re-reads only the key", () => {
     fc.assert(monotonic(journey.reduce), options);
   });
   it("3. ends are absorbing: no status change and no polling after an end", () => {
@@ -44,5 +45,8 @@ describe("journey invariants (DESIGN.md 1–8) hold for journey.reduce", () => {
   });
   it("8. server authority: an unexpected edge is held, re-fetched, and applied once confirmed", () => {
     fc.assert(serverAuthority(journey.reduce), options);
+  });
+  it("8b. ties: another state at the held asOf is held and re-fetched, and the re-fetch decides", () => {
+    fc.assert(tiesRefetched(journey.reduce), options);
   });
 });

@@ -19,10 +19,10 @@ interface FakeRuntime {
   readonly stopped: number[];
 }
 
-function viewAt(status: "PROFILE_REQUIRED" | "OFFERS_AVAILABLE" | "KYC_PENDING", version: number) {
+function viewAt(status: "PROFILE_REQUIRED" | "OFFERS_AVAILABLE" | "KYC_PENDING", asOf: number) {
   const snapshot = snapshotFixture({
     status,
-    version,
+    asOf,
     nextAction: status === "PROFILE_REQUIRED" ? "SUBMIT_PROFILE" : "WAIT",
   });
   return view(initial({ journeyID: snapshot.journeyID, snapshot, at: Date.UTC(2026, 10, 26) }));
@@ -62,7 +62,7 @@ afterEach(cleanup);
 
 function Screen({ runtime }: { runtime: JourneyRuntime }) {
   const current = useJourney(runtime);
-  return createElement("p", { "data-testid": "screen" }, `${current.screen} v${current.version}`);
+  return createElement("p", { "data-testid": "screen" }, `${current.screen} v${current.asOf}`);
 }
 
 describe("useJourney", () => {
@@ -77,7 +77,7 @@ describe("useJourney", () => {
     const before = renders;
     act(() => fake.emit(viewAt("OFFERS_AVAILABLE", 2)));
     expect(result.current.screen).toBe("offers");
-    expect(result.current.version).toBe(2);
+    expect(result.current.asOf).toBe(2);
     expect(renders).toBe(before + 1);
   });
 
@@ -127,7 +127,7 @@ describe("useJourneyView", () => {
     });
     expect(result.current).toBe("offers");
     const before = renders;
-    // A new view (newer version) with the same screen: the selection is equal, no re-render.
+    // A new view (newer asOf) with the same screen: the selection is equal, no re-render.
     act(() => fake.emit(viewAt("OFFERS_AVAILABLE", 2)));
     expect(renders).toBe(before);
     act(() => fake.emit(viewAt("KYC_PENDING", 3)));
@@ -157,11 +157,11 @@ describe("useJourneyView", () => {
     let renders = 0;
     const { result } = renderHook(() => {
       renders++;
-      return useJourneyView(fake.runtime, (v) => ({ version: v.version }));
+      return useJourneyView(fake.runtime, (v) => ({ asOf: v.asOf }));
     });
     const before = renders;
     act(() => fake.emit(viewAt("OFFERS_AVAILABLE", 2)));
-    expect(result.current).toEqual({ version: 2 });
+    expect(result.current).toEqual({ asOf: 2 });
     expect(renders).toBe(before + 1);
   });
 

@@ -25,7 +25,7 @@ function App({ create }: { create: () => JourneyRuntime }) {
 }
 
 it("a real createJourney runtime drives a component: polled snapshots re-render it, stop on unmount", async () => {
-  const fake = createFakeClient(snapshotFixture({ status: "KYC_PENDING", version: 3, nextAction: "WAIT" }));
+  const fake = createFakeClient(snapshotFixture({ status: "KYC_PENDING", asOf: 3, nextAction: "WAIT" }));
   const clock = createManualClock(Date.UTC(2026, 10, 26));
   let made: JourneyRuntime | undefined;
   const create = () => {
@@ -40,7 +40,7 @@ it("a real createJourney runtime drives a component: polled snapshots re-render 
   const { getByTestId, unmount } = render(createElement(App, { create }));
   // No initial snapshot: the first poll runs at once.
   await waitFor(() => expect(getByTestId("status").textContent).toBe("KYC_PENDING"));
-  fake.state = snapshotFixture({ status: "BANK_MANDATE_PENDING", version: 4, nextAction: "WAIT" });
+  fake.state = snapshotFixture({ status: "BANK_MANDATE_PENDING", asOf: 4, nextAction: "WAIT" });
   await act(async () => {
     clock.advance(10_000);
   });

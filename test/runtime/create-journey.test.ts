@@ -15,7 +15,11 @@ import { apiError, createFakeClient, flush } from "./fake-client.js";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const JOURNEY = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
 
-async function started(state = snapshotFixture()) {
+/** A fixture snapshot at order key 5 (only the order matters); the tests' newer ones are 6, 7, 9. */
+const snap = (overrides: Parameters<typeof snapshotFixture>[0] = {}) =>
+  snapshotFixture({ asOf: 5, ...overrides });
+
+async function started(state = snap()) {
   const fake = createFakeClient(state);
   const clock = createManualClock();
   const runtime = createJourney({ client: fake.client, journeyID: JOURNEY, initial: state, clock });
@@ -40,7 +44,7 @@ describe("createJourney", () => {
 
   it("mutation.retry re-sends a retryable failure with the same key; two intents never share one", async () => {
     const { fake, runtime } = await started(
-      snapshotFixture({ status: "PROFILE_REQUIRED", nextAction: "SUBMIT_PROFILE" }),
+      snap({ status: "PROFILE_REQUIRED", nextAction: "SUBMIT_PROFILE" }),
     );
     fake.mutationAnswers.push(apiError("RATE_LIMITED", 429, true));
     const first = runtime.send({ type: "profile.submit", bureauConsent: true, profile: {} as never });
@@ -80,11 +84,9 @@ describe("createJourney", () => {
 
   it("applies a mutation's answer after the mutation: the new snapshot ends the just-submitted fast polling", async () => {
     const { fake, runtime } = await started(
-      snapshotFixture({ status: "PROFILE_REQUIRED", nextAction: "SUBMIT_PROFILE" }),
+      snap({ status: "PROFILE_REQUIRED", nextAction: "SUBMIT_PROFILE" }),
     );
-    fake.mutationAnswers.push(
-      snapshotFixture({ version: 6, status: "PROFILE_SUBMITTED", nextAction: "WAIT" }),
-    );
+    fake.mutationAnswers.push(snap({ asOf: 6, status: "PROFILE_SUBMITTED", nextAction: "WAIT" }));
     runtime.send({ type: "profile.submit", bureauConsent: true, profile: {} as never });
     await flush();
     expect(runtime.view().status).toBe("PROFILE_SUBMITTED");
@@ -93,7 +95,7 @@ describe("createJourney", () => {
 
   it("notifies only when the view changes; a 304 or an unchanged poll wakes nobody and getSnapshot stays the same object", async () => {
     const { fake, clock, runtime } = await started(
-      snapshotFixture({ status: "OFFERS_PENDING", nextAction: "WAIT", offerCount: undefined }),
+      snap({ status: "OFFERS_PENDING", nextAction: "WAIT", offerCount: undefined }),
     );
     let woken = 0;
     runtime.subscribe(() => woken++);
@@ -107,15 +109,32 @@ describe("createJourney", () => {
     expect(polls.slice(1).every((c) => c.options?.etag === '"5"')).toBe(true);
     expect(woken).toBe(0);
     expect(runtime.getSnapshot()).toBe(before);
-    fake.state = snapshotFixture({ version: 6, status: "OFFERS_AVAILABLE" });
+    fake.state = snap({ asOf: 6, status: "OFFERS_AVAILABLE" });
     clock.advance(CADENCE.passive.maxMs);
     await flush();
     expect(woken).toBeGreaterThanOrEqual(1);
     expect(runtime.view().status).toBe("OFFERS_AVAILABLE");
   });
 
+  it("takes a later re-read of the same state (the platform sends no ETag) as news to nobody, but as the order key", async () => {
+    const state = snap({ status: "OFFERS_PENDING", nextAction: "WAIT", offerCount: undefined });
+    const { fake, clock, runtime } = await started(state);
+    let woken = 0;
+    runtime.subscribe(() => woken++);
+    const before = runtime.getSnapshot();
+    for (const asOf of [6, 7, 8]) {
+      fake.state = { ...state, asOf };
+      clock.advance(CADENCE.passive.maxMs);
+      await flush();
+    }
+    expect(woken).toBe(0);
+    expect(runtime.getSnapshot()).toBe(before);
+    expect(runtime.getState().context.asOf).toBe(8);
+    expect(runtime.getState().context.snapshot?.asOf).toBe(5);
+  });
+
   it("feeds a push source as snapshots and relaxes polling; invalid frames go to onError", async () => {
-    const state = snapshotFixture({
+    const state = snap({
       status: "OFFERS_PENDING",
       nextAction: "WAIT",
       offerCount: undefined,
@@ -125,8 +144,8 @@ describe("createJourney", () => {
     const errors: unknown[] = [];
     async function* push() {
       yield { not: "a snapshot" };
-      yield snapshotFixture({
-        version: 7,
+      yield snap({
+        asOf: 7,
         status: "OFFERS_PENDING",
         nextAction: "WAIT",
         offerCount: undefined,
@@ -144,7 +163,7 @@ describe("createJourney", () => {
     runtime.start();
     const relaxedFrom = runtime.view().pollInMs!;
     await flush();
-    expect(runtime.view().version).toBe(7);
+    expect(runtime.view().asOf).toBe(7);
     expect(runtime.view().diagnostics.message).toBe("pushed");
     expect(errors).toHaveLength(1);
     expect(runtime.getState().context.polling.lastPushAt).toBe(clock.now());
@@ -179,7 +198,7 @@ describe("createJourney", () => {
   });
 
   it("a poll refused with 401 AUTH_INVALID_SESSION (renewal already tried) marks the session expired; AUTH_INVALID_API_KEY does not", async () => {
-    const pending = snapshotFixture({
+    const pending = snap({
       status: "OFFERS_PENDING",
       nextAction: "WAIT",
       offerCount: undefined,
@@ -235,21 +254,22 @@ describe("createJourney", () => {
     ).toThrow(/context.journeyID/);
   });
 
-  it("refuses a state persisted by the first release (journeyId, nextAction objects) with a ContractError, never misreading it", async () => {
+  it("refuses a state persisted by the first release (journeyId, version, nextAction objects) with a ContractError, never misreading it", async () => {
     const { fake, runtime } = await started();
     const current = runtime.persist() as unknown as { value: unknown; context: Record<string, unknown> };
     const {
       journeyID: id,
       snapshot,
+      asOf: _asOf,
       ...rest
-    } = current.context as { journeyID: string; snapshot: Record<string, unknown> };
-    const { journeyID: _sid, nextAction: _next, ...snapshotRest } = snapshot;
+    } = current.context as { journeyID: string; snapshot: Record<string, unknown>; asOf: number };
+    const { journeyID: _sid, nextAction: _next, asOf: _snapshotAsOf, ...snapshotRest } = snapshot;
     const firstRelease = {
       value: current.value,
       context: {
         ...rest,
         journeyId: id,
-        snapshot: { ...snapshotRest, journeyId: id, nextAction: { type: "SELECT_OFFER" } },
+        snapshot: { ...snapshotRest, journeyId: id, version: 5, nextAction: { type: "SELECT_OFFER" } },
       },
     };
     let error: unknown;
@@ -263,8 +283,10 @@ describe("createJourney", () => {
     expect(paths).toEqual(
       expect.arrayContaining([
         "context.journeyID",
+        "context.asOf",
         "context.snapshot.journeyID",
         "context.snapshot.nextAction",
+        "context.snapshot.asOf",
       ]),
     );
   });
@@ -272,10 +294,10 @@ describe("createJourney", () => {
   it("waitFor resolves on a match and rejects when the journey ends or the runtime stops", async () => {
     const { fake, clock, runtime } = await started();
     await expect(runtime.waitFor((v) => v.status === "OFFERS_AVAILABLE")).resolves.toMatchObject({
-      version: 5,
+      asOf: 5,
     });
     const never = runtime.waitFor((v) => v.status === "DISBURSED");
-    fake.state = snapshotFixture({ version: 9, status: "REJECTED", nextAction: null });
+    fake.state = snap({ asOf: 9, status: "REJECTED", nextAction: null });
     clock.advance(CADENCE.passive.maxMs);
     await expect(never).rejects.toMatchObject({ reason: "ENDED" });
     runtime.stop();

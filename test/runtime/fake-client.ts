@@ -15,7 +15,7 @@ export interface Call {
 export interface FakeClient {
   readonly client: BorrowerClient;
   readonly calls: Call[];
-  /** The snapshot `getJourneyState` serves (304 when the caller's ETag matches its version). */
+  /** The snapshot `getJourneyState` serves (304 when the caller's ETag matches its asOf). */
   state: JourneySnapshot;
   /** What the next mutations do, in order: a value to resolve with, or an error to reject with. */
   readonly mutationAnswers: Array<unknown | ApiError>;
@@ -51,7 +51,7 @@ export function createFakeClient(state: JourneySnapshot = snapshotFixture()): Fa
   const client: Partial<BorrowerClient> = {
     async getJourneyState(_id, options) {
       record("getJourneyState", [_id], options);
-      const etag = `"${fake.state.version}"`;
+      const etag = `"${fake.state.asOf}"`;
       return options?.etag === etag
         ? { kind: "notModified", etag }
         : { kind: "snapshot", snapshot: fake.state, etag };

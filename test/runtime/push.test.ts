@@ -14,19 +14,19 @@ describe("consumePush", () => {
     let held = 5;
     consumePush(
       frames(
-        snapshotFixture({ version: 6 }),
+        snapshotFixture({ asOf: 6 }),
         PUSH_HEARTBEAT,
-        snapshotFixture({ version: 6 }),
-        snapshotFixture({ journeyID: "jrn_other", version: 99 }),
+        snapshotFixture({ asOf: 6 }),
+        snapshotFixture({ journeyID: "jrn_other", asOf: 99 }),
         { nonsense: true },
       ),
       {
         journeyID: "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9",
         now: () => 1_000,
-        heldVersion: () => held,
+        heldAsOf: () => held,
         deliver: (event) => {
           delivered.push(event);
-          if (event.type === "snapshot.received") held = event.snapshot.version;
+          if (event.type === "snapshot.received") held = event.snapshot.asOf;
         },
         onError: (error) => errors.push(error),
       },
@@ -34,7 +34,7 @@ describe("consumePush", () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(
       delivered.map((e) =>
-        e.type === "snapshot.received" ? `${e.type}:${e.source}:${e.snapshot.version}` : e.type,
+        e.type === "snapshot.received" ? `${e.type}:${e.source}:${e.snapshot.asOf}` : e.type,
       ),
     ).toEqual(["snapshot.received:push:6", "push.alive", "push.alive"]);
     expect(errors).toHaveLength(1);

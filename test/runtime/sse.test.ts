@@ -44,11 +44,11 @@ describe("snapshotStream", () => {
       res.writeHead(200, { "content-type": "text/event-stream" });
       connection += 1;
       if (connection === 1) {
-        res.write('id: 7\nevent: snapshot\ndata: {"version":7}\n\n');
+        res.write('id: 7\nevent: snapshot\ndata: {"asOf":7}\n\n');
         res.write("event: heartbeat\ndata: {}\n\n");
         res.end();
       } else {
-        res.write('id: 8\nevent: snapshot\ndata: {"version":8}\n\n');
+        res.write('id: 8\nevent: snapshot\ndata: {"asOf":8}\n\n');
       }
     });
     servers.push(server);
@@ -61,7 +61,7 @@ describe("snapshotStream", () => {
     );
     abort.abort();
     server.closeAllConnections();
-    expect(values).toEqual([{ version: 7 }, { kind: "heartbeat" }, { version: 8 }]);
+    expect(values).toEqual([{ asOf: 7 }, { kind: "heartbeat" }, { asOf: 8 }]);
     expect(seen).toEqual([undefined, "7"]);
   });
 });

@@ -86,28 +86,29 @@ describe("under faults", () => {
     expect(mutations.map((m) => m.idempotencyKey).sort()).toEqual([...client.succeededKeys].sort());
     expect(client.violations).toEqual([]);
 
-    // Webhooks: duplicated and reordered, yet a receiver deduplicating by id and keeping the highest
-    // version converges on each journey's final snapshot.
+    // Webhooks: duplicated and reordered, yet a receiver deduplicating by id and keeping the latest
+    // event (`createdAt`, the order key) converges on each journey's final snapshot.
     const ids = receiver.received.map((r) => String(r.headers["webhook-id"]));
     expect(new Set(ids).size).toBeLessThan(ids.length);
     const bodies = receiver.received.map((r) => JSON.parse(r.raw));
-    const arrival = bodies.map((b) => b.data.version as number);
+    const arrival = bodies.map((b) => Date.parse(b.createdAt) as number);
     const inversions = arrival.filter(
       (v, i) =>
         i > 0 && bodies[i].data.journeyID === bodies[i - 1].data.journeyID && v < (arrival[i - 1] as number),
     );
     expect(inversions.length).toBeGreaterThan(0);
-    const held = new Map<string, { version: number; status: string }>();
+    const held = new Map<string, { asOf: number; updatedAt: string; status: string }>();
     const seen = new Set<string>();
     for (const body of bodies) {
       if (seen.has(body.id)) continue;
       seen.add(body.id);
       const current = held.get(body.data.journeyID);
-      if (!current || body.data.version > current.version) held.set(body.data.journeyID, body.data);
+      const asOf = Date.parse(body.createdAt);
+      if (!current || asOf > current.asOf) held.set(body.data.journeyID, { ...body.data, asOf });
     }
     for (const journeyID of journeys) {
       const server = sandbox.control.journey(journeyID).journey;
-      expect(held.get(journeyID)).toMatchObject({ version: server.version, status: "DISBURSED" });
+      expect(held.get(journeyID)).toMatchObject({ updatedAt: server.updatedAt, status: "DISBURSED" });
     }
   });
 });

@@ -87,7 +87,9 @@ export class TestClient {
       this.violations.push(
         `${method} ${path}: status ${status}, contract says ${route.endpoint.response.status}`,
       );
-    const parsed = safeParse(route.endpoint.response.schema, meta?.data, route.name);
+    // The sandbox answers what the platform sends: the state without the SDK's order key (`wire`).
+    const answer = route.endpoint.response;
+    const parsed = safeParse(answer.wire ?? answer.schema, meta?.data, route.name);
     if (!parsed.ok) this.violations.push(`${method} ${path}: ${parsed.error.message}`);
   }
 }

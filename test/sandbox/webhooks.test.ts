@@ -103,31 +103,33 @@ describe("webhook delivery", () => {
     expect(sandbox.control.webhookDeliveries().every((d) => d.state === "delivered")).toBe(true);
   });
 
-  it("emits strictly increasing versions per journey across webhooks and responses", async () => {
+  it("stamps every answer and event strictly later than the one before, even on a manual clock", async () => {
     receiver = await startReceiver();
     sandbox = await startManual({ webhooks: [{ url: receiver.url }] });
     const client = new TestClient(sandbox);
-    const { token, journeyID } = await openSession(client, "version-borrower");
-    const seen: { version: number; source: string }[] = [];
+    const { token, journeyID } = await openSession(client, "stamp-borrower");
+    const stamps: number[] = [];
+    const shown: string[] = [];
     const originalCall = client.call.bind(client);
     client.call = async (method, path, options) => {
       const reply = await originalCall(method, path, options);
-      const version = reply.body?.version ?? reply.body?.journey?.version;
-      if (typeof version === "number") seen.push({ version, source: `${method} ${path}` });
+      stamps.push(Date.parse(reply.envelope?.timestamp));
+      const updatedAt = reply.status < 300 ? reply.body?.updatedAt : undefined;
+      if (typeof updatedAt === "string" && reply.body?.journeyID === journeyID) shown.push(updatedAt);
       return reply;
     };
     expect((await toDisbursed(client, token, journeyID)).status).toBe("DISBURSED");
     await sandbox.control.settle();
-    // Emission order (delivery order is not promised): versions strictly increase.
-    const webhookVersions = sandbox.control.webhookDeliveries().map((d) => d.event.data.version);
-    for (let i = 1; i < webhookVersions.length; i++)
-      expect(webhookVersions[i]).toBeGreaterThan(webhookVersions[i - 1] as number);
-    const received = receiver.received.map((r) => JSON.parse(r.raw).data.version as number);
-    expect([...received].sort((x, y) => x - y)).toEqual(webhookVersions);
-    for (let i = 1; i < seen.length; i++)
-      expect(seen[i]?.version).toBeGreaterThanOrEqual(seen[i - 1]?.version ?? 0);
-    // Every version a response showed was also sent as a webhook (one snapshot per version).
-    for (const { version } of seen) expect(webhookVersions).toContain(version);
+    // The clock never moved, yet no two answers share a timestamp: the SDK's order key is never tied.
+    for (let i = 1; i < stamps.length; i++) expect(stamps[i]).toBeGreaterThan(stamps[i - 1] as number);
+    // Emission order (delivery order is not promised): events' createdAt strictly increase.
+    const events = sandbox.control.webhookDeliveries().map((d) => Date.parse(d.event.createdAt));
+    for (let i = 1; i < events.length; i++) expect(events[i]).toBeGreaterThan(events[i - 1] as number);
+    const received = receiver.received.map((r) => Date.parse(JSON.parse(r.raw).createdAt));
+    expect([...received].sort((x, y) => x - y)).toEqual(events);
+    // Every state a response showed was also sent as a webhook (one event per change).
+    const sent = new Set(sandbox.control.webhookDeliveries().map((d) => d.event.data.updatedAt));
+    for (const updatedAt of shown) expect(sent).toContain(updatedAt);
     const statuses = sandbox.control.webhookDeliveries().map((d) => d.event.data.status);
     expect(statuses[0]).toBe("STARTED");
     expect(statuses.at(-1)).toBe("DISBURSED");

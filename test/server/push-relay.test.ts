@@ -48,26 +48,26 @@ async function take(iterable: AsyncIterable<unknown>, n: number): Promise<unknow
 describe("push relay", () => {
   it("streams the newest snapshot on connect, then each newer one, never a stale one", async () => {
     relay = createPushRelay({ authorize: () => true, heartbeatMs: 10 });
-    relay.publish(snapshotFixture({ version: 3 }));
+    relay.publish(snapshotFixture({ asOf: 3 }));
     const url = await serve(relay);
     const abort = new AbortController();
     const received = take(snapshots(snapshotStream({ url: `${url}/${JOURNEY}`, signal: abort.signal })), 2);
     while (relay.connections() === 0) await new Promise((r) => setTimeout(r, 5));
-    relay.publish(snapshotFixture({ version: 2 }));
-    relay.publish(snapshotFixture({ version: 4, status: "OFFER_SELECTED" }));
-    const versions = (await received).map((s) => (s as { version: number }).version);
+    relay.publish(snapshotFixture({ asOf: 2 }));
+    relay.publish(snapshotFixture({ asOf: 4, status: "OFFER_SELECTED" }));
+    const asOfs = (await received).map((s) => (s as { asOf: number }).asOf);
     abort.abort();
-    expect(versions).toEqual([3, 4]);
+    expect(asOfs).toEqual([3, 4]);
   });
 
   it("resumes from Last-Event-ID: nothing is re-sent that the watcher already has", async () => {
     relay = createPushRelay({ authorize: () => true });
-    relay.publish(snapshotFixture({ version: 5 }));
+    relay.publish(snapshotFixture({ asOf: 5 }));
     const url = await serve(relay);
     const res = await fetch(`${url}/${JOURNEY}`, { headers: { "last-event-id": "5" } });
     const reader = res.body!.getReader();
     const first = new TextDecoder().decode((await reader.read()).value);
-    relay.publish(snapshotFixture({ version: 6 }));
+    relay.publish(snapshotFixture({ asOf: 6 }));
     const next = new TextDecoder().decode((await reader.read()).value);
     await reader.cancel();
     expect(first).toBe("retry: 1000\n\n");
@@ -98,7 +98,7 @@ describe("push relay", () => {
   it("serves Fetch-API requests with a streaming body and starts from the shared store", async () => {
     relay = createPushRelay({
       authorize: (req) => req.headers.get("authorization") === "Bearer app-user",
-      latest: async () => snapshotFixture({ version: 9 }),
+      latest: async () => snapshotFixture({ asOf: 9 }),
     });
     const res = await relay.handleFetch(
       new Request(`http://x/push/${JOURNEY}`, { headers: { authorization: "Bearer app-user" } }),
@@ -128,7 +128,7 @@ function fetchWatcher(r: PushRelay, journeyID = JOURNEY, signal?: AbortSignal): 
   return r.handleFetch(new Request(`http://x/push/${journeyID}`, signal ? { signal } : {}), journeyID);
 }
 
-/** The snapshot versions in a chunk of SSE text. */
+/** The snapshot asOfs in a chunk of SSE text. */
 function versionsIn(text: string): number[] {
   return [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
 }
@@ -147,7 +147,7 @@ describe("push relay: the abort race", () => {
     expect(answered.map((r) => r.status)).toEqual(Array(200).fill(499));
     expect(relay.connections()).toBe(0);
     expect(relay.stats()).toMatchObject({ watchers: 0, admitting: 0 });
-    relay.publish(snapshotFixture({ version: 2 }));
+    relay.publish(snapshotFixture({ asOf: 2 }));
     expect(relay.stats().pendingFrames).toBe(0);
   });
 
@@ -192,9 +192,9 @@ describe("push relay: backpressure", () => {
       Array.from({ length: 5 }, async () => (await fetchWatcher(relay!)).body!.getReader()),
     );
     for (const reader of readers) await reader.read(); // the opening frame; then the readers pause
-    for (let v = 1; v <= 1_000; v++) relay.publish(snapshotFixture({ version: v }));
+    for (let v = 1; v <= 1_000; v++) relay.publish(snapshotFixture({ asOf: v }));
 
-    const largest = snapshotFrame(snapshotFixture({ version: 1_000 })).length;
+    const largest = snapshotFrame(snapshotFixture({ asOf: 1_000 })).length;
     const stats = relay.stats();
     expect(stats.watchers).toBe(5);
     expect(stats.pendingFrames).toBe(5); // one frame each, not 999
@@ -223,7 +223,7 @@ describe("push relay: backpressure", () => {
     while (relay.connections() < 5) await new Promise((r) => setTimeout(r, 5));
     // Frames large enough (16 KiB each) that 1,000 of them, 16 MiB per reader, overflow any socket buffer.
     const padding = "x".repeat(16 * 1024);
-    const big = (version: number) => ({ ...snapshotFixture({ version }), padding }) as JourneySnapshot;
+    const big = (asOf: number) => ({ ...snapshotFixture({ asOf }), padding }) as JourneySnapshot;
     for (let v = 1; v <= 1_000; v++) {
       relay.publish(big(v));
       if (v % 50 === 0) await new Promise((r) => setTimeout(r, 1)); // lets the sockets report they are full
@@ -277,7 +277,7 @@ describe("push relay: the newest-snapshot map", () => {
   it("forgets a journey's snapshot snapshotTtlMs after its last watcher left, keeps watched ones", async () => {
     vi.useFakeTimers();
     relay = createPushRelay({ authorize: () => true, heartbeatMs: 100, snapshotTtlMs: 1_000 });
-    for (let j = 0; j < 50; j++) relay.publish(snapshotFixture({ journeyID: `jrn_map${j}`, version: 1 }));
+    for (let j = 0; j < 50; j++) relay.publish(snapshotFixture({ journeyID: `jrn_map${j}`, asOf: 1 }));
     const watched = await Promise.all(
       Array.from({ length: 10 }, (_, j) => fetchWatcher(relay!, `jrn_map${j}`)),
     );
@@ -293,7 +293,7 @@ describe("push relay: the newest-snapshot map", () => {
 
   it("keeps at most maxSnapshots unwatched journeys, dropping the least recently published", async () => {
     relay = createPushRelay({ authorize: () => true, maxSnapshots: 5 });
-    for (let j = 0; j < 20; j++) relay.publish(snapshotFixture({ journeyID: `jrn_cap${j}`, version: 1 }));
+    for (let j = 0; j < 20; j++) relay.publish(snapshotFixture({ journeyID: `jrn_cap${j}`, asOf: 1 }));
     expect(relay.stats().snapshots).toBe(5);
     const reader = (await fetchWatcher(relay, "jrn_cap19")).body!.getReader();
     expect(versionsIn(new TextDecoder().decode((await reader.read()).value))).toEqual([1]);

@@ -13,17 +13,18 @@ describe("reconciler", () => {
   it("re-fetches only stale non-ended journeys, applies what moved on and marks the rest fresh", async () => {
     const clock = clockAt(Date.UTC(2026, 10, 26));
     const store = createMemoryJourneyStore({ now: clock.date });
-    await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: "jrn_a", version: 3 }) });
-    await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: "jrn_b", version: 4 }) });
+    await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: "jrn_a", asOf: 3 }) });
+    await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: "jrn_b", asOf: 4 }) });
     await store.applySnapshot({
-      snapshot: snapshotFixture({ journeyID: "jrn_end", version: 9, status: "REJECTED" }),
+      snapshot: snapshotFixture({ journeyID: "jrn_end", asOf: 9, status: "REJECTED" }),
     });
     clock.advance(120_000);
-    await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: "jrn_fresh", version: 1 }) });
+    await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: "jrn_fresh", asOf: 1 }) });
 
     const server: Record<string, JourneySnapshot> = {
-      jrn_a: snapshotFixture({ journeyID: "jrn_a", version: 5, status: "OFFER_SELECTED" }),
-      jrn_b: snapshotFixture({ journeyID: "jrn_b", version: 4 }),
+      jrn_a: snapshotFixture({ journeyID: "jrn_a", asOf: 5, status: "OFFER_SELECTED" }),
+      // The same state read later: written (older deliveries become stale) but counted current.
+      jrn_b: snapshotFixture({ journeyID: "jrn_b", asOf: 6 }),
     };
     const fetched: string[] = [];
     const reconciler = createReconciler({
@@ -44,8 +45,9 @@ describe("reconciler", () => {
     expect(updated?.snapshot.status).toBe("OFFER_SELECTED");
     // Applied through the journey reducer, as the webhook handler does: the stored state is the reducer's.
     expect(
-      (updated?.state as { context: { snapshot: { version: number } } } | null)?.context.snapshot.version,
+      (updated?.state as { context: { snapshot: { asOf: number } } } | null)?.context.snapshot.asOf,
     ).toBe(5);
+    expect((await store.get("jrn_b"))?.asOf).toBe(6);
     expect((await reconciler.runOnce()).checked).toBe(0);
   });
 
@@ -53,7 +55,7 @@ describe("reconciler", () => {
     const clock = clockAt(Date.UTC(2026, 10, 26));
     const store = createMemoryJourneyStore({ now: clock.date });
     for (let i = 0; i < 12; i++) {
-      await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: `jrn_${i}`, version: 1 }) });
+      await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: `jrn_${i}`, asOf: 1 }) });
     }
     clock.advance(61_000);
     let inFlight = 0;
@@ -68,7 +70,7 @@ describe("reconciler", () => {
         await new Promise((r) => setTimeout(r, 2));
         inFlight--;
         if (id === "jrn_7") throw new Error("platform down");
-        return snapshotFixture({ journeyID: id, version: 2 });
+        return snapshotFixture({ journeyID: id, asOf: 2, status: "OFFER_SELECTED" });
       },
     });
     const report = await reconciler.runOnce();

@@ -17,17 +17,17 @@ export function manualClock(start = "2026-11-26T10:00:00Z") {
   };
 }
 
-/** A valid snapshot of journey `jrn_<n>` at `version`. */
+/** A valid snapshot of journey `jrn_<n>` at `asOf`. */
 export function snapshotOf(
   n: number,
-  version: number,
+  asOf: number,
   status: JourneyStatus = "OFFERS_AVAILABLE",
 ): JourneySnapshot {
   return snapshotFixture({
     journeyID: `jrn_c${n}`,
-    version,
+    asOf,
     status,
-    updatedAt: new Date(Date.UTC(2026, 10, 26, 10, 0, version)).toISOString().replace(".000Z", "Z"),
+    updatedAt: new Date(Date.UTC(2026, 10, 26, 10, 0, asOf)).toISOString().replace(".000Z", "Z"),
   });
 }
 
@@ -62,13 +62,13 @@ export function describeJourneyStoreConformance(name: string, factory: JourneySt
       expect(await store.listStale({ olderThan: new Date("2100-01-01T00:00:00Z"), limit: 10 })).toEqual([]);
     });
 
-    it("stores the first snapshot with its state, version, status and the store clock's time", async () => {
+    it("stores the first snapshot with its state, asOf, status and the store clock's time", async () => {
       const { store, clock } = await open();
       const state = { view: { screen: "offers" }, offers: [1, 2.5, "₹"], ok: true, none: null };
       expect(await store.applySnapshot({ snapshot: snapshotOf(1, 3), state })).toBe(true);
       expect(await store.get("jrn_c1")).toEqual({
         journeyID: "jrn_c1",
-        version: 3,
+        asOf: 3,
         status: "OFFERS_AVAILABLE",
         snapshot: snapshotOf(1, 3),
         state,
@@ -85,7 +85,7 @@ export function describeJourneyStoreConformance(name: string, factory: JourneySt
       expect(held?.snapshot).toEqual(snapshotOf(1, 1));
     });
 
-    it("overwrites with a newer version, including jumps of more than one", async () => {
+    it("overwrites with a newer asOf, including jumps of more than one", async () => {
       const { store, clock } = await open();
       await store.applySnapshot({ snapshot: snapshotOf(1, 1), state: { n: 1 } });
       clock.advance(1000);
@@ -93,14 +93,14 @@ export function describeJourneyStoreConformance(name: string, factory: JourneySt
         true,
       );
       expect(await store.get("jrn_c1")).toMatchObject({
-        version: 7,
+        asOf: 7,
         status: "KYC_PENDING",
         state: { n: 7 },
         updatedAt: clock.now(),
       });
     });
 
-    it("never lets a stale or equal version overwrite, and leaves the held record untouched", async () => {
+    it("never lets a stale or equal asOf overwrite, and leaves the held record untouched", async () => {
       const { store, clock } = await open();
       await store.applySnapshot({ snapshot: snapshotOf(1, 5), state: { n: 5 } });
       const before = await store.get("jrn_c1");
@@ -118,8 +118,8 @@ export function describeJourneyStoreConformance(name: string, factory: JourneySt
       const { store } = await open();
       await store.applySnapshot({ snapshot: snapshotOf(1, 9) });
       expect(await store.applySnapshot({ snapshot: snapshotOf(2, 1) })).toBe(true);
-      expect((await store.get("jrn_c1"))?.version).toBe(9);
-      expect((await store.get("jrn_c2"))?.version).toBe(1);
+      expect((await store.get("jrn_c1"))?.asOf).toBe(9);
+      expect((await store.get("jrn_c2"))?.asOf).toBe(1);
     });
 
     it("hands out copies: mutating a returned record changes nothing held", async () => {
@@ -129,19 +129,19 @@ export function describeJourneyStoreConformance(name: string, factory: JourneySt
       state.list.push(2);
       const held = (await store.get("jrn_c1"))!;
       (held.state as { list: number[] }).list.push(3);
-      (held.snapshot as { version: number }).version = 99;
+      (held.snapshot as { asOf: number }).asOf = 99;
       expect(await store.get("jrn_c1")).toMatchObject({
-        version: 1,
+        asOf: 1,
         state: { list: [1] },
-        snapshot: { version: 1 },
+        snapshot: { asOf: 1 },
       });
     });
 
     it("refuses an invalid snapshot with a ContractError naming the field, writing nothing", async () => {
       const { store } = await open();
-      const error = await rejection(store.applySnapshot({ snapshot: { ...snapshotOf(1, 1), version: 0 } }));
+      const error = await rejection(store.applySnapshot({ snapshot: { ...snapshotOf(1, 1), asOf: -1 } }));
       expect(error).toBeInstanceOf(ContractError);
-      expect((error as ContractError).issues.map((i) => i.path)).toContain("version");
+      expect((error as ContractError).issues.map((i) => i.path)).toContain("asOf");
       expect(await store.get("jrn_c1")).toBeUndefined();
     });
 
@@ -200,7 +200,7 @@ export function describeJourneyStoreConformance(name: string, factory: JourneySt
       expect(first).toEqual({ duplicate: false, applied: true });
       const replay = await store.applyWebhook({ webhookId: "msg_1", record: { snapshot: snapshotOf(1, 3) } });
       expect(replay).toEqual({ duplicate: true, applied: false });
-      expect((await store.get("jrn_c1"))?.version).toBe(2);
+      expect((await store.get("jrn_c1"))?.asOf).toBe(2);
       const stale = await store.applyWebhook({ webhookId: "msg_0", record: { snapshot: snapshotOf(1, 1) } });
       expect(stale).toEqual({ duplicate: false, applied: false });
       expect(await store.markWebhookSeen("msg_0")).toBe(false);
@@ -242,13 +242,11 @@ export function describeJourneyStoreConformance(name: string, factory: JourneySt
       expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
     });
 
-    it("ends at the highest version whatever the order of concurrent writes", async () => {
+    it("ends at the highest asOf whatever the order of concurrent writes", async () => {
       const { store } = await open();
-      const versions = [5, 1, 9, 3, 9, 2, 8, 7, 4, 6, 1, 9];
-      await Promise.all(
-        versions.map((v) => store.applySnapshot({ snapshot: snapshotOf(1, v), state: { v } })),
-      );
-      expect(await store.get("jrn_c1")).toMatchObject({ version: 9, state: { v: 9 } });
+      const asOfs = [5, 1, 9, 3, 9, 2, 8, 7, 4, 6, 1, 9];
+      await Promise.all(asOfs.map((v) => store.applySnapshot({ snapshot: snapshotOf(1, v), state: { v } })));
+      expect(await store.get("jrn_c1")).toMatchObject({ asOf: 9, state: { v: 9 } });
     });
 
     it("lists non-ended journeys not updated since the threshold, oldest first, up to the limit", async () => {
@@ -271,7 +269,7 @@ export function describeJourneyStoreConformance(name: string, factory: JourneySt
       expect(stale.map((j) => j.journeyID)).toEqual(["jrn_c1", "jrn_c3", "jrn_c5"]);
       expect(stale[0]).toMatchObject({
         status: "OFFERS_PENDING",
-        version: 1,
+        asOf: 1,
         snapshot: snapshotOf(1, 1, "OFFERS_PENDING"),
       });
       expect((await store.listStale({ olderThan: threshold, limit: 2 })).map((j) => j.journeyID)).toEqual([
@@ -298,7 +296,7 @@ export function describeJourneyStoreConformance(name: string, factory: JourneySt
       clock.advance(600_000);
       expect(await store.touch("jrn_c1")).toBe(true);
       const held = await store.get("jrn_c1");
-      expect(held).toMatchObject({ version: 4, state: { s: 1 }, updatedAt: clock.now() });
+      expect(held).toMatchObject({ asOf: 4, state: { s: 1 }, updatedAt: clock.now() });
       expect(await store.listStale({ olderThan: clock.now(), limit: 10 })).toEqual([]);
       clock.advance(-300_000);
       await store.touch("jrn_c1");

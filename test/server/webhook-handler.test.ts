@@ -6,14 +6,16 @@ import { createMemoryJourneyStore } from "../../src/server/store/memory.js";
 import type { JourneyStore } from "../../src/server/store/types.js";
 import { signWebhook } from "../../src/server/webhook/sign.js";
 import { createWebhookHandler } from "../../src/server/webhook-handler.js";
-import { journeyFixture, snapshotFixture, webhookFixture } from "../../src/testing/fixtures.js";
+import { journeyFixture, snapshotFixture, webhookFixture, wireState } from "../../src/testing/fixtures.js";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const NOW = Date.UTC(2026, 10, 26, 10, 0, 0);
 const JOURNEY = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
 
-async function delivery(id: string, data: JourneySnapshot, secret = SECRET) {
-  const body = JSON.stringify(webhookFixture({ id, data }));
+/** A signed delivery of `snapshot`, its event time (`createdAt`, the order key) its `asOf`. */
+async function delivery(id: string, snapshot: JourneySnapshot, secret = SECRET) {
+  const data = wireState(snapshot);
+  const body = JSON.stringify(webhookFixture({ id, createdAt: new Date(snapshot.asOf).toISOString(), data }));
   const headers = await signWebhook({ webhookId: id, timestamp: new Date(NOW), body, secrets: secret });
   return { body, headers };
 }
@@ -43,29 +45,27 @@ describe("createWebhookHandler", () => {
       secrets: SECRET,
       store,
       now: () => NOW,
-      onSnapshot: (s) => void seen.push(s.version),
+      onSnapshot: (s) => void seen.push(s.asOf),
     });
-    const d = await delivery("evt_1", snapshotFixture({ version: 5 }));
+    const d = await delivery("evt_1", snapshotFixture({ asOf: 5 }));
     const result = await handler.handle(d.body, d.headers);
-    expect(result).toMatchObject({ status: 200, outcome: "applied", journeyID: JOURNEY, version: 5 });
+    expect(result).toMatchObject({ status: 200, outcome: "applied", journeyID: JOURNEY, asOf: 5 });
     const stored = await store.get(JOURNEY);
-    expect(stored?.version).toBe(5);
-    expect((stored!.state as { context: { snapshot: { version: number } } }).context.snapshot.version).toBe(
-      5,
-    );
+    expect(stored?.asOf).toBe(5);
+    expect((stored!.state as { context: { snapshot: { asOf: number } } }).context.snapshot.asOf).toBe(5);
     expect(seen).toEqual([5]);
   });
 
-  it("answers a redelivered id as a duplicate and an older version as stale, changing nothing", async () => {
+  it("answers a redelivered id as a duplicate and an older asOf as stale, changing nothing", async () => {
     const store = createMemoryJourneyStore();
     const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
     const v6 = await delivery(
       "evt_6",
-      snapshotFixture({ version: 6, status: "OFFER_SELECTED", nextAction: "WAIT" }),
+      snapshotFixture({ asOf: 6, status: "OFFER_SELECTED", nextAction: "WAIT" }),
     );
     await handler.handle(v6.body, v6.headers);
     expect((await handler.handle(v6.body, v6.headers)).outcome).toBe("duplicate");
-    const v4 = await delivery("evt_4", snapshotFixture({ version: 4 }));
+    const v4 = await delivery("evt_4", snapshotFixture({ asOf: 4 }));
     expect(await handler.handle(v4.body, v4.headers)).toMatchObject({ status: 200, outcome: "stale" });
     expect((await store.get(JOURNEY))?.snapshot.status).toBe("OFFER_SELECTED");
     expect(await store.markWebhookSeen("evt_4")).toBe(false);
@@ -103,7 +103,7 @@ describe("createWebhookHandler", () => {
       store: failingOnce(memory),
       now: () => NOW,
     });
-    const d = await delivery("evt_9", snapshotFixture({ version: 9 }));
+    const d = await delivery("evt_9", snapshotFixture({ asOf: 9 }));
     expect(await handler.handle(d.body, d.headers)).toMatchObject({ status: 503, outcome: "storeFailed" });
     expect(await memory.get(JOURNEY)).toBeUndefined();
     expect(await handler.handle(d.body, d.headers)).toMatchObject({ status: 200, outcome: "applied" });
@@ -113,7 +113,7 @@ describe("createWebhookHandler", () => {
     const store = createMemoryJourneyStore();
     const fetched: string[] = [];
     const confirmed = journeyFixture({
-      version: 7,
+      asOf: 7,
       status: "OFFERS_AVAILABLE",
       nextAction: "VIEW_OFFERS",
     });
@@ -128,10 +128,10 @@ describe("createWebhookHandler", () => {
     });
     const ahead = await delivery(
       "evt_a",
-      snapshotFixture({ version: 6, status: "KYC_PENDING", nextAction: "COMPLETE_STEP" }),
+      snapshotFixture({ asOf: 6, status: "KYC_PENDING", nextAction: "COMPLETE_STEP" }),
     );
     await handler.handle(ahead.body, ahead.headers);
-    const back = await delivery("evt_b", snapshotFixture({ version: 7, status: "OFFERS_AVAILABLE" }));
+    const back = await delivery("evt_b", snapshotFixture({ asOf: 7, status: "OFFERS_AVAILABLE" }));
     expect(await handler.handle(back.body, back.headers)).toMatchObject({ outcome: "applied" });
     expect(fetched).toEqual([JOURNEY]);
     const stored = await store.get(JOURNEY);
@@ -149,7 +149,7 @@ describe("createWebhookHandler", () => {
     server = createServer((req, res) => void handler.node(req, res));
     await new Promise<void>((r) => server?.listen(0, "127.0.0.1", r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`;
-    const d = await delivery("evt_n", snapshotFixture({ version: 3 }));
+    const d = await delivery("evt_n", snapshotFixture({ asOf: 3 }));
     const res = await fetch(url, {
       method: "POST",
       body: d.body,
@@ -157,11 +157,11 @@ describe("createWebhookHandler", () => {
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ outcome: "applied" });
-    const e = await delivery("evt_f", snapshotFixture({ version: 4 }));
+    const e = await delivery("evt_f", snapshotFixture({ asOf: 4 }));
     const viaFetch = await handler.fetch(
       new Request(url, { method: "POST", body: e.body, headers: e.headers }),
     );
     expect(viaFetch.status).toBe(200);
-    expect((await store.get(JOURNEY))?.version).toBe(4);
+    expect((await store.get(JOURNEY))?.asOf).toBe(4);
   });
 });

@@ -9,7 +9,7 @@ import {
 } from "../../src/testing/index.js";
 
 describe("credit-journey/testing arbitraries", () => {
-  it("serverHistoryArb: valid snapshots, strictly increasing versions, only expected edges, nothing after an end", () => {
+  it("serverHistoryArb: valid snapshots, strictly increasing asOfs, only expected edges, nothing after an end", () => {
     fc.assert(
       fc.property(serverHistoryArb(), (history) => {
         expect(history.length).toBeGreaterThan(0);
@@ -17,7 +17,7 @@ describe("credit-journey/testing arbitraries", () => {
           expect(safeParseSnapshot(s).ok).toBe(true);
           const prev = history[i - 1];
           if (prev === undefined) continue;
-          expect(s.version).toBeGreaterThan(prev.version);
+          expect(s.asOf).toBeGreaterThan(prev.asOf);
           expect(isExpectedEdge(prev.status, s.status)).toBe(true);
           expect(isEnded(prev.status)).toBe(false);
         }
@@ -48,8 +48,7 @@ describe("credit-journey/testing arbitraries", () => {
           expect(s.some((d) => d.snapshot === h.at(-1))).toBe(true);
           if (h.some((x) => !s.some((d) => d.snapshot === x))) seen.dropped = true;
           if (new Set(s.map((d) => d.snapshot)).size < s.length) seen.duplicated = true;
-          if (s.some((d, i) => i > 0 && d.snapshot.version < s[i - 1]!.snapshot.version))
-            seen.reordered = true;
+          if (s.some((d, i) => i > 0 && d.snapshot.asOf < s[i - 1]!.snapshot.asOf)) seen.reordered = true;
           for (const d of s) seen.sources.add(d.source);
         },
       ),

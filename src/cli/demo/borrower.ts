@@ -80,7 +80,7 @@ export async function playBorrower(runtime: JourneyRuntime, options: PlayOptions
   const wait = options.signal ? { signal: options.signal } : {};
   let actedAt = -1;
   const ready = (v: JourneyView) =>
-    until(v) || (settled(v) && (v.can.retry || (v.version > actedAt && wants(v))));
+    until(v) || (settled(v) && (v.can.retry || (v.asOf > actedAt && wants(v))));
   for (;;) {
     const view = await runtime.waitFor(ready, wait);
     if (until(view)) return view;
@@ -91,7 +91,7 @@ export async function playBorrower(runtime: JourneyRuntime, options: PlayOptions
     }
     const move = nextMove(view);
     if (move === null || skips.has(move)) continue;
-    actedAt = view.version;
+    actedAt = view.asOf;
     options.onMove?.(move, view);
     await perform(runtime, move, view, options.choices);
   }

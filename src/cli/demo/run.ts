@@ -135,11 +135,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         options.inspect?.next?.(event);
         if (event.type !== "@xstate.event" || event.event.type !== "snapshot.received") return;
         const { snapshot, source } = event.event as unknown as {
-          snapshot: { version?: number };
+          snapshot: { asOf?: number };
           source: DeliverySource;
         };
-        if (typeof snapshot?.version === "number" && !sources.has(snapshot.version)) {
-          sources.set(snapshot.version, source);
+        if (typeof snapshot?.asOf === "number" && !sources.has(snapshot.asOf)) {
+          sources.set(snapshot.asOf, source);
           if (source === "push") counter.onPush();
         }
       },
@@ -162,8 +162,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       const entry: TimelineEntry = {
         elapsedMs: Date.now() - started,
         status: view.status,
-        source: sources.get(view.version) ?? "response",
-        version: view.version,
+        source: sources.get(view.asOf) ?? "response",
+        asOf: view.asOf,
         ...(view.nextAction ? { nextAction: view.nextAction } : {}),
       };
       timeline.push(entry);

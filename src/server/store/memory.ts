@@ -17,7 +17,7 @@ function toStored(row: Row): StoredJourney {
   const { record } = row;
   return {
     journeyID: record.journeyID,
-    version: record.version,
+    asOf: record.asOf,
     status: record.status,
     // Copies, so a caller mutating what it got back cannot change what the store holds.
     snapshot: JSON.parse(record.snapshotJson),
@@ -40,7 +40,7 @@ export function createMemoryJourneyStore(options: StoreClockOptions = {}): Journ
   };
   const upsert = (record: PreparedRecord): boolean => {
     const held = journeys.get(record.journeyID);
-    if (held && held.record.version >= record.version) return false;
+    if (held && held.record.asOf >= record.asOf) return false;
     journeys.set(record.journeyID, { record, updatedAt: now() });
     return true;
   };

@@ -290,7 +290,7 @@ function checkOptions(options: unknown): CheckedOptions {
 }
 
 /**
- * A journey store on PostgreSQL through `pg`: many processes may share it; every write is version-guarded in SQL.
+ * A journey store on PostgreSQL through `pg`: many processes may share it; every write is guarded by the order key in SQL.
  * Options are checked before anything is opened; a pool the store opens has connect, statement,
  * idle-in-transaction and query timeouts ({@link POSTGRES_POOL_DEFAULTS}) and never crashes the process on a
  * broken connection.

@@ -5,7 +5,7 @@ import type { JourneyRecordInput, JsonValue, ListStaleOptions } from "./types.js
 /** A validated write: everything a store needs, with the JSON already encoded. */
 export interface PreparedRecord {
   readonly journeyID: string;
-  readonly version: number;
+  readonly asOf: number;
   readonly status: JourneyStatus;
   readonly ended: boolean;
   readonly snapshot: JourneySnapshot;
@@ -67,7 +67,7 @@ export function prepareRecord(record: JourneyRecordInput): PreparedRecord {
   const stateJson = rawState === null ? null : JSON.stringify(rawState);
   return {
     journeyID: snapshot.journeyID,
-    version: snapshot.version,
+    asOf: snapshot.asOf,
     status: snapshot.status,
     ended: isEnded(snapshot.status),
     snapshot,

@@ -30,28 +30,28 @@ export interface SqlDatabase extends SqlQueryable {
 
 interface JourneyRow {
   journey_id: string;
-  version: number | string;
+  as_of: number | string;
   status: string;
   snapshot: unknown;
   state: unknown;
   updated_at: Date | string;
 }
 
-const COLUMNS = "journey_id, version, status, snapshot, state, updated_at";
+const COLUMNS = "journey_id, as_of, status, snapshot, state, updated_at";
 
-// The version guard lives in the WHERE of the conflict branch: PostgreSQL locks the row and re-checks it against
-// the latest committed version, so concurrent writers from any number of processes cannot lose an update.
+// The order guard lives in the WHERE of the conflict branch: PostgreSQL locks the row and re-checks it against
+// the latest committed `as_of`, so concurrent writers from any number of processes cannot lose an update.
 const UPSERT = `
-INSERT INTO credit_journey.journeys AS journeys (journey_id, version, status, ended, snapshot, state, updated_at)
+INSERT INTO credit_journey.journeys AS journeys (journey_id, as_of, status, ended, snapshot, state, updated_at)
 VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7)
 ON CONFLICT (journey_id) DO UPDATE SET
-  version = EXCLUDED.version,
+  as_of = EXCLUDED.as_of,
   status = EXCLUDED.status,
   ended = EXCLUDED.ended,
   snapshot = EXCLUDED.snapshot,
   state = EXCLUDED.state,
   updated_at = EXCLUDED.updated_at
-WHERE journeys.version < EXCLUDED.version
+WHERE journeys.as_of < EXCLUDED.as_of
 RETURNING journey_id`;
 
 const MARK_SEEN = `
@@ -62,7 +62,7 @@ RETURNING webhook_id`;
 function toStored(row: JourneyRow): StoredJourney {
   return {
     journeyID: row.journey_id,
-    version: Number(row.version),
+    asOf: Number(row.as_of),
     status: row.status as JourneyStatus,
     snapshot: row.snapshot as StoredJourney["snapshot"],
     state: (row.state ?? null) as JsonValue,
@@ -73,7 +73,7 @@ function toStored(row: JourneyRow): StoredJourney {
 async function upsert(db: SqlQueryable, record: PreparedRecord, at: Date): Promise<boolean> {
   const { rows } = await db.query(UPSERT, [
     record.journeyID,
-    record.version,
+    record.asOf,
     record.status,
     record.ended,
     record.snapshotJson,

@@ -5,7 +5,7 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 
 /** What a caller writes: a snapshot and, optionally, the reducer state derived from it. */
 export interface JourneyRecordInput {
-  /** The platform's snapshot; its `journeyID` and `version` key and guard the write. */
+  /** The platform's snapshot; its `journeyID` and `asOf` key and guard the write. */
   readonly snapshot: JourneySnapshot;
   /** The reducer's serialisable state for this journey, opaque to the store (default `null`). */
   readonly state?: unknown;
@@ -15,8 +15,8 @@ export interface JourneyRecordInput {
 export interface StoredJourney {
   /** The journey's id (`journeyID`, opaque). */
   readonly journeyID: string;
-  /** The version of the held snapshot: only ever increases. */
-  readonly version: number;
+  /** The held snapshot's order key (`asOf`, epoch ms): only ever increases. */
+  readonly asOf: number;
   /** The held snapshot's status. */
   readonly status: JourneyStatus;
   /** The newest snapshot applied. */
@@ -45,7 +45,7 @@ export interface ListStaleOptions {
 
 /**
  * Where a partner backend keeps journeys and the webhook ids it has seen. Every method is safe to call from many
- * processes at once: writes are version-guarded, so a stale or equal version never overwrites a newer one.
+ * processes at once: writes are guarded by the order key `asOf`, so a stale or equal one never overwrites a newer one.
  */
 export interface JourneyStore {
   /**
@@ -57,7 +57,7 @@ export interface JourneyStore {
    */
   get(journeyID: string): Promise<StoredJourney | undefined>;
   /**
-   * Writes the record if its snapshot's version is newer than the held one; returns whether it did.
+   * Writes the record if its snapshot's `asOf` is later than the held one; returns whether it did.
    * @throws {ContractError} when the snapshot is invalid; nothing is written (rejects).
    * @throws {StoreInputError} when the state is not JSON; nothing is written (rejects).
    * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).

@@ -40,11 +40,11 @@ export async function playBorrower(
   const until = options.until ?? ((v: JourneyView) => v.isEnded || v.status === "DISBURSED");
   let actedAt = -1;
   const ready = (v: JourneyView) =>
-    until(v) || (quiet(v) && (v.can.retry || (v.version > actedAt && nextMove(v) !== null)));
+    until(v) || (quiet(v) && (v.can.retry || (v.asOf > actedAt && nextMove(v) !== null)));
   for (;;) {
     await harness.drive(() => ready(runtime.view()), {
       what: () =>
-        `${JSON.stringify(runtime.view().status)} v${runtime.view().version}; moves ${moves.join(", ")}`,
+        `${JSON.stringify(runtime.view().status)} v${runtime.view().asOf}; moves ${moves.join(", ")}`,
     });
     const view = runtime.view();
     if (until(view)) return view;
@@ -55,7 +55,7 @@ export async function playBorrower(
     }
     const move = nextMove(view);
     if (move === null) continue;
-    actedAt = view.version;
+    actedAt = view.asOf;
     moves.push(`${view.status}:${move}`);
     switch (move) {
       case "profile":

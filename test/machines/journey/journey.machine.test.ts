@@ -24,15 +24,15 @@ import { journeyFixture, offerFixture, snapshotFixture } from "../../../src/test
 
 const T0 = Date.parse("2026-11-26T10:00:00Z");
 const JID = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
-const snap = (version: number, status: JourneyStatus) => snapshotFixture({ version, status });
+const snap = (asOf: number, status: JourneyStatus) => snapshotFixture({ asOf, status });
 const ctx = (over: Partial<JourneyContext> = {}): JourneyContext => ({
   ...initialContext({ journeyID: JID, snapshot: snap(5, "OFFERS_AVAILABLE"), at: T0 }),
   offers: [offerFixture({ id: "ofr_A" })],
   ...over,
 });
-const received = (version: number, status: JourneyStatus): JourneyEvent => ({
+const received = (asOf: number, status: JourneyStatus): JourneyEvent => ({
   type: "snapshot.received",
-  snapshot: snap(version, status),
+  snapshot: snap(asOf, status),
   source: "poll",
   at: T0 + 1,
 });
@@ -56,7 +56,9 @@ describe("lifecycle edges (every pair of statuses)", () => {
         });
         if (isExpectedEdge(from, to)) {
           expect(lifecycleOf(r.state), `${from} → ${to}`).toBe(to);
-          expect(r.state.context.snapshot?.version).toBe(6);
+          expect(r.state.context.asOf).toBe(6);
+          // The same state seen later only moves the key on: the held snapshot is the first sighting.
+          expect(r.state.context.snapshot?.asOf).toBe(to === from ? 5 : 6);
         } else {
           expect(lifecycleOf(r.state), `${from} → ${to}`).toBe(from);
           expect(r.state.context.held?.snapshot.status).toBe(to);
@@ -156,7 +158,7 @@ describe("guards, both ways", () => {
     expect(guards.needsJourney(ctx({ refetch: null }))).toBe(false);
     const loaded: JourneyEvent = {
       type: "journey.loaded",
-      journey: journeyFixture({ version: 6, status: "STARTED" }),
+      journey: journeyFixture({ asOf: 6, status: "STARTED" }),
       at: 1,
     };
     expect(guards.isLoadedJourneyIn(ctx(), loaded, "STARTED")).toBe(true);
@@ -184,12 +186,12 @@ describe("every guard named in setup(), both ways", () => {
       "isLoadedJourneyIn",
       [
         ctx(),
-        { type: "journey.loaded", journey: journeyFixture({ version: 6, status: "STARTED" }), at: T0 },
+        { type: "journey.loaded", journey: journeyFixture({ asOf: 6, status: "STARTED" }), at: T0 },
         { status: "STARTED" },
       ],
       [
         ctx(),
-        { type: "journey.loaded", journey: journeyFixture({ version: 4, status: "STARTED" }), at: T0 },
+        { type: "journey.loaded", journey: journeyFixture({ asOf: 4, status: "STARTED" }), at: T0 },
         { status: "STARTED" },
       ],
     ],
@@ -268,7 +270,7 @@ describe("live actor with provided actors (what the runtime does)", () => {
           sendBack({
             type: "journey.loaded",
             journey: journeyFixture({
-              version: 5,
+              asOf: 5,
               offers: [offerFixture({ id: "ofr_A" }), offerFixture({ id: "ofr_B" })],
             }),
             at: T0 + 1,
@@ -324,7 +326,7 @@ describe("inspector readiness", () => {
       },
     });
     actor.start();
-    actor.send({ type: "journey.loaded", journey: journeyFixture({ version: 5 }), at: T0 + 1 });
+    actor.send({ type: "journey.loaded", journey: journeyFixture({ asOf: 5 }), at: T0 + 1 });
     actor.stop();
     expect(definitions).toHaveLength(1);
     const impl = journeyMachine.implementations;
@@ -370,14 +372,14 @@ describe("inspector readiness", () => {
   });
 });
 
-function nextEvents(version: number): JourneyEvent[] {
+function nextEvents(asOf: number): JourneyEvent[] {
   const at = T0 + 10;
-  const key = `k${version}`;
+  const key = `k${asOf}`;
   return [
     ...JOURNEY_STATUSES.map(
       (status): JourneyEvent => ({
         type: "snapshot.received",
-        snapshot: snap(version + 1, status),
+        snapshot: snap(asOf + 1, status),
         source: "poll",
         at,
       }),
@@ -385,13 +387,13 @@ function nextEvents(version: number): JourneyEvent[] {
     {
       type: "journey.loaded",
       journey: journeyFixture({
-        version,
+        asOf,
         status: "OFFERS_AVAILABLE",
         offers: [offerFixture({ id: "ofr_A" })],
       }),
       at,
     },
-    { type: "journey.loaded", journey: journeyFixture({ version: version + 1, status: "STARTED" }), at },
+    { type: "journey.loaded", journey: journeyFixture({ asOf: asOf + 1, status: "STARTED" }), at },
     { type: "journey.loadFailed", at },
     { type: "profile.submit", bureauConsent: true, profile: {} as never, idempotencyKey: key, at },
     { type: "offer.select", offerID: "ofr_A", idempotencyKey: key, at },
@@ -444,7 +446,7 @@ describe("model-based (xstate/graph)", () => {
                 at: T0 + 10,
               },
             ];
-      return [...nextEvents(context.snapshot?.version ?? 0), ...results];
+      return [...nextEvents(context.snapshot?.asOf ?? 0), ...results];
     },
     serializeState: (snapshot) => {
       const c = snapshot.context as JourneyContext;

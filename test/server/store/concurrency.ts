@@ -22,7 +22,7 @@ function random(seed: number): () => number {
 }
 
 /**
- * 1,000 distinct snapshots of 50 journeys (20 versions each, with gaps), every one delivered once to three times,
+ * 1,000 distinct snapshots of 50 journeys (20 asOfs each, with gaps), every one delivered once to three times,
  * shuffled. Returns the stream and each journey's highest snapshot.
  */
 export function shuffledDuplicatedStream(seed = 20261126) {
@@ -31,18 +31,17 @@ export function shuffledDuplicatedStream(seed = 20261126) {
   const deliveries: Delivery[] = [];
   for (let j = 0; j < 50; j++) {
     const journeyID = `jrn_load${j}`;
-    let version = 0;
+    let asOf = 0;
     for (let step = 0; step < 20; step++) {
-      version += 1 + Math.floor(next() * 3);
+      asOf += 1 + Math.floor(next() * 3);
       const status =
         step === 19 && j % 5 === 0
           ? JOURNEY_STATUSES[13 + (j % 3)]!
           : LIFECYCLE[Math.min(step, LIFECYCLE.length - 1)]!;
-      const snapshot = snapshotFixture({ journeyID, version, status, offerCount: step });
+      const snapshot = snapshotFixture({ journeyID, asOf, status, offerCount: step });
       highest.set(journeyID, snapshot);
       const copies = 1 + Math.floor(next() * 3);
-      for (let c = 0; c < copies; c++)
-        deliveries.push({ webhookId: `msg_${journeyID}_${version}`, snapshot });
+      for (let c = 0; c < copies; c++) deliveries.push({ webhookId: `msg_${journeyID}_${asOf}`, snapshot });
     }
   }
   for (let i = deliveries.length - 1; i > 0; i--) {
@@ -61,7 +60,7 @@ export async function runWriters(stores: readonly JourneyStore[], deliveries: re
         const delivery = deliveries[i]!;
         const result = await store.applyWebhook({
           webhookId: delivery.webhookId,
-          record: { snapshot: delivery.snapshot, state: { version: delivery.snapshot.version } },
+          record: { snapshot: delivery.snapshot, state: { asOf: delivery.snapshot.asOf } },
         });
         results.push({ delivery, result });
       }
@@ -70,7 +69,7 @@ export async function runWriters(stores: readonly JourneyStore[], deliveries: re
   return results;
 }
 
-/** Asserts no update was lost: every journey at its highest version, every webhook id let through once. */
+/** Asserts no update was lost: every journey at its highest asOf, every webhook id let through once. */
 export async function expectConverged(
   store: JourneyStore,
   stream: ReturnType<typeof shuffledDuplicatedStream>,
@@ -79,9 +78,9 @@ export async function expectConverged(
   expect(results).toHaveLength(stream.deliveries.length);
   for (const [journeyID, snapshot] of stream.highest) {
     const held = await store.get(journeyID);
-    expect(held?.version, journeyID).toBe(snapshot.version);
+    expect(held?.asOf, journeyID).toBe(snapshot.asOf);
     expect(held?.snapshot, journeyID).toEqual(snapshot);
-    expect(held?.state, journeyID).toEqual({ version: snapshot.version });
+    expect(held?.state, journeyID).toEqual({ asOf: snapshot.asOf });
   }
   const firstDeliveries = results.filter((r) => !r.result.duplicate).map((r) => r.delivery.webhookId);
   expect(firstDeliveries).toHaveLength(stream.distinct);

@@ -61,13 +61,36 @@ describe("migrate", () => {
     await freshSchema();
     const db = pgliteDatabase(pglite, false);
     const shipped = await loadMigrations();
-    expect(shipped.map((m) => m.name)).toEqual(["001_journeys.sql"]);
-    expect(await migrate(db)).toEqual(["001_journeys.sql"]);
+    const names = ["001_journeys.sql", "002_order_by_as_of.sql"];
+    expect(shipped.map((m) => m.name)).toEqual(names);
+    expect(await migrate(db)).toEqual(names);
     expect(await migrate(db)).toEqual([]);
     const { rows } = await pglite.query<{ name: string }>(
-      "SELECT name FROM credit_journey.schema_migrations",
+      "SELECT name FROM credit_journey.schema_migrations ORDER BY name",
     );
-    expect(rows).toEqual([{ name: "001_journeys.sql" }]);
+    expect(rows).toEqual(names.map((name) => ({ name })));
+  });
+
+  it("moves a first release's row (ordered by version) to as_of 0 without its reducer state, never misread", async () => {
+    await freshSchema();
+    const db = pgliteDatabase(pglite, false);
+    const [first] = await loadMigrations();
+    await migrate(db, [first!]);
+    const old = { ...snapshotOf(1, 1), version: 7 } as Record<string, unknown>;
+    delete old.asOf;
+    await pglite.query(
+      `INSERT INTO credit_journey.journeys (journey_id, version, status, ended, snapshot, state, updated_at)
+       VALUES ($1, 7, $2, false, $3::jsonb, '{"context":{"snapshot":{"version":7}}}'::jsonb, now())`,
+      [old.journeyID, old.status, JSON.stringify(old)],
+    );
+    expect(await migrate(db)).toEqual(["002_order_by_as_of.sql"]);
+    const store = await createPGliteJourneyStore({ db: pglite, migrate: false });
+    const held = await store.get(old.journeyID as string);
+    expect(held).toMatchObject({ asOf: 0, status: old.status, state: null });
+    expect(held?.snapshot).toEqual({ ...snapshotOf(1, 1), asOf: 0 });
+    // The next delivery, at the platform's time, overwrites it.
+    expect(await store.applySnapshot({ snapshot: snapshotOf(1, 2) })).toBe(true);
+    expect((await store.get(old.journeyID as string))?.asOf).toBe(2);
   });
 
   it("rolls the whole run back when a migration fails", async () => {

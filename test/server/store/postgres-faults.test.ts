@@ -177,7 +177,7 @@ describe("PostgreSQL store under faults", () => {
     const deliveries: Delivery[] = stream.deliveries.slice(0, 1_000);
     const highest = new Map<string, number>();
     for (const d of deliveries) {
-      highest.set(d.snapshot.journeyID, Math.max(highest.get(d.snapshot.journeyID) ?? 0, d.snapshot.version));
+      highest.set(d.snapshot.journeyID, Math.max(highest.get(d.snapshot.journeyID) ?? 0, d.snapshot.asOf));
     }
     const distinct = new Set(deliveries.map((d) => d.webhookId));
 
@@ -244,7 +244,7 @@ describe("PostgreSQL store under faults", () => {
     expect(new Set(firsts).size).toBe(firsts.length);
     expect(firsts.length).toBeLessThanOrEqual(distinct.size);
 
-    // 0 lost: every webhook id is recorded once, and every journey ends at its highest version.
+    // 0 lost: every webhook id is recorded once, and every journey ends at its highest asOf.
     const check = new pg.Client({ connectionString });
     await check.connect();
     cleanups.push(() => check.end());
@@ -252,13 +252,13 @@ describe("PostgreSQL store under faults", () => {
       "SELECT webhook_id FROM credit_journey.webhook_deliveries",
     );
     expect(seen.rows.map((r) => r.webhook_id).sort()).toEqual([...distinct].sort());
-    const journeys = await check.query<{ journey_id: string; version: string; state: { version: number } }>(
-      "SELECT journey_id, version, state FROM credit_journey.journeys",
+    const journeys = await check.query<{ journey_id: string; as_of: string; state: { asOf: number } }>(
+      "SELECT journey_id, as_of, state FROM credit_journey.journeys",
     );
     expect(journeys.rows).toHaveLength(highest.size);
     for (const row of journeys.rows) {
-      expect(Number(row.version), row.journey_id).toBe(highest.get(row.journey_id));
-      expect(row.state, row.journey_id).toEqual({ version: highest.get(row.journey_id) });
+      expect(Number(row.as_of), row.journey_id).toBe(highest.get(row.journey_id));
+      expect(row.state, row.journey_id).toEqual({ asOf: highest.get(row.journey_id) });
     }
   });
 
@@ -337,7 +337,7 @@ describe("PostgreSQL store under faults", () => {
       duplicate: false,
       applied: true,
     });
-    expect((await store.get("jrn_c1"))?.version).toBe(2);
+    expect((await store.get("jrn_c1"))?.asOf).toBe(2);
   });
 
   it("cancels a statement blocked past statementTimeoutMs; nothing is written and the webhook handler answers 503", async () => {

@@ -141,7 +141,7 @@ describe("verifyWebhook", () => {
 
   it("rejects a tampered body", async () => {
     const headers = await signed();
-    const tampered = BODY.replace('"version": 5', '"version": 6');
+    const tampered = BODY.replace('"offerCount": 2', '"offerCount": 3');
     expect(tampered).not.toBe(BODY);
     expect(await reasonOf(verifyWebhook(tampered, headers, SECRET, { now: NOW }))).toBe(
       "NO_MATCHING_SIGNATURE",

@@ -19,7 +19,6 @@ export function StatusBar({ view }: { view: JourneyView }) {
       { className: "muted", "data-testid": "status" },
       h("span", { className: view.isOffline ? "dot off" : "dot" }),
       view.status === null ? "Connecting" : humanize(view.status),
-      ` · v${view.version}`,
       view.isOffline ? " · offline" : "",
     ),
   );
