@@ -1,8 +1,9 @@
 /**
  * The same-run baseline of benchmark 1: a hand-written switch reducer with the SDK reducer's status and asOf
  * semantics, and none of its machinery (no statechart, no schema library). What a careful team would write by
- * hand: it checks the fields it relies on, refuses stale and duplicate asOfs, keeps ends absorbing, holds an
- * unexpected edge for a re-fetch, asks for the offers on OFFERS_AVAILABLE, and re-arms polling by state class.
+ * hand: it checks the fields it relies on, refuses stale asOfs and duplicates (same asOf, same state), keeps ends
+ * absorbing, holds a tie or an unexpected edge for a re-fetch, asks for the offers on OFFERS_AVAILABLE, and
+ * re-arms polling by state class.
  * It does NOT do the rest of what `journey.reduce` does (mutations, offer lock, anomalies log, signals, backoff).
  */
 import { JOURNEY_STATUSES } from "../../src/contract/lifecycle.js";
@@ -116,14 +117,30 @@ function asSnapshot(value: unknown): Snapshot | string {
   const s = value as Record<string, unknown>;
   if (typeof s.journeyID !== "string" || s.journeyID.length === 0 || s.journeyID.length > 128)
     return "journeyID";
-  if (typeof s.asOf !== "number" || !Number.isInteger(s.asOf) || s.asOf < 1) return "asOf";
+  if (typeof s.asOf !== "number" || !Number.isInteger(s.asOf) || s.asOf < 0) return "asOf";
   if (typeof s.status !== "string" || !ORDER.has(s.status)) return "status";
   if (s.nextAction !== null && (typeof s.nextAction !== "string" || s.nextAction.length > 64))
     return "nextAction";
-  if (typeof s.diagnostics !== "object" || s.diagnostics === null) return "diagnostics";
-  if (!isIsoTime(s.updatedAt)) return "updatedAt";
+  if (s.diagnostics !== undefined && (typeof s.diagnostics !== "object" || s.diagnostics === null))
+    return "diagnostics";
+  if (s.updatedAt !== undefined && !isIsoTime(s.updatedAt)) return "updatedAt";
   if (s.expiresAt !== undefined && !isIsoTime(s.expiresAt)) return "expiresAt";
   return s as Snapshot;
+}
+
+/** Deep equality of two JSON values, the top-level `asOf` left out. */
+function sameState(a: unknown, b: unknown, top = true): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, i) => sameState(item, b[i], false));
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left).filter((k) => !(top && k === "asOf") && left[k] !== undefined);
+  const other = Object.keys(right).filter((k) => !(top && k === "asOf") && right[k] !== undefined);
+  return keys.length === other.length && keys.every((k) => sameState(left[k], right[k], false));
 }
 
 function rearm(before: BaselineState, after: BaselineState, commands: BaselineCommand[]): void {
@@ -141,16 +158,17 @@ export function baselineReduce(state: BaselineState, event: BaselineEvent): Base
     case "snapshot.received": {
       const raw = event.snapshot as { asOf?: unknown } | null;
       const held = state.snapshot?.asOf ?? 0;
-      if (typeof raw?.asOf === "number" && raw.asOf <= held) {
-        return { state, commands: [], rejected: raw.asOf === held ? "DUPLICATE" : "STALE" };
-      }
+      if (typeof raw?.asOf === "number" && raw.asOf < held) return { state, commands: [], rejected: "STALE" };
+      // An equal key is a duplicate when it says the same; another state at the same time is a tie (re-fetch).
+      const tied = typeof raw?.asOf === "number" && raw.asOf === held && state.snapshot !== null;
+      if (tied && sameState(raw, state.snapshot)) return { state, commands: [], rejected: "DUPLICATE" };
       const snapshot = asSnapshot(raw);
       if (typeof snapshot === "string") return { state, commands: [], rejected: "INVALID_SNAPSHOT" };
       if (snapshot.journeyID !== state.journeyID) return { state, commands: [], rejected: "WRONG_JOURNEY" };
       if (state.snapshot && isEnded(state.snapshot.status))
         return { state, commands: [], rejected: "JOURNEY_ENDED" };
       const commands: BaselineCommand[] = [];
-      if (state.snapshot && !isExpectedEdge(state.snapshot.status, snapshot.status)) {
+      if (state.snapshot && (tied || !isExpectedEdge(state.snapshot.status, snapshot.status))) {
         if (state.refetch === null)
           commands.push({ type: "fetchJourney", journeyID: state.journeyID, reason: "anomaly" });
         return { state: { ...state, held: snapshot, refetch: "anomaly", now: event.at }, commands };

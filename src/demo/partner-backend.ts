@@ -11,7 +11,6 @@ import {
   createWebhookHandler,
   type JourneyStore,
   readRawBody,
-  refreshStoredSession,
   type WebhookOutcome,
 } from "../server/index.js";
 
@@ -135,7 +134,13 @@ export async function startPartnerBackend(options: PartnerBackendOptions): Promi
     if (req.method === "POST" && url.pathname === "/session/refresh") {
       const app = appSessionOf(req.headers.authorization);
       if (!app) return json(res, 401, { error: "unknown app session" });
-      const session = await refreshStoredSession(partner, tokens, app.borrowerExternalID);
+      // The platform documents no refresh endpoint: renew by bootstrapping the borrower's session again, which
+      // the docs describe for resume [L4] (the sandbox's refresh endpoint is an extension, off by default).
+      const { session } = await bootstrapSession(
+        partner,
+        { borrowerExternalID: app.borrowerExternalID },
+        { tokenStore: tokens },
+      );
       return json(res, 200, { token: session.sessionToken, expiresAt: session.sessionExpiresAt });
     }
     const push = url.pathname.match(/^\/push\/([^/]{1,128})$/);

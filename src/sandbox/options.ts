@@ -111,15 +111,15 @@ export interface WebhookEndpointOptions {
 
 /**
  * The sandbox's extensions of the documented API (docs/sandbox.md): each one is something the platform's docs do
- * not describe, which the SDK uses when present and never depends on. All on by default; switch any off to test
- * an integration against the documented dialect alone.
+ * not describe, which the SDK uses when present and never depends on. All off by default, so the sandbox speaks
+ * the documented dialect alone; switch one on to try what it adds.
  */
 export interface SandboxExtensions {
-  /** `ETag` on `GET …/state`, and `304` for a matching `If-None-Match` (default true). */
+  /** `ETag` on `GET …/state`, and `304` for a matching `If-None-Match` (default false). */
   readonly etag?: boolean;
-  /** `Idempotent-Replayed: true` on a replayed mutation's answer (default true; the replay itself always happens). */
+  /** `Idempotent-Replayed: true` on a replayed mutation's answer (default false; the replay itself always happens). */
   readonly idempotentReplayedHeader?: boolean;
-  /** `POST /sessions/refresh`, the refresh-token rotation endpoint (default true; off: 404 NOT_FOUND). */
+  /** `POST /sessions/refresh`, the refresh-token rotation endpoint (default false; off: 404 NOT_FOUND). */
   readonly refreshEndpoint?: boolean;
 }
 
@@ -127,7 +127,7 @@ export interface SandboxExtensions {
 export type ResolvedExtensions = Required<SandboxExtensions>;
 
 /**
- * Every extension decided: `true` unless switched off.
+ * Every extension decided: `false` unless switched on.
  * @throws {TypeError} naming the switch, when one is given and not a boolean.
  */
 export function resolveExtensions(extensions: SandboxExtensions = {}): ResolvedExtensions {
@@ -135,9 +135,9 @@ export function resolveExtensions(extensions: SandboxExtensions = {}): ResolvedE
     if (value !== undefined && typeof value !== "boolean")
       throw new TypeError(`extensions.${name} must be a boolean`);
   return {
-    etag: extensions.etag ?? true,
-    idempotentReplayedHeader: extensions.idempotentReplayedHeader ?? true,
-    refreshEndpoint: extensions.refreshEndpoint ?? true,
+    etag: extensions.etag ?? false,
+    idempotentReplayedHeader: extensions.idempotentReplayedHeader ?? false,
+    refreshEndpoint: extensions.refreshEndpoint ?? false,
   };
 }
 
@@ -165,6 +165,6 @@ export interface SandboxOptions {
   readonly rateLimit?: number;
   /** Seed for faults, ids and offers (default 1). */
   readonly seed?: number;
-  /** Switches the sandbox's extensions of the documented API (default: all on). */
+  /** Switches the sandbox's extensions of the documented API on (default: all off). */
   readonly extensions?: SandboxExtensions;
 }

@@ -68,34 +68,41 @@ describe("a scripted borrower over real HTTP against the sandbox", () => {
     expect(actions).toHaveLength(6);
   });
 
-  it("polls on the wire inside the cadence bounds, never in an ended state, and a 304 wakes no subscriber", async () => {
-    harness = await startHarness({ timings: { loanClosure: 90_000 } });
-    const borrower = await harness.borrower("sbx-closure-1");
-    const runtime = run(harness, borrower);
-    await playBorrower(harness, runtime, borrower.journeyID, { redirect: "control" });
-    // DISBURSED: a passive wait (the loan may close). Polls answered 304 must not wake anyone.
-    let woken = 0;
-    const unsubscribe = runtime.subscribe(() => woken++);
-    const pollsBefore = statePolls(harness.sandbox, borrower.journeyID).length;
-    await harness.drive(() => runtime.view().isEnded);
-    unsubscribe();
-    const quietPolls = statePolls(harness.sandbox, borrower.journeyID).slice(pollsBefore);
-    expect(quietPolls.filter((r) => r.status === 304).length).toBeGreaterThanOrEqual(3);
-    expect(woken).toBe(1); // only CLOSED itself
-    expect(runtime.view().status).toBe("CLOSED");
+  it.each([
+    { dialect: "the documented API (re-reads answered 200 with a later timestamp)", etag: false, quiet: 200 },
+    { dialect: "the sandbox's ETag extension (re-reads answered 304)", etag: true, quiet: 304 },
+  ])(
+    "polls on the wire inside the cadence bounds, never in an ended state, and a quiet poll wakes no subscriber: $dialect",
+    async ({ etag, quiet }) => {
+      harness = await startHarness({ timings: { loanClosure: 90_000 }, extensions: { etag } });
+      const borrower = await harness.borrower("sbx-closure-1");
+      const runtime = run(harness, borrower);
+      await playBorrower(harness, runtime, borrower.journeyID, { redirect: "control" });
+      // DISBURSED: a passive wait (the loan may close). Polls that bring nothing new must not wake anyone.
+      let woken = 0;
+      const unsubscribe = runtime.subscribe(() => woken++);
+      const pollsBefore = statePolls(harness.sandbox, borrower.journeyID).length;
+      await harness.drive(() => runtime.view().isEnded);
+      unsubscribe();
+      const quietPolls = statePolls(harness.sandbox, borrower.journeyID).slice(pollsBefore);
+      expect(quietPolls.filter((r) => r.status === quiet).length).toBeGreaterThanOrEqual(3);
+      expect(woken).toBe(1); // only CLOSED itself
+      expect(runtime.view().status).toBe("CLOSED");
 
-    const polls = statePolls(harness.sandbox, borrower.journeyID);
-    expect(polls.length).toBeGreaterThan(10);
-    const wire = gaps(polls);
-    // Both bands were exercised: active steps (2–5 s) and passive waits (10–20 s).
-    expect(wire.some((g) => g <= CADENCE.active.maxMs)).toBe(true);
-    expect(wire.some((g) => g >= CADENCE.passive.minMs)).toBe(true);
-    for (const gap of wire) {
-      expect(gap).toBeGreaterThanOrEqual(CADENCE.active.minMs);
-      expect(gap).toBeLessThanOrEqual(CADENCE.passive.maxMs);
-    }
-    await expectNoPollingAfterEnd(harness, borrower.journeyID);
-  }, 30_000);
+      const polls = statePolls(harness.sandbox, borrower.journeyID);
+      expect(polls.length).toBeGreaterThan(10);
+      const wire = gaps(polls);
+      // Both bands were exercised: active steps (2–5 s) and passive waits (10–20 s).
+      expect(wire.some((g) => g <= CADENCE.active.maxMs)).toBe(true);
+      expect(wire.some((g) => g >= CADENCE.passive.minMs)).toBe(true);
+      for (const gap of wire) {
+        expect(gap).toBeGreaterThanOrEqual(CADENCE.active.minMs);
+        expect(gap).toBeLessThanOrEqual(CADENCE.passive.maxMs);
+      }
+      await expectNoPollingAfterEnd(harness, borrower.journeyID);
+    },
+    30_000,
+  );
 
   it("ends the rejected scenario in REJECTED (UNDERWRITING_DECLINED) and stops polling", async () => {
     harness = await startHarness();

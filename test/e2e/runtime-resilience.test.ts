@@ -172,7 +172,8 @@ describe("the runtime through restarts, races, faults and expiring tokens", () =
     await reads;
     const after = harness.sandbox.control.requests().slice(requestsBefore);
     expect(after.filter((r) => r.status === 401)).toHaveLength(5);
-    expect(after.filter((r) => r.endpoint === "refreshSession")).toHaveLength(1);
+    // One renewal, by bootstrapping the session again (the documented way [L4]).
+    expect(after.filter((r) => r.endpoint === "createSession")).toHaveLength(1);
     expect(borrower.refreshCalls()).toBe(1);
     const view = await playBorrower(harness, runtime, borrower.journeyID, { redirect: "control" });
     expect(view.status).toBe("DISBURSED");

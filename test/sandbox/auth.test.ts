@@ -8,7 +8,8 @@ afterEach(async () => {
 });
 
 async function setup() {
-  sandbox = await startManual();
+  // The refresh endpoint is a sandbox extension (the platform documents none), switched on for its tests.
+  sandbox = await startManual({ extensions: { refreshEndpoint: true } });
   const client = new TestClient(sandbox);
   return { sandbox, client, ...(await openSession(client, "auth-borrower")) };
 }

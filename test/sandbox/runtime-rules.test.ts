@@ -8,7 +8,8 @@ afterEach(async () => {
 });
 
 async function setup(options: Parameters<typeof startManual>[0] = {}) {
-  sandbox = await startManual(options);
+  // ETag/304 and Idempotent-Replayed are sandbox extensions (docs/sandbox.md), switched on for their tests.
+  sandbox = await startManual({ extensions: { etag: true, idempotentReplayedHeader: true }, ...options });
   const client = new TestClient(sandbox);
   return { sandbox, client, ...(await openSession(client, "rules-borrower")) };
 }

@@ -163,7 +163,6 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
         ...(phone ? { profile: { contactNumber: phone } } : {}),
       });
       let token = session.sessionToken;
-      let refreshToken = session.refreshToken;
       let refreshCalls = 0;
       let refreshBroken = false;
       const events: ClientEvent[] = [];
@@ -174,9 +173,8 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
         refreshSession: async () => {
           refreshCalls++;
           if (refreshBroken) throw new Error("the backend refused to refresh the session");
-          const next = await partner.refreshSession(refreshToken);
-          token = next.session.sessionToken;
-          refreshToken = next.session.refreshToken;
+          // As a partner backend renews on the documented API: bootstrap the borrower's session again [L4].
+          token = (await partner.createSession({ borrowerExternalID })).sessionToken;
           return token;
         },
         fetch: trackedFetch,
