@@ -23,12 +23,22 @@ export async function signDeliveries(journeys: number, secret: string): Promise<
     for (let j = 0; j < journeys; j++) {
       const snapshot = histories[j]![v]!;
       const id = `evt_${String(j).padStart(6, "0")}v${String(v + 1).padStart(2, "0")}`;
+      // The documented delivery [L6]: thin (id, status, nextAction), ordered by its generation time and sequence.
+      const at = new Date(Date.parse(snapshot.updatedAt ?? "2026-11-26T10:00:00Z") + v).toISOString();
       const body = JSON.stringify({
-        id,
-        type: "journey.snapshot",
-        createdAt: snapshot.updatedAt,
-        correlationID: `cor_${j}`,
-        data: snapshot,
+        schema_version: "1.0.0",
+        event_type: "journey.snapshot",
+        event_id: id,
+        event_at: at,
+        snapshot_generated_at: at,
+        sequence: v + 1,
+        issuer: { source: "credit-api", trigger: "journey.status.updated" },
+        borrower: {
+          borrowerExternalID: `cust_${j}`,
+          journeys: [
+            { journeyID: snapshot.journeyID, status: snapshot.status, nextAction: snapshot.nextAction },
+          ],
+        },
       });
       unsigned.push({ id, body });
     }
@@ -38,7 +48,9 @@ export async function signDeliveries(journeys: number, secret: string): Promise<
   for (let i = 0; i < unsigned.length; i += 1_000) {
     const batch = unsigned.slice(i, i + 1_000);
     const signed = await Promise.all(
-      batch.map(({ id, body }) => signWebhook({ webhookId: id, timestamp, body, secrets: secret })),
+      batch.map(({ id, body }) =>
+        signWebhook({ eventID: id, timestamp: timestamp * 1000, body, secrets: secret }),
+      ),
     );
     for (const [k, { body }] of batch.entries()) {
       deliveries.push({ headers: { "content-type": "application/json", ...signed[k]! }, body });

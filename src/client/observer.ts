@@ -3,7 +3,10 @@ interface CallFacts {
   /** The endpoint's name in `ENDPOINTS`, e.g. `proceedOffer`. */
   readonly endpoint: string;
   readonly method: string;
-  /** The concrete path, ids filled in, without the base URL. */
+  /**
+   * The concrete path, ids filled in, below the base path (`/journeys/…`); for an endpoint outside it, such as
+   * the webhook subscription's, the whole path (`/api/tenants/…`).
+   */
   readonly path: string;
   /** The `Idempotency-Key` sent, on mutations. */
   readonly idempotencyKey: string | undefined;

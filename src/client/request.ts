@@ -1,5 +1,5 @@
 import * as Effect from "effect/Effect";
-import { ENDPOINTS, type EndpointName, safeParse } from "../contract/index.js";
+import { BASE_PATH, ENDPOINTS, type EndpointName, endpointPath, safeParse } from "../contract/index.js";
 import { type ApiError, clientError, type FieldError } from "./errors.js";
 
 /** One request to an endpoint of {@link ENDPOINTS}. */
@@ -13,7 +13,13 @@ export interface RequestSpec<Name extends EndpointName> {
 
 /** A request checked against the contract: the concrete path and the JSON body to send, if any. */
 export interface PreparedRequest {
+  /**
+   * The concrete path as observers see it: below the base path for a headless endpoint (`/journeys/…`), the whole
+   * path for one outside it (`/api/tenants/…/webhooks/subscribe`).
+   */
   readonly path: string;
+  /** The concrete path below the platform's root (base path included). */
+  readonly fullPath: string;
   readonly body: string | undefined;
 }
 
@@ -50,9 +56,10 @@ export function prepareRequest<Name extends EndpointName>(
 ): Effect.Effect<PreparedRequest, ApiError> {
   const endpoint: (typeof ENDPOINTS)[EndpointName] = ENDPOINTS[spec.endpoint];
   const name = spec.endpoint;
-  return buildPath(endpoint.path, spec.params ?? {}, name).pipe(
-    Effect.flatMap((path): Effect.Effect<PreparedRequest, ApiError> => {
-      if (!("request" in endpoint)) return Effect.succeed({ path, body: undefined });
+  return buildPath(endpointPath(endpoint), spec.params ?? {}, name).pipe(
+    Effect.flatMap((fullPath): Effect.Effect<PreparedRequest, ApiError> => {
+      const path = "base" in endpoint ? fullPath : fullPath.slice(BASE_PATH.length);
+      if (!("request" in endpoint)) return Effect.succeed({ path, fullPath, body: undefined });
       const checked = safeParse(endpoint.request, spec.body ?? {}, name);
       if (!checked.ok)
         return Effect.fail(
@@ -61,7 +68,7 @@ export function prepareRequest<Name extends EndpointName>(
             errors: checked.error.issues,
           }),
         );
-      return Effect.succeed({ path, body: JSON.stringify(checked.value) });
+      return Effect.succeed({ path, fullPath, body: JSON.stringify(checked.value) });
     }),
   );
 }

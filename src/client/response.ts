@@ -79,13 +79,30 @@ export function classifyResponse<Name extends EndpointName>(
   const json = parseJson(text);
   if (json === undefined)
     return Effect.fail(clientError("CONTRACT", `${name}: the ${response.status} body is not JSON`, facts));
+  const endpoint: (typeof ENDPOINTS)[EndpointName] = ENDPOINTS[name];
   const envelope = safeParse(Envelope, json, "Envelope");
-  if (!envelope.ok || !("data" in (json as object)))
+  const isEnvelope = envelope.ok && typeof json === "object" && json !== null && "data" in json;
+  // Tolerated, for the endpoints whose answer the docs do not say is enveloped (the webhook subscription's): a
+  // JSON object without `data` is read as the bare payload, with no requestID or timestamp of its own.
+  if (!isEnvelope && "bareAnswer" in endpoint && typeof json === "object" && json !== null) {
+    const bare = safeParse(endpoint.response.schema, json, name);
+    if (!bare.ok)
+      return Effect.fail(
+        clientError("CONTRACT", bare.error.message, { ...facts, errors: bare.error.issues }, bare.error),
+      );
+    const meta: ResponseMeta = {
+      requestID: undefined,
+      correlationID: response.headers.get("x-correlation-id") ?? undefined,
+      timestamp: undefined,
+    };
+    return Effect.succeed({ kind: "ok", value: bare.value as EndpointOutput<Name>, meta, etag });
+  }
+  if (!envelope.ok || !isEnvelope)
     return Effect.fail(
       clientError("CONTRACT", `${name}: the ${response.status} body is not the platform's envelope`, facts),
     );
   const meta = envelopeMeta(envelope.value);
-  const answer = ENDPOINTS[name].response;
+  const answer = endpoint.response;
   const data =
     "wire" in answer
       ? stampSnapshot(envelope.value.data, spec.params?.journeyID ?? "", meta.timestamp)

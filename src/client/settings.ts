@@ -7,7 +7,10 @@ import type { TransportSettings } from "./transport.js";
 
 /** Options both clients share. */
 export interface CommonClientOptions {
-  /** The platform's origin, e.g. `https://api.example.com`; the base path `/api/v1/headless` is added if absent. */
+  /**
+   * The platform's origin, e.g. `https://api.example.com`; the base path `/api/v1/headless` is added if absent
+   * (endpoints outside it, such as the webhook subscription's, hang off the origin itself).
+   */
   readonly baseUrl: string;
   /** A `fetch` implementation; defaults to the global one. */
   readonly fetch?: typeof globalThis.fetch;
@@ -45,8 +48,11 @@ function resolveRetry(retry: RetryOptions | undefined): ResolvedRetryOptions {
   return merged;
 }
 
-/** Joins an origin and the base path, tolerating a trailing slash or a base path already present. */
-function apiRoot(baseUrl: unknown): string {
+/**
+ * The platform's root (the origin, and any prefix it is mounted under) and the headless API root (the root and
+ * the base path), tolerating a trailing slash or a base path already present.
+ */
+function roots(baseUrl: unknown): { root: string; apiRoot: string } {
   let protocol: string | undefined;
   try {
     protocol = typeof baseUrl === "string" ? new URL(baseUrl).protocol : undefined;
@@ -55,8 +61,9 @@ function apiRoot(baseUrl: unknown): string {
   }
   if (typeof baseUrl !== "string" || (protocol !== "http:" && protocol !== "https:"))
     throw new ClientConfigError("baseUrl", "must be an absolute http(s) URL");
-  const root = baseUrl.replace(/\/+$/, "");
-  return root.endsWith(BASE_PATH) ? root : root + BASE_PATH;
+  const given = baseUrl.replace(/\/+$/, "");
+  const root = given.endsWith(BASE_PATH) ? given.slice(0, -BASE_PATH.length) : given;
+  return { root, apiRoot: root + BASE_PATH };
 }
 
 /**
@@ -81,7 +88,7 @@ export function resolveSettings(options: CommonClientOptions): TransportSettings
     correlationID = () => flowId;
   } else throw new ClientConfigError("correlationID", "must be a non-empty string or a function");
   return {
-    apiRoot: apiRoot(options.baseUrl),
+    ...roots(options.baseUrl),
     fetch: fetchImpl,
     timeoutMs,
     retry: resolveRetry(options.retry),

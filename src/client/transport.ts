@@ -26,6 +26,8 @@ export interface CallOptions {
 export interface TransportSettings {
   /** Origin plus base path, without a trailing slash. */
   readonly apiRoot: string;
+  /** The origin (and any prefix it is mounted under) without the base path: where endpoints with a `base` hang off. */
+  readonly root: string;
   readonly fetch: typeof globalThis.fetch;
   readonly timeoutMs: number;
   readonly retry: ResolvedRetryOptions;
@@ -66,9 +68,9 @@ function callEffect<Name extends EndpointName>(
   let attempts = 0;
 
   return Effect.gen(function* () {
-    const { path, body } = yield* prepareRequest(spec);
+    const { path, fullPath, body } = yield* prepareRequest(spec);
     const facts = { endpoint: name, method: endpoint.method, path, idempotencyKey, correlationID };
-    const url = settings.apiRoot + path;
+    const url = settings.root + fullPath;
 
     const exchange = (token: string) =>
       Effect.suspend(() => {

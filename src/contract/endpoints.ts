@@ -19,8 +19,9 @@ import {
 import { Profile, ProfileSubmitRequest } from "./profile.js";
 import { JourneySnapshot, JourneyStateData } from "./snapshot.js";
 import { Step } from "./step.js";
+import { WEBHOOK_SUBSCRIPTION_BASE, WebhookConfiguration, WebhookSubscribeRequest } from "./subscription.js";
 
-/** The base path every endpoint hangs off. */
+/** The base path every headless endpoint hangs off (an endpoint with its own `base` lives elsewhere). */
 export const BASE_PATH = "/api/v1/headless";
 
 /** Which credential may call an endpoint. `partnerRead` endpoints take the API key or the borrower token. */
@@ -42,7 +43,13 @@ export type EndpointErrorCode = DocumentedErrorCode | ModelledErrorCode;
 /** One endpoint of the platform: method, path template, who may call it, and its payload schemas. */
 export interface Endpoint {
   readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** The path template below `base` (`{name}` placeholders filled from the call's params). */
   readonly path: string;
+  /**
+   * The path prefix, when it is not {@link BASE_PATH}: an absolute path below the platform's origin, which may
+   * hold `{name}` placeholders too (the webhook subscription API lives under `/api/tenants/{tenantID}/…` [C1]).
+   */
+  readonly base?: string;
   readonly scope: EndpointScope;
   readonly summary: string;
   readonly request?: z.ZodMiniType;
@@ -67,6 +74,16 @@ export interface Endpoint {
   readonly errors: readonly EndpointErrorCode[];
   /** Answers with an `ETag` and honours `If-None-Match` with a `304` (modelled: a sandbox extension). */
   readonly conditional?: boolean;
+  /**
+   * Tolerated: the answer may also come as the bare payload, without the envelope, because the docs do not say
+   * whether this endpoint's answer is enveloped. The contract models it enveloped; the client reads both.
+   */
+  readonly bareAnswer?: boolean;
+}
+
+/** The whole path template of an endpoint below the platform's origin: its `base` (or {@link BASE_PATH}) and path. */
+export function endpointPath(endpoint: Pick<Endpoint, "path" | "base">): string {
+  return `${endpoint.base ?? BASE_PATH}${endpoint.path}`;
 }
 
 /** Every endpoint may be rate limited or fail. */
@@ -294,6 +311,46 @@ export const ENDPOINTS = {
     documented: "modelled",
     platformDocs: ["L2", "S"],
     errors: ["AUTH_INVALID_SESSION", "NOT_FOUND", "INVALID_STATE", ...IDEMPOTENT, ...ANY],
+  },
+  getWebhookConfiguration: {
+    method: "GET",
+    base: WEBHOOK_SUBSCRIPTION_BASE,
+    path: "/configuration",
+    scope: "partner",
+    summary:
+      "Read Configuration [C1]: the application's webhook status and callback URL (the four fields of Subscribe, presumably; the page was not stored).",
+    response: { status: 200, schema: WebhookConfiguration },
+    documented: "path",
+    platformDocs: ["C1", "C13", "C14"],
+    errors: ["AUTH_INVALID_API_KEY", "NOT_FOUND", ...ANY],
+    bareAnswer: true,
+  },
+  subscribeWebhooks: {
+    method: "POST",
+    base: WEBHOOK_SUBSCRIPTION_BASE,
+    path: "/subscribe",
+    scope: "partner",
+    summary:
+      "Subscribe [C13]: sets the application's one callback URL (HTTPS) and switches delivery on; the signing secret is not in the answer.",
+    request: WebhookSubscribeRequest,
+    response: { status: 200, schema: WebhookConfiguration },
+    documented: "full",
+    platformDocs: ["C1", "C13", "C14"],
+    errors: ["AUTH_INVALID_API_KEY", "NOT_FOUND", ...BODY, ...IDEMPOTENT, ...ANY],
+    bareAnswer: true,
+  },
+  unsubscribeWebhooks: {
+    method: "POST",
+    base: WEBHOOK_SUBSCRIPTION_BASE,
+    path: "/unsubscribe",
+    scope: "partner",
+    summary:
+      "Un-Subscribe [C14]: switches delivery off, forgets the callback URL and deactivates the signing secret until the next Subscribe.",
+    response: { status: 200, schema: WebhookConfiguration },
+    documented: "full",
+    platformDocs: ["C1", "C13", "C14"],
+    errors: ["AUTH_INVALID_API_KEY", "NOT_FOUND", ...IDEMPOTENT, ...ANY],
+    bareAnswer: true,
   },
 } as const satisfies Record<string, Endpoint>;
 

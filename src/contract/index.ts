@@ -18,4 +18,5 @@ export * from "./schemas.js";
 export * from "./session.js";
 export * from "./snapshot.js";
 export * from "./step.js";
+export * from "./subscription.js";
 export * from "./webhook.js";

@@ -1,9 +1,9 @@
 import * as z from "zod/mini";
 import {
-  BASE_PATH,
   ENDPOINTS,
   type Endpoint,
   type EndpointErrorCode,
+  endpointPath,
   isMutatingMethod,
   type PlatformDocTag,
 } from "./endpoints.js";
@@ -24,6 +24,8 @@ const PLATFORM_DOC_PAGES: Readonly<Partial<Record<PlatformDocTag, string>>> = {
   C1: "https://docs.credit.aarthiklabs.com/documentation/web-hooks",
   C4: "https://docs.credit.aarthiklabs.com/documentation/hosted-experience/back-end-integrations",
   C9: "https://docs.credit.aarthiklabs.com/documentation/hybrid-experience/integrations-guide/overview",
+  C13: "https://docs.credit.aarthiklabs.com/api-reference/web-hooks/subscribe-application-web-hooks",
+  C14: "https://docs.credit.aarthiklabs.com/api-reference/web-hooks/unsubscribe-application-web-hooks",
   C15: "https://docs.credit.aarthiklabs.com/api-reference/hybrid-experience/start-or-resume-hybrid-personal-loan-journey",
   S: "https://docs.aarthiklabs.com/docs/api-integration-overview",
 };
@@ -44,6 +46,9 @@ const DOCUMENTED_SCHEMAS: Readonly<
   CreateJourneyRequest: { docs: ["L3"] },
   ErrorBody: { docs: ["L3", "L7"], modelled: ["error.fields"] },
   Profile: { docs: ["L3", "L8", "C4"], modelled: ["bankingInformation"] },
+  WebhookBody: { docs: ["L6", "C1"], modelled: ["borrower.journey"] },
+  WebhookSubscribeRequest: { docs: ["C13"] },
+  WebhookConfiguration: { docs: ["C13", "C14", "C1"] },
   JourneyStateData: {
     docs: ["L2", "L3", "L7", "S"],
     modelled: [
@@ -60,13 +65,6 @@ const DOCUMENTED_SCHEMAS: Readonly<
   },
 };
 
-/** Modelled schemas that are the first release's model, still to move to the documented dialect. */
-const FIRST_RELEASE_MODELS: Readonly<Record<string, string>> = {
-  WebhookEnvelope:
-    "First-release model (issue K): the documented body has `event_id`, `sequence` and `borrower.journeys[]`, " +
-    "signed with `X-AL-*` headers and a hex HMAC [L6].",
-};
-
 const STATUS_OF: Readonly<Record<EndpointErrorCode, number>> = {
   ...DOCUMENTED_ERROR_CODES,
   ...MODELLED_ERROR_CODES,
@@ -78,7 +76,7 @@ const ERROR_MEANING: Readonly<Record<EndpointErrorCode, string>> = {
   AUTH_INVALID_SESSION: "the session token is expired, rotated out, unknown or another environment's",
   VALIDATION_FAILED: "a request field is missing or malformed; `error.fields` may name each",
   OFFER_LOCK_CONFLICT: "another offer of the journey was proceeded first; re-read the journey and its offers",
-  NOT_FOUND: "no such journey (or offer, step, consent) for this caller",
+  NOT_FOUND: "no such journey (or offer, step, consent, tenant or application) for this caller",
   INVALID_STATE: "the journey (or step, loan) is not in a state that allows this",
   OFFER_EXPIRED: "the offer expired",
   IDEMPOTENCY_KEY_REQUIRED: "the mutation carries no `Idempotency-Key`",
@@ -96,10 +94,11 @@ const headerRef = (name: string): JsonObject => ({ $ref: `#/components/headers/$
 const parameterRef = (name: string): JsonObject => ({ $ref: `#/components/parameters/${name}` });
 
 const DESCRIPTION = [
-  "The platform's headless (API Experience) borrower API under `/api/v1/headless`, as credit-journey speaks it.",
-  "Generated from the zod schemas and the endpoint catalogue (`ENDPOINTS`) in `src/contract` by `npm run gen`;",
+  "The platform's headless (API Experience) borrower API under `/api/v1/headless`, and the application's webhook",
+  "subscription API under `/api/tenants/{tenantID}/applications/{applicationID}/webhooks`, as credit-journey speaks",
+  "them. Generated from the zod schemas and the endpoint catalogue (`ENDPOINTS`) in `src/contract` by `npm run gen`;",
   "do not edit by hand. This is not the platform's spec: the platform publishes no per-endpoint reference for",
-  "this surface.",
+  "the headless surface.",
   "",
   "**Documented** (shared/platform/PLATFORM.md; its tags are listed in `x-platform-docs` and resolved to public",
   "pages in `x-platform-docs-index`): the envelope `{ requestID, correlationID, timestamp, data, error }`",
@@ -107,14 +106,16 @@ const DESCRIPTION = [
   "`AUTH_INVALID_SESSION` (401), `VALIDATION_FAILED` (400), `OFFER_LOCK_CONFLICT` (409) [L7]; the",
   "`Authorization: Bearer`, `Idempotency-Key` and `X-Correlation-ID` request headers [S] [L3]; session bootstrap",
   "[L4] and journey creation [L3] in full, `nextAction` being a `string | null` [L3] [L4]; the paths of",
-  "`GET /journeys`, `GET /journeys/{journeyID}`, `GET …/state` and `PATCH …/resume` [S]; the platform's hosts.",
+  "`GET /journeys`, `GET /journeys/{journeyID}`, `GET …/state` and `PATCH …/resume` [S]; the platform's hosts;",
+  "the `journey.snapshot` webhook [L6]; the webhook subscription's paths, Subscribe's body and the answers' four",
+  "fields [C1] [C13] [C14] (whether those answers come in the envelope is not documented: modelled enveloped, the",
+  "client also reads them bare; the signing secret is in none of them).",
   "",
   "**Modelled** (the docs are silent; the sandbox implements the model), marked `x-modelled: true` on each",
   "operation, schema, field, header and response concerned: every other endpoint and every other shape, the",
   "other error codes, idempotency replay semantics, `ETag`/`If-None-Match`/`304` on state reads and",
   "`Retry-After`; the success statuses and which credential may call what (`x-scope`, `security`) are modelled",
-  "too. Some modelled parts are the first release's model, still to move to the documented dialect: the",
-  "webhook format (`webhooks`).",
+  "too. The webhook (`webhooks`) is documented [L6]: its `X-AL-*` headers, hex HMAC-SHA256 and body.",
 ].join("\n");
 
 /** Builds the OpenAPI 3.1 document of the platform's headless API from the contract's zod schemas. Pure. */
@@ -145,7 +146,7 @@ export function buildOpenApiDocument(): JsonObject {
   const paths: Record<string, JsonObject> = {};
   const usedCodes = new Set<EndpointErrorCode>();
   for (const [operationId, endpoint] of Object.entries(ENDPOINTS) as [string, Endpoint][]) {
-    const path = `${BASE_PATH}${endpoint.path}`;
+    const path = endpointPath(endpoint);
     paths[path] ??= {};
     paths[path][endpoint.method.toLowerCase()] = operation(operationId, endpoint, nameOf);
     for (const code of endpoint.errors) usedCodes.add(code);
@@ -191,7 +192,7 @@ export function buildOpenApiDocument(): JsonObject {
           schema: { type: "string", minLength: 1, maxLength: 128 },
           description:
             "Sent on every call of a user-visible flow [S] [L3] [L4] (1–128 characters, as the Hybrid reference " +
-            "gives [C15]). Echoed as the envelope's `correlationID` and carried into the webhooks the call causes.",
+            "gives [C15]). Echoed as the envelope's `correlationID` (the documented webhook body has no field for it).",
         },
         IdempotencyKey: {
           name: "Idempotency-Key",
@@ -291,8 +292,7 @@ function envelopeSchema(): JsonObject {
 function annotateSchema(name: string, schema: JsonObject): JsonObject {
   const documented = DOCUMENTED_SCHEMAS[name];
   if (!documented) {
-    const note = FIRST_RELEASE_MODELS[name];
-    return { ...(note ? { description: note } : {}), ...schema, "x-modelled": true };
+    return { ...schema, "x-modelled": true };
   }
   const copy = structuredClone(schema);
   for (const dotted of documented.modelled ?? []) {
@@ -362,12 +362,18 @@ const OPERATION_NOTE: Readonly<Record<Endpoint["documented"], string>> = {
     "Modelled: the platform's docs do not describe this endpoint (`x-platform-docs` names the pages that mention what it does).",
 };
 
+/** Path parameters whose form is documented: the tenant and the application are UUIDs [C13] [C14]. */
+const PATH_PARAMETER_SCHEMAS: Readonly<Record<string, JsonObject>> = {
+  tenantID: { type: "string", format: "uuid" },
+  applicationID: { type: "string", format: "uuid" },
+};
+
 function operation(operationId: string, endpoint: Endpoint, nameOf: Map<unknown, string>): JsonObject {
-  const parameters: JsonObject[] = [...endpoint.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+  const parameters: JsonObject[] = [...endpointPath(endpoint).matchAll(/\{(\w+)\}/g)].map((m) => ({
     name: m[1],
     in: "path",
     required: true,
-    schema: { type: "string", minLength: 1, maxLength: 128 },
+    schema: PATH_PARAMETER_SCHEMAS[m[1] as string] ?? { type: "string", minLength: 1, maxLength: 128 },
   }));
   parameters.push(parameterRef("XCorrelationID"));
   const mutating = isMutatingMethod(endpoint.method);
@@ -377,7 +383,9 @@ function operation(operationId: string, endpoint: Endpoint, nameOf: Map<unknown,
   const echo = { "X-Correlation-ID": headerRef("XCorrelationID") };
   const responses: JsonObject = {
     [String(endpoint.response.status)]: {
-      description: `Success, in the envelope with \`data\` the payload (the status ${endpoint.response.status} is modelled; the client accepts any 2xx).`,
+      description: endpoint.bareAnswer
+        ? `Success (modelled: in the envelope with \`data\` the payload; the docs do not say whether this answer is enveloped, so the client also reads the bare payload). The status ${endpoint.response.status} is modelled; the client accepts any 2xx.`
+        : `Success, in the envelope with \`data\` the payload (the status ${endpoint.response.status} is modelled; the client accepts any 2xx).`,
       headers: {
         ...echo,
         ...(endpoint.conditional ? { ETag: headerRef("ETag") } : {}),
@@ -462,43 +470,54 @@ function operation(operationId: string, endpoint: Endpoint, nameOf: Map<unknown,
   return op;
 }
 
-/** The `journey.snapshot` delivery to a partner's webhook URL (first-release model, issue K). */
+/** The `journey.snapshot` delivery to a partner's webhook URL [L6] [C1]. */
 function webhookOperation(): JsonObject {
-  const header = (name: string, description: string): JsonObject => ({
+  const header = (name: string, description: string, required = true): JsonObject => ({
     name,
     in: "header",
-    required: true,
+    required,
     schema: { type: "string" },
     description,
-    "x-modelled": true,
   });
   return {
     operationId: "journeySnapshotWebhook",
-    summary: "A journey's new snapshot, delivered at least once to the partner's webhook URL [C1].",
+    summary: "A journey's new state, delivered at least once to the application's webhook URL [L6] [C1].",
     description:
-      "First-release model (issue K), signed as Standard Webhooks v1. Documented instead [L6]: the " +
-      "`X-AL-*` headers, a hex HMAC-SHA256 over the timestamp, a dot and the raw body, and a body with `event_id`, " +
-      "`sequence` and `borrower.journeys[]`. Verify the raw body, deduplicate by `id`, apply newer versions only.",
-    "x-modelled": true,
-    "x-documented": "modelled",
+      "Verify over the exact raw body: hex HMAC-SHA256 under the application's secret (as given) of the " +
+      "`X-AL-Webhook-Timestamp` value, a dot and the raw body [L6], compared in constant time. Deduplicate by " +
+      "`event_id` (= `X-AL-Event-ID`); order one journey's deliveries by `sequence`, the state by " +
+      "`snapshot_generated_at`. The body is thin: each journey's id, status and nextAction; read the state for " +
+      "the rest. Modelled: the timestamp's unit (seconds, milliseconds or ISO-8601 are read), a ±5 min " +
+      "tolerance, several comma-separated signatures during a rotation, the singular `borrower.journey` form [C1].",
+    "x-documented": "full",
     "x-platform-docs": ["L6", "C1"],
     security: [],
     parameters: [
-      header("webhook-id", "The event's id, the same on every retry."),
-      header("webhook-timestamp", "Unix seconds; reject more than 5 minutes off either way."),
+      header("X-AL-Event-ID", "The event's id, the same on every retry; equals the body's `event_id`."),
+      header("X-AL-Tenant-ID", "The tenant's id (UUID); when sent, equals the body's `tenant_id`.", false),
       header(
-        "webhook-signature",
-        'Space-separated `v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{raw body}">` (several while secrets rotate).',
+        "X-AL-Application-ID",
+        "The application's id (UUID); when sent, equals the body's `application_id`.",
+        false,
+      ),
+      header(
+        "X-AL-Webhook-Timestamp",
+        "When the attempt was signed; its unit is not documented (Unix seconds, milliseconds or ISO-8601 are read).",
+      ),
+      header(
+        "X-AL-Webhook-Signature",
+        "Hex HMAC-SHA256 of `{timestamp}.{raw body}` under the application's secret [L6]; during a rotation, " +
+          "several comma-separated (modelled).",
       ),
     ],
     requestBody: {
       required: true,
-      content: { "application/json": { schema: schemaRef("WebhookEnvelope") } },
+      content: { "application/json": { schema: schemaRef("WebhookBody") } },
     },
     responses: {
-      "2XX": { description: "Accepted: the delivery is done." },
-      "4XX": { description: "Refused (e.g. a bad signature): the delivery is retried." },
-      default: { description: "Any other answer: the delivery is retried." },
+      "2XX": { description: "Accepted: the delivery is done (at least once [C1])." },
+      "4XX": { description: "Refused (e.g. a bad signature)." },
+      default: { description: "Any other answer: the delivery is retried (schedule not documented)." },
     },
   };
 }

@@ -24,7 +24,8 @@ import { Resource } from "./resource.js";
 import { Session } from "./session.js";
 import { ActionRequired, Diagnostics, JourneySnapshot, JourneyStateData, NextAction } from "./snapshot.js";
 import { Step } from "./step.js";
-import { WebhookEnvelope } from "./webhook.js";
+import { WebhookConfiguration, WebhookSubscribeRequest } from "./subscription.js";
+import { WebhookBody } from "./webhook.js";
 
 /** Every named payload schema of the contract, keyed by the name used in errors and in `docs/openapi.json`. */
 export const CONTRACT_SCHEMAS = {
@@ -58,7 +59,9 @@ export const CONTRACT_SCHEMAS = {
   StepList,
   StepActionRequest,
   CreateConsentRequest,
-  WebhookEnvelope,
+  WebhookBody,
+  WebhookSubscribeRequest,
+  WebhookConfiguration,
   ErrorBody,
 } as const;
 
@@ -76,11 +79,11 @@ export function safeParseSnapshot(input: unknown): ParseResult<JourneySnapshot> 
 }
 
 /**
- * Parses a webhook body (already JSON-decoded) into its envelope; unknown keys are stripped.
+ * Parses a webhook body (already JSON-decoded) [L6]; unknown keys are stripped.
  * @throws {ContractError} naming every failing path.
  */
-export function parseWebhookEnvelope(input: unknown): WebhookEnvelope {
-  return parse(WebhookEnvelope, input, "WebhookEnvelope");
+export function parseWebhookBody(input: unknown): WebhookBody {
+  return parse(WebhookBody, input, "WebhookBody");
 }
 
 /**

@@ -89,10 +89,8 @@ export async function startPartnerBackend(options: PartnerBackendOptions): Promi
     if (req.method === "POST" && url.pathname === "/webhooks") {
       const body = await readRawBody(req);
       const result = await webhooks.handle(body, req.headers as Record<string, string>);
-      options.onWebhook?.(result.outcome, {
-        ...(result.journeyID ? { journeyID: result.journeyID } : {}),
-        ...(result.asOf ? { asOf: result.asOf } : {}),
-      });
+      const first = result.journeys?.[0];
+      options.onWebhook?.(result.outcome, first ? { journeyID: first.journeyID, asOf: first.asOf } : {});
       return json(res, result.status, result);
     }
     if (req.method === "POST" && url.pathname === "/session") {

@@ -9,6 +9,7 @@ import {
   RefreshSessionRequest,
   StepActionRequest,
   safeParse,
+  WebhookSubscribeRequest,
 } from "../contract/index.js";
 import {
   type Caller,
@@ -23,6 +24,7 @@ import type { ResolvedExtensions } from "./options.js";
 import { invalidState, notFound, validationFailed } from "./problem.js";
 import type { JourneyRecord } from "./records.js";
 import { journeySummary, stepView } from "./records.js";
+import type { WebhookSubscription } from "./subscription.js";
 
 /** One API call after authentication: who, which path parameters, the JSON body (if any), headers. */
 export interface ApiCall {
@@ -47,6 +49,8 @@ export interface ApiDeps {
   readonly credentials: CredentialStore;
   readonly clock: SandboxClock;
   readonly extensions: ResolvedExtensions;
+  /** The application's webhook subscription [C1]. */
+  readonly subscription: WebhookSubscription;
 }
 
 /**
@@ -104,6 +108,47 @@ function journeyFor(deps: ApiDeps, call: ApiCall): JourneyRecord {
         journey.borrowerExternalID === caller.borrower.borrowerExternalID;
   if (!visible) throw notFound(`journey ${id}`);
   return journey;
+}
+
+/**
+ * Checks that the path names the sandbox's own tenant and application (UUIDs, compared case-insensitively).
+ * @throws {SandboxProblem} 401 AUTH_INVALID_API_KEY for anything but the API key; 404 NOT_FOUND for another
+ *   tenant or application, so others' are not revealed.
+ */
+function ownApplication(deps: ApiDeps, call: ApiCall): void {
+  if (call.caller.kind !== "apiKey") throw invalidApiKey("needs the API key");
+  const { tenantID = "", applicationID = "" } = call.params;
+  const { scope } = deps.subscription;
+  if (
+    tenantID.toLowerCase() !== scope.tenantID.toLowerCase() ||
+    applicationID.toLowerCase() !== scope.applicationID.toLowerCase()
+  )
+    throw notFound(`application ${applicationID} of tenant ${tenantID}`);
+}
+
+/**
+ * Sandbox-only leniency: an `http:` URL on a loopback host (`localhost`, `127.0.0.1`, `[::1]`) is subscribed too,
+ * because a local receiver has no certificate a client would trust. Every other URL must be `https:` [C13].
+ */
+function isLoopbackHttp(value: unknown): value is string {
+  if (typeof value !== "string" || value.length > 2048) return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The callback URL of a Subscribe body: an absolute `https:` URL [C13] (or a loopback `http:` one, sandbox-only).
+ * @throws {SandboxProblem} 400 VALIDATION_FAILED naming `url` when it is missing, malformed or not HTTPS.
+ */
+function subscribableUrl(body: unknown): string {
+  const given = body ?? {};
+  const url = (given as { url?: unknown }).url;
+  if (isLoopbackHttp(url)) return url;
+  return parseBody<WebhookSubscribeRequest>(WebhookSubscribeRequest, given, "WebhookSubscribeRequest").url;
 }
 
 type Handler = (deps: ApiDeps, call: ApiCall) => ApiResult;
@@ -279,5 +324,17 @@ export const HANDLERS: Readonly<Record<EndpointName, Handler>> = {
   requestForeclosure(deps, call) {
     const journey = journeyFor(deps, call);
     return { status: 201, body: deps.engine.foreclose(journey, call.correlationID), journeyID: journey.id };
+  },
+  getWebhookConfiguration(deps, call) {
+    ownApplication(deps, call);
+    return { status: 200, body: deps.subscription.configuration() };
+  },
+  subscribeWebhooks(deps, call) {
+    ownApplication(deps, call);
+    return { status: 200, body: deps.subscription.subscribe(subscribableUrl(call.body)) };
+  },
+  unsubscribeWebhooks(deps, call) {
+    ownApplication(deps, call);
+    return { status: 200, body: deps.subscription.unsubscribe() };
   },
 };

@@ -130,6 +130,9 @@ export function handleControl(
         throw error;
       }
     }
+    case "GET /webhooks/subscription/secret":
+      // Sandbox-only: the subscription's signing secret (null when unsubscribed); the platform documents no way.
+      return { status: 200, body: { secret: control.subscriptionSecret() ?? null } };
     case "DELETE /webhooks/endpoints":
       return { status: 200, body: { removed: control.removeWebhookEndpoint(query.get("url") ?? "") } };
     default:

@@ -8,6 +8,7 @@ import type { SandboxFaults } from "./options.js";
 import type { RateLimiter } from "./rate-limit.js";
 import type { JourneyRecord, SandboxJourneyState } from "./records.js";
 import { SCENARIOS, type Scenario, type ScenarioName } from "./scenarios.js";
+import type { WebhookSubscription } from "./subscription.js";
 import type { WebhookAttempt, WebhookDelivery, WebhookDispatcher, WebhookEndpoint } from "./webhooks.js";
 
 /** The sandbox's own view of a journey: the wire journey plus what only the server knows. */
@@ -77,6 +78,13 @@ export interface SandboxControl {
   addWebhookEndpoint(url: string, secrets?: readonly string[]): WebhookEndpoint;
   /** Unregisters a webhook endpoint; returns whether it existed. */
   removeWebhookEndpoint(url: string): boolean;
+  /**
+   * Sandbox-only: the signing secret of the application's webhook subscription, issued by its last Subscribe
+   * (`POST /api/tenants/{tenantID}/applications/{applicationID}/webhooks/subscribe`) and deactivated by
+   * Un-Subscribe (then `undefined`). The platform's Subscribe answer does not carry the secret and its docs do
+   * not say how a partner learns it [C1] [C13]; this is the sandbox's way.
+   */
+  subscriptionSecret(): string | undefined;
   /** Resolves once no webhook delivery is in flight (retries still wait for the clock). */
   settle(): Promise<void>;
 }
@@ -89,6 +97,7 @@ export interface ControlDeps {
   readonly faults: FaultInjector;
   readonly rateLimiter: RateLimiter;
   readonly webhooks: WebhookDispatcher;
+  readonly subscription: WebhookSubscription;
   readonly mutationLog: MutationLogEntry[];
   readonly requestLog: RequestLogEntry[];
 }
@@ -128,6 +137,7 @@ export function createControl(deps: ControlDeps): SandboxControl {
     webhookEndpoints: () => deps.webhooks.list(),
     addWebhookEndpoint: (url, secrets) => deps.webhooks.register(url, secrets),
     removeWebhookEndpoint: (url) => deps.webhooks.unregister(url),
+    subscriptionSecret: () => deps.subscription.currentSecret(),
     settle: () => deps.webhooks.settle(),
   };
 }

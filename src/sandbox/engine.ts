@@ -44,8 +44,15 @@ export interface HostedLink {
   used: boolean;
 }
 
-/** Receives every snapshot the engine emits, with the correlation id of the call that caused it. */
-export type SnapshotListener = (snapshot: SandboxJourneyState, correlationID: string | undefined) => void;
+/**
+ * Receives every snapshot the engine emits, with the correlation id of the call that caused it and the
+ * journey's borrower (their `borrowerExternalID`, which webhooks name).
+ */
+export type SnapshotListener = (
+  snapshot: SandboxJourneyState,
+  correlationID: string | undefined,
+  borrowerExternalID: string,
+) => void;
 
 /** What the engine needs from the sandbox around it. */
 export interface EngineDeps {
@@ -864,7 +871,7 @@ export class LifecycleEngine {
     journey.version += 1;
     journey.updatedAt = this.deps.clock.nowIso();
     if (correlationID) journey.correlationID = correlationID;
-    this.deps.onSnapshot(snapshotView(journey), journey.correlationID);
+    this.deps.onSnapshot(snapshotView(journey), journey.correlationID, journey.borrowerExternalID);
   }
 }
 

@@ -12,7 +12,8 @@ import { DEFAULT_TIMINGS, resolveExtensions, type SandboxOptions, type SandboxTi
 import { createSeededRandom, secretToken } from "./random.js";
 import { RateLimiter } from "./rate-limit.js";
 import { createRequestListener } from "./server.js";
-import { generateWebhookSecret, secretKey } from "./webhook-signer.js";
+import { WebhookSubscription } from "./subscription.js";
+import { checkWebhookSecret, generateWebhookSecret } from "./webhook-signer.js";
 import { WebhookDispatcher } from "./webhooks.js";
 
 export type { ClockMode, SandboxClock } from "./clock.js";
@@ -33,16 +34,28 @@ export {
 export { SandboxProblem } from "./problem.js";
 export { SCENARIOS, type Scenario, type ScenarioName, scenarioFor } from "./scenarios.js";
 export { generateWebhookSecret, signWebhook } from "./webhook-signer.js";
-export type { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from "./webhooks.js";
+export type {
+  SandboxWebhookBody,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookEndpoint,
+} from "./webhooks.js";
 
 /** A running sandbox. */
 export interface Sandbox {
-  /** `http://127.0.0.1:PORT`; the API lives under `${url}/api/v1/headless`. */
+  /**
+   * `http://127.0.0.1:PORT`; the API lives under `${url}/api/v1/headless`, the application's webhook subscription
+   * under `${url}/api/tenants/${tenantID}/applications/${applicationID}/webhooks` (its secret: `control.subscriptionSecret()`).
+   */
   readonly url: string;
   /** The partner API key (`sk_test_…`). */
   readonly apiKey: string;
-  /** The sandbox's webhook secret (`whsec_…`): the first registered endpoint's first secret, else generated. */
+  /** The sandbox's webhook secret: the first registered endpoint's first secret, else `webhookSecret`, else generated. */
   readonly webhookSecret: string;
+  /** The sandbox's tenant (a UUID from its seed): `X-AL-Tenant-ID` and `tenant_id` of every webhook [L6]. */
+  readonly tenantID: string;
+  /** The sandbox's application (a UUID from its seed): `X-AL-Application-ID` and `application_id` [L6]. */
+  readonly applicationID: string;
   /** The clock everything time-based runs on; `advance(ms)` moves it (the only way in manual mode). */
   readonly clock: SandboxClock;
   /** In-process control: drive steps, expire things, inject faults, read the logs. */
@@ -53,7 +66,8 @@ export interface Sandbox {
 
 /**
  * Starts a sandbox platform on loopback.
- * @throws {RangeError} for a bad clock factor; {@link TypeError} for a malformed webhook URL or secret.
+ * @throws {RangeError} for a bad clock factor; {@link TypeError} for a malformed webhook URL, or a webhook secret
+ * that is not a non-empty string (naming the option).
  * Rejects with the listen error (e.g. EADDRINUSE) when the port cannot be bound.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -67,20 +81,32 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   const clock = createSandboxClock(options.clock ?? "real", report, options.startAt);
   const random = createSeededRandom(seed);
+  const tenantID = random.uuid();
+  const applicationID = random.uuid();
+  if (options.webhookSecret !== undefined) checkWebhookSecret(options.webhookSecret, "webhookSecret");
+  (options.webhooks ?? []).forEach((endpoint, i) => {
+    endpoint.secrets?.forEach((secret, j) => {
+      checkWebhookSecret(secret, `webhooks[${i}].secrets[${j}]`);
+    });
+  });
   const webhookSecret =
     options.webhooks?.[0]?.secrets?.[0] ?? options.webhookSecret ?? generateWebhookSecret();
-  secretKey(webhookSecret);
   const apiKey = options.apiKey ?? secretToken("sk_test_");
   const faults = new FaultInjector(options.faults, seed);
-  const webhooks = new WebhookDispatcher(clock, timings, faults, random, webhookSecret);
+  const webhooks = new WebhookDispatcher(clock, timings, faults, random, webhookSecret, {
+    tenantID,
+    applicationID,
+  });
   for (const endpoint of options.webhooks ?? []) webhooks.register(endpoint.url, endpoint.secrets);
+  const subscription = new WebhookSubscription(webhooks, { tenantID, applicationID });
   let url = "";
   const engine = new LifecycleEngine({
     clock,
     random,
     timings,
     baseUrl: () => url,
-    onSnapshot: (snapshot, correlationID) => webhooks.emit(snapshot, correlationID),
+    onSnapshot: (snapshot, correlationID, borrowerExternalID) =>
+      webhooks.emit(snapshot, correlationID, borrowerExternalID),
   });
   const credentials = new CredentialStore(apiKey, clock, timings);
   const idempotency = new IdempotencyStore(clock, timings.idempotencyRetention);
@@ -94,6 +120,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults,
     rateLimiter,
     webhooks,
+    subscription,
     mutationLog,
     requestLog,
   });
@@ -109,6 +136,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       mutationLog,
       requestLog,
       extensions,
+      subscription,
       info: () => ({ url, apiKey }),
       onError: report,
     }),
@@ -127,6 +155,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     url,
     apiKey,
     webhookSecret,
+    tenantID,
+    applicationID,
     clock,
     control,
     async close() {

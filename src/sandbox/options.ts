@@ -102,10 +102,13 @@ export interface SandboxFaults extends RouteFaults {
   readonly webhooks?: WebhookFaults;
 }
 
-/** A webhook endpoint and the secrets that sign deliveries to it (two during a rotation). */
+/** A webhook endpoint and the secrets that sign deliveries to it (two or more during a rotation). */
 export interface WebhookEndpointOptions {
   readonly url: string;
-  /** `whsec_<base64>` secrets; absent: the sandbox's generated secret. */
+  /**
+   * Secrets, each any non-empty string used as given (its UTF-8 bytes key the HMAC [L6]); several sign every
+   * delivery once each, `", "`-joined in `X-AL-Webhook-Signature` (a rotation, modelled). Absent: the sandbox's secret.
+   */
   readonly secrets?: readonly string[];
 }
 
@@ -155,7 +158,7 @@ export interface SandboxOptions {
   readonly timings?: Partial<SandboxTimings>;
   /** Webhook endpoints registered from the start. */
   readonly webhooks?: readonly WebhookEndpointOptions[];
-  /** The sandbox's own webhook secret (default: generated). */
+  /** The sandbox's own webhook secret, any non-empty string (default: generated, `al_wh_` + 32 hex). */
   readonly webhookSecret?: string;
   /** The partner API key (default: a generated `sk_test_…`). */
   readonly apiKey?: string;

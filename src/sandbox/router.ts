@@ -1,4 +1,4 @@
-import { ENDPOINTS, type Endpoint, type EndpointName } from "../contract/index.js";
+import { BASE_PATH, ENDPOINTS, type Endpoint, type EndpointName, endpointPath } from "../contract/index.js";
 
 /** An endpoint matched against a request, with its path parameters. */
 export interface RouteMatch {
@@ -9,7 +9,7 @@ export interface RouteMatch {
 
 const COMPILED = (Object.entries(ENDPOINTS) as [EndpointName, Endpoint][]).map(([name, endpoint]) => {
   const keys: string[] = [];
-  const pattern = endpoint.path.replace(/\{(\w+)\}/g, (_, key: string) => {
+  const pattern = endpointPath(endpoint).replace(/\{(\w+)\}/g, (_, key: string) => {
     keys.push(key);
     return "([^/]+)";
   });
@@ -18,6 +18,14 @@ const COMPILED = (Object.entries(ENDPOINTS) as [EndpointName, Endpoint][]).map((
 
 /** Matches a method and a path below the base path (`/journeys/{journeyID}/state`) to an endpoint; never throws. */
 export function matchRoute(method: string, path: string): RouteMatch | undefined {
+  return matchPath(method, BASE_PATH + path);
+}
+
+/**
+ * Matches a method and a whole request path (`/api/v1/headless/journeys/…`, or `/api/tenants/…/webhooks/…` for an
+ * endpoint with its own base) to an endpoint; never throws.
+ */
+export function matchPath(method: string, path: string): RouteMatch | undefined {
   for (const route of COMPILED) {
     if (route.endpoint.method !== method) continue;
     const found = route.regex.exec(path);

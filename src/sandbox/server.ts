@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { BASE_PATH, isMutatingMethod } from "../contract/index.js";
+import { isMutatingMethod } from "../contract/index.js";
 import { type ApiDeps, checkScope, HANDLERS } from "./api.js";
 import type { CredentialStore } from "./auth.js";
 import type { SandboxClock } from "./clock.js";
@@ -14,7 +14,8 @@ import type { MutationLogEntry, RequestLogEntry } from "./logs.js";
 import type { ResolvedExtensions } from "./options.js";
 import { type AnswerMeta, notFound, SandboxProblem } from "./problem.js";
 import type { RateLimiter } from "./rate-limit.js";
-import { matchRoute } from "./router.js";
+import { matchPath } from "./router.js";
+import type { WebhookSubscription } from "./subscription.js";
 
 /** Everything the request pipeline works with. */
 export interface PipelineDeps {
@@ -28,6 +29,8 @@ export interface PipelineDeps {
   readonly mutationLog: MutationLogEntry[];
   readonly requestLog: RequestLogEntry[];
   readonly extensions: ResolvedExtensions;
+  /** The application's webhook subscription [C1]. */
+  readonly subscription: WebhookSubscription;
   readonly info: () => { url: string; apiKey: string };
   /** Receives failures the pipeline could not turn into a response (reported, never swallowed). */
   readonly onError: (error: unknown) => void;
@@ -128,6 +131,7 @@ export function createRequestListener(deps: PipelineDeps) {
     credentials: deps.credentials,
     clock: deps.clock,
     extensions: deps.extensions,
+    subscription: deps.subscription,
   };
 
   return (req: IncomingMessage, res: ServerResponse): void => {
@@ -199,9 +203,8 @@ export function createRequestListener(deps: PipelineDeps) {
       return;
     }
 
-    const route = path.startsWith(`${BASE_PATH}/`)
-      ? matchRoute(method, path.slice(BASE_PATH.length))
-      : undefined;
+    // The headless API under BASE_PATH, and the endpoints with their own base (the webhook subscription's).
+    const route = matchPath(method, path);
     const plan = deps.faults.plan(route?.name);
     const echo = { "X-Correlation-ID": correlationID };
     let reservation: { principal: string; key: string } | undefined;

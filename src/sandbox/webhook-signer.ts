@@ -1,35 +1,30 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { WebhookSecret } from "../contract/index.js";
 
 /**
- * The key bytes of a `whsec_<base64>` secret.
- * @throws {TypeError} when the secret is not `whsec_` followed by base64.
+ * Checks a webhook secret: any non-empty string, used as given (its UTF-8 bytes are the HMAC key [L6]).
+ * @throws {TypeError} naming `option` when the secret is not a non-empty string.
  */
-export function secretKey(secret: string): Buffer {
-  if (!WebhookSecret.safeParse(secret).success) throw new TypeError("webhook secret must be whsec_<base64>");
-  return Buffer.from(secret.slice("whsec_".length), "base64");
+export function checkWebhookSecret(secret: unknown, option = "webhook secret"): string {
+  if (typeof secret !== "string" || secret.length === 0)
+    throw new TypeError(`${option} must be a non-empty string`);
+  return secret;
 }
 
-/** A fresh `whsec_` secret with 24 random key bytes; never throws. */
+/** A fresh random secret, `al_wh_` and 32 hex characters from the OS's CSPRNG (never seeded); never throws. */
 export function generateWebhookSecret(): string {
-  return `whsec_${randomBytes(24).toString("base64")}`;
+  return `al_wh_${randomBytes(16).toString("hex")}`;
 }
 
 /**
- * The Standard Webhooks v1 signature header value: `v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`
- * for each secret, space-separated (two during a rotation).
- * @throws {TypeError} when a secret is malformed.
+ * The `X-AL-Webhook-Signature` value [L6]: lower-case hex HMAC-SHA256, keyed with the secret string as given,
+ * over `` `${timestamp}.${rawBody}` `` (`timestamp` exactly the `X-AL-Webhook-Timestamp` value). One signature per
+ * secret, joined by `", "` during a rotation (modelled: the docs are silent on rotation).
+ * @throws {TypeError} when a secret is not a non-empty string.
  */
-export function signWebhook(
-  secrets: readonly string[],
-  id: string,
-  timestampSeconds: number,
-  body: string,
-): string {
+export function signWebhook(secrets: readonly string[], timestamp: string, rawBody: string): string {
   return secrets
-    .map(
-      (secret) =>
-        `v1,${createHmac("sha256", secretKey(secret)).update(`${id}.${timestampSeconds}.${body}`).digest("base64")}`,
+    .map((secret) =>
+      createHmac("sha256", checkWebhookSecret(secret)).update(`${timestamp}.${rawBody}`).digest("hex"),
     )
-    .join(" ");
+    .join(", ");
 }

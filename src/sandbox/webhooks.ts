@@ -1,10 +1,15 @@
-import type { WebhookEnvelope } from "../contract/index.js";
+import {
+  JOURNEY_SNAPSHOT_EVENT,
+  WEBHOOK_HEADERS,
+  type WebhookBody,
+  type WebhookJourney,
+} from "../contract/index.js";
 import type { SandboxClock } from "./clock.js";
 import type { FaultInjector } from "./faults.js";
 import type { SandboxTimings } from "./options.js";
 import type { SeededRandom } from "./random.js";
 import type { SandboxJourneyState } from "./records.js";
-import { secretKey, signWebhook } from "./webhook-signer.js";
+import { checkWebhookSecret, signWebhook } from "./webhook-signer.js";
 
 /** A registered webhook endpoint and the secrets that sign its deliveries. */
 export interface WebhookEndpoint {
@@ -14,11 +19,12 @@ export interface WebhookEndpoint {
 
 /** One delivery attempt, as the delivery log records it. */
 export interface WebhookAttempt {
+  /** The body's `event_id` (also `X-AL-Event-ID`), the same on every attempt. */
   readonly eventId: string;
   readonly endpoint: string;
   readonly journeyID: string;
-  /** The event's `createdAt`: the state's order key. */
-  readonly createdAt: string;
+  /** The body's `snapshot_generated_at`: the state's order key. */
+  readonly snapshotGeneratedAt: string;
   readonly attempt: number;
   /** HTTP status, or 0 when the request failed (network error, timeout). */
   readonly status: number;
@@ -28,17 +34,60 @@ export interface WebhookAttempt {
   readonly duplicate: boolean;
 }
 
+/**
+ * The body the sandbox sends: a {@link WebhookBody} [L6] with every documented field present and exactly one
+ * journey, in the thin form (`journeyID`, `status`, `nextAction`).
+ */
+export interface SandboxWebhookBody extends WebhookBody {
+  readonly schema_version: "1.0.0";
+  readonly event_type: typeof JOURNEY_SNAPSHOT_EVENT;
+  readonly event_at: string;
+  readonly snapshot_generated_at: string;
+  readonly sequence: number;
+  readonly issuer: { readonly source: "credit-api"; readonly trigger: string };
+  readonly tenant_id: string;
+  readonly application_id: string;
+  readonly borrower: { readonly borrowerExternalID: string; readonly journeys: [WebhookJourney] };
+}
+
 /** An event's delivery to one endpoint, with its outcome so far. */
 export interface WebhookDelivery {
-  readonly event: WebhookEnvelope;
+  /** The `journey.snapshot` body [L6], the same (byte for byte) on every attempt. */
+  readonly body: SandboxWebhookBody;
+  /** The correlation id of the call that caused the change (not in the body: the docs name no such field). */
+  readonly correlationID?: string;
   readonly endpoint: string;
   attempts: number;
   state: "pending" | "delivered" | "failed";
 }
 
+/** The tenant and application a sandbox delivers for (UUIDs [L6]). */
+export interface WebhookScope {
+  readonly tenantID: string;
+  readonly applicationID: string;
+}
+
+/** Crockford's base32: the alphabet of ids like `evt_01JB2X4CE6` [L6]. */
+const BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** The issuer's `trigger` [L6]: a short dotted name of what changed since the journey's previous state. */
+function triggerOf(previous: SandboxJourneyState | undefined, next: SandboxJourneyState): string {
+  if (!previous) return "journey.created";
+  if (previous.status !== next.status) return "journey.status.updated";
+  if (previous.lockedOfferID !== next.lockedOfferID || previous.offerCount !== next.offerCount)
+    return "journey.offer.updated";
+  if (
+    previous.nextAction !== next.nextAction ||
+    JSON.stringify(previous.actionRequired) !== JSON.stringify(next.actionRequired)
+  )
+    return "journey.step.updated";
+  return "journey.updated";
+}
+
 /**
- * Delivers `journey.snapshot` events to every endpoint, signed Standard Webhooks v1, at least once:
- * retries with backoff on the sandbox clock after any non-2xx or network error; the same id every time.
+ * Delivers `journey.snapshot` events to every endpoint the documented way [L6] (`X-AL-*` headers, hex HMAC-SHA256
+ * over `` `${timestamp}.${rawBody}` ``), at least once: retries with backoff on the sandbox clock after any non-2xx
+ * or network error, the same `event_id` and body every time (timestamp and signature are per attempt).
  */
 export class WebhookDispatcher {
   private readonly endpoints = new Map<string, WebhookEndpoint>();
@@ -46,6 +95,10 @@ export class WebhookDispatcher {
   private readonly attemptLog: WebhookAttempt[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private readonly aborter = new AbortController();
+  /** Each body's exact bytes, serialised once at emission. */
+  private readonly raw = new WeakMap<SandboxWebhookBody, string>();
+  /** Each journey's previous state, to name the `trigger` of the next. */
+  private readonly previous = new Map<string, SandboxJourneyState>();
   private closed = false;
 
   constructor(
@@ -54,16 +107,19 @@ export class WebhookDispatcher {
     private readonly faults: FaultInjector,
     private readonly random: SeededRandom,
     private readonly defaultSecret: string,
+    private readonly scope: WebhookScope,
   ) {}
 
   /**
    * Registers (or replaces) an endpoint; without secrets it uses the sandbox's secret.
-   * @throws {TypeError} when the URL or a secret is malformed.
+   * @throws {TypeError} when the URL is malformed or a secret is not a non-empty string.
    */
   register(url: string, secrets?: readonly string[]): WebhookEndpoint {
     new URL(url);
     const list = secrets && secrets.length > 0 ? [...secrets] : [this.defaultSecret];
-    for (const secret of list) secretKey(secret);
+    list.forEach((secret, i) => {
+      checkWebhookSecret(secret, `secrets[${i}]`);
+    });
     const endpoint: WebhookEndpoint = { url, secrets: list };
     this.endpoints.set(url, endpoint);
     return endpoint;
@@ -84,23 +140,47 @@ export class WebhookDispatcher {
     return [...this.attemptLog];
   }
 
-  /** Every delivery (event × endpoint) and its state. */
+  /** Every delivery (event × endpoint) and its state, in emission order. */
   all(): WebhookDelivery[] {
     return [...this.deliveries];
   }
 
-  /** Queues a snapshot as a `journey.snapshot` event to every endpoint. */
-  emit(snapshot: SandboxJourneyState, correlationID: string | undefined): void {
+  /**
+   * Queues a snapshot as a `journey.snapshot` event to every endpoint: the thin journey (`journeyID`, `status`,
+   * `nextAction`) only, stamped now (`snapshot_generated_at` = `event_at`, strictly later than any stamp before;
+   * `sequence` its epoch milliseconds, so strictly increasing in emission order).
+   */
+  emit(snapshot: SandboxJourneyState, correlationID: string | undefined, borrowerExternalID: string): void {
+    const trigger = triggerOf(this.previous.get(snapshot.journeyID), snapshot);
+    this.previous.set(snapshot.journeyID, snapshot);
     if (this.closed || this.endpoints.size === 0) return;
-    const event: WebhookEnvelope = {
-      id: this.random.id("evt"),
-      type: "journey.snapshot",
-      createdAt: this.clock.stamp(),
-      ...(correlationID ? { correlationID } : {}),
-      data: snapshot,
+    const stamp = this.clock.stamp();
+    const body: SandboxWebhookBody = {
+      schema_version: "1.0.0",
+      event_type: JOURNEY_SNAPSHOT_EVENT,
+      event_id: this.eventId(),
+      event_at: stamp,
+      snapshot_generated_at: stamp,
+      sequence: Date.parse(stamp),
+      issuer: { source: "credit-api", trigger },
+      tenant_id: this.scope.tenantID,
+      application_id: this.scope.applicationID,
+      borrower: {
+        borrowerExternalID,
+        journeys: [
+          { journeyID: snapshot.journeyID, status: snapshot.status, nextAction: snapshot.nextAction },
+        ],
+      },
     };
+    this.raw.set(body, JSON.stringify(body));
     for (const endpoint of this.endpoints.values()) {
-      const delivery: WebhookDelivery = { event, endpoint: endpoint.url, attempts: 0, state: "pending" };
+      const delivery: WebhookDelivery = {
+        body,
+        ...(correlationID ? { correlationID } : {}),
+        endpoint: endpoint.url,
+        attempts: 0,
+        state: "pending",
+      };
       this.deliveries.push(delivery);
       const faults = this.faults.webhook();
       const reorder = faults.reorderWindowMs ? this.faults.int(0, faults.reorderWindowMs) : 0;
@@ -125,6 +205,13 @@ export class WebhookDispatcher {
     this.aborter.abort();
   }
 
+  /** `evt_` and 10 base32 characters from the seeded random, like `evt_01JB2X4CE6` [L6]. */
+  private eventId(): string {
+    let id = "evt_";
+    for (let i = 0; i < 10; i++) id += BASE32[Math.floor(this.random.next() * BASE32.length)];
+    return id;
+  }
+
   private schedule(delivery: WebhookDelivery, delayMs: number, duplicate = false): void {
     const run = () => {
       if (this.closed) return;
@@ -143,10 +230,10 @@ export class WebhookDispatcher {
       delivery.state = "failed";
       return;
     }
-    const secrets = endpoint.secrets;
+    const { body } = delivery;
+    const rawBody = this.raw.get(body) ?? JSON.stringify(body);
     const attemptNo = duplicate ? delivery.attempts : ++delivery.attempts;
-    const body = JSON.stringify(delivery.event);
-    const timestamp = Math.floor(this.clock.now() / 1000);
+    const timestamp = String(Math.floor(this.clock.now() / 1000));
     let status = 0;
     let error: string | undefined;
     try {
@@ -154,12 +241,14 @@ export class WebhookDispatcher {
         method: "POST",
         headers: {
           "content-type": "application/json",
-          "webhook-id": delivery.event.id,
-          "webhook-timestamp": String(timestamp),
-          "webhook-signature": signWebhook(secrets, delivery.event.id, timestamp, body),
+          [WEBHOOK_HEADERS.eventID]: body.event_id,
+          [WEBHOOK_HEADERS.tenantID]: this.scope.tenantID,
+          [WEBHOOK_HEADERS.applicationID]: this.scope.applicationID,
+          [WEBHOOK_HEADERS.timestamp]: timestamp,
+          [WEBHOOK_HEADERS.signature]: signWebhook(endpoint.secrets, timestamp, rawBody),
           "user-agent": "credit-journey-sandbox",
         },
-        body,
+        body: rawBody,
         signal: AbortSignal.any([this.aborter.signal, AbortSignal.timeout(10_000)]),
       });
       status = response.status;
@@ -169,10 +258,10 @@ export class WebhookDispatcher {
     }
     if (this.closed) return;
     this.attemptLog.push({
-      eventId: delivery.event.id,
+      eventId: body.event_id,
       endpoint: delivery.endpoint,
-      journeyID: delivery.event.data.journeyID,
-      createdAt: delivery.event.createdAt,
+      journeyID: body.borrower.journeys[0].journeyID,
+      snapshotGeneratedAt: body.snapshot_generated_at,
       attempt: attemptNo,
       status,
       ...(error ? { error } : {}),

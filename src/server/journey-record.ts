@@ -21,6 +21,16 @@ export function recordFor(
   return { snapshot: newestOf(snapshot, state), state };
 }
 
+/**
+ * The reducer state a stored journey stands at: its stored state, else one started from its snapshot, else a
+ * journey not loaded yet. Never throws for what a store returns.
+ */
+export function heldState(stored: StoredJourney | undefined, journeyID: string, at: number): JourneyState {
+  const held = stored?.state as JourneyState | null | undefined;
+  if (held) return held;
+  return stored ? initial({ journeyID, snapshot: stored.snapshot, at }) : initial({ journeyID, at });
+}
+
 /** The platform's newest word on the journey: what the reducer applied, or the delivery if that is newer. */
 export function newestOf(delivered: JourneySnapshot, state: JourneyState): JourneySnapshot {
   const applied = state.context.snapshot;

@@ -1,53 +1,89 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { JourneyState } from "../../machines/journey/index.js";
-import { ContractError, type Journey, type JourneySnapshot, webhookSnapshot } from "../contract/index.js";
+import {
+  ContractError,
+  JOURNEY_SNAPSHOT_EVENT,
+  type Journey,
+  type JourneySnapshot,
+  type WebhookUpdate,
+  webhookUpdates,
+} from "../contract/index.js";
 import { reduce } from "../journey/index.js";
-import { newestOf, recordFor } from "./journey-record.js";
+import { heldState, newestOf } from "./journey-record.js";
 import { checkLimit, DEFAULT_RAW_BODY_LIMIT, RawBodyError } from "./raw-body/errors.js";
 import { readRequestBody } from "./raw-body/fetch.js";
 import { readRawBody } from "./raw-body/node.js";
-import type { JourneyStore } from "./store/types.js";
+import type { ApplyWebhookResult, JourneyStore } from "./store/types.js";
 import { WebhookVerificationError } from "./webhook/errors.js";
 import type { WebhookHeaders } from "./webhook/headers.js";
-import { createWebhookVerifier, type WebhookVerifier } from "./webhook/verify.js";
+import type { WebhookSecrets } from "./webhook/secrets.js";
+import type { VerifiedWebhook, VerifyWebhookOptions, WebhookVerifier } from "./webhook/verify.js";
 
 /** How a delivery ended, as the handler answers it. */
 export type WebhookOutcome =
-  /** First delivery, newer than the stored journey: stored (201 would be as fine; we answer 200). */
+  /** First delivery, and at least one journey it names was newer than the stored one: stored. */
   | "applied"
-  /** First delivery, but not newer than the stored journey: its id is recorded, nothing else changes. */
+  /** First delivery, but no journey it names was newer: its id is recorded, nothing else changes. */
   | "stale"
-  /** This webhook id was processed before: nothing was done. */
+  /** This `event_id` was processed before: nothing was done. */
   | "duplicate"
+  /** A correctly signed event of another type than `journey.snapshot`: acknowledged, not applied. */
+  | "ignored"
   /** Signature, headers or timestamp failed verification (4xx: the platform should not retry it as is). */
   | "unauthorized"
-  /** Signed correctly but not a valid `journey.snapshot` envelope (4xx). */
+  /** Signed correctly but not a valid delivery, or its ids disagree with its headers (4xx). */
   | "invalid"
   /** The store failed: nothing was written, and a 5xx makes the platform retry. */
-  | "storeFailed";
+  | "storeFailed"
+  /** The receiver is set up wrong (a JSON body parser ran before verification): 5xx, retried once fixed. */
+  | "misconfigured";
+
+/** What became of one journey a delivery names. */
+export interface WebhookJourneyResult {
+  readonly journeyID: string;
+  /** The delivered state's order key (`snapshot_generated_at`, epoch ms). */
+  readonly asOf: number;
+  /** The delivery's `sequence`, when it has one. */
+  readonly sequence?: number;
+  /** Whether this journey's stored record was written. */
+  readonly applied: boolean;
+  /**
+   * Whether the stored state is complete: the webhook is thin (status and nextAction) [L6]; `fetchJourney`
+   * completes it. `false`: the stored snapshot has only what the webhook said (plus the held details when the
+   * status and nextAction did not change).
+   */
+  readonly complete: boolean;
+}
 
 /** The answer for a delivery: HTTP status and a small JSON body. */
 export interface WebhookResult {
   readonly status: number;
   readonly outcome: WebhookOutcome;
-  readonly webhookId?: string;
-  readonly journeyID?: string;
-  /** The delivered state's order key (`asOf`, epoch ms). */
-  readonly asOf?: number;
+  /** `X-AL-Event-ID`, once verified. */
+  readonly eventID?: string;
+  /** Per journey named, once applied or found stale. */
+  readonly journeys?: readonly WebhookJourneyResult[];
   readonly detail?: string;
+}
+
+/** Where a follow-up failure happened: the event and, when there is one, the journey. */
+export interface WebhookErrorContext {
+  readonly eventID: string;
+  readonly journeyID?: string;
 }
 
 /** Options of {@link createWebhookHandler}. */
 export interface WebhookHandlerOptions {
-  /** One `whsec_` secret, or several while they rotate. */
+  /** The application's webhook secret, as given; several while they rotate (each is tried). */
   readonly secrets: string | readonly string[];
-  /** Where journeys and seen webhook ids are kept (atomically, see `JourneyStore.applyWebhook`). */
+  /** Where journeys and seen event ids are kept (atomically, see `JourneyStore.applyWebhook`). */
   readonly store: JourneyStore;
-  /** Called after a snapshot is stored (e.g. `pushRelay.publish`, analytics). Its failure is reported to `onError`. */
+  /** Called after a journey is stored (e.g. `pushRelay.publish`, analytics). Its failure goes to `onError`. */
   readonly onSnapshot?: (snapshot: JourneySnapshot, state: JourneyState) => void | Promise<void>;
   /**
-   * Fetches the full journey with the partner's read scope, to confirm a snapshot on an unexpected lifecycle
-   * edge (the reducer's server-authority check). Without it, the anomaly is stored in the reducer state, held.
+   * Reads the full journey, to complete a thin webhook and to confirm a snapshot on an unexpected lifecycle edge
+   * (server authority). Whether the API key may read journeys is not documented (modelled: `partnerRead`);
+   * give the borrower's session, or leave it out and the stored state is marked incomplete.
    */
   readonly fetchJourney?: (journeyID: string) => Promise<Journey>;
   /** The clock, epoch ms (default `Date.now`): timestamps are checked against it, and reducer events carry it. */
@@ -57,7 +93,7 @@ export interface WebhookHandlerOptions {
   /** Largest accepted body in bytes for the node:http and Fetch adapters, enforced while reading (default 1 MiB). */
   readonly bodyLimit?: number;
   /** Failures that do not fail the delivery (`onSnapshot`, a failed `fetchJourney`). Default: `console.error`. */
-  readonly onError?: (error: unknown, context: { webhookId: string; journeyID: string }) => void;
+  readonly onError?: (error: unknown, context: WebhookErrorContext) => void;
 }
 
 /** A verified, deduplicating, reducer-applying webhook endpoint for node:http and Fetch-API servers. */
@@ -70,116 +106,207 @@ export interface WebhookHandler {
   fetch(request: Request): Promise<Response>;
 }
 
+/** A configuration fault of {@link createWebhookHandler}, naming the option; raised when it is created. */
+export class WebhookHandlerConfigError extends Error {
+  /** Discriminant for plain-data error handling across boundaries. */
+  readonly _tag = "WebhookHandlerConfigError" as const;
+  /** The option at fault. */
+  readonly field: string;
+
+  constructor(field: string, message: string) {
+    super(`createWebhookHandler: ${field} ${message}`);
+    this.name = "WebhookHandlerConfigError";
+    this.field = field;
+  }
+}
+
+/** The most journeys one delivery may name (the store writes them in one transaction). */
+const MAX_JOURNEYS_PER_DELIVERY = 64;
+
+function checkOptions(options: WebhookHandlerOptions): void {
+  if (typeof options !== "object" || options === null)
+    throw new WebhookHandlerConfigError("options", "must be an object with secrets and store");
+  const store = options.store as Partial<JourneyStore> | undefined;
+  if (typeof store?.applyWebhook !== "function" || typeof store.get !== "function")
+    throw new WebhookHandlerConfigError(
+      "store",
+      "must be a JourneyStore (createMemoryJourneyStore() and others)",
+    );
+  for (const name of ["onSnapshot", "fetchJourney", "now", "onError"] as const)
+    if (options[name] !== undefined && typeof options[name] !== "function")
+      throw new WebhookHandlerConfigError(name, "must be a function");
+  const tolerance = options.toleranceSec;
+  if (
+    tolerance !== undefined &&
+    (typeof tolerance !== "number" || !Number.isFinite(tolerance) || tolerance < 0)
+  )
+    throw new WebhookHandlerConfigError("toleranceSec", "must be a non-negative number of seconds");
+}
+
 /**
- * Creates the webhook endpoint of a partner backend: verify the Standard Webhooks signature on the raw body,
- * parse, apply with the journey reducer over the stored state, and persist snapshot, reducer state and
- * webhook id in one atomic write. 2xx for applied, stale and duplicate deliveries; 4xx for a bad signature or
- * body; 5xx only when the store failed, so the platform retries and nothing is half-written.
- * @throws {WebhookSecretError} (rejects) when a configured secret is malformed.
- * @throws {RawBodyLimitError} (rejects) when `bodyLimit` is not a positive integer.
+ * The thin state a webhook names, with the held snapshot's details when the status and nextAction did not
+ * change (they still describe the current step); otherwise exactly what the webhook said.
  */
-export async function createWebhookHandler(options: WebhookHandlerOptions): Promise<WebhookHandler> {
-  const bodyLimit = checkLimit(options.bodyLimit ?? DEFAULT_RAW_BODY_LIMIT, "bodyLimit");
-  const now = options.now ?? Date.now;
-  const verifier: WebhookVerifier = await createWebhookVerifier(
-    typeof options.secrets === "string" ? options.secrets : [...options.secrets],
-    { toleranceSec: options.toleranceSec ?? 300 },
-  );
-  const onError =
-    options.onError ??
-    ((error: unknown, context: { webhookId: string; journeyID: string }) =>
-      console.error("credit-journey webhook follow-up failed", context, error));
+function withHeldDetails(thin: JourneySnapshot, held: JourneySnapshot | null | undefined): JourneySnapshot {
+  if (!held || held.status !== thin.status || held.nextAction !== thin.nextAction) return thin;
+  return { ...held, asOf: thin.asOf };
+}
 
-  async function handle(
-    rawBody: string | Uint8Array | ArrayBuffer,
-    headers: WebhookHeaders,
-  ): Promise<WebhookResult> {
-    let verified: Awaited<ReturnType<WebhookVerifier["verify"]>>;
-    try {
-      verified = await verifier.verify(rawBody, headers, { now: now() });
-    } catch (error) {
-      if (error instanceof WebhookVerificationError) {
-        return { status: 401, outcome: "unauthorized", detail: error.message };
+/**
+ * The webhook handler factory over one verifier factory (the Node and edge entries each bind theirs).
+ * @throws {WebhookHandlerConfigError} when an option is missing or malformed (rejects), naming it.
+ * @throws {WebhookSecretError} when no secret is given or one is not a non-empty string (rejects).
+ * @throws {RawBodyLimitError} when `bodyLimit` is not a positive integer (rejects).
+ */
+export function handlerFactory(
+  createVerifier: (secrets: WebhookSecrets, defaults: VerifyWebhookOptions) => Promise<WebhookVerifier>,
+) {
+  return async function createWebhookHandler(options: WebhookHandlerOptions): Promise<WebhookHandler> {
+    checkOptions(options);
+    const bodyLimit = checkLimit(options.bodyLimit ?? DEFAULT_RAW_BODY_LIMIT, "bodyLimit");
+    const now = options.now ?? Date.now;
+    const verifier = await createVerifier(options.secrets, { toleranceSec: options.toleranceSec ?? 300 });
+    const onError =
+      options.onError ??
+      ((error: unknown, context: WebhookErrorContext) =>
+        console.error("credit-journey webhook follow-up failed", context, error));
+
+    /** The record to write for one journey: thin state over the stored one, completed when a reader is given. */
+    async function recordOf(eventID: string, update: WebhookUpdate) {
+      const { journeyID } = update.snapshot;
+      const stored = await options.store.get(journeyID);
+      const snapshot = withHeldDetails(update.snapshot, stored?.snapshot);
+      let state = heldState(stored, journeyID, now());
+      let complete = false;
+      // The full journey first, when there is a reader: read after the webhook was generated, it is the newer
+      // and complete word (it also settles an unexpected edge); the thin state after it is then stale. Applied
+      // the other way round, a thin end would absorb the complete one.
+      if (options.fetchJourney) {
+        try {
+          const journey = await options.fetchJourney(journeyID);
+          const loaded = reduce(state, { type: "journey.loaded", journey, at: now() });
+          if (!loaded.rejected) state = loaded.state;
+          // Complete when the full journey was applied, or was no newer than what is held (it is then current).
+          complete = loaded.rejected === undefined || loaded.rejected.reason === "IGNORED";
+        } catch (error) {
+          // Stored thin (and any anomaly held): the reconciler or the next delivery completes it.
+          onError(error, { eventID, journeyID });
+        }
       }
-      if (error instanceof ContractError) return { status: 400, outcome: "invalid", detail: error.message };
-      throw error;
+      state = reduce(state, { type: "snapshot.received", snapshot, source: "webhook", at: now() }).state;
+      return {
+        snapshot: newestOf(snapshot, state),
+        state,
+        complete,
+        ...(update.sequence === undefined ? {} : { sequence: update.sequence }),
+      };
     }
-    const { webhookId, envelope } = verified;
-    const snapshot = webhookSnapshot(envelope);
-    const base = { webhookId, journeyID: snapshot.journeyID, asOf: snapshot.asOf };
-    let state: JourneyState;
-    try {
-      const stored = await options.store.get(snapshot.journeyID);
-      state = await confirmIfHeld(webhookId, recordFor(stored, snapshot, "webhook", now()).state);
-      const record = { snapshot: newestOf(snapshot, state), state };
-      const result = await options.store.applyWebhook({ webhookId, record });
-      if (result.duplicate) return { status: 200, outcome: "duplicate", ...base };
-      if (!result.applied) return { status: 200, outcome: "stale", ...base };
-    } catch (error) {
-      return { status: 503, outcome: "storeFailed", ...base, detail: String(error) };
-    }
-    try {
-      await options.onSnapshot?.(state.context.snapshot ?? snapshot, state);
-    } catch (error) {
-      onError(error, { webhookId, journeyID: snapshot.journeyID });
-    }
-    return { status: 200, outcome: "applied", ...base };
-  }
 
-  /** The reducer holds a snapshot on an unexpected edge; the full journey from the platform settles it. */
-  async function confirmIfHeld(webhookId: string, state: JourneyState): Promise<JourneyState> {
-    if (!options.fetchJourney || state.context.held === null) return state;
-    const journeyID = state.context.journeyID;
-    try {
-      const journey = await options.fetchJourney(journeyID);
-      const confirmed = reduce(state, { type: "journey.loaded", journey, at: now() });
-      return confirmed.rejected ? state : confirmed.state;
-    } catch (error) {
-      // Still stored, held: the reconciler or the next delivery settles it.
-      onError(error, { webhookId, journeyID });
-      return state;
-    }
-  }
-
-  const safeHandle: WebhookHandler["handle"] = (rawBody, headers) =>
-    handle(rawBody, headers).catch((error: unknown) => ({
-      status: 500,
-      outcome: "storeFailed" as const,
-      detail: String(error),
-    }));
-
-  return {
-    handle: safeHandle,
-
-    async node(req, res) {
-      let result: WebhookResult;
+    async function handle(
+      rawBody: string | Uint8Array | ArrayBuffer,
+      headers: WebhookHeaders,
+    ): Promise<WebhookResult> {
+      let verified: VerifiedWebhook;
       try {
-        const body = await readRawBody(req, { limit: bodyLimit });
-        result = await safeHandle(body, req.headers as WebhookHeaders);
+        verified = await verifier.verify(rawBody, headers, { now: now() });
       } catch (error) {
-        const status = error instanceof RawBodyError ? error.status : 400;
-        result = { status, outcome: "invalid", detail: String(error) };
+        // A parsed body is the receiver's set-up fault, not the delivery's: 5xx, so the platform retries once fixed.
+        if (error instanceof WebhookVerificationError && error.reason === "BODY_NOT_RAW")
+          return { status: 500, outcome: "misconfigured", detail: error.message };
+        if (error instanceof WebhookVerificationError)
+          return { status: 401, outcome: "unauthorized", detail: error.message };
+        if (error instanceof ContractError) return { status: 400, outcome: "invalid", detail: error.message };
+        throw error;
       }
-      // After a refused body the connection is closed, not drained: the rest of the upload is never read.
-      const close = result.status === 413 ? { connection: "close" } : {};
-      res
-        .writeHead(result.status, { "content-type": "application/json", ...close })
-        .end(JSON.stringify(result));
-    },
-
-    async fetch(request) {
-      let result: WebhookResult;
+      const { eventID, body } = verified;
+      if (body.event_type !== JOURNEY_SNAPSHOT_EVENT)
+        return { status: 200, outcome: "ignored", eventID, detail: `event_type ${body.event_type}` };
+      const updates = webhookUpdates(body);
+      if (updates === undefined || updates.length === 0 || updates.length > MAX_JOURNEYS_PER_DELIVERY)
+        return {
+          status: 400,
+          outcome: "invalid",
+          eventID,
+          detail:
+            updates === undefined
+              ? "the delivery has neither snapshot_generated_at nor event_at: it cannot be ordered"
+              : updates.length === 0
+                ? "the delivery names no journey"
+                : `the delivery names more than ${MAX_JOURNEYS_PER_DELIVERY} journeys`,
+        };
+      let records: Awaited<ReturnType<typeof recordOf>>[];
+      let result: ApplyWebhookResult;
       try {
-        const body = await readRequestBody(request, { limit: bodyLimit });
-        result = await safeHandle(body, request.headers);
+        records = await Promise.all(updates.map((update) => recordOf(eventID, update)));
+        result = await options.store.applyWebhook({
+          webhookId: eventID,
+          records: records.map(({ complete: _c, ...record }) => record),
+        });
       } catch (error) {
-        const status = error instanceof RawBodyError ? error.status : 400;
-        result = { status, outcome: "invalid", detail: String(error) };
+        return { status: 503, outcome: "storeFailed", eventID, detail: String(error) };
       }
-      return new Response(JSON.stringify(result), {
-        status: result.status,
-        headers: { "content-type": "application/json" },
-      });
-    },
+      const journeys = updates.map(
+        (update, i): WebhookJourneyResult => ({
+          journeyID: update.snapshot.journeyID,
+          asOf: update.snapshot.asOf,
+          ...(update.sequence === undefined ? {} : { sequence: update.sequence }),
+          applied: result.appliedJourneyIDs.includes(update.snapshot.journeyID),
+          complete: records[i]?.complete ?? false,
+        }),
+      );
+      if (result.duplicate) return { status: 200, outcome: "duplicate", eventID };
+      for (const [i, record] of records.entries()) {
+        if (!journeys[i]?.applied) continue;
+        try {
+          await options.onSnapshot?.(record.state.context.snapshot ?? record.snapshot, record.state);
+        } catch (error) {
+          onError(error, { eventID, journeyID: record.snapshot.journeyID });
+        }
+      }
+      const applied = journeys.some((j) => j.applied);
+      return { status: 200, outcome: applied ? "applied" : "stale", eventID, journeys };
+    }
+
+    const safeHandle: WebhookHandler["handle"] = (rawBody, headers) =>
+      handle(rawBody, headers).catch((error: unknown) => ({
+        status: 500,
+        outcome: "storeFailed" as const,
+        detail: String(error),
+      }));
+
+    return {
+      handle: safeHandle,
+
+      async node(req, res) {
+        let result: WebhookResult;
+        try {
+          const body = await readRawBody(req, { limit: bodyLimit });
+          result = await safeHandle(body, req.headers as WebhookHeaders);
+        } catch (error) {
+          const status = error instanceof RawBodyError ? error.status : 400;
+          result = { status, outcome: "invalid", detail: String(error) };
+        }
+        // After a refused body the connection is closed, not drained: the rest of the upload is never read.
+        const close = result.status === 413 ? { connection: "close" } : {};
+        res
+          .writeHead(result.status, { "content-type": "application/json", ...close })
+          .end(JSON.stringify(result));
+      },
+
+      async fetch(request) {
+        let result: WebhookResult;
+        try {
+          const body = await readRequestBody(request, { limit: bodyLimit });
+          result = await safeHandle(body, request.headers);
+        } catch (error) {
+          const status = error instanceof RawBodyError ? error.status : 400;
+          result = { status, outcome: "invalid", detail: String(error) };
+        }
+        return new Response(JSON.stringify(result), {
+          status: result.status,
+          headers: { "content-type": "application/json" },
+        });
+      },
+    };
   };
 }

@@ -13,7 +13,7 @@ import type {
   Profile,
   Session,
   Step,
-  WebhookEnvelope,
+  WebhookBody,
 } from "../contract/index.js";
 
 /** Rupees to a Money value in paise. */
@@ -201,14 +201,27 @@ export function foreclosureFixture(): ForeclosureQuote {
   };
 }
 
-/** A valid `journey.snapshot` webhook body. */
-export function webhookFixture(overrides: Partial<WebhookEnvelope> = {}): WebhookEnvelope {
+/**
+ * A valid `journey.snapshot` delivery body, the documented example's shape [L6]: one journey of
+ * {@link snapshotFixture} (id, status, nextAction), generated at its `asOf`; override any field.
+ */
+export function webhookFixture(overrides: Partial<WebhookBody> = {}): WebhookBody {
+  const snapshot = snapshotFixture();
+  const at = new Date(snapshot.asOf).toISOString();
   return {
-    id: "evt_fixture01",
-    type: "journey.snapshot",
-    createdAt: "2026-11-26T10:00:01Z",
-    correlationID: "corr-1",
-    data: wireState(snapshotFixture()),
+    schema_version: "1.0.0",
+    event_type: "journey.snapshot",
+    event_id: "evt_01JB2X4CE6",
+    event_at: at,
+    snapshot_generated_at: at,
+    sequence: snapshot.asOf,
+    issuer: { source: "credit-api", trigger: "journey.offer.updated" },
+    tenant_id: "4f2c8a1e-9b3d-4e6f-8a7c-1d2e3f4a5b6c",
+    application_id: "7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d",
+    borrower: {
+      borrowerExternalID: "CUST_0012",
+      journeys: [{ journeyID: snapshot.journeyID, status: snapshot.status, nextAction: snapshot.nextAction }],
+    },
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ClientConfigError, createPartnerClient, ScopeError } from "../../src/client/index.js";
+import { ClientConfigError, createPartnerClient, responseMeta, ScopeError } from "../../src/client/index.js";
 import {
   createSessionRequestFixture,
   createSessionResponseFixture,
@@ -169,5 +169,202 @@ describe("partner client calls", () => {
     });
     expect(server.requests).toHaveLength(2);
     expect(server.requests.every((r) => r.headers.authorization === `Bearer ${API_KEY}`)).toBe(true);
+  });
+});
+
+describe("partner client: the webhook subscription [C1] [C13] [C14]", () => {
+  const TENANT = "3f6c2a1e-9b7d-4e8f-a1c2-5d4e3f2a1b0c";
+  const APP = "8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d";
+  const HOOKS = `/api/tenants/${TENANT}/applications/${APP}/webhooks`;
+  const URL_ = "https://partner.example/hooks/credit";
+  const on = { tenant_id: TENANT, application_id: APP, webhook_enabled: true, webhook_url: URL_ };
+  const off = { tenant_id: TENANT, application_id: APP, webhook_enabled: false, webhook_url: null };
+  const clientOn = (s: ScriptedServer, extra: object = {}) =>
+    createPartnerClient({
+      baseUrl: s.baseUrl,
+      apiKey: API_KEY,
+      tenantID: TENANT,
+      applicationID: APP,
+      correlationID: "hooks-1",
+      retry: noWait,
+      ...extra,
+    });
+
+  it("subscribes, reads and unsubscribes outside the headless base path, with the API key and Idempotency-Keys", async () => {
+    server = await startScriptedServer(
+      inOrder({ status: 200, body: on }, { status: 200, body: on }, { status: 200, body: off }),
+    );
+    const client = clientOn(server);
+    const subscribed = await client.subscribeWebhooks(URL_);
+    expect(subscribed).toEqual(on);
+    expect(responseMeta(subscribed)).toEqual({
+      requestID: SCRIPTED_REQUEST_ID,
+      correlationID: "hooks-1",
+      timestamp: SCRIPTED_TIMESTAMP,
+    });
+    expect(await client.getWebhookConfiguration()).toEqual(on);
+    expect(await client.unsubscribeWebhooks({ idempotencyKey: "unsub-1" })).toEqual(off);
+
+    const [subscribe, read, unsubscribe] = server.requests;
+    expect(server.requests.map((r) => [r.method, r.path])).toEqual([
+      ["POST", `${HOOKS}/subscribe`],
+      ["GET", `${HOOKS}/configuration`],
+      ["POST", `${HOOKS}/unsubscribe`],
+    ]);
+    for (const r of server.requests) {
+      expect(r.headers.authorization).toBe(`Bearer ${API_KEY}`);
+      expect(r.headers["x-correlation-id"]).toBe("hooks-1");
+      expect(r.headers.accept).toBe("application/json");
+    }
+    expect(subscribe?.headers["idempotency-key"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(subscribe?.headers["content-type"]).toBe("application/json");
+    expect(JSON.parse(subscribe?.body ?? "")).toEqual({ url: URL_ });
+    expect(read?.headers["idempotency-key"]).toBeUndefined();
+    expect(read?.body).toBe("");
+    expect(unsubscribe?.headers["idempotency-key"]).toBe("unsub-1");
+    expect(unsubscribe?.headers["content-type"]).toBeUndefined();
+    expect(unsubscribe?.body).toBe("");
+  });
+
+  it("reads a bare (un-enveloped) answer as well as an enveloped one, in either casing", async () => {
+    const hybrid = {
+      request_id: "req-hybrid",
+      correlation_id: "corr-hybrid",
+      timestamp: SCRIPTED_TIMESTAMP,
+      data: off,
+      error: null,
+    };
+    server = await startScriptedServer(
+      inOrder(
+        { status: 200, body: on, raw: true, headers: { "x-correlation-id": "corr-bare" } },
+        { status: 200, body: off, raw: true },
+        { status: 200, body: hybrid, raw: true },
+      ),
+    );
+    const client = clientOn(server);
+    const bare = await client.subscribeWebhooks(URL_);
+    expect(bare).toEqual(on);
+    expect(responseMeta(bare)).toEqual({
+      requestID: undefined,
+      correlationID: "corr-bare",
+      timestamp: undefined,
+    });
+    expect(await client.unsubscribeWebhooks()).toEqual(off);
+    const enveloped = await client.getWebhookConfiguration();
+    expect(enveloped).toEqual(off);
+    expect(responseMeta(enveloped)).toMatchObject({ requestID: "req-hybrid", correlationID: "corr-hybrid" });
+  });
+
+  it("refuses a bare answer that is not the four fields with CONTRACT, and keeps bare answers to these endpoints", async () => {
+    server = await startScriptedServer(
+      inOrder(
+        { status: 200, body: { tenant_id: TENANT, webhook_enabled: "yes" }, raw: true },
+        { status: 200, body: journeyFixture(), raw: true },
+      ),
+    );
+    const client = clientOn(server);
+    const error = await rejectionOf(client.getWebhookConfiguration());
+    expect(error).toMatchObject({ code: "CONTRACT", endpoint: "getWebhookConfiguration" });
+    expect((error as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(
+      expect.arrayContaining(["application_id", "webhook_enabled", "webhook_url"]),
+    );
+    // A headless endpoint still needs the envelope.
+    expect(await rejectionOf(client.getJourney(J))).toMatchObject({ code: "CONTRACT" });
+  });
+
+  it("surfaces the platform's errors typed by code and status", async () => {
+    server = await startScriptedServer(
+      inOrder(problemReply(401, "AUTH_INVALID_API_KEY"), problemReply(404, "NOT_FOUND"), {
+        status: 403,
+        body: { error: { code: "FORBIDDEN", message: "another application" } },
+      }),
+    );
+    const client = clientOn(server);
+    expect(await rejectionOf(client.getWebhookConfiguration())).toMatchObject({
+      code: "AUTH_INVALID_API_KEY",
+      status: 401,
+      retryable: false,
+    });
+    expect(await rejectionOf(client.unsubscribeWebhooks())).toMatchObject({ code: "NOT_FOUND", status: 404 });
+    expect(await rejectionOf(client.subscribeWebhooks(URL_))).toMatchObject({
+      code: "FORBIDDEN",
+      status: 403,
+      endpoint: "subscribeWebhooks",
+    });
+  });
+
+  it("refuses a non-HTTPS or malformed URL with INVALID_REQUEST naming url, before sending", async () => {
+    server = await startScriptedServer(inOrder({ status: 200, body: on }));
+    const client = clientOn(server);
+    for (const url of ["http://partner.example/hooks", "partner.example/hooks", "", "ftp://a.example/x"]) {
+      const error = await rejectionOf(client.subscribeWebhooks(url));
+      expect(error, url).toMatchObject({ code: "INVALID_REQUEST", endpoint: "subscribeWebhooks" });
+      expect(
+        (error as { errors: { path: string }[] }).errors.map((e) => e.path),
+        url,
+      ).toEqual(["url"]);
+    }
+    expect(await rejectionOf(client.subscribeWebhooks(42 as unknown as string))).toMatchObject({
+      code: "INVALID_REQUEST",
+    });
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("validates tenantID and applicationID as UUIDs when the client is created", () => {
+    const base = { baseUrl: "http://127.0.0.1:1", apiKey: API_KEY };
+    expect(() => createPartnerClient(base)).not.toThrow();
+    for (const [option, value] of [
+      ["tenantID", "tenant-1"],
+      ["tenantID", ""],
+      ["applicationID", `${APP}x`],
+      ["applicationID", 42],
+    ] as const) {
+      const create = () =>
+        createPartnerClient({ ...base, tenantID: TENANT, applicationID: APP, [option]: value });
+      expect(create, `${option}=${value}`).toThrow(ClientConfigError);
+      expect(create, `${option}=${value}`).toThrow(expect.objectContaining({ field: option }));
+    }
+    expect(() =>
+      createPartnerClient({ ...base, tenantID: TENANT.toUpperCase(), applicationID: APP }),
+    ).not.toThrow();
+  });
+
+  it("rejects the subscription methods with a ClientConfigError naming the option not configured", async () => {
+    server = await startScriptedServer(inOrder({ status: 200, body: on }));
+    const noTenant = createPartnerClient({ baseUrl: server.baseUrl, apiKey: API_KEY, applicationID: APP });
+    const noApp = createPartnerClient({ baseUrl: server.baseUrl, apiKey: API_KEY, tenantID: TENANT });
+    for (const call of [
+      () => noTenant.getWebhookConfiguration(),
+      () => noTenant.subscribeWebhooks(URL_),
+      () => noTenant.unsubscribeWebhooks(),
+    ]) {
+      const error = await rejectionOf(call());
+      expect(error).toBeInstanceOf(ClientConfigError);
+      expect(error).toMatchObject({ field: "tenantID" });
+    }
+    for (const call of [
+      () => noApp.getWebhookConfiguration(),
+      () => noApp.subscribeWebhooks(URL_),
+      () => noApp.unsubscribeWebhooks(),
+    ])
+      expect(await rejectionOf(call())).toMatchObject({ _tag: "ClientConfigError", field: "applicationID" });
+    // The rest of the client works without them.
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("builds the URL from the origin even when baseUrl already names the headless base path", async () => {
+    server = await startScriptedServer(inOrder({ status: 200, body: on }));
+    const client = clientOn(server, { baseUrl: `${server.baseUrl}${ROOT}/` });
+    await client.getWebhookConfiguration();
+    expect(server.requests[0]?.path).toBe(`${HOOKS}/configuration`);
+  });
+
+  it("retries a lost Subscribe with the same Idempotency-Key and body", async () => {
+    server = await startScriptedServer(inOrder({ drop: true }, { status: 200, body: on }));
+    const client = clientOn(server);
+    expect(await client.subscribeWebhooks(URL_)).toEqual(on);
+    const [lost, resent] = server.requests;
+    expect(resent?.headers["idempotency-key"]).toBe(lost?.headers["idempotency-key"]);
+    expect(resent?.body).toBe(lost?.body);
   });
 });

@@ -7,8 +7,10 @@ import {
   ENDPOINTS,
   type Endpoint,
   type EndpointErrorCode,
+  endpointPath,
   isMutatingMethod,
   MODELLED_ERROR_CODES,
+  WEBHOOK_SUBSCRIPTION_BASE,
 } from "../../src/contract/index.js";
 import { buildOpenApiDocument } from "../../src/contract/openapi.js";
 
@@ -46,8 +48,7 @@ interface Doc {
 const doc = buildOpenApiDocument() as unknown as Doc;
 const STATUS: Record<string, number> = { ...DOCUMENTED_ERROR_CODES, ...MODELLED_ERROR_CODES };
 const endpoints = Object.entries(ENDPOINTS) as [string, Endpoint][];
-const opOf = (e: Endpoint): Operation =>
-  doc.paths[`${BASE_PATH}${e.path}`]?.[e.method.toLowerCase()] as Operation;
+const opOf = (e: Endpoint): Operation => doc.paths[endpointPath(e)]?.[e.method.toLowerCase()] as Operation;
 /** The header parameters of an operation, by name (component references resolved). */
 const headerParams = (op: Operation) =>
   new Map(
@@ -155,12 +156,18 @@ describe("docs/openapi.json", () => {
       expect(op["x-platform-docs"] ?? [], name).toEqual(e.platformDocs);
     }
     const full = endpoints.filter(([, e]) => e.documented === "full").map(([name]) => name);
-    expect(full.sort()).toEqual(["createJourney", "createSession"]);
+    expect(full.sort()).toEqual([
+      "createJourney",
+      "createSession",
+      "subscribeWebhooks",
+      "unsubscribeWebhooks",
+    ]);
     const path = endpoints.filter(([, e]) => e.documented === "path").map(([name]) => name);
     expect(path.sort()).toEqual([
       "getJourney",
       "getJourneyState",
       "getProfile",
+      "getWebhookConfiguration",
       "listJourneys",
       "listSteps",
       "resumeJourney",
@@ -196,15 +203,28 @@ describe("docs/openapi.json", () => {
     expect(state.pendingOperations?.["x-modelled"]).toBe(true);
     expect(state.asOf).toBeUndefined();
     expect(state.version).toBeUndefined();
-    expect(doc.components.schemas.WebhookEnvelope?.["x-modelled"]).toBe(true);
+    // The webhook body is documented [L6]; the singular journey form is the modelled one [C1].
+    const webhook = doc.components.schemas.WebhookBody;
+    expect(webhook?.["x-platform-docs"]).toEqual(["L6", "C1"]);
+    const borrower = props("WebhookBody").borrower?.properties as Record<string, Json>;
+    expect(borrower.journey?.["x-modelled"]).toBe(true);
+    expect(borrower.journeys?.["x-modelled"]).toBeUndefined();
   });
 
-  it("keeps the webhook model as a first-release, modelled webhook", () => {
+  it("describes the documented webhook: the X-AL-* headers and the body [L6]", () => {
     const op = doc.webhooks["journey.snapshot"]?.post as Operation;
-    expect(op["x-modelled"]).toBe(true);
+    expect(op["x-modelled"]).toBeUndefined();
     expect(op.requestBody).toMatchObject({
-      content: { "application/json": { schema: { $ref: "#/components/schemas/WebhookEnvelope" } } },
+      content: { "application/json": { schema: { $ref: "#/components/schemas/WebhookBody" } } },
     });
+    const names = ((op as { parameters?: { name: string }[] }).parameters ?? []).map((p) => p.name);
+    expect(names).toEqual([
+      "X-AL-Event-ID",
+      "X-AL-Tenant-ID",
+      "X-AL-Application-ID",
+      "X-AL-Webhook-Timestamp",
+      "X-AL-Webhook-Signature",
+    ]);
   });
 
   it("resolves every PLATFORM.md tag it cites to a public page", () => {
@@ -225,6 +245,72 @@ describe("docs/openapi.json", () => {
   });
 });
 
+describe("the webhook subscription API [C1] [C13] [C14]", () => {
+  const SUBSCRIPTION = ["getWebhookConfiguration", "subscribeWebhooks", "unsubscribeWebhooks"] as const;
+  const base = "/api/tenants/{tenantID}/applications/{applicationID}/webhooks";
+
+  it("lives under /api/tenants/{tenantID}/applications/{applicationID}/webhooks, not the headless base path", () => {
+    expect(WEBHOOK_SUBSCRIPTION_BASE).toBe(base);
+    expect(
+      Object.keys(doc.paths)
+        .filter((p) => !p.startsWith(`${BASE_PATH}/`))
+        .sort(),
+    ).toEqual([`${base}/configuration`, `${base}/subscribe`, `${base}/unsubscribe`]);
+    expect(Object.keys(doc.paths[`${base}/configuration`] ?? {})).toEqual(["get"]);
+    expect(Object.keys(doc.paths[`${base}/subscribe`] ?? {})).toEqual(["post"]);
+    expect(Object.keys(doc.paths[`${base}/unsubscribe`] ?? {})).toEqual(["post"]);
+    for (const name of SUBSCRIPTION) expect(endpointPath(ENDPOINTS[name]).startsWith(base), name).toBe(true);
+  });
+
+  it("takes the API key, UUID path parameters, an https url on Subscribe only, and answers the four fields", () => {
+    for (const name of SUBSCRIPTION) {
+      const e: Endpoint = ENDPOINTS[name];
+      const op = opOf(e);
+      expect(op.operationId).toBe(name);
+      expect(op.security, name).toEqual([{ apiKey: [] }]);
+      expect(e.platformDocs, name).toEqual(["C1", "C13", "C14"]);
+      const pathParams = op.parameters.filter((p) => "in" in p && p.in === "path") as unknown as {
+        name: string;
+        schema: Json;
+      }[];
+      expect(
+        pathParams.map((p) => [p.name, p.schema]),
+        name,
+      ).toEqual([
+        ["tenantID", { type: "string", format: "uuid" }],
+        ["applicationID", { type: "string", format: "uuid" }],
+      ]);
+      const success = op.responses[String(e.response.status)];
+      expect(success?.content?.["application/json"]?.schema, name).toEqual({
+        allOf: [
+          { $ref: "#/components/schemas/Envelope" },
+          { type: "object", properties: { data: { $ref: "#/components/schemas/WebhookConfiguration" } } },
+        ],
+      });
+      expect(success?.description, name).toMatch(/bare payload/);
+      expect(Object.keys(op.responses), name).toEqual(expect.arrayContaining(["401", "404", "500"]));
+    }
+    expect(opOf(ENDPOINTS.subscribeWebhooks).requestBody).toEqual({
+      required: true,
+      content: { "application/json": { schema: { $ref: "#/components/schemas/WebhookSubscribeRequest" } } },
+    });
+    expect(Object.keys(opOf(ENDPOINTS.subscribeWebhooks).responses)).toContain("400");
+    expect(opOf(ENDPOINTS.unsubscribeWebhooks).requestBody).toBeUndefined();
+    expect(opOf(ENDPOINTS.getWebhookConfiguration).requestBody).toBeUndefined();
+
+    const config = doc.components.schemas.WebhookConfiguration as Json;
+    expect(config["x-platform-docs"]).toEqual(["C13", "C14", "C1"]);
+    expect(config.required).toEqual(["tenant_id", "application_id", "webhook_enabled", "webhook_url"]);
+    const props = config.properties as Record<string, Json>;
+    expect(props.tenant_id).toMatchObject({ type: "string", format: "uuid" });
+    expect(props.webhook_enabled).toEqual({ type: "boolean" });
+    expect(props.webhook_url).toEqual({ anyOf: [{ type: "string", format: "uri" }, { type: "null" }] });
+    const subscribe = doc.components.schemas.WebhookSubscribeRequest as Json;
+    expect(subscribe["x-platform-docs"]).toEqual(["C13"]);
+    expect(subscribe.required).toEqual(["url"]);
+  });
+});
+
 describe("ENDPOINTS error lists", () => {
   const has = (e: Endpoint, code: EndpointErrorCode) => e.errors.includes(code);
   it("follow from scope, method, body and path, as the sandbox answers", () => {
@@ -241,7 +327,10 @@ describe("ENDPOINTS error lists", () => {
       ] as const)
         expect(has(e, code), `${name} ${code}`).toBe(mutating);
       expect(has(e, "VALIDATION_FAILED") && has(e, "PAYLOAD_TOO_LARGE"), name).toBe(e.request !== undefined);
-      expect(has(e, "NOT_FOUND"), name).toBe(e.path.includes("{journeyID}") || e.path.includes("{offerID}"));
+      const path = endpointPath(e);
+      expect(has(e, "NOT_FOUND"), name).toBe(
+        path.includes("{journeyID}") || path.includes("{offerID}") || path.includes("{tenantID}"),
+      );
     }
     expect(has(ENDPOINTS.proceedOffer, "OFFER_LOCK_CONFLICT")).toBe(true);
     expect(has(ENDPOINTS.proceedOffer, "OFFER_EXPIRED")).toBe(true);

@@ -8,6 +8,8 @@ import {
   parse,
   REQUIRED_PROFILE_FIELDS,
   safeParse,
+  WebhookConfiguration,
+  WebhookSubscribeRequest,
 } from "../../src/contract/index.js";
 import * as f from "../../src/testing/fixtures.js";
 
@@ -141,10 +143,30 @@ const cases: Record<Name, { valid: unknown; invalid: unknown; path: string }> = 
     path: "action",
   },
   CreateConsentRequest: { valid: {}, invalid: null, path: "" },
-  WebhookEnvelope: {
+  WebhookBody: {
     valid: f.webhookFixture(),
-    invalid: { ...f.webhookFixture(), type: "journey.updated" },
-    path: "type",
+    invalid: { ...f.webhookFixture(), sequence: -1 },
+    path: "sequence",
+  },
+  WebhookSubscribeRequest: {
+    valid: { url: "https://partner.example/hooks/credit" },
+    invalid: { url: "http://partner.example/hooks/credit" },
+    path: "url",
+  },
+  WebhookConfiguration: {
+    valid: {
+      tenant_id: "3f6c2a1e-9b7d-4e8f-a1c2-5d4e3f2a1b0c",
+      application_id: "8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d",
+      webhook_enabled: true,
+      webhook_url: "https://partner.example/hooks/credit",
+    },
+    invalid: {
+      tenant_id: "3f6c2a1e-9b7d-4e8f-a1c2-5d4e3f2a1b0c",
+      application_id: "app_1",
+      webhook_enabled: false,
+      webhook_url: null,
+    },
+    path: "application_id",
   },
   ErrorBody: { valid: f.errorBodyFixture(), invalid: { error: { message: "no code" } }, path: "error.code" },
 };
@@ -214,5 +236,37 @@ describe("profile rules [C4] [L13]", () => {
     expect(missingProfileFields({ pan: "ABCDE1234F", address: { city: "Pune" } }).map((i) => i.path)).toEqual(
       REQUIRED_PROFILE_FIELDS.filter((p) => p !== "pan" && p !== "address.city"),
     );
+  });
+});
+
+describe("webhook subscription [C1] [C13] [C14]", () => {
+  const T = "3f6c2a1e-9b7d-4e8f-a1c2-5d4e3f2a1b0c";
+  const A = "8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d";
+  it("accepts only an absolute https: callback URL, naming url otherwise", () => {
+    expect(safeParse(WebhookSubscribeRequest, { url: "https://partner.example/h?x=1" }, "W").ok).toBe(true);
+    for (const body of [
+      {},
+      { url: "" },
+      { url: "http://partner.example/h" },
+      { url: "ftp://partner.example/h" },
+      { url: "partner.example/h" },
+      { url: 42 },
+    ]) {
+      const result = safeParse(WebhookSubscribeRequest, body, "WebhookSubscribeRequest");
+      expect(result.ok, JSON.stringify(body)).toBe(false);
+      if (!result.ok) expect(result.error.issues.map((i) => i.path)).toEqual(["url"]);
+    }
+  });
+
+  it("reads the four documented snake_case fields, webhook_url null once unsubscribed", () => {
+    const on = { tenant_id: T, application_id: A, webhook_enabled: true, webhook_url: "https://p.example/h" };
+    const off = { tenant_id: T, application_id: A, webhook_enabled: false, webhook_url: null };
+    expect(parse(WebhookConfiguration, { ...on, extra: 1 }, "WebhookConfiguration")).toEqual(on);
+    expect(parse(WebhookConfiguration, off, "WebhookConfiguration")).toEqual(off);
+    const missing = safeParse(WebhookConfiguration, { tenant_id: T, application_id: A }, "W");
+    expect(missing.ok).toBe(false);
+    if (!missing.ok)
+      expect(missing.error.issues.map((i) => i.path).sort()).toEqual(["webhook_enabled", "webhook_url"]);
+    expect(safeParse(WebhookConfiguration, { ...on, tenant_id: "tenant-1" }, "W").ok).toBe(false);
   });
 });

@@ -3,7 +3,13 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { type PartnerBackend, startPartnerBackend } from "../../src/demo/partner-backend.js";
 import { createJourney, type JourneyRuntime, snapshotStream } from "../../src/runtime/index.js";
-import { createMemoryJourneyStore, createWebhookHandler, type JourneyStore } from "../../src/server/index.js";
+import {
+  createPGliteJourneyStore,
+  createPostgresJourneyStore,
+  createWebhookHandler,
+  type JourneyStore,
+} from "../../src/server/index.js";
+import { runPostgres } from "../support/postgres.js";
 import { type Harness, startHarness } from "./support/harness.js";
 import { playBorrower } from "./support/script.js";
 import { statePolls } from "./support/wire.js";
@@ -12,6 +18,7 @@ let harness: Harness | undefined;
 let server: Server | undefined;
 let backend: PartnerBackend | undefined;
 const runtimes: JourneyRuntime[] = [];
+const closeStores: (() => Promise<void>)[] = [];
 const aborts: AbortController[] = [];
 afterEach(async () => {
   for (const r of runtimes.splice(0)) r.stop();
@@ -22,6 +29,7 @@ afterEach(async () => {
   server?.close();
   await harness?.close();
   harness = undefined;
+  for (const close of closeStores.splice(0)) await close();
 });
 
 /** A store whose atomic webhook write fails one time in ten (seeded), and which counts first-time applies per id. */
@@ -48,56 +56,80 @@ function flakyStore(
   };
 }
 
+const postgres = runPostgres();
+const STORES: readonly (readonly [string, () => Promise<JourneyStore>])[] = [
+  ["PGlite", () => createPGliteJourneyStore()],
+  [
+    "PostgreSQL",
+    async () => createPostgresJourneyStore({ connectionString: await postgres.createDatabase() }),
+  ],
+];
+
 describe("the partner-backend kit end to end against the sandbox", () => {
-  it("stores every journey's final state through duplicated, reordered webhooks and 10% store failures, applying each webhook id at most once", async () => {
-    harness = await startHarness({ faults: { webhooks: { duplicateRate: 0.3, reorderWindowMs: 3_000 } } });
-    const h = harness;
-    const firstApplies = new Map<string, number>();
-    const store = flakyStore(createMemoryJourneyStore(), firstApplies);
-    const handler = await createWebhookHandler({
-      secrets: h.sandbox.webhookSecret,
-      store,
-      now: () => h.clock.now(),
-    });
-    server = createServer((req, res) => void handler.node(req, res));
-    await new Promise<void>((r) => server?.listen(0, "127.0.0.1", r));
-    h.sandbox.control.addWebhookEndpoint(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`);
-
-    const journeyIDs: string[] = [];
-    for (const borrowerExternalID of ["sbx-happy-w1", "sbx-rejected-w2", "sbx-no-aa-w3", "sbx-closure-w4"]) {
-      const borrower = await h.borrower(borrowerExternalID);
-      journeyIDs.push(borrower.journeyID);
-      const runtime = createJourney({
-        client: borrower.client,
-        journeyID: borrower.journeyID,
-        initial: borrower.snapshot,
-        clock: h.clock,
+  it.each(STORES)(
+    "stores every journey's final state on %s through duplicated, reordered webhooks and 10% store failures, applying each event_id once",
+    async (_name, open) => {
+      harness = await startHarness({ faults: { webhooks: { duplicateRate: 0.3, reorderWindowMs: 3_000 } } });
+      const h = harness;
+      const firstApplies = new Map<string, number>();
+      const durable = await open();
+      closeStores.push(() => durable.close());
+      const store = flakyStore(durable, firstApplies);
+      const handler = await createWebhookHandler({
+        secrets: h.sandbox.webhookSecret,
+        store,
+        now: () => h.clock.now(),
       });
-      runtimes.push(runtime);
-      runtime.start();
-      await playBorrower(h, runtime, borrower.journeyID);
-      runtime.stop();
-    }
-    // Let the platform's retries (backoff up to 32 s) deliver what the flaky store refused.
-    const until = h.clock.now() + 10 * 60_000;
-    await h.drive(() => h.clock.now() >= until, { stepMs: 5_000 });
+      server = createServer((req, res) => void handler.node(req, res));
+      await new Promise<void>((r) => server?.listen(0, "127.0.0.1", r));
+      h.sandbox.control.addWebhookEndpoint(
+        `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+      );
 
-    expect(store.failures()).toBeGreaterThan(0);
-    expect(h.sandbox.control.webhookDeliveries().length).toBeGreaterThan(20);
-    for (const journeyID of journeyIDs) {
-      const platform = h.sandbox.control.journey(journeyID).journey;
-      const stored = await store.get(journeyID);
-      // The stored state is the platform's last change (its updatedAt), in the row and in the reducer state.
-      expect({ status: stored?.status, updatedAt: stored?.snapshot.updatedAt }).toEqual({
-        status: platform.status,
-        updatedAt: platform.updatedAt,
-      });
-      const held = (stored?.state as { context: { snapshot: { updatedAt: string } } } | null)?.context
-        .snapshot.updatedAt;
-      expect(held).toBe(platform.updatedAt);
-    }
-    expect([...firstApplies.values()].every((n) => n === 1)).toBe(true);
-  });
+      const journeyIDs: string[] = [];
+      for (const borrowerExternalID of [
+        "sbx-happy-w1",
+        "sbx-rejected-w2",
+        "sbx-no-aa-w3",
+        "sbx-closure-w4",
+      ]) {
+        const borrower = await h.borrower(borrowerExternalID);
+        journeyIDs.push(borrower.journeyID);
+        const runtime = createJourney({
+          client: borrower.client,
+          journeyID: borrower.journeyID,
+          initial: borrower.snapshot,
+          clock: h.clock,
+        });
+        runtimes.push(runtime);
+        runtime.start();
+        await playBorrower(h, runtime, borrower.journeyID);
+        runtime.stop();
+      }
+      // Let the platform's retries (backoff up to 32 s) deliver what the flaky store refused.
+      const until = h.clock.now() + 10 * 60_000;
+      await h.drive(() => h.clock.now() >= until, { stepMs: 5_000 });
+
+      expect(store.failures()).toBeGreaterThan(0);
+      expect(h.sandbox.control.webhookDeliveries().length).toBeGreaterThan(20);
+      for (const journeyID of journeyIDs) {
+        const platform = h.sandbox.control.journey(journeyID).journey;
+        const stored = await store.get(journeyID);
+        // The stored state is the platform's final one as its last webhook says it (status, nextAction), in the
+        // row and in the reducer state.
+        const final = { status: platform.status, nextAction: platform.nextAction };
+        expect({ status: stored?.snapshot.status, nextAction: stored?.snapshot.nextAction }).toEqual(final);
+        const held = (
+          stored?.state as { context: { snapshot: { status: string; nextAction: unknown } } } | null
+        )?.context.snapshot;
+        expect({ status: held?.status, nextAction: held?.nextAction }).toEqual(final);
+      }
+      // Each event_id applied once, and every event the sandbox sent was applied (the retries got through).
+      expect([...firstApplies.values()].every((n) => n === 1)).toBe(true);
+      const sent = new Set(h.sandbox.control.webhookDeliveries().map((d) => d.body.event_id));
+      expect([...firstApplies.keys()].sort()).toEqual([...sent].sort());
+    },
+  );
 
   it("a runtime fed by the SSE push relay makes fewer /state requests than one without it, over the same journey", async () => {
     const polls: number[] = [];

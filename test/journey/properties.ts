@@ -366,10 +366,7 @@ export function serverAuthority(reduce: Reducer) {
       .map(({ to, gap, extra }) => ({ history, anomaly: snapshotAt(JID, from.asOf + gap, to), extra }));
   });
   return fc.property(scenario, ({ history, anomaly, extra }) => {
-    let state = fresh();
-    for (const [i, snapshot] of history.entries()) {
-      state = reduce(state, { type: "snapshot.received", snapshot, source: "poll", at: T0 + i }).state;
-    }
+    const state = afterPolls(reduce, history);
     const before = state.context.snapshot;
     const held = reduce(state, {
       type: "snapshot.received",
@@ -397,6 +394,14 @@ export function serverAuthority(reduce: Reducer) {
   });
 }
 
+/** A fresh journey after polls answered `history`, one ms apart. */
+function afterPolls(reduce: Reducer, history: readonly JourneySnapshot[]): JourneyState {
+  let state = fresh();
+  for (const [i, snapshot] of history.entries())
+    state = reduce(state, { type: "snapshot.received", snapshot, source: "poll", at: T0 + i }).state;
+  return state;
+}
+
 /**
  * 8b. Ties are not trusted: another state at the held `asOf` cannot be ordered by time, so it is held and the
  * journey re-fetched; the re-fetched journey (later) decides.
@@ -410,10 +415,7 @@ export function tiesRefetched(reduce: Reducer) {
     }));
   });
   return fc.property(scenario, ({ history, tied }) => {
-    let state = fresh();
-    for (const [i, snapshot] of history.entries()) {
-      state = reduce(state, { type: "snapshot.received", snapshot, source: "poll", at: T0 + i }).state;
-    }
+    const state = afterPolls(reduce, history);
     const before = state.context.snapshot;
     const result = reduce(state, {
       type: "snapshot.received",

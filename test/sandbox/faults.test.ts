@@ -86,29 +86,48 @@ describe("under faults", () => {
     expect(mutations.map((m) => m.idempotencyKey).sort()).toEqual([...client.succeededKeys].sort());
     expect(client.violations).toEqual([]);
 
-    // Webhooks: duplicated and reordered, yet a receiver deduplicating by id and keeping the latest
-    // event (`createdAt`, the order key) converges on each journey's final snapshot.
-    const ids = receiver.received.map((r) => String(r.headers["webhook-id"]));
+    // Webhooks: duplicated and reordered, yet a receiver deduplicating by event_id and keeping the latest
+    // state (`snapshot_generated_at`, the order key) converges on each journey's final snapshot.
+    const ids = receiver.received.map((r) => String(r.headers["x-al-event-id"]));
     expect(new Set(ids).size).toBeLessThan(ids.length);
+    // A duplicate is the same event: the same id always carries the same bytes.
+    const rawById = new Map<string, string>();
+    for (const [i, r] of receiver.received.entries()) {
+      const id = ids[i] as string;
+      expect(rawById.get(id) ?? r.raw).toBe(r.raw);
+      rawById.set(id, r.raw);
+    }
     const bodies = receiver.received.map((r) => JSON.parse(r.raw));
-    const arrival = bodies.map((b) => Date.parse(b.createdAt) as number);
+    expect(bodies.every((b, i) => b.event_id === ids[i])).toBe(true);
+    const journeyOf = (b: { borrower: { journeys: { journeyID: string }[] } }) =>
+      b.borrower.journeys[0]?.journeyID;
+    const arrival = bodies.map((b) => Date.parse(b.snapshot_generated_at) as number);
     const inversions = arrival.filter(
-      (v, i) =>
-        i > 0 && bodies[i].data.journeyID === bodies[i - 1].data.journeyID && v < (arrival[i - 1] as number),
+      (v, i) => i > 0 && journeyOf(bodies[i]) === journeyOf(bodies[i - 1]) && v < (arrival[i - 1] as number),
     );
     expect(inversions.length).toBeGreaterThan(0);
-    const held = new Map<string, { asOf: number; updatedAt: string; status: string }>();
+    // `sequence` is inverted the same way (it is the stamp's epoch ms).
+    expect(bodies.every((b, i) => b.sequence === arrival[i])).toBe(true);
+    const held = new Map<string, { asOf: number; eventID: string; status: string; nextAction: unknown }>();
     const seen = new Set<string>();
     for (const body of bodies) {
-      if (seen.has(body.id)) continue;
-      seen.add(body.id);
-      const current = held.get(body.data.journeyID);
-      const asOf = Date.parse(body.createdAt);
-      if (!current || asOf > current.asOf) held.set(body.data.journeyID, { ...body.data, asOf });
+      if (seen.has(body.event_id)) continue;
+      seen.add(body.event_id);
+      const journey = body.borrower.journeys[0];
+      const current = held.get(journey.journeyID);
+      const asOf = Date.parse(body.snapshot_generated_at);
+      if (!current || asOf > current.asOf)
+        held.set(journey.journeyID, { ...journey, eventID: body.event_id, asOf });
     }
+    const emitted = sandbox.control.webhookDeliveries().map((d) => d.body);
     for (const journeyID of journeys) {
       const server = sandbox.control.journey(journeyID).journey;
-      expect(held.get(journeyID)).toMatchObject({ updatedAt: server.updatedAt, status: "DISBURSED" });
+      const last = emitted.filter((b) => b.borrower.journeys[0].journeyID === journeyID).at(-1);
+      expect(held.get(journeyID)).toMatchObject({
+        eventID: last?.event_id,
+        status: "DISBURSED",
+        nextAction: server.nextAction,
+      });
     }
   });
 });

@@ -50,6 +50,16 @@ describe("public payloads", () => {
     expect(receiver.received.length).toBeGreaterThan(10);
     const leaks = bodies.filter((b) => FORBIDDEN.test(b));
     expect(leaks).toEqual([]);
+    // Webhooks carry the thin journey only (journeyID, status, nextAction): no diagnostics, steps or offers.
+    for (const { raw } of receiver.received) {
+      const body = JSON.parse(raw);
+      expect(Object.keys(body.borrower).sort()).toEqual(["borrowerExternalID", "journeys"]);
+      for (const journey of body.borrower.journeys)
+        expect(Object.keys(journey).sort()).toEqual(["journeyID", "nextAction", "status"]);
+      expect(raw).not.toMatch(
+        /"(diagnostics|actionRequired|resource|offerCount|lockedOfferID|updatedAt|expiresAt|offers|steps|profile)"/,
+      );
+    }
     // The scanner itself catches a leak.
     expect(FORBIDDEN.test('{"context":{"transaction_id":"t"}}')).toBe(true);
     expect(client.violations).toEqual([]);

@@ -14,8 +14,8 @@ describe("server kit on edge runtimes", () => {
     const edge = await import("../../src/server/edge.js");
     const body = '{"test": 1}';
     const headers = await edge.signWebhook({
-      webhookId: "msg_1",
-      timestamp: 1_700_000_000,
+      eventID: "evt_1",
+      timestamp: 1_700_000_000_000,
       body,
       secrets: "whsec_c2VjcmV0",
     });
@@ -23,6 +23,6 @@ describe("server kit on edge runtimes", () => {
     const raw = await edge.readRequestBody(request);
     await expect(
       edge.verifySignature(raw, request.headers, "whsec_c2VjcmV0", { now: 1_700_000_000_000 }),
-    ).resolves.toMatchObject({ webhookId: "msg_1" });
+    ).resolves.toMatchObject({ eventID: "evt_1" });
   });
 });

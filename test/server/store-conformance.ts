@@ -69,6 +69,7 @@ export function describeJourneyStoreConformance(name: string, factory: JourneySt
       expect(await store.get("jrn_c1")).toEqual({
         journeyID: "jrn_c1",
         asOf: 3,
+        sequence: null,
         status: "OFFERS_AVAILABLE",
         snapshot: snapshotOf(1, 3),
         state,
@@ -197,13 +198,50 @@ export function describeJourneyStoreConformance(name: string, factory: JourneySt
     it("applies a webhook's record once per webhook id, and records stale deliveries as seen", async () => {
       const { store } = await open();
       const first = await store.applyWebhook({ webhookId: "msg_1", record: { snapshot: snapshotOf(1, 2) } });
-      expect(first).toEqual({ duplicate: false, applied: true });
+      expect(first).toEqual({ duplicate: false, applied: true, appliedJourneyIDs: ["jrn_c1"] });
       const replay = await store.applyWebhook({ webhookId: "msg_1", record: { snapshot: snapshotOf(1, 3) } });
-      expect(replay).toEqual({ duplicate: true, applied: false });
+      expect(replay).toEqual({ duplicate: true, applied: false, appliedJourneyIDs: [] });
       expect((await store.get("jrn_c1"))?.asOf).toBe(2);
       const stale = await store.applyWebhook({ webhookId: "msg_0", record: { snapshot: snapshotOf(1, 1) } });
-      expect(stale).toEqual({ duplicate: false, applied: false });
+      expect(stale).toEqual({ duplicate: false, applied: false, appliedJourneyIDs: [] });
       expect(await store.markWebhookSeen("msg_0")).toBe(false);
+    });
+
+    it("writes every journey a delivery names, or none, with the event id once", async () => {
+      const { store } = await open();
+      await store.applySnapshot({ snapshot: snapshotOf(2, 9) });
+      const two = await store.applyWebhook({
+        webhookId: "evt_two",
+        records: [{ snapshot: snapshotOf(1, 5) }, { snapshot: snapshotOf(2, 5) }],
+      });
+      // jrn_c2 held a later state: only jrn_c1 moves, in the same write that records the id.
+      expect(two).toEqual({ duplicate: false, applied: true, appliedJourneyIDs: ["jrn_c1"] });
+      expect((await store.get("jrn_c2"))?.asOf).toBe(9);
+      const invalid = { snapshot: { ...snapshotOf(3, 5), status: "NOPE" } } as never;
+      expect(
+        await rejection(
+          store.applyWebhook({ webhookId: "evt_bad", records: [{ snapshot: snapshotOf(4, 1) }, invalid] }),
+        ),
+      ).toBeInstanceOf(ContractError);
+      expect(await store.get("jrn_c4")).toBeUndefined();
+      expect(await store.markWebhookSeen("evt_bad")).toBe(true);
+      for (const records of [[], [{ snapshot: snapshotOf(5, 1) }, { snapshot: snapshotOf(5, 2) }]]) {
+        const error = await rejection(store.applyWebhook({ webhookId: "evt_x", records }));
+        expect(error).toBeInstanceOf(StoreInputError);
+        expect((error as StoreInputError).field).toBe("records");
+      }
+    });
+
+    it("never lets a delivery with a lower webhook sequence overwrite, whatever its time; reads keep the sequence", async () => {
+      const { store } = await open();
+      expect(await store.applySnapshot({ snapshot: snapshotOf(1, 5), sequence: 20 })).toBe(true);
+      expect(await store.applySnapshot({ snapshot: snapshotOf(1, 6), sequence: 19 })).toBe(false);
+      expect(await store.applySnapshot({ snapshot: snapshotOf(1, 7) })).toBe(true);
+      expect(await store.get("jrn_c1")).toMatchObject({ asOf: 7, sequence: 20 });
+      expect(await store.applySnapshot({ snapshot: snapshotOf(1, 8), sequence: 20 })).toBe(false);
+      expect(await store.applySnapshot({ snapshot: snapshotOf(1, 8), sequence: 21 })).toBe(true);
+      const error = await rejection(store.applySnapshot({ snapshot: snapshotOf(1, 9), sequence: -1 }));
+      expect((error as StoreInputError).field).toBe("sequence");
     });
 
     it("shares one ledger between markWebhookSeen and applyWebhook", async () => {
@@ -214,6 +252,7 @@ export function describeJourneyStoreConformance(name: string, factory: JourneySt
       ).toEqual({
         duplicate: true,
         applied: false,
+        appliedJourneyIDs: [],
       });
       expect(await store.get("jrn_c1")).toBeUndefined();
     });

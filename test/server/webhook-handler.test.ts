@@ -1,23 +1,51 @@
+import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import type { JourneySnapshot } from "../../src/contract/index.js";
+import type { JourneySnapshot, JourneyStatus, WebhookBody } from "../../src/contract/index.js";
+import * as edge from "../../src/server/edge.js";
+import { createWebhookHandler, WebhookHandlerConfigError } from "../../src/server/index.js";
 import { createMemoryJourneyStore } from "../../src/server/store/memory.js";
 import type { JourneyStore } from "../../src/server/store/types.js";
-import { signWebhook } from "../../src/server/webhook/sign.js";
-import { createWebhookHandler } from "../../src/server/webhook-handler.js";
-import { journeyFixture, snapshotFixture, webhookFixture, wireState } from "../../src/testing/fixtures.js";
+import { journeyFixture, snapshotFixture, webhookFixture } from "../../src/testing/fixtures.js";
 
-const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const SECRET = "al_wh_handler_tests";
 const NOW = Date.UTC(2026, 10, 26, 10, 0, 0);
 const JOURNEY = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
+const OTHER = "0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b";
 
-/** A signed delivery of `snapshot`, its event time (`createdAt`, the order key) its `asOf`. */
-async function delivery(id: string, snapshot: JourneySnapshot, secret = SECRET) {
-  const data = wireState(snapshot);
-  const body = JSON.stringify(webhookFixture({ id, createdAt: new Date(snapshot.asOf).toISOString(), data }));
-  const headers = await signWebhook({ webhookId: id, timestamp: new Date(NOW), body, secrets: secret });
-  return { body, headers };
+/** A delivery built as PLATFORM.md §7 describes [L6], signed with node:crypto. */
+function delivery(
+  eventID: string,
+  journeys: { journeyID?: string; status: JourneyStatus; nextAction?: string | null }[],
+  at: { generatedAt: number; sequence?: number },
+  secret = SECRET,
+) {
+  const body: WebhookBody = {
+    ...webhookFixture(),
+    event_id: eventID,
+    event_at: new Date(at.generatedAt).toISOString(),
+    snapshot_generated_at: new Date(at.generatedAt).toISOString(),
+    sequence: at.sequence ?? at.generatedAt,
+    borrower: {
+      borrowerExternalID: "CUST_0012",
+      journeys: journeys.map((j) => ({
+        journeyID: j.journeyID ?? JOURNEY,
+        status: j.status,
+        nextAction: j.nextAction ?? null,
+      })),
+    },
+  };
+  const raw = JSON.stringify(body);
+  const timestamp = String(Math.floor(NOW / 1000));
+  return {
+    body: raw,
+    headers: {
+      "x-al-event-id": eventID,
+      "x-al-webhook-timestamp": timestamp,
+      "x-al-webhook-signature": createHmac("sha256", secret).update(`${timestamp}.${raw}`).digest("hex"),
+    },
+  };
 }
 
 function failingOnce(store: JourneyStore): JourneyStore {
@@ -38,82 +66,209 @@ let server: Server | undefined;
 afterEach(() => server?.close());
 
 describe("createWebhookHandler", () => {
-  it("applies a first delivery, stores snapshot and reducer state, and tells onSnapshot", async () => {
+  it("stores a delivery built exactly as PLATFORM.md §7 describes at its status, and tells onSnapshot", async () => {
     const store = createMemoryJourneyStore();
-    const seen: number[] = [];
+    const seen: JourneySnapshot[] = [];
     const handler = await createWebhookHandler({
       secrets: SECRET,
       store,
       now: () => NOW,
-      onSnapshot: (s) => void seen.push(s.asOf),
+      onSnapshot: (s) => void seen.push(s),
     });
-    const d = await delivery("evt_1", snapshotFixture({ asOf: 5 }));
+    const d = delivery("evt_01JB2X4CE6", [{ status: "OFFERS_AVAILABLE", nextAction: "VIEW_OFFERS" }], {
+      generatedAt: NOW - 1_000,
+      sequence: 1741179022100,
+    });
     const result = await handler.handle(d.body, d.headers);
-    expect(result).toMatchObject({ status: 200, outcome: "applied", journeyID: JOURNEY, asOf: 5 });
+    expect(result).toMatchObject({
+      status: 200,
+      outcome: "applied",
+      eventID: "evt_01JB2X4CE6",
+      journeys: [
+        { journeyID: JOURNEY, asOf: NOW - 1_000, sequence: 1741179022100, applied: true, complete: false },
+      ],
+    });
     const stored = await store.get(JOURNEY);
-    expect(stored?.asOf).toBe(5);
-    expect((stored!.state as { context: { snapshot: { asOf: number } } }).context.snapshot.asOf).toBe(5);
-    expect(seen).toEqual([5]);
-  });
-
-  it("answers a redelivered id as a duplicate and an older asOf as stale, changing nothing", async () => {
-    const store = createMemoryJourneyStore();
-    const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
-    const v6 = await delivery(
-      "evt_6",
-      snapshotFixture({ asOf: 6, status: "OFFER_SELECTED", nextAction: "WAIT" }),
+    expect(stored).toMatchObject({ status: "OFFERS_AVAILABLE", asOf: NOW - 1_000, sequence: 1741179022100 });
+    expect(stored?.snapshot).toEqual({
+      journeyID: JOURNEY,
+      status: "OFFERS_AVAILABLE",
+      nextAction: "VIEW_OFFERS",
+      asOf: NOW - 1_000,
+    });
+    expect((stored!.state as { context: { snapshot: JourneySnapshot } }).context.snapshot.status).toBe(
+      "OFFERS_AVAILABLE",
     );
-    await handler.handle(v6.body, v6.headers);
-    expect((await handler.handle(v6.body, v6.headers)).outcome).toBe("duplicate");
-    const v4 = await delivery("evt_4", snapshotFixture({ asOf: 4 }));
-    expect(await handler.handle(v4.body, v4.headers)).toMatchObject({ status: 200, outcome: "stale" });
-    expect((await store.get(JOURNEY))?.snapshot.status).toBe("OFFER_SELECTED");
-    expect(await store.markWebhookSeen("evt_4")).toBe(false);
+    expect(seen.map((s) => s.status)).toEqual(["OFFERS_AVAILABLE"]);
   });
 
-  it("refuses a bad signature with 401 and writes nothing", async () => {
+  it("applies a redelivered event_id once, and a late lower sequence changes nothing", async () => {
     const store = createMemoryJourneyStore();
     const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
-    const d = await delivery("evt_1", snapshotFixture(), "whsec_c2VjcmV0LXRoYXQtaXMtd3Jvbmc=");
-    expect(await handler.handle(d.body, d.headers)).toMatchObject({ status: 401, outcome: "unauthorized" });
-    expect(await store.get(JOURNEY)).toBeUndefined();
-    expect(await store.markWebhookSeen("evt_1")).toBe(true);
+    const newer = delivery("evt_B", [{ status: "OFFER_SELECTED", nextAction: "WAIT" }], {
+      generatedAt: NOW - 1_000,
+      sequence: 20,
+    });
+    expect((await handler.handle(newer.body, newer.headers)).outcome).toBe("applied");
+    expect(await handler.handle(newer.body, newer.headers)).toMatchObject({
+      status: 200,
+      outcome: "duplicate",
+    });
+    // Later by its time, lower by its sequence: the platform's order among deliveries is the sequence.
+    const late = delivery("evt_A", [{ status: "OFFERS_AVAILABLE" }], {
+      generatedAt: NOW - 500,
+      sequence: 19,
+    });
+    expect(await handler.handle(late.body, late.headers)).toMatchObject({ status: 200, outcome: "stale" });
+    const older = delivery("evt_C", [{ status: "OFFERS_AVAILABLE" }], {
+      generatedAt: NOW - 2_000,
+      sequence: 21,
+    });
+    expect(await handler.handle(older.body, older.headers)).toMatchObject({ status: 200, outcome: "stale" });
+    expect(await store.get(JOURNEY)).toMatchObject({ status: "OFFER_SELECTED", sequence: 20 });
+    expect(await store.markWebhookSeen("evt_A")).toBe(false);
   });
 
-  it("refuses a correctly signed body that is not a snapshot envelope with 400", async () => {
-    const handler = await createWebhookHandler({
-      secrets: SECRET,
-      store: createMemoryJourneyStore(),
-      now: () => NOW,
-    });
-    const body = JSON.stringify({ id: "evt_1", type: "journey.snapshot", data: { journeyID: JOURNEY } });
-    const headers = await signWebhook({
-      webhookId: "evt_1",
-      timestamp: new Date(NOW),
-      body,
-      secrets: SECRET,
-    });
-    expect(await handler.handle(body, headers)).toMatchObject({ status: 400, outcome: "invalid" });
+  it("stores both journeys of a two-journey delivery, in one write", async () => {
+    const store = createMemoryJourneyStore();
+    const writes: number[] = [];
+    const counting: JourneyStore = {
+      ...store,
+      applyWebhook: async (input) => {
+        writes.push(input.records?.length ?? 1);
+        return store.applyWebhook(input);
+      },
+    };
+    const handler = await createWebhookHandler({ secrets: SECRET, store: counting, now: () => NOW });
+    const d = delivery(
+      "evt_two",
+      [
+        { status: "KYC_PENDING", nextAction: "COMPLETE_STEP" },
+        { journeyID: OTHER, status: "PROFILE_REQUIRED", nextAction: "SUBMIT_PROFILE" },
+      ],
+      { generatedAt: NOW - 1_000 },
+    );
+    expect((await handler.handle(d.body, d.headers)).outcome).toBe("applied");
+    expect(writes).toEqual([2]);
+    expect((await store.get(JOURNEY))?.status).toBe("KYC_PENDING");
+    expect((await store.get(OTHER))?.status).toBe("PROFILE_REQUIRED");
   });
 
-  it("answers 503 when the store fails, leaves nothing half-written, and applies the platform's retry", async () => {
+  it("writes neither journey of a two-journey delivery when the store fails, and both on the retry", async () => {
     const memory = createMemoryJourneyStore();
     const handler = await createWebhookHandler({
       secrets: SECRET,
       store: failingOnce(memory),
       now: () => NOW,
     });
-    const d = await delivery("evt_9", snapshotFixture({ asOf: 9 }));
+    const d = delivery("evt_9", [{ status: "KYC_PENDING" }, { journeyID: OTHER, status: "STARTED" }], {
+      generatedAt: NOW - 1,
+    });
     expect(await handler.handle(d.body, d.headers)).toMatchObject({ status: 503, outcome: "storeFailed" });
     expect(await memory.get(JOURNEY)).toBeUndefined();
+    expect(await memory.get(OTHER)).toBeUndefined();
     expect(await handler.handle(d.body, d.headers)).toMatchObject({ status: 200, outcome: "applied" });
+    expect((await memory.get(OTHER))?.status).toBe("STARTED");
+  });
+
+  it("refuses a bad signature with 401 and writes nothing", async () => {
+    const store = createMemoryJourneyStore();
+    const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
+    const d = delivery("evt_1", [{ status: "STARTED" }], { generatedAt: NOW }, "another secret");
+    expect(await handler.handle(d.body, d.headers)).toMatchObject({ status: 401, outcome: "unauthorized" });
+    expect(await store.get(JOURNEY)).toBeUndefined();
+    expect(await store.markWebhookSeen("evt_1")).toBe(true);
+  });
+
+  it("answers 400 when X-AL-Event-ID and event_id disagree, or the body is no delivery, or gives no time", async () => {
+    const handler = await createWebhookHandler({
+      secrets: SECRET,
+      store: createMemoryJourneyStore(),
+      now: () => NOW,
+    });
+    const d = delivery("evt_1", [{ status: "STARTED" }], { generatedAt: NOW });
+    const other = { ...d.headers, "x-al-event-id": "evt_2" };
+    // The signature covers the timestamp and the body, not the event header: the body's id must agree.
+    expect(await handler.handle(d.body, other)).toMatchObject({ status: 400, outcome: "invalid" });
+    const sign = (raw: string) => ({
+      ...d.headers,
+      "x-al-webhook-signature": createHmac("sha256", SECRET)
+        .update(`${d.headers["x-al-webhook-timestamp"]}.${raw}`)
+        .digest("hex"),
+    });
+    const notADelivery = JSON.stringify({ event_id: "evt_1" });
+    expect(await handler.handle(notADelivery, sign(notADelivery))).toMatchObject({
+      status: 400,
+      outcome: "invalid",
+    });
+    const { snapshot_generated_at: _s, event_at: _e, ...timeless } = JSON.parse(d.body) as WebhookBody;
+    const untimed = JSON.stringify(timeless);
+    expect(await handler.handle(untimed, sign(untimed))).toMatchObject({ status: 400, outcome: "invalid" });
+  });
+
+  it("acknowledges an event of another type without applying it", async () => {
+    const store = createMemoryJourneyStore();
+    const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
+    const raw = JSON.stringify({
+      ...JSON.parse(delivery("evt_x", [{ status: "STARTED" }], { generatedAt: NOW }).body),
+      event_type: "journey.deleted",
+    });
+    const timestamp = String(Math.floor(NOW / 1000));
+    const headers = {
+      "x-al-event-id": "evt_x",
+      "x-al-webhook-timestamp": timestamp,
+      "x-al-webhook-signature": createHmac("sha256", SECRET).update(`${timestamp}.${raw}`).digest("hex"),
+    };
+    expect(await handler.handle(raw, headers)).toMatchObject({ status: 200, outcome: "ignored" });
+    expect(await store.get(JOURNEY)).toBeUndefined();
+  });
+
+  it("keeps the held details when the status and nextAction did not change, and completes with fetchJourney", async () => {
+    const store = createMemoryJourneyStore();
+    const held = snapshotFixture({
+      asOf: NOW - 10_000,
+      status: "KYC_PENDING",
+      nextAction: "COMPLETE_STEP",
+      diagnostics: { reasonCode: "KYC_LINK_SENT" },
+    });
+    await store.applySnapshot({ snapshot: held });
+    const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
+    const same = delivery("evt_same", [{ status: "KYC_PENDING", nextAction: "COMPLETE_STEP" }], {
+      generatedAt: NOW - 5_000,
+    });
+    await handler.handle(same.body, same.headers);
+    expect((await store.get(JOURNEY))?.snapshot).toEqual({ ...held, asOf: NOW - 5_000 });
+
+    const full = journeyFixture({
+      asOf: NOW - 100,
+      status: "BANK_MANDATE_PENDING",
+      nextAction: "COMPLETE_STEP",
+      diagnostics: { reasonCode: "MANDATE" },
+    });
+    const completing = await createWebhookHandler({
+      secrets: SECRET,
+      store,
+      now: () => NOW,
+      fetchJourney: async () => full,
+    });
+    const moved = delivery("evt_moved", [{ status: "BANK_MANDATE_PENDING", nextAction: "COMPLETE_STEP" }], {
+      generatedAt: NOW - 1_000,
+    });
+    expect((await completing.handle(moved.body, moved.headers)).journeys).toMatchObject([
+      { applied: true, complete: true },
+    ]);
+    expect((await store.get(JOURNEY))?.snapshot).toMatchObject({
+      status: "BANK_MANDATE_PENDING",
+      diagnostics: { reasonCode: "MANDATE" },
+      asOf: NOW - 100,
+    });
   });
 
   it("holds a snapshot on an unexpected edge until the re-fetched journey confirms it", async () => {
     const store = createMemoryJourneyStore();
     const fetched: string[] = [];
     const confirmed = journeyFixture({
-      asOf: 7,
+      asOf: NOW - 10,
       status: "OFFERS_AVAILABLE",
       nextAction: "VIEW_OFFERS",
     });
@@ -126,30 +281,35 @@ describe("createWebhookHandler", () => {
         return confirmed;
       },
     });
-    const ahead = await delivery(
-      "evt_a",
-      snapshotFixture({ asOf: 6, status: "KYC_PENDING", nextAction: "COMPLETE_STEP" }),
-    );
-    await handler.handle(ahead.body, ahead.headers);
-    const back = await delivery("evt_b", snapshotFixture({ asOf: 7, status: "OFFERS_AVAILABLE" }));
+    // The first delivery lands on a receiver without a reader: KYC_PENDING is stored thin.
+    const thin = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
+    const ahead = delivery("evt_a", [{ status: "KYC_PENDING", nextAction: "COMPLETE_STEP" }], {
+      generatedAt: NOW - 3_000,
+    });
+    await thin.handle(ahead.body, ahead.headers);
+    const back = delivery("evt_b", [{ status: "OFFERS_AVAILABLE", nextAction: "VIEW_OFFERS" }], {
+      generatedAt: NOW - 2_000,
+    });
     expect(await handler.handle(back.body, back.headers)).toMatchObject({ outcome: "applied" });
     expect(fetched).toEqual([JOURNEY]);
-    const stored = await store.get(JOURNEY);
     const context = (
-      stored!.state as { context: { snapshot: JourneySnapshot; held: unknown; anomalies: unknown[] } }
+      (await store.get(JOURNEY))!.state as {
+        context: { snapshot: JourneySnapshot; held: unknown; anomalies: unknown[] };
+      }
     ).context;
     expect(context.snapshot.status).toBe("OFFERS_AVAILABLE");
     expect(context.held).toBeNull();
     expect(context.anomalies.length).toBeGreaterThan(0);
   });
 
-  it("serves node:http with the raw body and Fetch-API requests alike", async () => {
+  it("serves node:http with the raw body and Fetch-API requests alike, on node:crypto and on Web Crypto", async () => {
     const store = createMemoryJourneyStore();
     const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
+    const edgeHandler = await edge.createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
     server = createServer((req, res) => void handler.node(req, res));
     await new Promise<void>((r) => server?.listen(0, "127.0.0.1", r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`;
-    const d = await delivery("evt_n", snapshotFixture({ asOf: 3 }));
+    const d = delivery("evt_n", [{ status: "STARTED" }], { generatedAt: NOW - 3_000 });
     const res = await fetch(url, {
       method: "POST",
       body: d.body,
@@ -157,11 +317,30 @@ describe("createWebhookHandler", () => {
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ outcome: "applied" });
-    const e = await delivery("evt_f", snapshotFixture({ asOf: 4 }));
-    const viaFetch = await handler.fetch(
+    const e = delivery("evt_f", [{ status: "PROFILE_REQUIRED" }], { generatedAt: NOW - 2_000 });
+    const viaFetch = await edgeHandler.fetch(
       new Request(url, { method: "POST", body: e.body, headers: e.headers }),
     );
     expect(viaFetch.status).toBe(200);
-    expect((await store.get(JOURNEY))?.asOf).toBe(4);
+    expect((await store.get(JOURNEY))?.asOf).toBe(NOW - 2_000);
+    expect(
+      (await handler.fetch(new Request(url, { method: "POST", body: e.body, headers: e.headers }))).status,
+    ).toBe(200);
+  });
+
+  it("refuses bad options when created, naming the field", async () => {
+    const store = createMemoryJourneyStore();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ secrets: SECRET }, "store"],
+      [{ secrets: SECRET, store: {} }, "store"],
+      [{ secrets: SECRET, store, toleranceSec: "300" }, "toleranceSec"],
+      [{ secrets: SECRET, store, toleranceSec: -1 }, "toleranceSec"],
+      [{ secrets: SECRET, store, onSnapshot: "yes" }, "onSnapshot"],
+    ];
+    for (const [options, field] of cases) {
+      const error = await createWebhookHandler(options as never).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WebhookHandlerConfigError);
+      expect((error as WebhookHandlerConfigError).field).toBe(field);
+    }
   });
 });

@@ -1,5 +1,13 @@
 import { StoreClosedError } from "./errors.js";
-import { checkDate, checkId, checkListStale, type PreparedRecord, prepareRecord } from "./record.js";
+import {
+  checkDate,
+  checkId,
+  checkListStale,
+  type PreparedRecord,
+  prepareDelivery,
+  prepareRecord,
+  supersedes,
+} from "./record.js";
 import type {
   ApplyWebhookResult,
   JourneyRecordInput,
@@ -18,6 +26,7 @@ function toStored(row: Row): StoredJourney {
   return {
     journeyID: record.journeyID,
     asOf: record.asOf,
+    sequence: record.sequence,
     status: record.status,
     // Copies, so a caller mutating what it got back cannot change what the store holds.
     snapshot: JSON.parse(record.snapshotJson),
@@ -40,8 +49,9 @@ export function createMemoryJourneyStore(options: StoreClockOptions = {}): Journ
   };
   const upsert = (record: PreparedRecord): boolean => {
     const held = journeys.get(record.journeyID);
-    if (held && held.record.asOf >= record.asOf) return false;
-    journeys.set(record.journeyID, { record, updatedAt: now() });
+    if (held && !supersedes(held.record, record)) return false;
+    const sequence = record.sequence ?? held?.record.sequence ?? null;
+    journeys.set(record.journeyID, { record: { ...record, sequence }, updatedAt: now() });
     return true;
   };
 
@@ -64,11 +74,11 @@ export function createMemoryJourneyStore(options: StoreClockOptions = {}): Journ
     },
     async applyWebhook(delivery): Promise<ApplyWebhookResult> {
       open();
-      const id = checkId(delivery?.webhookId, "webhookId");
-      const record = prepareRecord(delivery.record);
-      if (webhooks.has(id)) return { duplicate: true, applied: false };
+      const { id, records } = prepareDelivery(delivery);
+      if (webhooks.has(id)) return { duplicate: true, applied: false, appliedJourneyIDs: [] };
       webhooks.set(id, now());
-      return { duplicate: false, applied: upsert(record) };
+      const appliedJourneyIDs = records.filter(upsert).map((r) => r.journeyID);
+      return { duplicate: false, applied: appliedJourneyIDs.length > 0, appliedJourneyIDs };
     },
     async listStale(listOptions) {
       open();

@@ -1,11 +1,12 @@
 import { isEnded, type JourneySnapshot, type JourneyStatus, parseSnapshot } from "../../contract/index.js";
 import { StoreInputError } from "./errors.js";
-import type { JourneyRecordInput, JsonValue, ListStaleOptions } from "./types.js";
+import type { JourneyRecordInput, JsonValue, ListStaleOptions, WebhookDelivery } from "./types.js";
 
 /** A validated write: everything a store needs, with the JSON already encoded. */
 export interface PreparedRecord {
   readonly journeyID: string;
   readonly asOf: number;
+  readonly sequence: number | null;
   readonly status: JourneyStatus;
   readonly ended: boolean;
   readonly snapshot: JourneySnapshot;
@@ -68,6 +69,7 @@ export function prepareRecord(record: JourneyRecordInput): PreparedRecord {
   return {
     journeyID: snapshot.journeyID,
     asOf: snapshot.asOf,
+    sequence: checkSequence(record.sequence),
     status: snapshot.status,
     ended: isEnded(snapshot.status),
     snapshot,
@@ -75,6 +77,40 @@ export function prepareRecord(record: JourneyRecordInput): PreparedRecord {
     state: stateJson === null ? null : (JSON.parse(stateJson) as JsonValue),
     stateJson,
   };
+}
+
+function checkSequence(sequence: unknown): number | null {
+  if (sequence === undefined || sequence === null) return null;
+  if (!Number.isSafeInteger(sequence) || (sequence as number) < 0)
+    throw new StoreInputError("sequence", "must be a non-negative safe integer");
+  return sequence as number;
+}
+
+/** Whether `next` may overwrite `held`: a later `asOf`, and no lower webhook `sequence` when both have one. */
+export function supersedes(
+  held: { readonly asOf: number; readonly sequence: number | null },
+  next: PreparedRecord,
+): boolean {
+  if (held.asOf >= next.asOf) return false;
+  return held.sequence === null || next.sequence === null || held.sequence < next.sequence;
+}
+
+/**
+ * The records of a delivery, validated and encoded before anything is written.
+ * @throws {ContractError} when a snapshot is invalid.
+ * @throws {StoreInputError} when there is no record, more than 64, two for one journey, or one is not storable.
+ */
+export function prepareDelivery(delivery: WebhookDelivery): { id: string; records: PreparedRecord[] } {
+  if (typeof delivery !== "object" || delivery === null)
+    throw new StoreInputError("delivery", "must be an object");
+  const id = checkId(delivery.webhookId, "webhookId");
+  const inputs = delivery.records ?? (delivery.record === undefined ? [] : [delivery.record]);
+  if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > 64)
+    throw new StoreInputError("records", "must hold 1 to 64 records");
+  const records = inputs.map((record) => prepareRecord(record));
+  if (new Set(records.map((r) => r.journeyID)).size !== records.length)
+    throw new StoreInputError("records", "must name each journey once");
+  return { id, records };
 }
 
 /**

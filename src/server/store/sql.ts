@@ -1,6 +1,13 @@
 import type { JourneyStatus } from "../../contract/index.js";
 import { StoreClosedError } from "./errors.js";
-import { checkDate, checkId, checkListStale, type PreparedRecord, prepareRecord } from "./record.js";
+import {
+  checkDate,
+  checkId,
+  checkListStale,
+  type PreparedRecord,
+  prepareDelivery,
+  prepareRecord,
+} from "./record.js";
 import type {
   ApplyWebhookResult,
   JourneyStore,
@@ -31,27 +38,31 @@ export interface SqlDatabase extends SqlQueryable {
 interface JourneyRow {
   journey_id: string;
   as_of: number | string;
+  sequence: number | string | null;
   status: string;
   snapshot: unknown;
   state: unknown;
   updated_at: Date | string;
 }
 
-const COLUMNS = "journey_id, as_of, status, snapshot, state, updated_at";
+const COLUMNS = "journey_id, as_of, sequence, status, snapshot, state, updated_at";
 
 // The order guard lives in the WHERE of the conflict branch: PostgreSQL locks the row and re-checks it against
 // the latest committed `as_of`, so concurrent writers from any number of processes cannot lose an update.
 const UPSERT = `
-INSERT INTO credit_journey.journeys AS journeys (journey_id, as_of, status, ended, snapshot, state, updated_at)
-VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7)
+INSERT INTO credit_journey.journeys AS journeys
+  (journey_id, as_of, sequence, status, ended, snapshot, state, updated_at)
+VALUES ($1, $2, $8, $3, $4, $5::jsonb, $6::jsonb, $7)
 ON CONFLICT (journey_id) DO UPDATE SET
   as_of = EXCLUDED.as_of,
+  sequence = COALESCE(EXCLUDED.sequence, journeys.sequence),
   status = EXCLUDED.status,
   ended = EXCLUDED.ended,
   snapshot = EXCLUDED.snapshot,
   state = EXCLUDED.state,
   updated_at = EXCLUDED.updated_at
 WHERE journeys.as_of < EXCLUDED.as_of
+  AND (journeys.sequence IS NULL OR EXCLUDED.sequence IS NULL OR journeys.sequence < EXCLUDED.sequence)
 RETURNING journey_id`;
 
 const MARK_SEEN = `
@@ -63,6 +74,7 @@ function toStored(row: JourneyRow): StoredJourney {
   return {
     journeyID: row.journey_id,
     asOf: Number(row.as_of),
+    sequence: row.sequence === null ? null : Number(row.sequence),
     status: row.status as JourneyStatus,
     snapshot: row.snapshot as StoredJourney["snapshot"],
     state: (row.state ?? null) as JsonValue,
@@ -79,6 +91,7 @@ async function upsert(db: SqlQueryable, record: PreparedRecord, at: Date): Promi
     record.snapshotJson,
     record.stateJson,
     at.toISOString(),
+    record.sequence,
   ]);
   return rows.length === 1;
 }
@@ -127,13 +140,16 @@ export function createSqlJourneyStore(db: SqlDatabase, options: SqlJourneyStoreO
     },
     async applyWebhook(delivery): Promise<ApplyWebhookResult> {
       open();
-      const id = checkId(delivery?.webhookId, "webhookId");
-      const record = prepareRecord(delivery.record);
+      const { id, records } = prepareDelivery(delivery);
       const at = now();
       return db.transaction(async (tx) => {
         // A concurrent delivery of the same id waits here on the primary key until this transaction ends.
-        if (!(await markSeen(tx, id, at))) return { duplicate: true, applied: false };
-        return { duplicate: false, applied: await upsert(tx, record, at) };
+        if (!(await markSeen(tx, id, at))) return { duplicate: true, applied: false, appliedJourneyIDs: [] };
+        const appliedJourneyIDs: string[] = [];
+        // In journey order, so two deliveries naming the same journeys lock their rows in the same order.
+        for (const record of [...records].sort((a, b) => (a.journeyID < b.journeyID ? -1 : 1)))
+          if (await upsert(tx, record, at)) appliedJourneyIDs.push(record.journeyID);
+        return { duplicate: false, applied: appliedJourneyIDs.length > 0, appliedJourneyIDs };
       });
     },
     async listStale(listOptions) {

@@ -9,6 +9,11 @@ export interface JourneyRecordInput {
   readonly snapshot: JourneySnapshot;
   /** The reducer's serialisable state for this journey, opaque to the store (default `null`). */
   readonly state?: unknown;
+  /**
+   * The webhook's `sequence` [L6], for a record a delivery wrote: a record with a lower one than the held one is
+   * never written. Absent for reads (polls, the reconciler): the held sequence is kept.
+   */
+  readonly sequence?: number;
 }
 
 /** A journey as a store holds it. */
@@ -17,6 +22,8 @@ export interface StoredJourney {
   readonly journeyID: string;
   /** The held snapshot's order key (`asOf`, epoch ms): only ever increases. */
   readonly asOf: number;
+  /** The highest webhook `sequence` written, or `null` when no delivery carried one. */
+  readonly sequence: number | null;
   /** The held snapshot's status. */
   readonly status: JourneyStatus;
   /** The newest snapshot applied. */
@@ -29,10 +36,22 @@ export interface StoredJourney {
 
 /** The outcome of {@link JourneyStore.applyWebhook}. */
 export interface ApplyWebhookResult {
-  /** True when this webhook id had been seen before: nothing was written. */
+  /** True when this event id had been seen before: nothing was written. */
   readonly duplicate: boolean;
-  /** True when the record was written (first delivery and newer than what was held). */
+  /** True when at least one record was written (first delivery and newer than what was held). */
   readonly applied: boolean;
+  /** The journeys whose records were written. */
+  readonly appliedJourneyIDs: readonly string[];
+}
+
+/** What {@link JourneyStore.applyWebhook} writes: the event id and one record per journey the delivery names. */
+export interface WebhookDelivery {
+  /** The event id (`X-AL-Event-ID` / `event_id`): recorded once, the same on every retry. */
+  readonly webhookId: string;
+  /** One journey's record. */
+  readonly record?: JourneyRecordInput;
+  /** Several journeys' records (1–64, distinct journeys), written all or none. */
+  readonly records?: readonly JourneyRecordInput[];
 }
 
 /** Options of {@link JourneyStore.listStale}. */
@@ -82,10 +101,7 @@ export interface JourneyStore {
    * @throws {StoreUnavailableError} (a store on a database) when it is unreachable, breaks the connection or
    *   does not answer in time; `retryable`, and retrying is safe (rejects).
    */
-  applyWebhook(delivery: {
-    readonly webhookId: string;
-    readonly record: JourneyRecordInput;
-  }): Promise<ApplyWebhookResult>;
+  applyWebhook(delivery: WebhookDelivery): Promise<ApplyWebhookResult>;
   /**
    * Non-ended journeys not updated since `olderThan`, oldest first: the reconciler's work list.
    * @throws {StoreInputError} when `olderThan` is not a valid date or `limit` not a positive integer (rejects).

@@ -7,8 +7,8 @@ export type WebhookVerificationReason =
   | "NO_MATCHING_SIGNATURE"
   | "BODY_NOT_RAW";
 
-/** The three Standard Webhooks headers. */
-export type WebhookHeaderName = "webhook-id" | "webhook-timestamp" | "webhook-signature";
+/** The headers a delivery is verified with [L6]. */
+export type WebhookHeaderName = "x-al-event-id" | "x-al-webhook-timestamp" | "x-al-webhook-signature";
 
 /**
  * A delivery that failed verification: answer it with a 4xx, never apply it.
@@ -31,13 +31,13 @@ export class WebhookVerificationError extends Error {
 }
 
 /**
- * A signing secret that cannot be used: not `whsec_<base64>`, empty, or no secret at all.
- * A configuration fault of the receiver, not of the delivery: answer 5xx so the platform retries.
+ * A signing secret that cannot be used: not a non-empty string, too many, or no secret at all.
+ * A configuration fault of the receiver, not of the delivery: raised when the handler or verifier is created.
  */
 export class WebhookSecretError extends Error {
   /** Discriminant for plain-data error handling across boundaries. */
   readonly _tag = "WebhookSecretError" as const;
-  /** Position of the bad secret in the list given, or -1 when the list itself is empty. */
+  /** Position of the bad secret in the list given, or -1 when the list itself is wrong. */
   readonly index: number;
 
   constructor(index: number, message: string) {

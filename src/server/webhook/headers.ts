@@ -1,5 +1,3 @@
-import type { WebhookHeaderName } from "./errors.js";
-
 /** A Fetch `Headers`-like object: anything with a case-insensitive `get`. */
 export interface HeaderGetter {
   get(name: string): string | null;
@@ -15,8 +13,8 @@ function isHeaderGetter(headers: WebhookHeaders): headers is HeaderGetter {
   return typeof (headers as { get?: unknown }).get === "function";
 }
 
-/** Reads one header, case-insensitively; repeated values are joined by a space; empty reads as absent. */
-export function readHeader(headers: WebhookHeaders, name: WebhookHeaderName): string | undefined {
+/** Reads one header (`name` lower-case), case-insensitively; repeated values joined by ", "; empty reads as absent. */
+export function readHeader(headers: WebhookHeaders, name: string): string | undefined {
   let value: string | readonly string[] | null | undefined;
   if (isHeaderGetter(headers)) {
     value = headers.get(name);
@@ -27,7 +25,7 @@ export function readHeader(headers: WebhookHeaders, name: WebhookHeaderName): st
       value = key === undefined ? undefined : headers[key];
     }
   }
-  const text = typeof value === "string" ? value : Array.isArray(value) ? value.join(" ") : undefined;
+  const text = typeof value === "string" ? value : Array.isArray(value) ? value.join(", ") : undefined;
   const trimmed = text?.trim();
   return trimmed ? trimmed : undefined;
 }

@@ -1,9 +1,9 @@
-import { ContractError, parseWebhookEnvelope, type WebhookEnvelope } from "../../contract/index.js";
+import { ContractError, parse, WEBHOOK_HEADERS, WebhookBody } from "../../contract/index.js";
 import { timingSafeEqual, utf8 } from "./encoding.js";
-import { WebhookVerificationError } from "./errors.js";
+import { type WebhookHeaderName, WebhookVerificationError } from "./errors.js";
 import { readHeader, type WebhookHeaders } from "./headers.js";
-import { importSigningKeys, type SigningKey, type WebhookSecrets } from "./secrets.js";
-import { hmacBase64, signedContent } from "./sign.js";
+import type { HmacFactory, HmacSigner } from "./hmac.js";
+import { secretList, type WebhookSecrets } from "./secrets.js";
 
 /** A request body exactly as received: never a parsed object. */
 export type RawBody = string | Uint8Array | ArrayBuffer;
@@ -12,28 +12,28 @@ export type RawBody = string | Uint8Array | ArrayBuffer;
 export interface VerifyWebhookOptions {
   /** The current time (a `Date` or epoch milliseconds); defaults to the system clock. */
   readonly now?: Date | number;
-  /** How far, in seconds, the `webhook-timestamp` may be from `now` either way; default 300. */
+  /** How far, in seconds, `X-AL-Webhook-Timestamp` may be from `now` either way; default 300. */
   readonly toleranceSec?: number;
 }
 
 /** A delivery whose signature checked out, before its body is interpreted. */
 export interface VerifiedSignature {
-  /** The `webhook-id` header: the deduplication key, the same on every retry. */
-  readonly webhookId: string;
-  /** The `webhook-timestamp` header, in Unix seconds. */
-  readonly timestamp: number;
+  /** `X-AL-Event-ID`: the deduplication key, the same on every retry [L6]. */
+  readonly eventID: string;
+  /** `X-AL-Tenant-ID`, when sent. */
+  readonly tenantID: string | undefined;
+  /** `X-AL-Application-ID`, when sent. */
+  readonly applicationID: string | undefined;
+  /** `X-AL-Webhook-Timestamp` as epoch milliseconds (read as Unix seconds, milliseconds or ISO-8601). */
+  readonly timestampMs: number;
   /** The body bytes that were signed. */
   readonly body: Uint8Array;
 }
 
-/** A verified `journey.snapshot` delivery. */
-export interface VerifiedWebhook {
-  /** The `webhook-id` header: the deduplication key, the same on every retry. */
-  readonly webhookId: string;
-  /** The `webhook-timestamp` header, in Unix seconds. */
-  readonly timestamp: number;
-  /** The parsed body. */
-  readonly envelope: WebhookEnvelope;
+/** A verified delivery with its parsed body. */
+export interface VerifiedWebhook extends Omit<VerifiedSignature, "body"> {
+  /** The parsed body (unknown fields stripped). */
+  readonly body: WebhookBody;
 }
 
 /** A verifier with its secrets imported once, for a long-lived webhook endpoint. */
@@ -41,6 +41,7 @@ export interface WebhookVerifier {
   /**
    * Checks headers, timestamp and signature only.
    * @throws {WebhookVerificationError} naming the reason (rejects the promise).
+   * @throws {RangeError} when `now` or `toleranceSec` is invalid (rejects).
    */
   verifySignature(
     rawBody: RawBody,
@@ -48,23 +49,36 @@ export interface WebhookVerifier {
     options?: VerifyWebhookOptions,
   ): Promise<VerifiedSignature>;
   /**
-   * Checks the signature, then parses the body as a `journey.snapshot` envelope.
+   * Checks the signature, then parses the body; `X-AL-Event-ID` must equal the body's `event_id`.
    * @throws {WebhookVerificationError} naming the reason (rejects the promise).
-   * @throws {ContractError} when a correctly signed body is not a valid envelope (rejects).
+   * @throws {ContractError} when a correctly signed body is not a valid delivery, or its ids disagree with the
+   *   headers (rejects).
+   * @throws {RangeError} when `now` or `toleranceSec` is invalid (rejects).
    */
   verify(rawBody: RawBody, headers: WebhookHeaders, options?: VerifyWebhookOptions): Promise<VerifiedWebhook>;
 }
 
 const DEFAULT_TOLERANCE_SEC = 300;
-const TIMESTAMP_PATTERN = /^[0-9]{1,15}$/;
+/** A Unix time in seconds or milliseconds: at most 16 digits. */
+const UNIX_PATTERN = /^[0-9]{1,16}$/;
+/** An ISO-8601 date-time, as the body's times are written [L6]. */
+const ISO_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+/** From here on a Unix number is milliseconds (1e11 s would be the year 5138; 1e11 ms is 1973). */
+const MILLISECONDS_FROM = 1e11;
+const HEX_SHA256 = /^[0-9a-f]{64}$/;
+/** The most signatures read from one header (a rotation sends a few). */
+const MAX_SIGNATURES = 16;
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 function isArrayBuffer(value: unknown): value is ArrayBuffer {
   return Object.prototype.toString.call(value) === "[object ArrayBuffer]";
 }
 
-/** The body as bytes, refusing anything a framework has already parsed. */
-function rawBodyBytes(rawBody: unknown): Uint8Array {
+/**
+ * The body as bytes, refusing anything a framework has already parsed.
+ * @throws {WebhookVerificationError} `BODY_NOT_RAW`.
+ */
+export function rawBodyBytes(rawBody: unknown): Uint8Array {
   if (typeof rawBody === "string") return utf8(rawBody);
   if (rawBody instanceof Uint8Array) return rawBody;
   if (ArrayBuffer.isView(rawBody))
@@ -78,14 +92,10 @@ function rawBodyBytes(rawBody: unknown): Uint8Array {
   );
 }
 
-function requireHeader(
-  headers: WebhookHeaders,
-  name: "webhook-id" | "webhook-timestamp" | "webhook-signature",
-) {
+function requireHeader(headers: WebhookHeaders, name: WebhookHeaderName): string {
   const value = readHeader(headers, name);
-  if (value === undefined) {
+  if (value === undefined)
     throw new WebhookVerificationError("MISSING_HEADER", `missing the ${name} header`, name);
-  }
   return value;
 }
 
@@ -95,152 +105,151 @@ function nowMs(now: Date | number | undefined): number {
   return ms;
 }
 
+/**
+ * `X-AL-Webhook-Timestamp` as epoch ms. Its unit is not documented [L6]: Unix seconds, Unix milliseconds
+ * (told apart by size) and ISO-8601 are all read (docs/webhooks.md).
+ */
+function timestampMs(header: string): number {
+  if (UNIX_PATTERN.test(header)) {
+    const value = Number(header);
+    return value >= MILLISECONDS_FROM ? value : value * 1000;
+  }
+  const parsed = ISO_PATTERN.test(header) ? Date.parse(header) : Number.NaN;
+  if (Number.isFinite(parsed)) return parsed;
+  throw new WebhookVerificationError(
+    "BAD_TIMESTAMP",
+    "x-al-webhook-timestamp is neither Unix seconds, Unix milliseconds nor ISO-8601",
+  );
+}
+
 function checkTimestamp(header: string, options: VerifyWebhookOptions): number {
   const tolerance = options.toleranceSec ?? DEFAULT_TOLERANCE_SEC;
   if (!Number.isFinite(tolerance) || tolerance < 0) {
     throw new RangeError("options.toleranceSec must be a non-negative number of seconds");
   }
-  const currentSec = Math.floor(nowMs(options.now) / 1000);
-  if (!TIMESTAMP_PATTERN.test(header)) {
-    throw new WebhookVerificationError("BAD_TIMESTAMP", `webhook-timestamp "${header}" is not Unix seconds`);
-  }
-  const timestamp = Number(header);
-  if (currentSec - timestamp > tolerance) {
+  const current = nowMs(options.now);
+  const at = timestampMs(header);
+  const skewSec = Math.round((current - at) / 1000);
+  if (current - at > tolerance * 1000)
     throw new WebhookVerificationError(
       "TOO_OLD",
-      `webhook-timestamp is ${currentSec - timestamp}s old, more than the ${tolerance}s tolerated`,
+      `the delivery is ${skewSec}s old, more than the ${tolerance}s tolerated`,
     );
-  }
-  if (timestamp - currentSec > tolerance) {
+  if (at - current > tolerance * 1000)
     throw new WebhookVerificationError(
       "TOO_NEW",
-      `webhook-timestamp is ${timestamp - currentSec}s ahead, more than the ${tolerance}s tolerated`,
+      `the delivery is ${-skewSec}s ahead, more than the ${tolerance}s tolerated`,
     );
-  }
-  return timestamp;
+  return at;
 }
 
-/** The base64 parts of the `v1,<base64>` entries; other versions are ignored. */
-function v1Signatures(header: string): string[] {
-  return (
-    header
-      .split(/\s+/)
-      // Node joins a header repeated on several lines with ", ": base64 never ends in a comma, so drop it.
-      .map((entry) => entry.replace(/,$/, ""))
-      .filter((entry) => entry.startsWith("v1,"))
-      .map((entry) => entry.slice(3))
-  );
+/**
+ * The hex signatures in `X-AL-Webhook-Signature`: one, or several separated by commas or spaces (modelled: the
+ * docs show one and name no prefix; a `sha256=` or `v1=` prefix is tolerated).
+ */
+function hexSignatures(header: string): string[] {
+  return header
+    .split(/[\s,]+/)
+    .slice(0, MAX_SIGNATURES)
+    .map((entry) => entry.replace(/^(sha256|v1)=/i, "").toLowerCase())
+    .filter((entry) => HEX_SHA256.test(entry));
+}
+
+/** The bytes the platform signs: `` `${timestamp}.${rawBody}` `` with the header exactly as sent [L6]. */
+export function signedMessage(timestampHeader: string, body: Uint8Array): Uint8Array {
+  const prefix = utf8(`${timestampHeader}.`);
+  const message = new Uint8Array(prefix.length + body.length);
+  message.set(prefix);
+  message.set(body, prefix.length);
+  return message;
 }
 
 async function checkSignature(
-  keys: readonly SigningKey[],
+  signers: readonly HmacSigner[],
   rawBody: unknown,
   headers: WebhookHeaders,
   options: VerifyWebhookOptions,
 ): Promise<VerifiedSignature> {
   const body = rawBodyBytes(rawBody);
-  const webhookId = requireHeader(headers, "webhook-id");
-  const timestampHeader = requireHeader(headers, "webhook-timestamp");
-  const signatureHeader = requireHeader(headers, "webhook-signature");
-  const timestamp = checkTimestamp(timestampHeader, options);
-  const candidates = v1Signatures(signatureHeader);
+  const eventID = requireHeader(headers, WEBHOOK_HEADERS.eventID);
+  const timestampHeader = requireHeader(headers, WEBHOOK_HEADERS.timestamp);
+  const signatureHeader = requireHeader(headers, WEBHOOK_HEADERS.signature);
+  const at = checkTimestamp(timestampHeader, options);
+  const candidates = hexSignatures(signatureHeader);
   if (candidates.length > 0) {
-    const content = signedContent(webhookId, timestamp, body);
-    for (const key of keys) {
-      const expected = await hmacBase64(key, content);
-      // Compare against every candidate without stopping early, so timing never reveals which one matched.
-      let matched = false;
+    const message = signedMessage(timestampHeader, body);
+    let matched = false;
+    // Every secret against every candidate, without stopping early: timing never reveals which one matched.
+    for (const signer of signers) {
+      const expected = await signer.sign(message);
       for (const candidate of candidates) matched = timingSafeEqual(candidate, expected) || matched;
-      if (matched) return { webhookId, timestamp, body };
     }
+    if (matched)
+      return {
+        eventID,
+        tenantID: readHeader(headers, WEBHOOK_HEADERS.tenantID),
+        applicationID: readHeader(headers, WEBHOOK_HEADERS.applicationID),
+        timestampMs: at,
+        body,
+      };
   }
   throw new WebhookVerificationError(
     "NO_MATCHING_SIGNATURE",
     candidates.length === 0
-      ? "webhook-signature holds no v1 signature"
-      : "no v1 signature matches the body under any configured secret",
+      ? "x-al-webhook-signature holds no hex HMAC-SHA256"
+      : "no signature matches the body under any configured secret",
   );
 }
 
 /**
- * Decodes a verified body as UTF-8 JSON and parses it as a webhook envelope.
- * @throws {ContractError} when the body is not UTF-8 JSON or not a valid envelope.
+ * Decodes a verified body as UTF-8 JSON and parses it as a delivery; the header ids must agree with the body's.
+ * @throws {ContractError} when the body is not UTF-8 JSON, not a valid delivery, or names another event, tenant
+ *   or application than its headers.
  */
-export function parseVerifiedBody(body: Uint8Array): WebhookEnvelope {
+export function parseVerifiedBody(verified: VerifiedSignature): VerifiedWebhook {
   let json: unknown;
   try {
-    json = JSON.parse(strictUtf8.decode(body));
+    json = JSON.parse(strictUtf8.decode(verified.body));
   } catch (cause) {
-    throw new ContractError("WebhookEnvelope", [
+    throw new ContractError("WebhookBody", [
       {
         path: "",
         message: `body is not UTF-8 JSON: ${cause instanceof Error ? cause.message : String(cause)}`,
       },
     ]);
   }
-  return parseWebhookEnvelope(json);
+  const body = parse(WebhookBody, json, "WebhookBody");
+  const disagree = [
+    { path: "event_id", header: verified.eventID, value: body.event_id },
+    { path: "tenant_id", header: verified.tenantID, value: body.tenant_id },
+    { path: "application_id", header: verified.applicationID, value: body.application_id },
+  ].filter((pair) => pair.header !== undefined && pair.value !== undefined && pair.header !== pair.value);
+  if (disagree.length > 0)
+    throw new ContractError(
+      "WebhookBody",
+      disagree.map((pair) => ({ path: pair.path, message: "must equal its X-AL-* header" })),
+    );
+  const { body: _bytes, ...meta } = verified;
+  return { ...meta, body };
 }
 
 /**
- * Imports the secrets once and returns a verifier to reuse across deliveries.
- * @throws {WebhookSecretError} when no secret is given or one is malformed (rejects the promise).
+ * The verifier factory over one HMAC implementation (the Node and edge entries each bind theirs).
+ * @throws {WebhookSecretError} when no secret is given or one is not a non-empty string (rejects).
  */
-export async function createWebhookVerifier(
-  secrets: WebhookSecrets,
-  defaults: VerifyWebhookOptions = {},
-): Promise<WebhookVerifier> {
-  const keys = await importSigningKeys(secrets);
-  const verifySignatureWithKeys = (
-    rawBody: RawBody,
-    headers: WebhookHeaders,
-    options?: VerifyWebhookOptions,
-  ) => checkSignature(keys, rawBody, headers, { ...defaults, ...options });
-  return {
-    verifySignature: verifySignatureWithKeys,
-    async verify(rawBody, headers, options) {
-      const verified = await verifySignatureWithKeys(rawBody, headers, options);
-      return {
-        webhookId: verified.webhookId,
-        timestamp: verified.timestamp,
-        envelope: parseVerifiedBody(verified.body),
-      };
-    },
+export function verifierFactory(hmac: HmacFactory) {
+  return async function createWebhookVerifier(
+    secrets: WebhookSecrets,
+    defaults: VerifyWebhookOptions = {},
+  ): Promise<WebhookVerifier> {
+    const signers = await hmac(secretList(secrets));
+    const verifySignature = (rawBody: RawBody, headers: WebhookHeaders, options?: VerifyWebhookOptions) =>
+      checkSignature(signers, rawBody, headers, { ...defaults, ...options });
+    return {
+      verifySignature,
+      async verify(rawBody, headers, options) {
+        return parseVerifiedBody(await verifySignature(rawBody, headers, options));
+      },
+    };
   };
-}
-
-/**
- * Verifies a delivery's Standard Webhooks v1 signature (headers, timestamp tolerance both ways, HMAC-SHA256
- * on Web Crypto compared in constant time) without interpreting the body.
- * @throws {WebhookVerificationError} with reason MISSING_HEADER, BAD_TIMESTAMP, TOO_OLD, TOO_NEW,
- *   NO_MATCHING_SIGNATURE or BODY_NOT_RAW (rejects the promise).
- * @throws {WebhookSecretError} when no secret is given or one is malformed (rejects).
- * @throws {RangeError} when `now` or `toleranceSec` is invalid (rejects).
- */
-export async function verifySignature(
-  rawBody: RawBody,
-  headers: WebhookHeaders,
-  secrets: WebhookSecrets,
-  options: VerifyWebhookOptions = {},
-): Promise<VerifiedSignature> {
-  rawBodyBytes(rawBody);
-  return (await createWebhookVerifier(secrets, options)).verifySignature(rawBody, headers);
-}
-
-/**
- * Verifies a `journey.snapshot` delivery and returns its parsed envelope with the webhook id and timestamp.
- * Give it the raw body: a re-serialised JSON body does not match the signature.
- * @throws {WebhookVerificationError} with reason MISSING_HEADER, BAD_TIMESTAMP, TOO_OLD, TOO_NEW,
- *   NO_MATCHING_SIGNATURE or BODY_NOT_RAW (rejects the promise).
- * @throws {ContractError} when a correctly signed body is not a valid envelope (rejects).
- * @throws {WebhookSecretError} when no secret is given or one is malformed (rejects).
- * @throws {RangeError} when `now` or `toleranceSec` is invalid (rejects).
- */
-export async function verifyWebhook(
-  rawBody: RawBody,
-  headers: WebhookHeaders,
-  secrets: WebhookSecrets,
-  options: VerifyWebhookOptions = {},
-): Promise<VerifiedWebhook> {
-  rawBodyBytes(rawBody);
-  return (await createWebhookVerifier(secrets, options)).verify(rawBody, headers);
 }

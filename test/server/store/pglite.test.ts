@@ -61,7 +61,7 @@ describe("migrate", () => {
     await freshSchema();
     const db = pgliteDatabase(pglite, false);
     const shipped = await loadMigrations();
-    const names = ["001_journeys.sql", "002_order_by_as_of.sql"];
+    const names = ["001_journeys.sql", "002_order_by_as_of.sql", "003_webhook_sequence.sql"];
     expect(shipped.map((m) => m.name)).toEqual(names);
     expect(await migrate(db)).toEqual(names);
     expect(await migrate(db)).toEqual([]);
@@ -83,10 +83,10 @@ describe("migrate", () => {
        VALUES ($1, 7, $2, false, $3::jsonb, '{"context":{"snapshot":{"version":7}}}'::jsonb, now())`,
       [old.journeyID, old.status, JSON.stringify(old)],
     );
-    expect(await migrate(db)).toEqual(["002_order_by_as_of.sql"]);
+    expect(await migrate(db)).toEqual(["002_order_by_as_of.sql", "003_webhook_sequence.sql"]);
     const store = await createPGliteJourneyStore({ db: pglite, migrate: false });
     const held = await store.get(old.journeyID as string);
-    expect(held).toMatchObject({ asOf: 0, status: old.status, state: null });
+    expect(held).toMatchObject({ asOf: 0, sequence: null, status: old.status, state: null });
     expect(held?.snapshot).toEqual({ ...snapshotOf(1, 1), asOf: 0 });
     // The next delivery, at the platform's time, overwrites it.
     expect(await store.applySnapshot({ snapshot: snapshotOf(1, 2) })).toBe(true);
@@ -133,6 +133,10 @@ describe("SQL store atomicity", () => {
     await expect(store.applyWebhook(delivery)).rejects.toThrow("connection lost");
     expect(await store.get("jrn_c1")).toBeUndefined();
     failUpserts = false;
-    expect(await store.applyWebhook(delivery)).toEqual({ duplicate: false, applied: true });
+    expect(await store.applyWebhook(delivery)).toEqual({
+      duplicate: false,
+      applied: true,
+      appliedJourneyIDs: ["jrn_c1"],
+    });
   });
 });

@@ -314,6 +314,7 @@ describe("PostgreSQL store under faults", () => {
     expect(await store.applyWebhook({ webhookId: "msg_1", record: { snapshot: snapshotOf(1, 1) } })).toEqual({
       duplicate: false,
       applied: true,
+      appliedJourneyIDs: ["jrn_c1"],
     });
 
     proxy.pause();
@@ -336,6 +337,7 @@ describe("PostgreSQL store under faults", () => {
     expect(await store.applyWebhook({ webhookId: "msg_2", record: { snapshot: snapshotOf(1, 2) } })).toEqual({
       duplicate: false,
       applied: true,
+      appliedJourneyIDs: ["jrn_c1"],
     });
     expect((await store.get("jrn_c1"))?.asOf).toBe(2);
   });
@@ -363,9 +365,16 @@ describe("PostgreSQL store under faults", () => {
     const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     const now = Date.UTC(2026, 10, 26, 10, 0, 0);
     const handler = await createWebhookHandler({ secrets: secret, store, now: () => now });
-    const body = JSON.stringify(webhookFixture({ id: "evt_handler1", data: snapshotOf(1, 3) }));
+    const body = JSON.stringify(
+      webhookFixture({
+        event_id: "evt_handler1",
+        borrower: {
+          journeys: [{ journeyID: "jrn_c1", status: "OFFERS_AVAILABLE", nextAction: "VIEW_OFFERS" }],
+        },
+      }),
+    );
     const headers = await signWebhook({
-      webhookId: "evt_handler1",
+      eventID: "evt_handler1",
       timestamp: new Date(now),
       body,
       secrets: secret,
@@ -380,6 +389,7 @@ describe("PostgreSQL store under faults", () => {
     ).toEqual({
       duplicate: false,
       applied: true,
+      appliedJourneyIDs: ["jrn_c1"],
     });
   });
 
