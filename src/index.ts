@@ -43,7 +43,6 @@ export type * from "./contract/index.js";
 export {
   ContractError,
   ENDED_STATUSES,
-  isApiKey,
   isEnded,
   isExpectedEdge,
   JOURNEY_STATUSES,

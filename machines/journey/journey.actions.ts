@@ -33,7 +33,6 @@ export function initialContext(input: JourneyInput): JourneyContext {
     asOf: input.snapshot?.asOf ?? 0,
     offers: null,
     steps: null,
-    journeyAsOf: 0,
     claimedOfferID: null,
     pendingMutation: null,
     retryableMutation: null,
@@ -125,10 +124,10 @@ function needsOffers(snapshot: JourneySnapshot, context: JourneyContext): boolea
 export function recordSnapshot(context: JourneyContext, event: SnapshotReceivedEvent): JourneyContext {
   const { source } = event;
   const at = eventTime(context, event);
+  const pushed = source === "webhook" || source === "push";
   const unchanged = context.snapshot !== null && isSameState(context.snapshot, event.snapshot);
   const snapshot = unchanged && context.snapshot !== null ? context.snapshot : event.snapshot;
   const statusChanged = context.snapshot?.status !== snapshot.status;
-  const pushed = source === "webhook" || source === "push";
   return {
     ...context,
     snapshot,
@@ -224,7 +223,6 @@ export function applyLoadedJourney(context: JourneyContext, event: JourneyLoaded
     asOf: newer && !ended ? journey.asOf : context.asOf,
     offers: current && !ended ? journey.offers : context.offers,
     steps: current && !ended ? journey.steps : context.steps,
-    journeyAsOf: current && !ended ? journey.asOf : context.journeyAsOf,
     held: null,
     refetch: null,
     anomalies,

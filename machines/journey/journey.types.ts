@@ -130,8 +130,6 @@ export interface JourneyContext {
   readonly offers: readonly Offer[] | null;
   /** Steps from the last loaded journey (`null` until one is loaded). */
   readonly steps: readonly Step[] | null;
-  /** The `asOf` of the journey the offers and steps came from. */
-  readonly journeyAsOf: number;
   /** The offer this client proceeded (locally claimed until the platform says otherwise). */
   readonly claimedOfferID: string | null;
   readonly pendingMutation: PendingMutation | null;

@@ -17,7 +17,8 @@ import {
   StepList,
 } from "./messages.js";
 import { Profile, ProfileSubmitRequest } from "./profile.js";
-import { JourneySnapshot, JourneyStateData } from "./snapshot.js";
+import { JourneySnapshot } from "./snapshot.js";
+import { JourneyStateData } from "./state-data.js";
 import { Step } from "./step.js";
 import { WEBHOOK_SUBSCRIPTION_BASE, WebhookConfiguration, WebhookSubscribeRequest } from "./subscription.js";
 

@@ -17,6 +17,7 @@ export * from "./resource.js";
 export * from "./schemas.js";
 export * from "./session.js";
 export * from "./snapshot.js";
+export * from "./state-data.js";
 export * from "./step.js";
 export * from "./subscription.js";
 export * from "./webhook.js";

@@ -1,7 +1,8 @@
 import * as z from "zod/mini";
 import { Offer } from "./offer.js";
 import { Timestamp } from "./primitives.js";
-import { JourneySnapshot, JourneyStateData } from "./snapshot.js";
+import { JourneySnapshot } from "./snapshot.js";
+import { JourneyStateData } from "./state-data.js";
 import { Step } from "./step.js";
 
 /** Where the borrower's profile stands. */

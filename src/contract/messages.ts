@@ -4,7 +4,8 @@ import { JourneyStatus } from "./lifecycle.js";
 import { Offer } from "./offer.js";
 import { HttpUrl, JourneyId, OfferId, Timestamp } from "./primitives.js";
 import { Session } from "./session.js";
-import { JourneyStateData, NextAction } from "./snapshot.js";
+import { NextAction } from "./snapshot.js";
+import { JourneyStateData } from "./state-data.js";
 import { Step, StepAction } from "./step.js";
 
 /** A journey's product: `PERSONAL_LOAN` or `GOLD_LOAN` [L4] [C3]; an open set, so a new product passes as a string. */

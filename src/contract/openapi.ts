@@ -8,6 +8,7 @@ import {
   type PlatformDocTag,
 } from "./endpoints.js";
 import { DOCUMENTED_ERROR_CODES, ErrorBody, MODELLED_ERROR_CODES } from "./error-body.js";
+import { CalendarDate, Timestamp } from "./primitives.js";
 import { CONTRACT_SCHEMAS } from "./schemas.js";
 
 type JsonObject = Record<string, unknown>;
@@ -133,6 +134,11 @@ export function buildOpenApiDocument(): JsonObject {
     // What the SDK accepts, not what it outputs: parsers strip unknown keys, they never refuse them, so no
     // schema may say additionalProperties: false about the platform's payloads.
     io: "input",
+    // The date formats are checked by hand (primitives.ts); the document still names them.
+    override: (ctx) => {
+      if (ctx.zodSchema === Timestamp) ctx.jsonSchema.format = "date-time";
+      if (ctx.zodSchema === CalendarDate) ctx.jsonSchema.format = "date";
+    },
   });
   const components: Record<string, JsonObject> = { Envelope: envelopeSchema() };
   for (const [name, schema] of Object.entries(schemas)) {

@@ -42,8 +42,8 @@ export type ActionRequired = z.infer<typeof ActionRequired>;
 
 /** Why the journey is where it is; never personal data. A render input [L2] [S]; its shape is modelled. */
 export const Diagnostics = z.object({
-  reasonCode: z.optional(z.string().check(z.maxLength(128))),
-  message: z.optional(z.string().check(z.maxLength(1024))),
+  reasonCode: z.optional(z.string()),
+  message: z.optional(z.string()),
   retryable: z.optional(z.boolean()),
   at: z.optional(Timestamp),
 });
@@ -61,8 +61,8 @@ export const PendingOperation = z.object({
 /** Something the platform is still doing for the journey (modelled). */
 export type PendingOperation = z.infer<typeof PendingOperation>;
 
-/** The state's fields after `journeyID` and `nextAction`, shared by the wire shape and the SDK's snapshot. */
-const STATE_FIELDS = {
+/** The state's fields after `journeyID` and `nextAction`, shared by the wire shape (`JourneyStateData`) and the SDK's snapshot. */
+export const STATE_FIELDS = {
   status: JourneyStatus,
   actionRequired: z.optional(ActionRequired),
   resource: z.optional(Resource),
@@ -73,20 +73,6 @@ const STATE_FIELDS = {
   updatedAt: z.optional(Timestamp),
   expiresAt: z.optional(Timestamp),
 };
-
-/**
- * The `data` of the state answer, `GET …/journeys/{journeyID}/state`, as the platform sends it. Documented:
- * `status` and `nextAction` [L2] [L3]; named with no shape given: `actionRequired`, `resource`, `diagnostics`,
- * `pendingOperations` [L2] [L7] (modelled, optional). The rest is modelled and optional, the journey's id
- * included (the SDK knows it from the path). No `version`: the platform documents none.
- */
-export const JourneyStateData = z.object({
-  ...STATE_FIELDS,
-  journeyID: z.optional(JourneyId),
-  nextAction: z.optional(NextAction),
-});
-/** The state answer's `data`, as sent. */
-export type JourneyStateData = z.infer<typeof JourneyStateData>;
 
 /**
  * The SDK's order key: the platform's own time of a state, in epoch milliseconds (the `timestamp` of the answer
@@ -124,33 +110,50 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
- * True when two snapshots carry the same state (they may differ in `asOf`): a deep comparison of every other field,
- * keys in any order, that allocates nothing, so a redelivery costs next to nothing. Safe on any JSON.
+ * True when two snapshots carry the same state (they may differ in `asOf`): a deep comparison of every other
+ * field, keys in any order, with no parse and no serialising, so a redelivery costs next to nothing. Safe on any
+ * JSON (`false` for anything but two objects).
  */
 export function isSameState(a: JourneySnapshot, b: JourneySnapshot): boolean {
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  return sameJson(a, b, "asOf");
+  return typeof a === "object" && a !== null && sameJson(a, b, "asOf");
 }
 
 /** Deep equality of two JSON values, `undefined` members ignored; `skip` names a top-level key left out. */
 function sameJson(a: unknown, b: unknown, skip?: string): boolean {
   if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
-    return true;
-  }
+  if (typeof a !== "object" || typeof b !== "object" || !a || !b || Array.isArray(a) !== Array.isArray(b))
+    return false;
   const left = a as Record<string, unknown>;
   const right = b as Record<string, unknown>;
-  let count = 0;
-  for (const key in left) {
-    if (key === skip || left[key] === undefined) continue;
-    if (!sameJson(left[key], right[key])) return false;
-    count++;
-  }
-  for (const key in right) if (key !== skip && right[key] !== undefined) count--;
-  return count === 0;
+  const keys = (o: Record<string, unknown>) => Object.keys(o).filter((k) => k !== skip && o[k] !== undefined);
+  const own = keys(left);
+  return own.length === keys(right).length && own.every((k) => sameJson(left[k], right[k]));
+}
+
+/** The fields a webhook names of a journey [L6]: a snapshot with only these is thin. */
+const THIN_FIELDS: ReadonlySet<string> = new Set(["journeyID", "status", "nextAction", "asOf"]);
+
+/** True when a snapshot carries only what a webhook names (id, status, nextAction): the rest is unknown, not absent. */
+export function isThinState(snapshot: JourneySnapshot): boolean {
+  return Object.keys(snapshot).every((key) => THIN_FIELDS.has(key));
+}
+
+/**
+ * A thin state with the held snapshot's details when the status and nextAction did not change (they still
+ * describe the current step); any other snapshot exactly as it came.
+ */
+export function withHeldDetails(
+  incoming: JourneySnapshot,
+  held: JourneySnapshot | null | undefined,
+): JourneySnapshot {
+  if (
+    !held ||
+    !isThinState(incoming) ||
+    held.status !== incoming.status ||
+    held.nextAction !== incoming.nextAction
+  )
+    return incoming;
+  return { ...held, asOf: incoming.asOf };
 }
 
 /**

@@ -202,22 +202,20 @@ function reduceUnsafe(state: JourneyState, event: JourneyHostEvent): ReduceResul
   if (event.type === "snapshot.received") {
     const asOf = rawAsOf(event.snapshot);
     const held = heldAsOf(state.context);
-    // An older order key is refused before anything is parsed; an equal one is a duplicate if it says the same,
-    // compared as it came (a redelivery) or, when it differs (e.g. unknown keys), once parsed.
+    // An older order key is refused before anything is parsed; an equal one that says the same, as it came (a
+    // redelivery), is a duplicate. (With unknown keys it is parsed, and the machine finds nothing to do.)
     const stale = typeof asOf === "number" && asOf < held;
     const heldSnapshot = state.context.snapshot;
-    const tiedWith = asOf === held && heldSnapshot !== null ? heldSnapshot : undefined;
-    const sameAsSent = tiedWith !== undefined && isSameState(event.snapshot as JourneySnapshot, tiedWith);
-    const parsed = stale || sameAsSent ? undefined : safeParseSnapshot(event.snapshot);
     const duplicate =
-      sameAsSent || (parsed?.ok === true && tiedWith !== undefined && isSameState(parsed.value, tiedWith));
+      asOf === held && heldSnapshot !== null && isSameState(event.snapshot as JourneySnapshot, heldSnapshot);
     if (stale || duplicate) {
       // A successful poll that brings nothing new still ends a failure streak; otherwise this is free.
       if (event.source !== "poll" || state.context.polling.failures === 0) {
         return reject(state, stale ? "STALE" : "DUPLICATE");
       }
       machineEvent = { type: "poll.notModified", at: event.at };
-    } else if (parsed !== undefined) {
+    } else {
+      const parsed = safeParseSnapshot(event.snapshot);
       if (!parsed.ok) return reject(state, "INVALID_SNAPSHOT", parsed.error.message);
       if (parsed.value.journeyID !== state.context.journeyID) return reject(state, "WRONG_JOURNEY");
       if (isJourneyEnded(state.context)) return reject(state, "JOURNEY_ENDED");

@@ -269,6 +269,7 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
           now: () => clock.now(),
           heldAsOf: () => heldAsOf(current().context),
           deliver,
+          refresh: () => shared.current?.wake(),
           onError,
         });
     },

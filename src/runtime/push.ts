@@ -1,5 +1,6 @@
 import type { JourneyEvent } from "../../machines/journey/journey.types.js";
 import { safeParseSnapshot } from "../contract/schemas.js";
+import { isThinState } from "../contract/snapshot.js";
 
 /** What the push consumer needs from its runtime. */
 export interface PushDeps {
@@ -7,6 +8,8 @@ export interface PushDeps {
   readonly now: () => number;
   readonly heldAsOf: () => number;
   readonly deliver: (event: JourneyEvent) => void;
+  /** Polls at once (a thin frame says something changed without saying what). */
+  readonly refresh: () => void;
   /** Hears frames dropped as invalid and the stream's own failure. */
   readonly onError: (error: unknown) => void;
 }
@@ -22,7 +25,9 @@ function isHeartbeat(value: unknown): boolean {
  * Feeds an async iterable of untrusted snapshots (an SSE relay, a WebSocket, a test queue) to the journey as
  * `snapshot.received` with source `push`. A heartbeat ({@link PUSH_HEARTBEAT}) or a frame of this journey that is
  * no later than the held order key is `push.alive`: the source is live, so polling stays relaxed. Frames of another
- * journey and invalid ones (reported to `onError`) are dropped. Returns a function that stops the iteration.
+ * journey and invalid ones (reported to `onError`) are dropped; a thin frame (only id, status and nextAction, as
+ * a webhook says them) makes the runtime poll at once for the full state. Returns a function that stops the
+ * iteration.
  * Never throws; a failing stream is reported to `onError` and polling carries on.
  */
 export function consumePush(source: AsyncIterable<unknown>, deps: PushDeps): () => void {
@@ -45,6 +50,13 @@ export function consumePush(source: AsyncIterable<unknown>, deps: PushDeps): () 
       if (snapshot.journeyID !== deps.journeyID) continue;
       if (snapshot.asOf <= deps.heldAsOf()) {
         deps.deliver({ type: "push.alive", at: deps.now() });
+        continue;
+      }
+      // A thin frame (a relayed webhook: id, status, nextAction, when the backend read nothing more) is news
+      // without its details: applying it would show a step without its action. Poll at once for the full state.
+      if (isThinState(snapshot)) {
+        deps.deliver({ type: "push.alive", at: deps.now() });
+        deps.refresh();
         continue;
       }
       deps.deliver({ type: "snapshot.received", snapshot, source: "push", at: deps.now() });

@@ -7,6 +7,7 @@ import {
   type JourneySnapshot,
   type WebhookUpdate,
   webhookUpdates,
+  withHeldDetails,
 } from "../contract/index.js";
 import { reduce } from "../journey/index.js";
 import { heldState, newestOf } from "./journey-record.js";
@@ -144,15 +145,6 @@ function checkOptions(options: WebhookHandlerOptions): void {
 }
 
 /**
- * The thin state a webhook names, with the held snapshot's details when the status and nextAction did not
- * change (they still describe the current step); otherwise exactly what the webhook said.
- */
-function withHeldDetails(thin: JourneySnapshot, held: JourneySnapshot | null | undefined): JourneySnapshot {
-  if (!held || held.status !== thin.status || held.nextAction !== thin.nextAction) return thin;
-  return { ...held, asOf: thin.asOf };
-}
-
-/**
  * The webhook handler factory over one verifier factory (the Node and edge entries each bind theirs).
  * @throws {WebhookHandlerConfigError} when an option is missing or malformed (rejects), naming it.
  * @throws {WebhookSecretError} when no secret is given or one is not a non-empty string (rejects).
@@ -177,7 +169,8 @@ export function handlerFactory(
       const stored = await options.store.get(journeyID);
       const snapshot = withHeldDetails(update.snapshot, stored?.snapshot);
       let state = heldState(stored, journeyID, now());
-      let complete = false;
+      // The held details kept (status and nextAction unchanged) are as complete as they were.
+      let complete = snapshot !== update.snapshot && (stored?.complete ?? false);
       // The full journey first, when there is a reader: read after the webhook was generated, it is the newer
       // and complete word (it also settles an unexpected edge); the thin state after it is then stale. Applied
       // the other way round, a thin end would absorb the complete one.
@@ -238,10 +231,7 @@ export function handlerFactory(
       let result: ApplyWebhookResult;
       try {
         records = await Promise.all(updates.map((update) => recordOf(eventID, update)));
-        result = await options.store.applyWebhook({
-          webhookId: eventID,
-          records: records.map(({ complete: _c, ...record }) => record),
-        });
+        result = await options.store.applyWebhook({ webhookId: eventID, records });
       } catch (error) {
         return { status: 503, outcome: "storeFailed", eventID, detail: String(error) };
       }

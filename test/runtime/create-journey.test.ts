@@ -133,6 +133,48 @@ describe("createJourney", () => {
     expect(runtime.getState().context.snapshot?.asOf).toBe(5);
   });
 
+  it("takes a thin pushed frame (a relayed webhook, nothing read) as a nudge: it polls at once for the full state", async () => {
+    const held = snap({
+      status: "KYC_PENDING",
+      nextAction: "COMPLETE_STEP",
+      diagnostics: { reasonCode: "KYC_LINK_SENT" },
+    });
+    const fake = createFakeClient(held);
+    const clock = createManualClock();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    async function* push() {
+      await gate;
+      fake.state = snap({
+        asOf: 8,
+        status: "BANK_MANDATE_PENDING",
+        nextAction: "COMPLETE_STEP",
+        diagnostics: { reasonCode: "MANDATE" },
+      });
+      yield { journeyID: JOURNEY, status: "BANK_MANDATE_PENDING", nextAction: "COMPLETE_STEP", asOf: 7 };
+    }
+    const runtime = createJourney({
+      client: fake.client,
+      journeyID: JOURNEY,
+      initial: held,
+      clock,
+      push: push(),
+    });
+    runtime.start();
+    await flush();
+    const pollsBefore = fake.calls.filter((c) => c.method === "getJourneyState").length;
+    release();
+    await flush();
+    // Without advancing the clock: the frame woke the poller, and the view shows the full state, details and all.
+    expect(fake.calls.filter((c) => c.method === "getJourneyState").length).toBe(pollsBefore + 1);
+    expect(runtime.view().status).toBe("BANK_MANDATE_PENDING");
+    expect(runtime.view().diagnostics).toEqual({ reasonCode: "MANDATE" });
+    expect(runtime.getState().context.asOf).toBe(8);
+    runtime.stop();
+  });
+
   it("feeds a push source as snapshots and relaxes polling; invalid frames go to onError", async () => {
     const state = snap({
       status: "OFFERS_PENDING",

@@ -70,6 +70,7 @@ export function describeJourneyStoreConformance(name: string, factory: JourneySt
         journeyID: "jrn_c1",
         asOf: 3,
         sequence: null,
+        complete: true,
         status: "OFFERS_AVAILABLE",
         snapshot: snapshotOf(1, 3),
         state,

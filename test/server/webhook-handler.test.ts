@@ -89,7 +89,13 @@ describe("createWebhookHandler", () => {
       ],
     });
     const stored = await store.get(JOURNEY);
-    expect(stored).toMatchObject({ status: "OFFERS_AVAILABLE", asOf: NOW - 1_000, sequence: 1741179022100 });
+    // Thin, and nothing held before: the stored record says it lacks the full state.
+    expect(stored).toMatchObject({
+      status: "OFFERS_AVAILABLE",
+      asOf: NOW - 1_000,
+      sequence: 1741179022100,
+      complete: false,
+    });
     expect(stored?.snapshot).toEqual({
       journeyID: JOURNEY,
       status: "OFFERS_AVAILABLE",
@@ -257,6 +263,7 @@ describe("createWebhookHandler", () => {
     expect((await completing.handle(moved.body, moved.headers)).journeys).toMatchObject([
       { applied: true, complete: true },
     ]);
+    expect((await store.get(JOURNEY))?.complete).toBe(true);
     expect((await store.get(JOURNEY))?.snapshot).toMatchObject({
       status: "BANK_MANDATE_PENDING",
       diagnostics: { reasonCode: "MANDATE" },

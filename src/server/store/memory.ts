@@ -27,6 +27,7 @@ function toStored(row: Row): StoredJourney {
     journeyID: record.journeyID,
     asOf: record.asOf,
     sequence: record.sequence,
+    complete: record.complete,
     status: record.status,
     // Copies, so a caller mutating what it got back cannot change what the store holds.
     snapshot: JSON.parse(record.snapshotJson),

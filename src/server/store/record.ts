@@ -7,6 +7,7 @@ export interface PreparedRecord {
   readonly journeyID: string;
   readonly asOf: number;
   readonly sequence: number | null;
+  readonly complete: boolean;
   readonly status: JourneyStatus;
   readonly ended: boolean;
   readonly snapshot: JourneySnapshot;
@@ -70,6 +71,7 @@ export function prepareRecord(record: JourneyRecordInput): PreparedRecord {
     journeyID: snapshot.journeyID,
     asOf: snapshot.asOf,
     sequence: checkSequence(record.sequence),
+    complete: checkComplete(record.complete),
     status: snapshot.status,
     ended: isEnded(snapshot.status),
     snapshot,
@@ -77,6 +79,12 @@ export function prepareRecord(record: JourneyRecordInput): PreparedRecord {
     state: stateJson === null ? null : (JSON.parse(stateJson) as JsonValue),
     stateJson,
   };
+}
+
+function checkComplete(complete: unknown): boolean {
+  if (complete === undefined) return true;
+  if (typeof complete !== "boolean") throw new StoreInputError("complete", "must be a boolean");
+  return complete;
 }
 
 function checkSequence(sequence: unknown): number | null {

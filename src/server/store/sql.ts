@@ -39,23 +39,25 @@ interface JourneyRow {
   journey_id: string;
   as_of: number | string;
   sequence: number | string | null;
+  complete: boolean;
   status: string;
   snapshot: unknown;
   state: unknown;
   updated_at: Date | string;
 }
 
-const COLUMNS = "journey_id, as_of, sequence, status, snapshot, state, updated_at";
+const COLUMNS = "journey_id, as_of, sequence, complete, status, snapshot, state, updated_at";
 
 // The order guard lives in the WHERE of the conflict branch: PostgreSQL locks the row and re-checks it against
 // the latest committed `as_of`, so concurrent writers from any number of processes cannot lose an update.
 const UPSERT = `
 INSERT INTO credit_journey.journeys AS journeys
-  (journey_id, as_of, sequence, status, ended, snapshot, state, updated_at)
-VALUES ($1, $2, $8, $3, $4, $5::jsonb, $6::jsonb, $7)
+  (journey_id, as_of, sequence, complete, status, ended, snapshot, state, updated_at)
+VALUES ($1, $2, $8, $9, $3, $4, $5::jsonb, $6::jsonb, $7)
 ON CONFLICT (journey_id) DO UPDATE SET
   as_of = EXCLUDED.as_of,
   sequence = COALESCE(EXCLUDED.sequence, journeys.sequence),
+  complete = EXCLUDED.complete,
   status = EXCLUDED.status,
   ended = EXCLUDED.ended,
   snapshot = EXCLUDED.snapshot,
@@ -75,6 +77,7 @@ function toStored(row: JourneyRow): StoredJourney {
     journeyID: row.journey_id,
     asOf: Number(row.as_of),
     sequence: row.sequence === null ? null : Number(row.sequence),
+    complete: row.complete,
     status: row.status as JourneyStatus,
     snapshot: row.snapshot as StoredJourney["snapshot"],
     state: (row.state ?? null) as JsonValue,
@@ -92,6 +95,7 @@ async function upsert(db: SqlQueryable, record: PreparedRecord, at: Date): Promi
     record.stateJson,
     at.toISOString(),
     record.sequence,
+    record.complete,
   ]);
   return rows.length === 1;
 }

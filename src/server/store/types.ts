@@ -14,6 +14,11 @@ export interface JourneyRecordInput {
    * never written. Absent for reads (polls, the reconciler): the held sequence is kept.
    */
   readonly sequence?: number;
+  /**
+   * Whether the snapshot is the full state (default true). A thin webhook stored without the full journey read
+   * is `false`: the snapshot has only the journey's status and nextAction (and the details held before).
+   */
+  readonly complete?: boolean;
 }
 
 /** A journey as a store holds it. */
@@ -24,6 +29,8 @@ export interface StoredJourney {
   readonly asOf: number;
   /** The highest webhook `sequence` written, or `null` when no delivery carried one. */
   readonly sequence: number | null;
+  /** False while the snapshot is only what a thin webhook said (see {@link JourneyRecordInput.complete}). */
+  readonly complete: boolean;
   /** The held snapshot's status. */
   readonly status: JourneyStatus;
   /** The newest snapshot applied. */

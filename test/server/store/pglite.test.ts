@@ -61,7 +61,12 @@ describe("migrate", () => {
     await freshSchema();
     const db = pgliteDatabase(pglite, false);
     const shipped = await loadMigrations();
-    const names = ["001_journeys.sql", "002_order_by_as_of.sql", "003_webhook_sequence.sql"];
+    const names = [
+      "001_journeys.sql",
+      "002_order_by_as_of.sql",
+      "003_webhook_sequence.sql",
+      "004_journey_complete.sql",
+    ];
     expect(shipped.map((m) => m.name)).toEqual(names);
     expect(await migrate(db)).toEqual(names);
     expect(await migrate(db)).toEqual([]);
@@ -83,7 +88,11 @@ describe("migrate", () => {
        VALUES ($1, 7, $2, false, $3::jsonb, '{"context":{"snapshot":{"version":7}}}'::jsonb, now())`,
       [old.journeyID, old.status, JSON.stringify(old)],
     );
-    expect(await migrate(db)).toEqual(["002_order_by_as_of.sql", "003_webhook_sequence.sql"]);
+    expect(await migrate(db)).toEqual([
+      "002_order_by_as_of.sql",
+      "003_webhook_sequence.sql",
+      "004_journey_complete.sql",
+    ]);
     const store = await createPGliteJourneyStore({ db: pglite, migrate: false });
     const held = await store.get(old.journeyID as string);
     expect(held).toMatchObject({ asOf: 0, sequence: null, status: old.status, state: null });

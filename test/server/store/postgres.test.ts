@@ -28,7 +28,7 @@ describe("PostgreSQL store", () => {
     const { rows } = await check.query("SELECT count(*)::int AS n FROM credit_journey.schema_migrations");
     const journeys = await check.query("SELECT count(*)::int AS n FROM credit_journey.journeys");
     await check.end();
-    expect(rows).toEqual([{ n: 3 }]);
+    expect(rows).toEqual([{ n: 4 }]);
     expect(journeys.rows).toEqual([{ n: 50 }]);
   });
 
