@@ -133,6 +133,11 @@ export function handleControl(
     case "GET /webhooks/subscription/secret":
       // Sandbox-only: the subscription's signing secret (null when unsubscribed); the platform documents no way.
       return { status: 200, body: { secret: control.subscriptionSecret() ?? null } };
+    case "POST /webhooks/subscription/rotate":
+      // Sandbox-only: a new secret signs beside the old until finish (the platform documents no rotation).
+      return { status: 200, body: { secret: control.rotateSubscriptionSecret() ?? null } };
+    case "POST /webhooks/subscription/rotate/finish":
+      return { status: 200, body: { finished: control.finishSecretRotation() } };
     case "DELETE /webhooks/endpoints":
       return { status: 200, body: { removed: control.removeWebhookEndpoint(query.get("url") ?? "") } };
     default:

@@ -85,6 +85,13 @@ export interface SandboxControl {
    * not say how a partner learns it [C1] [C13]; this is the sandbox's way.
    */
   subscriptionSecret(): string | undefined;
+  /**
+   * Rotates the subscription's secret: a new one signs beside the old (the new first) until
+   * {@link finishSecretRotation}. Returns the new secret, `undefined` when unsubscribed. Sandbox-only.
+   */
+  rotateSubscriptionSecret(): string | undefined;
+  /** Ends a rotation: only the new secret signs. Returns whether a rotation was running. Sandbox-only. */
+  finishSecretRotation(): boolean;
   /** Resolves once no webhook delivery is in flight (retries still wait for the clock). */
   settle(): Promise<void>;
 }
@@ -138,6 +145,8 @@ export function createControl(deps: ControlDeps): SandboxControl {
     addWebhookEndpoint: (url, secrets) => deps.webhooks.register(url, secrets),
     removeWebhookEndpoint: (url) => deps.webhooks.unregister(url),
     subscriptionSecret: () => deps.subscription.currentSecret(),
+    rotateSubscriptionSecret: () => deps.subscription.rotateSecret(),
+    finishSecretRotation: () => deps.subscription.finishRotation(),
     settle: () => deps.webhooks.settle(),
   };
 }

@@ -13,6 +13,8 @@ import type { WebhookDispatcher, WebhookEndpoint, WebhookScope } from "./webhook
 export class WebhookSubscription {
   private url: string | null = null;
   private secret: string | null = null;
+  /** The secret a rotation replaced, still signing until the rotation finishes. */
+  private previous: string | null = null;
   /** The control-registered endpoint the subscription's URL replaced in the dispatcher, if any. */
   private displaced: WebhookEndpoint | undefined;
 
@@ -53,6 +55,27 @@ export class WebhookSubscription {
     return this.configuration();
   }
 
+  /**
+   * Sandbox-only (the platform documents no rotation): issues the subscription a new secret and signs with both,
+   * the new one first, until {@link finishRotation}; returns the new secret, `undefined` when unsubscribed.
+   */
+  rotateSecret(): string | undefined {
+    if (this.url === null || this.secret === null) return undefined;
+    const next = generateWebhookSecret();
+    this.previous = this.secret;
+    this.secret = next;
+    this.webhooks.register(this.url, [next, this.previous]);
+    return next;
+  }
+
+  /** Sandbox-only: ends a rotation, the previous secret no longer signing. Returns whether one was running. */
+  finishRotation(): boolean {
+    if (this.url === null || this.secret === null || this.previous === null) return false;
+    this.previous = null;
+    this.webhooks.register(this.url, [this.secret]);
+    return true;
+  }
+
   /** Sandbox-only: the active subscription's signing secret, `undefined` when unsubscribed. */
   currentSecret(): string | undefined {
     return this.secret ?? undefined;
@@ -65,6 +88,7 @@ export class WebhookSubscription {
     else this.webhooks.unregister(this.url);
     this.url = null;
     this.secret = null;
+    this.previous = null;
     this.displaced = undefined;
   }
 }

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -31,3 +32,14 @@ export async function startReceiver(respond: (n: number) => number = () => 204) 
       }),
   };
 }
+
+/** The documented signature [L6], computed independently of the SDK: hex HMAC-SHA256 over `${timestamp}.${rawBody}`. */
+export const hmac = (secret: string, timestamp: string, raw: string) =>
+  createHmac("sha256", secret).update(`${timestamp}.${raw}`).digest("hex");
+
+/** One header of a received delivery. @throws {Error} naming it when it is missing or repeated. */
+export const header = (headers: IncomingHttpHeaders, name: string): string => {
+  const value = headers[name];
+  if (typeof value !== "string") throw new Error(`missing header ${name}`);
+  return value;
+};

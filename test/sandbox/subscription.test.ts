@@ -1,10 +1,9 @@
-import { createHmac, randomUUID } from "node:crypto";
-import type { IncomingHttpHeaders } from "node:http";
+import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { createPartnerClient } from "../../src/client/index.js";
 import { Envelope, ErrorBody, safeParse, WebhookConfiguration } from "../../src/contract/index.js";
 import { openSession, type Sandbox, startManual, submitProfile, TestClient } from "./helpers.js";
-import { type Received, startReceiver } from "./receiver.js";
+import { header, hmac, type Received, startReceiver } from "./receiver.js";
 
 let sandbox: Sandbox | undefined;
 const receivers: Awaited<ReturnType<typeof startReceiver>>[] = [];
@@ -19,16 +18,6 @@ async function receiver() {
   receivers.push(started);
   return started;
 }
-
-/** The documented signature [L6], computed independently: hex HMAC-SHA256 over `${timestamp}.${rawBody}`. */
-const hmac = (secret: string, timestamp: string, raw: string) =>
-  createHmac("sha256", secret).update(`${timestamp}.${raw}`).digest("hex");
-
-const header = (headers: IncomingHttpHeaders, name: string): string => {
-  const value = headers[name];
-  if (typeof value !== "string") throw new Error(`missing header ${name}`);
-  return value;
-};
 
 /** True when the delivery's signature is the hex HMAC of its timestamp and raw body under `secret`. */
 const signedWith = (secret: string, r: Received) =>
@@ -158,6 +147,40 @@ describe("webhook subscription [C1] [C13] [C14]", () => {
       expect(signedWith(second, delivery)).toBe(true);
       expect(signedWith(first, delivery)).toBe(false);
       expect(JSON.parse(delivery.raw).borrower.journeys[0].status).toBe("EXPIRED");
+    }
+  });
+
+  it("rotates the subscription's secret through the control API: both sign during the rotation, then the new alone", async () => {
+    sandbox = await startManual();
+    const s = sandbox;
+    const hook = await receiver();
+    expect(s.control.rotateSubscriptionSecret()).toBeUndefined();
+    await hooks(s, "POST", "subscribe", { body: { url: hook.url } });
+    const old = s.control.subscriptionSecret() as string;
+    const rotate = await fetch(`${s.url}/_sandbox/webhooks/subscription/rotate`, { method: "POST" });
+    const fresh = ((await rotate.json()) as { secret: string }).secret;
+    expect(fresh).not.toBe(old);
+    expect(s.control.subscriptionSecret()).toBe(fresh);
+    const client = new TestClient(s);
+    await openSession(client, "sub-rotating-1");
+    await s.control.settle();
+    const during = hook.received.splice(0);
+    expect(during.length).toBeGreaterThan(0);
+    // Two hex signatures, the new one first: a receiver holding either secret verifies.
+    for (const r of during) {
+      const [first, second] = header(r.headers, "x-al-webhook-signature").split(", ");
+      const ts = header(r.headers, "x-al-webhook-timestamp");
+      expect([first, second]).toEqual([hmac(fresh, ts, r.raw), hmac(old, ts, r.raw)]);
+    }
+    expect(s.control.finishSecretRotation()).toBe(true);
+    expect(s.control.finishSecretRotation()).toBe(false);
+    await openSession(client, "sub-rotating-2");
+    await s.control.settle();
+    const after = hook.received.splice(0);
+    expect(after.length).toBeGreaterThan(0);
+    for (const r of after) {
+      expect(signedWith(fresh, r)).toBe(true);
+      expect(header(r.headers, "x-al-webhook-signature")).not.toContain(",");
     }
   });
 

@@ -1,5 +1,3 @@
-import { createHmac } from "node:crypto";
-import type { IncomingHttpHeaders } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { safeParse, WebhookBody } from "../../src/contract/index.js";
 import { generateWebhookSecret, type SandboxOptions, signWebhook } from "../../src/sandbox/index.js";
@@ -13,7 +11,7 @@ import {
   toDisbursed,
   toOffers,
 } from "./helpers.js";
-import { type Received, startReceiver } from "./receiver.js";
+import { header, hmac, type Received, startReceiver } from "./receiver.js";
 
 let sandbox: Sandbox | undefined;
 let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
@@ -38,16 +36,6 @@ const BODY_KEYS = [
   "snapshot_generated_at",
   "tenant_id",
 ];
-
-/** The documented signature [L6], computed independently: hex HMAC-SHA256 over `${timestamp}.${rawBody}`. */
-const hmac = (secret: string, timestamp: string, raw: string) =>
-  createHmac("sha256", secret).update(`${timestamp}.${raw}`).digest("hex");
-
-const header = (headers: IncomingHttpHeaders, name: string): string => {
-  const value = headers[name];
-  if (typeof value !== "string") throw new Error(`missing header ${name}`);
-  return value;
-};
 
 /** The delivery's body, as JSON (the raw bytes are what the signature covers). */
 // biome-ignore lint/suspicious/noExplicitAny: test convenience: bodies are checked against WebhookBody
