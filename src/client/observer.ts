@@ -56,16 +56,27 @@ export type ClientEvent = RequestEvent | ResponseEvent | RetryEvent | RefreshEve
 export type ClientObserver = (event: ClientEvent) => void;
 
 /**
- * Hands `event` to `observer`. An observer that throws must not fail the call it watches, so its error
- * is rethrown on a fresh task, where the host reports it as uncaught.
+ * The observer wrapped so it never throws: what it throws goes to `onError` (whose own failure is dropped), so a
+ * broken observer neither fails the call it watches nor crashes the host. Never throws.
  */
+export function guardedObserver(
+  observer: ClientObserver,
+  onError: (error: unknown, event: ClientEvent) => void,
+): ClientObserver {
+  return (event) => {
+    try {
+      observer(event);
+    } catch (error) {
+      try {
+        onError(error, event);
+      } catch {
+        // Nowhere left to report to: the call goes on.
+      }
+    }
+  };
+}
+
+/** Hands `event` to `observer` (guarded by the settings, see {@link guardedObserver}). Never throws. */
 export function notify(observer: ClientObserver | undefined, event: ClientEvent): void {
-  if (!observer) return;
-  try {
-    observer(event);
-  } catch (error) {
-    queueMicrotask(() => {
-      throw error;
-    });
-  }
+  observer?.(event);
 }

@@ -1,7 +1,7 @@
 import { BASE_PATH } from "../contract/index.js";
 import { ClientConfigError } from "./errors.js";
 import { randomId } from "./ids.js";
-import type { ClientObserver } from "./observer.js";
+import { type ClientEvent, type ClientObserver, guardedObserver } from "./observer.js";
 import { DEFAULT_RETRY, type ResolvedRetryOptions, type RetryOptions } from "./retry-policy.js";
 import type { TransportSettings } from "./transport.js";
 
@@ -25,6 +25,11 @@ export interface CommonClientOptions {
   readonly retry?: RetryOptions;
   /** Hears every request, response, retry and refresh. */
   readonly observer?: ClientObserver;
+  /**
+   * Hears what the observer throws (default: `console.error`). An observer's failure never fails the call it
+   * watches, and never reaches the host as an uncaught exception.
+   */
+  readonly onObserverError?: (error: unknown, event: ClientEvent) => void;
 }
 
 /** The default per-attempt timeout. */
@@ -79,6 +84,8 @@ export function resolveSettings(options: CommonClientOptions): TransportSettings
     throw new ClientConfigError("timeoutMs", "must be positive");
   if (options.observer !== undefined && typeof options.observer !== "function")
     throw new ClientConfigError("observer", "must be a function");
+  if (options.onObserverError !== undefined && typeof options.onObserverError !== "function")
+    throw new ClientConfigError("onObserverError", "must be a function");
   const given = options.correlationID;
   let correlationID: () => string;
   if (typeof given === "function") correlationID = given;
@@ -93,6 +100,13 @@ export function resolveSettings(options: CommonClientOptions): TransportSettings
     timeoutMs,
     retry: resolveRetry(options.retry),
     correlationID,
-    observer: options.observer,
+    observer:
+      options.observer &&
+      guardedObserver(
+        options.observer,
+        options.onObserverError ??
+          ((error, event) =>
+            console.error("credit-journey: the client observer threw on", event.type, error)),
+      ),
   };
 }

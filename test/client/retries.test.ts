@@ -223,11 +223,16 @@ describe("observer", () => {
     expect(events[4]).toHaveProperty("durationMs", expect.any(Number));
   });
 
-  it("an observer that throws does not fail the call", async () => {
+  it("an observer that throws fails neither the call nor the host: its error goes to onObserverError", async () => {
     server = await startScriptedServer(inOrder(OK));
+    const reported: [unknown, string][] = [];
     const { client } = borrowerOn(server, {
       observer: () => {
         throw new Error("observer bug");
+      },
+      onObserverError: (error, event) => {
+        reported.push([error, event.type]);
+        throw new Error("and the reporter fails too");
       },
     });
     const uncaught: unknown[] = [];
@@ -239,6 +244,11 @@ describe("observer", () => {
     } finally {
       process.off("uncaughtException", onUncaught);
     }
-    expect(uncaught.length).toBeGreaterThan(0);
+    expect(uncaught).toEqual([]);
+    expect(reported.map(([, type]) => type)).toEqual(["request", "response"]);
+    expect(reported[0]?.[0]).toMatchObject({ message: "observer bug" });
+    expect(() => borrowerOn(server as ScriptedServer, { onObserverError: "log" as never })).toThrow(
+      /onObserverError/,
+    );
   });
 });
