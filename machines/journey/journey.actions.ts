@@ -87,9 +87,13 @@ export function cadenceKey(context: JourneyContext): string {
   return JSON.stringify([context.snapshot === null, inputs]);
 }
 
-/** The interval polling should run at now (0 before the first snapshot, `null` once ended). */
+/**
+ * The interval polling should run at now: at once before the first snapshot, backing off as an active wait once
+ * that first poll fails (a journey that answers 404 is not polled in a tight loop); `null` once ended.
+ */
 export function currentCadence(context: JourneyContext): number | null {
-  return context.snapshot === null ? 0 : pollCadence(cadenceInput(context));
+  if (context.snapshot !== null) return pollCadence(cadenceInput(context));
+  return context.polling.failures === 0 ? 0 : pollCadence({ ...cadenceInput(context), band: "active" });
 }
 
 /** `armPoll`: computes the interval for the polling actor about to be (re)invoked. */
@@ -240,21 +244,38 @@ export function applyLoadedJourney(context: JourneyContext, event: JourneyLoaded
 /** `recordPollFailure`: one more consecutive failure, with the server's `Retry-After` if it sent one. */
 export function recordPollFailure(context: JourneyContext, event: JourneyEvent): JourneyContext {
   const retryAfter = (event as { retryAfterMs?: unknown }).retryAfterMs;
+  const problem = (event as { problem?: FailureInfo }).problem;
+  // A transient failure (network, timeout, 5xx, 408, 429) is only backed off; a 4xx that will not pass by itself
+  // (a wrong journey id's 404) is shown too, polling still backing off.
+  const status = problem?.status ?? 0;
+  const lasting = problem !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+  const at = eventTime(context, event);
   return {
     ...context,
+    error: lasting
+      ? {
+          origin: "sync",
+          code: problem.code,
+          event: event.type,
+          retryable: false,
+          detail: problem.detail,
+          at,
+        }
+      : context.error,
     polling: {
       ...context.polling,
       failures: context.polling.failures + 1,
       retryAfterMs: typeof retryAfter === "number" && retryAfter >= 0 ? retryAfter : null,
     },
-    now: eventTime(context, event),
+    now: at,
   };
 }
 
-/** `recordPollSuccess`: a poll answered (e.g. `304 Not Modified`): failures reset. */
+/** `recordPollSuccess`: a poll answered (e.g. `304 Not Modified`): failures reset, a reading error cleared. */
 export function recordPollSuccess(context: JourneyContext, event: JourneyEvent): JourneyContext {
   return {
     ...context,
+    error: context.error?.origin === "sync" ? null : context.error,
     polling: { ...context.polling, failures: 0, retryAfterMs: null },
     now: eventTime(context, event),
   };

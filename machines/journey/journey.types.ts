@@ -72,8 +72,11 @@ export type RejectionReason =
 
 /** The last error the borrower should know about: a refused intent or a failed mutation. */
 export interface JourneyError {
-  /** `intent`: refused locally, nothing was sent; `mutation`: the platform answered with a problem. */
-  readonly origin: "intent" | "mutation";
+  /**
+   * `intent`: refused locally, nothing was sent; `mutation`: the platform answered with a problem; `sync`: reading
+   * the journey failed with a problem that will not pass by itself (e.g. `404 NOT_FOUND`: a wrong journey id).
+   */
+  readonly origin: "intent" | "mutation" | "sync";
   readonly code: RejectionReason | FailureCode;
   /** The event that caused it, e.g. `offer.select`. */
   readonly event: string;

@@ -133,6 +133,27 @@ describe("createJourney", () => {
     expect(runtime.getState().context.snapshot?.asOf).toBe(5);
   });
 
+  it("backs off a journey that answers 404 (a wrong id) instead of polling it in a loop, and shows the error", async () => {
+    const fake = createFakeClient();
+    let polls = 0;
+    (fake.client as { getJourneyState: unknown }).getJourneyState = async () => {
+      polls++;
+      throw apiError("NOT_FOUND", 404, false);
+    };
+    const clock = createManualClock();
+    const runtime = createJourney({ client: fake.client, journeyID: "not-a-journey", clock });
+    runtime.start();
+    for (let second = 0; second < 60; second++) {
+      await flush();
+      clock.advance(1_000);
+    }
+    // A minute: the first poll at once, then the active band's interval doubling (never a tight loop).
+    expect(polls).toBeGreaterThanOrEqual(2);
+    expect(polls).toBeLessThanOrEqual(6);
+    expect(runtime.view().error).toMatchObject({ origin: "sync", code: "NOT_FOUND", retryable: false });
+    runtime.stop();
+  });
+
   it("takes a thin pushed frame (a relayed webhook, nothing read) as a nudge: it polls at once for the full state", async () => {
     const held = snap({
       status: "KYC_PENDING",
