@@ -95,7 +95,15 @@ export function handleControl(
     case "GET /faults":
       return { status: 200, body: control.faults() };
     case "PUT /faults":
-      control.setFaults(objectBody(rawBody) as SandboxFaults);
+      try {
+        control.setFaults(objectBody(rawBody) as SandboxFaults);
+      } catch (error) {
+        if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
+        const path = error.message.split(" ")[0]?.replace(/^faults\.?/, "") ?? "";
+        throw new SandboxProblem(400, "VALIDATION_FAILED", error.message, {
+          fields: [{ path, message: error.message, code: "range" }],
+        });
+      }
       return { status: 200, body: control.faults() };
     case "PUT /rate-limit": {
       const perSecond = objectBody(rawBody).perSecond;

@@ -14,19 +14,62 @@ export interface RequestFaultPlan {
 
 const NO_FAULT: RequestFaultPlan = { latencyMs: 0, serverError: undefined, loseResponse: false };
 
+function checkRate(value: unknown, field: string): void {
+  if (value !== undefined && !(typeof value === "number" && value >= 0 && value <= 1))
+    throw new RangeError(`${field} must be a probability in [0, 1]`);
+}
+
+function checkMs(value: unknown, field: string): void {
+  if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value >= 0))
+    throw new RangeError(`${field} must be a non-negative number of milliseconds`);
+}
+
+function checkRoute(route: RouteFaults, at: string): void {
+  if (typeof route !== "object" || route === null) throw new TypeError(`${at} must be an object`);
+  checkRate(route.errorRate, `${at}.errorRate`);
+  checkRate(route.lostResponseRate, `${at}.lostResponseRate`);
+  const latency = route.latencyMs;
+  if (Array.isArray(latency)) {
+    if (latency.length !== 2 || latency[0] > latency[1])
+      throw new RangeError(`${at}.latencyMs must be a number or a [min, max] range`);
+    for (const [i, ms] of latency.entries()) checkMs(ms, `${at}.latencyMs[${i}]`);
+  } else checkMs(latency, `${at}.latencyMs`);
+}
+
+/**
+ * Checks fault settings, naming the first bad field (`faults.errorRate`, `faults.routes.proceedOffer.…`).
+ * @throws {TypeError | RangeError} naming the field.
+ */
+export function checkFaults(faults: SandboxFaults, at = "faults"): SandboxFaults {
+  checkRoute(faults, at);
+  for (const [name, route] of Object.entries(faults.routes ?? {}))
+    checkRoute(route as RouteFaults, `${at}.routes.${name}`);
+  const webhooks = faults.webhooks ?? {};
+  if (typeof webhooks !== "object" || webhooks === null)
+    throw new TypeError(`${at}.webhooks must be an object`);
+  checkRate(webhooks.duplicateRate, `${at}.webhooks.duplicateRate`);
+  checkMs(webhooks.reorderWindowMs, `${at}.webhooks.reorderWindowMs`);
+  checkMs(webhooks.delayMs, `${at}.webhooks.delayMs`);
+  return faults;
+}
+
 /** Seeded fault injection: the same seed and request sequence gives the same faults. */
 export class FaultInjector {
   private faults: SandboxFaults;
   private readonly random: SeededRandom;
 
+  /** @throws {TypeError | RangeError} naming a bad fault setting (see {@link checkFaults}). */
   constructor(faults: SandboxFaults | undefined, seed: number) {
-    this.faults = faults ?? {};
+    this.faults = checkFaults(faults ?? {});
     this.random = createSeededRandom(seed ^ 0x5eed);
   }
 
-  /** Replaces every fault setting. */
+  /**
+   * Replaces every fault setting.
+   * @throws {TypeError | RangeError} naming a bad fault setting; the settings in force stay.
+   */
   set(faults: SandboxFaults): void {
-    this.faults = faults;
+    this.faults = checkFaults(faults);
   }
 
   /** The current fault settings. */

@@ -43,17 +43,55 @@ export interface Reconciler {
    * @throws {StoreInputError | StoreClosedError} when the store cannot list (rejects).
    */
   runOnce(): Promise<ReconcileReport>;
-  /** Runs a pass every `intervalMs` until {@link Reconciler.stop}; `onReport` sees each pass (and each list failure). */
+  /**
+   * Runs a pass every `intervalMs` until {@link Reconciler.stop}; `onReport` sees each pass (and each list failure).
+   * @throws {ReconcilerConfigError} when `intervalMs` is not a positive number.
+   */
   start(intervalMs: number, onReport?: (report: ReconcileReport | { error: unknown }) => void): void;
   /** Stops the periodic passes; a pass in flight finishes. */
   stop(): void;
 }
 
-/** Creates a {@link Reconciler} over a store and the partner client's read scope. */
+/** A configuration fault of {@link createReconciler}, naming the option; raised when it is created. */
+export class ReconcilerConfigError extends Error {
+  /** Discriminant for plain-data error handling across boundaries. */
+  readonly _tag = "ReconcilerConfigError" as const;
+  /** The option at fault. */
+  readonly field: string;
+
+  constructor(field: string, message: string) {
+    super(`createReconciler: ${field} ${message}`);
+    this.name = "ReconcilerConfigError";
+    this.field = field;
+  }
+}
+
+function checkReconcilerOptions(options: ReconcilerOptions): void {
+  if (typeof options !== "object" || options === null)
+    throw new ReconcilerConfigError("options", "must be an object with store and fetchState");
+  const store = options.store as Partial<JourneyStore> | undefined;
+  for (const method of ["listStale", "get", "touch", "applySnapshot"] as const)
+    if (typeof store?.[method] !== "function")
+      throw new ReconcilerConfigError("store", `must be a JourneyStore (it has no ${method})`);
+  for (const name of ["fetchState", "apply", "now"] as const)
+    if ((name === "fetchState" || options[name] !== undefined) && typeof options[name] !== "function")
+      throw new ReconcilerConfigError(name, "must be a function");
+  for (const name of ["staleAfterMs", "concurrency", "batchSize"] as const) {
+    const value = options[name];
+    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0))
+      throw new ReconcilerConfigError(name, "must be a positive integer");
+  }
+}
+
+/**
+ * Creates a {@link Reconciler} over a store and the partner client's read scope.
+ * @throws {ReconcilerConfigError} naming a missing or malformed option.
+ */
 export function createReconciler(options: ReconcilerOptions): Reconciler {
+  checkReconcilerOptions(options);
   const staleAfterMs = options.staleAfterMs ?? 60_000;
-  const concurrency = Math.max(1, options.concurrency ?? 4);
-  const batchSize = Math.max(1, options.batchSize ?? 100);
+  const concurrency = options.concurrency ?? 4;
+  const batchSize = options.batchSize ?? 100;
   const now = options.now ?? Date.now;
   const apply =
     options.apply ??
@@ -102,6 +140,8 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     runOnce,
     start(intervalMs, onReport) {
       if (timer) return;
+      if (!(Number.isFinite(intervalMs) && intervalMs > 0))
+        throw new ReconcilerConfigError("intervalMs", "must be a positive number of milliseconds");
       timer = setInterval(() => {
         if (running) return;
         running = true;

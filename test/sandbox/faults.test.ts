@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
+import { startSandbox } from "../../src/sandbox/index.js";
 import {
   type CallOptions,
   openSession,
@@ -128,6 +129,34 @@ describe("under faults", () => {
         status: "DISBURSED",
         nextAction: server.nextAction,
       });
+    }
+  });
+});
+
+describe("fault settings", () => {
+  it("refuses a bad setting when the sandbox starts and when it is changed, naming the field; the old settings stay", async () => {
+    await expect(startSandbox({ faults: { errorRate: 2 } })).rejects.toThrow(/faults\.errorRate/);
+    await expect(
+      startSandbox({ faults: { routes: { proceedOffer: { lostResponseRate: -1 } } } }),
+    ).rejects.toThrow(/faults\.routes\.proceedOffer\.lostResponseRate/);
+    await expect(startSandbox({ faults: { webhooks: { duplicateRate: Number.NaN } } })).rejects.toThrow(
+      /faults\.webhooks\.duplicateRate/,
+    );
+    await expect(startSandbox({ faults: { latencyMs: [50, 10] } })).rejects.toThrow(/faults\.latencyMs/);
+    const sandbox = await startSandbox({ clock: "manual", faults: { errorRate: 0.1 } });
+    try {
+      expect(() => sandbox.control.setFaults({ errorRate: 1.5 })).toThrow(/faults\.errorRate/);
+      expect(sandbox.control.faults()).toEqual({ errorRate: 0.1 });
+      const answer = await fetch(`${sandbox.url}/_sandbox/faults`, {
+        method: "PUT",
+        body: '{"errorRate":7}',
+      });
+      expect(answer.status).toBe(400);
+      expect(((await answer.json()) as { error: { fields: { path: string }[] } }).error.fields[0]?.path).toBe(
+        "errorRate",
+      );
+    } finally {
+      await sandbox.close();
     }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { JourneySnapshot } from "../../src/contract/index.js";
-import { createReconciler } from "../../src/server/reconciler.js";
+import { createReconciler, ReconcilerConfigError } from "../../src/server/reconciler.js";
 import { createMemoryJourneyStore } from "../../src/server/store/memory.js";
 import { snapshotFixture } from "../../src/testing/fixtures.js";
 
@@ -80,5 +80,32 @@ describe("reconciler", () => {
     expect(
       (await store.listStale({ olderThan: new Date(clock.now()), limit: 50 })).map((j) => j.journeyID),
     ).toEqual(["jrn_7"]);
+  });
+
+  it("refuses bad options when created, and a bad interval when started, naming the field", () => {
+    const store = createMemoryJourneyStore();
+    const fetchState = async () => snapshotFixture();
+    const cases: [Record<string, unknown>, string][] = [
+      [{}, "store"],
+      [{ store: {}, fetchState }, "store"],
+      [{ store }, "fetchState"],
+      [{ store, fetchState, apply: "yes" }, "apply"],
+      [{ store, fetchState, concurrency: 0 }, "concurrency"],
+      [{ store, fetchState, batchSize: 1.5 }, "batchSize"],
+      [{ store, fetchState, staleAfterMs: -1 }, "staleAfterMs"],
+    ];
+    for (const [options, field] of cases) {
+      let error: unknown;
+      try {
+        createReconciler(options as never);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ReconcilerConfigError);
+      expect((error as ReconcilerConfigError).field).toBe(field);
+    }
+    const reconciler = createReconciler({ store, fetchState });
+    expect(() => reconciler.start(0)).toThrow(ReconcilerConfigError);
+    reconciler.stop();
   });
 });
