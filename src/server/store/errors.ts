@@ -72,3 +72,15 @@ export class StoreUnavailableError extends Error {
     return { _tag: this._tag, code: this.code, retryable: this.retryable, message: this.message };
   }
 }
+
+/**
+ * Checks the options every store factory takes.
+ * @throws {StoreConfigError} naming `options` or `now` when they are not an object and a function.
+ */
+export function checkClockOptions(options: unknown): void {
+  if (typeof options !== "object" || options === null)
+    throw new StoreConfigError("options", "must be an object");
+  const now = (options as { now?: unknown }).now;
+  if (now !== undefined && typeof now !== "function")
+    throw new StoreConfigError("now", "must be a function returning a Date");
+}

@@ -1,4 +1,4 @@
-import { StoreClosedError } from "./errors.js";
+import { checkClockOptions, StoreClosedError } from "./errors.js";
 import {
   checkDate,
   checkId,
@@ -36,8 +36,12 @@ function toStored(row: Row): StoredJourney {
   };
 }
 
-/** A journey store in this process's memory: the default, for one process and for tests. Never throws. */
+/**
+ * A journey store in this process's memory: the default, for one process and for tests.
+ * @throws {StoreConfigError} naming `options` or `now` when malformed.
+ */
 export function createMemoryJourneyStore(options: StoreClockOptions = {}): JourneyStore {
+  checkClockOptions(options);
   const now = options.now ?? (() => new Date());
   const journeys = new Map<string, Row>();
   const webhooks = new Map<string, Date>();

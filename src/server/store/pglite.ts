@@ -1,3 +1,4 @@
+import { checkClockOptions, StoreConfigError } from "./errors.js";
 import { migrate } from "./migrate.js";
 import { createSqlJourneyStore, type SqlDatabase } from "./sql.js";
 import type { JourneyStore, StoreClockOptions } from "./types.js";
@@ -45,11 +46,20 @@ export function pgliteDatabase(pglite: PGliteLike, ownsDatabase: boolean): SqlDa
 
 /**
  * A journey store on PGlite, PostgreSQL embedded in the process (WASM), with the same SQL as the PostgreSQL store.
+ * @throws {StoreConfigError} naming `options`, `now`, `db`, `dataDir` or `migrate` when malformed (rejects).
  * @throws {Error} PGlite's error when it cannot start or the migration fails (rejects).
  */
 export async function createPGliteJourneyStore(
   options: PGliteJourneyStoreOptions = {},
 ): Promise<JourneyStore> {
+  checkClockOptions(options);
+  const given = options as Partial<Record<"db" | "dataDir" | "migrate", unknown>>;
+  if (given.db !== undefined && typeof (given.db as { query?: unknown })?.query !== "function")
+    throw new StoreConfigError("db", "must be a PGlite instance");
+  if (given.dataDir !== undefined && (typeof given.dataDir !== "string" || given.dataDir === ""))
+    throw new StoreConfigError("dataDir", "must be a non-empty string");
+  if (given.migrate !== undefined && typeof given.migrate !== "boolean")
+    throw new StoreConfigError("migrate", "must be a boolean");
   let pglite = options.db;
   if (!pglite) {
     const { PGlite } = await import("@electric-sql/pglite");

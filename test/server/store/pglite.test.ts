@@ -7,6 +7,7 @@ import {
   migrate,
   pgliteDatabase,
   type SqlDatabase,
+  StoreConfigError,
 } from "../../../src/server/index.js";
 import { describeJourneyStoreConformance, manualClock, snapshotOf } from "../store-conformance.js";
 import { expectConverged, runWriters, shuffledDuplicatedStream } from "./concurrency.js";
@@ -147,5 +148,22 @@ describe("SQL store atomicity", () => {
       applied: true,
       appliedJourneyIDs: ["jrn_c1"],
     });
+  });
+});
+
+describe("createPGliteJourneyStore", () => {
+  it("refuses malformed options before opening anything, naming the field", async () => {
+    const cases: [unknown, string][] = [
+      [null, "options"],
+      [{ now: 1 }, "now"],
+      [{ db: {} }, "db"],
+      [{ dataDir: "" }, "dataDir"],
+      [{ migrate: "no" }, "migrate"],
+    ];
+    for (const [options, field] of cases) {
+      const error = await createPGliteJourneyStore(options as never).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreConfigError);
+      expect((error as StoreConfigError).field).toBe(field);
+    }
   });
 });
