@@ -135,7 +135,7 @@ export async function simulate(options: {
     readonly index: number;
     readonly journeyID: string;
     readonly runtime: JourneyRuntime;
-    /** When each state (by its content, {@link stateContent}) was first seen. */
+    /** When each state (as a webhook names it, {@link shownAs}) was first seen. */
     readonly runtimeSaw: Map<string, number>;
     readonly naiveSaw: Map<string, number>;
     readonly ownTimes: Set<number>;

@@ -93,22 +93,6 @@ export const JourneySnapshot = z.object({
 /** The journey's state as the SDK holds it; `asOf` orders it (later is newer). */
 export type JourneySnapshot = z.infer<typeof JourneySnapshot>;
 
-/** What the platform said, without the SDK's `asOf`: two snapshots that agree on this say the same thing. */
-export function stateContent(snapshot: JourneySnapshot): string {
-  const { asOf: _asOf, ...content } = snapshot;
-  return canonicalJson(content);
-}
-
-/** JSON with every object's keys sorted, so key order never makes two equal states differ. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (typeof value !== "object" || value === null) return JSON.stringify(value) ?? "null";
-  const entries = Object.entries(value)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-}
-
 /**
  * True when two snapshots carry the same state (they may differ in `asOf`): a deep comparison of every other
  * field, keys in any order, with no parse and no serialising, so a redelivery costs next to nothing. Safe on any

@@ -5,7 +5,7 @@ import type { JourneyRecordInput, StoredJourney } from "./store/types.js";
 
 /**
  * The record to store for a snapshot the platform sent (a webhook) or answered (a reconciler's read): the journey
- * reducer applied over the stored state (or started from the snapshot), and the newest snapshot of the two.
+ * reducer applied over the stored state ({@link heldState}), and the newest snapshot of the two.
  * Pure apart from what it is given; never throws for a valid snapshot.
  */
 export function recordFor(
@@ -14,10 +14,8 @@ export function recordFor(
   source: "webhook" | "poll",
   at: number,
 ): JourneyRecordInput & { readonly state: JourneyState } {
-  const held = stored?.state as JourneyState | null | undefined;
-  const state = held
-    ? reduce(held, { type: "snapshot.received", snapshot, source, at }).state
-    : initial({ journeyID: snapshot.journeyID, snapshot, at });
+  const held = heldState(stored, snapshot.journeyID, at);
+  const state = reduce(held, { type: "snapshot.received", snapshot, source, at }).state;
   return { snapshot: newestOf(snapshot, state), state };
 }
 
