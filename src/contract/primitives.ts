@@ -27,8 +27,11 @@ export const CalendarDate = z
     z.refine(isCalendarDay, "must be a date that exists"),
   );
 
+/** The longest opaque id the SDK accepts anywhere (a body field, a path, an `X-AL-Event-ID` header). */
+export const MAX_OPAQUE_ID_LENGTH = 128;
+
 /** An opaque id (the platform's are UUIDs, e.g. `journeyID` [L6]; no prefix is promised): 1–128 characters. */
-export const OpaqueId = z.string().check(z.minLength(1), z.maxLength(128));
+export const OpaqueId = z.string().check(z.minLength(1), z.maxLength(MAX_OPAQUE_ID_LENGTH));
 
 /** Journey id (`journeyID`): opaque, a UUID on the platform [L6]. */
 export const JourneyId = OpaqueId;

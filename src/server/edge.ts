@@ -83,7 +83,7 @@ export const createWebhookVerifier = web.createWebhookVerifier;
 /**
  * Verifies a delivery's `X-AL-*` headers, timestamp (±`toleranceSec`) and hex HMAC-SHA256 signature [L6] on Web
  * Crypto, compared in constant time, without interpreting the body.
- * @throws {WebhookVerificationError} with reason MISSING_HEADER, BAD_TIMESTAMP, TOO_OLD, TOO_NEW,
+ * @throws {WebhookVerificationError} with reason MISSING_HEADER, BAD_EVENT_ID, BAD_TIMESTAMP, TOO_OLD, TOO_NEW,
  *   NO_MATCHING_SIGNATURE or BODY_NOT_RAW (rejects).
  * @throws {WebhookSecretError} when no secret is given or one is not a non-empty string (rejects).
  * @throws {RangeError} when `now` or `toleranceSec` is invalid (rejects).

@@ -44,7 +44,7 @@ export const createWebhookVerifier = node.createWebhookVerifier;
 
 /**
  * Verifies a delivery's `X-AL-*` headers, timestamp and hex HMAC-SHA256 [L6] on `node:crypto`, in constant time.
- * @throws {WebhookVerificationError} with reason MISSING_HEADER, BAD_TIMESTAMP, TOO_OLD, TOO_NEW,
+ * @throws {WebhookVerificationError} with reason MISSING_HEADER, BAD_EVENT_ID, BAD_TIMESTAMP, TOO_OLD, TOO_NEW,
  *   NO_MATCHING_SIGNATURE or BODY_NOT_RAW (rejects).
  * @throws {WebhookSecretError} when no secret is given or one is not a non-empty string (rejects).
  * @throws {RangeError} when `now` or `toleranceSec` is invalid (rejects).

@@ -1,6 +1,7 @@
 /** Why a webhook delivery was refused before its body was trusted. */
 export type WebhookVerificationReason =
   | "MISSING_HEADER"
+  | "BAD_EVENT_ID"
   | "BAD_TIMESTAMP"
   | "TOO_OLD"
   | "TOO_NEW"
@@ -12,14 +13,14 @@ export type WebhookHeaderName = "x-al-event-id" | "x-al-webhook-timestamp" | "x-
 
 /**
  * A delivery that failed verification: answer it with a 4xx, never apply it.
- * `reason` says why; `header` names the missing header for `MISSING_HEADER`.
+ * `reason` says why; `header` names the header for `MISSING_HEADER` and `BAD_EVENT_ID`.
  */
 export class WebhookVerificationError extends Error {
   /** Discriminant for plain-data error handling across boundaries. */
   readonly _tag = "WebhookVerificationError" as const;
   /** Why the delivery was refused. */
   readonly reason: WebhookVerificationReason;
-  /** The missing header, for `MISSING_HEADER`. */
+  /** The header at fault, for `MISSING_HEADER` and `BAD_EVENT_ID`. */
   readonly header: WebhookHeaderName | undefined;
 
   constructor(reason: WebhookVerificationReason, message: string, header?: WebhookHeaderName) {

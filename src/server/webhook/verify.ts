@@ -1,4 +1,10 @@
-import { ContractError, parse, WEBHOOK_HEADERS, WebhookBody } from "../../contract/index.js";
+import {
+  ContractError,
+  MAX_OPAQUE_ID_LENGTH,
+  parse,
+  WEBHOOK_HEADERS,
+  WebhookBody,
+} from "../../contract/index.js";
 import { timingSafeEqual, utf8 } from "./encoding.js";
 import { type WebhookHeaderName, WebhookVerificationError } from "./errors.js";
 import { readHeader, type WebhookHeaders } from "./headers.js";
@@ -68,6 +74,8 @@ const MILLISECONDS_FROM = 1e11;
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
 /** The most signatures read from one header (a rotation sends a few). */
 const MAX_SIGNATURES = 16;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 function isArrayBuffer(value: unknown): value is ArrayBuffer {
@@ -96,6 +104,24 @@ function requireHeader(headers: WebhookHeaders, name: WebhookHeaderName): string
   const value = readHeader(headers, name);
   if (value === undefined)
     throw new WebhookVerificationError("MISSING_HEADER", `missing the ${name} header`, name);
+  return value;
+}
+
+/**
+ * `X-AL-Event-ID`, checked before any HMAC is computed: an id no store could record (empty, over
+ * {@link MAX_OPAQUE_ID_LENGTH} characters, or with control characters) would be verified and then refused on every
+ * retry, for ever. A final 4xx names it instead.
+ * @throws {WebhookVerificationError} `MISSING_HEADER` or `BAD_EVENT_ID`.
+ */
+function requireEventID(headers: WebhookHeaders): string {
+  const name = WEBHOOK_HEADERS.eventID;
+  const value = requireHeader(headers, name);
+  if (value.length === 0 || value.length > MAX_OPAQUE_ID_LENGTH || CONTROL_CHARACTER.test(value))
+    throw new WebhookVerificationError(
+      "BAD_EVENT_ID",
+      `${name} must be 1–${MAX_OPAQUE_ID_LENGTH} printable characters (got ${value.length})`,
+      name,
+    );
   return value;
 }
 
@@ -171,7 +197,7 @@ async function checkSignature(
   options: VerifyWebhookOptions,
 ): Promise<VerifiedSignature> {
   const body = rawBodyBytes(rawBody);
-  const eventID = requireHeader(headers, WEBHOOK_HEADERS.eventID);
+  const eventID = requireEventID(headers);
   const timestampHeader = requireHeader(headers, WEBHOOK_HEADERS.timestamp);
   const signatureHeader = requireHeader(headers, WEBHOOK_HEADERS.signature);
   const at = checkTimestamp(timestampHeader, options);

@@ -165,6 +165,22 @@ describe("verifyWebhook", () => {
     }
   });
 
+  it("refuses an X-AL-Event-ID no store could record, before any HMAC, even when correctly signed", async () => {
+    // A 304-character id used to verify and then be refused by the store on every retry (503 for ever).
+    for (const eventID of ["e".repeat(129), "e".repeat(304), "evt\u0000nul", "evt\nline"]) {
+      const body = JSON.stringify(webhookFixture({ event_id: eventID }));
+      const error = await verifyWebhook(body, headers(body, { eventID }), SECRET, { now: NOW }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ reason: "BAD_EVENT_ID", header: "x-al-event-id" });
+    }
+    const longest = "e".repeat(128);
+    const body = JSON.stringify(webhookFixture({ event_id: longest }));
+    await expect(
+      verifyWebhook(body, headers(body, { eventID: longest }), SECRET, { now: NOW }),
+    ).resolves.toMatchObject({ eventID: longest });
+  });
+
   it("refuses garbled timestamps and signatures that are not hex HMAC-SHA256", async () => {
     for (const timestamp of ["soon", "-1", "1.5", "17641512000000000"]) {
       const h = { ...headers(), "x-al-webhook-timestamp": timestamp };
