@@ -37,6 +37,7 @@ export function atBounds(state: JourneyState): JourneyState {
       error: {
         origin: "mutation",
         code: "VALIDATION_FAILED",
+        kind: "invalid",
         event: "step.submit",
         stepID: "stp_bankmandate01",
         retryable: false,

@@ -1,4 +1,11 @@
-import { isExpectedEdge, isSameState, type JourneySnapshot } from "../../src/contract/index.js";
+import {
+  type FailureKind,
+  failureKind,
+  isExpectedEdge,
+  isRetryableByBorrower,
+  isSameState,
+  type JourneySnapshot,
+} from "../../src/contract/index.js";
 import { CADENCE, type CadenceInput, deterministicJitter, pollCadence } from "./journey.cadence.js";
 import { heldAsOf, intentBlockReason, isJourneyEnded } from "./journey.guards.js";
 import { STATUS_INFO } from "./journey.lifecycle.js";
@@ -8,6 +15,7 @@ import {
   type FailureInfo,
   ISSUED_KEYS_KEPT,
   type JourneyContext,
+  type JourneyError,
   type JourneyEvent,
   type JourneyInput,
   type JourneyLoadedEvent,
@@ -16,14 +24,18 @@ import {
   type SnapshotReceivedEvent,
 } from "./journey.types.js";
 
-/** Failure codes after which the same request, with the same key, may be sent again. */
-export const RETRYABLE_CODES: ReadonlySet<string> = new Set([
-  "NETWORK",
-  "RATE_LIMITED",
-  "INTERNAL",
-  "IDEMPOTENCY_IN_PROGRESS",
-  "AUTH_INVALID_SESSION",
-]);
+/** A failure's kind: as the layer that saw it classified it, else read from its code and status. */
+export function kindOf(problem: FailureInfo): FailureKind {
+  return problem.kind ?? failureKind(problem);
+}
+
+/** A reading error (origin `sync`): a good read clears it. */
+function isReadError(error: JourneyError | null): error is JourneyError {
+  return error?.origin === "sync";
+}
+
+/** Kinds of a failed read that will not pass by itself, shown as `view.error` while polling backs off. */
+const LASTING_KINDS: ReadonlySet<FailureKind> = new Set(["notFound", "conflict", "invalid", "final"]);
 
 /** The context a machine starts with. */
 export function initialContext(input: JourneyInput): JourneyContext {
@@ -72,7 +84,8 @@ export function cadenceInput(context: JourneyContext): CadenceInput {
   const p = context.polling;
   return {
     band: context.snapshot === null ? "none" : STATUS_INFO[context.snapshot.status].band,
-    justSubmitted: context.pendingMutation !== null || p.awaitingReaction,
+    // The active band right after a mutation, and while a wanted re-read (offers, an anomaly) waits on a failure.
+    justSubmitted: context.pendingMutation !== null || p.awaitingReaction || context.refetch !== null,
     hidden: p.hidden,
     pushFresh: p.lastPushAt !== null && context.now - p.lastPushAt < CADENCE.pushFreshMs,
     failures: p.failures,
@@ -230,7 +243,7 @@ export function applyLoadedJourney(context: JourneyContext, event: JourneyLoaded
     held: null,
     refetch: null,
     anomalies,
-    error: snapshot?.status !== context.snapshot?.status ? null : context.error,
+    error: snapshot?.status !== context.snapshot?.status || isReadError(context.error) ? null : context.error,
     polling: {
       ...context.polling,
       failures: 0,
@@ -245,10 +258,14 @@ export function applyLoadedJourney(context: JourneyContext, event: JourneyLoaded
 export function recordPollFailure(context: JourneyContext, event: JourneyEvent): JourneyContext {
   const retryAfter = (event as { retryAfterMs?: unknown }).retryAfterMs;
   const problem = (event as { problem?: FailureInfo }).problem;
-  // A transient failure (network, timeout, 5xx, 408, 429) is only backed off; a 4xx that will not pass by itself
-  // (a wrong journey id's 404) is shown too, polling still backing off.
-  const status = problem?.status ?? 0;
-  const lasting = problem !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+  // A transient poll failure (network, timeout, 5xx, 408, 429) is only backed off; one that will not pass by itself
+  // (a wrong journey id's 404) is shown too, polling still backing off. A failed journey load is always shown:
+  // the screen waits for what it carries (the offers), so an empty list never reads as "no offers".
+  const kind = problem === undefined ? undefined : kindOf(problem);
+  const lasting =
+    problem !== undefined &&
+    kind !== undefined &&
+    (LASTING_KINDS.has(kind) || (event.type === "journey.loadFailed" && kind !== "aborted"));
   const at = eventTime(context, event);
   return {
     ...context,
@@ -256,6 +273,7 @@ export function recordPollFailure(context: JourneyContext, event: JourneyEvent):
       ? {
           origin: "sync",
           code: problem.code,
+          kind,
           event: event.type,
           retryable: false,
           detail: problem.detail,
@@ -275,7 +293,7 @@ export function recordPollFailure(context: JourneyContext, event: JourneyEvent):
 export function recordPollSuccess(context: JourneyContext, event: JourneyEvent): JourneyContext {
   return {
     ...context,
-    error: context.error?.origin === "sync" ? null : context.error,
+    error: isReadError(context.error) && context.error.event !== "journey.loadFailed" ? null : context.error,
     polling: { ...context.polling, failures: 0, retryAfterMs: null },
     now: eventTime(context, event),
   };
@@ -378,6 +396,7 @@ export function rejectIntent(context: JourneyContext, event: JourneyEvent): Jour
     error: compact({
       origin: "intent" as const,
       code: reason,
+      kind: "refused" as const,
       event: event.type,
       offerID: event.type === "offer.select" ? event.offerID : undefined,
       stepID: "stepID" in event ? event.stepID : undefined,
@@ -408,11 +427,9 @@ export function recordMutationFailure(
   at: number,
 ): JourneyContext {
   const pending = context.pendingMutation;
-  const retryable = RETRYABLE_CODES.has(problem.code);
-  const resync =
-    problem.code === "OFFER_LOCK_CONFLICT" ||
-    problem.code === "OFFER_EXPIRED" ||
-    problem.code === "INVALID_STATE";
+  const kind = kindOf(problem);
+  const retryable = isRetryableByBorrower(kind);
+  const resync = kind === "conflict";
   const releaseClaim = !retryable && pending?.kind === "proceedOffer";
   return {
     ...context,
@@ -423,6 +440,7 @@ export function recordMutationFailure(
     error: compact({
       origin: "mutation" as const,
       code: problem.code,
+      kind,
       event: pending?.kind ?? "mutation",
       offerID: pending?.kind === "proceedOffer" ? pending.offerID : undefined,
       stepID: pending?.kind === "stepAction" ? pending.stepID : undefined,
@@ -443,6 +461,7 @@ export function failureFromError(error: unknown): { problem: FailureInfo; retryA
     problem: {
       code: code as FailureInfo["code"],
       status: typeof e.status === "number" ? e.status : undefined,
+      kind: typeof e.kind === "string" ? (e.kind as FailureKind) : undefined,
       detail: typeof e.detail === "string" ? e.detail : typeof e.message === "string" ? e.message : undefined,
       errors: Array.isArray(e.errors) ? (e.errors as FailureInfo["errors"]) : undefined,
     },

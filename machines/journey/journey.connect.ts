@@ -8,18 +8,18 @@ import type {
   StateClass,
 } from "../../src/contract/index.js";
 import {
-  intentBlockReason,
+  type IntentType,
   isJourneyEnded,
   isOfferExpired,
   lockedOfferID,
   offerBlockReason,
+  stateBlockReason,
 } from "./journey.guards.js";
 import { LOADING_INFO, type Screen, STATUS_INFO } from "./journey.lifecycle.js";
 import type {
   Anomaly,
   JourneyContext,
   JourneyError,
-  JourneyEvent,
   MutationKind,
   RejectionReason,
 } from "./journey.types.js";
@@ -75,7 +75,11 @@ export interface JourneyView {
   readonly anomalies: readonly Anomaly[];
   /** A newer snapshot on an unexpected edge is held until the re-fetched journey confirms it. */
   readonly hasHeldAnomaly: boolean;
-  /** What the borrower may do now; each true means the matching intent would start a mutation. */
+  /**
+   * What the borrower may do now, exactly: each true means the matching intent would start a mutation (the state
+   * asks for it, nothing is in flight, and the platform has answered the last one); each false means it would be
+   * refused, sending nothing.
+   */
   readonly can: {
     readonly submitProfile: boolean;
     /** At least one offer is selectable. */
@@ -94,10 +98,8 @@ function lifecycleNode(state: JourneyState): string {
   return typeof lifecycle === "string" ? lifecycle : lifecycle.ended;
 }
 
-const PROBE_KEY = "\u0000probe";
-
-function allowed(context: JourneyContext, event: JourneyEvent): boolean {
-  return intentBlockReason(context, event) === null;
+function allowed(context: JourneyContext, type: IntentType): boolean {
+  return stateBlockReason(context, type) === null;
 }
 
 /**
@@ -121,8 +123,6 @@ export function connect(state: JourneyState, at: number = state.context.now): Jo
       locked: locked === offer.id,
     };
   });
-  const stepID = snapshot?.actionRequired?.stepID ?? "(no step)";
-  const probe = { idempotencyKey: PROBE_KEY, at };
   const pending = context.pendingMutation;
   return {
     journeyID: context.journeyID,
@@ -148,19 +148,14 @@ export function connect(state: JourneyState, at: number = state.context.now): Jo
     anomalies: context.anomalies,
     hasHeldAnomaly: context.held !== null,
     can: {
-      submitProfile: allowed(context, {
-        type: "profile.submit",
-        profile: {},
-        bureauConsent: true,
-        ...probe,
-      }),
+      submitProfile: allowed(context, "profile.submit"),
       selectOffer: offers.some((o) => o.selectable),
-      startStep: allowed(context, { type: "step.start", stepID, ...probe }),
-      submitStep: allowed(context, { type: "step.submit", stepID, ...probe }),
-      confirmReturn: allowed(context, { type: "step.returned", stepID, ...probe }),
-      createConsent: allowed(context, { type: "consent.create", ...probe }),
-      resume: allowed(context, { type: "journey.resume", ...probe }),
-      retry: allowed(context, { type: "mutation.retry", at }),
+      startStep: allowed(context, "step.start"),
+      submitStep: allowed(context, "step.submit"),
+      confirmReturn: allowed(context, "step.returned"),
+      createConsent: allowed(context, "consent.create"),
+      resume: allowed(context, "journey.resume"),
+      retry: allowed(context, "mutation.retry"),
     },
   };
 }

@@ -362,7 +362,7 @@ ${EVENT_DOCS.map(([e, p, m]) => `| \`${e}\` | ${p} | ${m} |`).join("\n")}
 \`reduce\` refuses an event outright, returning the very state passed in and \`rejected.reason\`: \`STALE\`,
 \`DUPLICATE\`, \`INVALID_SNAPSHOT\`, \`INVALID_JOURNEY\`, \`WRONG_JOURNEY\`, \`INVALID_EVENT\`, \`JOURNEY_ENDED\`, \`IGNORED\`.
 A refused borrower intent changes only \`view(state).error\` (\`origin: "intent"\`, code \`OFFER_LOCK_CONFLICT\`,
-\`OFFER_ALREADY_PROCEEDED\`, \`OFFER_EXPIRED\`, \`OFFER_NOT_AVAILABLE\`, \`UNKNOWN_OFFER\`, \`MUTATION_IN_FLIGHT\`,
+\`OFFER_ALREADY_PROCEEDED\`, \`OFFER_EXPIRED\`, \`OFFER_NOT_AVAILABLE\`, \`UNKNOWN_OFFER\`, \`MUTATION_IN_FLIGHT\`, \`AWAITING_PLATFORM\`,
 \`INVALID_STATE\`, \`JOURNEY_ENDED\`, \`IDEMPOTENCY_KEY_REUSED\`, \`NOTHING_TO_RETRY\`) and emits no command.
 
 ## Commands

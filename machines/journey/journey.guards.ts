@@ -128,6 +128,7 @@ export function offerBlockReason(
   if (locked === offerID) return "OFFER_ALREADY_PROCEEDED";
   if (locked !== null) return "OFFER_LOCK_CONFLICT";
   if (context.pendingMutation !== null) return "MUTATION_IN_FLIGHT";
+  if (context.polling.awaitingReaction) return "AWAITING_PLATFORM";
   if (context.snapshot?.status !== "OFFERS_AVAILABLE") return "INVALID_STATE";
   const offer = context.offers?.find((o) => o.id === offerID);
   if (offer === undefined) return "UNKNOWN_OFFER";
@@ -146,46 +147,79 @@ export function isOfferSelectable(context: JourneyContext, event: JourneyEvent):
   );
 }
 
-const STEP_STATUSES: readonly JourneyStatus[] = [
-  "AA_REQUIRED",
-  "KYC_PENDING",
-  "BANK_MANDATE_PENDING",
-  "E_MANDATE_PENDING",
-  "LOAN_AGREEMENT_PENDING",
-];
+/** A borrower intent's type, other than `offer.select` (judged per offer). */
+export type IntentType =
+  | "profile.submit"
+  | "step.start"
+  | "step.submit"
+  | "step.returned"
+  | "consent.create"
+  | "journey.resume"
+  | "mutation.retry";
 
-/** The status in which each intent is allowed (`null`: any open status). */
-function intentStatuses(type: JourneyEvent["type"]): readonly JourneyStatus[] | null {
+/**
+ * Whether the journey's state asks for the intent, by `nextAction` and `actionRequired` (the source of truth):
+ * the profile while `PROFILE_REQUIRED`; a step without its resource yet (or failed, to try again) is started (the
+ * AA step also by creating its consent); a FORM or DOCUMENT is submitted; a REDIRECT is confirmed on return; a
+ * journey whose link expired (`RESUME`) is resumed. A step intent must name the current step.
+ */
+function isAskedFor(snapshot: JourneySnapshot, type: IntentType, stepID: string | undefined): boolean {
+  const required = snapshot.actionRequired;
+  const resource = (required?.resource ?? snapshot.resource)?.type;
+  const stepped = required !== undefined && (stepID === undefined || stepID === required.stepID);
   switch (type) {
     case "profile.submit":
-      return ["PROFILE_REQUIRED"];
+      return snapshot.status === "PROFILE_REQUIRED";
+    case "journey.resume":
+      return snapshot.nextAction === "RESUME";
     case "consent.create":
-      return ["AA_REQUIRED"];
+      return snapshot.status === "AA_REQUIRED" && stepped && resource === undefined;
     case "step.start":
+      return stepped && resource === undefined;
     case "step.submit":
+      return stepped && (resource === "FORM" || resource === "DOCUMENT");
     case "step.returned":
-      return STEP_STATUSES;
+      return stepped && resource === "REDIRECT";
     default:
-      return null;
+      return true;
   }
 }
 
 /**
- * Why a borrower intent (other than `offer.select`) cannot start its mutation now, or `null` when it can.
- * Pure; never throws.
+ * Why an intent of `type` (on step `stepID`, by default the current one) cannot start its mutation now, whatever
+ * its key, or `null` when it can: nothing to retry, the journey ended, a mutation in flight, the platform not yet
+ * answering the last one (`AWAITING_PLATFORM`), or a state that does not ask for it (`INVALID_STATE`).
+ * `view.can.*` is exactly this check. Pure; never throws.
  */
-export function intentBlockReason(context: JourneyContext, event: JourneyEvent): RejectionReason | null {
-  if (event.type === "offer.select")
-    return offerBlockReason(context, event.offerID, event.at, event.idempotencyKey);
-  if (event.type === "mutation.retry") {
+export function stateBlockReason(
+  context: JourneyContext,
+  type: IntentType,
+  stepID?: string,
+): RejectionReason | null {
+  if (type === "mutation.retry") {
     if (context.pendingMutation !== null) return "MUTATION_IN_FLIGHT";
     return context.retryableMutation === null ? "NOTHING_TO_RETRY" : null;
   }
   if (isJourneyEnded(context)) return "JOURNEY_ENDED";
   if (context.pendingMutation !== null) return "MUTATION_IN_FLIGHT";
-  if (context.snapshot === null) return "INVALID_STATE";
-  const allowed = intentStatuses(event.type);
-  if (allowed !== null && !allowed.includes(context.snapshot.status)) return "INVALID_STATE";
+  if (context.polling.awaitingReaction) return "AWAITING_PLATFORM";
+  if (context.snapshot === null || !isAskedFor(context.snapshot, type, stepID)) return "INVALID_STATE";
+  return null;
+}
+
+/**
+ * Why a borrower intent cannot start its mutation now, or `null` when it can: {@link offerBlockReason} for an
+ * offer, else {@link stateBlockReason}, then a key this journey already used. Pure; never throws.
+ */
+export function intentBlockReason(context: JourneyContext, event: JourneyEvent): RejectionReason | null {
+  if (event.type === "offer.select")
+    return offerBlockReason(context, event.offerID, event.at, event.idempotencyKey);
+  const reason = stateBlockReason(
+    context,
+    event.type as IntentType,
+    "stepID" in event ? event.stepID : undefined,
+  );
+  if (reason !== null) return reason;
   if ("idempotencyKey" in event && isKeyUsed(context, event.idempotencyKey)) return "IDEMPOTENCY_KEY_REUSED";
   return null;
 }

@@ -1,4 +1,5 @@
 import type {
+  FailureKind,
   JourneySnapshot,
   Offer,
   PlatformErrorCode,
@@ -26,6 +27,8 @@ export type FailureCode = PlatformErrorCode | "NETWORK";
 export interface FailureInfo {
   readonly code: FailureCode;
   readonly status?: number | undefined;
+  /** What it means, as the layer that saw it classified it; when absent, read from code and status. */
+  readonly kind?: FailureKind | undefined;
   readonly detail?: string | undefined;
   readonly errors?: ReadonlyArray<{ readonly path: string; readonly message: string }> | undefined;
 }
@@ -65,6 +68,7 @@ export type RejectionReason =
   | "UNKNOWN_OFFER"
   | "OFFER_ALREADY_PROCEEDED"
   | "MUTATION_IN_FLIGHT"
+  | "AWAITING_PLATFORM"
   | "INVALID_STATE"
   | "JOURNEY_ENDED"
   | "IDEMPOTENCY_KEY_REUSED"
@@ -78,6 +82,11 @@ export interface JourneyError {
    */
   readonly origin: "intent" | "mutation" | "sync";
   readonly code: RejectionReason | FailureCode;
+  /**
+   * What it means (the one taxonomy: `transient`, `session`, `notFound`, `conflict`, `invalid`, `final`), or
+   * `refused` for an intent refused locally.
+   */
+  readonly kind: FailureKind | "refused";
   /** The event that caused it, e.g. `offer.select`. */
   readonly event: string;
   readonly offerID?: string | undefined;
@@ -191,7 +200,13 @@ export interface JourneyLoadedEvent {
 export type JourneyEvent =
   | SnapshotReceivedEvent
   | JourneyLoadedEvent
-  | { readonly type: "journey.loadFailed"; readonly at: EpochMs; readonly retryAfterMs?: number }
+  | {
+      readonly type: "journey.loadFailed";
+      readonly at: EpochMs;
+      readonly retryAfterMs?: number;
+      /** Why the load failed, when the host knows: shown as `view.error` (origin `sync`) until a load succeeds. */
+      readonly problem?: FailureInfo;
+    }
   | {
       readonly type: "profile.submit";
       readonly profile: Profile;

@@ -1,5 +1,9 @@
-import type { PlatformErrorCode } from "../contract/index.js";
-import { isTransient } from "./retry-policy.js";
+import {
+  type FailureKind,
+  failureKind,
+  isResentByTransport,
+  type PlatformErrorCode,
+} from "../contract/index.js";
 
 /** Codes for failures that are not an error answer from the platform. */
 export const CLIENT_ERROR_CODES = [
@@ -34,7 +38,12 @@ export interface ApiErrorData {
   readonly code: ApiErrorCode;
   /** The HTTP status, or `undefined` when no response arrived (NETWORK, TIMEOUT, ABORTED...). */
   readonly status: number | undefined;
-  /** True when the same request may succeed later: the client has already retried it as far as it would. */
+  /** What the failure means, from the one taxonomy every layer reads (see `FailureKind`). */
+  readonly kind: FailureKind;
+  /**
+   * True when the same request may succeed later (`kind` is `transient`): the client has already retried it as
+   * far as it would.
+   */
   readonly retryable: boolean;
   /** The correlation id of the call: from the envelope, the response header, or what the client sent. */
   readonly correlationID: string | undefined;
@@ -54,6 +63,7 @@ export class ApiError extends Error implements ApiErrorData {
   readonly _tag = "ApiError" as const;
   readonly code: ApiErrorCode;
   readonly status: number | undefined;
+  readonly kind: FailureKind;
   readonly retryable: boolean;
   readonly correlationID: string | undefined;
   readonly requestID: string | undefined;
@@ -61,12 +71,14 @@ export class ApiError extends Error implements ApiErrorData {
   readonly retryAfterMs: number | undefined;
   readonly endpoint: string | undefined;
 
-  constructor(data: Omit<ApiErrorData, "_tag">, options?: { cause?: unknown }) {
+  /** `kind` and `retryable` are derived from `code` and `status` (one taxonomy), never given. */
+  constructor(data: Omit<ApiErrorData, "_tag" | "kind" | "retryable">, options?: { cause?: unknown }) {
     super(data.message, options);
     this.name = "ApiError";
     this.code = data.code;
     this.status = data.status;
-    this.retryable = data.retryable;
+    this.kind = failureKind(data);
+    this.retryable = isResentByTransport(this.kind);
     this.correlationID = data.correlationID;
     this.requestID = data.requestID;
     this.errors = data.errors;
@@ -80,6 +92,7 @@ export class ApiError extends Error implements ApiErrorData {
       _tag: this._tag,
       code: this.code,
       status: this.status,
+      kind: this.kind,
       retryable: this.retryable,
       correlationID: this.correlationID,
       requestID: this.requestID,
@@ -133,7 +146,7 @@ export function isScopeError(value: unknown): value is ScopeError {
   return typeof value === "object" && value !== null && (value as { _tag?: unknown })._tag === "ScopeError";
 }
 
-/** Builds an {@link ApiError} the client names itself (no error body); `retryable` follows `isTransient`. */
+/** Builds an {@link ApiError} the client names itself (no error body); its `kind` follows `failureKind`. */
 export function clientError(
   code: ApiErrorCode,
   message: string,
@@ -144,7 +157,6 @@ export function clientError(
     {
       code,
       status: facts.status,
-      retryable: isTransient({ code, status: facts.status }),
       correlationID: facts.correlationID,
       requestID: undefined,
       errors: facts.errors ?? [],

@@ -12,7 +12,7 @@ import {
 } from "../contract/index.js";
 import { ApiError, type ApiErrorCode, clientError } from "./errors.js";
 import type { RequestSpec } from "./request.js";
-import { isTransient, parseRetryAfter } from "./retry-policy.js";
+import { parseRetryAfter } from "./retry-policy.js";
 
 /** The parsed success payload of an endpoint. */
 export type EndpointOutput<Name extends EndpointName> = z.output<
@@ -47,7 +47,6 @@ function errorAnswer(response: Response, text: string, endpoint: string, sentCor
   return new ApiError({
     code,
     status,
-    retryable: isTransient({ code, status }),
     correlationID: meta?.correlationID ?? response.headers.get("x-correlation-id") ?? sentCorrelationID,
     requestID: meta?.requestID,
     errors: parsed.ok ? (parsed.value.error.fields ?? []) : [],

@@ -1,6 +1,7 @@
 import * as Duration from "effect/Duration";
 import * as Effect from "effect/Effect";
 import * as Schedule from "effect/Schedule";
+import { failureKind } from "../contract/index.js";
 import type { ApiError, ApiErrorCode } from "./errors.js";
 
 /** How the client retries transient failures. Every field is optional; see {@link DEFAULT_RETRY}. */
@@ -41,15 +42,11 @@ export interface FailureShape {
 }
 
 /**
- * True when a failure may pass if the same request is sent again: network errors, timeouts, 408, 429, 5xx
- * and `409 IDEMPOTENCY_IN_PROGRESS`. Validation, scope, state and other 4xx answers are never transient.
+ * True when a failure may pass if the same request is sent again: its {@link failureKind} is `transient`
+ * (network errors, timeouts, 408, 429, 5xx and `409 IDEMPOTENCY_IN_PROGRESS`). Pure; never throws.
  */
 export function isTransient(failure: FailureShape): boolean {
-  if (failure.code === "NETWORK" || failure.code === "TIMEOUT") return true;
-  const status = failure.status;
-  if (status === undefined) return false;
-  if (status === 408 || status === 429 || status >= 500) return true;
-  return status === 409 && failure.code === "IDEMPOTENCY_IN_PROGRESS";
+  return failureKind(failure) === "transient";
 }
 
 /**

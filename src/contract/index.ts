@@ -5,6 +5,7 @@ export * from "./endpoints.js";
 export * from "./envelope.js";
 export * from "./error-body.js";
 export * from "./errors.js";
+export * from "./failure-kind.js";
 export * from "./journey.js";
 export * from "./lifecycle.js";
 export * from "./loan.js";

@@ -101,6 +101,7 @@ function fetchJourneyActor(depsOf: DepsOf) {
         else
           deps.deliver({
             type: "journey.loadFailed",
+            problem: failure.problem,
             ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
             at: deps.clock.now(),
           });

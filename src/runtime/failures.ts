@@ -1,12 +1,6 @@
 import type { FailureInfo } from "../../machines/journey/journey.types.js";
 import { CLIENT_ERROR_CODES } from "../client/errors.js";
-
-/** Codes that mean the borrower session is gone and the app must re-authenticate (renewal was tried). */
-const SESSION_CODES: ReadonlySet<string> = new Set([
-  "AUTH_INVALID_SESSION",
-  "REFRESH_FAILED",
-  "SESSION_UNAVAILABLE",
-]);
+import { type FailureKind, failureKind } from "../contract/index.js";
 
 const CLIENT_CODES: ReadonlySet<string> = new Set(CLIENT_ERROR_CODES);
 
@@ -28,19 +22,23 @@ export interface CallFailure {
  * `AUTH_INVALID_SESSION`,
  * a request the client refused to send because its body breaks the contract (`INVALID_REQUEST`) becomes
  * `VALIDATION_FAILED` with its field errors (retrying it could never help), and anything else (`CONTRACT`,
- * `HTTP_ERROR`, a thrown non-error) becomes `INTERNAL`. Pure; never throws.
+ * `HTTP_ERROR`, a thrown non-error) becomes `INTERNAL`. The failure's kind is read once, from what the client
+ * saw (its own `kind`, else its code and status), and carried as `problem.kind`, so renaming a code never
+ * changes what it means. Pure; never throws.
  */
 export function readFailure(error: unknown): CallFailure {
   const e = (typeof error === "object" && error !== null ? error : {}) as Record<string, unknown>;
   const raw = typeof e.code === "string" ? e.code : "INTERNAL";
   const status = typeof e.status === "number" ? e.status : undefined;
+  const kind: FailureKind =
+    typeof e.kind === "string" ? (e.kind as FailureKind) : failureKind({ code: raw, status });
   const code: FailureInfo["code"] = !CLIENT_CODES.has(raw)
     ? raw
     : raw === "NETWORK" || raw === "TIMEOUT" || raw === "ABORTED"
       ? "NETWORK"
       : raw === "INVALID_REQUEST"
         ? "VALIDATION_FAILED"
-        : SESSION_CODES.has(raw)
+        : kind === "session"
           ? "AUTH_INVALID_SESSION"
           : "INTERNAL";
   const detail = typeof e.message === "string" ? e.message : undefined;
@@ -49,13 +47,14 @@ export function readFailure(error: unknown): CallFailure {
   const problem: FailureInfo = {
     code,
     ...(status === undefined ? {} : { status }),
+    kind,
     ...(detail === undefined ? {} : { detail }),
     ...(errors === undefined ? {} : { errors }),
   };
   return {
     problem,
     ...(typeof e.retryAfterMs === "number" ? { retryAfterMs: e.retryAfterMs } : {}),
-    aborted: raw === "ABORTED",
-    sessionLost: SESSION_CODES.has(raw),
+    aborted: kind === "aborted",
+    sessionLost: kind === "session",
   };
 }

@@ -5,15 +5,17 @@
 import fc from "fast-check";
 import { expect } from "vitest";
 import type { JourneyState } from "../../machines/journey/index.js";
-import { RETRYABLE_CODES } from "../../machines/journey/journey.actions.js";
+import { kindOf } from "../../machines/journey/journey.actions.js";
 import { STATUS_INFO } from "../../machines/journey/journey.lifecycle.js";
 import {
   isEnded,
   isExpectedEdge,
+  isRetryableByBorrower,
   isSameState,
   JOURNEY_STATUSES,
   type JourneySnapshot,
   type JourneyStatus,
+  type Resource,
   safeParseSnapshot,
 } from "../../src/contract/index.js";
 import {
@@ -203,7 +205,7 @@ export function offerLock(reduce: Reducer) {
         event.type === "mutation.failed" &&
         pending?.kind === "proceedOffer" &&
         pending.idempotencyKey === event.idempotencyKey &&
-        !RETRYABLE_CODES.has(event.problem.code)
+        !isRetryableByBorrower(kindOf(event.problem))
       ) {
         claims.delete(pending.offerID);
       }
@@ -216,19 +218,78 @@ export function offerLock(reduce: Reducer) {
   });
 }
 
+/** The step the borrower intents of `borrowerIntentArb` name. */
+const STEP = "c4a7e2d9-1f6b-4c3e-8d5a-7b2e9f1c0a46";
+
+/** A step state whose current step asks for `resource` (none yet: it is started). */
+function stepState(asOf: number, status: JourneyStatus, resource?: Resource): JourneyState {
+  return stateAt({
+    ...snapshotAt(JID, asOf, status),
+    nextAction: "COMPLETE_STEP",
+    actionRequired: { stepID: STEP, kind: resource?.type ?? "REDIRECT", ...(resource ? { resource } : {}) },
+  });
+}
+
 const mutableStates = fc.constantFrom<() => JourneyState>(
   () => stateAt(snapshotAt(JID, 2, "PROFILE_REQUIRED")),
   offersState,
-  () => stateAt(snapshotAt(JID, 7, "AA_REQUIRED")),
-  () => stateAt(snapshotAt(JID, 8, "KYC_PENDING")),
+  () => stepState(7, "AA_REQUIRED"),
+  () => stepState(8, "KYC_PENDING"),
+  () => stepState(8, "BANK_MANDATE_PENDING", { type: "FORM", fields: [] }),
+  () =>
+    stepState(8, "KYC_PENDING", {
+      type: "REDIRECT",
+      url: "https://hosted.example/kyc",
+      returnUrl: "https://app.example/back",
+      expiresAt: "2030-01-01T00:00:00Z",
+    }),
+  // A step without its resource whose link expired: started again, or resumed.
+  () => stateAt({ ...stepState(8, "KYC_PENDING").context.snapshot!, nextAction: "RESUME" }),
 );
+
+/**
+ * The platform's side of an idempotency run, for the two placeholders: `platform.settles` answers the mutation in
+ * flight (a success under its own key), `platform.reacts` moves the held state on (same status, newer details).
+ */
+function platformAnswer(state: JourneyState, timed: JourneyHostEvent): JourneyHostEvent {
+  const held = state.context.snapshot;
+  const pending = state.context.pendingMutation;
+  if ((timed.type as string) === "platform.settles")
+    return pending === null
+      ? { type: "poll.notModified", at: timed.at }
+      : { type: "mutation.succeeded", idempotencyKey: pending.idempotencyKey, at: timed.at };
+  if ((timed.type as string) === "platform.reacts")
+    return held === null
+      ? { type: "poll.notModified", at: timed.at }
+      : {
+          type: "snapshot.received",
+          snapshot: { ...held, asOf: held.asOf + 1, diagnostics: { reasonCode: `R${held.asOf + 1}` } },
+          source: "poll",
+          at: timed.at,
+        };
+  return timed;
+}
 
 /** 5. Idempotency: every mutating command has a key; a key always names the same request (retries repeat it). */
 export function idempotency(reduce: Reducer) {
-  return fc.property(mutableStates, fc.array(anyEventArb, { maxLength: 16 }), (start, raw) => {
+  // Besides intents, results and signals: the platform answering the last mutation (a newer state, same status),
+  // after which the borrower may act again, so a key can be offered to a second, settled mutation.
+  const reacts = { type: "platform.reacts" } as unknown as JourneyHostEvent;
+  const settles = { type: "platform.settles" } as unknown as JourneyHostEvent;
+  // Two keys, so that a key offered to a second mutation is common rather than rare.
+  const keys = ["k0", "k1"];
+  const events = fc.oneof(
+    { weight: 2, arbitrary: borrowerIntentArb({ keys }) },
+    { weight: 1, arbitrary: mutationResultArb({ keys }) },
+    { weight: 1, arbitrary: signalArb() },
+    { weight: 1, arbitrary: fc.constant(reacts) },
+    { weight: 1, arbitrary: fc.constant(settles) },
+  );
+  return fc.property(mutableStates, fc.array(events, { maxLength: 16 }), (start, raw) => {
     let state = start();
     const requests = new Map<string, string>();
-    for (const event of withTimes(raw, T0 + 2000)) {
+    for (const timed of withTimes(raw, T0 + 2000)) {
+      const event = platformAnswer(state, timed);
       const result = reduce(state, event);
       for (const command of result.commands) {
         if (!isMutatingCommand(command)) continue;

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { JourneyState } from "../../machines/journey/index.js";
+import type { JourneySnapshot, Resource } from "../../src/contract/index.js";
 import { ContractError } from "../../src/contract/index.js";
 import { journey } from "../../src/journey/index.js";
 import { journeyFixture, offerFixture } from "../../src/testing/fixtures.js";
@@ -250,20 +252,63 @@ describe("mutations", () => {
     expect(again.commands).toEqual([]);
     expect(again.state.context.error?.code).toBe("IDEMPOTENCY_KEY_REUSED");
   });
-  it("step intents map to step actions", () => {
-    const s0 = journey.initial({ journeyID: JID, snapshot: snap(7, "KYC_PENDING"), at: T0 });
+  it("step intents map to step actions, each where the current step asks for it", () => {
+    const at = (resource?: Resource) =>
+      journey.initial({
+        journeyID: JID,
+        snapshot: snap(7, "KYC_PENDING", {
+          nextAction: "COMPLETE_STEP",
+          actionRequired: {
+            stepID: "stp_1",
+            kind: resource?.type ?? "REDIRECT",
+            ...(resource ? { resource } : {}),
+          },
+        }),
+        at: T0,
+      });
+    const redirect: Resource = {
+      type: "REDIRECT",
+      url: "https://hosted.example/kyc",
+      returnUrl: "https://app.example/back",
+      expiresAt: "2026-11-26T11:00:00Z",
+    };
+    const form: Resource = { type: "FORM", fields: [] };
     const cases = [
-      [{ type: "step.start", stepID: "stp_1", idempotencyKey: "s1", at: T0 + 1 }, "START"],
-      [{ type: "step.submit", stepID: "stp_1", data: { a: 1 }, idempotencyKey: "s2", at: T0 + 1 }, "SUBMIT"],
-      [{ type: "step.returned", stepID: "stp_1", idempotencyKey: "s3", at: T0 + 1 }, "CONFIRM_RETURN"],
+      [at(), { type: "step.start", stepID: "stp_1", idempotencyKey: "s1", at: T0 + 1 }, "START"],
+      [
+        at(form),
+        { type: "step.submit", stepID: "stp_1", data: { a: 1 }, idempotencyKey: "s2", at: T0 + 1 },
+        "SUBMIT",
+      ],
+      [
+        at(redirect),
+        { type: "step.returned", stepID: "stp_1", idempotencyKey: "s3", at: T0 + 1 },
+        "CONFIRM_RETURN",
+      ],
     ] as const;
-    for (const [event, action] of cases) {
+    for (const [s0, event, action] of cases) {
       const { commands } = journey.reduce(s0, event);
       expect(commands[0]).toMatchObject({
         type: "stepAction",
         stepID: "stp_1",
         action,
         idempotencyKey: event.idempotencyKey,
+      });
+    }
+    // Each refused where the step does not take it, and for another step than the current one.
+    const refused = [
+      [at(redirect), { type: "step.start", stepID: "stp_1", idempotencyKey: "r1", at: T0 + 1 }],
+      [at(redirect), { type: "step.submit", stepID: "stp_1", idempotencyKey: "r2", at: T0 + 1 }],
+      [at(form), { type: "step.returned", stepID: "stp_1", idempotencyKey: "r3", at: T0 + 1 }],
+      [at(), { type: "step.start", stepID: "stp_other", idempotencyKey: "r4", at: T0 + 1 }],
+    ] as const;
+    for (const [s0, event] of refused) {
+      const result = journey.reduce(s0, event);
+      expect([event.type, result.commands]).toEqual([event.type, []]);
+      expect(result.state.context.error).toMatchObject({
+        origin: "intent",
+        code: "INVALID_STATE",
+        kind: "refused",
       });
     }
   });
@@ -325,5 +370,109 @@ describe("commandsOf", () => {
       { type: "startPolling", journeyID: JID, inMs: s.context.polling.inMs },
       { type: "proceedOffer", journeyID: JID, offerID: "ofr_A", idempotencyKey: "k1" },
     ]);
+  });
+});
+
+describe("a failed offers load", () => {
+  it("shows why (view.error, origin sync) and retries in the active band, until the offers load", () => {
+    const s0 = journey.initial({ journeyID: JID, snapshot: snap(5, "OFFERS_AVAILABLE"), at: T0 });
+    expect(s0.value.sync).toBe("loadingJourney");
+    const failed = journey.reduce(s0, {
+      type: "journey.loadFailed",
+      problem: { code: "NETWORK" },
+      at: T0 + 1,
+    }).state;
+    const view = journey.view(failed);
+    expect(view.offers).toEqual([]);
+    expect(view.error).toMatchObject({ origin: "sync", code: "NETWORK", kind: "transient" });
+    // The active band (2–5 s) doubled once for the failure: never the passive band's 20–40 s.
+    expect(view.pollInMs).toBeGreaterThanOrEqual(4_000);
+    expect(view.pollInMs).toBeLessThanOrEqual(10_000);
+    // A quiet poll of the same state does not hide the error: the offers are still missing.
+    const polled = journey.reduce(failed, { type: "poll.notModified", at: T0 + 6_000 }).state;
+    expect(polled.value.sync).toBe("loadingJourney");
+    expect(journey.view(polled).error).toMatchObject({ origin: "sync", code: "NETWORK" });
+    const loaded = journey.reduce(polled, {
+      type: "journey.loaded",
+      journey: journeyFixture({ asOf: 5, offers: [offerFixture({ id: "ofr_A" })] }),
+      at: T0 + 6_100,
+    }).state;
+    expect(journey.view(loaded).error).toBeNull();
+    expect(journey.view(loaded).offers.map((o) => o.id)).toEqual(["ofr_A"]);
+  });
+});
+
+describe("view.can is exact", () => {
+  const form: Resource = { type: "FORM", fields: [] };
+  const onStep = (resource?: Resource, extra: Partial<JourneySnapshot> = {}) =>
+    journey.initial({
+      journeyID: JID,
+      snapshot: snap(7, "BANK_MANDATE_PENDING", {
+        nextAction: "COMPLETE_STEP",
+        actionRequired: {
+          stepID: "stp_1",
+          kind: resource?.type ?? "FORM",
+          ...(resource ? { resource } : {}),
+        },
+        ...extra,
+      }),
+      at: T0,
+    });
+  const trues = (state: JourneyState) =>
+    Object.entries(journey.view(state).can)
+      .filter(([, yes]) => yes)
+      .map(([name]) => name);
+
+  it("offers only what the current step takes", () => {
+    expect(trues(onStep())).toEqual(["startStep"]);
+    expect(trues(onStep(form))).toEqual(["submitStep"]);
+    expect(trues(onStep(undefined, { nextAction: "RESUME" }))).toEqual(["startStep", "resume"]);
+    expect(trues(journey.initial({ journeyID: JID, snapshot: snap(2, "PROFILE_REQUIRED"), at: T0 }))).toEqual(
+      ["submitProfile"],
+    );
+    expect(trues(journey.initial({ journeyID: JID, snapshot: snap(9, "REJECTED"), at: T0 }))).toEqual([]);
+  });
+
+  it("awaits the platform after a mutation succeeds: nothing is offered, and an intent is refused, until its new state", () => {
+    const sent = journey.reduce(onStep(form), {
+      type: "step.submit",
+      stepID: "stp_1",
+      data: {},
+      idempotencyKey: "s1",
+      at: T0 + 1,
+    }).state;
+    expect(trues(sent)).toEqual([]);
+    const answered = journey.reduce(sent, {
+      type: "mutation.succeeded",
+      idempotencyKey: "s1",
+      at: T0 + 2,
+    }).state;
+    expect(trues(answered)).toEqual([]);
+    const again = journey.reduce(answered, {
+      type: "step.submit",
+      stepID: "stp_1",
+      data: {},
+      idempotencyKey: "s2",
+      at: T0 + 3,
+    });
+    expect(again.commands).toEqual([]);
+    expect(again.state.context.error).toMatchObject({ code: "AWAITING_PLATFORM", kind: "refused" });
+    // A re-read of the same state is no answer; the platform's new state is.
+    const reread = journey.reduce(
+      answered,
+      received({ ...answered.context.snapshot!, asOf: 8 }, T0 + 4),
+    ).state;
+    expect(trues(reread)).toEqual([]);
+    const next = journey.reduce(
+      reread,
+      received(
+        snap(9, "BANK_MANDATE_PENDING", {
+          nextAction: "COMPLETE_STEP",
+          actionRequired: { stepID: "stp_2", kind: "FORM", resource: form },
+        }),
+        T0 + 5,
+      ),
+    ).state;
+    expect(trues(next)).toEqual(["submitStep"]);
   });
 });

@@ -46,7 +46,7 @@ describe("createJourney", () => {
     const { fake, runtime } = await started(
       snap({ status: "PROFILE_REQUIRED", nextAction: "SUBMIT_PROFILE" }),
     );
-    fake.mutationAnswers.push(apiError("RATE_LIMITED", 429, true));
+    fake.mutationAnswers.push(apiError("RATE_LIMITED", 429));
     const first = runtime.send({ type: "profile.submit", bureauConsent: true, profile: {} as never });
     await flush();
     expect(runtime.view().can.retry).toBe(true);
@@ -71,7 +71,7 @@ describe("createJourney", () => {
   it("shows OFFER_LOCK_CONFLICT from the platform in the view and re-fetches the journey", async () => {
     const { fake, runtime } = await started();
     await runtime.waitFor((v) => v.offers.length === 2);
-    fake.mutationAnswers.push(apiError("OFFER_LOCK_CONFLICT", 409, false));
+    fake.mutationAnswers.push(apiError("OFFER_LOCK_CONFLICT", 409));
     runtime.send({ type: "offer.select", offerID: "ofr_fixture02" });
     await flush();
     expect(runtime.view().error).toMatchObject({
@@ -138,7 +138,7 @@ describe("createJourney", () => {
     let polls = 0;
     (fake.client as { getJourneyState: unknown }).getJourneyState = async () => {
       polls++;
-      throw apiError("NOT_FOUND", 404, false);
+      throw apiError("NOT_FOUND", 404);
     };
     const clock = createManualClock();
     const runtime = createJourney({ client: fake.client, journeyID: "not-a-journey", clock });
@@ -273,7 +273,7 @@ describe("createJourney", () => {
       let polls = 0;
       (fake.client as { getJourneyState: unknown }).getJourneyState = async () => {
         polls++;
-        throw apiError(code, 401, false);
+        throw apiError(code, 401);
       };
       clock.advance(CADENCE.passive.maxMs);
       await flush();

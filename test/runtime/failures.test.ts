@@ -4,18 +4,29 @@ import { readFailure } from "../../src/runtime/failures.js";
 describe("readFailure", () => {
   it("passes platform problem codes through with their field errors", () => {
     const failure = readFailure({ code: "OFFER_LOCK_CONFLICT", status: 409, message: "locked" });
-    expect(failure.problem).toEqual({ code: "OFFER_LOCK_CONFLICT", status: 409, detail: "locked" });
+    expect(failure.problem).toEqual({
+      code: "OFFER_LOCK_CONFLICT",
+      status: 409,
+      kind: "conflict",
+      detail: "locked",
+    });
     expect(failure.sessionLost).toBe(false);
     const fields = [{ path: "pan", message: "must be a PAN like ABCDE1234F", code: "pattern" }];
     expect(readFailure({ code: "VALIDATION_FAILED", status: 400, errors: fields }).problem).toEqual({
       code: "VALIDATION_FAILED",
       status: 400,
+      kind: "invalid",
       errors: fields,
     });
   });
   it("passes an unknown platform code (LENDER_TIMEOUT) through as it is, with its status", () => {
     const failure = readFailure({ code: "LENDER_TIMEOUT", status: 504, message: "lender slow" });
-    expect(failure.problem).toEqual({ code: "LENDER_TIMEOUT", status: 504, detail: "lender slow" });
+    expect(failure.problem).toEqual({
+      code: "LENDER_TIMEOUT",
+      status: 504,
+      kind: "transient",
+      detail: "lender slow",
+    });
     expect(failure).toMatchObject({ aborted: false, sessionLost: false });
   });
   it("turns a request the client refused to send into VALIDATION_FAILED with the fields named, never a retryable INTERNAL", () => {
@@ -41,6 +52,7 @@ describe("readFailure", () => {
     expect(readFailure({ code: "HTTP_ERROR", status: 502 }).problem).toEqual({
       code: "INTERNAL",
       status: 502,
+      kind: "transient",
     });
     expect(readFailure("boom").problem.code).toBe("INTERNAL");
     expect(readFailure({ code: "RATE_LIMITED", retryAfterMs: 2000 }).retryAfterMs).toBe(2000);

@@ -22,11 +22,10 @@ export interface FakeClient {
 }
 
 /** An {@link ApiError} as the client would raise it. */
-export function apiError(code: ApiError["code"], status: number | undefined, retryable: boolean): ApiError {
+export function apiError(code: ApiError["code"], status: number | undefined): ApiError {
   return new ApiError({
     code,
     status,
-    retryable,
     correlationID: "c",
     requestID: undefined,
     errors: [],

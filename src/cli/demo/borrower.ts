@@ -8,14 +8,11 @@ export type BorrowerMove = "profile" | "offer" | "start" | "redirect" | "form" |
 export function nextMove(view: JourneyView): BorrowerMove | null {
   if (view.isEnded || view.status === "DISBURSED") return null;
   if (view.can.submitProfile) return "profile";
-  if (view.status === "OFFERS_AVAILABLE") return view.offers.some((o) => o.selectable) ? "offer" : null;
-  if (view.nextAction === "RESUME" && view.can.resume) return "resume";
-  if (view.actionRequired === null || !view.can.startStep) return null;
-  const resource = view.resource;
-  if (resource === null) return "start";
-  if (resource.type === "REDIRECT") return "redirect";
-  if (resource.type === "FORM") return "form";
-  if (resource.type === "DOCUMENT") return "document";
+  if (view.can.selectOffer) return "offer";
+  if (view.can.resume) return "resume";
+  if (view.can.startStep) return "start";
+  if (view.can.confirmReturn) return "redirect";
+  if (view.can.submitStep) return view.resource?.type === "DOCUMENT" ? "document" : "form";
   return null;
 }
 

@@ -17,6 +17,7 @@ import {
   isEnded,
   isExpectedEdge,
   JOURNEY_STATUSES,
+  type JourneySnapshot,
   type JourneyStatus,
 } from "../../../src/contract/index.js";
 import { journey } from "../../../src/journey/index.js";
@@ -24,7 +25,8 @@ import { journeyFixture, offerFixture, snapshotFixture } from "../../../src/test
 
 const T0 = Date.parse("2026-11-26T10:00:00Z");
 const JID = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
-const snap = (asOf: number, status: JourneyStatus) => snapshotFixture({ asOf, status });
+const snap = (asOf: number, status: JourneyStatus, extra: Partial<JourneySnapshot> = {}) =>
+  snapshotFixture({ asOf, status, ...extra });
 const ctx = (over: Partial<JourneyContext> = {}): JourneyContext => ({
   ...initialContext({ journeyID: JID, snapshot: snap(5, "OFFERS_AVAILABLE"), at: T0 }),
   offers: [offerFixture({ id: "ofr_A" })],
@@ -207,8 +209,11 @@ describe("every guard named in setup(), both ways", () => {
     ],
     [
       "canStartMutation",
+      [
+        ctx({ snapshot: snap(5, "KYC_PENDING", { nextAction: "RESUME" }) }),
+        { type: "journey.resume", idempotencyKey: "r", at: T0 },
+      ],
       [ctx(), { type: "journey.resume", idempotencyKey: "r", at: T0 }],
-      [ctx({ snapshot: snap(9, "EXPIRED") }), { type: "journey.resume", idempotencyKey: "r", at: T0 }],
     ],
     [
       "isRetryOf",
@@ -372,6 +377,24 @@ describe("inspector readiness", () => {
   });
 });
 
+/** What tells two model states apart: the state value, offers loaded, what can be retried, the next action. */
+function stateKey(value: unknown, c: JourneyContext): string {
+  return JSON.stringify([
+    value,
+    c.offers !== null,
+    c.retryableMutation?.kind ?? null,
+    c.snapshot?.nextAction ?? null,
+  ]);
+}
+
+const STEP_STATUSES: ReadonlySet<JourneyStatus> = new Set([
+  "AA_REQUIRED",
+  "KYC_PENDING",
+  "BANK_MANDATE_PENDING",
+  "E_MANDATE_PENDING",
+  "LOAN_AGREEMENT_PENDING",
+]);
+
 function nextEvents(asOf: number): JourneyEvent[] {
   const at = T0 + 10;
   const key = `k${asOf}`;
@@ -379,11 +402,24 @@ function nextEvents(asOf: number): JourneyEvent[] {
     ...JOURNEY_STATUSES.map(
       (status): JourneyEvent => ({
         type: "snapshot.received",
-        snapshot: snap(asOf + 1, status),
+        // A step status carries its step, as the platform sends it (a step without its resource yet).
+        snapshot: snap(
+          asOf + 1,
+          status,
+          STEP_STATUSES.has(status)
+            ? { nextAction: "COMPLETE_STEP", actionRequired: { stepID: "stp_1", kind: "REDIRECT" } }
+            : {},
+        ),
         source: "poll",
         at,
       }),
     ),
+    {
+      type: "snapshot.received",
+      snapshot: snap(asOf + 1, "KYC_PENDING", { nextAction: "RESUME" }),
+      source: "poll",
+      at,
+    },
     {
       type: "journey.loaded",
       journey: journeyFixture({
@@ -450,7 +486,7 @@ describe("model-based (xstate/graph)", () => {
     },
     serializeState: (snapshot) => {
       const c = snapshot.context as JourneyContext;
-      return JSON.stringify([snapshot.value, c.offers !== null, c.retryableMutation?.kind ?? null]);
+      return stateKey(snapshot.value, c);
     },
   });
   const paths = model.getShortestPaths();
@@ -480,11 +516,7 @@ describe("model-based (xstate/graph)", () => {
       for (const key of keys) {
         if (canEnd.has(key)) continue;
         const next = Object.values(adjacency[key]!.transitions).map((t) =>
-          JSON.stringify([
-            t.state.value,
-            (t.state.context as JourneyContext).offers !== null,
-            (t.state.context as JourneyContext).retryableMutation?.kind ?? null,
-          ]),
+          stateKey(t.state.value, t.state.context as JourneyContext),
         );
         if (next.some((k) => canEnd.has(k))) {
           canEnd.add(key);
