@@ -31,8 +31,9 @@ export type { FreshSessionOptions, SessionRefresher } from "./session/refresh.js
 export { getFreshSession, refreshStoredSession } from "./session/refresh.js";
 export type { TokenStore } from "./session/token-store.js";
 export { createMemoryTokenStore } from "./session/token-store.js";
-export type { StoreUnavailableCode } from "./store/errors.js";
+export type { CorruptRecordIssue, CorruptRecordScope, StoreUnavailableCode } from "./store/errors.js";
 export {
+  CorruptRecordError,
   StoreClosedError,
   StoreConfigError,
   StoreInputError,

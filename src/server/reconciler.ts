@@ -1,5 +1,6 @@
 import { isSameState, type JourneySnapshot } from "../contract/index.js";
 import { recordFor } from "./journey-record.js";
+import { checkStoredJourney } from "./store/record.js";
 import type { JourneyStore, StoredJourney } from "./store/types.js";
 
 /** Options of {@link createReconciler}. */
@@ -95,10 +96,13 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const now = options.now ?? Date.now;
   const apply =
     options.apply ??
-    (async (snapshot: JourneySnapshot) =>
-      options.store.applySnapshot(
-        recordFor(await options.store.get(snapshot.journeyID), snapshot, "poll", now()),
-      ));
+    (async (snapshot: JourneySnapshot) => {
+      const { journeyID } = snapshot;
+      // Checked whatever the store (a store of the partner's own may hand back anything): a corrupt state is
+      // rebuilt from the held snapshot, a corrupt record from the fetched one, another journey's never continued.
+      const held = checkStoredJourney(journeyID, await options.store.get(journeyID))?.journey;
+      return options.store.applySnapshot(recordFor(held, snapshot, "poll", now()));
+    });
   let timer: ReturnType<typeof setInterval> | undefined;
   let running = false;
 

@@ -14,6 +14,7 @@ import { heldState, newestOf } from "./journey-record.js";
 import { checkLimit, DEFAULT_RAW_BODY_LIMIT, RawBodyError } from "./raw-body/errors.js";
 import { readRequestBody } from "./raw-body/fetch.js";
 import { readRawBody } from "./raw-body/node.js";
+import { checkStoredJourney, reportReading } from "./store/record.js";
 import type { ApplyWebhookResult, JourneyStore } from "./store/types.js";
 import { WebhookVerificationError } from "./webhook/errors.js";
 import type { WebhookHeaders } from "./webhook/headers.js";
@@ -121,6 +122,16 @@ export class WebhookHandlerConfigError extends Error {
   }
 }
 
+/**
+ * The snapshot to store, at the reducer's order key when that is later: a read that found the held state
+ * unchanged moves the key on (and says the held state is the platform's word at that time), so the store's
+ * guard is never behind the reducer's and a stored state is never later than its row.
+ */
+function atHeldKey(newest: JourneySnapshot, state: JourneyState): JourneySnapshot {
+  const { snapshot, asOf } = state.context;
+  return snapshot !== null && asOf > newest.asOf ? { ...snapshot, asOf } : newest;
+}
+
 /** The most journeys one delivery may name (the store writes them in one transaction). */
 const MAX_JOURNEYS_PER_DELIVERY = 64;
 
@@ -166,7 +177,13 @@ export function handlerFactory(
     /** The record to write for one journey: thin state over the stored one, completed when a reader is given. */
     async function recordOf(eventID: string, update: WebhookUpdate) {
       const { journeyID } = update.snapshot;
-      const stored = await options.store.get(journeyID);
+      // Checked again whatever the store (the shipped ones have read it through the same check; a store of the
+      // partner's own may not have): a corrupt state is rebuilt from the snapshot, a corrupt record from this
+      // delivery, and another journey's is never continued.
+      const stored = reportReading(
+        checkStoredJourney(journeyID, await options.store.get(journeyID)),
+        (error) => onError(error, { eventID, journeyID }),
+      );
       const snapshot = withHeldDetails(update.snapshot, stored?.snapshot);
       let state = heldState(stored, journeyID, now());
       // The held details kept (status and nextAction unchanged) are as complete as they were.
@@ -188,7 +205,7 @@ export function handlerFactory(
       }
       state = reduce(state, { type: "snapshot.received", snapshot, source: "webhook", at: now() }).state;
       return {
-        snapshot: newestOf(snapshot, state),
+        snapshot: atHeldKey(newestOf(snapshot, state), state),
         state,
         complete,
         ...(update.sequence === undefined ? {} : { sequence: update.sequence }),
@@ -246,11 +263,18 @@ export function handlerFactory(
       );
       if (result.duplicate) return { status: 200, outcome: "duplicate", eventID };
       for (const [i, record] of records.entries()) {
-        if (!journeys[i]?.applied) continue;
+        const journeyID = journeys[i]?.journeyID;
+        if (!journeys[i]?.applied || journeyID === undefined) continue;
+        const published = record.state.context.snapshot ?? record.snapshot;
+        // Only ever this journey's snapshot, whatever a store handed back.
+        if (published.journeyID !== journeyID || record.state.context.journeyID !== journeyID) {
+          onError(new Error("a snapshot of another journey was not published"), { eventID, journeyID });
+          continue;
+        }
         try {
-          await options.onSnapshot?.(record.state.context.snapshot ?? record.snapshot, record.state);
+          await options.onSnapshot?.(published, record.state);
         } catch (error) {
-          onError(error, { eventID, journeyID: record.snapshot.journeyID });
+          onError(error, { eventID, journeyID });
         }
       }
       const applied = journeys.some((j) => j.applied);

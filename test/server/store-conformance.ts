@@ -1,7 +1,23 @@
+import { createHmac } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { ContractError, type JourneySnapshot, type JourneyStatus } from "../../src/contract/index.js";
-import { type JourneyStore, StoreClosedError, StoreInputError } from "../../src/server/index.js";
-import { snapshotFixture } from "../../src/testing/fixtures.js";
+import {
+  ContractError,
+  type JourneySnapshot,
+  type JourneyStatus,
+  type WebhookBody,
+} from "../../src/contract/index.js";
+import { initial } from "../../src/journey/index.js";
+import {
+  createReconciler,
+  createWebhookHandler,
+  type JourneyStore,
+  StoreClosedError,
+  StoreInputError,
+} from "../../src/server/index.js";
+import { CorruptRecordError } from "../../src/server/store/errors.js";
+import { checkStoredJourney } from "../../src/server/store/record.js";
+import type { WebhookErrorContext } from "../../src/server/webhook-handler.js";
+import { snapshotFixture, webhookFixture } from "../../src/testing/fixtures.js";
 
 /** Opens a fresh, empty store on the given clock. */
 export type JourneyStoreFactory = (options: { now: () => Date }) => Promise<JourneyStore>;
@@ -371,4 +387,328 @@ export function describeJourneyStoreConformance(name: string, factory: JourneySt
       for (const call of calls) expect(await rejection(call)).toBeInstanceOf(StoreClosedError);
     });
   });
+}
+
+/** A column patch of one stored row, written straight into the store's backing table or map (JSON values). */
+export interface RowPatch {
+  readonly snapshot?: unknown;
+  readonly state?: unknown;
+  readonly asOf?: number;
+  readonly status?: string;
+}
+
+/** A store, and a way to write its rows behind its back. */
+export interface CorruptibleStore {
+  readonly store: JourneyStore;
+  /** Overwrites columns of the stored row of `journeyID` directly (an UPDATE; the memory store's map). */
+  corrupt(journeyID: string, patch: RowPatch): Promise<void>;
+  /** Releases what the harness opened besides the store. */
+  close?(): Promise<void>;
+}
+
+/** Opens a fresh, empty store with its row writer. */
+export type CorruptibleStoreFactory = (options: {
+  now: () => Date;
+  onCorruptRecord: (error: CorruptRecordError) => void;
+}) => Promise<CorruptibleStore>;
+
+const SECRET = "al_wh_corrupt_rows";
+const NOW = Date.UTC(2026, 10, 26, 10, 0, 0);
+const JOURNEY = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
+const OTHER = "0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b";
+const FAR_FUTURE = 9_000_000_000_000;
+
+/** A signed `journey.snapshot` delivery naming one journey [L6], as the webhook handler tests build them. */
+function signedDelivery(eventID: string, journeyID: string, status: JourneyStatus, generatedAt: number) {
+  const body: WebhookBody = {
+    ...webhookFixture(),
+    event_id: eventID,
+    event_at: new Date(generatedAt).toISOString(),
+    snapshot_generated_at: new Date(generatedAt).toISOString(),
+    sequence: generatedAt,
+    borrower: { borrowerExternalID: "CUST_0012", journeys: [{ journeyID, status, nextAction: null }] },
+  };
+  const raw = JSON.stringify(body);
+  const timestamp = String(Math.floor(NOW / 1000));
+  return {
+    body: raw,
+    headers: {
+      "x-al-event-id": eventID,
+      "x-al-webhook-timestamp": timestamp,
+      "x-al-webhook-signature": createHmac("sha256", SECRET).update(`${timestamp}.${raw}`).digest("hex"),
+    },
+  };
+}
+
+interface Held {
+  readonly snapshot: JourneySnapshot;
+  readonly state: { readonly value: Record<string, unknown>; readonly context: Record<string, unknown> };
+}
+
+/** One corrupted row: what is written over a valid one, and how it must be reported. */
+interface CorruptCase {
+  readonly name: string;
+  readonly patch: (mine: Held, other: Held) => RowPatch;
+  /** `record`: the store reports it (onCorruptRecord); `state`: the handler does (onError). */
+  readonly scope: "record" | "state";
+  readonly field: string;
+}
+
+const CORRUPT_CASES: readonly CorruptCase[] = [
+  {
+    name: "(1) a state of the wrong shape: no context",
+    patch: (mine) => ({ state: { value: mine.state.value } }),
+    scope: "state",
+    field: "state.context",
+  },
+  {
+    name: "(1) a state of the wrong types",
+    patch: (mine) => ({
+      state: { ...mine.state, context: { ...mine.state.context, issuedKeys: "k", online: 1 } },
+    }),
+    scope: "state",
+    field: "state.context.issuedKeys",
+  },
+  {
+    name: "(2) another journey's state",
+    patch: (_mine, other) => ({ state: other.state }),
+    scope: "state",
+    field: "state.context.journeyID",
+  },
+  {
+    name: "(2) another journey's snapshot and state",
+    patch: (_mine, other) => ({
+      snapshot: other.snapshot,
+      state: other.state,
+      status: other.snapshot.status,
+    }),
+    scope: "record",
+    field: "snapshot.journeyID",
+  },
+  {
+    name: "(3) a snapshot with an unknown status",
+    patch: (mine) => ({ snapshot: { ...mine.snapshot, status: "GARBAGE" }, status: "GARBAGE" }),
+    scope: "record",
+    field: "snapshot.status",
+  },
+  {
+    name: "(4) a snapshot that is a JSON array, and a state that is truncated JSON in a string",
+    patch: () => ({ snapshot: ['{"journeyID":', 1], state: '{"value":{"lifecycle":' }),
+    scope: "record",
+    field: "snapshot",
+  },
+  {
+    name: "(4) a state that is a JSON scalar",
+    patch: () => ({ state: 42 }),
+    scope: "state",
+    field: "state",
+  },
+  {
+    name: "(5) a state whose order key is far in the future of the row's asOf",
+    patch: (mine) => ({
+      state: {
+        ...mine.state,
+        context: {
+          ...mine.state.context,
+          asOf: FAR_FUTURE,
+          snapshot: { ...(mine.state.context.snapshot as JourneySnapshot), asOf: FAR_FUTURE },
+        },
+      },
+    }),
+    scope: "state",
+    field: "state.context.asOf",
+  },
+  {
+    name: "(5) an asOf column far in the future of its snapshot's asOf",
+    patch: () => ({ asOf: FAR_FUTURE }),
+    scope: "record",
+    field: "snapshot.asOf",
+  },
+  {
+    name: "(6) an empty state with a present snapshot",
+    patch: () => ({ state: {} }),
+    scope: "state",
+    field: "state.value",
+  },
+  {
+    name: "(6) a snapshot of the wrong shape",
+    patch: () => ({ snapshot: { journeyID: JOURNEY } }),
+    scope: "record",
+    field: "snapshot.status",
+  },
+];
+
+/**
+ * Registers the corrupt-row tests for one implementation: a stored row is validated when read, and a corrupt
+ * one is reported and healed by the next delivery rather than failing it, never published across journeys.
+ */
+export function describeCorruptRowConformance(name: string, factory: CorruptibleStoreFactory): void {
+  describe(`JourneyStore corrupt rows: ${name}`, () => {
+    let opened: CorruptibleStore[] = [];
+    afterEach(async () => {
+      await Promise.all(
+        opened.map(async (s) => {
+          await s.store.close();
+          await s.close?.();
+        }),
+      );
+      opened = [];
+    });
+    const open = async () => {
+      const reported: CorruptRecordError[] = [];
+      const harness = await factory({
+        now: manualClock().now,
+        onCorruptRecord: (e) => void reported.push(e),
+      });
+      opened.push(harness);
+      return { ...harness, reported };
+    };
+
+    for (const c of CORRUPT_CASES) {
+      it(`answers a valid delivery 200 over ${c.name}, reports it, publishes only its journey and heals the row`, async () => {
+        const { store, corrupt, reported } = await open();
+        const published: [JourneySnapshot, { context: { journeyID: string } }][] = [];
+        const errors: [unknown, WebhookErrorContext][] = [];
+        const handler = await createWebhookHandler({
+          secrets: SECRET,
+          store,
+          now: () => NOW,
+          onSnapshot: (snapshot, state) => void published.push([snapshot, state]),
+          onError: (error, context) => void errors.push([error, context]),
+        });
+        for (const [id, journeyID, status] of [
+          ["evt_mine", JOURNEY, "PROFILE_REQUIRED"],
+          ["evt_other", OTHER, "KYC_PENDING"],
+        ] as const) {
+          const d = signedDelivery(id, journeyID, status, NOW - 10_000);
+          expect((await handler.handle(d.body, d.headers)).outcome).toBe("applied");
+        }
+        const mine = (await store.get(JOURNEY)) as unknown as Held;
+        const other = (await store.get(OTHER)) as unknown as Held;
+        const otherBefore = await store.get(OTHER);
+        await corrupt(JOURNEY, c.patch(mine, other));
+        published.length = 0;
+
+        // Read back without failing, and never as another journey.
+        const read = await store.get(JOURNEY);
+        if (read) expect(read.snapshot.journeyID).toBe(JOURNEY);
+
+        const d = signedDelivery("evt_next", JOURNEY, "PROFILE_SUBMITTED", NOW - 5_000);
+        expect(await handler.handle(d.body, d.headers)).toMatchObject({
+          status: 200,
+          outcome: "applied",
+          journeys: [{ journeyID: JOURNEY, applied: true }],
+        });
+        expect(published.length).toBeGreaterThan(0);
+        for (const [snapshot, state] of published) {
+          expect(snapshot.journeyID).toBe(JOURNEY);
+          expect(state.context.journeyID).toBe(JOURNEY);
+        }
+        expect(published.at(-1)?.[0]).toMatchObject({ status: "PROFILE_SUBMITTED", asOf: NOW - 5_000 });
+
+        // Healed: valid, at the delivery's state, its reducer state of this journey.
+        const healed = await store.get(JOURNEY);
+        expect(healed).toMatchObject({ journeyID: JOURNEY, asOf: NOW - 5_000, status: "PROFILE_SUBMITTED" });
+        expect(healed?.snapshot).toMatchObject({ journeyID: JOURNEY, status: "PROFILE_SUBMITTED" });
+        expect(checkStoredJourney(JOURNEY, healed)?.corruption).toBeUndefined();
+        const context = (healed!.state as unknown as Held["state"]).context as {
+          journeyID: string;
+          snapshot: JourneySnapshot;
+        };
+        expect(context.journeyID).toBe(JOURNEY);
+        expect(context.snapshot).toMatchObject({ journeyID: JOURNEY, status: "PROFILE_SUBMITTED" });
+        expect(await store.get(OTHER)).toEqual(otherBefore);
+
+        // Reported, naming the journey and the field, never a value.
+        const reports =
+          c.scope === "record"
+            ? reported
+            : errors.filter(([e]) => e instanceof CorruptRecordError).map(([e]) => e as CorruptRecordError);
+        expect(reports.length).toBeGreaterThan(0);
+        for (const report of reports) {
+          expect(report).toBeInstanceOf(CorruptRecordError);
+          expect(report).toMatchObject({ journeyID: JOURNEY, scope: c.scope });
+          expect(report.issues.map((i) => i.field)).toContain(c.field);
+          expect(report.message).not.toContain(OTHER);
+        }
+        if (c.scope === "state") expect(reported).toEqual([]);
+        expect(errors.filter(([e]) => !(e instanceof CorruptRecordError))).toEqual([]);
+      });
+    }
+
+    it("leaves corrupt rows out of the stale list and goes on past them, reporting each", async () => {
+      const { store, corrupt, reported } = await open();
+      for (let n = 1; n <= 4; n++) await store.applySnapshot({ snapshot: snapshotOf(n, 1) });
+      await corrupt("jrn_c1", { snapshot: ["not", "a", "snapshot"] });
+      await corrupt("jrn_c2", { asOf: FAR_FUTURE });
+      const stale = await store.listStale({ olderThan: new Date("2100-01-01T00:00:00Z"), limit: 1 });
+      expect(stale.map((j) => j.journeyID)).toEqual(["jrn_c3"]);
+      expect(reported.map((e) => [e.journeyID, e.scope])).toEqual([
+        ["jrn_c1", "record"],
+        ["jrn_c2", "record"],
+      ]);
+      const all = await store.listStale({ olderThan: new Date("2100-01-01T00:00:00Z"), limit: 10 });
+      expect(all.map((j) => j.journeyID)).toEqual(["jrn_c3", "jrn_c4"]);
+    });
+
+    it("replaces a corrupt row with the next valid write whatever its asOf, and keeps the guard on a valid one", async () => {
+      const { store, corrupt } = await open();
+      await store.applySnapshot({ snapshot: snapshotOf(1, 5) });
+      await corrupt("jrn_c1", { asOf: FAR_FUTURE });
+      expect(await store.get("jrn_c1")).toBeUndefined();
+      expect(await store.applySnapshot({ snapshot: snapshotOf(1, 3), state: { n: 3 } })).toBe(true);
+      expect(await store.get("jrn_c1")).toMatchObject({ asOf: 3, state: { n: 3 } });
+      expect(await store.applySnapshot({ snapshot: snapshotOf(1, 2) })).toBe(false);
+      await corrupt("jrn_c1", { snapshot: { journeyID: "jrn_c1" } });
+      const delivered = await store.applyWebhook({
+        webhookId: "evt_1",
+        record: { snapshot: snapshotOf(1, 1) },
+      });
+      expect(delivered).toEqual({ duplicate: false, applied: true, appliedJourneyIDs: ["jrn_c1"] });
+      expect(await store.get("jrn_c1")).toMatchObject({ asOf: 1, snapshot: snapshotOf(1, 1) });
+    });
+
+    it("lets the reconciler rebuild another journey's state from the fetched snapshot", async () => {
+      const { store, corrupt } = await open();
+      const theirs = reduceFrom(OTHER, snapshotFixture({ journeyID: OTHER, asOf: NOW - 10_000 }));
+      await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: JOURNEY, asOf: NOW - 10_000 }) });
+      await corrupt(JOURNEY, { state: theirs });
+      const reconciler = createReconciler({
+        store,
+        now: () => Date.parse("2100-01-01T00:00:00Z"),
+        fetchState: async (id) => snapshotFixture({ journeyID: id, asOf: NOW, status: "OFFER_SELECTED" }),
+      });
+      expect(await reconciler.runOnce()).toMatchObject({ checked: 1, updated: 1, failed: [] });
+      const healed = await store.get(JOURNEY);
+      expect(healed).toMatchObject({ asOf: NOW, status: "OFFER_SELECTED" });
+      const context = (healed!.state as unknown as Held["state"]).context as {
+        journeyID: string;
+        snapshot: JourneySnapshot;
+      };
+      expect(context.journeyID).toBe(JOURNEY);
+      expect(context.snapshot).toMatchObject({ journeyID: JOURNEY, status: "OFFER_SELECTED" });
+    });
+  });
+}
+
+/** A reducer state of `journeyID` started from `snapshot`, as JSON. */
+function reduceFrom(journeyID: string, snapshot: JourneySnapshot): unknown {
+  return JSON.parse(JSON.stringify(initial({ journeyID, snapshot, at: NOW })));
+}
+
+/** Writes a patch straight into `credit_journey.journeys` with one UPDATE. */
+export function corruptRow(query: (text: string, params: unknown[]) => Promise<unknown>) {
+  return async (journeyID: string, patch: RowPatch): Promise<void> => {
+    const sets: string[] = [];
+    const params: unknown[] = [journeyID];
+    const set = (column: string, value: unknown, cast = "") => {
+      params.push(value);
+      sets.push(`${column} = $${params.length}${cast}`);
+    };
+    if ("snapshot" in patch) set("snapshot", JSON.stringify(patch.snapshot), "::jsonb");
+    if ("state" in patch) set("state", JSON.stringify(patch.state), "::jsonb");
+    if (patch.asOf !== undefined) set("as_of", patch.asOf);
+    if (patch.status !== undefined) set("status", patch.status);
+    await query(`UPDATE credit_journey.journeys SET ${sets.join(", ")} WHERE journey_id = $1`, params);
+  };
 }

@@ -5,7 +5,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { JourneySnapshot, JourneyStatus, WebhookBody } from "../../src/contract/index.js";
 import * as edge from "../../src/server/edge.js";
 import { createWebhookHandler, WebhookHandlerConfigError } from "../../src/server/index.js";
+import { CorruptRecordError } from "../../src/server/store/errors.js";
 import { createMemoryJourneyStore } from "../../src/server/store/memory.js";
+import { checkStoredJourney } from "../../src/server/store/record.js";
 import type { JourneyStore } from "../../src/server/store/types.js";
 import { journeyFixture, snapshotFixture, webhookFixture } from "../../src/testing/fixtures.js";
 
@@ -333,6 +335,66 @@ describe("createWebhookHandler", () => {
     expect(
       (await handler.fetch(new Request(url, { method: "POST", body: e.body, headers: e.headers }))).status,
     ).toBe(200);
+  });
+
+  it("never continues nor publishes another journey's record that a store of the partner's own hands back", async () => {
+    const memory = createMemoryJourneyStore();
+    await memory.applySnapshot({
+      snapshot: snapshotFixture({ journeyID: OTHER, asOf: NOW - 9_000, status: "KYC_PENDING" }),
+    });
+    const theirs = await memory.get(OTHER);
+    // A store of the partner's own that answers every journey with another borrower's record.
+    const leaky: JourneyStore = { ...memory, get: async () => theirs };
+    const published: JourneySnapshot[] = [];
+    const errors: unknown[] = [];
+    const handler = await createWebhookHandler({
+      secrets: SECRET,
+      store: leaky,
+      now: () => NOW,
+      onSnapshot: (snapshot) => void published.push(snapshot),
+      onError: (error) => void errors.push(error),
+    });
+    const d = delivery("evt_leak", [{ status: "PROFILE_REQUIRED", nextAction: "SUBMIT_PROFILE" }], {
+      generatedAt: NOW - 1_000,
+    });
+    expect(await handler.handle(d.body, d.headers)).toMatchObject({ status: 200, outcome: "applied" });
+    expect(published.map((p) => p.journeyID)).toEqual([JOURNEY]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(CorruptRecordError);
+    expect(errors[0]).toMatchObject({ journeyID: JOURNEY, scope: "record", field: "snapshot.journeyID" });
+    expect(await memory.get(OTHER)).toEqual(theirs);
+    expect((await memory.get(JOURNEY))?.snapshot).toMatchObject({
+      journeyID: JOURNEY,
+      status: "PROFILE_REQUIRED",
+    });
+  });
+
+  it("stores a state no later than its row when a read finds the held state unchanged after a thin delivery", async () => {
+    const store = createMemoryJourneyStore();
+    const held = { status: "KYC_PENDING", nextAction: "COMPLETE_STEP" } as const;
+    let readAt = NOW - 10_000;
+    const errors: unknown[] = [];
+    const handler = await createWebhookHandler({
+      secrets: SECRET,
+      store,
+      now: () => NOW,
+      onError: (error) => void errors.push(error),
+      fetchJourney: async () => journeyFixture({ ...held, asOf: readAt }),
+    });
+    const first = delivery("evt_1", [held], { generatedAt: NOW - 10_000 });
+    await handler.handle(first.body, first.headers);
+    // The read is newer than the next delivery and says what is held: the reducer's key moves on to it, and so
+    // does the row's (the delivery is older than the platform's word at the read).
+    readAt = NOW - 100;
+    const late = delivery("evt_2", [{ status: "OFFERS_AVAILABLE", nextAction: "VIEW_OFFERS" }], {
+      generatedAt: NOW - 5_000,
+    });
+    expect((await handler.handle(late.body, late.headers)).outcome).toBe("applied");
+    const stored = await store.get(JOURNEY);
+    expect(stored).toMatchObject({ asOf: NOW - 100, status: "KYC_PENDING" });
+    expect((stored!.state as { context: { asOf: number } }).context.asOf).toBe(NOW - 100);
+    expect(checkStoredJourney(JOURNEY, stored)?.corruption).toBeUndefined();
+    expect(errors).toEqual([]);
   });
 
   it("refuses bad options when created, naming the field", async () => {

@@ -74,8 +74,64 @@ export class StoreUnavailableError extends Error {
 }
 
 /**
+ * How much of a corrupt stored row is lost: `state`, its reducer state (dropped, and rebuilt from the snapshot);
+ * `record`, the whole row (read as absent, and replaced by the next valid write whatever its order key).
+ */
+export type CorruptRecordScope = "state" | "record";
+
+/** One thing wrong with a stored row: the field (a dotted path) and what is wrong, never the value. */
+export interface CorruptRecordIssue {
+  readonly field: string;
+  readonly message: string;
+}
+
+/**
+ * A stored journey row failed validation when it was read (hand-edited, written by another version, damaged).
+ * Reported to the store's `onCorruptRecord`, never thrown by a read: the row is read without what is corrupt.
+ * Names the journey and the fields only, never their values.
+ */
+export class CorruptRecordError extends Error {
+  /** Discriminant for plain-data error handling across boundaries. */
+  readonly _tag = "CorruptRecordError" as const;
+  /** The row's key. */
+  readonly journeyID: string;
+  /** What is lost: the reducer state, or the whole row. */
+  readonly scope: CorruptRecordScope;
+  /** The first offending field, as a dotted path (`snapshot.status`, `state.context.journeyID`). */
+  readonly field: string;
+  /** Every offending field found. */
+  readonly issues: readonly CorruptRecordIssue[];
+
+  constructor(journeyID: string, scope: CorruptRecordScope, issues: readonly CorruptRecordIssue[]) {
+    const listed = issues.map((i) => `${i.field}: ${i.message}`).join("; ");
+    const lost = scope === "state" ? "its reducer state is dropped" : "it is read as absent";
+    super(`the stored journey ${journeyID} is corrupt, ${lost} (${listed})`);
+    this.name = "CorruptRecordError";
+    this.journeyID = journeyID;
+    this.scope = scope;
+    this.field = issues[0]?.field ?? scope;
+    this.issues = issues;
+  }
+
+  /** The error as plain data. */
+  toJSON(): {
+    _tag: "CorruptRecordError";
+    journeyID: string;
+    scope: CorruptRecordScope;
+    issues: readonly CorruptRecordIssue[];
+  } {
+    return { _tag: this._tag, journeyID: this.journeyID, scope: this.scope, issues: this.issues };
+  }
+}
+
+/** The default `onCorruptRecord`: a warning naming the journey and the fields (never their values). */
+export function warnCorruptRecord(error: CorruptRecordError): void {
+  console.warn("credit-journey store: a corrupt stored journey was read", error.toJSON());
+}
+
+/**
  * Checks the options every store factory takes.
- * @throws {StoreConfigError} naming `options` or `now` when they are not an object and a function.
+ * @throws {StoreConfigError} naming `options`, `now` or `onCorruptRecord` when they are not an object and functions.
  */
 export function checkClockOptions(options: unknown): void {
   if (typeof options !== "object" || options === null)
@@ -83,4 +139,7 @@ export function checkClockOptions(options: unknown): void {
   const now = (options as { now?: unknown }).now;
   if (now !== undefined && typeof now !== "function")
     throw new StoreConfigError("now", "must be a function returning a Date");
+  const onCorrupt = (options as { onCorruptRecord?: unknown }).onCorruptRecord;
+  if (onCorrupt !== undefined && typeof onCorrupt !== "function")
+    throw new StoreConfigError("onCorruptRecord", "must be a function");
 }

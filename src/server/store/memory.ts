@@ -1,11 +1,15 @@
-import { checkClockOptions, StoreClosedError } from "./errors.js";
+import { checkClockOptions, StoreClosedError, warnCorruptRecord } from "./errors.js";
 import {
   checkDate,
   checkId,
   checkListStale,
+  decodeJsonColumn,
   type PreparedRecord,
   prepareDelivery,
   prepareRecord,
+  type RowReading,
+  readJourneyRow,
+  reportReading,
   supersedes,
 } from "./record.js";
 import type {
@@ -16,34 +20,55 @@ import type {
   StoredJourney,
 } from "./types.js";
 
-interface Row {
-  readonly record: PreparedRecord;
+/** A memory store's row: the columns a SQL row has, the snapshot and state as JSON text. */
+export interface MemoryJourneyRow {
+  asOf: number;
+  sequence: number | null;
+  complete: boolean;
+  status: string;
+  ended: boolean;
+  /** The snapshot, as JSON text. */
+  snapshot: string;
+  /** The reducer state, as JSON text, or `null`. */
+  state: string | null;
   updatedAt: Date;
 }
 
-function toStored(row: Row): StoredJourney {
-  const { record } = row;
-  return {
-    journeyID: record.journeyID,
-    asOf: record.asOf,
-    sequence: record.sequence,
-    complete: record.complete,
-    status: record.status,
-    // Copies, so a caller mutating what it got back cannot change what the store holds.
-    snapshot: JSON.parse(record.snapshotJson),
-    state: record.stateJson === null ? null : JSON.parse(record.stateJson),
-    updatedAt: new Date(row.updatedAt),
-  };
+// Decoded afresh on every read: a caller mutating what it got back cannot change what the store holds.
+function read(journeyID: string, row: MemoryJourneyRow): RowReading {
+  return readJourneyRow({
+    journeyID,
+    asOf: row.asOf,
+    sequence: row.sequence,
+    complete: row.complete,
+    status: row.status,
+    ended: row.ended,
+    snapshot: decodeJsonColumn(row.snapshot),
+    state: decodeJsonColumn(row.state),
+    updatedAt: row.updatedAt,
+  });
 }
 
 /**
  * A journey store in this process's memory: the default, for one process and for tests.
- * @throws {StoreConfigError} naming `options` or `now` when malformed.
+ * @throws {StoreConfigError} naming `options`, `now` or `onCorruptRecord` when malformed.
  */
 export function createMemoryJourneyStore(options: StoreClockOptions = {}): JourneyStore {
+  return memoryJourneyStoreOn(new Map(), options);
+}
+
+/**
+ * A memory store over a map of rows the caller holds, by journey id (tests write corrupt rows into it);
+ * {@link createMemoryJourneyStore} is one over a map of its own.
+ * @throws {StoreConfigError} naming `options`, `now` or `onCorruptRecord` when malformed.
+ */
+export function memoryJourneyStoreOn(
+  journeys: Map<string, MemoryJourneyRow>,
+  options: StoreClockOptions = {},
+): JourneyStore {
   checkClockOptions(options);
   const now = options.now ?? (() => new Date());
-  const journeys = new Map<string, Row>();
+  const onCorrupt = options.onCorruptRecord ?? warnCorruptRecord;
   const webhooks = new Map<string, Date>();
   let closed = false;
 
@@ -53,18 +78,31 @@ export function createMemoryJourneyStore(options: StoreClockOptions = {}): Journ
     if (closed) throw new StoreClosedError();
   };
   const upsert = (record: PreparedRecord): boolean => {
-    const held = journeys.get(record.journeyID);
-    if (held && !supersedes(held.record, record)) return false;
-    const sequence = record.sequence ?? held?.record.sequence ?? null;
-    journeys.set(record.journeyID, { record: { ...record, sequence }, updatedAt: now() });
+    const row = journeys.get(record.journeyID);
+    // A row that cannot be read (its columns or snapshot corrupt) has no order key to keep: it is replaced.
+    const held = row && read(record.journeyID, row).journey;
+    if (held && !supersedes(held, record)) return false;
+    journeys.set(record.journeyID, {
+      asOf: record.asOf,
+      sequence: record.sequence ?? held?.sequence ?? null,
+      complete: record.complete,
+      status: record.status,
+      ended: record.ended,
+      snapshot: record.snapshotJson,
+      state: record.stateJson,
+      updatedAt: now(),
+    });
     return true;
+  };
+  const get = (journeyID: string): StoredJourney | undefined => {
+    const row = journeys.get(journeyID);
+    return row && reportReading(read(journeyID, row), onCorrupt);
   };
 
   return {
     async get(journeyID) {
       open();
-      const row = journeys.get(checkId(journeyID, "journeyID"));
-      return row && toStored(row);
+      return get(checkId(journeyID, "journeyID"));
     },
     async applySnapshot(record: JourneyRecordInput) {
       open();
@@ -88,15 +126,19 @@ export function createMemoryJourneyStore(options: StoreClockOptions = {}): Journ
     async listStale(listOptions) {
       open();
       const { olderThan, limit } = checkListStale(listOptions);
-      return [...journeys.values()]
-        .filter((row) => !row.record.ended && row.updatedAt < olderThan)
+      const stale: StoredJourney[] = [];
+      const candidates = [...journeys.entries()]
+        .filter(([, row]) => row.ended !== true && row.updatedAt < olderThan)
         .sort(
-          (a, b) =>
-            a.updatedAt.getTime() - b.updatedAt.getTime() ||
-            (a.record.journeyID < b.record.journeyID ? -1 : 1),
-        )
-        .slice(0, limit)
-        .map(toStored);
+          ([a, x], [b, y]) => x.updatedAt.getTime() - y.updatedAt.getTime() || (a < b ? -1 : a > b ? 1 : 0),
+        );
+      // A row read as absent is left out, and the next one taken: corrupt rows never starve the list.
+      for (const [journeyID] of candidates) {
+        if (stale.length === limit) break;
+        const journey = get(journeyID);
+        if (journey) stale.push(journey);
+      }
+      return stale;
     },
     async touch(journeyID) {
       open();

@@ -46,7 +46,8 @@ export function pgliteDatabase(pglite: PGliteLike, ownsDatabase: boolean): SqlDa
 
 /**
  * A journey store on PGlite, PostgreSQL embedded in the process (WASM), with the same SQL as the PostgreSQL store.
- * @throws {StoreConfigError} naming `options`, `now`, `db`, `dataDir` or `migrate` when malformed (rejects).
+ * @throws {StoreConfigError} naming `options`, `now`, `onCorruptRecord`, `db`, `dataDir` or `migrate` when
+ *   malformed (rejects).
  * @throws {Error} PGlite's error when it cannot start or the migration fails (rejects).
  */
 export async function createPGliteJourneyStore(
@@ -79,5 +80,6 @@ export async function createPGliteJourneyStore(
   return createSqlJourneyStore(db, {
     ownsDatabase: options.db === undefined,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.onCorruptRecord ? { onCorruptRecord: options.onCorruptRecord } : {}),
   });
 }

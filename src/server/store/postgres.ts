@@ -250,6 +250,7 @@ function checkOptions(options: unknown): CheckedOptions {
     throw new StoreConfigError("migrate", `must be a boolean, got ${typeof options.migrate}`);
   }
   checkFunction(options, "now");
+  checkFunction(options, "onCorruptRecord");
   if (options.pool !== undefined) {
     const pool = options.pool;
     if (!isObject(pool) || !["query", "connect", "end"].every((name) => typeof pool[name] === "function")) {
@@ -294,7 +295,8 @@ function checkOptions(options: unknown): CheckedOptions {
  * Options are checked before anything is opened; a pool the store opens has connect, statement,
  * idle-in-transaction and query timeouts ({@link POSTGRES_POOL_DEFAULTS}) and never crashes the process on a
  * broken connection.
- * @throws {StoreConfigError} naming the field, when an option is missing or malformed; nothing is opened (rejects).
+ * @throws {StoreConfigError} naming the field (`onCorruptRecord` among them), when an option is missing or
+ *   malformed; nothing is opened (rejects).
  * @throws {StoreUnavailableError} when the database is unreachable or does not answer within the timeouts
  *   (rejects); a pool the store opened is ended first. Its methods reject with it too, `retryable: true`.
  * @throws {Error} `pg`'s error when the database refuses otherwise (no such database, bad password) or the
@@ -340,5 +342,6 @@ export async function createPostgresJourneyStore(
   return createSqlJourneyStore(db, {
     ownsDatabase: !("pool" in checked),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.onCorruptRecord ? { onCorruptRecord: options.onCorruptRecord } : {}),
   });
 }

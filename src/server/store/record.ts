@@ -1,6 +1,25 @@
-import { isEnded, type JourneySnapshot, type JourneyStatus, parseSnapshot } from "../../contract/index.js";
-import { StoreInputError } from "./errors.js";
-import type { JourneyRecordInput, JsonValue, ListStaleOptions, WebhookDelivery } from "./types.js";
+import * as z from "zod/mini";
+import type { JourneyState } from "../../../machines/journey/journey.connect.js";
+import { journeyMachine } from "../../../machines/journey/journey.machine.js";
+import {
+  AsOf,
+  type ContractError,
+  isEnded,
+  JourneySnapshot,
+  type JourneyStatus,
+  Offer,
+  parseSnapshot,
+  Step,
+  safeParse,
+} from "../../contract/index.js";
+import { CorruptRecordError, type CorruptRecordIssue, StoreInputError } from "./errors.js";
+import type {
+  JourneyRecordInput,
+  JsonValue,
+  ListStaleOptions,
+  StoredJourney,
+  WebhookDelivery,
+} from "./types.js";
 
 /** A validated write: everything a store needs, with the JSON already encoded. */
 export interface PreparedRecord {
@@ -154,4 +173,237 @@ export function checkListStale(options: ListStaleOptions): ListStaleOptions {
     throw new StoreInputError("limit", "must be a positive integer");
   }
   return { olderThan, limit: options.limit };
+}
+
+/** What a journey row's JSON column holds when it is not JSON at all (text that does not parse). */
+export const NOT_JSON: unique symbol = Symbol("NOT_JSON");
+
+/**
+ * A JSON column kept as text, decoded; {@link NOT_JSON} when it does not parse (truncated, damaged). Never throws.
+ */
+export function decodeJsonColumn(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+/** A journey row as a store reads it back, untrusted: every column but the key may hold anything. */
+export interface JourneyRow {
+  /** The key the row was found under. */
+  readonly journeyID: string;
+  readonly asOf: unknown;
+  readonly sequence: unknown;
+  readonly complete: unknown;
+  readonly status: unknown;
+  /** The `ended` column, when the store has one (checked against the status). */
+  readonly ended?: unknown;
+  /** The snapshot, decoded ({@link NOT_JSON} when its text does not parse). */
+  readonly snapshot: unknown;
+  /** The reducer state, decoded ({@link NOT_JSON} when its text does not parse). */
+  readonly state: unknown;
+  readonly updatedAt: unknown;
+}
+
+/** What a read makes of a row: the journey (without what is corrupt), and what was corrupt, if anything. */
+export type RowReading =
+  | { readonly journey: StoredJourney; readonly corruption?: CorruptRecordError }
+  | { readonly journey: undefined; readonly corruption: CorruptRecordError };
+
+// The reducer state as the store's readers rely on it (`JourneyState`, machines/journey): its shape, checked
+// loosely where nothing downstream reads it. Only validated: the state handed out is the one stored, unstripped.
+const Mutation = z.nullable(z.looseObject({ kind: z.string(), idempotencyKey: z.string() }));
+const HeldState = z.object({
+  value: z.object({
+    lifecycle: z.union([z.string(), z.object({ ended: z.string() })]),
+    mutation: z.string(),
+    sync: z.string(),
+  }),
+  context: z.looseObject({
+    journeyID: z.string(),
+    snapshot: z.nullable(JourneySnapshot),
+    asOf: AsOf,
+    offers: z.nullable(z.array(Offer)),
+    steps: z.nullable(z.array(Step)),
+    claimedOfferID: z.nullable(z.string()),
+    pendingMutation: Mutation,
+    retryableMutation: Mutation,
+    issuedKeys: z.array(z.string()),
+    held: z.nullable(z.object({ snapshot: JourneySnapshot, source: z.string() })),
+    refetch: z.nullable(z.string()),
+    anomalies: z.array(z.looseObject({})),
+    error: z.nullable(z.looseObject({ origin: z.string(), code: z.string() })),
+    online: z.boolean(),
+    sessionValid: z.boolean(),
+    polling: z.looseObject({
+      inMs: z.nullable(z.number()),
+      armed: z.number(),
+      armedFor: z.string(),
+      hidden: z.boolean(),
+      failures: z.number(),
+      retryAfterMs: z.nullable(z.number()),
+      lastPushAt: z.nullable(z.number()),
+      awaitingReaction: z.boolean(),
+    }),
+    now: z.number(),
+  }),
+});
+
+function issuesOf(error: ContractError, prefix: string): CorruptRecordIssue[] {
+  return error.issues.map((i) => ({ field: i.path ? `${prefix}.${i.path}` : prefix, message: i.message }));
+}
+
+/** A column read as a non-negative safe integer (`pg` gives a bigint as text), or `undefined`. */
+function integerColumn(value: unknown): number | undefined {
+  const n = typeof value === "string" && /^\d{1,16}$/.test(value) ? Number(value) : value;
+  return typeof n === "number" && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+function dateColumn(value: unknown): Date | undefined {
+  const date = value instanceof Date || typeof value === "string" ? new Date(value) : undefined;
+  return date && !Number.isNaN(date.getTime()) ? date : undefined;
+}
+
+/** What is wrong with the columns and the snapshot, which make the row: the parsed snapshot when nothing is. */
+function rowIssues(row: JourneyRow): { issues: CorruptRecordIssue[]; snapshot?: JourneySnapshot } {
+  const issues: CorruptRecordIssue[] = [];
+  const asOf = integerColumn(row.asOf);
+  if (asOf === undefined) issues.push({ field: "asOf", message: "is not a non-negative safe integer" });
+  if (row.sequence !== null && integerColumn(row.sequence) === undefined)
+    issues.push({ field: "sequence", message: "is neither null nor a non-negative safe integer" });
+  if (typeof row.complete !== "boolean") issues.push({ field: "complete", message: "is not a boolean" });
+  if (dateColumn(row.updatedAt) === undefined) issues.push({ field: "updatedAt", message: "is not a time" });
+  if (row.snapshot === NOT_JSON)
+    return { issues: [...issues, { field: "snapshot", message: "is not JSON" }] };
+  const parsed = safeParse(JourneySnapshot, row.snapshot, "JourneySnapshot");
+  if (!parsed.ok) return { issues: [...issues, ...issuesOf(parsed.error, "snapshot")] };
+  const snapshot = parsed.value;
+  if (snapshot.journeyID !== row.journeyID)
+    issues.push({ field: "snapshot.journeyID", message: "names another journey than the row's key" });
+  if (asOf !== undefined && snapshot.asOf !== asOf)
+    issues.push({ field: "snapshot.asOf", message: "disagrees with the row's asOf" });
+  if (row.status !== snapshot.status)
+    issues.push({ field: "status", message: "disagrees with the snapshot's status" });
+  if (row.ended !== undefined && row.ended !== isEnded(snapshot.status))
+    issues.push({ field: "ended", message: "disagrees with the snapshot's status" });
+  return issues.length === 0 ? { issues, snapshot } : { issues };
+}
+
+/** Whether the machine resumes `value` as it is (a state it has, fully named). */
+function isMachineValue(value: JourneyState["value"], context: JourneyState["context"]): boolean {
+  try {
+    const resolved = journeyMachine.resolveState({ value: value as never, context });
+    return JSON.stringify(resolved.value) === JSON.stringify(value);
+  } catch {
+    return false;
+  }
+}
+
+/** What is wrong with a stored reducer state, against the row it is stored in. */
+function stateIssues(key: string, asOf: number, state: unknown): CorruptRecordIssue[] {
+  const parsed = safeParse(HeldState, state, "JourneyState");
+  if (!parsed.ok) return issuesOf(parsed.error, "state");
+  const { context, value } = state as JourneyState;
+  const issues: CorruptRecordIssue[] = [];
+  const ofThisJourney = (snapshot: JourneySnapshot, field: string) => {
+    if (snapshot.journeyID !== key)
+      issues.push({ field: `${field}.journeyID`, message: "names another journey than the row's key" });
+    if (snapshot.asOf > asOf) issues.push({ field: `${field}.asOf`, message: "is after the row's asOf" });
+  };
+  if (context.journeyID !== key)
+    issues.push({ field: "state.context.journeyID", message: "names another journey than the row's key" });
+  if (context.asOf > asOf) issues.push({ field: "state.context.asOf", message: "is after the row's asOf" });
+  if (context.snapshot) ofThisJourney(context.snapshot, "state.context.snapshot");
+  if (context.held) ofThisJourney(context.held.snapshot, "state.context.held.snapshot");
+  const lifecycle = typeof value.lifecycle === "string" ? value.lifecycle : value.lifecycle.ended;
+  if (lifecycle !== (context.snapshot?.status ?? "loading"))
+    issues.push({ field: "state.value.lifecycle", message: "disagrees with state.context.snapshot" });
+  else if (!isMachineValue(value, context))
+    issues.push({ field: "state.value", message: "is not a state of the journey machine" });
+  return issues;
+}
+
+/**
+ * Reads a stored row, trusting nothing in it: the columns and the snapshot must agree (a snapshot of the row's
+ * journey, at the row's `asOf` and status), and the state must be JSON. With `reducerState` (the state is read
+ * as the journey reducer's, as the webhook handler and the reconciler do: to a store it is opaque), the state
+ * must also be a reducer state of this journey, no later than the row, in a state the machine has. A row whose
+ * columns or snapshot fail is read as absent (`journey: undefined`); a row whose state fails is read with
+ * `state: null` (the reducer rebuilds it from the snapshot). Either way `corruption` says what failed. Pure;
+ * never throws.
+ */
+export function readJourneyRow(row: JourneyRow, check: { readonly reducerState?: boolean } = {}): RowReading {
+  const { issues, snapshot } = rowIssues(row);
+  if (snapshot === undefined)
+    return { journey: undefined, corruption: new CorruptRecordError(row.journeyID, "record", issues) };
+  const asOf = snapshot.asOf;
+  const state = row.state ?? null;
+  const bad =
+    state === NOT_JSON
+      ? [{ field: "state", message: "is not JSON" }]
+      : state === null || !check.reducerState
+        ? []
+        : stateIssues(row.journeyID, asOf, state);
+  const journey: StoredJourney = {
+    journeyID: row.journeyID,
+    asOf,
+    sequence: row.sequence === null ? null : (integerColumn(row.sequence) as number),
+    complete: row.complete as boolean,
+    status: snapshot.status,
+    snapshot,
+    state: bad.length === 0 ? (state as JsonValue) : null,
+    updatedAt: dateColumn(row.updatedAt) as Date,
+  };
+  return bad.length === 0
+    ? { journey }
+    : { journey, corruption: new CorruptRecordError(row.journeyID, "state", bad) };
+}
+
+/**
+ * Checks a journey some store returned (any `JourneyStore`, also one of the caller's own) as {@link readJourneyRow}
+ * checks a row, its state as the journey reducer's: the journey without what is corrupt, or `undefined`, and
+ * what was. Never throws.
+ */
+export function checkStoredJourney(
+  journeyID: string,
+  stored: StoredJourney | undefined,
+): RowReading | undefined {
+  if (stored === undefined) return undefined;
+  if (typeof stored !== "object" || stored === null)
+    return {
+      journey: undefined,
+      corruption: new CorruptRecordError(journeyID, "record", [
+        { field: "record", message: "is not an object" },
+      ]),
+    };
+  return readJourneyRow(
+    {
+      journeyID,
+      asOf: stored.asOf,
+      sequence: stored.sequence ?? null,
+      complete: stored.complete,
+      status: stored.status,
+      snapshot: stored.snapshot,
+      state: stored.state,
+      updatedAt: stored.updatedAt,
+    },
+    { reducerState: true },
+  );
+}
+
+/** Tells `report` about a reading's corruption, if any, and returns the journey; `report`'s failure is ignored. */
+export function reportReading(
+  reading: RowReading | undefined,
+  report: (error: CorruptRecordError) => void,
+): StoredJourney | undefined {
+  if (reading?.corruption) {
+    try {
+      report(reading.corruption);
+    } catch {
+      // An observer's failure must not fail the read.
+    }
+  }
+  return reading?.journey;
 }

@@ -1,5 +1,4 @@
-import type { JourneyStatus } from "../../contract/index.js";
-import { StoreClosedError } from "./errors.js";
+import { type CorruptRecordError, StoreClosedError, warnCorruptRecord } from "./errors.js";
 import {
   checkDate,
   checkId,
@@ -7,14 +6,11 @@ import {
   type PreparedRecord,
   prepareDelivery,
   prepareRecord,
+  type RowReading,
+  readJourneyRow,
+  reportReading,
 } from "./record.js";
-import type {
-  ApplyWebhookResult,
-  JourneyStore,
-  JsonValue,
-  StoreClockOptions,
-  StoredJourney,
-} from "./types.js";
+import type { ApplyWebhookResult, JourneyStore, StoreClockOptions, StoredJourney } from "./types.js";
 
 /** Something that runs one parameterised SQL statement (`$1`, `$2`…). */
 export interface SqlQueryable {
@@ -41,12 +37,13 @@ interface JourneyRow {
   sequence: number | string | null;
   complete: boolean;
   status: string;
+  ended: boolean;
   snapshot: unknown;
   state: unknown;
   updated_at: Date | string;
 }
 
-const COLUMNS = "journey_id, as_of, sequence, complete, status, snapshot, state, updated_at";
+const COLUMNS = "journey_id, as_of, sequence, complete, status, ended, snapshot, state, updated_at";
 
 // The order guard lives in the WHERE of the conflict branch: PostgreSQL locks the row and re-checks it against
 // the latest committed `as_of`, so concurrent writers from any number of processes cannot lose an update.
@@ -72,21 +69,33 @@ INSERT INTO credit_journey.webhook_deliveries (webhook_id, seen_at) VALUES ($1, 
 ON CONFLICT (webhook_id) DO NOTHING
 RETURNING webhook_id`;
 
-function toStored(row: JourneyRow): StoredJourney {
-  return {
+// A row that cannot be read (its columns or snapshot corrupt) has no order key to keep: the next valid write
+// replaces it, whatever its asOf. Locked first, so a concurrent writer sees the replacement, not the corrupt row.
+const LOCK = `SELECT ${COLUMNS} FROM credit_journey.journeys WHERE journey_id = $1 FOR UPDATE`;
+const REPLACE = `
+UPDATE credit_journey.journeys SET
+  as_of = $2, sequence = $8, complete = $9, status = $3, ended = $4, snapshot = $5::jsonb, state = $6::jsonb,
+  updated_at = $7
+WHERE journey_id = $1
+RETURNING journey_id`;
+
+/** The row, read by the shared, untrusting reader (`readJourneyRow`). */
+function read(row: JourneyRow): RowReading {
+  return readJourneyRow({
     journeyID: row.journey_id,
-    asOf: Number(row.as_of),
-    sequence: row.sequence === null ? null : Number(row.sequence),
+    asOf: row.as_of,
+    sequence: row.sequence,
     complete: row.complete,
-    status: row.status as JourneyStatus,
-    snapshot: row.snapshot as StoredJourney["snapshot"],
-    state: (row.state ?? null) as JsonValue,
-    updatedAt: new Date(row.updated_at),
-  };
+    status: row.status,
+    ended: row.ended,
+    snapshot: row.snapshot,
+    state: row.state,
+    updatedAt: row.updated_at,
+  });
 }
 
-async function upsert(db: SqlQueryable, record: PreparedRecord, at: Date): Promise<boolean> {
-  const { rows } = await db.query(UPSERT, [
+function paramsOf(record: PreparedRecord, at: Date): unknown[] {
+  return [
     record.journeyID,
     record.asOf,
     record.status,
@@ -96,8 +105,25 @@ async function upsert(db: SqlQueryable, record: PreparedRecord, at: Date): Promi
     at.toISOString(),
     record.sequence,
     record.complete,
-  ]);
+  ];
+}
+
+async function upsert(db: SqlQueryable, record: PreparedRecord, at: Date): Promise<boolean> {
+  const { rows } = await db.query(UPSERT, paramsOf(record, at));
   return rows.length === 1;
+}
+
+/** Replaces the held row if it cannot be read; `tx` must be a transaction (the row is locked until it ends). */
+async function replaceCorrupt(tx: SqlQueryable, record: PreparedRecord, at: Date): Promise<boolean> {
+  const { rows } = await tx.query<JourneyRow>(LOCK, [record.journeyID]);
+  if (!rows[0] || read(rows[0]).journey !== undefined) return false;
+  const replaced = await tx.query(REPLACE, paramsOf(record, at));
+  return replaced.rows.length === 1;
+}
+
+/** The guarded write, then (only when it was refused) the replacement of a corrupt row, in `tx`. */
+async function write(tx: SqlQueryable, record: PreparedRecord, at: Date): Promise<boolean> {
+  return (await upsert(tx, record, at)) || replaceCorrupt(tx, record, at);
 }
 
 async function markSeen(db: SqlQueryable, webhookId: string, at: Date): Promise<boolean> {
@@ -119,6 +145,7 @@ export interface SqlJourneyStoreOptions extends StoreClockOptions {
  */
 export function createSqlJourneyStore(db: SqlDatabase, options: SqlJourneyStoreOptions): JourneyStore {
   const now = options.now ?? (() => new Date());
+  const onCorrupt: (error: CorruptRecordError) => void = options.onCorruptRecord ?? warnCorruptRecord;
   let closed = false;
   const open = () => {
     if (closed) throw new StoreClosedError();
@@ -132,11 +159,15 @@ export function createSqlJourneyStore(db: SqlDatabase, options: SqlJourneyStoreO
         `SELECT ${COLUMNS} FROM credit_journey.journeys WHERE journey_id = $1`,
         [id],
       );
-      return rows[0] && toStored(rows[0]);
+      return rows[0] && reportReading(read(rows[0]), onCorrupt);
     },
     async applySnapshot(record) {
       open();
-      return upsert(db, prepareRecord(record), now());
+      const prepared = prepareRecord(record);
+      const at = now();
+      // One statement when the guard lets it through; a transaction only for a refused one, to check the row.
+      if (await upsert(db, prepared, at)) return true;
+      return db.transaction((tx) => replaceCorrupt(tx, prepared, at));
     },
     async markWebhookSeen(webhookId) {
       open();
@@ -152,21 +183,35 @@ export function createSqlJourneyStore(db: SqlDatabase, options: SqlJourneyStoreO
         const appliedJourneyIDs: string[] = [];
         // In journey order, so two deliveries naming the same journeys lock their rows in the same order.
         for (const record of [...records].sort((a, b) => (a.journeyID < b.journeyID ? -1 : 1)))
-          if (await upsert(tx, record, at)) appliedJourneyIDs.push(record.journeyID);
+          if (await write(tx, record, at)) appliedJourneyIDs.push(record.journeyID);
         return { duplicate: false, applied: appliedJourneyIDs.length > 0, appliedJourneyIDs };
       });
     },
     async listStale(listOptions) {
       open();
       const { olderThan, limit } = checkListStale(listOptions);
-      const { rows } = await db.query<JourneyRow>(
-        `SELECT ${COLUMNS} FROM credit_journey.journeys
-         WHERE NOT ended AND updated_at < $1
-         ORDER BY updated_at, journey_id
-         LIMIT $2`,
-        [olderThan.toISOString(), limit],
-      );
-      return rows.map(toStored);
+      const stale: StoredJourney[] = [];
+      // A row read as absent is left out and the list goes on past it, so corrupt rows, which stay the oldest
+      // until a write replaces them, never starve the reconciler. (Pages move under concurrent writes: a journey
+      // is listed once at most.)
+      let scanned = 0;
+      while (stale.length < limit) {
+        const want = limit - stale.length;
+        const { rows } = await db.query<JourneyRow>(
+          `SELECT ${COLUMNS} FROM credit_journey.journeys
+           WHERE NOT ended AND updated_at < $1
+           ORDER BY updated_at, journey_id
+           LIMIT $2 OFFSET $3`,
+          [olderThan.toISOString(), want, scanned],
+        );
+        scanned += rows.length;
+        for (const row of rows) {
+          const journey = reportReading(read(row), onCorrupt);
+          if (journey && !stale.some((j) => j.journeyID === journey.journeyID)) stale.push(journey);
+        }
+        if (rows.length < want) break;
+      }
+      return stale;
     },
     async touch(journeyID) {
       open();

@@ -1,4 +1,5 @@
 import type { JourneySnapshot, JourneyStatus } from "../../contract/index.js";
+import type { CorruptRecordError } from "./errors.js";
 
 /** A JSON value, as a store keeps it. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -75,7 +76,10 @@ export interface ListStaleOptions {
  */
 export interface JourneyStore {
   /**
-   * The held journey, or `undefined`.
+   * The held journey, or `undefined`. A stored row is validated as it is read, never trusted: one whose columns
+   * or snapshot fail (not a snapshot of this journey at the row's `asOf` and status) reads as `undefined`, and
+   * the next valid write replaces it whatever its `asOf`; one whose reducer state fails (another journey's, later
+   * than the row, not a machine state) reads with `state: null`. Both are told to `onCorruptRecord`.
    * @throws {StoreInputError} when `journeyID` is not a non-empty string (rejects).
    * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
    * @throws {StoreUnavailableError} (a store on a database) when it is unreachable, breaks the connection or
@@ -110,7 +114,8 @@ export interface JourneyStore {
    */
   applyWebhook(delivery: WebhookDelivery): Promise<ApplyWebhookResult>;
   /**
-   * Non-ended journeys not updated since `olderThan`, oldest first: the reconciler's work list.
+   * Non-ended journeys not updated since `olderThan`, oldest first: the reconciler's work list. Read as
+   * {@link JourneyStore.get} reads: a corrupt row is left out (and told), the list going on past it.
    * @throws {StoreInputError} when `olderThan` is not a valid date or `limit` not a positive integer (rejects).
    * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
    * @throws {StoreUnavailableError} (a store on a database) when it is unreachable, breaks the connection or
@@ -142,4 +147,10 @@ export interface JourneyStore {
 export interface StoreClockOptions {
   /** The store's clock, for `updatedAt` and webhook `seen` times (default: the system clock). */
   readonly now?: () => Date;
+  /**
+   * Told when a read finds a stored row that fails validation (see {@link CorruptRecordError}); the read goes on
+   * without what is corrupt. Default: `console.warn` of the journey id and the fields, never their values.
+   * Must not throw (what it throws is ignored).
+   */
+  readonly onCorruptRecord?: (error: CorruptRecordError) => void;
 }

@@ -9,7 +9,13 @@ import {
   type SqlDatabase,
   StoreConfigError,
 } from "../../../src/server/index.js";
-import { describeJourneyStoreConformance, manualClock, snapshotOf } from "../store-conformance.js";
+import {
+  corruptRow,
+  describeCorruptRowConformance,
+  describeJourneyStoreConformance,
+  manualClock,
+  snapshotOf,
+} from "../store-conformance.js";
 import { expectConverged, runWriters, shuffledDuplicatedStream } from "./concurrency.js";
 
 // Starting PGlite costs seconds of CPU: one instance serves the whole file, its schema dropped between stores.
@@ -28,6 +34,14 @@ async function freshSchema() {
 describeJourneyStoreConformance("PGlite", async ({ now }) => {
   await freshSchema();
   return createPGliteJourneyStore({ db: pglite, now });
+});
+
+describeCorruptRowConformance("PGlite", async (options) => {
+  await freshSchema();
+  return {
+    store: await createPGliteJourneyStore({ db: pglite, ...options }),
+    corrupt: corruptRow((text, params) => pglite.query(text, params)),
+  };
 });
 
 describe("PGlite store", () => {
@@ -156,6 +170,7 @@ describe("createPGliteJourneyStore", () => {
     const cases: [unknown, string][] = [
       [null, "options"],
       [{ now: 1 }, "now"],
+      [{ onCorruptRecord: "warn" }, "onCorruptRecord"],
       [{ db: {} }, "db"],
       [{ dataDir: "" }, "dataDir"],
       [{ migrate: "no" }, "migrate"],

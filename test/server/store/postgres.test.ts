@@ -2,7 +2,12 @@ import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { createPostgresJourneyStore, type JourneyStore } from "../../../src/server/index.js";
 import { runPostgres } from "../../support/postgres.js";
-import { describeJourneyStoreConformance, snapshotOf } from "../store-conformance.js";
+import {
+  corruptRow,
+  describeCorruptRowConformance,
+  describeJourneyStoreConformance,
+  snapshotOf,
+} from "../store-conformance.js";
 import { expectConverged, runWriters, shuffledDuplicatedStream } from "./concurrency.js";
 
 const server = runPostgres();
@@ -10,6 +15,17 @@ const server = runPostgres();
 describeJourneyStoreConformance("PostgreSQL", async ({ now }) =>
   createPostgresJourneyStore({ connectionString: await server.createDatabase(), now }),
 );
+
+describeCorruptRowConformance("PostgreSQL", async (options) => {
+  const connectionString = await server.createDatabase();
+  const store = await createPostgresJourneyStore({ connectionString, ...options });
+  const writer = new pg.Pool({ connectionString, max: 1 });
+  return {
+    store,
+    corrupt: corruptRow((text, params) => writer.query(text, params)),
+    close: () => writer.end(),
+  };
+});
 
 describe("PostgreSQL store", () => {
   it("converges with 8 writers on separate connections applying a shuffled, duplicated stream of 1,000 snapshots", async () => {
