@@ -202,12 +202,7 @@ export const HANDLERS: Readonly<Record<EndpointName, Handler>> = {
     const { caller } = call;
     if (caller.kind !== "sessionToken") throw invalidSession("needs a session token");
     const journeys = deps.engine
-      .all()
-      .filter(
-        (j) =>
-          j.partnerKey === caller.borrower.partnerKey &&
-          j.borrowerExternalID === caller.borrower.borrowerExternalID,
-      )
+      .journeysOf(caller.borrower.partnerKey, caller.borrower.borrowerExternalID)
       .map((j) => deps.engine.snapshot(j));
     return { status: 200, body: { journeys } };
   },
@@ -274,13 +269,8 @@ export const HANDLERS: Readonly<Record<EndpointName, Handler>> = {
     if (caller.kind !== "sessionToken") throw invalidSession("needs a session token");
     const offerID = call.params.offerID as string;
     const journey = deps.engine
-      .all()
-      .find(
-        (j) =>
-          j.partnerKey === caller.borrower.partnerKey &&
-          j.borrowerExternalID === caller.borrower.borrowerExternalID &&
-          j.offers.some((offer) => offer.id === offerID),
-      );
+      .journeysOf(caller.borrower.partnerKey, caller.borrower.borrowerExternalID)
+      .find((j) => j.offers.some((offer) => offer.id === offerID));
     if (!journey) throw notFound(`offer ${offerID}`);
     // Steps belong to the proceeded offer; another offer of the journey has none (modelled).
     const steps = journey.lockedOfferID === offerID ? journey.steps.map(stepView) : [];

@@ -44,8 +44,17 @@ interface Family {
   /** The newest pair: what a refresh with the current or grace-window token returns. */
   current: Session;
   latestIndex: number;
+  /** The family's session tokens, oldest first (at most {@link TOKEN_HISTORY}). */
   readonly sessionTokens: string[];
+  /** The family's refresh tokens, oldest first (at most {@link TOKEN_HISTORY}). */
+  readonly refreshTokens: string[];
 }
+
+/**
+ * How many session and refresh tokens a family keeps: older ones are forgotten (then answered as unknown, `401`;
+ * an old refresh token forgotten this way no longer revokes the family).
+ */
+export const TOKEN_HISTORY = 16;
 
 /** 401 AUTH_INVALID_API_KEY [L7]: the partner API refused its bearer. */
 export const invalidApiKey = (detail: string) => new SandboxProblem(401, "AUTH_INVALID_API_KEY", detail);
@@ -67,11 +76,13 @@ export function refusedCredential(
 
 /**
  * The three credentials and their lifecycles: the API key, short-lived borrower session tokens, and
- * rotating refresh tokens in families (grace window for the previous token, family revocation on reuse).
+ * rotating refresh tokens in families (grace window for the previous token, family revocation on reuse). At most
+ * `maxFamilies` families are kept (the oldest dropped with its tokens); expired tokens and families are swept.
  */
 export class CredentialStore {
   private readonly sessions = new Map<string, SessionTokenRecord>();
   private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
+  /** In creation order: the first is the oldest. */
   private readonly families = new Map<string, Family>();
   private familySeq = 0;
 
@@ -79,7 +90,45 @@ export class CredentialStore {
     readonly apiKey: string,
     private readonly clock: SandboxClock,
     private readonly timings: SandboxTimings,
+    private readonly maxFamilies = Number.POSITIVE_INFINITY,
   ) {}
+
+  /** How many families, session tokens and refresh tokens are held. */
+  sizes(): { families: number; sessionTokens: number; refreshTokens: number } {
+    return {
+      families: this.families.size,
+      sessionTokens: this.sessions.size,
+      refreshTokens: this.refreshTokens.size,
+    };
+  }
+
+  /**
+   * Forgets expired session tokens, and whole families whose newest refresh token has expired (nothing of theirs
+   * can authenticate any more); never throws.
+   */
+  sweep(): void {
+    const now = this.clock.now();
+    for (const family of this.families.values()) {
+      if (Date.parse(family.current.refreshExpiresAt) <= now) {
+        this.drop(family);
+        continue;
+      }
+      const live = family.sessionTokens.filter((token) => {
+        const session = this.sessions.get(token);
+        if (session && session.expiresAtMs > now) return true;
+        this.sessions.delete(token);
+        return false;
+      });
+      family.sessionTokens.splice(0, family.sessionTokens.length, ...live);
+    }
+  }
+
+  /** Forgets a family and every token of it. */
+  private drop(family: Family): void {
+    for (const token of family.sessionTokens) this.sessions.delete(token);
+    for (const token of family.refreshTokens) this.refreshTokens.delete(token);
+    this.families.delete(family.id);
+  }
 
   /**
    * Resolves an `Authorization` header into a caller, for an endpoint of `scope`. Tokens are opaque: a bearer is
@@ -123,9 +172,15 @@ export class CredentialStore {
       current: undefined as unknown as Session,
       latestIndex: -1,
       sessionTokens: [],
+      refreshTokens: [],
     };
     this.families.set(familyId, family);
-    return this.rotate(family);
+    const first = this.rotate(family);
+    while (this.families.size > this.maxFamilies) {
+      const oldest = this.families.values().next().value as Family;
+      this.drop(oldest);
+    }
+    return first;
   }
 
   /**
@@ -195,6 +250,17 @@ export class CredentialStore {
       rotatedAtMs: undefined,
     });
     family.sessionTokens.push(token);
+    family.refreshTokens.push(refreshToken);
+    for (const old of family.sessionTokens.splice(
+      0,
+      Math.max(0, family.sessionTokens.length - TOKEN_HISTORY),
+    ))
+      this.sessions.delete(old);
+    for (const old of family.refreshTokens.splice(
+      0,
+      Math.max(0, family.refreshTokens.length - TOKEN_HISTORY),
+    ))
+      this.refreshTokens.delete(old);
     family.latestIndex = index;
     family.current = {
       sessionToken: token,

@@ -19,7 +19,8 @@ export interface SandboxClock {
   stamp(): string;
   /**
    * Moves sandbox time forward by `ms`, firing every timer due on the way in order.
-   * @throws {RangeError} when `ms` is negative or not finite.
+   * @throws {RangeError} naming `ms` when it is negative, not finite, more than {@link MAX_ADVANCE_MS} (10 years),
+   * or would take the clock past {@link MAX_CLOCK_MS} (the end of year 9999); the clock is left as it was.
    */
   advance(ms: number): void;
   /** Runs `fn` once when sandbox time reaches now + `ms`; returns a function that cancels it. */
@@ -28,6 +29,27 @@ export interface SandboxClock {
   pending(): number;
   /** Cancels every timer and stops the wall-clock driver; the clock still answers `now()`. */
   stop(): void;
+}
+
+/** The furthest one `advance` may move: 10 years (of 365.25 days). */
+export const MAX_ADVANCE_MS = 10 * 365.25 * 24 * 3_600_000;
+
+/** The latest time the clock may show: 9999-12-31T23:59:59.999Z (an ISO string's last four-digit year). */
+export const MAX_CLOCK_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** The fastest accelerated clock: a million times wall time. */
+export const MAX_CLOCK_FACTOR = 1_000_000;
+
+/**
+ * Checks one `advance(ms)` from `now`.
+ * @throws {RangeError} naming `ms` (see {@link SandboxClock.advance}).
+ */
+export function checkAdvance(ms: number, now: number): void {
+  if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0)
+    throw new RangeError("ms must be a finite number of milliseconds >= 0");
+  if (ms > MAX_ADVANCE_MS)
+    throw new RangeError(`ms must be at most ${MAX_ADVANCE_MS} (10 years) per advance`);
+  if (now + ms > MAX_CLOCK_MS) throw new RangeError("ms would move the clock past the year 9999");
 }
 
 interface Timer {
@@ -39,7 +61,8 @@ interface Timer {
 /**
  * Creates the sandbox clock. `startAt` (ms) fixes where a manual clock starts (default: the wall time now).
  * `onTimerError` receives whatever a timer callback throws, so a failing timer is reported, not lost.
- * @throws {RangeError} when an accelerated factor is not a positive finite number.
+ * @throws {RangeError} when an accelerated factor is not a positive number up to {@link MAX_CLOCK_FACTOR}, or
+ * `startAt` is not a time in [0, {@link MAX_CLOCK_MS}].
  */
 export function createSandboxClock(
   mode: ClockMode,
@@ -48,7 +71,10 @@ export function createSandboxClock(
 ): SandboxClock {
   const kind = typeof mode === "string" ? mode : "accelerated";
   const factor = typeof mode === "string" ? 1 : mode.factor;
-  if (!(factor > 0) || !Number.isFinite(factor)) throw new RangeError("accelerated clock factor must be > 0");
+  if (!(factor > 0) || !(factor <= MAX_CLOCK_FACTOR))
+    throw new RangeError(`accelerated clock factor must be > 0 and <= ${MAX_CLOCK_FACTOR}`);
+  if (typeof startAt !== "number" || !(startAt >= 0 && startAt <= MAX_CLOCK_MS))
+    throw new RangeError("startAt must be a time in ms since the epoch, up to the year 9999");
   const realStart = Date.now();
   let offset = 0;
   let pinned: number | undefined;
@@ -113,8 +139,8 @@ export function createSandboxClock(
       return new Date(lastStamp).toISOString();
     },
     advance(ms) {
-      if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError("advance(ms) needs a finite ms >= 0");
       const start = now();
+      checkAdvance(ms, start);
       const target = start + ms;
       for (let due = earliestDue(target); due; due = earliestDue(target)) {
         pinned = Math.max(pinned ?? start, due.at);

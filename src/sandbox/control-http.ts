@@ -1,7 +1,9 @@
-import type { SandboxClock } from "./clock.js";
-import type { SandboxControl } from "./control.js";
+import { checkAdvance, type SandboxClock } from "./clock.js";
+import type { SandboxControl, ServerJourneyView } from "./control.js";
 import type { SandboxFaults } from "./options.js";
 import { notFound, SandboxProblem } from "./problem.js";
+import { redactSecret } from "./redact.js";
+import type { WebhookEndpoint } from "./webhooks.js";
 
 /** A control API answer: JSON with a status. */
 export interface ControlResult {
@@ -34,9 +36,39 @@ const field = <T>(
 const isString = (v: unknown): v is string => typeof v === "string" && v.length > 0;
 const isNonNegative = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v >= 0;
 
+/** An endpoint as the control API shows it: its secrets redacted (the full ones only in process). */
+const shownEndpoint = (endpoint: WebhookEndpoint) => ({
+  url: endpoint.url,
+  secrets: endpoint.secrets.map(redactSecret),
+});
+
+/** A journey's server view as the control API shows it: the partner key redacted. */
+const shownJourney = (view: ServerJourneyView) => ({ ...view, partnerKey: redactSecret(view.partnerKey) });
+
+/** A secret as the control API shows it: redacted, `null` when there is none. */
+const shownSecret = (secret: string | undefined) => (secret === undefined ? null : redactSecret(secret));
+
+/**
+ * Moves the clock by a body's `ms`.
+ * @throws {SandboxProblem} 400 VALIDATION_FAILED naming `ms` when it is not a finite ms >= 0, is more than 10
+ * years, or would pass the year 9999 (the clock is left as it was).
+ */
+function advanceBy(clock: SandboxClock, body: Record<string, unknown>): void {
+  const ms = body.ms;
+  try {
+    checkAdvance(ms as number, clock.now());
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new SandboxProblem(400, "VALIDATION_FAILED", error.message, {
+      fields: [{ path: "ms", message: error.message, code: "range" }],
+    });
+  }
+  clock.advance(ms as number);
+}
+
 /**
  * The JSON control API under `/_sandbox` (the same operations as the in-process control, for a
- * standalone sandbox). `path` is below `/_sandbox`.
+ * standalone sandbox). `path` is below `/_sandbox`. Secrets (the API key, webhook secrets) appear redacted only.
  * @throws {SandboxProblem} 404 NOT_FOUND for an unknown route; 400 VALIDATION_FAILED for a bad body;
  * whatever the control operation throws.
  */
@@ -56,21 +88,24 @@ export function handleControl(
     case "GET /":
       return {
         status: 200,
-        body: { url: info.url, apiKey: info.apiKey, clock: { mode: clock.mode, now: clock.nowIso() } },
+        body: {
+          url: info.url,
+          apiKey: redactSecret(info.apiKey),
+          clock: { mode: clock.mode, now: clock.nowIso() },
+        },
       };
     case "GET /scenarios":
       return { status: 200, body: { scenarios: control.scenarios() } };
     case "GET /clock":
       return { status: 200, body: { mode: clock.mode, now: clock.nowIso(), pendingTimers: clock.pending() } };
     case "POST /clock/advance": {
-      const ms = field(objectBody(rawBody), "ms", isNonNegative, "a number of milliseconds >= 0");
-      clock.advance(ms);
+      advanceBy(clock, objectBody(rawBody));
       return { status: 200, body: { mode: clock.mode, now: clock.nowIso() } };
     }
     case "GET /journeys":
-      return { status: 200, body: { journeys: control.journeys() } };
+      return { status: 200, body: { journeys: control.journeys().map(shownJourney) } };
     case "GET /journeys/:":
-      return { status: 200, body: control.journey(journeyID as string) };
+      return { status: 200, body: shownJourney(control.journey(journeyID as string)) };
     case "POST /journeys/:/expire":
       return { status: 200, body: control.expireJourney(journeyID as string) };
     case "POST /journeys/:/steps/:/complete":
@@ -123,13 +158,13 @@ export function handleControl(
     case "GET /webhooks/deliveries":
       return { status: 200, body: { deliveries: control.webhookDeliveries() } };
     case "GET /webhooks/endpoints":
-      return { status: 200, body: { endpoints: control.webhookEndpoints() } };
+      return { status: 200, body: { endpoints: control.webhookEndpoints().map(shownEndpoint) } };
     case "POST /webhooks/endpoints": {
       const body = objectBody(rawBody);
       const url = field(body, "url", isString, "a URL");
       const secrets = Array.isArray(body.secrets) ? body.secrets.filter(isString) : undefined;
       try {
-        return { status: 201, body: control.addWebhookEndpoint(url, secrets) };
+        return { status: 201, body: shownEndpoint(control.addWebhookEndpoint(url, secrets)) };
       } catch (error) {
         if (error instanceof TypeError)
           throw new SandboxProblem(400, "VALIDATION_FAILED", error.message, {
@@ -139,11 +174,11 @@ export function handleControl(
       }
     }
     case "GET /webhooks/subscription/secret":
-      // Sandbox-only: the subscription's signing secret (null when unsubscribed); the platform documents no way.
-      return { status: 200, body: { secret: control.subscriptionSecret() ?? null } };
+      // Sandbox-only: the subscription's signing secret, redacted (null when unsubscribed); the full one in process.
+      return { status: 200, body: { secret: shownSecret(control.subscriptionSecret()) } };
     case "POST /webhooks/subscription/rotate":
       // Sandbox-only: a new secret signs beside the old until finish (the platform documents no rotation).
-      return { status: 200, body: { secret: control.rotateSubscriptionSecret() ?? null } };
+      return { status: 200, body: { secret: shownSecret(control.rotateSubscriptionSecret()) } };
     case "POST /webhooks/subscription/rotate/finish":
       return { status: 200, body: { finished: control.finishSecretRotation() } };
     case "DELETE /webhooks/endpoints":

@@ -7,6 +7,7 @@ import type { MutationLogEntry, RequestLogEntry } from "./logs.js";
 import type { SandboxFaults } from "./options.js";
 import type { RateLimiter } from "./rate-limit.js";
 import type { JourneyRecord, SandboxJourneyState } from "./records.js";
+import type { RingLog } from "./ring-log.js";
 import { SCENARIOS, type Scenario, type ScenarioName } from "./scenarios.js";
 import type { WebhookSubscription } from "./subscription.js";
 import type { WebhookAttempt, WebhookDelivery, WebhookDispatcher, WebhookEndpoint } from "./webhooks.js";
@@ -61,9 +62,9 @@ export interface SandboxControl {
   faults(): SandboxFaults;
   /** Sets the per-credential rate (requests per second); `undefined` turns limiting off. */
   setRateLimit(perSecond: number | undefined): void;
-  /** Every logical mutation applied, once each, in order. */
+  /** Every logical mutation applied, once each, in order (the newest `limits.mutationLog`). */
   mutations(): MutationLogEntry[];
-  /** Every request received, in order. */
+  /** Every request received, in order (the newest `limits.requestLog`). */
   requests(): RequestLogEntry[];
   /** Every webhook delivery attempt, in order. */
   webhookAttempts(): WebhookAttempt[];
@@ -105,8 +106,8 @@ export interface ControlDeps {
   readonly rateLimiter: RateLimiter;
   readonly webhooks: WebhookDispatcher;
   readonly subscription: WebhookSubscription;
-  readonly mutationLog: MutationLogEntry[];
-  readonly requestLog: RequestLogEntry[];
+  readonly mutationLog: RingLog<MutationLogEntry>;
+  readonly requestLog: RingLog<RequestLogEntry>;
 }
 
 function serverView(engine: LifecycleEngine, journey: JourneyRecord): ServerJourneyView {
@@ -137,8 +138,8 @@ export function createControl(deps: ControlDeps): SandboxControl {
     setFaults: (faults) => deps.faults.set(faults),
     faults: () => deps.faults.get(),
     setRateLimit: (perSecond) => deps.rateLimiter.setRate(perSecond),
-    mutations: () => [...deps.mutationLog],
-    requests: () => [...deps.requestLog],
+    mutations: () => deps.mutationLog.toArray(),
+    requests: () => deps.requestLog.toArray(),
     webhookAttempts: () => deps.webhooks.log(),
     webhookDeliveries: () => deps.webhooks.all(),
     webhookEndpoints: () => deps.webhooks.list(),

@@ -13,6 +13,7 @@ import type {
 import { isEnded, missingProfileFields } from "../contract/index.js";
 import type { SandboxClock } from "./clock.js";
 import { makeOffer, pickLenders } from "./lenders.js";
+import { trimOldest } from "./limits.js";
 import { addMonths, foreclosureAmount, inr, repaymentSchedule } from "./money.js";
 import type { SandboxTimings } from "./options.js";
 import { invalidState, notFound, SandboxProblem, validationFailed } from "./problem.js";
@@ -62,7 +63,46 @@ export interface EngineDeps {
   /** The sandbox's base URL (known once it listens). */
   readonly baseUrl: () => string;
   readonly onSnapshot: SnapshotListener;
+  /** Bounds on what the engine keeps (default: unbounded). */
+  readonly limits?: EngineLimits;
+  /** Told of every journey dropped by a bound, after its timers are cancelled. */
+  readonly onEvict?: (journeyID: string) => void;
 }
+
+/** The engine's share of the sandbox's limits. */
+export interface EngineLimits {
+  readonly journeys: number;
+  readonly endedJourneyTtl: number;
+  readonly borrowers: number;
+  readonly borrowerTtl: number;
+}
+
+/** How many hosted links a journey keeps: older ones (long expired or used) are forgotten, then answer 404. */
+export const LINK_HISTORY = 16;
+
+/** How many AA consents a journey keeps (the step's current one always among them). */
+export const CONSENT_HISTORY = 16;
+
+const UNBOUNDED: EngineLimits = {
+  journeys: Number.POSITIVE_INFINITY,
+  endedJourneyTtl: Number.POSITIVE_INFINITY,
+  borrowers: Number.POSITIVE_INFINITY,
+  borrowerTtl: Number.POSITIVE_INFINITY,
+};
+
+/** What the engine knows of a borrower from their bootstraps and profile upserts. */
+interface BorrowerRecord {
+  borrowerID: string;
+  phone: string | undefined;
+  returnUrl: string | undefined;
+  profile: Profile;
+  /** When a bootstrap or upsert last touched it, sandbox ms. */
+  seenAtMs: number;
+}
+
+/** The key of a borrower of a partner, in the borrower and journey indexes. */
+const borrowerKey = (partnerKey: string, borrowerExternalID: string) =>
+  `${partnerKey}\u0000${borrowerExternalID}`;
 
 /** The bank-mandate FORM's fields and their checks. */
 export const BANK_MANDATE_FIELDS = [
@@ -94,22 +134,78 @@ const STEP_ORDER: readonly StepKind[] = ["AA_CONSENT", "KYC", "BANK_MANDATE", "E
  * timers on the sandbox clock. Every change bumps the journey's version once and emits its snapshot.
  */
 export class LifecycleEngine {
+  /** In creation order: the first is the oldest. */
   private readonly journeys = new Map<string, JourneyRecord>();
+  /** Each borrower's journeys (by {@link borrowerKey}), oldest first: how a borrower's journey is found. */
+  private readonly byBorrower = new Map<string, JourneyRecord[]>();
   private readonly links = new Map<string, HostedLink>();
   private readonly deps: EngineDeps;
+  private readonly limits: EngineLimits;
+  /** Least recently seen first. */
+  private readonly borrowers = new Map<string, BorrowerRecord>();
 
   constructor(deps: EngineDeps) {
     this.deps = deps;
+    this.limits = deps.limits ?? UNBOUNDED;
   }
-
-  private readonly borrowers = new Map<
-    string,
-    { borrowerID: string; phone: string | undefined; returnUrl: string | undefined; profile: Profile }
-  >();
 
   /** Every journey record (for the control API). */
   all(): JourneyRecord[] {
     return [...this.journeys.values()];
+  }
+
+  /** How many journeys, borrowers and hosted links are held. */
+  sizes(): { journeys: number; borrowers: number; links: number; borrowerIndex: number } {
+    return {
+      journeys: this.journeys.size,
+      borrowers: this.borrowers.size,
+      links: this.links.size,
+      borrowerIndex: this.byBorrower.size,
+    };
+  }
+
+  /** A borrower's journeys with this partner, oldest first (from the index, never a scan); never throws. */
+  journeysOf(partnerKey: string, borrowerExternalID: string): readonly JourneyRecord[] {
+    return this.byBorrower.get(borrowerKey(partnerKey, borrowerExternalID)) ?? [];
+  }
+
+  /**
+   * Drops journeys that ended more than `endedJourneyTtl` ago and borrowers with no journey left who were last
+   * seen more than `borrowerTtl` ago; never throws.
+   */
+  sweep(): void {
+    const now = this.deps.clock.now();
+    for (const journey of this.journeys.values())
+      if (journey.endedAtMs !== undefined && now - journey.endedAtMs >= this.limits.endedJourneyTtl)
+        this.evict(journey);
+    for (const [key, borrower] of this.borrowers)
+      if (!this.byBorrower.has(key) && now - borrower.seenAtMs >= this.limits.borrowerTtl)
+        this.borrowers.delete(key);
+  }
+
+  /** Forgets a journey: cancels its timers, drops its links and index entry, tells `onEvict`. */
+  private evict(journey: JourneyRecord): void {
+    for (const cancel of journey.timers) cancel();
+    journey.timers.clear();
+    journey.idleTimer?.();
+    journey.idleTimer = undefined;
+    for (const token of journey.linkTokens) this.links.delete(token);
+    this.journeys.delete(journey.id);
+    const key = borrowerKey(journey.partnerKey, journey.borrowerExternalID);
+    const rest = (this.byBorrower.get(key) ?? []).filter((j) => j !== journey);
+    if (rest.length > 0) this.byBorrower.set(key, rest);
+    else this.byBorrower.delete(key);
+    this.deps.onEvict?.(journey.id);
+  }
+
+  /** Stores (or refreshes) a borrower as the most recently seen, dropping the least recently seen past the bound. */
+  private keepBorrower(key: string, record: BorrowerRecord): void {
+    this.borrowers.delete(key);
+    this.borrowers.set(key, record);
+    while (this.borrowers.size > this.limits.borrowers) {
+      const oldest = this.borrowers.keys().next().value as string;
+      this.borrowers.delete(oldest);
+    }
   }
 
   /**
@@ -134,22 +230,23 @@ export class LifecycleEngine {
       returnUrl?: string;
     },
   ): string {
-    const key = `${partnerKey}\u0000${request.borrowerExternalID}`;
+    const key = borrowerKey(partnerKey, request.borrowerExternalID);
     const known = this.borrowers.get(key);
-    const entry = {
+    const entry: BorrowerRecord = {
       borrowerID: known?.borrowerID ?? this.deps.random.uuid(),
       phone: request.profile?.contactNumber ?? known?.phone,
       returnUrl: request.returnUrl ?? known?.returnUrl,
       // The bootstrap's prefill [L4] seeds the profile the app reads back with GET /profile.
       profile: mergeProfile(known?.profile ?? {}, request.profile ?? {}),
+      seenAtMs: this.deps.clock.now(),
     };
-    this.borrowers.set(key, entry);
+    this.keepBorrower(key, entry);
     return entry.borrowerID;
   }
 
   /** What the last bootstrap said of a borrower (contact number, return URL), if any. */
   borrower(partnerKey: string, borrowerExternalID: string): { phone?: string; returnUrl?: string } {
-    const entry = this.borrowers.get(`${partnerKey}\u0000${borrowerExternalID}`);
+    const entry = this.borrowers.get(borrowerKey(partnerKey, borrowerExternalID));
     return {
       ...(entry?.phone === undefined ? {} : { phone: entry.phone }),
       ...(entry?.returnUrl === undefined ? {} : { returnUrl: entry.returnUrl }),
@@ -158,28 +255,28 @@ export class LifecycleEngine {
 
   /** The borrower's profile as stored (`GET /profile`); empty for a borrower never seen. Never throws. */
   profile(partnerKey: string, borrowerExternalID: string): Profile {
-    return structuredClone(this.borrowers.get(`${partnerKey}\u0000${borrowerExternalID}`)?.profile ?? {});
+    return structuredClone(this.borrowers.get(borrowerKey(partnerKey, borrowerExternalID))?.profile ?? {});
   }
 
   /** Merges an upsert (`PUT /profile`) into the borrower's profile and returns the whole profile. Never throws. */
   upsertProfile(partnerKey: string, borrowerExternalID: string, patch: Profile): Profile {
-    const key = `${partnerKey}\u0000${borrowerExternalID}`;
-    const entry = this.borrowers.get(key) ?? {
+    const key = borrowerKey(partnerKey, borrowerExternalID);
+    const entry: BorrowerRecord = this.borrowers.get(key) ?? {
       borrowerID: this.deps.random.uuid(),
       phone: undefined,
       returnUrl: undefined,
       profile: {},
+      seenAtMs: 0,
     };
     entry.profile = mergeProfile(entry.profile, patch);
-    this.borrowers.set(key, entry);
+    entry.seenAtMs = this.deps.clock.now();
+    this.keepBorrower(key, entry);
     return structuredClone(entry.profile);
   }
 
   /** The borrower's open (non-ended) journey with this partner, if any. */
   findOpen(partnerKey: string, borrowerExternalID: string): JourneyRecord | undefined {
-    return this.all().find(
-      (j) => j.partnerKey === partnerKey && j.borrowerExternalID === borrowerExternalID && !isEnded(j.status),
-    );
+    return this.journeysOf(partnerKey, borrowerExternalID).find((j) => !isEnded(j.status));
   }
 
   /** A hosted link by its token, if it exists. */
@@ -219,8 +316,14 @@ export class LifecycleEngine {
       kycFailuresLeft: scenario.name === "kyc-retry" ? 1 : 0,
       timers: new Set(),
       idleTimer: undefined,
+      endedAtMs: undefined,
+      linkTokens: [],
     };
     this.journeys.set(journey.id, journey);
+    const key = borrowerKey(partnerKey, borrower.borrowerExternalID);
+    this.byBorrower.set(key, [...(this.byBorrower.get(key) ?? []), journey]);
+    while (this.journeys.size > this.limits.journeys)
+      this.evict(this.journeys.values().next().value as JourneyRecord);
     this.touchIdle(journey);
     this.commit(journey, correlationID);
     this.after(journey, timings.journeyStart, () => {
@@ -425,6 +528,9 @@ export class LifecycleEngine {
       used: false,
     };
     this.links.set(link.token, link);
+    journey.linkTokens.push(link.token);
+    for (const old of journey.linkTokens.splice(0, Math.max(0, journey.linkTokens.length - LINK_HISTORY)))
+      this.links.delete(old);
     if (step) {
       step.linkToken = link.token;
       this.after(journey, validity, () => this.expireLink(journey, step, link.token));
@@ -473,6 +579,7 @@ export class LifecycleEngine {
       createdAt: this.deps.clock.nowIso(),
     };
     journey.consents.set(consent.id, consent);
+    trimOldest(journey.consents, CONSENT_HISTORY);
     step.consentID = consent.id;
     step.resource = resource;
     step.status = "ACTION_REQUIRED";
@@ -819,6 +926,7 @@ export class LifecycleEngine {
     diagnostics: JourneyRecord["diagnostics"],
   ): void {
     journey.status = status;
+    journey.endedAtMs = this.deps.clock.now();
     journey.diagnostics = { ...diagnostics, at: this.deps.clock.nowIso() };
     for (const cancel of journey.timers) cancel();
     journey.timers.clear();

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { SandboxClock } from "./clock.js";
+import { trimOldest } from "./limits.js";
 import { SandboxProblem } from "./problem.js";
 
 /** A response as the sandbox stores and replays it. */
@@ -43,15 +44,30 @@ function canonicalJson(value: unknown): string {
 /**
  * Idempotency keys per principal: the first request with a key runs; a later one with the same
  * fingerprint replays its stored response, a different fingerprint is 422, and one that arrives while
- * the first still runs is 409. Keys are kept `retentionMs` on the sandbox clock.
+ * the first still runs is 409. Keys are kept `retentionMs` on the sandbox clock (then swept), at most `maxKeys`
+ * of them (the oldest dropped first).
  */
 export class IdempotencyStore {
+  /** In reservation order (an expired key reserved again moves to the end), so the first entry is the oldest. */
   private readonly entries = new Map<string, Entry>();
 
   constructor(
     private readonly clock: SandboxClock,
     private readonly retentionMs: number,
+    private readonly maxKeys = Number.POSITIVE_INFINITY,
   ) {}
+
+  /** How many keys are held. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Drops every finished key older than the retention; never throws. */
+  sweep(): void {
+    const now = this.clock.now();
+    for (const [id, entry] of this.entries)
+      if (entry.state === "done" && now - entry.createdAtMs >= this.retentionMs) this.entries.delete(id);
+  }
 
   /**
    * Reserves `key` for this request, or decides a replay.
@@ -77,7 +93,9 @@ export class IdempotencyStore {
         );
       return { kind: "replay", response: entry.response };
     }
+    this.entries.delete(id);
     this.entries.set(id, { state: "running", fingerprint: requestFingerprint, createdAtMs: now });
+    trimOldest(this.entries, this.maxKeys);
     return { kind: "run" };
   }
 

@@ -4,13 +4,19 @@ import type { AddressInfo } from "node:net";
 import { CredentialStore } from "./auth.js";
 import { createSandboxClock, type SandboxClock } from "./clock.js";
 import { createControl, type SandboxControl } from "./control.js";
+import { checkAllowedOrigins, createOriginPolicy } from "./cors.js";
 import { LifecycleEngine } from "./engine.js";
 import { FaultInjector } from "./faults.js";
+import { checkAllowedHosts, createHostPolicy, hostsForBinding } from "./hosts.js";
 import { IdempotencyStore } from "./idempotency.js";
+import { registerInternals } from "./internals.js";
+import { resolveLimits, throttledSweep } from "./limits.js";
 import type { MutationLogEntry, RequestLogEntry } from "./logs.js";
 import { DEFAULT_TIMINGS, resolveExtensions, type SandboxOptions, type SandboxTimings } from "./options.js";
 import { createSeededRandom, secretToken } from "./random.js";
 import { RateLimiter } from "./rate-limit.js";
+import { Redactor } from "./redact.js";
+import { RingLog } from "./ring-log.js";
 import { createRequestListener } from "./server.js";
 import { WebhookSubscription } from "./subscription.js";
 import { checkWebhookSecret, generateWebhookSecret } from "./webhook-signer.js";
@@ -19,6 +25,7 @@ import { WebhookDispatcher } from "./webhooks.js";
 export type { ClockMode, SandboxClock } from "./clock.js";
 export type { SandboxControl, ServerJourneyView } from "./control.js";
 export { SANDBOX_LENDERS } from "./lenders.js";
+export { DEFAULT_LIMITS } from "./limits.js";
 export type { MutationLogEntry, RequestLogEntry } from "./logs.js";
 export { amortise, aprPercent, emiPaise, foreclosureAmount, repaymentSchedule } from "./money.js";
 export {
@@ -26,6 +33,7 @@ export {
   type RouteFaults,
   type SandboxExtensions,
   type SandboxFaults,
+  type SandboxLimits,
   type SandboxOptions,
   type SandboxTimings,
   type WebhookEndpointOptions,
@@ -64,25 +72,24 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
+/** An error as one loggable line (its stack when it has one). */
+const describeError = (error: unknown) =>
+  error instanceof Error ? (error.stack ?? error.message) : String(error);
+
 /**
  * Starts a sandbox platform on loopback.
- * @throws {RangeError} for a bad clock factor; {@link TypeError} for a malformed webhook URL, or a webhook secret
- * that is not a non-empty string (naming the option).
+ * @throws {RangeError} for a bad clock factor or `startAt`, or a bound of `limits` out of range (naming it,
+ * `limits.journeys`); {@link TypeError} for a malformed webhook URL, a webhook secret that is not a non-empty string,
+ * an unknown `limits` field, or a malformed `allowedOrigins` / `allowedHosts` entry (each naming the option).
  * Rejects with the listen error (e.g. EADDRINUSE) when the port cannot be bound.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const timings: SandboxTimings = { ...DEFAULT_TIMINGS, ...options.timings };
   const seed = options.seed ?? 1;
   const extensions = resolveExtensions(options.extensions);
-  const errors: unknown[] = [];
-  const report = (error: unknown) => {
-    errors.push(error);
-    console.error("[credit-journey sandbox]", error);
-  };
-  const clock = createSandboxClock(options.clock ?? "real", report, options.startAt);
-  const random = createSeededRandom(seed);
-  const tenantID = random.uuid();
-  const applicationID = random.uuid();
+  const limits = resolveLimits(options.limits);
+  const allowedOrigins = checkAllowedOrigins(options.allowedOrigins);
+  const allowedHosts = checkAllowedHosts(options.allowedHosts);
   if (options.webhookSecret !== undefined) checkWebhookSecret(options.webhookSecret, "webhookSecret");
   (options.webhooks ?? []).forEach((endpoint, i) => {
     endpoint.secrets?.forEach((secret, j) => {
@@ -92,11 +99,33 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const webhookSecret =
     options.webhooks?.[0]?.secrets?.[0] ?? options.webhookSecret ?? generateWebhookSecret();
   const apiKey = options.apiKey ?? secretToken("sk_test_");
+  const dispatcher: { current?: WebhookDispatcher } = {};
+  // Every secret the sandbox knows, asked afresh on each use (subscriptions and endpoints add secrets later).
+  const redactor = new Redactor(() => [
+    apiKey,
+    webhookSecret,
+    ...(dispatcher.current?.list().flatMap((endpoint) => endpoint.secrets) ?? []),
+  ]);
+  const errors: unknown[] = [];
+  const report = (error: unknown) => {
+    errors.push(error);
+    console.error("[credit-journey sandbox]", redactor.text(describeError(error)));
+  };
+  const clock = createSandboxClock(options.clock ?? "real", report, options.startAt);
+  const random = createSeededRandom(seed);
+  const tenantID = random.uuid();
+  const applicationID = random.uuid();
   const faults = new FaultInjector(options.faults, seed);
-  const webhooks = new WebhookDispatcher(clock, timings, faults, random, webhookSecret, {
-    tenantID,
-    applicationID,
-  });
+  const webhooks = new WebhookDispatcher(
+    clock,
+    timings,
+    faults,
+    random,
+    webhookSecret,
+    { tenantID, applicationID },
+    limits.webhookLog,
+  );
+  dispatcher.current = webhooks;
   for (const endpoint of options.webhooks ?? []) webhooks.register(endpoint.url, endpoint.secrets);
   const subscription = new WebhookSubscription(webhooks, { tenantID, applicationID });
   let url = "";
@@ -107,12 +136,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     baseUrl: () => url,
     onSnapshot: (snapshot, correlationID, borrowerExternalID) =>
       webhooks.emit(snapshot, correlationID, borrowerExternalID),
+    limits,
+    onEvict: (journeyID) => webhooks.forget(journeyID),
   });
-  const credentials = new CredentialStore(apiKey, clock, timings);
-  const idempotency = new IdempotencyStore(clock, timings.idempotencyRetention);
-  const rateLimiter = new RateLimiter(clock, options.rateLimit);
-  const mutationLog: MutationLogEntry[] = [];
-  const requestLog: RequestLogEntry[] = [];
+  const credentials = new CredentialStore(apiKey, clock, timings, limits.sessions);
+  const idempotency = new IdempotencyStore(clock, timings.idempotencyRetention, limits.idempotencyKeys);
+  const rateLimiter = new RateLimiter(clock, options.rateLimit, limits.rateLimitBuckets);
+  const mutationLog = new RingLog<MutationLogEntry>(limits.mutationLog);
+  const requestLog = new RingLog<RequestLogEntry>(limits.requestLog);
+  const host = options.host ?? "127.0.0.1";
+  let port = 0;
   const control = createControl({
     engine,
     credentials,
@@ -124,24 +157,32 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     mutationLog,
     requestLog,
   });
-  const server = createServer(
-    createRequestListener({
-      clock,
-      engine,
-      credentials,
-      idempotency,
-      rateLimiter,
-      faults,
-      control,
-      mutationLog,
-      requestLog,
-      extensions,
-      subscription,
-      info: () => ({ url, apiKey }),
-      onError: report,
-    }),
-  );
-  const host = options.host ?? "127.0.0.1";
+  const listener = createRequestListener({
+    clock,
+    engine,
+    credentials,
+    idempotency,
+    rateLimiter,
+    faults,
+    control,
+    mutationLog,
+    requestLog,
+    extensions,
+    subscription,
+    limits,
+    hosts: createHostPolicy([...allowedHosts, ...hostsForBinding(host)], () => port),
+    origins: createOriginPolicy(allowedOrigins),
+    redactor,
+    sweep: throttledSweep(clock.now, [
+      () => engine.sweep(),
+      () => credentials.sweep(),
+      () => idempotency.sweep(),
+      () => rateLimiter.sweep(),
+    ]),
+    info: () => ({ url, apiKey }),
+    onError: report,
+  });
+  const server = createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => {
@@ -150,8 +191,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
   });
   const address = server.address() as AddressInfo;
+  port = address.port;
   url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
-  return {
+  const sandbox: Sandbox = {
     url,
     apiKey,
     webhookSecret,
@@ -168,4 +210,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       );
     },
   };
+  registerInternals(sandbox, {
+    listener,
+    report,
+    sizes: () => ({
+      requestLog: requestLog.length,
+      mutationLog: mutationLog.length,
+      webhookDeliveries: webhooks.sizes().deliveries,
+      webhookAttempts: webhooks.sizes().attempts,
+      webhookJourneys: webhooks.sizes().journeys,
+      ...engine.sizes(),
+      ...credentials.sizes(),
+      idempotencyKeys: idempotency.size,
+      rateLimitBuckets: rateLimiter.size,
+      clockTimers: clock.pending(),
+    }),
+  });
+  return sandbox;
 }

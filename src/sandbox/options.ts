@@ -144,6 +144,40 @@ export function resolveExtensions(extensions: SandboxExtensions = {}): ResolvedE
   };
 }
 
+/**
+ * Bounds on what the sandbox keeps in memory and accepts, so a long run or a flood cannot grow it without end.
+ * Counts are positive integers (or `Infinity`: unbounded); TTLs are sandbox-clock milliseconds.
+ */
+export interface SandboxLimits {
+  /** Entries `requests()` keeps, newest (a ring buffer; default 10,000). */
+  readonly requestLog?: number;
+  /** Entries `mutations()` keeps, newest (default 50,000). */
+  readonly mutationLog?: number;
+  /** Entries `webhookDeliveries()` and `webhookAttempts()` each keep, newest (default 10,000). */
+  readonly webhookLog?: number;
+  /** Journeys kept; past it the oldest is dropped, its timers cancelled (default 10,000). */
+  readonly journeys?: number;
+  /** How long a journey that ended (REJECTED, EXPIRED, CLOSED) is kept before it is dropped (default 24 h). */
+  readonly endedJourneyTtl?: number;
+  /** Borrowers (bootstrap data and profile) kept; past it the least recently seen is dropped (default 10,000). */
+  readonly borrowers?: number;
+  /** How long a borrower with no journey left is kept after it was last seen (default 30 days). */
+  readonly borrowerTtl?: number;
+  /** Session families (a bootstrap's tokens and their rotations) kept; past it the oldest is dropped (default 10,000). */
+  readonly sessions?: number;
+  /** Idempotency keys kept (each for `timings.idempotencyRetention`); past it the oldest is dropped (default 10,000). */
+  readonly idempotencyKeys?: number;
+  /** Rate-limit buckets (one per credential) kept; idle ones go after a second (default 10,000). */
+  readonly rateLimitBuckets?: number;
+  /** Largest request body, in bytes; larger is `413 PAYLOAD_TOO_LARGE` (default 1,000,000). */
+  readonly maxBodyBytes?: number;
+  /** Deepest nesting of arrays/objects in a JSON body; deeper is `400 VALIDATION_FAILED` (default 64, at most 1,000). */
+  readonly maxJsonDepth?: number;
+}
+
+/** {@link SandboxLimits} with every bound decided. */
+export type ResolvedLimits = Required<SandboxLimits>;
+
 /** Everything `startSandbox` accepts; every field is optional. */
 export interface SandboxOptions {
   /** TCP port; 0 (default) picks a free one. */
@@ -170,4 +204,16 @@ export interface SandboxOptions {
   readonly seed?: number;
   /** Switches the sandbox's extensions of the documented API on (default: all off). */
   readonly extensions?: SandboxExtensions;
+  /**
+   * Browser origins besides loopback ones (`http(s)://localhost|127.x.x.x|[::1]`, any port) whose pages may call the
+   * API cross-origin (CORS), e.g. `["https://app.example"]`. The control API never answers CORS.
+   */
+  readonly allowedOrigins?: readonly string[];
+  /**
+   * `Host` values accepted besides loopback names with the sandbox's port (`sandbox.local`, `10.0.0.5:4010`; no port:
+   * any port; `*`: every Host). A non-loopback `host` is added on its own. Others are refused `421`.
+   */
+  readonly allowedHosts?: readonly string[];
+  /** Memory and request bounds (see {@link SandboxLimits} for each default). */
+  readonly limits?: SandboxLimits;
 }

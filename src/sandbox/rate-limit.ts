@@ -1,14 +1,35 @@
 import type { SandboxClock } from "./clock.js";
+import { trimOldest } from "./limits.js";
 import { SandboxProblem } from "./problem.js";
 
-/** A token bucket per credential on the sandbox clock: `perSecond` requests a second, bursts of the same size. */
+/** A bucket idle this long has refilled completely, so forgetting it changes nothing. */
+const REFILL_MS = 1000;
+
+/**
+ * A token bucket per credential on the sandbox clock: `perSecond` requests a second, bursts of the same size. At
+ * most `maxBuckets` are kept (least recently used dropped); idle, full ones are swept.
+ */
 export class RateLimiter {
+  /** Least recently used first. */
   private readonly buckets = new Map<string, { tokens: number; atMs: number }>();
 
   constructor(
     private readonly clock: SandboxClock,
     private perSecond: number | undefined,
+    private readonly maxBuckets = Number.POSITIVE_INFINITY,
   ) {}
+
+  /** How many buckets are held. */
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  /** Forgets every bucket idle for a second or more (it would be full again); never throws. */
+  sweep(): void {
+    const now = this.clock.now();
+    for (const [credential, bucket] of this.buckets)
+      if (now - bucket.atMs >= REFILL_MS) this.buckets.delete(credential);
+  }
 
   /** Changes the rate; `undefined` turns limiting off. */
   setRate(perSecond: number | undefined): void {
@@ -27,7 +48,9 @@ export class RateLimiter {
     const bucket = this.buckets.get(credential) ?? { tokens: rate, atMs: now };
     bucket.tokens = Math.min(rate, bucket.tokens + ((now - bucket.atMs) / 1000) * rate);
     bucket.atMs = now;
+    this.buckets.delete(credential);
     this.buckets.set(credential, bucket);
+    trimOldest(this.buckets, this.maxBuckets);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return;

@@ -69,6 +69,10 @@ export interface JourneyRecord {
   /** Pending lifecycle timers, cancelled when the journey ends. */
   readonly timers: Set<CancelTimer>;
   idleTimer: CancelTimer | undefined;
+  /** When the journey ended (REJECTED, EXPIRED, CLOSED), sandbox ms; dropped `limits.endedJourneyTtl` later. */
+  endedAtMs: number | undefined;
+  /** The tokens of the hosted links issued for the journey, oldest first (the newest few are kept). */
+  readonly linkTokens: string[];
 }
 
 const STEP_STATUS: Readonly<Record<StepKind, JourneyStatus>> = {

@@ -6,14 +6,19 @@ import type { CredentialStore } from "./auth.js";
 import type { SandboxClock } from "./clock.js";
 import type { SandboxControl } from "./control.js";
 import { handleControl } from "./control-http.js";
+import { corsHeaders, isForeignToControl, isPreflight, type OriginPolicy, preflightHeaders } from "./cors.js";
 import type { LifecycleEngine } from "./engine.js";
 import type { FaultInjector } from "./faults.js";
 import { handleHosted } from "./hosted.js";
+import type { HostPolicy } from "./hosts.js";
 import { fingerprint, type IdempotencyStore, type StoredResponse } from "./idempotency.js";
+import { checkJsonDepth } from "./json-depth.js";
 import type { MutationLogEntry, RequestLogEntry } from "./logs.js";
-import type { ResolvedExtensions } from "./options.js";
+import type { ResolvedExtensions, ResolvedLimits } from "./options.js";
 import { type AnswerMeta, notFound, SandboxProblem } from "./problem.js";
 import type { RateLimiter } from "./rate-limit.js";
+import type { Redactor } from "./redact.js";
+import type { RingLog } from "./ring-log.js";
 import { matchPath } from "./router.js";
 import type { WebhookSubscription } from "./subscription.js";
 
@@ -26,9 +31,19 @@ export interface PipelineDeps {
   readonly rateLimiter: RateLimiter;
   readonly faults: FaultInjector;
   readonly control: SandboxControl;
-  readonly mutationLog: MutationLogEntry[];
-  readonly requestLog: RequestLogEntry[];
+  readonly mutationLog: RingLog<MutationLogEntry>;
+  readonly requestLog: RingLog<RequestLogEntry>;
   readonly extensions: ResolvedExtensions;
+  /** Body size and depth bounds (the rest of the limits live in the stores). */
+  readonly limits: Pick<ResolvedLimits, "maxBodyBytes" | "maxJsonDepth">;
+  /** Which `Host` headers name this sandbox. */
+  readonly hosts: HostPolicy;
+  /** Which browser origins get CORS answers from the API. */
+  readonly origins: OriginPolicy;
+  /** Scrubs secrets from control answers and logged headers. */
+  readonly redactor: Redactor;
+  /** Drops what outlived its TTL (throttled by the caller's own clock; run before every request). */
+  readonly sweep: () => void;
   /** The application's webhook subscription [C1]. */
   readonly subscription: WebhookSubscription;
   readonly info: () => { url: string; apiKey: string };
@@ -36,22 +51,30 @@ export interface PipelineDeps {
   readonly onError: (error: unknown) => void;
 }
 
-const MAX_BODY_BYTES = 1_000_000;
-
-async function readBody(req: IncomingMessage): Promise<string> {
+/**
+ * The request body as text, read up to `maxBytes`.
+ * @throws {SandboxProblem} 413 PAYLOAD_TOO_LARGE past `maxBytes`.
+ */
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES)
-      throw new SandboxProblem(413, "PAYLOAD_TOO_LARGE", "the body is larger than 1 MB");
+    if (size > maxBytes)
+      throw new SandboxProblem(413, "PAYLOAD_TOO_LARGE", `the body is larger than ${maxBytes} bytes`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function parseJson(raw: string): unknown {
+/**
+ * The JSON body, `undefined` when empty.
+ * @throws {SandboxProblem} 400 VALIDATION_FAILED when nested deeper than `maxDepth` (checked before parsing) or
+ * not valid JSON.
+ */
+function parseJson(raw: string, maxDepth: number): unknown {
   if (raw.trim() === "") return undefined;
+  checkJsonDepth(raw, maxDepth);
   try {
     return JSON.parse(raw);
   } catch {
@@ -59,6 +82,22 @@ function parseJson(raw: string): unknown {
       fields: [{ path: "", message: "not valid JSON", code: "format" }],
     });
   }
+}
+
+/**
+ * Refuses a non-empty body not declared `Content-Type: application/json` (so a cross-site `text/plain` or form
+ * POST cannot reach a JSON-only endpoint).
+ * @throws {SandboxProblem} 415 UNSUPPORTED_MEDIA_TYPE.
+ */
+function requireJson(req: IncomingMessage, raw: string): void {
+  if (raw.trim() === "") return;
+  const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/json")
+    throw new SandboxProblem(
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+      "send the body as Content-Type: application/json",
+    );
 }
 
 /** `Bearer` and a hint of the credential (an API key's `sk_test_`, else its first 4 characters), never the secret. */
@@ -70,12 +109,12 @@ function redactedBearer(value: string): string {
   return `${match[1]}${hint}…`;
 }
 
-function loggedHeaders(req: IncomingMessage): Record<string, string> {
+function loggedHeaders(req: IncomingMessage, redactor: Redactor): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
     const text = Array.isArray(value) ? value.join(", ") : value;
-    headers[name] = name === "authorization" ? redactedBearer(text) : text;
+    headers[name] = name === "authorization" ? redactedBearer(text) : redactor.text(text);
   }
   return headers;
 }
@@ -124,6 +163,44 @@ function answerMeta(correlationID: string, clock: SandboxClock): AnswerMeta {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The checks before any route: the `Host` (421), CORS headers for the API and hosted pages, a preflight's answer
+ * (204, or 403 for the control API and other origins), and the control API's refusal of other origins' pages (403).
+ * Returns true when the request was answered here (`refuse` sent the refusals).
+ */
+function gated(
+  deps: Pick<PipelineDeps, "hosts" | "origins">,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  isControl: boolean,
+  refuse: (problem: SandboxProblem) => void,
+): boolean {
+  if (!deps.hosts.allows(req.headers.host)) {
+    const hint = "this Host does not name the sandbox; add it to startSandbox({ allowedHosts })";
+    refuse(new SandboxProblem(421, "HOST_NOT_ALLOWED", hint));
+    return true;
+  }
+  const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined;
+  // The control API answers no CORS at all: only same-origin pages and tools reach it.
+  if (!isControl)
+    for (const [name, value] of Object.entries(corsHeaders(origin, deps.origins))) res.setHeader(name, value);
+  if (isPreflight(req)) {
+    if (isControl || !deps.origins.allows(origin as string))
+      refuse(
+        new SandboxProblem(403, "ORIGIN_NOT_ALLOWED", `origin ${origin} may not call ${path} cross-origin`),
+      );
+    else res.writeHead(204, preflightHeaders()).end();
+    return true;
+  }
+  if (isControl && isForeignToControl(req)) {
+    const hint = "the control API answers same-origin pages and tools only";
+    refuse(new SandboxProblem(403, "ORIGIN_NOT_ALLOWED", hint));
+    return true;
+  }
+  return false;
+}
+
 /** Builds the `node:http` request listener: API, hosted pages and the control API. */
 export function createRequestListener(deps: PipelineDeps) {
   const apiDeps: ApiDeps = {
@@ -162,8 +239,8 @@ export function createRequestListener(deps: PipelineDeps) {
     ) =>
       deps.requestLog.push({
         method,
-        path,
-        headers: loggedHeaders(req),
+        path: deps.redactor.text(path),
+        headers: loggedHeaders(req, deps.redactor),
         endpoint,
         status,
         replayed,
@@ -172,19 +249,32 @@ export function createRequestListener(deps: PipelineDeps) {
         at,
       });
 
+    const isControl = path === "/_sandbox" || path.startsWith("/_sandbox/");
+    const refuse = (problem: SandboxProblem) => {
+      send(res, failed(problem, meta), { "X-Correlation-ID": correlationID });
+      log(problem.status, undefined, false, undefined);
+    };
+    deps.sweep();
+    if (gated(deps, req, res, path, isControl, refuse)) {
+      if (res.statusCode === 204) log(204, undefined, false, undefined);
+      return;
+    }
+
     if (path === "/hosted" || path.startsWith("/hosted/")) {
       const hosted = handleHosted(deps.engine, deps.clock.now(), method, path);
-      await readBody(req).catch(() => "");
+      await readBody(req, deps.limits.maxBodyBytes).catch(() => "");
       res.writeHead(hosted.status, { ...hosted.headers, "X-Correlation-ID": correlationID });
       res.end(hosted.body);
       log(hosted.status, undefined, false, undefined);
       return;
     }
 
-    if (path === "/_sandbox" || path.startsWith("/_sandbox/")) {
+    if (isControl) {
       let response: StoredResponse;
       try {
-        const body = parseJson(await readBody(req));
+        const raw = await readBody(req, deps.limits.maxBodyBytes);
+        requireJson(req, raw);
+        const body = parseJson(raw, deps.limits.maxJsonDepth);
         const result = handleControl(
           deps.control,
           deps.clock,
@@ -199,7 +289,12 @@ export function createRequestListener(deps: PipelineDeps) {
         if (!(error instanceof SandboxProblem)) throw error;
         response = failed(error, meta);
       }
-      send(res, response, { "X-Correlation-ID": correlationID });
+      // Whatever a control answer holds, no known secret leaves in it.
+      send(
+        res,
+        { ...response, body: deps.redactor.value(response.body) },
+        { "X-Correlation-ID": correlationID },
+      );
       return;
     }
 
@@ -215,7 +310,7 @@ export function createRequestListener(deps: PipelineDeps) {
       const caller = deps.credentials.authenticate(authorization, route.endpoint.scope);
       checkScope(route.name, route.endpoint.scope, caller);
       if (plan.serverError) {
-        await readBody(req).catch(() => "");
+        await readBody(req, deps.limits.maxBodyBytes).catch(() => "");
         const problem = new SandboxProblem(
           plan.serverError,
           "INTERNAL",
@@ -236,8 +331,10 @@ export function createRequestListener(deps: PipelineDeps) {
           "IDEMPOTENCY_KEY_REQUIRED",
           `${method} needs an Idempotency-Key header`,
         );
-      const raw = await readBody(req);
-      const body = parseJson(raw);
+      const raw = await readBody(req, deps.limits.maxBodyBytes);
+      // The webhook subscription's endpoints (their own base) take JSON only, like the control API.
+      if (route.endpoint.base !== undefined) requireJson(req, raw);
+      const body = parseJson(raw, deps.limits.maxJsonDepth);
       if (mutating) {
         const key = idempotencyKey as string;
         const decision = deps.idempotency.begin(
@@ -285,7 +382,7 @@ export function createRequestListener(deps: PipelineDeps) {
         reservation = undefined;
         if (response.status < 300)
           deps.mutationLog.push({
-            principal: caller.principal,
+            principal: deps.redactor.text(caller.principal),
             endpoint: route.name,
             method,
             path,

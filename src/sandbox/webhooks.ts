@@ -9,6 +9,7 @@ import type { FaultInjector } from "./faults.js";
 import type { SandboxTimings } from "./options.js";
 import type { SeededRandom } from "./random.js";
 import type { SandboxJourneyState } from "./records.js";
+import { RingLog } from "./ring-log.js";
 import { checkWebhookSecret, signWebhook } from "./webhook-signer.js";
 
 /** A registered webhook endpoint and the secrets that sign its deliveries. */
@@ -91,8 +92,8 @@ function triggerOf(previous: SandboxJourneyState | undefined, next: SandboxJourn
  */
 export class WebhookDispatcher {
   private readonly endpoints = new Map<string, WebhookEndpoint>();
-  private readonly deliveries: WebhookDelivery[] = [];
-  private readonly attemptLog: WebhookAttempt[] = [];
+  private readonly deliveries: RingLog<WebhookDelivery>;
+  private readonly attemptLog: RingLog<WebhookAttempt>;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly aborter = new AbortController();
   /** Each body's exact bytes, serialised once at emission. */
@@ -108,7 +109,25 @@ export class WebhookDispatcher {
     private readonly random: SeededRandom,
     private readonly defaultSecret: string,
     private readonly scope: WebhookScope,
-  ) {}
+    logCapacity = Number.POSITIVE_INFINITY,
+  ) {
+    this.deliveries = new RingLog(logCapacity);
+    this.attemptLog = new RingLog(logCapacity);
+  }
+
+  /** How many deliveries, attempts and per-journey previous states are held. */
+  sizes(): { deliveries: number; attempts: number; journeys: number } {
+    return {
+      deliveries: this.deliveries.length,
+      attempts: this.attemptLog.length,
+      journeys: this.previous.size,
+    };
+  }
+
+  /** Forgets what it remembers of a journey the engine dropped (its previous state); never throws. */
+  forget(journeyID: string): void {
+    this.previous.delete(journeyID);
+  }
 
   /**
    * Registers (or replaces) an endpoint; without secrets it uses the sandbox's secret.
@@ -135,14 +154,14 @@ export class WebhookDispatcher {
     return [...this.endpoints.values()].map((e) => ({ url: e.url, secrets: [...e.secrets] }));
   }
 
-  /** Every attempt so far, in the order they finished. */
+  /** Every attempt kept (the newest `limits.webhookLog`), in the order they finished. */
   log(): WebhookAttempt[] {
-    return [...this.attemptLog];
+    return this.attemptLog.toArray();
   }
 
-  /** Every delivery (event × endpoint) and its state, in emission order. */
+  /** Every delivery kept (the newest `limits.webhookLog`, event × endpoint) and its state, in emission order. */
   all(): WebhookDelivery[] {
-    return [...this.deliveries];
+    return this.deliveries.toArray();
   }
 
   /**

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { redactSecret } from "../../src/sandbox/redact.js";
 import {
   openSession,
   profileFor,
@@ -28,7 +29,11 @@ async function control(method: string, path: string, body?: unknown) {
 describe("JSON control API over HTTP", () => {
   it("reports the sandbox, its scenarios and clock, and advances the clock", async () => {
     sandbox = await startManual({ startAt: Date.UTC(2026, 0, 1) });
-    expect((await control("GET", "")).body).toMatchObject({ url: sandbox.url, apiKey: sandbox.apiKey });
+    // The key itself never leaves over HTTP: only its redacted form (the full one is sandbox.apiKey).
+    expect((await control("GET", "")).body).toMatchObject({
+      url: sandbox.url,
+      apiKey: redactSecret(sandbox.apiKey),
+    });
     expect((await control("GET", "/scenarios")).body.scenarios).toHaveLength(7);
     const advanced = await control("POST", "/clock/advance", { ms: 60_000 });
     expect(advanced.body.now).toBe("2026-01-01T00:01:00.000Z");
@@ -92,7 +97,8 @@ describe("JSON control API over HTTP", () => {
     await control("PUT", "/rate-limit", { perSecond: null });
     const added = await control("POST", "/webhooks/endpoints", { url: "http://127.0.0.1:9/hooks" });
     expect(added.status).toBe(201);
-    expect(added.body.secrets).toEqual([sandbox.webhookSecret]);
+    expect(added.body.secrets).toEqual([redactSecret(sandbox.webhookSecret)]);
+    expect(sandbox.control.webhookEndpoints()[0]?.secrets).toEqual([sandbox.webhookSecret]);
     expect((await control("POST", "/webhooks/endpoints", { url: "nope" })).status).toBe(400);
     expect((await control("GET", "/webhooks/endpoints")).body.endpoints).toHaveLength(1);
     expect((await control("GET", "/webhooks/attempts")).body.attempts).toEqual([]);

@@ -149,6 +149,7 @@ describe("fault settings", () => {
       expect(sandbox.control.faults()).toEqual({ errorRate: 0.1 });
       const answer = await fetch(`${sandbox.url}/_sandbox/faults`, {
         method: "PUT",
+        headers: { "content-type": "application/json" },
         body: '{"errorRate":7}',
       });
       expect(answer.status).toBe(400);
