@@ -4,7 +4,7 @@
  * agreement document), the lender's processing, the disbursed loan with its schedule, and its closure.
  */
 import { expect, it } from "vitest";
-import { onScreen, SCREEN_TIMEOUT_MS, screenshot, signInAs } from "./support/app.js";
+import { completeRedirectStep, onScreen, SCREEN_TIMEOUT_MS, screenshot, signInAs } from "./support/app.js";
 import { browserSessionForFile } from "./support/session.js";
 
 // The two platform waits the test must see on screen last 4 s instead of 2 s, so a loaded machine cannot miss them.
@@ -53,10 +53,13 @@ it("a borrower clicks from sign-in to the disbursed loan (and its closure), leav
   // AA consent: start the step, leave for the hosted page, complete it, come back to /return.
   await onScreen(page, "bankStatements");
   await screenshot(page, "05-bank-statements-start");
-  await completeRedirectStep(page, "bankStatements", "06-bank-statements-redirect", "07-hosted-page");
+  await completeRedirectStep(page, "bankStatements", {
+    redirectShot: "06-bank-statements-redirect",
+    hostedShot: "07-hosted-page",
+  });
 
   await onScreen(page, "kyc");
-  await completeRedirectStep(page, "kyc", "08-kyc-redirect");
+  await completeRedirectStep(page, "kyc", { redirectShot: "08-kyc-redirect" });
 
   // Bank mandate: a FORM rendered from resource.fields; a bad IFSC comes back as a field error first.
   await onScreen(page, "bankMandate");
@@ -74,7 +77,7 @@ it("a borrower clicks from sign-in to the disbursed loan (and its closure), leav
   await form.getByRole("button", { name: "Submit" }).click();
 
   await onScreen(page, "eMandate");
-  await completeRedirectStep(page, "eMandate", "11-e-mandate-redirect");
+  await completeRedirectStep(page, "eMandate", { redirectShot: "11-e-mandate-redirect" });
 
   // Loan agreement: a DOCUMENT to read and accept.
   await onScreen(page, "loanAgreement");
@@ -103,29 +106,3 @@ it("a borrower clicks from sign-in to the disbursed loan (and its closure), leav
   expect(errors).toEqual([]);
   await page.close();
 });
-
-/** Starts the step if it has no resource yet, follows its REDIRECT to the hosted page, completes it, and checks the way back. */
-async function completeRedirectStep(
-  page: import("playwright-core").Page,
-  screen: string,
-  redirectShot: string,
-  hostedShot?: string,
-): Promise<void> {
-  const main = page.locator(`main[data-screen="${screen}"]`);
-  const redirect = main.getByTestId("redirect");
-  const start = main.getByRole("button", { name: "Start" });
-  await redirect.or(start).first().waitFor({ timeout: SCREEN_TIMEOUT_MS });
-  if (await start.isVisible()) await start.click();
-  await redirect.waitFor({ timeout: SCREEN_TIMEOUT_MS });
-  await screenshot(page, redirectShot);
-  await redirect.click();
-  await page.waitForURL(/\/hosted\/r\//, { timeout: SCREEN_TIMEOUT_MS });
-  expect(new URL(page.url()).origin).toBe(new URL(session.app.url).origin);
-  if (hostedShot) await screenshot(page, hostedShot);
-  await page.getByRole("button", { name: "Complete" }).click();
-  // The hosted page answers 303 to returnUrl (/return?status=completed); the app confirms and shows "/".
-  await page.waitForURL((url) => url.pathname === "/", { timeout: SCREEN_TIMEOUT_MS });
-  await page
-    .locator(`main[data-screen]:not([data-screen="${screen}"])`)
-    .waitFor({ timeout: SCREEN_TIMEOUT_MS });
-}

@@ -1,6 +1,7 @@
 /**
- * A reload mid-journey resumes on the right screen: the app re-bootstraps its session (the backend resumes the
- * open journey) and restores the runtime from its persisted state, then carries on through a hosted page.
+ * A reload mid-journey resumes on the right screen: the app re-bootstraps its session with its saved app token
+ * (the backend resumes the open journey, no new sign-in) and restores the runtime from its persisted state, then
+ * carries on through a hosted page.
  */
 import { expect, it } from "vitest";
 import {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type PartnerBackend, startPartnerBackend } from "../../src/demo/partner-backend.js";
+import { CSRF_HEADER, DEMO_PASSWORD } from "../../src/demo/sign-in.js";
 import { type Sandbox, startSandbox } from "../../src/sandbox/index.js";
 import type { WebhookOutcome } from "../../src/server/index.js";
 
@@ -11,7 +12,7 @@ afterEach(async () => {
 });
 
 describe("demo partner backend", () => {
-  it("creates sessions without exposing the refresh token, receives signed webhooks into its store, refreshes", async () => {
+  it("signs in, creates sessions without exposing the refresh token, receives signed webhooks into its store, refreshes", async () => {
     sandbox = await startSandbox({ clock: "manual" });
     const outcomes: WebhookOutcome[] = [];
     backend = await startPartnerBackend({
@@ -23,8 +24,17 @@ describe("demo partner backend", () => {
     });
     sandbox.control.addWebhookEndpoint(backend.webhookUrl);
 
+    const json = { "content-type": "application/json", [CSRF_HEADER]: "test" };
+    const signIn = await fetch(`${backend.url}/sign-in`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ borrowerExternalID: "demo-user-1", password: DEMO_PASSWORD }),
+    });
+    expect(signIn.status).toBe(200);
+    const { appToken } = (await signIn.json()) as { appToken: string };
     const res = await fetch(`${backend.url}/session`, {
       method: "POST",
+      headers: { ...json, authorization: `Bearer ${appToken}` },
       body: JSON.stringify({ borrowerExternalID: "demo-user-1" }),
     });
     expect(res.status).toBe(201);
@@ -37,6 +47,7 @@ describe("demo partner backend", () => {
     expect(typeof context.token).toBe("string");
     expect(context.token.length).toBeGreaterThan(0);
     expect(context.refreshToken).toBeUndefined();
+    expect(context.appToken).toBe(appToken);
     expect((await backend.store.get(context.journeyID))?.journeyID).toBe(context.journeyID);
 
     sandbox.clock.advance(1_000);
@@ -50,17 +61,17 @@ describe("demo partner backend", () => {
 
     const refreshed = await fetch(`${backend.url}/session/refresh`, {
       method: "POST",
-      headers: { authorization: `Bearer ${context.appToken}` },
+      headers: { ...json, authorization: `Bearer ${context.appToken}` },
     });
     expect(refreshed.status).toBe(200);
     const { token } = (await refreshed.json()) as { token: string };
     expect(token.length).toBeGreaterThan(0);
     expect(token).not.toBe(context.token);
 
-    const forbidden = await fetch(`${backend.url}/push/${context.journeyID}`, {
+    const unauthenticated = await fetch(`${backend.url}/push/${context.journeyID}`, {
       headers: { authorization: "Bearer nope" },
     });
-    expect(forbidden.status).toBe(403);
+    expect(unauthenticated.status).toBe(401);
     const push = await fetch(`${backend.url}/push/${context.journeyID}`, {
       headers: { authorization: `Bearer ${context.appToken}` },
     });

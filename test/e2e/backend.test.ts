@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { type PartnerBackend, startPartnerBackend } from "../../src/demo/partner-backend.js";
+import { CSRF_HEADER, CSRF_HEADER_VALUE, DEMO_PASSWORD } from "../../src/demo/sign-in.js";
 import { createJourney, type JourneyRuntime, snapshotStream } from "../../src/runtime/index.js";
 import {
   createPGliteJourneyStore,
@@ -143,16 +144,20 @@ describe("the partner-backend kit end to end against the sandbox", () => {
         now: () => h.clock.now(),
       });
       h.sandbox.control.addWebhookEndpoint(backend.webhookUrl);
+      // The demo backend signs the borrower in first (JSON with its CSRF header), then opens the session.
+      const demoHeaders = { "content-type": "application/json", [CSRF_HEADER]: CSRF_HEADER_VALUE };
+      const signIn = await fetch(`${backend.url}/sign-in`, {
+        method: "POST",
+        headers: demoHeaders,
+        body: JSON.stringify({ borrowerExternalID: "sbx-happy-push", password: DEMO_PASSWORD }),
+      });
+      const { appToken } = (await signIn.json()) as { appToken: string };
       const res = await fetch(`${backend.url}/session`, {
         method: "POST",
+        headers: { ...demoHeaders, authorization: `Bearer ${appToken}` },
         body: JSON.stringify({ borrowerExternalID: "sbx-happy-push" }),
       });
-      const session = (await res.json()) as {
-        token: string;
-        journeyID: string;
-        appToken: string;
-        journey: unknown;
-      };
+      const session = { ...((await res.json()) as { token: string; journeyID: string }), appToken };
       const borrower = await h.borrower("sbx-happy-push");
       expect(borrower.journeyID).toBe(session.journeyID);
       const abort = new AbortController();

@@ -2,6 +2,7 @@ import type { InspectionEvent, Observer } from "xstate";
 import { createBorrowerClient } from "../../client/index.js";
 import type { JourneyStatus } from "../../contract/index.js";
 import { type PartnerBackend, startPartnerBackend } from "../../demo/partner-backend.js";
+import { CSRF_HEADER, CSRF_HEADER_VALUE, DEMO_PASSWORD } from "../../demo/sign-in.js";
 import { createJourney, type JourneyView, snapshotStream } from "../../runtime/index.js";
 import {
   type Sandbox,
@@ -238,21 +239,41 @@ interface AppSession {
   readonly journey: unknown;
 }
 
+/** What the borrower's app sends to its backend: JSON, the CSRF header, and the app token once signed in. */
+function backendHeaders(appToken?: string): Record<string, string> {
+  return {
+    "content-type": "application/json",
+    [CSRF_HEADER]: CSRF_HEADER_VALUE,
+    ...(appToken === undefined ? {} : { authorization: `Bearer ${appToken}` }),
+  };
+}
+
+/** Signs the borrower in with the sandbox password, then opens their session with the app token it got. */
 async function appSession(backendUrl: string, borrowerExternalID: string): Promise<AppSession> {
+  const signIn = await fetch(`${backendUrl}/sign-in`, {
+    method: "POST",
+    headers: backendHeaders(),
+    body: JSON.stringify({ borrowerExternalID, password: DEMO_PASSWORD }),
+  });
+  if (signIn.status !== 200)
+    throw new Error(`partner backend /sign-in answered ${signIn.status}: ${await signIn.text()}`);
+  const { appToken } = (await signIn.json()) as { appToken: string };
   const res = await fetch(`${backendUrl}/session`, {
     method: "POST",
+    headers: backendHeaders(appToken),
     body: JSON.stringify({ borrowerExternalID }),
   });
   if (res.status !== 201)
     throw new Error(`partner backend /session answered ${res.status}: ${await res.text()}`);
   const body = (await res.json()) as AppSession & { journey?: unknown };
-  return body;
+  return { ...body, appToken };
 }
 
 async function appRefresh(backendUrl: string, appToken: string): Promise<{ token: string }> {
   const res = await fetch(`${backendUrl}/session/refresh`, {
     method: "POST",
-    headers: { authorization: `Bearer ${appToken}` },
+    headers: backendHeaders(appToken),
+    body: "{}",
   });
   if (res.status !== 200) throw new Error(`partner backend /session/refresh answered ${res.status}`);
   return (await res.json()) as { token: string };

@@ -12,7 +12,7 @@ import { SignInScreen } from "./screens/sign-in-screen.js";
 import { ErrorBanner, StatusBar } from "./screens/status-bar.js";
 import { StepScreen } from "./screens/step-screen.js";
 import { WaitingScreen } from "./screens/waiting-screen.js";
-import { forgetAll, type SignedIn, savedSession, signIn } from "./session.js";
+import { resumeSession, SessionError, type SignedIn, savedSession, signIn, signOut } from "./session.js";
 
 /** Where the borrower came back from a hosted page (`/return?status=…`), read once when the page loads. */
 export interface ReturnFromHosted {
@@ -94,45 +94,62 @@ function SignedInJourney({
   return h(JourneyScreens, { runtime, client, returned, onStartOver });
 }
 
-/** The app: resumes a saved session (session bootstrap resumes the open journey), else asks who the borrower is. */
+function messageOf(error: unknown, resuming: boolean): string {
+  if (error instanceof SessionError && error.status === 401)
+    return resuming ? "Your sign-in has expired. Sign in again to continue." : error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The app: resumes a saved session with its app token (the backend resumes the open journey), else asks the
+ * borrower to sign in; once signed in, says as whom, with a sign-out that revokes the token.
+ */
 export function App({ returned }: { returned: ReturnFromHosted | null }) {
   const [signedIn, setSignedIn] = useState<SignedIn | null>(null);
-  const [busy, setBusy] = useState(() => savedSession() !== null);
+  const [busy, setBusy] = useState(false);
+  const [resuming, setResuming] = useState(() => savedSession() !== null);
   const [failure, setFailure] = useState<string | null>(null);
 
-  const start = (borrowerExternalID: string) => {
+  const settle = (attempt: Promise<SignedIn>, resumed: boolean) => {
     setBusy(true);
     setFailure(null);
-    signIn(borrowerExternalID).then(
+    attempt.then(
       (next) => {
         setSignedIn(next);
         setBusy(false);
+        setResuming(false);
       },
       (error: unknown) => {
-        setFailure(error instanceof Error ? error.message : String(error));
+        setFailure(messageOf(error, resumed));
         setBusy(false);
+        setResuming(false);
       },
     );
+  };
+  const leave = () => {
+    if (signedIn !== null) void signOut(signedIn.session);
+    setSignedIn(null);
   };
   // biome-ignore lint/correctness/useExhaustiveDependencies: resume once, on load.
   useEffect(() => {
     const saved = savedSession();
-    if (saved !== null) start(saved.borrowerExternalID);
+    if (saved !== null) settle(resumeSession(saved), true);
   }, []);
 
   const body =
     signedIn === null
-      ? busy
+      ? resuming
         ? h("p", { className: "muted", "data-screen": "resuming" }, "Resuming your application…")
-        : h(SignInScreen, { busy, failure, onSignIn: start })
+        : h(SignInScreen, {
+            busy,
+            failure,
+            onSignIn: (borrowerExternalID, password) => settle(signIn(borrowerExternalID, password), false),
+          })
       : h(SignedInJourney, {
           key: signedIn.session.journeyID + signedIn.session.appToken,
           signedIn,
           returned,
-          onStartOver: () => {
-            forgetAll();
-            setSignedIn(null);
-          },
+          onStartOver: leave,
         });
   return h(
     "div",
@@ -142,6 +159,18 @@ export function App({ returned }: { returned: ReturnFromHosted | null }) {
       { className: "brand" },
       h("h1", null, "Acme Credit"),
       h("span", { className: "muted" }, "Personal loans · sandbox"),
+      signedIn === null
+        ? null
+        : h(
+            "span",
+            { className: "account" },
+            h(
+              "span",
+              { className: "muted", "data-testid": "signed-in" },
+              `Signed in as ${signedIn.session.borrowerExternalID}`,
+            ),
+            h("button", { type: "button", className: "link", onClick: leave }, "Sign out"),
+          ),
     ),
     body,
   );

@@ -1,7 +1,7 @@
 /**
  * The borrower web app's server: the sandbox platform, the demo partner backend, and the built React app, all
  * behind one origin so the browser needs no CORS: `/` the app, `/api/v1/headless/*` and `/hosted/*` the sandbox,
- * `/session*` and `/push/*` the partner backend.
+ * `/sign-in`, `/sign-out`, `/session*` and `/push/*` the partner backend.
  */
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
 import { BASE_PATH } from "../../contract/index.js";
 import { type Sandbox, type SandboxOptions, startSandbox } from "../../sandbox/index.js";
+import type { AppAuthOptions } from "../app-auth.js";
 import { type PartnerBackend, startPartnerBackend } from "../partner-backend.js";
 import { buildWebApp } from "./build.js";
 import { proxyRequest } from "./proxy.js";
@@ -23,6 +24,8 @@ export interface WebAppOptions {
   readonly sandbox?: Omit<SandboxOptions, "port" | "host" | "webhooks">;
   /** Where built apps are cached (default `node_modules/.cache/credit-journey-web`). */
   readonly cacheDir?: string;
+  /** The partner backend's sign-in options (default: the sandbox password, 15-minute app tokens). */
+  readonly auth?: AppAuthOptions;
 }
 
 /** A running web app with its sandbox and partner backend. */
@@ -31,7 +34,7 @@ export interface WebApp {
   readonly url: string;
   /** The sandbox behind `/api/v1/headless` and `/hosted` (its control API drives scenarios in tests). */
   readonly sandbox: Sandbox;
-  /** The partner backend behind `/session` and `/push`. */
+  /** The partner backend behind `/sign-in`, `/sign-out`, `/session` and `/push`. */
   readonly backend: PartnerBackend;
   /** Stops the server, the backend and the sandbox. */
   close(): Promise<void>;
@@ -39,6 +42,8 @@ export interface WebApp {
 
 /** Where hosted pages send the borrower back to (the app reads it on load and confirms the return). */
 export const RETURN_PATH = "/return";
+
+const BACKEND_PATHS = new Set(["/sign-in", "/sign-out", "/session", "/session/refresh"]);
 
 const MIME: Readonly<Record<string, string>> = {
   ".html": "text/html; charset=utf-8",
@@ -78,6 +83,8 @@ async function serveStatic(root: string, req: IncomingMessage, res: ServerRespon
  * `returnUrl: <app>/return`, so hosted pages send the borrower back to the app.
  * @throws {Error} (rejects) a Vite build error, or the listen error when the port cannot be bound (everything
  *   started is closed again).
+ * @throws {AppAuthConfigError} (rejects) when an `auth` lifetime or count is not a positive integer (everything
+ *   started is closed again).
  */
 export async function startWebApp(options: WebAppOptions = {}): Promise<WebApp> {
   const appDir = await buildWebApp(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir });
@@ -98,7 +105,7 @@ export async function startWebApp(options: WebAppOptions = {}): Promise<WebApp> 
       // The demo backend does not pass a returnUrl; the platform would default to its own page.
       handled = toSandbox((body) => ({ returnUrl: `${origin}${RETURN_PATH}`, ...body }));
     else if (path.startsWith(`${BASE_PATH}/`) || path.startsWith("/hosted/")) handled = toSandbox();
-    else if ((path === "/session" || path === "/session/refresh" || path.startsWith("/push/")) && backend)
+    else if ((BACKEND_PATHS.has(path) || path.startsWith("/push/")) && backend)
       handled = proxyRequest(req, res, {
         upstream: backend.url,
         rewrite: [sandbox.url],
@@ -126,6 +133,7 @@ export async function startWebApp(options: WebAppOptions = {}): Promise<WebApp> 
       platformUrl: origin,
       apiKey: sandbox.apiKey,
       webhookSecrets: sandbox.webhookSecret,
+      ...(options.auth ? { auth: options.auth } : {}),
     });
     sandbox.control.addWebhookEndpoint(backend.webhookUrl);
   } catch (error) {

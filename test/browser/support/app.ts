@@ -1,7 +1,8 @@
 /** Page helpers for the borrower web app: wait for screens, take screenshots, act like a borrower. */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
+import { DEMO_PASSWORD } from "../../../src/demo/sign-in.js";
 
 /**
  * Screenshots go to `docs/screenshots/` when `UPDATE_SCREENSHOTS=1` (CI and whoever refreshes the docs), else to a
@@ -32,12 +33,17 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
-/** Signs in as `borrowerExternalID` from the sign-in screen and waits for the profile form. */
+/**
+ * Signs in as `borrowerExternalID` (with the sandbox password) from the sign-in screen, and waits for the profile
+ * form and the "Signed in as …" line.
+ */
 export async function signInAs(page: Page, baseUrl: string, borrowerExternalID: string): Promise<void> {
   await page.goto(baseUrl);
   await page.locator('input[name="borrowerExternalID"]').fill(borrowerExternalID);
+  await page.locator('input[name="password"]').fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: "Continue" }).click();
   await onScreen(page, "profile");
+  await page.getByText(`Signed in as ${borrowerExternalID}`).waitFor({ timeout: SCREEN_TIMEOUT_MS });
 }
 
 /** Submits the prefilled (valid) profile and waits for the offers to be listed. */
@@ -47,5 +53,41 @@ export async function submitProfileAndWaitForOffers(page: Page): Promise<void> {
   await page
     .getByRole("button", { name: /^Choose / })
     .first()
+    .waitFor({ timeout: SCREEN_TIMEOUT_MS });
+}
+
+/** How {@link completeRedirectStep} acts: screenshots to take, and how the borrower taps "Start" (a click). */
+export interface RedirectStepOptions {
+  readonly redirectShot?: string;
+  readonly hostedShot?: string;
+  readonly tap?: (button: Locator) => Promise<void>;
+}
+
+/**
+ * Starts the step if it has no resource yet, follows its REDIRECT to the hosted page (same origin as the app),
+ * completes it, and checks the way back to the app on another screen.
+ */
+export async function completeRedirectStep(
+  page: Page,
+  screen: string,
+  options: RedirectStepOptions = {},
+): Promise<void> {
+  const main = page.locator(`main[data-screen="${screen}"]`);
+  const redirect = main.getByTestId("redirect");
+  const start = main.getByRole("button", { name: "Start" });
+  await redirect.or(start).first().waitFor({ timeout: SCREEN_TIMEOUT_MS });
+  if (await start.isVisible()) await (options.tap ? options.tap(start) : start.click());
+  await redirect.waitFor({ timeout: SCREEN_TIMEOUT_MS });
+  if (options.redirectShot) await screenshot(page, options.redirectShot);
+  const appOrigin = new URL(page.url()).origin;
+  await redirect.click();
+  await page.waitForURL(/\/hosted\/r\//, { timeout: SCREEN_TIMEOUT_MS });
+  if (new URL(page.url()).origin !== appOrigin) throw new Error(`the hosted page left ${appOrigin}`);
+  if (options.hostedShot) await screenshot(page, options.hostedShot);
+  await page.getByRole("button", { name: "Complete" }).click();
+  // The hosted page answers 303 to returnUrl (/return?status=completed); the app confirms and shows "/".
+  await page.waitForURL((url) => url.pathname === "/", { timeout: SCREEN_TIMEOUT_MS });
+  await page
+    .locator(`main[data-screen]:not([data-screen="${screen}"])`)
     .waitFor({ timeout: SCREEN_TIMEOUT_MS });
 }
