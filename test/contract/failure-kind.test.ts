@@ -1,6 +1,6 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { ApiError, CLIENT_ERROR_CODES, isTransient } from "../../src/client/index.js";
+import { CLIENT_ERROR_CODES, isTransient } from "../../src/client/index.js";
 import {
   DOCUMENTED_ERROR_CODES,
   type FailureKind,
@@ -11,19 +11,7 @@ import {
 import { journey } from "../../src/journey/index.js";
 import { readFailure } from "../../src/runtime/failures.js";
 import { offersState, T0 } from "../journey/support.js";
-
-function apiError(code: string, status: number | undefined): ApiError {
-  return new ApiError({
-    code,
-    status,
-    correlationID: "c",
-    requestID: undefined,
-    errors: [],
-    retryAfterMs: undefined,
-    endpoint: "proceedOffer",
-    message: code,
-  });
-}
+import { apiError } from "../runtime/fake-client.js";
 
 /** The state after a proceedOffer fails with `error`, as the runtime hands it to the machine. */
 function afterMutationFailure(error: unknown) {
