@@ -34,7 +34,10 @@ export interface CreateJourneyOptions {
   readonly push?: AsyncIterable<unknown>;
   /** XState's inspection observer (e.g. `createBrowserInspector().inspect`): the Stately inspector shows the actor. */
   readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
-  /** Hears what the runtime drops: invalid push frames, a failed push stream, an actor error. */
+  /**
+   * Hears what the runtime drops (invalid push frames, a failed push stream, an actor error) and, once per lasting
+   * reading problem, the `view.error` of origin `sync` (a journey that answers 404, say): not again while it lasts.
+   */
   readonly onError?: (error: unknown) => void;
   /** Makes Idempotency-Keys; default Web Crypto `crypto.randomUUID()`. */
   readonly newKey?: () => string;
@@ -182,6 +185,7 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
     next: () => {
       const next = connect(current());
       if (sameView(next, view)) return;
+      if (isNewReadError(view.error, next.error)) onError(next.error);
       view = next;
       for (const listener of [...listeners]) listener(view);
       for (const check of [...waiters]) check();
@@ -288,4 +292,9 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
     whenSettled: (waitOptions) =>
       waitFor((v) => !v.isLoading && v.pendingMutation === null && !v.isRefetching, waitOptions),
   };
+}
+
+/** A reading error (origin `sync`) that the view did not show before, or shows with another code. */
+function isNewReadError(before: JourneyView["error"], after: JourneyView["error"]): boolean {
+  return after?.origin === "sync" && (before?.origin !== "sync" || before.code !== after.code);
 }

@@ -133,7 +133,7 @@ describe("createJourney", () => {
     expect(runtime.getState().context.snapshot?.asOf).toBe(5);
   });
 
-  it("backs off a journey that answers 404 (a wrong id) instead of polling it in a loop, and shows the error", async () => {
+  it("backs off a journey that answers 404 (a wrong id) for ten minutes instead of polling it in a loop, shows the error and tells onError once", async () => {
     const fake = createFakeClient();
     let polls = 0;
     (fake.client as { getJourneyState: unknown }).getJourneyState = async () => {
@@ -141,16 +141,29 @@ describe("createJourney", () => {
       throw apiError("NOT_FOUND", 404);
     };
     const clock = createManualClock();
-    const runtime = createJourney({ client: fake.client, journeyID: "not-a-journey", clock });
+    const heard: unknown[] = [];
+    const runtime = createJourney({
+      client: fake.client,
+      journeyID: "not-a-journey",
+      clock,
+      onError: (error) => heard.push(error),
+    });
     runtime.start();
-    for (let second = 0; second < 60; second++) {
+    const pollTimes: number[] = [];
+    for (let second = 0; second < 600; second++) {
+      const before = polls;
       await flush();
+      if (polls > before) pollTimes.push(clock.now());
       clock.advance(1_000);
     }
-    // A minute: the first poll at once, then the active band's interval doubling (never a tight loop).
-    expect(polls).toBeGreaterThanOrEqual(2);
-    expect(polls).toBeLessThanOrEqual(6);
-    expect(runtime.view().error).toMatchObject({ origin: "sync", code: "NOT_FOUND", retryable: false });
+    // Ten minutes: the first poll at once, then the interval doubling up to the backoff ceiling (never a loop).
+    expect(polls).toBeGreaterThanOrEqual(5);
+    expect(polls).toBeLessThanOrEqual(30);
+    const gaps = pollTimes.slice(1).map((t, i) => t - (pollTimes[i] as number));
+    expect(gaps.every((gap) => gap >= 2_000)).toBe(true);
+    expect(gaps.slice(0, 4).every((gap, i) => i === 0 || gap >= (gaps[i - 1] as number))).toBe(true);
+    expect(runtime.view().error).toMatchObject({ origin: "sync", code: "NOT_FOUND", kind: "notFound" });
+    expect(heard).toEqual([expect.objectContaining({ origin: "sync", code: "NOT_FOUND" })]);
     runtime.stop();
   });
 
