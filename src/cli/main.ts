@@ -59,7 +59,7 @@ async function demo(args: string[]): Promise<number> {
     return result.exitCode;
   } finally {
     terminal?.close();
-    inspector?.stop();
+    await inspector?.stop();
   }
 }
 
@@ -93,11 +93,38 @@ async function openInspector(url: string | undefined) {
   const inspector = createWebSocketInspector({ url: url ?? "ws://localhost:8080" });
   return {
     next: inspector.inspect.next?.bind(inspector.inspect),
-    stop: () => {
+    /** Flushes what the inspector still holds (see {@link flushInspector}), then closes it. */
+    stop: async () => {
+      await flushInspector(inspector.adapter as unknown as InspectorSocket);
       inspector.stop();
       server?.stop();
     },
   };
+}
+
+/** The parts of the inspector's WebSocket adapter a flush reads: its status and its socket's buffer. */
+interface InspectorSocket {
+  readonly status: string;
+  readonly ws?: { readonly bufferedAmount: number };
+}
+
+/** How long a stop waits, at most, for the inspector to take the run's last events. */
+const INSPECTOR_FLUSH_MS = 3_000;
+
+/**
+ * Waits until the inspector has sent everything: its event conversions run on later timer turns, a socket still
+ * connecting holds them deferred, and an open one buffers them. Without this the run's last snapshots (its end,
+ * the actor stopped) were lost when the process closed the socket. Gives up after {@link INSPECTOR_FLUSH_MS}.
+ */
+async function flushInspector(adapter: InspectorSocket): Promise<void> {
+  const deadline = Date.now() + INSPECTOR_FLUSH_MS;
+  const turn = () => new Promise((resolve) => setTimeout(resolve, 10));
+  await turn();
+  while (Date.now() < deadline) {
+    const open = adapter.status === "open";
+    if (open && (adapter.ws?.bufferedAmount ?? 0) === 0) return;
+    await turn();
+  }
 }
 
 /** Runs the command line; resolves with the process exit code. Never rejects: failures print and return 1 or 2. */

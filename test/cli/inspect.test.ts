@@ -6,27 +6,17 @@ let server: WebSocketServer | undefined;
 afterEach(() => server?.close());
 
 describe("credit-journey demo --inspect-url", () => {
-  it("streams the live actor to a Stately-inspector socket: the machine definition, snapshots and events", async () => {
+  it("streams the live actor to a Stately-inspector socket: the definition, snapshots, events, and the run's final state", async () => {
     server = new WebSocketServer({ port: 0, host: "127.0.0.1" });
     await new Promise<void>((r) => server?.once("listening", () => r()));
-    const received: { type: string; definition?: string }[] = [];
+    const received: { type: string; definition?: string; snapshot?: unknown }[] = [];
     server.on("connection", (socket) => {
       socket.on("message", (data) => received.push(JSON.parse(String(data)) as { type: string }));
     });
     const { port } = server.address() as { port: number };
     const child = spawn(
       process.execPath,
-      [
-        "--import",
-        "tsx",
-        "src/cli/main.ts",
-        "demo",
-        "--scenario",
-        "rejected",
-        "--json",
-        "--inspect-url",
-        `ws://127.0.0.1:${port}`,
-      ],
+      ["--import", "tsx", "src/cli/main.ts", "demo", "--json", "--inspect-url", `ws://127.0.0.1:${port}`],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     let stderr = "";
@@ -38,5 +28,11 @@ describe("credit-journey demo --inspect-url", () => {
     expect(JSON.parse(actor!.definition!)).toMatchObject({ id: "journey" });
     expect(received.filter((e) => e.type === "@xstate.snapshot").length).toBeGreaterThan(3);
     expect(received.some((e) => e.type === "@xstate.event")).toBe(true);
+    // The last snapshot the inspector hears is the run's end: DISBURSED, the actor stopped (nothing lost on exit).
+    const last = received.filter((e) => e.type === "@xstate.snapshot").at(-1)?.snapshot as {
+      status: string;
+      value: { lifecycle: unknown };
+    };
+    expect(last).toMatchObject({ status: "stopped", value: { lifecycle: "DISBURSED" } });
   });
 });
