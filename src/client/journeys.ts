@@ -20,7 +20,8 @@ export interface StartOrResumeOptions extends CallOptions {
 /**
  * The partner flow after bootstrap [L3] [L4]: resume the active journey, or create one (`POST /journeys`, with
  * an Idempotency-Key that a retry of the same start should pass again as `options.idempotencyKey`).
- * @throws {ClientConfigError} when `bootstrap` has no `activeJourney` field (not a session context).
+ * @throws {ClientConfigError} when `client` is not a borrower client, or `bootstrap` has no `activeJourney` field
+ *   (not a session context).
  * @throws {ApiError} / {ScopeError} as `client.createJourney` does (rejects).
  */
 export async function startOrResumeJourney(
@@ -28,6 +29,8 @@ export async function startOrResumeJourney(
   bootstrap: JourneyBootstrap,
   options: StartOrResumeOptions = {},
 ): Promise<JourneySummary & { readonly resumed: boolean }> {
+  if (typeof client?.createJourney !== "function" || typeof client.getJourneyState !== "function")
+    throw new ClientConfigError("client", "must be a borrower client (createBorrowerClient)");
   if (typeof bootstrap !== "object" || bootstrap === null || !("activeJourney" in bootstrap))
     throw new ClientConfigError(
       "activeJourney",
@@ -51,6 +54,7 @@ export async function startOrResumeJourney(
  * {@link startOrResumeJourney}, then the journey's state: what a backend acting as the borrower's middleware, a
  * test or a benchmark hands a runtime as its first snapshot (an app may instead let the runtime's first poll
  * fetch it).
+ * @throws {ClientConfigError} as {@link startOrResumeJourney} does (rejects).
  * @throws {ApiError} / {ScopeError} as the client's calls do; {ApiError} CONTRACT when the state read answers
  *   304 (rejects).
  */

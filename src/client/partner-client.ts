@@ -83,6 +83,8 @@ function optionalUuid(value: unknown, field: string): string | undefined {
  *   when given, must be UUIDs).
  */
 export function createPartnerClient(options: PartnerClientOptions): PartnerClient {
+  if (typeof options !== "object" || options === null)
+    throw new ClientConfigError("options", "must be an object of client options");
   assertServerEnvironment(options.serverSide);
   if (typeof options.apiKey !== "string" || options.apiKey.length === 0)
     throw new ClientConfigError("apiKey", "must be the partner's API key (sk_…)");

@@ -60,7 +60,7 @@ export function prepareRequest<Name extends EndpointName>(
     Effect.flatMap((fullPath): Effect.Effect<PreparedRequest, ApiError> => {
       const path = "base" in endpoint ? fullPath : fullPath.slice(BASE_PATH.length);
       if (!("request" in endpoint)) return Effect.succeed({ path, fullPath, body: undefined });
-      const checked = safeParse(endpoint.request, spec.body ?? {}, name);
+      const checked = safeParse(endpoint.request, spec.body === undefined ? {} : spec.body, name);
       if (!checked.ok)
         return Effect.fail(
           clientError("INVALID_REQUEST", checked.error.message, {

@@ -42,6 +42,8 @@ function nonNegativeInteger(value: number, field: string): number {
 }
 
 function resolveRetry(retry: RetryOptions | undefined): ResolvedRetryOptions {
+  if (retry !== undefined && (typeof retry !== "object" || retry === null))
+    throw new ClientConfigError("retry", "must be an object of retry options");
   const merged = { ...DEFAULT_RETRY, ...retry };
   nonNegativeInteger(merged.maxRetries, "retry.maxRetries");
   nonNegativeInteger(merged.baseDelayMs, "retry.baseDelayMs");
@@ -76,6 +78,8 @@ function roots(baseUrl: unknown): { root: string; apiRoot: string } {
  * @throws {ClientConfigError} naming the first bad option.
  */
 export function resolveSettings(options: CommonClientOptions): TransportSettings {
+  if (typeof options !== "object" || options === null)
+    throw new ClientConfigError("options", "must be an object of client options");
   const fetchImpl = options.fetch ?? globalThis.fetch?.bind(globalThis);
   if (typeof fetchImpl !== "function")
     throw new ClientConfigError("fetch", "no fetch is available; pass one");

@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect";
 import * as Exit from "effect/Exit";
 import { ENDPOINTS, type EndpointName, isMutatingMethod, type ResponseMeta } from "../contract/index.js";
 import { clockWithSleep } from "./backoff-clock.js";
-import { ApiError, clientError, ScopeError } from "./errors.js";
+import { ApiError, clientError, type FieldError, ScopeError } from "./errors.js";
 import { randomId } from "./ids.js";
 import { type ClientObserver, notify } from "./observer.js";
 import { prepareRequest, type RequestSpec } from "./request.js";
@@ -202,7 +202,9 @@ function bearer(
 /**
  * Runs one logical call and settles it as a Promise.
  * @throws {ScopeError} when the credential is outside the client's scope (before any request).
- * @throws {ApiError} for every other failure, typed by `code`; ABORTED when `options.signal` aborts.
+ * @throws {ApiError} for every other failure, typed by `code`; ABORTED when `options.signal` aborts; INVALID_REQUEST
+ *   naming `options`, `idempotencyKey`, `correlationID`, `signal` or `etag` when a call option is malformed (nothing
+ *   is sent).
  */
 export async function send<Name extends EndpointName>(
   settings: TransportSettings,
@@ -210,6 +212,12 @@ export async function send<Name extends EndpointName>(
   spec: RequestSpec<Name>,
   options: CallOptions = {},
 ): Promise<Outcome<EndpointOutput<Name>>> {
+  const badOption = callOptionProblem(options);
+  if (badOption)
+    throw clientError("INVALID_REQUEST", `${spec.endpoint}: ${badOption.path} ${badOption.message}`, {
+      endpoint: spec.endpoint,
+      errors: [badOption],
+    });
   const identity: CallIdentity = {
     correlationID: options.correlationID ?? settings.correlationID(),
     idempotencyKey: isMutatingMethod(ENDPOINTS[spec.endpoint].method)
@@ -229,6 +237,23 @@ export async function send<Name extends EndpointName>(
   for (const reason of exit.cause.reasons) if (reason._tag === "Fail") throw reason.error;
   for (const reason of exit.cause.reasons) if (reason._tag === "Die") throw reason.defect;
   throw aborted();
+}
+
+/** The first malformed call option, or `undefined`. */
+function callOptionProblem(options: unknown): FieldError | undefined {
+  if (typeof options !== "object" || options === null)
+    return { path: "options", message: "must be an object" };
+  const given = options as Record<string, unknown>;
+  for (const path of ["idempotencyKey", "correlationID", "etag"])
+    if (given[path] !== undefined && (typeof given[path] !== "string" || given[path] === ""))
+      return { path, message: "must be a non-empty string" };
+  const signal = given.signal as { aborted?: unknown; addEventListener?: unknown } | null | undefined;
+  if (
+    signal !== undefined &&
+    (typeof signal?.aborted !== "boolean" || typeof signal.addEventListener !== "function")
+  )
+    return { path: "signal", message: "must be an AbortSignal" };
+  return undefined;
 }
 
 /** A call's parsed `data`, carrying the answer's {@link ResponseMeta} as a non-enumerable `meta` (JSON skips it). */

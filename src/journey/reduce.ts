@@ -33,8 +33,9 @@ export interface InitialInput {
 /**
  * The first state of a journey. With a snapshot it starts in that status; without one in `loading`, whose
  * first poll fetches the state at once. Commands to start with: {@link commandsOf}.
- * @throws {ContractError} when `journeyID` is not an opaque id (1–128 characters), `at` is not a finite number, or `snapshot`
- *   is given but is not a valid `JourneySnapshot` of that journey (every failing path named).
+ * @throws {ContractError} when `journeyID` is not an opaque id (1–128 characters; named also when `input` is not an
+ *   object), `at` is not a finite number, or `snapshot` is given but is not a valid `JourneySnapshot` of that journey
+ *   (every failing path named).
  */
 export function initial(input: InitialInput): JourneyState {
   return initialWithCommands(input).state;
@@ -45,7 +46,7 @@ export function initial(input: InitialInput): JourneyState {
  * @throws {ContractError} as {@link initial} does.
  */
 export function initialWithCommands(input: InitialInput): ReduceResult {
-  const id = safeParse(JourneyId, input.journeyID, "InitialInput");
+  const id = safeParse(JourneyId, input?.journeyID, "InitialInput");
   if (!id.ok)
     throw new ContractError("InitialInput", [
       { path: "journeyID", message: "must be the journey's id (1–128 characters)" },

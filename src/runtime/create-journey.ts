@@ -67,7 +67,10 @@ export interface JourneyRuntime {
   view(): JourneyView;
   /** The machine's state as plain JSON (`{ value, context }`), the state `journey.reduce` works on. */
   getState(): JourneyState;
-  /** Calls `listener` whenever the view changes (never for a 304 or a duplicate); returns an unsubscribe. */
+  /**
+   * Calls `listener` whenever the view changes (never for a 304 or a duplicate); returns an unsubscribe.
+   * @throws {RuntimeConfigError} `listener` when it is not a function.
+   */
   subscribe(listener: (view: JourneyView) => void): () => void;
   /**
    * Sends a borrower intent, stamped with the clock's time and, when it mutates, a fresh Idempotency-Key.
@@ -87,6 +90,7 @@ export interface JourneyRuntime {
    * Resolves with the first view that satisfies `predicate` (the current one included).
    * @throws {JourneyWaitError} (rejects) STOPPED when the runtime stops, ENDED when the journey ends without
    *   satisfying it, ABORTED when `options.signal` aborts.
+   * @throws {RuntimeConfigError} (rejects) `predicate` when it is not a function.
    */
   waitFor(predicate: (view: JourneyView) => boolean, options?: WaitOptions): Promise<JourneyView>;
   /** Resolves once nothing is in flight: loaded, no mutation pending, no re-fetch. @throws {JourneyWaitError} as `waitFor`. */
@@ -101,6 +105,40 @@ function depsOf(system: unknown): ActorDeps {
   if (!deps)
     throw new Error("journey actor started outside createJourney: no runtime registered for its system");
   return deps;
+}
+
+/**
+ * Checks the optional options' shapes, so a bad one fails here rather than at first use.
+ * @throws {RuntimeConfigError} naming `clock`, `signals`, `push`, `inspect`, `onError` or `newKey`.
+ */
+function checkOptionalShapes(options: CreateJourneyOptions): void {
+  const { clock, signals, push } = options as { clock?: unknown; signals?: unknown; push?: unknown };
+  const has = (value: unknown, methods: readonly string[]) =>
+    typeof value === "object" &&
+    value !== null &&
+    methods.every((m) => typeof (value as Record<string, unknown>)[m] === "function");
+  if (clock !== undefined && !has(clock, ["now", "setTimeout"]))
+    throw new RuntimeConfigError("clock", "must be a RuntimeClock with now() and setTimeout()");
+  if (signals !== undefined && !has(signals, ["isVisible", "isOnline", "subscribe"]))
+    throw new RuntimeConfigError(
+      "signals",
+      "must be AppSignals with isVisible(), isOnline() and subscribe()",
+    );
+  if (
+    push !== undefined &&
+    typeof (push as { [Symbol.asyncIterator]?: unknown } | null)?.[Symbol.asyncIterator] !== "function"
+  )
+    throw new RuntimeConfigError("push", "must be an AsyncIterable of snapshots");
+  const inspect = options.inspect as unknown;
+  if (
+    inspect !== undefined &&
+    typeof inspect !== "function" &&
+    (typeof inspect !== "object" || inspect === null)
+  )
+    throw new RuntimeConfigError("inspect", "must be a function or an observer");
+  for (const name of ["onError", "newKey"] as const)
+    if (options[name] !== undefined && typeof options[name] !== "function")
+      throw new RuntimeConfigError(name, "must be a function");
 }
 
 let sharedMachine: JourneyMachine | undefined;
@@ -123,11 +161,14 @@ function sameView(a: JourneyView, b: JourneyView): boolean {
  * @throws {ContractError} when `initial` is neither a valid snapshot of `journeyID` nor a valid persisted state.
  */
 export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
+  if (typeof options !== "object" || options === null)
+    throw new RuntimeConfigError("options", "must be an object with client and journeyID");
   const { client, journeyID } = options;
   if (typeof client?.getJourneyState !== "function")
     throw new RuntimeConfigError("client", "must be a borrower client (createBorrowerClient)");
   if (typeof journeyID !== "string")
     throw new RuntimeConfigError("journeyID", "must be the journey's id (journeyID)");
+  checkOptionalShapes(options);
   const clock = options.clock ?? systemClock;
   const signals = options.signals ?? browserSignals();
   const newKey = options.newKey ?? randomId;
@@ -210,6 +251,8 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
   }
 
   function waitFor(predicate: (view: JourneyView) => boolean, waitOptions: WaitOptions = {}) {
+    if (typeof predicate !== "function")
+      return Promise.reject(new RuntimeConfigError("predicate", "must be a function of the view"));
     return new Promise<JourneyView>((resolve, reject) => {
       const { signal } = waitOptions;
       const finish = (outcome: () => void) => {
@@ -237,6 +280,8 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
     view: () => view,
     getState: current,
     subscribe(listener) {
+      if (typeof listener !== "function")
+        throw new RuntimeConfigError("listener", "must be a function of the view");
       listeners.add(listener);
       return () => {
         listeners.delete(listener);

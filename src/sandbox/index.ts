@@ -12,7 +12,13 @@ import { IdempotencyStore } from "./idempotency.js";
 import { registerInternals } from "./internals.js";
 import { resolveLimits, throttledSweep } from "./limits.js";
 import type { MutationLogEntry, RequestLogEntry } from "./logs.js";
-import { DEFAULT_TIMINGS, resolveExtensions, type SandboxOptions, type SandboxTimings } from "./options.js";
+import {
+  checkSandboxOptions,
+  DEFAULT_TIMINGS,
+  resolveExtensions,
+  type SandboxOptions,
+  type SandboxTimings,
+} from "./options.js";
 import { createSeededRandom, secretToken } from "./random.js";
 import { RateLimiter } from "./rate-limit.js";
 import { Redactor } from "./redact.js";
@@ -77,13 +83,16 @@ const describeError = (error: unknown) =>
   error instanceof Error ? (error.stack ?? error.message) : String(error);
 
 /**
- * Starts a sandbox platform on loopback.
- * @throws {RangeError} for a bad clock factor or `startAt`, or a bound of `limits` out of range (naming it,
- * `limits.journeys`); {@link TypeError} for a malformed webhook URL, a webhook secret that is not a non-empty string,
- * an unknown `limits` field, or a malformed `allowedOrigins` / `allowedHosts` entry (each naming the option).
+ * Starts a sandbox platform on loopback. Every option is checked before the port is opened.
+ * @throws {RangeError} for a bad clock factor or `startAt`, `port`, `seed`, `rateLimit`, a `timings` duration, or a
+ * bound of `limits` out of range (naming it, `limits.journeys`); {@link TypeError} for options that are not an object,
+ * a malformed webhook URL (`webhooks[0].url`), a webhook secret that is not a non-empty string, an unknown `limits`
+ * field, a malformed `allowedOrigins` / `allowedHosts` entry, `clock`, `timings`, `faults`, `host` or `apiKey` (each
+ * naming the option).
  * Rejects with the listen error (e.g. EADDRINUSE) when the port cannot be bound.
  */
-export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox> {
+  const options = checkSandboxOptions(given);
   const timings: SandboxTimings = { ...DEFAULT_TIMINGS, ...options.timings };
   const seed = options.seed ?? 1;
   const extensions = resolveExtensions(options.extensions);

@@ -217,3 +217,63 @@ export interface SandboxOptions {
   /** Memory and request bounds (see {@link SandboxLimits} for each default). */
   readonly limits?: SandboxLimits;
 }
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null;
+
+/**
+ * Checks the shapes of {@link SandboxOptions} before anything starts (the bounds of `limits`, `allowedOrigins`,
+ * `allowedHosts`, `extensions`, secrets and the clock are checked where they are read, also before the port opens).
+ * @throws {TypeError} naming the option (`options`, `host`, `apiKey`, `clock`, `timings`, `faults`, `webhooks`,
+ *   `webhooks[0].url`) when it has the wrong type or shape.
+ * @throws {RangeError} naming the option (`port`, `seed`, `rateLimit`, `timings.journeyStart`) when it is out of range.
+ */
+export function checkSandboxOptions(options: unknown): SandboxOptions {
+  if (!isObject(options)) throw new TypeError("options must be an object of sandbox options");
+  const o = options as SandboxOptions;
+  const port = o.port;
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535))
+    throw new RangeError("port must be an integer in [0, 65535] (0: any free port)");
+  for (const name of ["host", "apiKey"] as const)
+    if (o[name] !== undefined && (typeof o[name] !== "string" || o[name] === ""))
+      throw new TypeError(`${name} must be a non-empty string`);
+  for (const name of ["seed", "rateLimit"] as const) {
+    const value = o[name];
+    if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value >= 0))
+      throw new RangeError(`${name} must be a finite number >= 0`);
+  }
+  const clock = o.clock as unknown;
+  if (
+    clock !== undefined &&
+    clock !== "real" &&
+    clock !== "manual" &&
+    !(isObject(clock) && clock.mode === "accelerated")
+  )
+    throw new TypeError('clock must be "real", "manual" or { mode: "accelerated", factor }');
+  if (o.timings !== undefined) {
+    if (!isObject(o.timings)) throw new TypeError("timings must be an object of durations in ms");
+    for (const [name, value] of Object.entries(o.timings)) {
+      const ok =
+        name === "webhookBackoff"
+          ? Array.isArray(value) && value.every((v) => Number.isFinite(v) && v >= 0)
+          : typeof value === "number" && Number.isFinite(value) && value >= 0;
+      if (value !== undefined && !ok)
+        throw new RangeError(`timings.${name} must be a finite duration in ms >= 0`);
+    }
+  }
+  if (o.faults !== undefined && !isObject(o.faults)) throw new TypeError("faults must be an object");
+  if (o.extensions !== undefined && !isObject(o.extensions))
+    throw new TypeError("extensions must be an object");
+  if (o.webhooks !== undefined) {
+    if (!Array.isArray(o.webhooks)) throw new TypeError("webhooks must be an array of { url, secrets? }");
+    o.webhooks.forEach((endpoint: unknown, i) => {
+      const url = isObject(endpoint) ? endpoint.url : undefined;
+      if (typeof url !== "string" || !URL.canParse(url))
+        throw new TypeError(`webhooks[${i}].url must be an absolute URL`);
+      const secrets = (endpoint as { secrets?: unknown }).secrets;
+      if (secrets !== undefined && !Array.isArray(secrets))
+        throw new TypeError(`webhooks[${i}].secrets must be an array of strings`);
+    });
+  }
+  return o;
+}

@@ -78,6 +78,7 @@ const web = webhookFunctions(webHmac);
 /**
  * Imports the secrets once (Web Crypto) and returns a verifier to reuse across deliveries.
  * @throws {WebhookSecretError} when no secret is given or one is not a non-empty string (rejects).
+ * @throws {RangeError} naming `options.now` or `options.toleranceSec` when `defaults` are invalid (rejects).
  */
 export const createWebhookVerifier = web.createWebhookVerifier;
 
@@ -87,7 +88,7 @@ export const createWebhookVerifier = web.createWebhookVerifier;
  * @throws {WebhookVerificationError} with reason MISSING_HEADER, BAD_EVENT_ID, BAD_TIMESTAMP, TOO_OLD, TOO_NEW,
  *   NO_MATCHING_SIGNATURE or BODY_NOT_RAW (rejects).
  * @throws {WebhookSecretError} when no secret is given or one is not a non-empty string (rejects).
- * @throws {RangeError} when `now` or `toleranceSec` is invalid (rejects).
+ * @throws {RangeError} naming `options`, `options.now` or `options.toleranceSec` when invalid (rejects).
  */
 export const verifySignature = web.verifySignature;
 

@@ -39,6 +39,7 @@ const node = webhookFunctions(nodeHmac);
 /**
  * Imports the secrets once (`node:crypto`, synchronous HMAC) and returns a verifier to reuse across deliveries.
  * @throws {WebhookSecretError} when no secret is given or one is not a non-empty string (rejects).
+ * @throws {RangeError} naming `options.now` or `options.toleranceSec` when `defaults` are invalid (rejects).
  */
 export const createWebhookVerifier = node.createWebhookVerifier;
 
@@ -47,7 +48,7 @@ export const createWebhookVerifier = node.createWebhookVerifier;
  * @throws {WebhookVerificationError} with reason MISSING_HEADER, BAD_EVENT_ID, BAD_TIMESTAMP, TOO_OLD, TOO_NEW,
  *   NO_MATCHING_SIGNATURE or BODY_NOT_RAW (rejects).
  * @throws {WebhookSecretError} when no secret is given or one is not a non-empty string (rejects).
- * @throws {RangeError} when `now` or `toleranceSec` is invalid (rejects).
+ * @throws {RangeError} naming `options`, `options.now` or `options.toleranceSec` when invalid (rejects).
  */
 export const verifySignature = node.verifySignature;
 

@@ -46,7 +46,7 @@ export interface Reconciler {
   runOnce(): Promise<ReconcileReport>;
   /**
    * Runs a pass every `intervalMs` until {@link Reconciler.stop}; `onReport` sees each pass (and each list failure).
-   * @throws {ReconcilerConfigError} when `intervalMs` is not a positive number.
+   * @throws {ReconcilerConfigError} when `intervalMs` is not a positive number, or `onReport` not a function.
    */
   start(intervalMs: number, onReport?: (report: ReconcileReport | { error: unknown }) => void): void;
   /** Stops the periodic passes; a pass in flight finishes. */
@@ -146,6 +146,8 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       if (timer) return;
       if (!(Number.isFinite(intervalMs) && intervalMs > 0))
         throw new ReconcilerConfigError("intervalMs", "must be a positive number of milliseconds");
+      if (onReport !== undefined && typeof onReport !== "function")
+        throw new ReconcilerConfigError("onReport", "must be a function");
       timer = setInterval(() => {
         if (running) return;
         running = true;

@@ -1,5 +1,11 @@
 // Web APIs only: this module runs on Node, Deno, Bun and edge runtimes (Hono, Cloudflare, Vercel Edge).
-import { checkLimit, DEFAULT_RAW_BODY_LIMIT, declaredLength, RawBodyError } from "./errors.js";
+import {
+  checkLimit,
+  DEFAULT_RAW_BODY_LIMIT,
+  declaredLength,
+  RawBodyError,
+  RawBodyLimitError,
+} from "./errors.js";
 
 /**
  * A Fetch-API `Request`, or Hono's `c.req`: anything that yields its body as a stream or an ArrayBuffer. With a
@@ -69,12 +75,15 @@ async function readLimited(stream: ReadableStream<Uint8Array>, limit: number): P
  * (plus the chunk that crossed it) are ever held. Answer `TOO_LARGE` with 413.
  * @throws {RawBodyError} ALREADY_CONSUMED when the body was read before (e.g. `await request.json()`),
  *   TOO_LARGE past `limit`, ABORTED when reading fails (rejects the promise).
- * @throws {RawBodyLimitError} (a RangeError) when `limit` is not a positive integer (rejects).
+ * @throws {RawBodyLimitError} (a RangeError) when `limit` is not a positive integer, or `options` not an object
+ *   (rejects).
  */
 export async function readRequestBody(
   request: FetchRequestLike,
   options: { readonly limit?: number } = {},
 ): Promise<Uint8Array> {
+  if (typeof options !== "object" || options === null)
+    throw new RawBodyLimitError("options", "must be an object ({ limit? })");
   const limit = checkLimit(options.limit ?? DEFAULT_RAW_BODY_LIMIT);
   if (request.bodyUsed === true) {
     throw new RawBodyError("ALREADY_CONSUMED", "the request body was already read (e.g. by request.json())");

@@ -1,6 +1,12 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
-import { checkLimit, DEFAULT_RAW_BODY_LIMIT, declaredLength, RawBodyError } from "./errors.js";
+import {
+  checkLimit,
+  DEFAULT_RAW_BODY_LIMIT,
+  declaredLength,
+  RawBodyError,
+  RawBodyLimitError,
+} from "./errors.js";
 
 /** A node:http request, or anything readable with headers (an Express or Fastify raw request). */
 export type NodeRequestLike = Readable & { readonly headers?: IncomingHttpHeaders };
@@ -22,9 +28,12 @@ function discardRest(req: NodeRequestLike): void {
  * On `TOO_LARGE` the rest of the body is discarded; answer 413 with `Connection: close`.
  * @throws {RawBodyError} TOO_LARGE past `limit`, ABORTED when the client goes away or the stream fails,
  *   ALREADY_CONSUMED when something read the body first (rejects the promise).
- * @throws {RawBodyLimitError} (a RangeError) when `limit` is not a positive integer (rejects).
+ * @throws {RawBodyLimitError} (a RangeError) when `limit` is not a positive integer, or `options` not an object
+ *   (rejects).
  */
 export async function readRawBody(req: NodeRequestLike, options: ReadRawBodyOptions = {}): Promise<Buffer> {
+  if (typeof options !== "object" || options === null)
+    throw new RawBodyLimitError("options", "must be an object ({ limit? })");
   const limit = checkLimit(options.limit ?? DEFAULT_RAW_BODY_LIMIT);
   if (req.readableEnded) {
     throw new RawBodyError("ALREADY_CONSUMED", "the request body was already read by something else");

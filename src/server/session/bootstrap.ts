@@ -1,10 +1,12 @@
 import {
+  ContractError,
   CreateSessionRequest,
   CreateSessionResponse,
   type JourneySummary,
   parse,
   type Session,
 } from "../../contract/index.js";
+import { checkSessionArgs } from "./check.js";
 import type { TokenStore } from "./token-store.js";
 
 /** Per-call options a partner client accepts (idempotency, correlation, cancellation). */
@@ -72,7 +74,8 @@ export interface BootstrapSessionResult {
 /**
  * Bootstraps a borrower session (`POST /api/v1/headless/sessions` with the API key [L4]); stores the pair when a
  * token store is given, and returns what the app needs: the session token, and the active journey or `null`.
- * @throws {ContractError} naming the field, when the borrower or options are invalid (nothing is sent) or the
+ * @throws {ContractError} naming the field, when the partner client, the borrower or options (`tokenStore`,
+ *   `tokenKey`, `refreshTokenCustody`, the call options) are invalid (nothing is sent) or the
  *   platform's answer does not match the contract (rejects the promise).
  * @throws {Error} whatever the partner client rejects with (e.g. its `ApiError`: `AUTH_INVALID_API_KEY`),
  *   unchanged (rejects).
@@ -83,6 +86,13 @@ export async function bootstrapSession(
   borrower: BorrowerRef,
   options: BootstrapSessionOptions = {},
 ): Promise<BootstrapSessionResult> {
+  checkSessionArgs("BootstrapSessionOptions", {
+    client: [partnerClient, "createSession"],
+    options,
+    ...(options?.tokenStore === undefined ? {} : { tokenStore: options.tokenStore }),
+  });
+  if (typeof borrower !== "object" || borrower === null)
+    throw new ContractError("CreateSessionRequest", [{ path: "borrower", message: "must be an object" }]);
   const body = parse(
     CreateSessionRequest,
     { ...borrower, ...(options.returnUrl === undefined ? {} : { returnUrl: options.returnUrl }) },

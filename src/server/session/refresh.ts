@@ -1,5 +1,6 @@
 import { parse, RefreshSessionResponse, type Session } from "../../contract/index.js";
 import type { PartnerCallOptions } from "./bootstrap.js";
+import { checkSessionArgs } from "./check.js";
 import { isRefreshRefused, NoStoredSessionError, RefreshRefusedError } from "./errors.js";
 import type { TokenStore } from "./token-store.js";
 
@@ -41,7 +42,8 @@ async function rotate(
  * @throws {NoStoredSessionError} when nothing is stored under `key` (rejects the promise).
  * @throws {RefreshRefusedError} when the platform answers `401 AUTH_INVALID_SESSION`: the family is revoked;
  *   bootstrap a new session (rejects).
- * @throws {ContractError} when the platform's answer does not match the contract (rejects).
+ * @throws {ContractError} naming `client`, `tokenStore`, `key` or an option when it is malformed (nothing is read
+ *   or sent), or when the platform's answer does not match the contract (rejects).
  * @throws {Error} any other partner-client or token-store failure, unchanged; the stored pair is untouched (rejects).
  */
 export function refreshStoredSession(
@@ -50,6 +52,16 @@ export function refreshStoredSession(
   key: string,
   options: PartnerCallOptions = {},
 ): Promise<Session> {
+  try {
+    checkSessionArgs("RefreshStoredSession", {
+      client: [client, "refreshSession"],
+      tokenStore,
+      key,
+      options,
+    });
+  } catch (error) {
+    return Promise.reject(error);
+  }
   let forStore = inFlight.get(tokenStore);
   if (!forStore) {
     forStore = new Map();
@@ -74,7 +86,8 @@ export interface FreshSessionOptions extends PartnerCallOptions {
  * The stored pair of `key`, refreshed first when its session token expires within `minValiditySec`.
  * @throws {NoStoredSessionError} when nothing is stored under `key` (rejects the promise).
  * @throws {RefreshRefusedError} when the platform revoked the family (rejects).
- * @throws {ContractError} when the platform's answer does not match the contract (rejects).
+ * @throws {ContractError} naming `client`, `tokenStore`, `key`, `now`, `minValiditySec` or another option when it is
+ *   malformed (nothing is read or sent), or when the platform's answer does not match the contract (rejects).
  * @throws {Error} any other partner-client or token-store failure, unchanged (rejects).
  */
 export async function getFreshSession(
@@ -83,6 +96,7 @@ export async function getFreshSession(
   key: string,
   options: FreshSessionOptions = {},
 ): Promise<Session> {
+  checkSessionArgs("GetFreshSession", { client: [client, "refreshSession"], tokenStore, key, options });
   const stored = await tokenStore.get(key);
   if (!stored) throw new NoStoredSessionError(key);
   const now = (options.now ?? (() => new Date()))().getTime();

@@ -1,4 +1,10 @@
-import { type CorruptRecordError, StoreClosedError, warnCorruptRecord } from "./errors.js";
+import {
+  type CorruptRecordError,
+  checkClockOptions,
+  StoreClosedError,
+  StoreConfigError,
+  warnCorruptRecord,
+} from "./errors.js";
 import {
   checkDate,
   checkId,
@@ -139,11 +145,16 @@ export interface SqlJourneyStoreOptions extends StoreClockOptions {
 
 /**
  * A journey store on any PostgreSQL-compatible {@link SqlDatabase}; the tables must exist (see `migrate`).
- * Never throws itself; its methods reject as {@link JourneyStore} documents, and with whatever the database
- * adapter rejects with when the database fails (`pgDatabase` maps unavailability and timeouts to
- * `StoreUnavailableError`).
+ * Its methods reject as {@link JourneyStore} documents, and with whatever the database adapter rejects with when
+ * the database fails (`pgDatabase` maps unavailability and timeouts to `StoreUnavailableError`).
+ * @throws {StoreConfigError} naming `db` when it is not a {@link SqlDatabase}, or `options`, `now` or
+ *   `onCorruptRecord` when malformed.
  */
 export function createSqlJourneyStore(db: SqlDatabase, options: SqlJourneyStoreOptions): JourneyStore {
+  for (const method of ["query", "transaction", "close"] as const)
+    if (typeof (db as Partial<SqlDatabase> | null)?.[method] !== "function")
+      throw new StoreConfigError("db", `must be a SqlDatabase (it has no ${method})`);
+  checkClockOptions(options);
   const now = options.now ?? (() => new Date());
   const onCorrupt: (error: CorruptRecordError) => void = options.onCorruptRecord ?? warnCorruptRecord;
   let closed = false;

@@ -35,11 +35,19 @@ export interface SignWebhookInput {
  * Signs a delivery as the platform does [L6] (hex HMAC-SHA256 of `` `${timestamp}.${rawBody}` ``) on Web Crypto,
  * for tests and for partners' own tests.
  * @throws {WebhookSecretError} when no secret is given or one is not a non-empty string (rejects the promise).
- * @throws {TypeError} when the timestamp is not a valid date or finite epoch ms (rejects).
+ * @throws {TypeError} naming `input`, `eventID`, `timestamp` or `body`: not an object, not a non-empty string, not a
+ *   valid date or finite epoch ms, not a string or bytes (rejects).
  */
 export async function signWebhook(input: SignWebhookInput): Promise<SignedWebhookHeaders> {
-  const ms = typeof input.timestamp === "number" ? input.timestamp : input.timestamp.getTime();
+  if (typeof input !== "object" || input === null)
+    throw new TypeError("input must be an object ({ eventID, timestamp, body, secrets })");
+  if (typeof input.eventID !== "string" || input.eventID.length === 0)
+    throw new TypeError("eventID must be a non-empty string");
+  const given: unknown = input.timestamp;
+  const ms = typeof given === "number" ? given : given instanceof Date ? given.getTime() : Number.NaN;
   if (!Number.isFinite(ms)) throw new TypeError("timestamp must be a valid Date or epoch milliseconds");
+  if (typeof input.body !== "string" && !(input.body instanceof Uint8Array))
+    throw new TypeError("body must be the raw body, a string or a Uint8Array");
   const timestamp = String(input.timestampUnit === "ms" ? Math.floor(ms) : Math.floor(ms / 1000));
   const signers = await webHmac(secretList(input.secrets));
   const body = typeof input.body === "string" ? utf8(input.body) : input.body;

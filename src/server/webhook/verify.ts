@@ -126,7 +126,14 @@ function requireEventID(headers: WebhookHeaders): string {
 }
 
 function nowMs(now: Date | number | undefined): number {
-  const ms = now === undefined ? Date.now() : typeof now === "number" ? now : now.getTime();
+  const ms =
+    now === undefined
+      ? Date.now()
+      : typeof now === "number"
+        ? now
+        : now instanceof Date
+          ? now.getTime()
+          : Number.NaN;
   if (!Number.isFinite(ms)) throw new RangeError("options.now must be a valid Date or epoch milliseconds");
   return ms;
 }
@@ -148,11 +155,29 @@ function timestampMs(header: string): number {
   );
 }
 
-function checkTimestamp(header: string, options: VerifyWebhookOptions): number {
-  const tolerance = options.toleranceSec ?? DEFAULT_TOLERANCE_SEC;
-  if (!Number.isFinite(tolerance) || tolerance < 0) {
+/**
+ * Checks verify options where they are given, before any header is read.
+ * @throws {RangeError} naming `options`, `options.now` or `options.toleranceSec`.
+ */
+function checkVerifyOptions(options: unknown): VerifyWebhookOptions {
+  if (typeof options !== "object" || options === null)
+    throw new RangeError("options must be an object ({ now?, toleranceSec? })");
+  const { now, toleranceSec } = options as VerifyWebhookOptions;
+  if (now !== undefined) nowMs(now);
+  checkTolerance(toleranceSec);
+  return options;
+}
+
+function checkTolerance(toleranceSec: unknown): number {
+  const tolerance = toleranceSec ?? DEFAULT_TOLERANCE_SEC;
+  if (typeof tolerance !== "number" || !Number.isFinite(tolerance) || tolerance < 0) {
     throw new RangeError("options.toleranceSec must be a non-negative number of seconds");
   }
+  return tolerance;
+}
+
+function checkTimestamp(header: string, options: VerifyWebhookOptions): number {
+  const tolerance = checkTolerance(options.toleranceSec);
   const current = nowMs(options.now);
   const at = timestampMs(header);
   const skewSec = Math.round((current - at) / 1000);
@@ -262,15 +287,20 @@ export function parseVerifiedBody(verified: VerifiedSignature): VerifiedWebhook 
 /**
  * The verifier factory over one HMAC implementation (the Node and edge entries each bind theirs).
  * @throws {WebhookSecretError} when no secret is given or one is not a non-empty string (rejects).
+ * @throws {RangeError} naming `options`, `options.now` or `options.toleranceSec` when `defaults` are invalid (rejects).
  */
 export function verifierFactory(hmac: HmacFactory) {
   return async function createWebhookVerifier(
     secrets: WebhookSecrets,
     defaults: VerifyWebhookOptions = {},
   ): Promise<WebhookVerifier> {
+    checkVerifyOptions(defaults);
     const signers = await hmac(secretList(secrets));
-    const verifySignature = (rawBody: RawBody, headers: WebhookHeaders, options?: VerifyWebhookOptions) =>
-      checkSignature(signers, rawBody, headers, { ...defaults, ...options });
+    const verifySignature = async (
+      rawBody: RawBody,
+      headers: WebhookHeaders,
+      options?: VerifyWebhookOptions,
+    ) => checkSignature(signers, rawBody, headers, checkVerifyOptions({ ...defaults, ...options }));
     return {
       verifySignature,
       async verify(rawBody, headers, options) {
