@@ -1,5 +1,7 @@
+import type { JourneyState } from "../../machines/journey/index.js";
 import { isSameState, type JourneySnapshot } from "../contract/index.js";
-import { recordFor } from "./journey-record.js";
+import { newestOf, recordFor } from "./journey-record.js";
+import { isHoldingAnomaly, type JourneyReader, settleHeldAnomaly } from "./settle.js";
 import { checkStoredJourney } from "./store/record.js";
 import type { JourneyStore, StoredJourney } from "./store/types.js";
 
@@ -9,6 +11,12 @@ export interface ReconcilerOptions {
   readonly store: JourneyStore;
   /** Reads a journey's current snapshot with the partner's read scope (e.g. `partnerClient.getJourneyState`). */
   readonly fetchState: (journeyID: string) => Promise<JourneySnapshot>;
+  /**
+   * Reads a whole journey (e.g. `partnerClient.getJourney`): what settles a held anomaly (a snapshot on an edge the
+   * lifecycle does not expect, held until the platform's whole journey confirms it). Without it such a journey
+   * is reported `failed` with a {@link HeldAnomalyError}, never `current`.
+   */
+  readonly fetchJourney?: JourneyReader;
   /**
    * Applies a fetched snapshot; returns whether it was newer. Default: the journey reducer over the stored state,
    * written with an order-guarded `store.applySnapshot`, as the webhook handler does.
@@ -54,6 +62,26 @@ export interface Reconciler {
 }
 
 /** A configuration fault of {@link createReconciler}, naming the option; raised when it is created. */
+/**
+ * A journey holds an anomaly (a snapshot on an edge the lifecycle does not expect) that only the whole journey can
+ * settle, and the reconciler has no `fetchJourney`: reported in `failed`, so the journey is never counted current.
+ */
+export class HeldAnomalyError extends Error {
+  /** Discriminant for plain-data error handling across boundaries. */
+  readonly _tag = "HeldAnomalyError" as const;
+  /** The journey that waits. */
+  readonly journeyID: string;
+
+  constructor(journeyID: string) {
+    super(
+      `journey ${journeyID} holds a snapshot on an unexpected edge; give createReconciler a fetchJourney ` +
+        "(partnerClient.getJourney) to settle it from the whole journey",
+    );
+    this.name = "HeldAnomalyError";
+    this.journeyID = journeyID;
+  }
+}
+
 export class ReconcilerConfigError extends Error {
   /** Discriminant for plain-data error handling across boundaries. */
   readonly _tag = "ReconcilerConfigError" as const;
@@ -74,7 +102,7 @@ function checkReconcilerOptions(options: ReconcilerOptions): void {
   for (const method of ["listStale", "get", "touch", "applySnapshot"] as const)
     if (typeof store?.[method] !== "function")
       throw new ReconcilerConfigError("store", `must be a JourneyStore (it has no ${method})`);
-  for (const name of ["fetchState", "apply", "now"] as const)
+  for (const name of ["fetchState", "fetchJourney", "apply", "now"] as const)
     if ((name === "fetchState" || options[name] !== undefined) && typeof options[name] !== "function")
       throw new ReconcilerConfigError(name, "must be a function");
   for (const name of ["staleAfterMs", "concurrency", "batchSize"] as const) {
@@ -101,7 +129,16 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       // Checked whatever the store (a store of the partner's own may hand back anything): a corrupt state is
       // rebuilt from the held snapshot, a corrupt record from the fetched one, another journey's never continued.
       const held = checkStoredJourney(journeyID, await options.store.get(journeyID))?.journey;
-      return options.store.applySnapshot(recordFor(held, snapshot, "poll", now()));
+      const record = recordFor(held, snapshot, "poll", now());
+      if (!isHoldingAnomaly(record.state)) return options.store.applySnapshot(record);
+      // The reducer's own command, run here as the browser runtime runs it: the whole journey decides.
+      if (!options.fetchJourney) throw new HeldAnomalyError(journeyID);
+      const state = await settleHeldAnomaly(record.state, options.fetchJourney, now());
+      return options.store.applySnapshot({
+        snapshot: newestOf(snapshot, state),
+        state,
+        complete: !isHoldingAnomaly(state),
+      });
     });
   let timer: ReturnType<typeof setInterval> | undefined;
   let running = false;
@@ -110,8 +147,10 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   // no update.
   async function reconcile(held: StoredJourney): Promise<"updated" | "current"> {
     const snapshot = await options.fetchState(held.journeyID);
-    if (snapshot.asOf > held.asOf && (await apply(snapshot)))
-      return isSameState(held.snapshot, snapshot) ? "current" : "updated";
+    // A held anomaly is settled even when the platform's state is no newer than the row: it is not current.
+    const anomalous = isHoldingAnomaly(held.state as JourneyState | null);
+    if ((snapshot.asOf > held.asOf || anomalous) && (await apply(snapshot)))
+      return isSameState(held.snapshot, snapshot) && !anomalous ? "current" : "updated";
     await options.store.touch(held.journeyID);
     return "current";
   }

@@ -14,6 +14,7 @@ import { heldState, newestOf } from "./journey-record.js";
 import { checkLimit, DEFAULT_RAW_BODY_LIMIT, RawBodyError } from "./raw-body/errors.js";
 import { readRequestBody } from "./raw-body/fetch.js";
 import { readRawBody } from "./raw-body/node.js";
+import { isHoldingAnomaly } from "./settle.js";
 import { checkStoredJourney, reportReading } from "./store/record.js";
 import type { ApplyWebhookResult, JourneyStore } from "./store/types.js";
 import { WebhookVerificationError } from "./webhook/errors.js";
@@ -207,7 +208,8 @@ export function handlerFactory(
       return {
         snapshot: atHeldKey(newestOf(snapshot, state), state),
         state,
-        complete,
+        // A held anomaly waits for the whole journey: incomplete, so the reconciler settles it (server authority).
+        complete: complete && !isHoldingAnomaly(state),
         ...(update.sequence === undefined ? {} : { sequence: update.sequence }),
       };
     }

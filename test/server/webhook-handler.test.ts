@@ -2,52 +2,29 @@ import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import type { JourneySnapshot, JourneyStatus, WebhookBody } from "../../src/contract/index.js";
+import type { JourneySnapshot, WebhookBody } from "../../src/contract/index.js";
 import * as edge from "../../src/server/edge.js";
 import { createWebhookHandler, WebhookHandlerConfigError } from "../../src/server/index.js";
 import { CorruptRecordError } from "../../src/server/store/errors.js";
 import { createMemoryJourneyStore } from "../../src/server/store/memory.js";
 import { checkStoredJourney } from "../../src/server/store/record.js";
 import type { JourneyStore } from "../../src/server/store/types.js";
-import { journeyFixture, snapshotFixture, webhookFixture } from "../../src/testing/fixtures.js";
+import { journeyFixture, snapshotFixture } from "../../src/testing/fixtures.js";
+import { signedDelivery } from "./deliveries.js";
 
 const SECRET = "al_wh_handler_tests";
 const NOW = Date.UTC(2026, 10, 26, 10, 0, 0);
 const JOURNEY = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
 const OTHER = "0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b";
 
-/** A delivery built as PLATFORM.md §7 describes [L6], signed with node:crypto. */
+/** A signed delivery of the fixture journey at `NOW` (see test/server/deliveries.ts). */
 function delivery(
   eventID: string,
-  journeys: { journeyID?: string; status: JourneyStatus; nextAction?: string | null }[],
-  at: { generatedAt: number; sequence?: number },
+  journeys: Parameters<typeof signedDelivery>[1],
+  at: Parameters<typeof signedDelivery>[2],
   secret = SECRET,
 ) {
-  const body: WebhookBody = {
-    ...webhookFixture(),
-    event_id: eventID,
-    event_at: new Date(at.generatedAt).toISOString(),
-    snapshot_generated_at: new Date(at.generatedAt).toISOString(),
-    sequence: at.sequence ?? at.generatedAt,
-    borrower: {
-      borrowerExternalID: "CUST_0012",
-      journeys: journeys.map((j) => ({
-        journeyID: j.journeyID ?? JOURNEY,
-        status: j.status,
-        nextAction: j.nextAction ?? null,
-      })),
-    },
-  };
-  const raw = JSON.stringify(body);
-  const timestamp = String(Math.floor(NOW / 1000));
-  return {
-    body: raw,
-    headers: {
-      "x-al-event-id": eventID,
-      "x-al-webhook-timestamp": timestamp,
-      "x-al-webhook-signature": createHmac("sha256", secret).update(`${timestamp}.${raw}`).digest("hex"),
-    },
-  };
+  return signedDelivery(eventID, journeys, at, { secret, now: NOW, journeyID: JOURNEY });
 }
 
 function failingOnce(store: JourneyStore): JourneyStore {
