@@ -18,10 +18,38 @@ const USAGE = `Usage:
     --web [--port N]                  serve the borrower web app (React) beside the sandbox and partner backend
                                       instead, and print its URL (from a source checkout: npm start -- --web)
   credit-journey sandbox [--port N]   the sandbox platform, standalone (default port 4010)
-  credit-journey --help               this text
+  credit-journey -h | --help          this text
+  credit-journey --version            the package's version
 
 Exit codes: 0 the journey ended where its scenario is documented to end; 1 it did not, or the demo failed;
 2 bad usage.`;
+
+const SEE_HELP = "Run credit-journey --help for the commands and their options.";
+
+/** A `--port` value as a port number, or `undefined` after printing what is wrong with it (naming the flag). */
+function parsePort(raw: string): number | undefined {
+  const port = /^\d{1,5}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (Number.isInteger(port) && port <= 65535) return port;
+  console.error(`--port must be an integer from 0 to 65535, got "${raw}"\n${SEE_HELP}`);
+  return undefined;
+}
+
+/** The version in the package's own package.json, found from this file up (a source checkout or dist/). */
+async function packageVersion(): Promise<string> {
+  const { readFile } = await import("node:fs/promises");
+  for (const up of ["../../package.json", "../../../package.json"]) {
+    try {
+      const pkg = JSON.parse(await readFile(new URL(up, import.meta.url), "utf8")) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === "credit-journey" && pkg.version) return pkg.version;
+    } catch {
+      // not this level: try the next one up
+    }
+  }
+  return "unknown";
+}
 
 async function demo(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -37,7 +65,10 @@ async function demo(args: string[]): Promise<number> {
       port: { type: "string", default: "0" },
     },
   });
-  if (values.web) return web(Number(values.port));
+  if (values.web) {
+    const port = parsePort(values.port);
+    return port === undefined ? 2 : web(port);
+  }
   const scenario = SCENARIOS.find((s) => s.name === values.scenario);
   if (!scenario) {
     console.error(
@@ -56,6 +87,13 @@ async function demo(args: string[]): Promise<number> {
       ...(terminal ? { choices: terminal } : {}),
       ...(inspector ? { inspect: inspector } : {}),
     });
+    const reached = inspector ? await inspector.stop() : true;
+    if (!reached) {
+      console.error(
+        `could not reach the inspector at ${inspectUrl ?? "ws://localhost:8080"}: nothing was streamed`,
+      );
+      return 1;
+    }
     return result.exitCode;
   } finally {
     terminal?.close();
@@ -69,10 +107,6 @@ interface WebAppModule {
 }
 
 async function web(port: number): Promise<number> {
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`--port must be an integer from 0 to 65535, got ${port}`);
-    return 2;
-  }
   const specifier = "../demo/web/server.js";
   const { startWebApp } = (await import(specifier)) as WebAppModule;
   const app = await startWebApp({ port });
@@ -91,13 +125,23 @@ async function openInspector(url: string | undefined) {
   const server =
     url === undefined ? (await import("@statelyai/inspect/server")).createInspectorServer() : undefined;
   const inspector = createWebSocketInspector({ url: url ?? "ws://localhost:8080" });
+  let stopped: boolean | undefined;
   return {
     next: inspector.inspect.next?.bind(inspector.inspect),
-    /** Flushes what the inspector still holds (see {@link flushInspector}), then closes it. */
-    stop: async () => {
-      await flushInspector(inspector.adapter as unknown as InspectorSocket);
+    /**
+     * Flushes what the inspector still holds (see {@link flushInspector}), then closes it; resolves whether the
+     * inspector was reached at all. Stopping twice is harmless.
+     */
+    stop: async (): Promise<boolean> => {
+      if (stopped !== undefined) return stopped;
+      const adapter = inspector.adapter as unknown as InspectorSocket;
+      stopped = await flushInspector(adapter);
       inspector.stop();
+      // An adapter that never connected retries every 5 s, for ever, from a closure nothing can cancel: once the
+      // run is over and its output written, the process leaves rather than hang on it.
+      if (!stopped) setTimeout(() => process.exit(process.exitCode ?? 1), 200).unref();
       server?.stop();
+      return stopped;
     },
   };
 }
@@ -114,35 +158,38 @@ const INSPECTOR_FLUSH_MS = 3_000;
 /**
  * Waits until the inspector has sent everything: its event conversions run on later timer turns, a socket still
  * connecting holds them deferred, and an open one buffers them. Without this the run's last snapshots (its end,
- * the actor stopped) were lost when the process closed the socket. Gives up after {@link INSPECTOR_FLUSH_MS}.
+ * the actor stopped) were lost when the process closed the socket. Gives up after {@link INSPECTOR_FLUSH_MS};
+ * resolves whether the socket is open (false: the inspector was never reached).
  */
-async function flushInspector(adapter: InspectorSocket): Promise<void> {
+async function flushInspector(adapter: InspectorSocket): Promise<boolean> {
   const deadline = Date.now() + INSPECTOR_FLUSH_MS;
   const turn = () => new Promise((resolve) => setTimeout(resolve, 10));
   await turn();
   while (Date.now() < deadline) {
     const open = adapter.status === "open";
-    if (open && (adapter.ws?.bufferedAmount ?? 0) === 0) return;
+    if (open && (adapter.ws?.bufferedAmount ?? 0) === 0) return true;
     await turn();
   }
+  return adapter.status === "open";
 }
 
 /** Runs the command line; resolves with the process exit code. Never rejects: failures print and return 1 or 2. */
 export async function main(argv: readonly string[]): Promise<number> {
   const [command = "demo", ...rest] = argv[0]?.startsWith("-") ? ["demo", ...argv] : argv;
   try {
-    if (command === "--help" || command === "help" || rest.includes("--help")) {
+    if (["--help", "-h", "help"].includes(command) || rest.includes("--help") || rest.includes("-h")) {
       console.log(USAGE);
+      return 0;
+    }
+    if (command === "--version" || rest.includes("--version")) {
+      console.log(await packageVersion());
       return 0;
     }
     if (command === "demo") return await demo(rest);
     if (command === "sandbox") {
       const { values } = parseArgs({ args: rest, options: { port: { type: "string", default: "4010" } } });
-      const port = Number(values.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        console.error(`--port must be an integer from 0 to 65535, got ${values.port}`);
-        return 2;
-      }
+      const port = parsePort(values.port);
+      if (port === undefined) return 2;
       const sandbox = await runSandboxCommand({ port });
       await new Promise<void>((resolve) => {
         process.once("SIGINT", resolve);
@@ -151,12 +198,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       await sandbox.close();
       return 0;
     }
-    console.error(`unknown command ${command}\n${USAGE}`);
+    console.error(`unknown command ${command}\n${SEE_HELP}`);
     return 2;
   } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
     const code = (error as { code?: unknown }).code;
-    return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS") ? 2 : 1;
+    const usage = typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
+    console.error(`${error instanceof Error ? error.message : error}${usage ? `\n${SEE_HELP}` : ""}`);
+    return usage ? 2 : 1;
   }
 }
 

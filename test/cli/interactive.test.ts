@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { offerMenu, terminalChoices } from "../../src/cli/demo/interactive.js";
@@ -46,4 +47,17 @@ describe("--interactive", () => {
     choices.close();
     expect(printed).toContain("Type a number from 1 to 2.");
   });
+
+  it("takes its answers from a pipe and ends: printf '1\\n1\\n1\\n' | credit-journey --interactive reaches DISBURSED, exit 0", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "demo", "--interactive"], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stdin.end("1\n1\n1\n");
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(stdout).not.toContain("readline was closed");
+    expect(stdout).toContain("Ended at DISBURSED (expected DISBURSED)");
+    expect(code).toBe(0);
+  }, 60_000);
 });

@@ -3,7 +3,7 @@ import { createBorrowerClient } from "../../client/index.js";
 import type { JourneyStatus } from "../../contract/index.js";
 import { type PartnerBackend, startPartnerBackend } from "../../demo/partner-backend.js";
 import { CSRF_HEADER, CSRF_HEADER_VALUE, DEMO_PASSWORD } from "../../demo/sign-in.js";
-import { createJourney, type JourneyView, snapshotStream } from "../../runtime/index.js";
+import { createJourney, type JourneyRuntime, type JourneyView, snapshotStream } from "../../runtime/index.js";
 import {
   type Sandbox,
   type SandboxFaults,
@@ -94,6 +94,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   let backend: PartnerBackend | undefined;
   let finalStatus: JourneyStatus | null = null;
   const stopPush = new AbortController();
+  let runtime: JourneyRuntime | undefined;
   try {
     sandbox = await startSandbox({
       timings: DEMO_TIMINGS,
@@ -145,7 +146,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         }
       },
     };
-    const runtime = createJourney({
+    runtime = createJourney({
       client,
       journeyID: session.journeyID,
       initial: session.journey,
@@ -188,13 +189,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         ),
     });
     finalStatus = final.status;
-    runtime.stop();
   } catch (error) {
     emit(
       { type: "error", message: String(error) },
       `demo failed: ${error instanceof Error ? error.message : error}`,
     );
   } finally {
+    // Stopped whatever happened: a runtime left polling would keep the process alive after a failure.
+    runtime?.stop();
     stopPush.abort();
   }
   const mutationsApplied = sandbox?.control.mutations().length ?? 0;
