@@ -5,7 +5,13 @@
  */
 import type { Locator, Page } from "playwright-core";
 import { expect, it } from "vitest";
-import { completeRedirectStep, onScreen, SCREEN_TIMEOUT_MS, signInAs } from "./support/app.js";
+import {
+  agreeToBureauCheck,
+  completeRedirectStep,
+  onScreen,
+  SCREEN_TIMEOUT_MS,
+  signInAs,
+} from "./support/app.js";
 import { browserSessionForFile } from "./support/session.js";
 
 const session = browserSessionForFile();
@@ -42,6 +48,7 @@ it("double-tapping every button from sign-in to disbursal sends each mutation on
   await signInAs(page, session.app.url, borrowerExternalID);
   const journeyID = (await page.locator("main").getAttribute("data-journey-id")) as string;
 
+  await agreeToBureauCheck(page);
   await tapTwice(page, page.getByRole("button", { name: "Submit profile" }));
   await onScreen(page, "offers");
   const choose = page.getByRole("button", { name: /^Choose / }).first();

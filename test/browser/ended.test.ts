@@ -1,6 +1,6 @@
 /** The ends as the borrower sees them: rejected by every lender, and an application that expired. */
 import { expect, it } from "vitest";
-import { onScreen, screenshot, signInAs } from "./support/app.js";
+import { agreeToBureauCheck, onScreen, screenshot, signInAs } from "./support/app.js";
 import { browserSessionForFile } from "./support/session.js";
 
 const session = browserSessionForFile();
@@ -8,6 +8,7 @@ const session = browserSessionForFile();
 it("a declined borrower sees the rejected screen with its reason, then starts a new application that expires", async () => {
   const page = await session.browser.context.newPage();
   await signInAs(page, session.app.url, `sbx-rejected-${Date.now().toString(36)}`);
+  await agreeToBureauCheck(page);
   await page.getByRole("button", { name: "Submit profile" }).click();
   await onScreen(page, "rejected");
   expect(await page.locator("main").textContent()).toMatch(/Underwriting declined/);

@@ -4,7 +4,14 @@
  * agreement document), the lender's processing, the disbursed loan with its schedule, and its closure.
  */
 import { expect, it } from "vitest";
-import { completeRedirectStep, onScreen, SCREEN_TIMEOUT_MS, screenshot, signInAs } from "./support/app.js";
+import {
+  agreeToBureauCheck,
+  completeRedirectStep,
+  onScreen,
+  SCREEN_TIMEOUT_MS,
+  screenshot,
+  signInAs,
+} from "./support/app.js";
 import { browserSessionForFile } from "./support/session.js";
 
 // The two platform waits the test must see on screen last 4 s instead of 2 s, so a loaded machine cannot miss them.
@@ -24,6 +31,9 @@ it("a borrower clicks from sign-in to the disbursed loan (and its closure), leav
   const journeyID = await page.locator("main").getAttribute("data-journey-id");
   expect(journeyID).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 
+  // The bureau consent starts unticked: the borrower gives it.
+  expect(await page.locator('input[name="consent"]').isChecked()).toBe(false);
+  await agreeToBureauCheck(page);
   // Field errors from view.error.fieldErrors, then a valid profile.
   await page.locator('input[name="pan"]').fill("BAD-PAN");
   await page.locator('input[name="pincode"]').fill("12");

@@ -20,7 +20,10 @@ export interface WebAppOptions {
   readonly port?: number;
   /** Interface (default `127.0.0.1`). */
   readonly host?: string;
-  /** Extra sandbox options (default: real clock, default timings, seed 1). */
+  /**
+   * Extra sandbox options (default: real clock, default timings, a fresh random seed each start, so ids never
+   * repeat across restarts and a reload never restores another run's journey).
+   */
   readonly sandbox?: Omit<SandboxOptions, "port" | "host" | "webhooks">;
   /** Where built apps are cached (default `node_modules/.cache/credit-journey-web`). */
   readonly cacheDir?: string;
@@ -88,7 +91,8 @@ async function serveStatic(root: string, req: IncomingMessage, res: ServerRespon
  */
 export async function startWebApp(options: WebAppOptions = {}): Promise<WebApp> {
   const appDir = await buildWebApp(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir });
-  const sandbox = await startSandbox({ clock: "real", ...options.sandbox });
+  const seed = Math.floor(Math.random() * 2 ** 31);
+  const sandbox = await startSandbox({ clock: "real", seed, ...options.sandbox });
   let origin = "";
   let backend: PartnerBackend | undefined;
   const server = createServer((req, res) => {

@@ -46,8 +46,14 @@ export async function signInAs(page: Page, baseUrl: string, borrowerExternalID: 
   await page.getByText(`Signed in as ${borrowerExternalID}`).waitFor({ timeout: SCREEN_TIMEOUT_MS });
 }
 
-/** Submits the prefilled (valid) profile and waits for the offers to be listed. */
+/** Ticks the credit-bureau consent, which the app never ticks for the borrower. */
+export async function agreeToBureauCheck(page: Page): Promise<void> {
+  await page.locator('input[name="consent"]').check();
+}
+
+/** Agrees to the bureau check, submits the prefilled (valid) profile and waits for the offers to be listed. */
 export async function submitProfileAndWaitForOffers(page: Page): Promise<void> {
+  await agreeToBureauCheck(page);
   await page.getByRole("button", { name: "Submit profile" }).click();
   await onScreen(page, "offers");
   await page

@@ -20,7 +20,8 @@ interface ProfileDraft {
   consent: boolean;
 }
 
-// Prefilled with valid sandbox data so the demo is quick to click through; every field is editable.
+// Prefilled with valid sandbox data so the demo is quick to click through; every field is editable. The
+// credit-bureau consent is the borrower's own act: unticked until they tick it.
 const DEMO_PROFILE: ProfileDraft = {
   panName: "Asha Rao",
   pan: "ABCDE1234F",
@@ -34,7 +35,8 @@ const DEMO_PROFILE: ProfileDraft = {
   city: "Bengaluru",
   state: "Karnataka",
   pincode: "560001",
-  consent: true,
+  // Never pre-ticked: a consent the borrower did not give is no consent.
+  consent: false,
 };
 
 // The platform's field names [C4]; a field error's path (`address.pincode`) names the input it belongs to.
