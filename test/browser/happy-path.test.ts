@@ -58,6 +58,7 @@ it("a borrower clicks from sign-in to the disbursed loan (and its closure), leav
 
   const firstOffer = page.locator("article.offer").first();
   const lender = await firstOffer.locator("h3").textContent();
+  const chosenTerms = await firstOffer.locator("dl.terms").textContent();
   await firstOffer.getByRole("button").click();
 
   // AA consent: start the step, leave for the hosted page, complete it, come back to /return.
@@ -95,6 +96,14 @@ it("a borrower clicks from sign-in to the disbursed loan (and its closure), leav
   await accept.waitFor({ timeout: SCREEN_TIMEOUT_MS });
   expect(await page.getByRole("link", { name: /Read the agreement/ }).getAttribute("href")).toContain(
     `${session.app.url}/hosted/documents/`,
+  );
+  // The terms are shown before agreeing: the chosen offer's amount, APR, EMI, fees and total, and its KFS.
+  const terms = page.getByRole("region", { name: "Your loan" });
+  expect(await terms.locator("h3").textContent()).toBe(`Your loan from ${lender}`);
+  expect(await terms.locator("dl.terms").textContent()).toBe(chosenTerms);
+  expect(chosenTerms).toMatch(/Loan amount₹[\d,]+.*APR [\d.]+%.*EMI₹[\d,]+/);
+  expect(await terms.getByRole("link", { name: "Key fact statement" }).getAttribute("href")).toContain(
+    "/hosted/documents/kfs-",
   );
   await screenshot(page, "12-loan-agreement");
   await accept.click();

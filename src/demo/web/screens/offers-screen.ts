@@ -1,7 +1,8 @@
 /** OFFERS_AVAILABLE: the lenders' offers, which can be proceeded, and the offer lock. */
 import { createElement as h } from "react";
 import type { OfferView } from "../../../runtime/index.js";
-import { formatDate, formatMoney, humanize } from "../format.js";
+import { formatDate, humanize } from "../format.js";
+import { LoanTerms } from "./loan-terms.js";
 import type { ScreenProps } from "./screen-props.js";
 
 /** Props of {@link OffersScreen}: the offer this tab chose, to tell the borrower when another one won the lock. */
@@ -19,15 +20,6 @@ function OfferCard({
   onChoose: () => void;
   pending: boolean;
 }) {
-  const rows: Array<[string, string]> = [
-    ["Loan amount", formatMoney(offer.principal)],
-    ["Interest", `${offer.interestRate}% a year (APR ${offer.apr}%)`],
-    ["Tenure", `${offer.tenureMonths} months`],
-    ["EMI", formatMoney(offer.emi)],
-    ["Processing fee", formatMoney(offer.processingFee)],
-    ["You receive", formatMoney(offer.netDisbursed)],
-    ["Total repayable", formatMoney(offer.totalRepayable)],
-  ];
   return h(
     "article",
     { className: `offer${offer.locked ? " locked" : ""}`, "data-offer-id": offer.id },
@@ -38,14 +30,7 @@ function OfferCard({
       h("h3", null, offer.lender.name),
       offer.locked ? h("span", { className: "badge" }, "Locked") : null,
     ),
-    h(
-      "dl",
-      null,
-      rows.map(([label, value]) => [
-        h("dt", { key: `${label}-t` }, label),
-        h("dd", { key: `${label}-d` }, value),
-      ]),
-    ),
+    h(LoanTerms, { offer }),
     h("p", { className: "muted" }, `Valid until ${formatDate(offer.expiresAt)}`),
     offer.selectable
       ? h(

@@ -4,6 +4,7 @@ import type { DocumentResource, FormField, FormResource, RedirectResource } from
 import type { StepData } from "../../../runtime/index.js";
 import { errorsFor, humanize } from "../format.js";
 import { rememberLeftFor } from "../session.js";
+import { LoanTerms } from "./loan-terms.js";
 import type { ScreenProps } from "./screen-props.js";
 import { Waiting } from "./waiting-screen.js";
 
@@ -104,9 +105,26 @@ function FormStep({ resource, view, runtime }: ScreenProps & { resource: FormRes
 }
 
 function DocumentStep({ resource, view, runtime }: ScreenProps & { resource: DocumentResource }) {
+  // The terms the borrower agrees to, shown before they agree: the locked offer, and its key fact statement.
+  const offer = view.offers.find((o) => o.id === view.lockedOfferID);
   return h(
     "div",
     null,
+    offer
+      ? h(
+          "section",
+          { "aria-label": "Your loan" },
+          h("h3", null, `Your loan from ${offer.lender.name}`),
+          h(LoanTerms, { offer }),
+          offer.kfsUrl
+            ? h(
+                "p",
+                null,
+                h("a", { href: offer.kfsUrl, target: "_blank", rel: "noreferrer" }, "Key fact statement"),
+              )
+            : null,
+        )
+      : null,
     h(
       "p",
       null,
