@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /** The `credit-journey` command: `demo` (the main job, default) and `sandbox`. */
 import { parseArgs } from "node:util";
-import { SCENARIOS, type ScenarioName } from "../sandbox/index.js";
+import { type ClockMode, SCENARIOS, type ScenarioName } from "../sandbox/index.js";
 import { terminalChoices } from "./demo/interactive.js";
-import { runDemo } from "./demo/run.js";
-import { runSandboxCommand } from "./sandbox-command.js";
+import { DEMO_FAULTS, runDemo } from "./demo/run.js";
+import { runSandboxCommand, runTrigger, type TriggerAction } from "./sandbox-command.js";
 
 const USAGE = `Usage:
   credit-journey [demo] [options]     drive a borrower through a whole journey on the embedded sandbox
@@ -17,7 +17,14 @@ const USAGE = `Usage:
     --json                            one JSON object a line instead of text
     --web [--port N]                  serve the borrower web app (React) beside the sandbox and partner backend
                                       instead, and print its URL (from a source checkout: npm start -- --web)
-  credit-journey sandbox [--port N]   the sandbox platform, standalone (default port 4010)
+  credit-journey sandbox [options]    the sandbox platform, standalone
+    --port N                          port on 127.0.0.1 (default 4010; 0 picks a free one)
+    --seed N                          seed for ids, offers and faults (default 1)
+    --webhook-url <url>               forward signed webhook deliveries there (like stripe listen --forward-to)
+    --faults                          the demo's fault injection on
+    --clock real|manual|<N>x          the sandbox clock (default real; 10x runs ten times faster)
+  credit-journey trigger <journeyID> complete|fail|expire [--step ID] [--sandbox-url URL]
+                                      move a journey on a running sandbox (default http://127.0.0.1:4010)
   credit-journey -h | --help          this text
   credit-journey --version            the package's version
 
@@ -32,6 +39,49 @@ function parsePort(raw: string): number | undefined {
   if (Number.isInteger(port) && port <= 65535) return port;
   console.error(`--port must be an integer from 0 to 65535, got "${raw}"\n${SEE_HELP}`);
   return undefined;
+}
+
+/** A `--seed` value, or `null` after printing what is wrong with it. */
+function parseSeed(raw: string): number | null {
+  if (/^\d{1,9}$/.test(raw)) return Number(raw);
+  console.error(`--seed must be a non-negative integer, got "${raw}"\n${SEE_HELP}`);
+  return null;
+}
+
+/** A `--clock` value (`real`, `manual`, or `10x` for ten times real time), or `null` after printing what is wrong. */
+function parseClock(raw: string): ClockMode | null {
+  if (raw === "real" || raw === "manual") return raw;
+  const factor = /^(\d+(?:\.\d+)?)x$/.exec(raw)?.[1];
+  if (factor !== undefined && Number(factor) > 0) return { mode: "accelerated", factor: Number(factor) };
+  console.error(`--clock must be real, manual or a speed like 10x, got "${raw}"\n${SEE_HELP}`);
+  return null;
+}
+
+const TRIGGER_ACTIONS: readonly TriggerAction[] = ["complete", "fail", "expire"];
+
+/** `credit-journey trigger <journeyID> <action>`: moves a journey on a running sandbox. */
+async function trigger(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      "sandbox-url": { type: "string", default: "http://127.0.0.1:4010" },
+      step: { type: "string" },
+    },
+  });
+  const [journeyID, action] = positionals;
+  if (journeyID === undefined || !TRIGGER_ACTIONS.includes(action as TriggerAction)) {
+    console.error(`trigger takes a journey id and one of ${TRIGGER_ACTIONS.join(", ")}\n${SEE_HELP}`);
+    return 2;
+  }
+  const status = await runTrigger({
+    sandboxUrl: values["sandbox-url"],
+    journeyID,
+    action: action as TriggerAction,
+    ...(values.step === undefined ? {} : { stepID: values.step }),
+  });
+  console.log(`journey ${journeyID}: ${action} done, now ${status}`);
+  return 0;
 }
 
 /** The version in the package's own package.json, found from this file up (a source checkout or dist/). */
@@ -187,10 +237,32 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (command === "demo") return await demo(rest);
     if (command === "sandbox") {
-      const { values } = parseArgs({ args: rest, options: { port: { type: "string", default: "4010" } } });
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          port: { type: "string", default: "4010" },
+          seed: { type: "string" },
+          "webhook-url": { type: "string" },
+          faults: { type: "boolean", default: false },
+          clock: { type: "string" },
+        },
+      });
       const port = parsePort(values.port);
-      if (port === undefined) return 2;
-      const sandbox = await runSandboxCommand({ port });
+      const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
+      const clock = values.clock === undefined ? undefined : parseClock(values.clock);
+      const webhookUrl = values["webhook-url"];
+      if (webhookUrl !== undefined && !/^https?:\/\/./.test(webhookUrl)) {
+        console.error(`--webhook-url must be an http(s) URL, got "${webhookUrl}"\n${SEE_HELP}`);
+        return 2;
+      }
+      if (port === undefined || seed === null || clock === null) return 2;
+      const sandbox = await runSandboxCommand({
+        port,
+        ...(seed === undefined ? {} : { seed }),
+        ...(webhookUrl === undefined ? {} : { webhookUrl }),
+        ...(values.faults ? { faults: DEMO_FAULTS } : {}),
+        ...(clock === undefined ? {} : { clock }),
+      });
       await new Promise<void>((resolve) => {
         process.once("SIGINT", resolve);
         process.once("SIGTERM", resolve);
@@ -198,6 +270,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       await sandbox.close();
       return 0;
     }
+    if (command === "trigger") return await trigger(rest);
     console.error(`unknown command ${command}\n${SEE_HELP}`);
     return 2;
   } catch (error) {
