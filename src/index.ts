@@ -13,6 +13,7 @@ export {
   type EpochMs,
   type FailureCode,
   type FailureInfo,
+  type FieldProblem,
   isOfferSelectable,
   JOURNEY_ACTORS,
   type JourneyContext,

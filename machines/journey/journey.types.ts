@@ -23,6 +23,16 @@ export type StepData = Record<string, string | number | boolean>;
 /** An error code from the platform (an open set), or `NETWORK` when no answer arrived (timeout, offline, aborted). */
 export type FailureCode = PlatformErrorCode | "NETWORK";
 
+/**
+ * One failing field: its dotted path, the message, and when known what kind of failure (`required`, `pattern`,
+ * `format`, `range`, `enum`, or another string the platform sends), for a UI to word in its own language.
+ */
+export interface FieldProblem {
+  readonly path: string;
+  readonly message: string;
+  readonly code?: string | undefined;
+}
+
 /** A failed call, as plain data: the code, HTTP status, detail and any field errors (`VALIDATION_FAILED`). */
 export interface FailureInfo {
   readonly code: FailureCode;
@@ -30,7 +40,7 @@ export interface FailureInfo {
   /** What it means, as the layer that saw it classified it; when absent, read from code and status. */
   readonly kind?: FailureKind | undefined;
   readonly detail?: string | undefined;
-  readonly errors?: ReadonlyArray<{ readonly path: string; readonly message: string }> | undefined;
+  readonly errors?: ReadonlyArray<FieldProblem> | undefined;
 }
 
 /** The mutations the machine can ask for, each carried by one named actor. */
@@ -94,7 +104,7 @@ export interface JourneyError {
   /** Whether `mutation.retry` can re-send the same request with the same key. */
   readonly retryable: boolean;
   readonly detail?: string | undefined;
-  readonly fieldErrors?: ReadonlyArray<{ readonly path: string; readonly message: string }> | undefined;
+  readonly fieldErrors?: ReadonlyArray<FieldProblem> | undefined;
   readonly at: EpochMs;
 }
 

@@ -1,6 +1,8 @@
 import * as Effect from "effect/Effect";
+import * as z from "zod/mini";
 import { BASE_PATH, ENDPOINTS, type EndpointName, endpointPath, safeParse } from "../contract/index.js";
 import { type ApiError, clientError, type FieldError } from "./errors.js";
+import { fieldErrorsOf } from "./field-codes.js";
 
 /** One request to an endpoint of {@link ENDPOINTS}. */
 export interface RequestSpec<Name extends EndpointName> {
@@ -60,14 +62,18 @@ export function prepareRequest<Name extends EndpointName>(
     Effect.flatMap((fullPath): Effect.Effect<PreparedRequest, ApiError> => {
       const path = "base" in endpoint ? fullPath : fullPath.slice(BASE_PATH.length);
       if (!("request" in endpoint)) return Effect.succeed({ path, fullPath, body: undefined });
-      const checked = safeParse(endpoint.request, spec.body === undefined ? {} : spec.body, name);
-      if (!checked.ok)
+      const body = spec.body === undefined ? {} : spec.body;
+      const checked = safeParse(endpoint.request, body, name);
+      if (!checked.ok) {
+        // The issues again, with their kind (`required`, `pattern`, `format`, `range`, `enum`) for the UI's words.
+        const raw = z.safeParse(endpoint.request, body);
         return Effect.fail(
           clientError("INVALID_REQUEST", checked.error.message, {
             endpoint: name,
-            errors: checked.error.issues,
+            errors: raw.success ? checked.error.issues : fieldErrorsOf(raw.error.issues),
           }),
         );
+      }
       return Effect.succeed({ path, fullPath, body: JSON.stringify(checked.value) });
     }),
   );

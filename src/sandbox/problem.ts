@@ -57,8 +57,8 @@ export function invalidState(detail: string): SandboxProblem {
 function issueCode(message: string): string {
   if (/required|expected .*, received undefined/i.test(message)) return "required";
   if (/too (small|big)|minimum|maximum|>=|<=|at least|at most/i.test(message)) return "range";
-  if (/invalid (option|enum)|expected one of/i.test(message)) return "enum";
-  if (/must look like|pattern|regex|invalid string|must be/i.test(message)) return "pattern";
+  if (/invalid (option|enum)|expected one of|must be one of/i.test(message)) return "enum";
+  if (/must look like|must match|pattern|regex|invalid string|must be/i.test(message)) return "pattern";
   return "format";
 }
 

@@ -32,9 +32,48 @@ export function humanize(code: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** The field errors of `errors` that belong to the form field `name` (paths `name`, `data.name`, `name.x`). */
+/** What a borrower is told for a field whose value does not fit its pattern, by the field's name or path. */
+const PATTERN_COPY: Readonly<Record<string, string>> = {
+  pan: "Enter your PAN as printed on the card: five letters, four digits, one letter (like ABCDE1234F).",
+  contactNumber: "Enter your 10-digit mobile number.",
+  personalemail: "Enter an email address like name@example.com.",
+  pincode: "Enter your 6-digit pincode.",
+  accountNumber: "Enter your account number: 9 to 18 digits.",
+  ifsc: "Enter your branch's 11-character IFSC, like HDFC0001234.",
+};
+
+/** What a borrower is told for each kind of field failure (`FieldProblem.code`), whatever the field. */
+const CODE_COPY: Readonly<Record<string, string>> = {
+  required: "Please fill this in.",
+  format: "This does not look right. Please check it.",
+  range: "This is outside the range we can accept.",
+  enum: "Please choose one of the options.",
+};
+
+/** Consents and agreements, worded by what the borrower agrees to. */
+const AGREEMENT_COPY: Readonly<Record<string, string>> = {
+  bureauConsent: "Please agree to the credit bureau check to continue.",
+  accepted: "Please accept the agreement to continue.",
+};
+
+/**
+ * Human, translatable copy for one field error, from its code and field (never the validator's words or a raw
+ * regular expression): a consent's own sentence, a pattern's example, else the code's sentence.
+ */
+export function fieldMessage(error: { readonly path: string; readonly code?: string | undefined }): string {
+  const field = error.path.split(".").at(-1) ?? "";
+  const agreement = AGREEMENT_COPY[field];
+  if (agreement) return agreement;
+  if (error.code === "pattern" || (error.code === "format" && PATTERN_COPY[field]))
+    return PATTERN_COPY[field] ?? CODE_COPY.format!;
+  return CODE_COPY[error.code ?? "format"] ?? CODE_COPY.format!;
+}
+
+/** The human messages of the field errors that belong to the field `name` (a path, or a path's parent). */
 export function errorsFor(
-  errors: ReadonlyArray<{ readonly path: string; readonly message: string }> | undefined,
+  errors:
+    | ReadonlyArray<{ readonly path: string; readonly message: string; readonly code?: string | undefined }>
+    | undefined,
   name: string,
 ): string[] {
   return (errors ?? [])
@@ -42,5 +81,5 @@ export function errorsFor(
       const path = e.path.replace(/^(body|data)\./, "");
       return path === name || path.startsWith(`${name}.`);
     })
-    .map((e) => e.message);
+    .map(fieldMessage);
 }
