@@ -47,7 +47,14 @@ it("a borrower clicks from sign-in to the disbursed loan (and its closure), leav
   await page.locator('input[name="pincode"]').fill("560001");
   await page.getByRole("button", { name: "Submit profile" }).click();
   await onScreen(page, "waitingForOffers");
-  await expect.poll(() => page.getByTestId("live-status").textContent()).toMatch(/Offers pending/);
+  // Plain words, no platform code, no countdown; the progress bar says where the borrower is.
+  await expect
+    .poll(() => page.getByTestId("live-status").textContent())
+    .toMatch(/^Finding offers\. This page updates/);
+  expect(await page.getByTestId("status").textContent()).toBe("Step 3 of 12: Finding offers");
+  expect(
+    await page.getByRole("progressbar", { name: "Application progress" }).getAttribute("aria-valuetext"),
+  ).toBe("Step 3 of 12: Finding offers");
   await screenshot(page, "03-waiting-for-offers");
   await onScreen(page, "offers");
   await page

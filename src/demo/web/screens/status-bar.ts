@@ -3,23 +3,33 @@ import { createElement as h } from "react";
 import { LIFECYCLE } from "../../../contract/index.js";
 import type { JourneyRuntime, JourneyView } from "../../../runtime/index.js";
 import { humanize } from "../format.js";
+import { statusText } from "../status-copy.js";
 
 const BORROWER_STEPS = LIFECYCLE.filter((s) => s !== "STARTED");
 
-/** Progress through the lifecycle, and the live status line. */
+/** Progress through the lifecycle, labelled ("Step 4 of 12: Choose an offer"), and the live status line. */
 export function StatusBar({ view }: { view: JourneyView }) {
   const at =
     view.status === null ? -1 : BORROWER_STEPS.indexOf(view.status as (typeof BORROWER_STEPS)[number]);
+  const label =
+    at < 0
+      ? statusText(view.status)
+      : `Step ${at + 1} of ${BORROWER_STEPS.length}: ${statusText(view.status)}`;
   return h(
     "div",
     { className: "status-bar" },
-    h("progress", { max: BORROWER_STEPS.length - 1, value: Math.max(0, at) }),
+    h("progress", {
+      max: BORROWER_STEPS.length - 1,
+      value: Math.max(0, at),
+      "aria-label": "Application progress",
+      "aria-valuetext": label,
+    }),
     h(
       "p",
       { className: "muted", "data-testid": "status" },
-      h("span", { className: view.isOffline ? "dot off" : "dot" }),
-      view.status === null ? "Connecting" : humanize(view.status),
-      view.isOffline ? " · offline" : "",
+      h("span", { className: view.isOffline ? "dot off" : "dot", "aria-hidden": true }),
+      label,
+      view.isOffline ? " · offline: we will carry on when you are back online" : "",
     ),
   );
 }

@@ -1,7 +1,7 @@
 /** Waiting screens: the platform or a lender is working; the status stays live (polling and push). */
 import { createElement as h } from "react";
 import type { JourneyView } from "../../../runtime/index.js";
-import { humanize } from "../format.js";
+import { statusText } from "../status-copy.js";
 
 const MESSAGES: Readonly<Record<string, string>> = {
   loading: "Loading your application…",
@@ -12,7 +12,10 @@ const MESSAGES: Readonly<Record<string, string>> = {
   lenderProcessing: "The lender is processing your loan…",
 };
 
-/** A spinner, the message, and the live status: which status, and when the app checks again. */
+/**
+ * A spinner, the message, and the live status in the borrower's words. No countdown: updates arrive as soon as
+ * the platform moves (pushed, or by the next poll), so "checking again in 61 s" would say what is not so.
+ */
 export function Waiting({ view, message }: { view: JourneyView; message: string }) {
   return h(
     "div",
@@ -22,10 +25,7 @@ export function Waiting({ view, message }: { view: JourneyView; message: string 
     h(
       "p",
       { className: "muted", "data-testid": "live-status" },
-      view.status === null ? "Connecting…" : `Status: ${humanize(view.status)}`,
-      view.pollInMs !== null && view.pollInMs > 0
-        ? ` · checking again in ${Math.round(view.pollInMs / 1000)} s`
-        : "",
+      `${statusText(view.status)}. This page updates by itself as soon as anything changes.`,
     ),
   );
 }
