@@ -11,10 +11,14 @@ it("a declined borrower sees the rejected screen with its reason, then starts a 
   await agreeToBureauCheck(page);
   await page.getByRole("button", { name: "Submit profile" }).click();
   await onScreen(page, "rejected");
-  expect(await page.locator("main").textContent()).toMatch(/Underwriting declined/);
+  // Plain words, no reason code, a grey dot, and the way to start over offered calmly.
+  const text = (await page.locator("main").textContent()) ?? "";
+  expect(text).toMatch(/could not approve a loan on these details right now/);
+  expect(text).not.toMatch(/UNDERWRITING|Underwriting declined/);
+  expect(await page.locator(".status-bar .dot").getAttribute("class")).toBe("dot ended");
   await screenshot(page, "17-rejected");
 
-  await page.getByRole("button", { name: "Start a new application" }).click();
+  await page.getByRole("button", { name: "Apply again later" }).click();
   await signInAs(page, session.app.url, `sbx-happy-expire-${Date.now().toString(36)}`);
   const journeyID = (await page.locator("main").getAttribute("data-journey-id")) as string;
   session.app.sandbox.control.expireJourney(journeyID);

@@ -126,7 +126,7 @@ it("a borrower clicks from sign-in to the disbursed loan (and its closure), leav
   expect(await page.locator("dl.facts").textContent()).toMatch(/Loan[0-9a-f]{8}-[0-9a-f]{4}-/);
   await screenshot(page, "14-disbursed-loan");
   await onScreen(page, "closed");
-  expect(await page.locator("main").textContent()).toMatch(/Loan repaid/);
+  expect(await page.locator("main").textContent()).toMatch(/You have repaid your loan in full/);
   await screenshot(page, "19-closed");
   expect(lender).toBeTruthy();
   expect(errors).toEqual([]);

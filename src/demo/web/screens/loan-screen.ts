@@ -108,10 +108,20 @@ export function LoanScreen({ view, client }: LoanProps) {
             h("td", null, formatMoney(i.amount)),
             h("td", null, formatMoney(i.principal)),
             h("td", null, formatMoney(i.interest)),
-            h("td", null, humanize(i.status)),
+            h("td", null, instalmentStatus(i.status, i.dueDate)),
           ),
         ),
       ),
     ),
   );
+}
+
+/**
+ * An instalment's state as the borrower reads it: an unpaid one in the future is "Upcoming", not "Not paid"
+ * (which reads as overdue); an unpaid one whose day has passed is "Due".
+ */
+export function instalmentStatus(status: string, dueDate: string, today = new Date()): string {
+  if (status === "NOT_PAID") return Date.parse(dueDate) > today.getTime() ? "Upcoming" : "Due";
+  if (status === "DELAYED") return "Paid late";
+  return humanize(status);
 }

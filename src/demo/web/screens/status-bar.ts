@@ -27,7 +27,11 @@ export function StatusBar({ view }: { view: JourneyView }) {
     h(
       "p",
       { className: "muted", "data-testid": "status" },
-      h("span", { className: view.isOffline ? "dot off" : "dot", "aria-hidden": true }),
+      // Green only while the journey lives: grey once it has ended, red while offline.
+      h("span", {
+        className: view.isOffline ? "dot off" : view.isEnded ? "dot ended" : "dot",
+        "aria-hidden": true,
+      }),
       label,
       view.isOffline ? " · offline: we will carry on when you are back online" : "",
     ),
