@@ -1,5 +1,5 @@
 /** Prefixes a generated secret starts with, kept in its redacted form so a reader can tell kinds apart. */
-const KNOWN_PREFIX = /^(?:sk_(?:test_|live_)?|al_wh_|whsec_)/;
+const KNOWN_PREFIX = /^(?:sk_(?:test_|live_)?|al_wh_)/;
 
 /** Secrets shorter than this are never searched for in text (a 3-letter secret would match ordinary words). */
 const MIN_SCRUBBED_LENGTH = 8;
