@@ -7,6 +7,7 @@ import type { BorrowerClient } from "../client/borrower-client.js";
 import { randomId } from "../client/ids.js";
 import { initial as initialState } from "../journey/reduce.js";
 import { type ActorDeps, type DepsOf, liveActors } from "./actors.js";
+import { type JourneyAnalyticsEvent, viewEvents } from "./analytics.js";
 import { type RuntimeClock, systemClock } from "./clock.js";
 import { JourneyWaitError, RuntimeConfigError, RuntimeStateError } from "./errors.js";
 import { eventOfIntent, type JourneyIntent, MUTATING_INTENTS } from "./intents.js";
@@ -41,6 +42,11 @@ export interface CreateJourneyOptions {
   readonly onError?: (error: unknown) => void;
   /** Makes Idempotency-Keys; default Web Crypto `crypto.randomUUID()`. */
   readonly newKey?: () => string;
+  /**
+   * Hears, for analytics, each state entered, each intent sent (taken or refused) and each error shown
+   * ({@link JourneyAnalyticsEvent}: plain data, never tokens or personal data). What it throws goes to `onError`.
+   */
+  readonly onEvent?: (event: JourneyAnalyticsEvent) => void;
 }
 
 /** What `send` did with an intent. */
@@ -109,7 +115,7 @@ function depsOf(system: unknown): ActorDeps {
 
 /**
  * Checks the optional options' shapes, so a bad one fails here rather than at first use.
- * @throws {RuntimeConfigError} naming `clock`, `signals`, `push`, `inspect`, `onError` or `newKey`.
+ * @throws {RuntimeConfigError} naming `clock`, `signals`, `push`, `inspect`, `onError`, `newKey` or `onEvent`.
  */
 function checkOptionalShapes(options: CreateJourneyOptions): void {
   const { clock, signals, push } = options as { clock?: unknown; signals?: unknown; push?: unknown };
@@ -136,7 +142,7 @@ function checkOptionalShapes(options: CreateJourneyOptions): void {
     (typeof inspect !== "object" || inspect === null)
   )
     throw new RuntimeConfigError("inspect", "must be a function or an observer");
-  for (const name of ["onError", "newKey"] as const)
+  for (const name of ["onError", "newKey", "onEvent"] as const)
     if (options[name] !== undefined && typeof options[name] !== "function")
       throw new RuntimeConfigError(name, "must be a function");
 }
@@ -219,6 +225,21 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
     return { value: snapshot.value as JourneyState["value"], context: snapshot.context };
   }
 
+  /** Hands an analytics event to `onEvent`; a listener that throws is the host's problem, reported, never raised. */
+  function tell(event: JourneyAnalyticsEvent): void {
+    try {
+      options.onEvent?.(event);
+    } catch (error) {
+      onError(error);
+    }
+  }
+  // View events wait here while `send` runs, so an intent is told before what it caused (a refusal's error).
+  let held: JourneyAnalyticsEvent[] | null = null;
+  const toldNow: JourneyAnalyticsEvent[] = [];
+  function flushTold(): void {
+    for (const event of toldNow.splice(0)) tell(event);
+  }
+
   let view = connect(current());
   const listeners = new Set<(view: JourneyView) => void>();
   const waiters = new Set<() => void>();
@@ -227,6 +248,8 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
       const next = connect(current());
       if (sameView(next, view)) return;
       if (isNewReadError(view.error, next.error)) onError(next.error);
+      for (const event of viewEvents(view, next, clock.now())) (held ?? toldNow).push(event);
+      flushTold();
       view = next;
       for (const listener of [...listeners]) listener(view);
       for (const check of [...waiters]) check();
@@ -295,10 +318,19 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
       const mutating = MUTATING_INTENTS.has(intent?.type);
       const key = mutating ? newKey() : "";
       const event = eventOfIntent(intent, clock.now(), key, view);
-      liveActor.send(event);
+      const caused: JourneyAnalyticsEvent[] = [];
+      held = caused;
+      try {
+        liveActor.send(event);
+      } finally {
+        held = null;
+      }
       const accepted = mutating
         ? current().context.pendingMutation?.idempotencyKey === key
         : event.type !== "mutation.retry" || current().context.pendingMutation !== null;
+      const refused = !accepted && view.error?.origin === "intent" ? { refusedBecause: view.error.code } : {};
+      tell({ type: "intent.sent", journeyID, intent: intent.type, accepted, ...refused, at: event.at });
+      for (const told of caused) tell(told);
       return { accepted, ...(mutating ? { idempotencyKey: key } : {}), view };
     },
     refresh() {

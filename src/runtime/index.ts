@@ -5,6 +5,7 @@
 export type { JourneyState, JourneyView, OfferView } from "../../machines/journey/journey.connect.js";
 export type { JourneyError, StepData } from "../../machines/journey/journey.types.js";
 export { isEnded, stateClass } from "../contract/index.js";
+export type { JourneyAnalyticsEvent } from "./analytics.js";
 export {
   type CancelTimer,
   createManualClock,
