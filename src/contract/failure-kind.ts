@@ -22,6 +22,17 @@ export type FailureKind =
   /** Anything else: a wrong API key, a forbidden call, an answer that breaks the contract. */
   | "final";
 
+/** Every {@link FailureKind}, for checking one that crossed a boundary as plain data. */
+export const FAILURE_KINDS: readonly FailureKind[] = [
+  "transient",
+  "session",
+  "notFound",
+  "conflict",
+  "invalid",
+  "aborted",
+  "final",
+];
+
 /** What {@link failureKind} reads: the failure's code and, when an answer arrived, its HTTP status. */
 export interface FailureFacts {
   readonly code: string;

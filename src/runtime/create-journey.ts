@@ -235,10 +235,6 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
   }
   // View events wait here while `send` runs, so an intent is told before what it caused (a refusal's error).
   let held: JourneyAnalyticsEvent[] | null = null;
-  const toldNow: JourneyAnalyticsEvent[] = [];
-  function flushTold(): void {
-    for (const event of toldNow.splice(0)) tell(event);
-  }
 
   let view = connect(current());
   const listeners = new Set<(view: JourneyView) => void>();
@@ -248,8 +244,10 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
       const next = connect(current());
       if (sameView(next, view)) return;
       if (isNewReadError(view.error, next.error)) onError(next.error);
-      for (const event of viewEvents(view, next, clock.now())) (held ?? toldNow).push(event);
-      flushTold();
+      for (const event of viewEvents(view, next, clock.now())) {
+        if (held) held.push(event);
+        else tell(event);
+      }
       view = next;
       for (const listener of [...listeners]) listener(view);
       for (const check of [...waiters]) check();

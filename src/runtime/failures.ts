@@ -1,6 +1,6 @@
 import type { FailureInfo } from "../../machines/journey/journey.types.js";
 import { CLIENT_ERROR_CODES } from "../client/errors.js";
-import { type FailureKind, failureKind } from "../contract/index.js";
+import { FAILURE_KINDS, type FailureKind, failureKind } from "../contract/index.js";
 
 const CLIENT_CODES: ReadonlySet<string> = new Set(CLIENT_ERROR_CODES);
 
@@ -30,8 +30,10 @@ export function readFailure(error: unknown): CallFailure {
   const e = (typeof error === "object" && error !== null ? error : {}) as Record<string, unknown>;
   const raw = typeof e.code === "string" ? e.code : "INTERNAL";
   const status = typeof e.status === "number" ? e.status : undefined;
-  const kind: FailureKind =
-    typeof e.kind === "string" ? (e.kind as FailureKind) : failureKind({ code: raw, status });
+  // The client's own kind when it is one (plain data may carry anything), else read from code and status.
+  const kind: FailureKind = FAILURE_KINDS.includes(e.kind as FailureKind)
+    ? (e.kind as FailureKind)
+    : failureKind({ code: raw, status });
   const code: FailureInfo["code"] = !CLIENT_CODES.has(raw)
     ? raw
     : raw === "NETWORK" || raw === "TIMEOUT" || raw === "ABORTED"

@@ -148,7 +148,8 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   async function reconcile(held: StoredJourney): Promise<"updated" | "current"> {
     const snapshot = await options.fetchState(held.journeyID);
     // A held anomaly is settled even when the platform's state is no newer than the row: it is not current.
-    const anomalous = isHoldingAnomaly(held.state as JourneyState | null);
+    // (Only the default apply settles one; a partner's own `apply` owns what it writes.)
+    const anomalous = options.apply === undefined && isHoldingAnomaly(held.state as JourneyState | null);
     if ((snapshot.asOf > held.asOf || anomalous) && (await apply(snapshot)))
       return isSameState(held.snapshot, snapshot) && !anomalous ? "current" : "updated";
     await options.store.touch(held.journeyID);

@@ -57,4 +57,8 @@ describe("readFailure", () => {
     expect(readFailure("boom").problem.code).toBe("INTERNAL");
     expect(readFailure({ code: "RATE_LIMITED", retryAfterMs: 2000 }).retryAfterMs).toBe(2000);
   });
+  it("takes the client's kind only when it is one: plain data with another kind is read from code and status", () => {
+    expect(readFailure({ code: "NOT_FOUND", status: 404, kind: "transient" }).problem.kind).toBe("transient");
+    expect(readFailure({ code: "NOT_FOUND", status: 404, kind: "whatever" }).problem.kind).toBe("notFound");
+  });
 });
