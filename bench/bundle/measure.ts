@@ -32,7 +32,7 @@ export const ROOT = new URL("../..", import.meta.url).pathname;
  * imports much of it would pay; `import { journey }` alone is measured too.
  */
 export const BROWSER_ENTRIES: readonly BundleEntry[] = [
-  { name: "credit-journey (root, every export)", source: `export * from "./src/index.ts";`, budget: 31 * KB },
+  { name: "credit-journey (root, every export)", source: `export * from "./src/index.ts";`, budget: 32 * KB },
   {
     name: "credit-journey: import { journey } only",
     source: `import { journey } from "./src/index.ts"; globalThis.journey = journey;`,

@@ -25,6 +25,16 @@ export interface EventStream {
   readonly journeyIDs: readonly string[];
 }
 
+/**
+ * Each event's payload as its own object, as the wire delivers it (every poll answer and webhook body is parsed
+ * anew): a reducer that keeps the very object it was given cannot then tell a redelivery by identity alone.
+ */
+function asOffTheWire(event: StreamEvent): StreamEvent {
+  return event.type === "snapshot.received"
+    ? { ...event, snapshot: structuredClone(event.snapshot) }
+    : { ...event, journey: structuredClone(event.journey) };
+}
+
 /** How many non-advancing events accompany each advancing one in the realistic mix (19 → 95% / 5%). */
 const QUIET_PER_CHANGE = 19;
 
@@ -86,7 +96,7 @@ export function buildStream(laneCount: number, realistic: boolean): EventStream 
     for (let lane = 0; lane < laneCount; lane++) {
       const item = perLane[lane]![i]!;
       const k = events.length;
-      events.push(item.event);
+      events.push(asOffTheWire(item.event));
       lanes[k] = lane;
       advancing[k] = item.advancing ? 1 : 0;
       resetAfter[k] = i === cycle - 1 ? 1 : 0;
@@ -114,7 +124,7 @@ export function buildQuietStream(laneCount: number): EventStream {
       const late = i === QUIET_PER_CHANGE - 1;
       events.push({
         type: "snapshot.received",
-        snapshot: late ? history[history.length - 2] : held,
+        snapshot: structuredClone(late ? history[history.length - 2] : held),
         source: i >= 16 ? "webhook" : "poll",
         at: HISTORY_START_MS + i,
       });

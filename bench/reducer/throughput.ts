@@ -10,7 +10,9 @@ const LANES = 16;
 const WARMUP_MS = 300;
 const ROUND_MS = 600;
 const ROUNDS = 3;
-const TARGET_EVENTS_PER_SEC = 2_000_000;
+/** Issue M's targets, as shares of the same run's hand-written reducer. */
+const TARGET_MIX_SHARE = 0.25;
+const TARGET_CHANGES_SHARE = 0.1;
 
 interface Reducer {
   readonly name: string;
@@ -126,7 +128,7 @@ async function main(): Promise<BenchReport> {
         name: "reduce, realistic mix (95% unchanged/stale, 5% advancing)",
         value: mix.sdk,
         unit: "events/s",
-        target: { op: ">=", value: TARGET_EVENTS_PER_SEC },
+        target: { op: ">=", value: TARGET_MIX_SHARE * mix.baseline, unit: "events/s (25% of the baseline)" },
         baseline: { name: baseline.name, value: mix.baseline, unit: "events/s" },
       }),
       figure({
@@ -134,8 +136,21 @@ async function main(): Promise<BenchReport> {
         name: "reduce, changes only",
         value: only.sdk,
         unit: "events/s",
+        target: {
+          op: ">=",
+          value: TARGET_CHANGES_SHARE * only.baseline,
+          unit: "events/s (10% of the baseline)",
+        },
         baseline: { name: baseline.name, value: only.baseline, unit: "events/s" },
-        note: "every event a newer snapshot or the loaded journey: zod parse + statechart transition",
+        note: "every event a newer snapshot or the loaded journey: the changed fields parsed, the machine's fast path (XState off it)",
+      }),
+      figure({
+        bench: 1,
+        name: "reduce, cost of one change (expected edges, the changes-only stream)",
+        value: 1e6 / only.sdk,
+        unit: "µs",
+        target: { op: "<=", value: 10 },
+        note: "XState's transition alone costs about 100 µs here: see the fast path in docs/architecture.md",
       }),
       figure({
         bench: 1,

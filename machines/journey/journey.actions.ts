@@ -81,6 +81,13 @@ function eventTime(context: JourneyContext, event: JourneyEvent | { type: string
 
 /** The cadence policy's inputs for the context's current state (jitter from the journey id and arm count). */
 export function cadenceInput(context: JourneyContext): CadenceInput {
+  return {
+    ...cadenceFacts(context),
+    jitter: deterministicJitter(`${context.journeyID}:${context.polling.armed}`),
+  };
+}
+
+function cadenceFacts(context: JourneyContext): Omit<CadenceInput, "jitter"> {
   const p = context.polling;
   return {
     band: context.snapshot === null ? "none" : STATUS_INFO[context.snapshot.status].band,
@@ -90,14 +97,13 @@ export function cadenceInput(context: JourneyContext): CadenceInput {
     pushFresh: p.lastPushAt !== null && context.now - p.lastPushAt < CADENCE.pushFreshMs,
     failures: p.failures,
     retryAfterMs: p.retryAfterMs ?? undefined,
-    jitter: deterministicJitter(`${context.journeyID}:${p.armed}`),
   };
 }
 
-/** The polling inputs of the context, as a string: polling re-arms when it changes. */
+/** The polling inputs of the context (the jitter aside), as a string: polling re-arms when it changes. */
 export function cadenceKey(context: JourneyContext): string {
-  const { jitter: _jitter, ...inputs } = cadenceInput(context);
-  return JSON.stringify([context.snapshot === null, inputs]);
+  const f = cadenceFacts(context);
+  return `${context.snapshot === null}|${f.band}|${f.justSubmitted}|${f.hidden}|${f.pushFresh}|${f.failures}|${f.retryAfterMs}`;
 }
 
 /**

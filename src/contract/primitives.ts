@@ -5,8 +5,13 @@ import * as z from "zod/mini";
 
 /** Whether `date` (`YYYY-MM-DD`) is a day the calendar has (no 31 February, 29 February only in leap years). */
 function isCalendarDay(date: string): boolean {
-  const day = new Date(`${date.slice(0, 10)}T00:00:00Z`);
-  return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(date.slice(0, 10));
+  const year = +date.slice(0, 4);
+  const month = +date.slice(5, 7);
+  const day = +date.slice(8, 10);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  // 31 days in odd months to July and even months from August, 30 in the others; February by the leap rule.
+  const days = month === 2 ? (leap ? 29 : 28) : 30 + ((month + (month >> 3)) & 1);
+  return month >= 1 && month <= 12 && day >= 1 && day <= days;
 }
 
 /** An ISO-8601 timestamp such as `2026-03-05T16:48:20.000Z` [L6] (a UTC offset is read too). */

@@ -2,6 +2,7 @@ import * as z from "zod/mini";
 import { JourneyStatus } from "./lifecycle.js";
 import { JourneyId, OfferId, StepId, Timestamp } from "./primitives.js";
 import { Resource } from "./resource.js";
+import { sameJson } from "./same-json.js";
 
 /**
  * The `nextAction` values known to the SDK. Documented: `VIEW_OFFERS` [L6]. Modelled (the platform's docs are
@@ -100,18 +101,6 @@ export type JourneySnapshot = z.infer<typeof JourneySnapshot>;
  */
 export function isSameState(a: JourneySnapshot, b: JourneySnapshot): boolean {
   return typeof a === "object" && a !== null && sameJson(a, b, "asOf");
-}
-
-/** Deep equality of two JSON values, `undefined` members ignored; `skip` names a top-level key left out. */
-function sameJson(a: unknown, b: unknown, skip?: string): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || !a || !b || Array.isArray(a) !== Array.isArray(b))
-    return false;
-  const left = a as Record<string, unknown>;
-  const right = b as Record<string, unknown>;
-  const keys = (o: Record<string, unknown>) => Object.keys(o).filter((k) => k !== skip && o[k] !== undefined);
-  const own = keys(left);
-  return own.length === keys(right).length && own.every((k) => sameJson(left[k], right[k]));
 }
 
 /** The fields a webhook names of a journey [L6]: a snapshot with only these is thin. */

@@ -6,13 +6,16 @@ import { journeyMachine } from "../../machines/journey/journey.machine.js";
 import type { JourneyEvent, LoadedJourney } from "../../machines/journey/journey.types.js";
 import { ContractError } from "../contract/errors.js";
 import { Offer } from "../contract/offer.js";
-import { safeParse } from "../contract/parse.js";
+import { type ParseResult, safeParse } from "../contract/parse.js";
 import { JourneyId } from "../contract/primitives.js";
+import { sameJson } from "../contract/same-json.js";
 import { safeParseSnapshot } from "../contract/schemas.js";
 import { isSameState, type JourneySnapshot } from "../contract/snapshot.js";
 import { Step } from "../contract/step.js";
 import { COMMAND_OF_ACTOR, type JourneyCommand } from "./commands.js";
 import { type EventRejection, HOST_EVENT_TYPES, type JourneyHostEvent } from "./events.js";
+import { fastTransition } from "./fast-transition.js";
+import { parseSnapshotAgainst } from "./parse-against.js";
 
 /** What `reduce` returns: the next state, the commands for the host, and why the event was refused, if it was. */
 export interface ReduceResult {
@@ -189,14 +192,26 @@ function rawAsOf(snapshot: unknown): unknown {
  * Never throws: a malformed event or payload comes back as `rejected` with the state passed in.
  */
 export function reduce(state: JourneyState, event: JourneyHostEvent): ReduceResult {
+  return reduceWith(state, event, true);
+}
+
+/**
+ * {@link reduce} with every transition taken by XState's `transition` (no fast path): the reference the fast path
+ * is proven equal to (test/property/fast-path.property.test.ts). Never throws.
+ */
+export function reduceThroughMachine(state: JourneyState, event: JourneyHostEvent): ReduceResult {
+  return reduceWith(state, event, false);
+}
+
+function reduceWith(state: JourneyState, event: JourneyHostEvent, fast: boolean): ReduceResult {
   try {
-    return reduceUnsafe(state, event);
+    return reduceUnsafe(state, event, fast);
   } catch (cause) {
     return reject(state, "INVALID_EVENT", `unprocessable event: ${String(cause)}`);
   }
 }
 
-function reduceUnsafe(state: JourneyState, event: JourneyHostEvent): ReduceResult {
+function reduceUnsafe(state: JourneyState, event: JourneyHostEvent, fast: boolean): ReduceResult {
   const problem = eventProblem(event);
   if (problem !== null) return reject(state, "INVALID_EVENT", problem);
   let machineEvent = event as JourneyEvent;
@@ -216,18 +231,20 @@ function reduceUnsafe(state: JourneyState, event: JourneyHostEvent): ReduceResul
       }
       machineEvent = { type: "poll.notModified", at: event.at };
     } else {
-      const parsed = safeParseSnapshot(event.snapshot);
+      const parsed = parseSnapshotAgainst(event.snapshot, state.context.snapshot);
       if (!parsed.ok) return reject(state, "INVALID_SNAPSHOT", parsed.error.message);
       if (parsed.value.journeyID !== state.context.journeyID) return reject(state, "WRONG_JOURNEY");
       if (isJourneyEnded(state.context)) return reject(state, "JOURNEY_ENDED");
       machineEvent = { ...event, snapshot: parsed.value };
     }
   } else if (event.type === "journey.loaded") {
-    const parsed = parseLoadedJourney(event.journey);
+    const parsed = parseLoadedJourney(event.journey, state.context);
     if (typeof parsed === "string") return reject(state, "INVALID_JOURNEY", parsed);
     if (parsed.journeyID !== state.context.journeyID) return reject(state, "WRONG_JOURNEY");
     machineEvent = { type: "journey.loaded", journey: parsed, at: event.at };
   }
+  const taken = fast ? fastTransition(state, machineEvent) : null;
+  if (taken !== null) return taken;
   const [next, actions] = transition(journeyMachine, restore(state), machineEvent);
   if (next.context === state.context && sameValue(next.value, state.value)) {
     return reject(state, isJourneyEnded(state.context) ? "JOURNEY_ENDED" : "IGNORED");
@@ -239,16 +256,28 @@ function reduceUnsafe(state: JourneyState, event: JourneyHostEvent): ReduceResul
 const Offers = z.array(Offer);
 const Steps = z.array(Step);
 
-/** The snapshot, offers and steps of an untrusted journey (all the machine uses), or what is wrong with it. */
-function parseLoadedJourney(input: unknown): LoadedJourney | string {
-  const snapshot = safeParseSnapshot(input);
+/**
+ * The snapshot, offers and steps of an untrusted journey (all the machine uses), or what is wrong with it. What
+ * equals what the context holds (validated before) is taken as it is held.
+ */
+function parseLoadedJourney(input: unknown, context: JourneyState["context"]): LoadedJourney | string {
+  const snapshot = parseSnapshotAgainst(input, context.snapshot);
   if (!snapshot.ok) return snapshot.error.message;
   const raw = input as { offers?: unknown; steps?: unknown };
-  const offers = safeParse(Offers, raw.offers, "Journey.offers");
+  const offers = parseList(Offers, raw.offers, context.offers, "Journey.offers");
   if (!offers.ok) return offers.error.message;
-  const steps = safeParse(Steps, raw.steps, "Journey.steps");
+  const steps = parseList(Steps, raw.steps, context.steps, "Journey.steps");
   if (!steps.ok) return steps.error.message;
   return { ...snapshot.value, offers: offers.value, steps: steps.value };
+}
+
+function parseList<T>(
+  schema: z.ZodMiniType<T[]>,
+  input: unknown,
+  held: readonly T[] | null,
+  name: string,
+): ParseResult<readonly T[]> {
+  return held !== null && sameJson(input, held) ? { ok: true, value: held } : safeParse(schema, input, name);
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { KB, measureBundle } from "../../bench/bundle/measure.js";
 
-const LIMIT_BYTES = 30 * KB;
+const LIMIT_BYTES = 31 * KB;
 
 describe('browser bundle of `import { journey } from "credit-journey"`', () => {
   it(`is at most ${LIMIT_BYTES / KB} kB minified and gzipped (1 kB = 1,024 B)`, async () => {

@@ -1,0 +1,83 @@
+import {
+  applyLoadedJourney,
+  armPoll,
+  cadenceKey,
+  disarmPoll,
+  recordSnapshot,
+} from "../../machines/journey/journey.actions.js";
+import type { JourneyState } from "../../machines/journey/journey.connect.js";
+import { isJourneyEnded, isLoadedJourneyIn, needsJourney } from "../../machines/journey/journey.guards.js";
+import type { JourneyEvent } from "../../machines/journey/journey.types.js";
+import { isEnded, isExpectedEdge } from "../contract/lifecycle.js";
+import type { JourneyCommand } from "./commands.js";
+
+/** A transition the fast path took: the next state and its commands, exactly as XState's `transition` gives them. */
+export interface FastStep {
+  readonly state: JourneyState;
+  readonly commands: JourneyCommand[];
+}
+
+/**
+ * The hot edges of the journey machine, taken without XState: a newer snapshot on an edge the lifecycle expects
+ * while polling, and the re-fetched journey arriving while loading it. Each runs the machine's own named guards and
+ * actions in the order XState runs them (the region's transition, then the `sync.polling` eventless checks
+ * `isEnded`, `needsJourney`, `isCadenceOutdated`); anything else returns `null` and goes through XState.
+ * Proven equal to `transition(journeyMachine, …)` by test/property/fast-path.property.test.ts. Pure; never throws
+ * on a state the reducer produced.
+ */
+export function fastTransition(state: JourneyState, event: JourneyEvent): FastStep | null {
+  const { value, context } = state;
+  const held = context.snapshot;
+  // Only settled open states: lifecycle at the held snapshot's status (not `loading`, not ended).
+  if (held === null || value.lifecycle !== held.status || isEnded(held.status)) return null;
+  if (event.type === "snapshot.received" && value.sync === "polling") {
+    const to = event.snapshot.status;
+    if (event.snapshot.asOf <= context.asOf || (to !== held.status && !isExpectedEdge(held.status, to)))
+      return null;
+    return settlePolling(value, isEnded(to) ? { ended: to } : to, recordSnapshot(context, event), true);
+  }
+  if (event.type === "journey.loaded" && value.sync === "loadingJourney") {
+    const to = event.journey.status;
+    const moves = isLoadedJourneyIn(context, event, to);
+    const lifecycle = moves ? (isEnded(to) ? { ended: to } : to) : value.lifecycle;
+    const entered = armPoll(applyLoadedJourney(context, event));
+    return settlePolling(value, lifecycle, entered, false, [
+      { type: "startPolling", journeyID: context.journeyID, inMs: entered.polling.inMs ?? 0 },
+    ]);
+  }
+  return null;
+}
+
+/**
+ * The `sync.polling` state's eventless transitions, as the machine lists them: stop once ended, re-fetch when a
+ * journey is wanted, re-arm when the cadence inputs changed. `wasPolling`: polling ran before this step (its stop
+ * is then a `stopPolling` command); `arming`: a poller started within this step (dropped if it stops again).
+ */
+function settlePolling(
+  value: JourneyState["value"],
+  lifecycle: JourneyState["value"]["lifecycle"],
+  context: JourneyState["context"],
+  wasPolling: boolean,
+  arming: JourneyCommand[] = [],
+): FastStep {
+  const stop: JourneyCommand[] = wasPolling ? [{ type: "stopPolling", journeyID: context.journeyID }] : [];
+  let sync: JourneyState["value"]["sync"] = "polling";
+  let next = context;
+  let commands = arming;
+  if (isJourneyEnded(context)) {
+    next = disarmPoll(context);
+    sync = "stopped";
+    commands = stop;
+  } else if (needsJourney(context)) {
+    next = disarmPoll(context);
+    sync = "loadingJourney";
+    commands = [
+      ...stop,
+      { type: "fetchJourney", journeyID: context.journeyID, reason: context.refetch ?? "resync" },
+    ];
+  } else if (cadenceKey(context) !== context.polling.armedFor) {
+    next = armPoll(disarmPoll(context));
+    commands = [{ type: "startPolling", journeyID: context.journeyID, inMs: next.polling.inMs ?? 0 }];
+  }
+  return { state: { value: { ...value, lifecycle, sync }, context: next }, commands };
+}
