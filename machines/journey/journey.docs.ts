@@ -279,13 +279,14 @@ Hosts use it two ways:
   \`transition\` and turns each actor the machine would invoke into a plain-data command (below). State is
   \`{ value, context }\`, plain JSON. Events carry time as \`at\` (**epoch milliseconds**) and idempotency keys, so
   nothing inside reads a clock, randomness or crypto.
-- **Live actor** (the runtime): \`createActor(journeyMachine.provide({ actors: { pollJourneyState, fetchJourney,
-  submitProfile, proceedOffer, performStepAction, createConsent, resumeJourney } }), { input, snapshot?, inspect })\`.
-  The machine does no I/O; each actor's input is exactly the payload of its command. Mutation actors resolve on
-  success (onDone) and reject with plain tagged data \`{ code, status?, detail?, errors? }\` (onError); the poller
-  and the journey loader send \`snapshot.received\` / \`poll.*\` / \`journey.loaded\` / \`journey.loadFailed\` back
-  to the machine. Snapshots sent straight to the machine must already be parsed: untrusted JSON goes through
-  \`journey.reduce\`, which validates it.
+- **Live journey** (the runtime, \`createJourney\`): the same \`reduce\`, with each command executed over the
+  borrower client and each outcome applied as the reducer's own event (\`snapshot.received\`, \`poll.*\`,
+  \`journey.loaded\` / \`journey.loadFailed\`, \`mutation.succeeded\` / \`mutation.failed\`). One execution model
+  for every host; the Stately inspector is told \`journeyMachine\` itself and each event and state.
+- **Your own actors**: \`createActor(journeyMachine.provide({ actors: { pollJourneyState, fetchJourney,
+  submitProfile, proceedOffer, performStepAction, createConsent, resumeJourney } }))\` also works: each actor's
+  input is exactly the payload of its command. Snapshots sent straight to the machine must already be parsed:
+  untrusted JSON goes through \`journey.reduce\`, which validates it.
 
 ## Public API (root entry \`credit-journey\`)
 

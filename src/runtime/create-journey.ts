@@ -1,18 +1,18 @@
-import { type Actor, createActor, type InspectionEvent, type Observer } from "xstate";
 import { connect, type JourneyState, type JourneyView } from "../../machines/journey/journey.connect.js";
 import { heldAsOf } from "../../machines/journey/journey.guards.js";
-import { type JourneyMachine, journeyMachine } from "../../machines/journey/journey.machine.js";
-import type { JourneyEvent } from "../../machines/journey/journey.types.js";
 import type { BorrowerClient } from "../client/borrower-client.js";
 import { randomId } from "../client/ids.js";
-import { initial as initialState } from "../journey/reduce.js";
-import { type ActorDeps, type DepsOf, liveActors } from "./actors.js";
+import type { JourneyCommand } from "../journey/commands.js";
+import type { JourneyHostEvent } from "../journey/events.js";
+import { commandsOf, initialWithCommands, reduce } from "../journey/reduce.js";
 import { type JourneyAnalyticsEvent, viewEvents } from "./analytics.js";
 import { type RuntimeClock, systemClock } from "./clock.js";
+import { type CommandDeps, runCommand } from "./commands.js";
 import { JourneyWaitError, RuntimeConfigError, RuntimeStateError } from "./errors.js";
+import { createInspection, type Inspect } from "./inspection.js";
 import { eventOfIntent, type JourneyIntent, MUTATING_INTENTS } from "./intents.js";
-import { checkPersisted, isPersistedJourney, type PersistedJourney, restorableSnapshot } from "./persist.js";
-import { createPollShared } from "./poller.js";
+import { checkPersisted, isPersistedJourney, type PersistedJourney } from "./persist.js";
+import { createPoller } from "./poller.js";
 import { consumePush } from "./push.js";
 import { type AppSignals, browserSignals } from "./signals.js";
 
@@ -34,7 +34,7 @@ export interface CreateJourneyOptions {
   /** Any async iterable of snapshots (e.g. `snapshotStream(...)`): fed as `push`, and polling relaxes. */
   readonly push?: AsyncIterable<unknown>;
   /** XState's inspection observer (e.g. `createBrowserInspector().inspect`): the Stately inspector shows the actor. */
-  readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  readonly inspect?: Inspect;
   /**
    * Hears what the runtime drops (invalid push frames, a failed push stream, an actor error) and, once per lasting
    * reading problem, the `view.error` of origin `sync` (a journey that answers 404, say): not again while it lasts.
@@ -65,7 +65,7 @@ export interface WaitOptions {
   readonly signal?: AbortSignal;
 }
 
-/** A live journey: the machine running with real actors, and a store any UI framework can subscribe to. */
+/** A live journey: the reducer with its commands executed over the client, and a store any UI framework can subscribe to. */
 export interface JourneyRuntime {
   /** The current view; a stable reference that changes exactly when subscribers are told (`useSyncExternalStore`). */
   getSnapshot(): JourneyView;
@@ -103,16 +103,6 @@ export interface JourneyRuntime {
   whenSettled(options?: WaitOptions): Promise<JourneyView>;
 }
 
-/** Each live runtime's dependencies, keyed by its actor system (see {@link DepsOf}). */
-const depsBySystem = new WeakMap<object, ActorDeps>();
-
-function depsOf(system: unknown): ActorDeps {
-  const deps = depsBySystem.get(system as object);
-  if (!deps)
-    throw new Error("journey actor started outside createJourney: no runtime registered for its system");
-  return deps;
-}
-
 /**
  * Checks the optional options' shapes, so a bad one fails here rather than at first use.
  * @throws {RuntimeConfigError} naming `clock`, `signals`, `push`, `inspect`, `onError`, `newKey` or `onEvent`.
@@ -147,22 +137,15 @@ function checkOptionalShapes(options: CreateJourneyOptions): void {
       throw new RuntimeConfigError(name, "must be a function");
 }
 
-let sharedMachine: JourneyMachine | undefined;
-
-/** The journey machine with the live actors, built once per process and shared by every runtime. */
-function liveMachine(): JourneyMachine {
-  sharedMachine ??= journeyMachine.provide({ actors: liveActors(depsOf) });
-  return sharedMachine;
-}
-
 function sameView(a: JourneyView, b: JourneyView): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /**
- * Creates a live journey runtime (call `start()`): `journeyMachine` with its actor slots provided over the
- * borrower client (polling at the machine's cadence with ETags, the journey loader, one actor per mutation),
- * driven by the app's visibility and reachability, and fed by an optional push source.
+ * Creates a live journey runtime (call `start()`): `journey.reduce` over the journey's state, each command it
+ * returns executed over the borrower client (polling at the machine's cadence with ETags, the journey loader, each
+ * mutation with its Idempotency-Key) and each answer applied as the reducer's own event; driven by the app's
+ * visibility and reachability, and fed by an optional push source. Every dependency is this runtime's own.
  * @throws {RuntimeConfigError} naming a missing or malformed option.
  * @throws {ContractError} when `initial` is neither a valid snapshot of `journeyID` nor a valid persisted state.
  */
@@ -181,48 +164,56 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
   const onError = options.onError ?? (() => {});
 
   const abort = new AbortController();
-  const shared = createPollShared();
   let phase: "idle" | "running" | "stopped" = "idle";
-  let actor: Actor<JourneyMachine> | undefined;
-  const deliver = (event: JourneyEvent): void => {
-    if (phase === "running") actor?.send(event);
-  };
-  const deps: ActorDeps = {
+  // Where the journey starts: a persisted state as it is (checked), else initial() over the snapshot, which
+  // validates the id and the snapshot (ContractError naming each failing path).
+  let state: JourneyState;
+  let startCommands: readonly JourneyCommand[];
+  if (isPersistedJourney(options.initial)) {
+    checkPersisted(options.initial, journeyID);
+    state = options.initial;
+    startCommands = commandsOf(state);
+  } else {
+    const start = initialWithCommands({ journeyID, snapshot: options.initial, at: clock.now() });
+    state = start.state;
+    startCommands = start.commands;
+  }
+  const current = (): JourneyState => state;
+  const inspection =
+    options.inspect === undefined ? undefined : createInspection(options.inspect, current, onError);
+
+  // Events that arrive while one is being applied (a listener that sends, say) wait their turn, as in an actor.
+  const queue: JourneyHostEvent[] = [];
+  let applying = false;
+  const deps: CommandDeps = {
     client,
     clock,
     signals,
-    shared,
     signal: abort.signal,
-    heldAsOf: () => heldAsOf(current().context),
-    deliver,
+    heldAsOf: () => heldAsOf(state.context),
+    dispatch,
   };
-  const machine = liveMachine();
+  const poller = createPoller(deps);
 
-  const inspect = (options.inspect === undefined ? {} : { inspect: options.inspect }) as {
-    inspect?: Observer<InspectionEvent>;
-  };
-  if (isPersistedJourney(options.initial)) {
-    checkPersisted(options.initial, journeyID);
-    actor = createActor(machine, {
-      // The input only builds a fresh context; a restored snapshot brings its own.
-      input: { journeyID, at: clock.now() },
-      snapshot: restorableSnapshot(options.initial) as never,
-      ...inspect,
-    });
-  } else {
-    // initial() validates the id and the snapshot (ContractError naming each failing path).
-    const start = initialState({ journeyID, snapshot: options.initial, at: clock.now() });
-    actor = createActor(machine, {
-      input: { journeyID, snapshot: start.context.snapshot, at: clock.now() },
-      ...inspect,
-    });
-  }
-  const liveActor = actor;
-  depsBySystem.set(liveActor.system, deps);
-
-  function current(): JourneyState {
-    const snapshot = liveActor.getSnapshot();
-    return { value: snapshot.value as JourneyState["value"], context: snapshot.context };
+  /** Applies `event` with `journey.reduce`, runs the commands it returns, and tells subscribers what changed. */
+  function dispatch(event: JourneyHostEvent): void {
+    if (phase !== "running") return;
+    queue.push(event);
+    if (applying) return;
+    applying = true;
+    try {
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+        if (phase !== "running") break;
+        const result = reduce(state, next);
+        state = result.state;
+        inspection?.applied(next, state);
+        for (const command of result.commands) runCommand(command, deps, poller);
+        if (result.rejected === undefined) publish();
+      }
+    } finally {
+      applying = false;
+      queue.length = 0;
+    }
   }
 
   /** Hands an analytics event to `onEvent`; a listener that throws is the host's problem, reported, never raised. */
@@ -236,24 +227,28 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
   // View events wait here while `send` runs, so an intent is told before what it caused (a refusal's error).
   let held: JourneyAnalyticsEvent[] | null = null;
 
-  let view = connect(current());
+  let view = connect(state);
   const listeners = new Set<(view: JourneyView) => void>();
   const waiters = new Set<() => void>();
-  liveActor.subscribe({
-    next: () => {
-      const next = connect(current());
-      if (sameView(next, view)) return;
-      if (isNewReadError(view.error, next.error)) onError(next.error);
-      for (const event of viewEvents(view, next, clock.now())) {
-        if (held) held.push(event);
-        else tell(event);
+  /** Recomputes the view; when it changed, tells analytics, subscribers and waiters. A throwing subscriber goes to onError. */
+  function publish(): void {
+    const next = connect(state);
+    if (sameView(next, view)) return;
+    if (isNewReadError(view.error, next.error)) onError(next.error);
+    for (const event of viewEvents(view, next, clock.now())) {
+      if (held) held.push(event);
+      else tell(event);
+    }
+    view = next;
+    for (const listener of [...listeners]) {
+      try {
+        listener(view);
+      } catch (error) {
+        onError(error);
       }
-      view = next;
-      for (const listener of [...listeners]) listener(view);
-      for (const check of [...waiters]) check();
-    },
-    error: onError,
-  });
+    }
+    for (const check of [...waiters]) check();
+  }
 
   let unsubscribeSignals = (): void => {};
   let stopPush = (): void => {};
@@ -263,12 +258,13 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
   function onSignals(change: { visible: boolean; online: boolean }): void {
     const at = clock.now();
     const woke = (change.visible && !visible) || (change.online && !online);
-    if (change.visible !== visible) deliver({ type: change.visible ? "app.visible" : "app.hidden", at });
-    if (change.online !== online) deliver({ type: change.online ? "network.online" : "network.offline", at });
+    if (change.visible !== visible) dispatch({ type: change.visible ? "app.visible" : "app.hidden", at });
+    if (change.online !== online)
+      dispatch({ type: change.online ? "network.online" : "network.offline", at });
     visible = change.visible;
     online = change.online;
     // Back in view or back online: one poll at once rather than waiting out the interval.
-    if (woke && visible && online) shared.current?.wake();
+    if (woke && visible && online) poller.wake();
   }
 
   function waitFor(predicate: (view: JourneyView) => boolean, waitOptions: WaitOptions = {}) {
@@ -299,7 +295,7 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
   return {
     getSnapshot: () => view,
     view: () => view,
-    getState: current,
+    getState: () => state,
     subscribe(listener) {
       if (typeof listener !== "function")
         throw new RuntimeConfigError("listener", "must be a function of the view");
@@ -319,25 +315,26 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
       const caused: JourneyAnalyticsEvent[] = [];
       held = caused;
       try {
-        liveActor.send(event);
+        dispatch(event);
       } finally {
         held = null;
       }
       const accepted = mutating
-        ? current().context.pendingMutation?.idempotencyKey === key
-        : event.type !== "mutation.retry" || current().context.pendingMutation !== null;
+        ? state.context.pendingMutation?.idempotencyKey === key
+        : event.type !== "mutation.retry" || state.context.pendingMutation !== null;
       const refused = !accepted && view.error?.origin === "intent" ? { refusedBecause: view.error.code } : {};
       tell({ type: "intent.sent", journeyID, intent: intent.type, accepted, ...refused, at: event.at });
       for (const told of caused) tell(told);
       return { accepted, ...(mutating ? { idempotencyKey: key } : {}), view };
     },
     refresh() {
-      if (phase === "running") shared.current?.wake();
+      if (phase === "running") poller.wake();
     },
     start() {
       if (phase !== "idle") return;
       phase = "running";
-      liveActor.start();
+      inspection?.started();
+      for (const command of startCommands) runCommand(command, deps, poller);
       visible = true;
       online = true;
       onSignals({ visible: signals.isVisible(), online: signals.isOnline() });
@@ -346,9 +343,9 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
         stopPush = consumePush(options.push, {
           journeyID,
           now: () => clock.now(),
-          heldAsOf: () => heldAsOf(current().context),
-          deliver,
-          refresh: () => shared.current?.wake(),
+          heldAsOf: () => heldAsOf(state.context),
+          deliver: dispatch,
+          refresh: () => poller.wake(),
           onError,
         });
     },
@@ -358,11 +355,12 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
       phase = "stopped";
       unsubscribeSignals();
       stopPush();
+      poller.stop();
       abort.abort();
-      if (wasRunning) liveActor.stop();
+      if (wasRunning) inspection?.stopped();
       for (const check of [...waiters]) check();
     },
-    persist: () => JSON.parse(JSON.stringify(current())) as PersistedJourney,
+    persist: () => JSON.parse(JSON.stringify(state)) as PersistedJourney,
     waitFor,
     whenSettled: (waitOptions) =>
       waitFor((v) => !v.isLoading && v.pendingMutation === null && !v.isRefetching, waitOptions),

@@ -1,5 +1,5 @@
 /**
- * credit-journey/runtime: the live journey. `createJourney` runs the journey statechart with real actors over
+ * credit-journey/runtime: the live journey. `createJourney` runs the journey reducer, executing its commands over
  * the borrower client, a clock and the app's signals, and exposes a framework-free store for any UI.
  */
 export type { JourneyState, JourneyView, OfferView } from "../../machines/journey/journey.connect.js";

@@ -1,9 +1,6 @@
 import type { JourneyState } from "../../machines/journey/journey.connect.js";
-import { MUTATION_STATES } from "../../machines/journey/journey.machine.js";
-import type { MutationKind } from "../../machines/journey/journey.types.js";
 import { ContractError, type ContractIssue } from "../contract/errors.js";
 import { safeParseSnapshot } from "../contract/schemas.js";
-import { commandsOf } from "../journey/reduce.js";
 
 /**
  * What `persist()` returns and `initial` accepts to carry a journey on after a restart: the machine's state as
@@ -51,39 +48,4 @@ export function checkPersisted(state: PersistedJourney, journeyID: string): void
     }
   }
   if (issues.length > 0) throw new ContractError("PersistedJourney", issues);
-}
-
-const ACTOR_OF_MUTATION = Object.fromEntries(
-  Object.entries(MUTATION_STATES).map(([kind, { actor }]) => [kind, actor]),
-) as Record<MutationKind, string>;
-
-/**
- * The xstate persisted snapshot that restores `state` with its actors running again: polling at its armed
- * interval, the journey re-fetch, and the in-flight mutation with its own Idempotency-Key (the platform
- * replays one that already completed). Pure; never throws on a checked state.
- */
-export function restorableSnapshot(state: PersistedJourney): unknown {
-  const children: Record<string, unknown> = {};
-  for (const command of commandsOf(state)) {
-    const { type, ...input } = command;
-    const [id, src] =
-      type === "startPolling"
-        ? ["poller", "pollJourneyState"]
-        : type === "fetchJourney"
-          ? ["journeyLoader", "fetchJourney"]
-          : type === "stopPolling"
-            ? [undefined, undefined]
-            : [ACTOR_OF_MUTATION[type], undefined];
-    if (id === undefined) continue;
-    children[id] = { snapshot: { status: "active", input }, src: src ?? id, syncSnapshot: false };
-  }
-  return {
-    status: "active",
-    value: state.value,
-    context: state.context,
-    historyValue: {},
-    children,
-    output: undefined,
-    error: undefined,
-  };
 }
