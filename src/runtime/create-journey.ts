@@ -5,13 +5,14 @@ import { randomId } from "../client/ids.js";
 import type { JourneyCommand } from "../journey/commands.js";
 import type { JourneyHostEvent } from "../journey/events.js";
 import { commandsOf, initialWithCommands, reduce } from "../journey/reduce.js";
+import { versioned } from "../journey/state-version.js";
 import { type JourneyAnalyticsEvent, viewEvents } from "./analytics.js";
 import { type RuntimeClock, systemClock } from "./clock.js";
 import { type CommandDeps, runCommand } from "./commands.js";
 import { JourneyWaitError, RuntimeConfigError, RuntimeStateError } from "./errors.js";
 import { createInspection, type Inspect } from "./inspection.js";
 import { eventOfIntent, type JourneyIntent, MUTATING_INTENTS } from "./intents.js";
-import { checkPersisted, isPersistedJourney, type PersistedJourney } from "./persist.js";
+import { isPersistedJourney, type PersistedJourney, restoredState } from "./persist.js";
 import { createPoller } from "./poller.js";
 import { consumePush } from "./push.js";
 import { type AppSignals, browserSignals } from "./signals.js";
@@ -90,7 +91,7 @@ export interface JourneyRuntime {
   start(): void;
   /** Stops everything and aborts calls in flight; `waitFor` calls reject. A stopped runtime cannot restart. */
   stop(): void;
-  /** The state to hand back as `initial` after a restart (plain JSON). */
+  /** The state to hand back as `initial` after a restart (plain JSON, stamped with the state's `version`). */
   persist(): PersistedJourney;
   /**
    * Resolves with the first view that satisfies `predicate` (the current one included).
@@ -170,8 +171,7 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
   let state: JourneyState;
   let startCommands: readonly JourneyCommand[];
   if (isPersistedJourney(options.initial)) {
-    checkPersisted(options.initial, journeyID);
-    state = options.initial;
+    state = restoredState(options.initial, journeyID);
     startCommands = commandsOf(state);
   } else {
     const start = initialWithCommands({ journeyID, snapshot: options.initial, at: clock.now() });
@@ -360,7 +360,7 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
       if (wasRunning) inspection?.stopped();
       for (const check of [...waiters]) check();
     },
-    persist: () => JSON.parse(JSON.stringify(state)) as PersistedJourney,
+    persist: () => JSON.parse(JSON.stringify(versioned(state))) as PersistedJourney,
     waitFor,
     whenSettled: (waitOptions) =>
       waitFor((v) => !v.isLoading && v.pendingMutation === null && !v.isRefetching, waitOptions),

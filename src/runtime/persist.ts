@@ -1,12 +1,14 @@
 import type { JourneyState } from "../../machines/journey/journey.connect.js";
 import { ContractError, type ContractIssue } from "../contract/errors.js";
 import { safeParseSnapshot } from "../contract/schemas.js";
+import { migrateState, STATE_VERSION, type VersionedState } from "../journey/state-version.js";
 
 /**
  * What `persist()` returns and `initial` accepts to carry a journey on after a restart: the machine's state as
- * plain JSON, the very state `journey.reduce` works on (so a state stored by a backend restores here too).
+ * plain JSON, the very state `journey.reduce` works on (so a state stored by a backend restores here too), stamped
+ * with the version of its shape (`version`; an older one is migrated, see `migrateState`).
  */
-export type PersistedJourney = JourneyState;
+export type PersistedJourney = VersionedState;
 
 /** True when `value` looks like a persisted journey state (`{ value, context }`), not a bare snapshot. */
 export function isPersistedJourney(value: unknown): value is PersistedJourney {
@@ -47,5 +49,19 @@ export function checkPersisted(state: PersistedJourney, journeyID: string): void
           });
     }
   }
+  if (issues.length === 0 && migrateState(state) === null)
+    issues.push({
+      path: "version",
+      message: `must be a state version this SDK reads (1 to ${STATE_VERSION})`,
+    });
   if (issues.length > 0) throw new ContractError("PersistedJourney", issues);
+}
+
+/**
+ * A checked persisted state as this version's reducer state (older versions migrated).
+ * @throws {ContractError} as {@link checkPersisted} does.
+ */
+export function restoredState(state: PersistedJourney, journeyID: string): JourneyState {
+  checkPersisted(state, journeyID);
+  return migrateState(state) as JourneyState;
 }

@@ -1,6 +1,7 @@
 import type { JourneyState } from "../../machines/journey/index.js";
 import type { JourneySnapshot } from "../contract/index.js";
 import { initial, reduce } from "../journey/index.js";
+import { migrateState, type VersionedState } from "../journey/state-version.js";
 import type { JourneyRecordInput, StoredJourney } from "./store/types.js";
 
 /**
@@ -24,7 +25,8 @@ export function recordFor(
  * journey not loaded yet. Never throws for what a store returns.
  */
 export function heldState(stored: StoredJourney | undefined, journeyID: string, at: number): JourneyState {
-  const held = stored?.state as JourneyState | null | undefined;
+  // Brought to this version's shape; one a newer version wrote cannot be read and is rebuilt from the snapshot.
+  const held = stored?.state ? migrateState(stored.state as unknown as VersionedState) : null;
   if (held) return held;
   return stored ? initial({ journeyID, snapshot: stored.snapshot, at }) : initial({ journeyID, at });
 }

@@ -1,7 +1,8 @@
 import type { JourneyState } from "../../machines/journey/index.js";
 import { isSameState, type JourneySnapshot } from "../contract/index.js";
+import { versioned } from "../journey/state-version.js";
+import { isHoldingAnomaly, type JourneyReader, runServerCommands } from "./commands.js";
 import { newestOf, recordFor } from "./journey-record.js";
-import { isHoldingAnomaly, type JourneyReader, settleHeldAnomaly } from "./settle.js";
 import { checkStoredJourney } from "./store/record.js";
 import type { JourneyStore, StoredJourney } from "./store/types.js";
 
@@ -130,15 +131,22 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       // rebuilt from the held snapshot, a corrupt record from the fetched one, another journey's never continued.
       const held = checkStoredJourney(journeyID, await options.store.get(journeyID))?.journey;
       const record = recordFor(held, snapshot, "poll", now());
-      if (!isHoldingAnomaly(record.state)) return options.store.applySnapshot(record);
-      // The reducer's own command, run here as the browser runtime runs it: the whole journey decides.
-      if (!options.fetchJourney) throw new HeldAnomalyError(journeyID);
-      const state = await settleHeldAnomaly(record.state, options.fetchJourney, now());
-      return options.store.applySnapshot({
-        snapshot: newestOf(snapshot, state),
-        state,
-        complete: !isHoldingAnomaly(state),
+      // What the state asks for next (a held anomaly's re-fetch, the offers), run as every host runs it.
+      const run = await runServerCommands(record.state, options.fetchJourney, now);
+      // Stored stamped with the reducer state's version, so a later SDK can migrate it (STATE_VERSION).
+      if (run.state === record.state && !isHoldingAnomaly(run.state))
+        return options.store.applySnapshot({ ...record, state: versioned(record.state) });
+      const written = await options.store.applySnapshot({
+        snapshot: newestOf(snapshot, run.state),
+        state: versioned(run.state),
+        complete: !isHoldingAnomaly(run.state),
       });
+      // Still held: the whole journey decides, and it could not be read.
+      if (isHoldingAnomaly(run.state)) {
+        if (run.outstanding === "noReader" || run.outstanding === null) throw new HeldAnomalyError(journeyID);
+        throw run.outstanding.error;
+      }
+      return written;
     });
   let timer: ReturnType<typeof setInterval> | undefined;
   let running = false;

@@ -10,11 +10,12 @@ import {
   withHeldDetails,
 } from "../contract/index.js";
 import { reduce } from "../journey/index.js";
+import { versioned } from "../journey/state-version.js";
+import { isHoldingAnomaly, runServerCommands } from "./commands.js";
 import { heldState, newestOf } from "./journey-record.js";
 import { checkLimit, DEFAULT_RAW_BODY_LIMIT, RawBodyError } from "./raw-body/errors.js";
 import { readRequestBody } from "./raw-body/fetch.js";
 import { readRawBody } from "./raw-body/node.js";
-import { isHoldingAnomaly } from "./settle.js";
 import { checkStoredJourney, reportReading } from "./store/record.js";
 import type { ApplyWebhookResult, JourneyStore } from "./store/types.js";
 import { WebhookVerificationError } from "./webhook/errors.js";
@@ -205,6 +206,12 @@ export function handlerFactory(
         }
       }
       state = reduce(state, { type: "snapshot.received", snapshot, source: "webhook", at: now() }).state;
+      // What the state asks for next (a held anomaly's re-fetch, the offers), run as every host runs it.
+      const run = await runServerCommands(state, options.fetchJourney, now);
+      if (run.outstanding !== null && run.outstanding !== "noReader")
+        onError(run.outstanding.error, { eventID, journeyID });
+      if (run.state !== state) complete = true;
+      state = run.state;
       return {
         snapshot: atHeldKey(newestOf(snapshot, state), state),
         state,
@@ -250,7 +257,11 @@ export function handlerFactory(
       let result: ApplyWebhookResult;
       try {
         records = await Promise.all(updates.map((update) => recordOf(eventID, update)));
-        result = await options.store.applyWebhook({ webhookId: eventID, records });
+        // Stored stamped with the reducer state's version, so a later SDK can migrate it (STATE_VERSION).
+        result = await options.store.applyWebhook({
+          webhookId: eventID,
+          records: records.map((record) => ({ ...record, state: versioned(record.state) })),
+        });
       } catch (error) {
         return { status: 503, outcome: "storeFailed", eventID, detail: String(error) };
       }

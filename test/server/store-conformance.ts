@@ -132,6 +132,27 @@ export function describeJourneyStoreConformance(name: string, factory: JourneySt
       expect(await store.get("jrn_c1")).toEqual(before);
     });
 
+    it("lets the same asOf overwrite only to complete an incomplete record (a held anomaly settled), once", async () => {
+      const { store } = await open();
+      await store.applySnapshot({ snapshot: snapshotOf(1, 5), state: { held: true }, complete: false });
+      expect(
+        await store.applySnapshot({ snapshot: snapshotOf(1, 5), state: { n: "still" }, complete: false }),
+      ).toBe(false);
+      expect(
+        await store.applySnapshot({ snapshot: snapshotOf(1, 5, "KYC_PENDING"), state: { settled: true } }),
+      ).toBe(true);
+      expect(await store.get("jrn_c1")).toMatchObject({
+        complete: true,
+        status: "KYC_PENDING",
+        state: { settled: true },
+      });
+      expect(await store.applySnapshot({ snapshot: snapshotOf(1, 5), state: { again: true } })).toBe(false);
+      expect(
+        await store.applySnapshot({ snapshot: snapshotOf(1, 5), state: { n: 0 }, complete: false }),
+      ).toBe(false);
+      expect((await store.get("jrn_c1"))?.state).toEqual({ settled: true });
+    });
+
     it("keeps journeys apart", async () => {
       const { store } = await open();
       await store.applySnapshot({ snapshot: snapshotOf(1, 9) });

@@ -12,6 +12,7 @@ import {
   Step,
   safeParse,
 } from "../../contract/index.js";
+import { migrateState, STATE_VERSION, type VersionedState } from "../../journey/state-version.js";
 import { CorruptRecordError, type CorruptRecordIssue, StoreInputError } from "./errors.js";
 import type {
   JourneyRecordInput,
@@ -113,13 +114,22 @@ function checkSequence(sequence: unknown): number | null {
   return sequence as number;
 }
 
-/** Whether `next` may overwrite `held`: a later `asOf`, and no lower webhook `sequence` when both have one. */
+/**
+ * Whether `next` may overwrite `held`, judged on the reducer's state as well as the order key: a later `asOf` (and
+ * no lower webhook `sequence` when both have one), or the same `asOf` completing what was stored incomplete (a held
+ * anomaly settled by the whole journey, a thin state read whole), which moves the reducer state on without a newer
+ * snapshot. The SQL stores' `UPSERT` says the same in its `WHERE` (src/server/store/sql.ts).
+ */
 export function supersedes(
-  held: { readonly asOf: number; readonly sequence: number | null },
+  held: { readonly asOf: number; readonly sequence: number | null; readonly complete: boolean },
   next: PreparedRecord,
 ): boolean {
-  if (held.asOf >= next.asOf) return false;
-  return held.sequence === null || next.sequence === null || held.sequence < next.sequence;
+  const noLower = (strictly: boolean) =>
+    held.sequence === null ||
+    next.sequence === null ||
+    (strictly ? held.sequence < next.sequence : held.sequence <= next.sequence);
+  if (held.asOf < next.asOf) return noLower(true);
+  return held.asOf === next.asOf && !held.complete && next.complete && noLower(false);
 }
 
 /**
@@ -305,6 +315,8 @@ function isMachineValue(value: JourneyState["value"], context: JourneyState["con
 function stateIssues(key: string, asOf: number, state: unknown): CorruptRecordIssue[] {
   const parsed = safeParse(HeldState, state, "JourneyState");
   if (!parsed.ok) return issuesOf(parsed.error, "state");
+  if (migrateState(state as VersionedState) === null)
+    return [{ field: "state.version", message: `is not a version this SDK reads (1 to ${STATE_VERSION})` }];
   const { context, value } = state as JourneyState;
   const issues: CorruptRecordIssue[] = [];
   const ofThisJourney = (snapshot: JourneySnapshot, field: string) => {

@@ -52,7 +52,8 @@ interface JourneyRow {
 const COLUMNS = "journey_id, as_of, sequence, complete, status, ended, snapshot, state, updated_at";
 
 // The order guard lives in the WHERE of the conflict branch: PostgreSQL locks the row and re-checks it against
-// the latest committed `as_of`, so concurrent writers from any number of processes cannot lose an update.
+// the latest committed `as_of`, so concurrent writers from any number of processes cannot lose an update. It is
+// `supersedes` (record.ts) in SQL: a later key, or the same key completing an incomplete row.
 const UPSERT = `
 INSERT INTO credit_journey.journeys AS journeys
   (journey_id, as_of, sequence, complete, status, ended, snapshot, state, updated_at)
@@ -66,8 +67,10 @@ ON CONFLICT (journey_id) DO UPDATE SET
   snapshot = EXCLUDED.snapshot,
   state = EXCLUDED.state,
   updated_at = EXCLUDED.updated_at
-WHERE journeys.as_of < EXCLUDED.as_of
-  AND (journeys.sequence IS NULL OR EXCLUDED.sequence IS NULL OR journeys.sequence < EXCLUDED.sequence)
+WHERE (journeys.as_of < EXCLUDED.as_of
+    AND (journeys.sequence IS NULL OR EXCLUDED.sequence IS NULL OR journeys.sequence < EXCLUDED.sequence))
+  OR (journeys.as_of = EXCLUDED.as_of AND NOT journeys.complete AND EXCLUDED.complete
+    AND (journeys.sequence IS NULL OR EXCLUDED.sequence IS NULL OR journeys.sequence <= EXCLUDED.sequence))
 RETURNING journey_id`;
 
 const MARK_SEEN = `
