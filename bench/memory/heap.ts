@@ -1,12 +1,14 @@
-import { journeyMachine } from "../../machines/journey/journey.machine.js";
-import { createBorrowerClient } from "../../src/client/index.js";
+import type { createBorrowerClient as CreateBorrowerClient } from "../../src/client/index.js";
 import type { JourneyState } from "../../src/index.js";
-import {
-  createJourney,
-  createManualClock,
-  type JourneyRuntime,
-  steadySignals,
-} from "../../src/runtime/index.js";
+import type * as Runtime from "../../src/runtime/index.js";
+import { importCompiled } from "../lib/compiled.js";
+
+type Shipped = typeof Runtime & { readonly createBorrowerClient: typeof CreateBorrowerClient };
+
+/** The runtime and the client as the package ships them (see {@link importCompiled}). */
+const shipped = importCompiled<Shipped>(
+  `export * from "./src/runtime/index.ts"; export { createBorrowerClient } from "./src/client/index.ts";`,
+);
 
 /** What {@link runtimeHeap} found. */
 export type HeapResult =
@@ -17,8 +19,6 @@ export type HeapResult =
       readonly perStateBytes: number;
       readonly gcForced: boolean;
       readonly secondsToCreate: number;
-      /** Heap of one `journeyMachine.provide(...)` (the runtime makes one per instance), for the cost split. */
-      readonly perProvidedMachineBytes: number;
       readonly note: string;
     }
   | { readonly kind: "unavailable"; readonly reason: string };
@@ -34,14 +34,23 @@ async function settledHeap(): Promise<number> {
 }
 
 /**
- * Heap per live runtime: `count` real `createJourney` instances, each with a borrower client of its own, started
- * from `state` (persisted form) on a manual clock, so each has its first poll and its in-flight mutation on the
- * wire through a `fetch` that never answers. Measured as the `heapUsed` delta after forced GCs; the baseline is
- * the same state held `count` times as plain objects.
+ * Heap per live runtime: `count` real `createJourney` instances of the package as shipped, each with a borrower
+ * client of its own, started from `state` (persisted form) on a manual clock. `inFlight`: each has its first poll
+ * and its in-flight mutation on the wire through a `fetch` that never answers; `atRest`: its poll is answered 304
+ * and it waits for the next (give a state with no mutation in flight). Measured as the `heapUsed` delta after
+ * forced GCs; the baseline is the same state held `count` times as plain objects.
  */
-export async function runtimeHeap(count: number, state: JourneyState): Promise<HeapResult> {
+export async function runtimeHeap(
+  count: number,
+  state: JourneyState,
+  mode: "inFlight" | "atRest" = "inFlight",
+): Promise<HeapResult> {
+  const { createBorrowerClient, createJourney, createManualClock, steadySignals } = await shipped;
   const persisted = JSON.parse(JSON.stringify(state));
+  // In flight: nothing ever answers. At rest: the poll is answered 304 at once, so the runtime waits for its next.
   const never: typeof fetch = () => new Promise<Response>(() => {});
+  const notModified: typeof fetch = async () =>
+    new Response(null, { status: 304, headers: { etag: '"e1"' } });
   const clock = createManualClock();
 
   const baseHeap = await settledHeap();
@@ -53,11 +62,11 @@ export async function runtimeHeap(count: number, state: JourneyState): Promise<H
 
   const before = await settledHeap();
   const started = performance.now();
-  const runtimes: JourneyRuntime[] = [];
+  const runtimes: Runtime.JourneyRuntime[] = [];
   for (let i = 0; i < count; i++) {
     const client = createBorrowerClient({
       baseUrl: "http://127.0.0.1:9",
-      fetch: never,
+      fetch: mode === "atRest" ? notModified : never,
       // Keep the per-attempt timer from firing (and retrying) while the heap is read.
       timeoutMs: 3_600_000,
       getSessionToken: () => "bst_benchmarktoken",
@@ -75,10 +84,6 @@ export async function runtimeHeap(count: number, state: JourneyState): Promise<H
   }
   const secondsToCreate = (performance.now() - started) / 1000;
   const after = await settledHeap();
-  const provideCount = 1_000;
-  const provideBefore = await settledHeap();
-  const machines = Array.from({ length: provideCount }, () => journeyMachine.provide({ actors: {} }));
-  const perProvidedMachineBytes = ((await settledHeap()) - provideBefore) / machines.length;
   const live = runtimes.filter((r) => r.view().asOf === state.context.snapshot?.asOf).length;
   for (const runtime of runtimes) runtime.stop();
   if (live !== count)
@@ -90,7 +95,9 @@ export async function runtimeHeap(count: number, state: JourneyState): Promise<H
     perStateBytes,
     gcForced: gc !== undefined,
     secondsToCreate,
-    perProvidedMachineBytes,
-    note: `each started, with its own borrower client, a poll and the KYC START in flight (fetch never answers); created in ${secondsToCreate.toFixed(1)} s; of which journeyMachine.provide() alone: ${(perProvidedMachineBytes / 1024).toFixed(0)} kB`,
+    note:
+      mode === "inFlight"
+        ? `each started, with its own borrower client, a poll and the KYC START in flight (fetch never answers); created in ${secondsToCreate.toFixed(1)} s; the package as shipped (esbuild bundle)`
+        : `each started, with its own borrower client, its first poll answered 304, waiting for the next; created in ${secondsToCreate.toFixed(1)} s; the package as shipped (esbuild bundle)`,
   };
 }

@@ -1,3 +1,4 @@
+import { ANOMALIES_KEPT, ISSUED_KEYS_KEPT } from "../../machines/journey/journey.types.js";
 import type { JourneyState } from "../../src/index.js";
 
 /** UTF-8 bytes of the JSON a store persists for one journey's reducer state. */
@@ -6,8 +7,8 @@ export function persistedBytes(state: JourneyState): number {
 }
 
 /**
- * The same state at the reducer's own bounds: four offers (the sandbox's most), 32 issued idempotency keys
- * (UUIDs, the most it keeps), 16 anomalies (the most it keeps) and an error with field errors. No real journey
+ * The same state at the reducer's own bounds: four offers (the sandbox's most), `ISSUED_KEYS_KEPT` issued
+ * idempotency keys (UUIDs), `ANOMALIES_KEPT` anomalies and an error with field errors. No real journey
  * fills all of these at once; it is the upper bound the reducer's caps allow with these payloads.
  */
 export function atBounds(state: JourneyState): JourneyState {
@@ -24,8 +25,8 @@ export function atBounds(state: JourneyState): JourneyState {
     context: {
       ...ctx,
       offers: offers.length > 0 ? padded : ctx.offers,
-      issuedKeys: Array.from({ length: 32 }, (_, i) => key(i)),
-      anomalies: Array.from({ length: 16 }, (_, i) => ({
+      issuedKeys: Array.from({ length: ISSUED_KEYS_KEPT }, (_, i) => key(i)),
+      anomalies: Array.from({ length: ANOMALIES_KEPT }, (_, i) => ({
         fromStatus: "KYC_PENDING",
         toStatus: "OFFERS_AVAILABLE",
         fromAsOf: 10 + i,

@@ -174,9 +174,9 @@ export interface JourneyContext {
 }
 
 /** How many issued idempotency keys the context keeps to refuse reuse. */
-export const ISSUED_KEYS_KEPT = 32;
+export const ISSUED_KEYS_KEPT = 16;
 /** How many anomalies the context keeps. */
-export const ANOMALIES_KEPT = 16;
+export const ANOMALIES_KEPT = 4;
 
 /** What the machine starts from: the journey id, the snapshot if known, and the time. */
 export interface JourneyInput {
