@@ -19,7 +19,7 @@ export interface FastStep {
 
 /**
  * The hot edges of the journey machine, taken without XState: a newer snapshot on an edge the lifecycle expects
- * while polling, and the re-fetched journey arriving while loading it. Each runs the machine's own named guards and
+ * (any, before the first) while polling or re-fetching, and the re-fetched journey arriving while loading it. Each runs the machine's own named guards and
  * actions in the order XState runs them (the region's transition, then the `sync.polling` eventless checks
  * `isEnded`, `needsJourney`, `isCadenceOutdated`); anything else returns `null` and goes through XState.
  * Proven equal to `transition(journeyMachine, …)` by test/property/fast-path.property.test.ts. Pure; never throws
@@ -28,15 +28,21 @@ export interface FastStep {
 export function fastTransition(state: JourneyState, event: JourneyEvent): FastStep | null {
   const { value, context } = state;
   const held = context.snapshot;
-  // Only settled open states: lifecycle at the held snapshot's status (not `loading`, not ended).
-  if (held === null || value.lifecycle !== held.status || isEnded(held.status)) return null;
-  if (event.type === "snapshot.received" && value.sync === "polling") {
+  // Only settled states: lifecycle at the held snapshot's open status, or `loading` before any snapshot.
+  if (held === null ? value.lifecycle !== "loading" : value.lifecycle !== held.status || isEnded(held.status))
+    return null;
+  if (event.type === "snapshot.received" && (value.sync === "polling" || value.sync === "loadingJourney")) {
     const to = event.snapshot.status;
-    if (event.snapshot.asOf <= context.asOf || (to !== held.status && !isExpectedEdge(held.status, to)))
-      return null;
-    return settlePolling(value, isEnded(to) ? { ended: to } : to, recordSnapshot(context, event), true);
+    const expected = held === null || to === held.status || isExpectedEdge(held.status, to);
+    if (event.snapshot.asOf <= context.asOf || !expected) return null;
+    const lifecycle = isEnded(to) ? { ended: to } : to;
+    const next = recordSnapshot(context, event);
+    if (value.sync === "polling") return settlePolling(value, lifecycle, next, true);
+    // Re-fetching: the loader stays (its answer may predate this snapshot); only an end stops it.
+    const sync = isJourneyEnded(next) ? "stopped" : "loadingJourney";
+    return { state: { value: { ...value, lifecycle, sync }, context: next }, commands: [] };
   }
-  if (event.type === "journey.loaded" && value.sync === "loadingJourney") {
+  if (event.type === "journey.loaded" && value.sync === "loadingJourney" && held !== null) {
     const to = event.journey.status;
     const moves = isLoadedJourneyIn(context, event, to);
     const lifecycle = moves ? (isEnded(to) ? { ended: to } : to) : value.lifecycle;

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { happyHistory } from "../../bench/lib/history.js";
 import type { JourneyState } from "../../machines/journey/journey.connect.js";
 import type { JourneyEvent } from "../../machines/journey/journey.types.js";
-import type { JourneySnapshot } from "../../src/contract/index.js";
+import { JOURNEY_STATUSES, type JourneySnapshot } from "../../src/contract/index.js";
 import { safeParseSnapshot } from "../../src/contract/schemas.js";
 import { fastTransition } from "../../src/journey/fast-transition.js";
 import { type JourneyHostEvent, journey } from "../../src/journey/index.js";
@@ -17,6 +17,7 @@ import {
   mutationResultArb,
   offerFixture,
   signalArb,
+  snapshotAt,
   withTimes,
 } from "../../src/testing/index.js";
 
@@ -52,6 +53,16 @@ const streamArb = historyWithScheduleArb({ maxLength: 8 }).chain(({ history, sch
             weight: 3,
             arbitrary: fc.record({ i: fc.nat({ max: history.length - 1 }), later: fc.nat({ max: 2 }) }),
           },
+          // Any status near a history's time: steps back, jumps, ends, and ties (another state at a held asOf).
+          {
+            weight: 2,
+            arbitrary: fc.record({
+              at: fc.nat({ max: history.length - 1 }),
+              later: fc.nat({ max: 2 }),
+              status: fc.constantFrom(...JOURNEY_STATUSES),
+              source: fc.constantFrom("poll", "webhook", "push", "response" as const),
+            }),
+          },
           { weight: 2, arbitrary: borrowerIntentArb({ offerIDs: OFFER_IDS }) },
           { weight: 2, arbitrary: mutationResultArb() },
           { weight: 2, arbitrary: signalArb() },
@@ -64,7 +75,21 @@ const streamArb = historyWithScheduleArb({ maxLength: 8 }).chain(({ history, sch
     .map(({ extras, positions, fromFirst }) => {
       const events: JourneyHostEvent[] = schedule.map(deliveryEvent);
       extras.forEach((extra, n) => {
-        const event = "i" in extra ? loadedAt(history[extra.i]!, extra.later) : extra;
+        const event: JourneyHostEvent =
+          "i" in extra
+            ? loadedAt(history[extra.i]!, extra.later)
+            : "status" in extra
+              ? {
+                  type: "snapshot.received",
+                  snapshot: snapshotAt(
+                    history[0]!.journeyID,
+                    history[extra.at]!.asOf + extra.later,
+                    extra.status,
+                  ),
+                  source: extra.source,
+                  at: 0,
+                }
+              : extra;
         events.splice((positions[n] ?? 0) % (events.length + 1), 0, event);
       });
       return { first: fromFirst ? history[0]! : undefined, events: withTimes(events) };
