@@ -301,14 +301,22 @@ function rowIssues(row: JourneyRow): { issues: CorruptRecordIssue[]; snapshot?: 
   return issues.length === 0 ? { issues, snapshot } : { issues };
 }
 
+// The machine has a few hundred state values; each is resolved once.
+const MACHINE_VALUES = new Map<string, boolean>();
+
 /** Whether the machine resumes `value` as it is (a state it has, fully named). */
 function isMachineValue(value: JourneyState["value"], context: JourneyState["context"]): boolean {
-  try {
-    const resolved = journeyMachine.resolveState({ value: value as never, context });
-    return JSON.stringify(resolved.value) === JSON.stringify(value);
-  } catch {
-    return false;
+  const key = JSON.stringify(value);
+  let known = MACHINE_VALUES.get(key);
+  if (known === undefined) {
+    try {
+      known = JSON.stringify(journeyMachine.resolveState({ value: value as never, context }).value) === key;
+    } catch {
+      known = false;
+    }
+    if (MACHINE_VALUES.size < 4096) MACHINE_VALUES.set(key, known);
   }
+  return known;
 }
 
 /** What is wrong with a stored reducer state, against the row it is stored in. */
