@@ -8,6 +8,7 @@ import {
 } from "../../src/contract/index.js";
 import { CADENCE, type CadenceInput, deterministicJitter, pollCadence } from "./journey.cadence.js";
 import { heldAsOf, intentBlockReason, isJourneyEnded } from "./journey.guards.js";
+import { INTENTS } from "./journey.intents.js";
 import { STATUS_INFO } from "./journey.lifecycle.js";
 import {
   ANOMALIES_KEPT,
@@ -325,46 +326,17 @@ export function recordSignal(context: JourneyContext, event: JourneyEvent): Jour
   }
 }
 
+/** The mutation an intent asks for, as the registry says (`INTENTS`): its kind, key, fields and step action. */
 function mutationOf(event: JourneyEvent): PendingMutation | null {
-  switch (event.type) {
-    case "profile.submit":
-      return {
-        kind: "submitProfile",
-        idempotencyKey: event.idempotencyKey,
-        profile: event.profile,
-        bureauConsent: event.bureauConsent,
-      };
-    case "offer.select":
-      return { kind: "proceedOffer", idempotencyKey: event.idempotencyKey, offerID: event.offerID };
-    case "step.start":
-      return {
-        kind: "stepAction",
-        idempotencyKey: event.idempotencyKey,
-        stepID: event.stepID,
-        action: "START",
-      };
-    case "step.submit":
-      return {
-        kind: "stepAction",
-        idempotencyKey: event.idempotencyKey,
-        stepID: event.stepID,
-        action: "SUBMIT",
-        ...(event.data === undefined ? {} : { data: event.data }),
-      };
-    case "step.returned":
-      return {
-        kind: "stepAction",
-        idempotencyKey: event.idempotencyKey,
-        stepID: event.stepID,
-        action: "CONFIRM_RETURN",
-      };
-    case "consent.create":
-      return { kind: "createConsent", idempotencyKey: event.idempotencyKey };
-    case "journey.resume":
-      return { kind: "resumeJourney", idempotencyKey: event.idempotencyKey };
-    default:
-      return null;
-  }
+  const entry = (INTENTS as Record<string, { mutation: string; fields: readonly string[]; action?: string }>)[
+    event.type
+  ];
+  if (entry === undefined) return null;
+  const fields = event as unknown as Record<string, unknown>;
+  const mutation: Record<string, unknown> = { kind: entry.mutation, idempotencyKey: fields.idempotencyKey };
+  for (const field of entry.fields) if (fields[field] !== undefined) mutation[field] = fields[field];
+  if (entry.action !== undefined) mutation.action = entry.action;
+  return mutation as PendingMutation;
 }
 
 /** `startMutation`: records the intent's mutation as in flight, its key as used, and an offer claim. */

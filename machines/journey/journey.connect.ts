@@ -15,6 +15,7 @@ import {
   offerBlockReason,
   stateBlockReason,
 } from "./journey.guards.js";
+import { INTENTS, MUTATING_INTENT_TYPES, type MutatingIntent } from "./journey.intents.js";
 import { LOADING_INFO, type Screen, STATUS_INFO } from "./journey.lifecycle.js";
 import type {
   Anomaly,
@@ -80,15 +81,12 @@ export interface JourneyView {
    * asks for it, nothing is in flight, and the platform has answered the last one); each false means it would be
    * refused, sending nothing.
    */
-  readonly can: {
-    readonly submitProfile: boolean;
-    /** At least one offer is selectable. */
-    readonly selectOffer: boolean;
-    readonly startStep: boolean;
-    readonly submitStep: boolean;
-    readonly confirmReturn: boolean;
-    readonly createConsent: boolean;
-    readonly resume: boolean;
+  /**
+   * Whether each borrower intent would be taken now: one flag per registered intent (`INTENTS[type].can`:
+   * `submitProfile`, `selectOffer` (at least one offer is selectable), `startStep`, `submitStep`, `confirmReturn`,
+   * `createConsent`, `resume`), and `retry`.
+   */
+  readonly can: { readonly [K in MutatingIntent as (typeof INTENTS)[K]["can"]]: boolean } & {
     readonly retry: boolean;
   };
 }
@@ -147,15 +145,16 @@ export function connect(state: JourneyState, at: number = state.context.now): Jo
     diagnostics: snapshot?.diagnostics ?? {},
     anomalies: context.anomalies,
     hasHeldAnomaly: context.held !== null,
+    // One flag per mutating intent (the registry's `can`); an offer is asked of each offer, retry of the state.
     can: {
-      submitProfile: allowed(context, "profile.submit"),
+      ...Object.fromEntries(
+        MUTATING_INTENT_TYPES.filter((type) => type !== "offer.select").map((type) => [
+          INTENTS[type].can,
+          allowed(context, type as IntentType),
+        ]),
+      ),
       selectOffer: offers.some((o) => o.selectable),
-      startStep: allowed(context, "step.start"),
-      submitStep: allowed(context, "step.submit"),
-      confirmReturn: allowed(context, "step.returned"),
-      createConsent: allowed(context, "consent.create"),
-      resume: allowed(context, "journey.resume"),
       retry: allowed(context, "mutation.retry"),
-    },
+    } as JourneyView["can"],
   };
 }

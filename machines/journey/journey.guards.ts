@@ -6,6 +6,7 @@ import {
   type JourneyStatus,
   type Offer,
 } from "../../src/contract/index.js";
+import { INTENTS, type MutatingIntent } from "./journey.intents.js";
 import type { JourneyContext, JourneyEvent, MutationKind, RejectionReason } from "./journey.types.js";
 
 /** The order key the context holds: the newest `asOf` seen (0 before the first snapshot). */
@@ -129,7 +130,8 @@ export function offerBlockReason(
   if (locked !== null) return "OFFER_LOCK_CONFLICT";
   if (context.pendingMutation !== null) return "MUTATION_IN_FLIGHT";
   if (context.polling.awaitingReaction) return "AWAITING_PLATFORM";
-  if (context.snapshot?.status !== "OFFERS_AVAILABLE") return "INVALID_STATE";
+  if (context.snapshot === null || !isAskedFor(context.snapshot, "offer.select", undefined))
+    return "INVALID_STATE";
   const offer = context.offers?.find((o) => o.id === offerID);
   if (offer === undefined) return "UNKNOWN_OFFER";
   if (offer.status === "BLOCKED") return "OFFER_LOCK_CONFLICT";
@@ -158,31 +160,16 @@ export type IntentType =
   | "mutation.retry";
 
 /**
- * Whether the journey's state asks for the intent, by `nextAction` and `actionRequired` (the source of truth):
- * the profile while `PROFILE_REQUIRED`; a step without its resource yet (or failed, to try again) is started (the
- * AA step also by creating its consent); a FORM or DOCUMENT is submitted; a REDIRECT is confirmed on return; a
- * journey whose link expired (`RESUME`) is resumed. A step intent must name the current step.
+ * Whether the journey's state asks for the intent, by `nextAction` and `actionRequired` (the source of truth), as
+ * the registry's `askedFor` says (journey.intents.ts): the profile while `PROFILE_REQUIRED`, a step's start, submit
+ * or return by its resource, the AA consent, a resume on `RESUME`. A step intent must name the current step.
  */
-function isAskedFor(snapshot: JourneySnapshot, type: IntentType, stepID: string | undefined): boolean {
+function isAskedFor(snapshot: JourneySnapshot, type: string, stepID: string | undefined): boolean {
   const required = snapshot.actionRequired;
   const resource = (required?.resource ?? snapshot.resource)?.type;
   const stepped = required !== undefined && (stepID === undefined || stepID === required.stepID);
-  switch (type) {
-    case "profile.submit":
-      return snapshot.status === "PROFILE_REQUIRED";
-    case "journey.resume":
-      return snapshot.nextAction === "RESUME";
-    case "consent.create":
-      return snapshot.status === "AA_REQUIRED" && stepped && resource === undefined;
-    case "step.start":
-      return stepped && resource === undefined;
-    case "step.submit":
-      return stepped && (resource === "FORM" || resource === "DOCUMENT");
-    case "step.returned":
-      return stepped && resource === "REDIRECT";
-    default:
-      return true;
-  }
+  const entry = (INTENTS as Record<string, (typeof INTENTS)[MutatingIntent]>)[type];
+  return entry === undefined || entry.askedFor({ snapshot, stepped, resource });
 }
 
 /**

@@ -30,21 +30,18 @@ import {
   isUnexpectedEdge,
   needsJourney,
 } from "./journey.guards.js";
+import { INTENTS, MUTATING_INTENT_TYPES, MUTATION_KINDS, MUTATIONS } from "./journey.intents.js";
 import { END_STATUSES, LIFECYCLE_STATUSES, LOADING_INFO, STATUS_INFO } from "./journey.lifecycle.js";
 import type {
-  CreateConsentInput,
   FetchJourneyInput,
   JourneyContext,
   JourneyEvent,
   JourneyInput,
   JourneyLoadedEvent,
+  MutationInput,
   MutationKind,
   PollInput,
-  ProceedOfferInput,
-  ResumeJourneyInput,
   SnapshotReceivedEvent,
-  StepActionInput,
-  SubmitProfileInput,
 } from "./journey.types.js";
 
 /**
@@ -76,28 +73,33 @@ export const JOURNEY_ACTORS = {
   pollJourneyState: placeholder<CallbackActorLogic<AnyEventObject, PollInput>>(),
   /** Loads `GET /journeys/{id}` once, sending `journey.loaded` or `journey.loadFailed` back. */
   fetchJourney: placeholder<CallbackActorLogic<AnyEventObject, FetchJourneyInput>>(),
-  /** `PUT /profile`, then `POST /profile/submit`. */
-  submitProfile: placeholder<PromiseActorLogic<unknown, SubmitProfileInput>>(),
-  /** `POST /journeys/{id}/offers/{offerID}/proceed`. */
-  proceedOffer: placeholder<PromiseActorLogic<unknown, ProceedOfferInput>>(),
-  /** `POST /journeys/{id}/steps/{stepID}/actions`. */
-  performStepAction: placeholder<PromiseActorLogic<unknown, StepActionInput>>(),
-  /** `POST /journeys/{id}/aa/consents`. */
-  createConsent: placeholder<PromiseActorLogic<unknown, CreateConsentInput>>(),
-  /** `PATCH /journeys/{id}/resume`. */
-  resumeJourney: placeholder<PromiseActorLogic<unknown, ResumeJourneyInput>>(),
+  /** One per mutation (the registry's `MUTATIONS[kind].actor`), its input the mutation's command payload. */
+  ...(Object.fromEntries(MUTATION_KINDS.map((kind) => [MUTATIONS[kind].actor, placeholder()])) as {
+    [K in MutationKind as (typeof MUTATIONS)[K]["actor"]]: PromiseActorLogic<unknown, MutationInput<K>>;
+  }),
 };
 
-/** The mutation region's state for each mutation kind, and the actor it invokes. */
+/** The mutation region's state for each mutation kind, and the actor it invokes (the registry's `MUTATIONS`). */
 export const MUTATION_STATES: Readonly<
-  Record<MutationKind, { state: string; actor: keyof typeof JOURNEY_ACTORS }>
-> = {
-  submitProfile: { state: "submittingProfile", actor: "submitProfile" },
-  proceedOffer: { state: "proceedingOffer", actor: "proceedOffer" },
-  stepAction: { state: "actingOnStep", actor: "performStepAction" },
-  createConsent: { state: "creatingConsent", actor: "createConsent" },
-  resumeJourney: { state: "resumingJourney", actor: "resumeJourney" },
-};
+  Record<MutationKind, { readonly state: string; readonly actor: keyof typeof JOURNEY_ACTORS }>
+> = MUTATIONS;
+
+/** Every intent refused while a mutation is in flight (or by the idle state's guard): the registry's, and retry. */
+const REFUSED_INTENTS = Object.fromEntries(
+  [...MUTATING_INTENT_TYPES, "mutation.retry"].map((type) => [type, { actions: "rejectIntent" as const }]),
+);
+
+/** The idle state's transitions: each mutating intent, guarded, into the state of its mutation. */
+const STARTED_INTENTS = Object.fromEntries(
+  MUTATING_INTENT_TYPES.map((type) => [
+    type,
+    {
+      guard: type === "offer.select" ? ("isOfferSelectable" as const) : ("canStartMutation" as const),
+      target: MUTATIONS[INTENTS[type].mutation].state,
+      actions: "startMutation" as const,
+    },
+  ]),
+);
 
 const machineSetup = setup({
   types: {
@@ -261,14 +263,7 @@ export const journeyMachine = machineSetup.createMachine({
       description: "At most one borrower mutation in flight.",
       initial: "idle",
       on: {
-        "profile.submit": { actions: "rejectIntent" },
-        "offer.select": { actions: "rejectIntent" },
-        "step.start": { actions: "rejectIntent" },
-        "step.submit": { actions: "rejectIntent" },
-        "step.returned": { actions: "rejectIntent" },
-        "consent.create": { actions: "rejectIntent" },
-        "journey.resume": { actions: "rejectIntent" },
-        "mutation.retry": { actions: "rejectIntent" },
+        ...REFUSED_INTENTS,
         "mutation.succeeded": {
           guard: "isPendingMutationResult",
           target: ".idle",
@@ -284,29 +279,7 @@ export const journeyMachine = machineSetup.createMachine({
         idle: {
           description: "No mutation in flight.",
           on: {
-            "profile.submit": {
-              guard: "canStartMutation",
-              target: "submittingProfile",
-              actions: "startMutation",
-            },
-            "offer.select": {
-              guard: "isOfferSelectable",
-              target: "proceedingOffer",
-              actions: "startMutation",
-            },
-            "step.start": { guard: "canStartMutation", target: "actingOnStep", actions: "startMutation" },
-            "step.submit": { guard: "canStartMutation", target: "actingOnStep", actions: "startMutation" },
-            "step.returned": { guard: "canStartMutation", target: "actingOnStep", actions: "startMutation" },
-            "consent.create": {
-              guard: "canStartMutation",
-              target: "creatingConsent",
-              actions: "startMutation",
-            },
-            "journey.resume": {
-              guard: "canStartMutation",
-              target: "resumingJourney",
-              actions: "startMutation",
-            },
+            ...STARTED_INTENTS,
             "mutation.retry": (Object.keys(MUTATION_STATES) as MutationKind[]).map((kind) => ({
               guard: { type: "isRetryOf" as const, params: { kind } },
               target: MUTATION_STATES[kind].state,
@@ -314,11 +287,12 @@ export const journeyMachine = machineSetup.createMachine({
             })),
           },
         },
-        submittingProfile: mutationState("submitProfile", "Submitting the profile."),
-        proceedingOffer: mutationState("proceedOffer", "Proceeding an offer; the offer lock is held."),
-        actingOnStep: mutationState("performStepAction", "Sending a step action."),
-        creatingConsent: mutationState("createConsent", "Creating the AA consent."),
-        resumingJourney: mutationState("resumeJourney", "Resuming the journey."),
+        ...Object.fromEntries(
+          MUTATION_KINDS.map((kind) => [
+            MUTATIONS[kind].state,
+            mutationState(MUTATIONS[kind].actor, MUTATIONS[kind].description),
+          ]),
+        ),
       },
     },
     sync: {

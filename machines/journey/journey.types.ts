@@ -290,34 +290,17 @@ export interface FetchJourneyInput {
   readonly journeyID: string;
   readonly reason: "anomaly" | "offers" | "resync";
 }
+/** Input of a mutation's actor, and the payload of its command: the pending mutation (its kind aside) and the journey. */
+export type MutationInput<K extends MutationKind> = Omit<Extract<PendingMutation, { kind: K }>, "kind"> & {
+  readonly journeyID: string;
+};
 /** Input of the `submitProfile` actor: `PUT /profile`, then `POST /profile/submit` [L3]. */
-export interface SubmitProfileInput {
-  readonly journeyID: string;
-  readonly profile: Profile;
-  readonly bureauConsent: boolean;
-  readonly idempotencyKey: string;
-}
+export type SubmitProfileInput = MutationInput<"submitProfile">;
 /** Input of the `proceedOffer` actor: `POST /journeys/{id}/offers/{offerID}/proceed`. */
-export interface ProceedOfferInput {
-  readonly journeyID: string;
-  readonly offerID: string;
-  readonly idempotencyKey: string;
-}
+export type ProceedOfferInput = MutationInput<"proceedOffer">;
 /** Input of the `performStepAction` actor: `POST /journeys/{id}/steps/{stepID}/actions`. */
-export interface StepActionInput {
-  readonly journeyID: string;
-  readonly stepID: string;
-  readonly action: StepAction;
-  readonly data?: StepData | undefined;
-  readonly idempotencyKey: string;
-}
+export type StepActionInput = MutationInput<"stepAction">;
 /** Input of the `createConsent` actor: `POST /journeys/{id}/aa/consents`. */
-export interface CreateConsentInput {
-  readonly journeyID: string;
-  readonly idempotencyKey: string;
-}
+export type CreateConsentInput = MutationInput<"createConsent">;
 /** Input of the `resumeJourney` actor: `PATCH /journeys/{id}/resume`. */
-export interface ResumeJourneyInput {
-  readonly journeyID: string;
-  readonly idempotencyKey: string;
-}
+export type ResumeJourneyInput = MutationInput<"resumeJourney">;

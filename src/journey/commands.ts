@@ -1,11 +1,9 @@
+import { MUTATION_KINDS, MUTATIONS } from "../../machines/journey/journey.intents.js";
 import type {
-  CreateConsentInput,
   FetchJourneyInput,
+  MutationInput,
+  MutationKind,
   PollInput,
-  ProceedOfferInput,
-  ResumeJourneyInput,
-  StepActionInput,
-  SubmitProfileInput,
 } from "../../machines/journey/journey.types.js";
 
 /**
@@ -20,16 +18,12 @@ export type JourneyCommand =
   | { readonly type: "stopPolling"; readonly journeyID: string }
   /** Fetch `GET /journeys/{id}` once and report `journey.loaded` (or `journey.loadFailed`). */
   | ({ readonly type: "fetchJourney" } & FetchJourneyInput)
-  /** `PUT /profile` then `POST /profile/submit` (keys `<key>.upsert`, `<key>.submit`); report `mutation.succeeded`/`mutation.failed` with the same key. */
-  | ({ readonly type: "submitProfile" } & SubmitProfileInput)
-  /** `POST /journeys/{id}/offers/{offerID}/proceed`. */
-  | ({ readonly type: "proceedOffer" } & ProceedOfferInput)
-  /** `POST /journeys/{id}/steps/{stepID}/actions` with `{ action, data? }`. */
-  | ({ readonly type: "stepAction" } & StepActionInput)
-  /** `POST /journeys/{id}/aa/consents`. */
-  | ({ readonly type: "createConsent" } & CreateConsentInput)
-  /** `PATCH /journeys/{id}/resume`. */
-  | ({ readonly type: "resumeJourney" } & ResumeJourneyInput);
+  /**
+   * One per mutation kind (the registry's `MUTATIONS`: its endpoints, in order), with the pending mutation's
+   * payload; report `mutation.succeeded`/`mutation.failed` with the same key. `submitProfile` makes two calls, keys
+   * `<key>.upsert` and `<key>.submit`.
+   */
+  | { [K in MutationKind]: { readonly type: K } & MutationInput<K> }[MutationKind];
 
 /** The type names of every command. */
 export type JourneyCommandType = JourneyCommand["type"];
@@ -38,21 +32,12 @@ export type JourneyCommandType = JourneyCommand["type"];
 export const COMMAND_OF_ACTOR: Readonly<Record<string, Exclude<JourneyCommandType, "stopPolling">>> = {
   pollJourneyState: "startPolling",
   fetchJourney: "fetchJourney",
-  submitProfile: "submitProfile",
-  proceedOffer: "proceedOffer",
-  performStepAction: "stepAction",
-  createConsent: "createConsent",
-  resumeJourney: "resumeJourney",
+  // Each mutation's actor asks for the command named after its kind (the registry's `MUTATIONS`).
+  ...Object.fromEntries(MUTATION_KINDS.map((kind) => [MUTATIONS[kind].actor, kind])),
 };
 
-/** Commands that change something on the platform and so carry an Idempotency-Key. */
-export const MUTATING_COMMANDS: ReadonlySet<JourneyCommandType> = new Set([
-  "submitProfile",
-  "proceedOffer",
-  "stepAction",
-  "createConsent",
-  "resumeJourney",
-]);
+/** Commands that change something on the platform and so carry an Idempotency-Key: one per mutation kind. */
+export const MUTATING_COMMANDS: ReadonlySet<JourneyCommandType> = new Set(MUTATION_KINDS);
 
 /** True for a command that mutates platform state (it carries `idempotencyKey`). */
 export function isMutatingCommand(

@@ -2,6 +2,7 @@ import { type AnyMachineSnapshot, initialTransition, transition } from "xstate";
 import * as z from "zod/mini";
 import { connect, type JourneyState, type JourneyView } from "../../machines/journey/journey.connect.js";
 import { heldAsOf, isJourneyEnded } from "../../machines/journey/journey.guards.js";
+import { MUTATING_INTENT_TYPES } from "../../machines/journey/journey.intents.js";
 import { journeyMachine } from "../../machines/journey/journey.machine.js";
 import type { JourneyEvent, LoadedJourney } from "../../machines/journey/journey.types.js";
 import { ContractError } from "../contract/errors.js";
@@ -151,13 +152,7 @@ function reject(state: JourneyState, reason: EventRejection, detail?: string): R
 
 const EVENT_TYPES: ReadonlySet<string> = new Set(HOST_EVENT_TYPES);
 const KEYED_EVENTS: ReadonlySet<string> = new Set([
-  "profile.submit",
-  "offer.select",
-  "step.start",
-  "step.submit",
-  "step.returned",
-  "consent.create",
-  "journey.resume",
+  ...MUTATING_INTENT_TYPES,
   "mutation.succeeded",
   "mutation.failed",
 ]);

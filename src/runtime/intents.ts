@@ -1,38 +1,33 @@
 import type { JourneyView } from "../../machines/journey/journey.connect.js";
-import type { JourneyEvent, StepData } from "../../machines/journey/journey.types.js";
-import type { Profile } from "../contract/index.js";
+import {
+  INTENTS,
+  MUTATING_INTENT_TYPES,
+  type MutatingIntent,
+} from "../../machines/journey/journey.intents.js";
+import type { JourneyEvent } from "../../machines/journey/journey.types.js";
 
 /**
  * What an app asks of its journey. The runtime stamps the time and, for mutating intents, a fresh
  * Idempotency-Key; a step intent without `stepID` acts on the current step (`actionRequired`).
  */
 export type JourneyIntent =
-  | { readonly type: "profile.submit"; readonly profile: Profile; readonly bureauConsent: boolean }
-  | { readonly type: "offer.select"; readonly offerID: string }
-  | { readonly type: "step.start"; readonly stepID?: string }
-  | { readonly type: "step.submit"; readonly stepID?: string; readonly data?: StepData }
-  /** The borrower came back from a REDIRECT step's hosted page (to `returnUrl`). */
-  | { readonly type: "step.returned"; readonly stepID?: string }
-  | { readonly type: "consent.create" }
-  | { readonly type: "journey.resume" }
+  /** A registered mutating intent (machines/journey/journey.intents.ts): its event without the time and key. */
+  | { [K in MutatingIntent]: IntentOf<Extract<JourneyEvent, { type: K }>> }[MutatingIntent]
   /** Re-sends the last mutation that failed with a retryable problem, with its original key. */
   | { readonly type: "mutation.retry" }
   /** The app re-authenticated after `isSessionExpired`: polling resumes. */
   | { readonly type: "session.refreshed" };
 
+/** An event as an app sends it: no time and no key (the runtime stamps both); a step intent may omit its step. */
+type IntentOf<E> = E extends { readonly stepID: string }
+  ? Omit<E, "at" | "idempotencyKey" | "stepID"> & { readonly stepID?: string }
+  : Omit<E, "at" | "idempotencyKey">;
+
 /** The type names of every intent. */
 export type JourneyIntentType = JourneyIntent["type"];
 
 /** Intents that start a mutation and so get a fresh Idempotency-Key. */
-export const MUTATING_INTENTS: ReadonlySet<JourneyIntentType> = new Set([
-  "profile.submit",
-  "offer.select",
-  "step.start",
-  "step.submit",
-  "step.returned",
-  "consent.create",
-  "journey.resume",
-]);
+export const MUTATING_INTENTS: ReadonlySet<JourneyIntentType> = new Set(MUTATING_INTENT_TYPES);
 
 const INTENT_TYPES: ReadonlySet<string> = new Set([
   ...MUTATING_INTENTS,
@@ -70,38 +65,21 @@ export function eventOfIntent(
   const type = (intent as { type?: unknown } | null)?.type;
   if (typeof type !== "string" || !INTENT_TYPES.has(type))
     throw new IntentError("type", `unknown intent ${String(type)}`);
-  switch (intent.type) {
-    case "profile.submit":
-      return {
-        type: intent.type,
-        profile: intent.profile,
-        bureauConsent: intent.bureauConsent === true,
-        idempotencyKey,
-        at,
-      };
-    case "offer.select":
-      if (typeof intent.offerID !== "string") throw new IntentError("offerID", "must be an offer id");
-      return { type: intent.type, offerID: intent.offerID, idempotencyKey, at };
-    case "step.start":
-    case "step.submit":
-    case "step.returned": {
-      const stepID = intent.stepID ?? currentStepID(view);
-      if (typeof stepID !== "string") throw new IntentError("stepID", "no current step; pass the step id");
-      if (intent.type === "step.submit")
-        return {
-          type: intent.type,
-          stepID,
-          ...(intent.data ? { data: intent.data } : {}),
-          idempotencyKey,
-          at,
-        };
-      return { type: intent.type, stepID, idempotencyKey, at };
+  if (type === "mutation.retry" || type === "session.refreshed") return { type, at } as JourneyEvent;
+  // A mutating intent carries the fields the registry names, each as the app gave it, with two defaults: the
+  // current step for a step intent that names none, and no credit-bureau consent unless it is exactly `true`.
+  const given = intent as unknown as Record<string, unknown>;
+  const event: Record<string, unknown> = { type };
+  for (const field of INTENTS[type as MutatingIntent].fields as readonly string[]) {
+    let value = given[field];
+    if (field === "stepID") {
+      value ??= currentStepID(view);
+      if (typeof value !== "string") throw new IntentError("stepID", "no current step; pass the step id");
     }
-    case "consent.create":
-    case "journey.resume":
-      return { type: intent.type, idempotencyKey, at };
-    case "mutation.retry":
-    case "session.refreshed":
-      return { type: intent.type, at };
+    if (field === "offerID" && typeof value !== "string")
+      throw new IntentError("offerID", "must be an offer id");
+    if (field === "bureauConsent") value = value === true;
+    if (value !== undefined) event[field] = value;
   }
+  return { ...event, idempotencyKey, at } as JourneyEvent;
 }
