@@ -17,7 +17,7 @@ import { type SignedDelivery, signDeliveries } from "./deliveries.js";
 const CONNECTIONS = 10;
 const WARMUP_SEC = 1;
 const DURATION_SEC = 5;
-const JOURNEYS = 2_000;
+const JOURNEYS = 5_000;
 const TARGET_SHARE = 0.5;
 
 interface Counts {

@@ -200,12 +200,18 @@ async function runLoad(faults: SandboxFaults) {
     );
 
     const sentKeys = new Map(sent.map((s) => [s.key, s]));
+    // One intent may make several calls, each with a key derived from the intent's (a profile submission's
+    // `<key>.upsert` and `<key>.submit`): a logged key belongs to the intent whose key it is or extends.
+    const intentOf = (key: string): string => (sentKeys.has(key) ? key : key.replace(/\.[a-z]+$/, ""));
     const loggedCount = new Map<string, number>();
-    for (const entry of borrowerLog)
+    const intentsLogged = new Set<string>();
+    for (const entry of borrowerLog) {
       loggedCount.set(entry.idempotencyKey, (loggedCount.get(entry.idempotencyKey) ?? 0) + 1);
+      intentsLogged.add(intentOf(entry.idempotencyKey));
+    }
     const duplicatedKeys = [...loggedCount].filter(([, n]) => n > 1).length;
-    const phantom = [...loggedCount.keys()].filter((key) => !sentKeys.has(key)).length;
-    const lost = sent.filter((s) => !loggedCount.has(s.key)).length;
+    const phantom = [...loggedCount.keys()].filter((key) => !sentKeys.has(intentOf(key))).length;
+    const lost = sent.filter((s) => !intentsLogged.has(s.key)).length;
     // A logical duplicate: one journey with two profile submissions or two proceeded offers under different keys.
     const perJourney = new Map<string, number>();
     for (const entry of borrowerLog) {

@@ -65,6 +65,7 @@ export function initialContext(input: JourneyInput): JourneyContext {
       retryAfterMs: null,
       lastPushAt: null,
       awaitingReaction: false,
+      reactionFrom: null,
     },
     now: input.at,
   };
@@ -350,6 +351,7 @@ export function startMutation(context: JourneyContext, event: JourneyEvent): Jou
     issuedKeys: [...context.issuedKeys, mutation.idempotencyKey].slice(-ISSUED_KEYS_KEPT),
     claimedOfferID: mutation.kind === "proceedOffer" ? mutation.offerID : context.claimedOfferID,
     error: null,
+    polling: { ...context.polling, reactionFrom: context.snapshot?.asOf ?? 0 },
     now: eventTime(context, event),
   };
 }
@@ -361,6 +363,7 @@ export function retryMutation(context: JourneyContext, event: JourneyEvent): Jou
     pendingMutation: context.retryableMutation,
     retryableMutation: null,
     error: null,
+    polling: { ...context.polling, reactionFrom: context.snapshot?.asOf ?? 0 },
     now: eventTime(context, event),
   };
 }
@@ -385,12 +388,17 @@ export function rejectIntent(context: JourneyContext, event: JourneyEvent): Jour
   };
 }
 
-/** `recordMutationSuccess`: the in-flight mutation succeeded; poll in the active band until the platform reacts. */
+/**
+ * `recordMutationSuccess`: the in-flight mutation succeeded; poll in the active band until the platform reacts,
+ * unless it already has (the held state changed since the mutation started: the reaction came first).
+ */
 export function recordMutationSuccess(context: JourneyContext, at: number): JourneyContext {
+  const from = context.polling.reactionFrom;
+  const reacted = typeof from === "number" && from !== (context.snapshot?.asOf ?? 0);
   return {
     ...context,
     pendingMutation: null,
-    polling: { ...context.polling, awaitingReaction: true },
+    polling: { ...context.polling, awaitingReaction: !reacted, reactionFrom: null },
     now: at,
   };
 }

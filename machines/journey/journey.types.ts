@@ -136,6 +136,12 @@ export interface PollingContext {
   readonly lastPushAt: EpochMs | null;
   /** A mutation succeeded and no newer snapshot arrived since: keep polling in the active band. */
   readonly awaitingReaction: boolean;
+  /**
+   * The held snapshot's `asOf` (when it was first seen) as the in-flight mutation started: its success waits for
+   * the platform's reaction only while the held state is still that one (a reaction that came first, by a poll or a
+   * push racing the answer, is not waited for again). Absent in states kept before it existed: then it waits.
+   */
+  readonly reactionFrom?: number | null;
 }
 
 /** The machine's context: plain JSON, so reducer state round-trips through `JSON.stringify`. */

@@ -475,4 +475,32 @@ describe("view.can is exact", () => {
     ).state;
     expect(trues(next)).toEqual(["submitStep"]);
   });
+
+  it("does not wait for a reaction that came before the answer (a poll or push raced it): the next step is offered", () => {
+    const sent = journey.reduce(onStep(form), {
+      type: "step.submit",
+      stepID: "stp_1",
+      data: {},
+      idempotencyKey: "s1",
+      at: T0 + 1,
+    }).state;
+    // The platform's new state arrives first (a poll), then the mutation's own answer.
+    const reacted = journey.reduce(
+      sent,
+      received(
+        snap(9, "BANK_MANDATE_PENDING", {
+          nextAction: "COMPLETE_STEP",
+          actionRequired: { stepID: "stp_2", kind: "FORM", resource: form },
+        }),
+        T0 + 2,
+      ),
+    ).state;
+    const answered = journey.reduce(reacted, {
+      type: "mutation.succeeded",
+      idempotencyKey: "s1",
+      at: T0 + 3,
+    }).state;
+    expect(answered.context.polling.awaitingReaction).toBe(false);
+    expect(trues(answered)).toEqual(["submitStep"]);
+  });
 });
