@@ -7,7 +7,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { createBorrowerClient, createPartnerClient } from "../../src/client/index.js";
 import { openJourney } from "../../src/client/journeys.js";
-import type { JourneySnapshot } from "../../src/contract/index.js";
+import { ENDPOINTS, type EndpointName, type JourneySnapshot } from "../../src/contract/index.js";
 import { createJourney, type JourneyRuntime, steadySignals } from "../../src/runtime/index.js";
 import type { MutationLogEntry, RequestLogEntry, SandboxFaults } from "../../src/sandbox/index.js";
 import { nextMove } from "../lib/borrower-agent.js";
@@ -195,8 +195,13 @@ async function runLoad(faults: SandboxFaults) {
       "GET",
       "/mutations",
     );
+    // The runtimes' mutations: not the partner backend's (sessions, with the API key), nor the app's creation of
+    // the journey (openJourney, before any runtime runs).
     const borrowerLog = log.filter(
-      (entry) => entry.journeyID !== undefined && entry.endpoint !== "createSession",
+      (entry) =>
+        entry.journeyID !== undefined &&
+        entry.endpoint !== "createJourney" &&
+        ENDPOINTS[entry.endpoint as EndpointName]?.scope === "borrower",
     );
 
     const sentKeys = new Map(sent.map((s) => [s.key, s]));
