@@ -433,14 +433,25 @@ describe("view.can is exact", () => {
     expect(trues(journey.initial({ journeyID: JID, snapshot: snap(9, "REJECTED"), at: T0 }))).toEqual([]);
   });
 
-  it("awaits the platform after a mutation succeeds: nothing is offered, and an intent is refused, until its new state", () => {
-    const sent = journey.reduce(onStep(form), {
+  /** The platform's state after the step: the next step, a form, at asOf 9. */
+  const nextStep = (resource: Resource) =>
+    snap(9, "BANK_MANDATE_PENDING", {
+      nextAction: "COMPLETE_STEP",
+      actionRequired: { stepID: "stp_2", kind: "FORM", resource },
+    });
+
+  /** The form step submitted (key `s1`), its answer not yet in. */
+  const submitted = (resource: Resource) =>
+    journey.reduce(onStep(resource), {
       type: "step.submit",
       stepID: "stp_1",
       data: {},
       idempotencyKey: "s1",
       at: T0 + 1,
     }).state;
+
+  it("awaits the platform after a mutation succeeds: nothing is offered, and an intent is refused, until its new state", () => {
+    const sent = submitted(form);
     expect(trues(sent)).toEqual([]);
     const answered = journey.reduce(sent, {
       type: "mutation.succeeded",
@@ -463,38 +474,14 @@ describe("view.can is exact", () => {
       received({ ...answered.context.snapshot!, asOf: 8 }, T0 + 4),
     ).state;
     expect(trues(reread)).toEqual([]);
-    const next = journey.reduce(
-      reread,
-      received(
-        snap(9, "BANK_MANDATE_PENDING", {
-          nextAction: "COMPLETE_STEP",
-          actionRequired: { stepID: "stp_2", kind: "FORM", resource: form },
-        }),
-        T0 + 5,
-      ),
-    ).state;
+    const next = journey.reduce(reread, received(nextStep(form), T0 + 5)).state;
     expect(trues(next)).toEqual(["submitStep"]);
   });
 
   it("does not wait for a reaction that came before the answer (a poll or push raced it): the next step is offered", () => {
-    const sent = journey.reduce(onStep(form), {
-      type: "step.submit",
-      stepID: "stp_1",
-      data: {},
-      idempotencyKey: "s1",
-      at: T0 + 1,
-    }).state;
+    const sent = submitted(form);
     // The platform's new state arrives first (a poll), then the mutation's own answer.
-    const reacted = journey.reduce(
-      sent,
-      received(
-        snap(9, "BANK_MANDATE_PENDING", {
-          nextAction: "COMPLETE_STEP",
-          actionRequired: { stepID: "stp_2", kind: "FORM", resource: form },
-        }),
-        T0 + 2,
-      ),
-    ).state;
+    const reacted = journey.reduce(sent, received(nextStep(form), T0 + 2)).state;
     const answered = journey.reduce(reacted, {
       type: "mutation.succeeded",
       idempotencyKey: "s1",
