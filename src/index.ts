@@ -43,6 +43,7 @@ export {
 export type * from "./contract/index.js";
 export {
   ContractError,
+  CreditJourneyError,
   ENDED_STATUSES,
   isEnded,
   isExpectedEdge,

@@ -1,3 +1,4 @@
+import { CreditJourneyError } from "../contract/errors.js";
 import {
   type FailureKind,
   failureKind,
@@ -59,7 +60,7 @@ export interface ApiErrorData {
 }
 
 /** A failed call: plain tagged data (see {@link ApiErrorData}) that is also an `Error`, for stack traces. */
-export class ApiError extends Error implements ApiErrorData {
+export class ApiError extends CreditJourneyError implements ApiErrorData {
   readonly _tag = "ApiError" as const;
   readonly code: ApiErrorCode;
   readonly status: number | undefined;
@@ -108,7 +109,7 @@ export class ApiError extends Error implements ApiErrorData {
 export type ScopeErrorReason = "API_KEY_IN_BORROWER_CLIENT" | "NOT_AN_API_KEY" | "PARTNER_CLIENT_IN_BROWSER";
 
 /** A credential used outside its scope, or the partner client in a browser: refused before any network call. */
-export class ScopeError extends Error {
+export class ScopeError extends CreditJourneyError {
   readonly _tag = "ScopeError" as const;
   readonly reason: ScopeErrorReason;
 
@@ -125,7 +126,7 @@ export class ScopeError extends Error {
 }
 
 /** A client option that is missing or malformed; `field` names it. */
-export class ClientConfigError extends Error {
+export class ClientConfigError extends CreditJourneyError {
   readonly _tag = "ClientConfigError" as const;
   readonly field: string;
 

@@ -5,10 +5,20 @@ export interface ContractIssue {
 }
 
 /**
+ * The base of every error the SDK throws or rejects with: `instanceof CreditJourneyError` tells the SDK's own
+ * errors from any other, and `_tag` (the class's name) is the one discriminant to switch on, also across a JSON
+ * boundary. The one exception is `RawBodyLimitError`, kept a `RangeError` (an option out of range) with its `_tag`.
+ */
+export abstract class CreditJourneyError extends Error {
+  /** The error's class name: the one discriminant. */
+  abstract readonly _tag: string;
+}
+
+/**
  * Raised when a payload does not match the wire contract.
  * `issues` names every failing path; `schema` names the payload that was being parsed.
  */
-export class ContractError extends Error {
+export class ContractError extends CreditJourneyError {
   /** Discriminant for plain-data error handling across boundaries. */
   readonly _tag = "ContractError" as const;
   /** The payload that was being parsed, e.g. `JourneySnapshot`. */

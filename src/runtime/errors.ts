@@ -1,8 +1,10 @@
 /** Why {@link JourneyWaitError} was raised. */
 export type JourneyWaitReason = "STOPPED" | "ENDED" | "ABORTED";
 
+import { CreditJourneyError } from "../contract/errors.js";
+
 /** A `waitFor` that can no longer be satisfied: the runtime stopped, the journey ended, or the wait was aborted. */
-export class JourneyWaitError extends Error {
+export class JourneyWaitError extends CreditJourneyError {
   readonly _tag = "JourneyWaitError" as const;
   readonly reason: JourneyWaitReason;
 
@@ -14,7 +16,7 @@ export class JourneyWaitError extends Error {
 }
 
 /** A `createJourney` option that is missing or malformed; `field` names it. */
-export class RuntimeConfigError extends Error {
+export class RuntimeConfigError extends CreditJourneyError {
   readonly _tag = "RuntimeConfigError" as const;
   readonly field: string;
 
@@ -26,7 +28,7 @@ export class RuntimeConfigError extends Error {
 }
 
 /** A runtime used out of order: `send` before `start` or after `stop`. */
-export class RuntimeStateError extends Error {
+export class RuntimeStateError extends CreditJourneyError {
   readonly _tag = "RuntimeStateError" as const;
 
   constructor(message: string) {

@@ -5,6 +5,7 @@ import {
   type MutatingIntent,
 } from "../../machines/journey/journey.intents.js";
 import type { JourneyEvent } from "../../machines/journey/journey.types.js";
+import { CreditJourneyError } from "../contract/errors.js";
 
 /**
  * What an app asks of its journey. The runtime stamps the time and, for mutating intents, a fresh
@@ -36,7 +37,7 @@ const INTENT_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /** An intent the runtime cannot turn into an event; `field` names what is wrong. */
-export class IntentError extends Error {
+export class IntentError extends CreditJourneyError {
   readonly _tag = "IntentError" as const;
   readonly field: string;
 

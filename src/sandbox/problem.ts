@@ -1,3 +1,4 @@
+import { CreditJourneyError } from "../contract/errors.js";
 import type { ContractIssue, ErrorBody, FieldIssue, PlatformErrorCode } from "../contract/index.js";
 
 /** The envelope fields the sandbox stamps on every answer, success or error. */
@@ -11,7 +12,7 @@ export interface AnswerMeta {
  * A platform error on its way to becoming an answer: `{ requestID, correlationID, timestamp, data: null,
  * error: { code, message, fields? } }` [L3], sent as `application/json`.
  */
-export class SandboxProblem extends Error {
+export class SandboxProblem extends CreditJourneyError {
   /** Discriminant for plain-data error handling. */
   readonly _tag = "SandboxProblem" as const;
   readonly status: number;

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { CreditJourneyError } from "../contract/errors.js";
 import type { JourneySnapshot } from "../contract/index.js";
 
 /** Decides whether a request may watch a journey: the partner's own borrower authentication. */
@@ -67,7 +68,7 @@ export interface PushRelay {
 }
 
 /** A {@link createPushRelay} option that is missing or malformed; `field` names it. */
-export class PushRelayConfigError extends Error {
+export class PushRelayConfigError extends CreditJourneyError {
   /** Discriminant for plain-data error handling across boundaries. */
   readonly _tag = "PushRelayConfigError" as const;
   /** The offending option. */

@@ -1,4 +1,5 @@
 import type { JourneyState } from "../../machines/journey/index.js";
+import { CreditJourneyError } from "../contract/errors.js";
 import { isSameState, type JourneySnapshot } from "../contract/index.js";
 import { versioned } from "../journey/state-version.js";
 import { isHoldingAnomaly, type JourneyReader, runServerCommands } from "./commands.js";
@@ -67,7 +68,7 @@ export interface Reconciler {
  * A journey holds an anomaly (a snapshot on an edge the lifecycle does not expect) that only the whole journey can
  * settle, and the reconciler has no `fetchJourney`: reported in `failed`, so the journey is never counted current.
  */
-export class HeldAnomalyError extends Error {
+export class HeldAnomalyError extends CreditJourneyError {
   /** Discriminant for plain-data error handling across boundaries. */
   readonly _tag = "HeldAnomalyError" as const;
   /** The journey that waits. */
@@ -83,7 +84,7 @@ export class HeldAnomalyError extends Error {
   }
 }
 
-export class ReconcilerConfigError extends Error {
+export class ReconcilerConfigError extends CreditJourneyError {
   /** Discriminant for plain-data error handling across boundaries. */
   readonly _tag = "ReconcilerConfigError" as const;
   /** The option at fault. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { JourneyState } from "../../machines/journey/index.js";
+import { CreditJourneyError } from "../contract/errors.js";
 import {
   ContractError,
   JOURNEY_SNAPSHOT_EVENT,
@@ -111,7 +112,7 @@ export interface WebhookHandler {
 }
 
 /** A configuration fault of {@link createWebhookHandler}, naming the option; raised when it is created. */
-export class WebhookHandlerConfigError extends Error {
+export class WebhookHandlerConfigError extends CreditJourneyError {
   /** Discriminant for plain-data error handling across boundaries. */
   readonly _tag = "WebhookHandlerConfigError" as const;
   /** The option at fault. */

@@ -1,6 +1,8 @@
 /** Why the raw request body could not be handed over. */
 export type RawBodyReason = "NOT_RAW" | "TOO_LARGE" | "ABORTED" | "ALREADY_CONSUMED";
 
+import { CreditJourneyError } from "../../contract/errors.js";
+
 const STATUS_OF: Readonly<Record<RawBodyReason, number>> = {
   // A body parser that ran first is the receiver's misconfiguration: a 5xx makes the platform retry
   // the delivery until the route is fixed, instead of losing it.
@@ -11,7 +13,7 @@ const STATUS_OF: Readonly<Record<RawBodyReason, number>> = {
 };
 
 /** The raw body was unavailable; `status` is the HTTP status to answer with. */
-export class RawBodyError extends Error {
+export class RawBodyError extends CreditJourneyError {
   /** Discriminant for plain-data error handling across boundaries. */
   readonly _tag = "RawBodyError" as const;
   /** Why the body could not be handed over. */

@@ -1,9 +1,11 @@
+import { CreditJourneyError } from "../../contract/errors.js";
+
 /**
  * The platform refused the refresh with `401 AUTH_INVALID_SESSION` [L7]: the refresh token was rotated out (an
  * older token of its family was presented, a sign it leaked), expired, or revoked. Start a new session with
  * `bootstrapSession`, the documented way to resume.
  */
-export class RefreshRefusedError extends Error {
+export class RefreshRefusedError extends CreditJourneyError {
   /** Discriminant for plain-data error handling across boundaries. */
   readonly _tag = "RefreshRefusedError" as const;
   /** The platform's code. */
@@ -19,7 +21,7 @@ export class RefreshRefusedError extends Error {
 }
 
 /** A refresh was asked for a key the token store holds no session for. */
-export class NoStoredSessionError extends Error {
+export class NoStoredSessionError extends CreditJourneyError {
   /** Discriminant for plain-data error handling across boundaries. */
   readonly _tag = "NoStoredSessionError" as const;
   /** The token-store key that was looked up. */

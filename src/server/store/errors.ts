@@ -1,5 +1,7 @@
+import { CreditJourneyError } from "../../contract/errors.js";
+
 /** A store was given a value it cannot keep; `field` names it (`state.items.0`, `webhookId`, `limit`). */
-export class StoreInputError extends Error {
+export class StoreInputError extends CreditJourneyError {
   /** Discriminant for plain-data error handling across boundaries. */
   readonly _tag = "StoreInputError" as const;
   /** The offending field, as a dotted path. */
@@ -13,7 +15,7 @@ export class StoreInputError extends Error {
 }
 
 /** The store was used after `close()`. */
-export class StoreClosedError extends Error {
+export class StoreClosedError extends CreditJourneyError {
   /** Discriminant for plain-data error handling across boundaries. */
   readonly _tag = "StoreClosedError" as const;
 
@@ -24,7 +26,7 @@ export class StoreClosedError extends Error {
 }
 
 /** A store factory was given an option it cannot use; `field` names it (`connectTimeoutMs`, `max`). */
-export class StoreConfigError extends Error {
+export class StoreConfigError extends CreditJourneyError {
   /** Discriminant for plain-data error handling across boundaries. */
   readonly _tag = "StoreConfigError" as const;
   /** The offending option. */
@@ -53,7 +55,7 @@ export type StoreUnavailableCode =
  * committed, except possibly a `COMMIT` whose answer was lost: retrying is always safe, because every write is
  * idempotent (a retried webhook is then reported a duplicate).
  */
-export class StoreUnavailableError extends Error {
+export class StoreUnavailableError extends CreditJourneyError {
   /** Discriminant for plain-data error handling across boundaries. */
   readonly _tag = "StoreUnavailableError" as const;
   /** What failed. */
@@ -90,7 +92,7 @@ export interface CorruptRecordIssue {
  * Reported to the store's `onCorruptRecord`, never thrown by a read: the row is read without what is corrupt.
  * Names the journey and the fields only, never their values.
  */
-export class CorruptRecordError extends Error {
+export class CorruptRecordError extends CreditJourneyError {
   /** Discriminant for plain-data error handling across boundaries. */
   readonly _tag = "CorruptRecordError" as const;
   /** The row's key. */
