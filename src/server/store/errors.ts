@@ -140,8 +140,13 @@ export function checkClockOptions(options: unknown): void {
     throw new StoreConfigError("options", "must be an object");
   const now = (options as { now?: unknown }).now;
   if (now !== undefined && typeof now !== "function")
-    throw new StoreConfigError("now", "must be a function returning a Date");
+    throw new StoreConfigError("now", "must be a function returning epoch milliseconds (or a Date)");
   const onCorrupt = (options as { onCorruptRecord?: unknown }).onCorruptRecord;
   if (onCorrupt !== undefined && typeof onCorrupt !== "function")
     throw new StoreConfigError("onCorruptRecord", "must be a function");
+}
+
+/** The store's clock as dates: `now` read as epoch milliseconds or a `Date`, else the system clock. Never throws. */
+export function storeDates(now: (() => number | Date) | undefined): () => Date {
+  return now === undefined ? () => new Date() : () => new Date(now());
 }

@@ -1,4 +1,4 @@
-import { checkClockOptions, StoreClosedError, warnCorruptRecord } from "./errors.js";
+import { checkClockOptions, StoreClosedError, storeDates, warnCorruptRecord } from "./errors.js";
 import {
   checkDate,
   checkId,
@@ -67,7 +67,7 @@ export function memoryJourneyStoreOn(
   options: StoreClockOptions = {},
 ): JourneyStore {
   checkClockOptions(options);
-  const now = options.now ?? (() => new Date());
+  const now = storeDates(options.now);
   const onCorrupt = options.onCorruptRecord ?? warnCorruptRecord;
   const webhooks = new Map<string, Date>();
   let closed = false;

@@ -3,6 +3,7 @@ import {
   checkClockOptions,
   StoreClosedError,
   StoreConfigError,
+  storeDates,
   warnCorruptRecord,
 } from "./errors.js";
 import {
@@ -158,7 +159,7 @@ export function createSqlJourneyStore(db: SqlDatabase, options: SqlJourneyStoreO
     if (typeof (db as Partial<SqlDatabase> | null)?.[method] !== "function")
       throw new StoreConfigError("db", `must be a SqlDatabase (it has no ${method})`);
   checkClockOptions(options);
-  const now = options.now ?? (() => new Date());
+  const now = storeDates(options.now);
   const onCorrupt: (error: CorruptRecordError) => void = options.onCorruptRecord ?? warnCorruptRecord;
   let closed = false;
   const open = () => {

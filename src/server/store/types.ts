@@ -145,8 +145,11 @@ export interface JourneyStore {
 
 /** Options every store factory takes. */
 export interface StoreClockOptions {
-  /** The store's clock, for `updatedAt` and webhook `seen` times (default: the system clock). */
-  readonly now?: () => Date;
+  /**
+   * The store's clock, for `updatedAt` and webhook `seen` times (default: the system clock): epoch milliseconds, the
+   * same `now` the webhook handler and the reconciler take, so one clock serves the whole kit. A `Date` is read too.
+   */
+  readonly now?: () => number | Date;
   /**
    * Told when a read finds a stored row that fails validation (see {@link CorruptRecordError}); the read goes on
    * without what is corrupt. Default: `console.warn` of the journey id and the fields, never their values.

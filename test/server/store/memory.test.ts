@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createMemoryJourneyStore, StoreConfigError } from "../../../src/server/index.js";
 import type { CorruptRecordError } from "../../../src/server/store/errors.js";
 import { type MemoryJourneyRow, memoryJourneyStoreOn } from "../../../src/server/store/memory.js";
+import { snapshotFixture } from "../../../src/testing/fixtures.js";
 import {
   describeCorruptRowConformance,
   describeJourneyStoreConformance,
@@ -40,6 +41,15 @@ describe("createMemoryJourneyStore", () => {
       }
       expect(error).toBeInstanceOf(StoreConfigError);
       expect((error as StoreConfigError).field).toBe(field);
+    }
+  });
+
+  it("takes the kit's one clock shape, epoch milliseconds (the handler's and reconciler's `now`), and a Date too", async () => {
+    const at = Date.UTC(2026, 10, 26, 10, 0, 0);
+    for (const now of [() => at, () => new Date(at)]) {
+      const store = createMemoryJourneyStore({ now });
+      await store.applySnapshot({ snapshot: snapshotFixture({ asOf: 1 }) });
+      expect((await store.get(snapshotFixture().journeyID))?.updatedAt).toEqual(new Date(at));
     }
   });
 });
