@@ -1,5 +1,6 @@
 /** The platform's wire contract: zod schemas, inferred types, lifecycle helpers and the endpoint catalogue. */
 export * from "./aa.js";
+export * from "./clock.js";
 export * from "./credentials.js";
 export * from "./endpoints.js";
 export * from "./envelope.js";

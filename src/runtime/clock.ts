@@ -1,10 +1,10 @@
+import type { Clock } from "../contract/clock.js";
+
 /** A cancel function returned by {@link RuntimeClock.setTimeout}. */
 export type CancelTimer = () => void;
 
 /** The time source and timer of a runtime; inject a fake one in tests (like TanStack Query's timeout manager). */
-export interface RuntimeClock {
-  /** Milliseconds since the Unix epoch. */
-  now(): number;
+export interface RuntimeClock extends Clock {
   /** Runs `fn` once after `ms`; returns a function that cancels it. */
   setTimeout(fn: () => void, ms: number): CancelTimer;
 }

@@ -1,3 +1,4 @@
+import type { Clock } from "../contract/clock.js";
 /** How the sandbox's time moves: wall time, wall time sped up, or only when a test calls `advance`. */
 export type ClockMode = "real" | { readonly mode: "accelerated"; readonly factor: number } | "manual";
 
@@ -5,7 +6,7 @@ export type ClockMode = "real" | { readonly mode: "accelerated"; readonly factor
 export type CancelTimer = () => void;
 
 /** The one clock everything time-based in the sandbox runs on (expiries, lifecycle progress, webhook retries). */
-export interface SandboxClock {
+export interface SandboxClock extends Clock {
   /** `real`, `accelerated` or `manual`. */
   readonly mode: "real" | "accelerated" | "manual";
   /** Sandbox time in milliseconds since the Unix epoch. */

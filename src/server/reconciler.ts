@@ -1,4 +1,5 @@
 import type { JourneyState } from "../../machines/journey/index.js";
+import type { Clock } from "../contract/clock.js";
 import { CreditJourneyError } from "../contract/errors.js";
 import { isSameState, type JourneySnapshot } from "../contract/index.js";
 import { versioned } from "../journey/state-version.js";
@@ -31,7 +32,7 @@ export interface ReconcilerOptions {
   /** At most this many journeys per pass (default 100). */
   readonly batchSize?: number;
   /** The clock (default `Date.now`). */
-  readonly now?: () => number;
+  readonly now?: Clock["now"];
 }
 
 /** What one reconciliation pass did. */

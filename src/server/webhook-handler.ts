@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { JourneyState } from "../../machines/journey/index.js";
+import type { Clock } from "../contract/clock.js";
 import { CreditJourneyError } from "../contract/errors.js";
 import {
   ContractError,
@@ -92,7 +93,7 @@ export interface WebhookHandlerOptions {
    */
   readonly fetchJourney?: (journeyID: string) => Promise<Journey>;
   /** The clock, epoch ms (default `Date.now`): timestamps are checked against it, and reducer events carry it. */
-  readonly now?: () => number;
+  readonly now?: Clock["now"];
   /** Timestamp tolerance either way, in seconds (default 300). */
   readonly toleranceSec?: number;
   /** Largest accepted body in bytes for the node:http and Fetch adapters, enforced while reading (default 1 MiB). */

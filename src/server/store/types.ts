@@ -1,3 +1,4 @@
+import type { Clock } from "../../contract/clock.js";
 import type { JourneySnapshot, JourneyStatus } from "../../contract/index.js";
 import type { CorruptRecordError } from "./errors.js";
 
@@ -149,7 +150,7 @@ export interface StoreClockOptions {
    * The store's clock, for `updatedAt` and webhook `seen` times (default: the system clock): epoch milliseconds, the
    * same `now` the webhook handler and the reconciler take, so one clock serves the whole kit. A `Date` is read too.
    */
-  readonly now?: () => number | Date;
+  readonly now?: Clock["now"] | (() => Date);
   /**
    * Told when a read finds a stored row that fails validation (see {@link CorruptRecordError}); the read goes on
    * without what is corrupt. Default: `console.warn` of the journey id and the fields, never their values.
