@@ -3,11 +3,12 @@ import {
   armPoll,
   cadenceKey,
   disarmPoll,
+  initialContext,
   recordSnapshot,
 } from "../../machines/journey/journey.actions.js";
 import type { JourneyState } from "../../machines/journey/journey.connect.js";
 import { isJourneyEnded, isLoadedJourneyIn, needsJourney } from "../../machines/journey/journey.guards.js";
-import type { JourneyEvent } from "../../machines/journey/journey.types.js";
+import type { JourneyEvent, JourneyInput } from "../../machines/journey/journey.types.js";
 import { isEnded, isExpectedEdge } from "../contract/lifecycle.js";
 import type { JourneyCommand } from "./commands.js";
 
@@ -52,6 +53,22 @@ export function fastTransition(state: JourneyState, event: JourneyEvent): FastSt
     ]);
   }
   return null;
+}
+
+/**
+ * The machine's first state without XState's `initialTransition`: every region entered (`sync.polling` arms its
+ * poll), then the eventless moves the machine makes at once (`loading` to the snapshot's status; polling's
+ * checks). Proven equal to `initialTransition(journeyMachine, input)` by test/property/fast-path.property.test.ts.
+ * Pure; `input` must be checked (a valid snapshot of the journey, or none).
+ */
+export function fastInitial(input: JourneyInput): FastStep {
+  const entered = armPoll(initialContext(input));
+  const status = entered.snapshot?.status;
+  const lifecycle = status === undefined ? "loading" : isEnded(status) ? { ended: status } : status;
+  const value = { lifecycle: "loading", mutation: "idle", sync: "polling" };
+  return settlePolling(value, lifecycle, entered, false, [
+    { type: "startPolling", journeyID: entered.journeyID, inMs: entered.polling.inMs ?? 0 },
+  ]);
 }
 
 /**

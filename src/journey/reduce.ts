@@ -4,7 +4,7 @@ import { connect, type JourneyState, type JourneyView } from "../../machines/jou
 import { heldAsOf, isJourneyEnded } from "../../machines/journey/journey.guards.js";
 import { MUTATING_INTENT_TYPES } from "../../machines/journey/journey.intents.js";
 import { journeyMachine } from "../../machines/journey/journey.machine.js";
-import type { JourneyEvent, LoadedJourney } from "../../machines/journey/journey.types.js";
+import type { JourneyEvent, JourneyInput, LoadedJourney } from "../../machines/journey/journey.types.js";
 import { ContractError } from "../contract/errors.js";
 import { Offer } from "../contract/offer.js";
 import { type ParseResult, safeParse } from "../contract/parse.js";
@@ -15,7 +15,7 @@ import { isSameState, type JourneySnapshot } from "../contract/snapshot.js";
 import { Step } from "../contract/step.js";
 import { COMMAND_OF_ACTOR, type JourneyCommand } from "./commands.js";
 import { type EventRejection, HOST_EVENT_TYPES, type JourneyHostEvent } from "./events.js";
-import { fastTransition } from "./fast-transition.js";
+import { fastInitial, fastTransition } from "./fast-transition.js";
 import { parseSnapshotAgainst } from "./parse-against.js";
 
 /** What `reduce` returns: the next state, the commands for the host, and why the event was refused, if it was. */
@@ -77,11 +77,15 @@ export function initialWithCommands(input: InitialInput): ReduceResult {
     }
     snapshot = parsed.value;
   }
-  const [next, actions] = initialTransition(journeyMachine, {
-    journeyID: input.journeyID,
-    snapshot,
-    at: input.at,
-  });
+  return fastInitial({ journeyID: input.journeyID, snapshot, at: input.at });
+}
+
+/**
+ * The first state and commands as XState's `initialTransition` gives them: the reference {@link initialWithCommands}'s
+ * fast path is proven equal to (test/property/fast-path.property.test.ts). `input` must be checked already.
+ */
+export function initialThroughMachine(input: JourneyInput): ReduceResult {
+  const [next, actions] = initialTransition(journeyMachine, input);
   const state = toState(next);
   return { state, commands: commandsFrom(undefined, state, next, actions) };
 }

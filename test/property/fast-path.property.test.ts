@@ -8,7 +8,11 @@ import { safeParseSnapshot } from "../../src/contract/schemas.js";
 import { fastTransition } from "../../src/journey/fast-transition.js";
 import { type JourneyHostEvent, journey } from "../../src/journey/index.js";
 import { parseSnapshotAgainst } from "../../src/journey/parse-against.js";
-import { reduceThroughMachine } from "../../src/journey/reduce.js";
+import {
+  initialThroughMachine,
+  initialWithCommands,
+  reduceThroughMachine,
+} from "../../src/journey/reduce.js";
 import {
   borrowerIntentArb,
   deliveryEvent,
@@ -162,6 +166,33 @@ describe("parsing a snapshot against the held one", () => {
         if (!against.ok && !whole.ok) expect(against.error.issues).toEqual(whole.error.issues);
       }),
       { numRuns: 5_000 },
+    );
+  });
+});
+
+describe("the reducer's fast first state", () => {
+  it("equals XState's initialTransition for every status, with or without a snapshot", () => {
+    const firstArb = fc.option(
+      fc.record({
+        status: fc.constantFrom(...JOURNEY_STATUSES),
+        asOf: fc.integer({ min: 1, max: 2 ** 40 }),
+        locked: fc.boolean(),
+      }),
+      { nil: undefined },
+    );
+    fc.assert(
+      fc.property(firstArb, fc.integer({ min: 0, max: 2 ** 41 }), (first, at) => {
+        const journeyID = "2f9d4c1b-7e3a-4b8d-9c6e-1a5f0d3b7e24";
+        const snapshot =
+          first === undefined
+            ? undefined
+            : snapshotAt(journeyID, first.asOf, first.status, first.locked ? "ofr_A" : undefined);
+        const input = { journeyID, snapshot, at };
+        expect(initialWithCommands(input)).toEqual(
+          initialThroughMachine({ ...input, snapshot: snapshot ?? null }),
+        );
+      }),
+      { numRuns: 2_000 },
     );
   });
 });
