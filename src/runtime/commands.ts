@@ -77,7 +77,7 @@ async function mutate(command: Mutation, deps: CommandDeps): Promise<void> {
       ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
       at: deps.clock.now(),
     });
-    // readFailure maps every lost-session failure (renewal failed, token refused) to a lost session.
+    // Every failure of kind `session` (renewal failed, the token refused) means the session is lost.
     if (failure.sessionLost) deps.dispatch({ type: "session.expired", at: deps.clock.now() });
     return;
   }

@@ -162,7 +162,14 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
   const clock = options.clock ?? systemClock;
   const signals = options.signals ?? browserSignals();
   const newKey = options.newKey ?? randomId;
-  const onError = options.onError ?? (() => {});
+  // The host's handler; one that throws is its own problem: it never stops the runtime or loses an event.
+  const onError = (error: unknown): void => {
+    try {
+      options.onError?.(error);
+    } catch {
+      // Nothing more to tell.
+    }
+  };
 
   const abort = new AbortController();
   let phase: "idle" | "running" | "stopped" = "idle";

@@ -80,7 +80,8 @@ export function eventOfIntent(
     if (field === "offerID" && typeof value !== "string")
       throw new IntentError("offerID", "must be an offer id");
     if (field === "bureauConsent") value = value === true;
-    if (value !== undefined) event[field] = value;
+    // Step data only when there is some (a falsy `data` sends none, as before).
+    if (value !== undefined && (field !== "data" || value)) event[field] = value;
   }
   return { ...event, idempotencyKey, at } as JourneyEvent;
 }

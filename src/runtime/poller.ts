@@ -26,22 +26,32 @@ export function createPoller(deps: CommandDeps): Poller {
   let inFlight = false;
   let armed: { journeyID: string; inMs: number } | null = null;
   let cancel: CancelTimer | undefined;
+  // Each schedule supersedes the one before: a tick of an older one (a microtask that cannot be cancelled) does nothing.
+  let generation = 0;
+  let scheduled = false;
 
   const clear = (): void => {
     cancel?.();
     cancel = undefined;
+    generation++;
+    scheduled = false;
   };
   const schedule = (ms: number): void => {
     clear();
     if (armed === null) return;
-    if (ms <= 0) void Promise.resolve().then(tick);
-    else cancel = clock.setTimeout(tick, ms);
+    const mine = generation;
+    const run = (): void => void tick(mine);
+    scheduled = true;
+    if (ms <= 0) void Promise.resolve().then(run);
+    else cancel = clock.setTimeout(run, ms);
   };
   const dueIn = (inMs: number): number =>
     inMs <= 0 || lastPollAt === null ? 0 : Math.max(0, lastPollAt + inMs - clock.now());
 
-  async function tick(): Promise<void> {
+  async function tick(mine: number): Promise<void> {
+    if (mine !== generation) return;
     cancel = undefined;
+    scheduled = false;
     // Paused while hidden or offline: nothing is rescheduled; wake() resumes.
     if (armed === null || inFlight || !signals.isVisible() || !signals.isOnline()) return;
     inFlight = true;
@@ -50,9 +60,9 @@ export function createPoller(deps: CommandDeps): Poller {
       await pollOnce(armed.journeyID);
     } finally {
       inFlight = false;
+      // The answer may have re-armed (or stopped) polling; the next poll follows whatever is armed now.
+      if (armed !== null && !deps.signal.aborted && !scheduled) schedule(dueIn(armed.inMs));
     }
-    // The answer may have re-armed (or stopped) polling; the next poll follows whatever is armed now.
-    if (armed !== null && !deps.signal.aborted && cancel === undefined) schedule(dueIn(armed.inMs));
   }
 
   async function pollOnce(journeyID: string): Promise<void> {

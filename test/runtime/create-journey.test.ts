@@ -248,6 +248,49 @@ describe("createJourney", () => {
     runtime.stop();
   });
 
+  it("keeps polling when the host's onError throws (a lasting 404 is told, and polling goes on backing off)", async () => {
+    const fake = createFakeClient(snap());
+    const clock = createManualClock();
+    let told = 0;
+    let polls = 0;
+    (fake.client as { getJourneyState: unknown }).getJourneyState = async () => {
+      polls++;
+      throw apiError("NOT_FOUND", 404);
+    };
+    const runtime = createJourney({
+      client: fake.client,
+      journeyID: JOURNEY,
+      initial: snap(),
+      clock,
+      onError: () => {
+        told++;
+        throw new Error("the host's handler failed");
+      },
+    });
+    runtime.start();
+    await flush();
+    for (let i = 0; i < 5; i++) {
+      clock.advance(CADENCE.passive.maxMs * 4);
+      await flush();
+    }
+    expect(told).toBeGreaterThanOrEqual(1);
+    expect(polls).toBeGreaterThanOrEqual(3);
+    expect(runtime.view().error).toMatchObject({ origin: "sync", code: "NOT_FOUND" });
+    runtime.stop();
+  });
+
+  it("sends step data only when there is some", async () => {
+    const form = snap({
+      status: "BANK_MANDATE_PENDING",
+      nextAction: "COMPLETE_STEP",
+      actionRequired: { stepID: "stp_f", kind: "FORM", resource: { type: "FORM", fields: [] } },
+    });
+    const { runtime } = await started(form);
+    runtime.send({ type: "step.submit", data: null as never });
+    expect(runtime.getState().context.pendingMutation).not.toHaveProperty("data");
+    runtime.stop();
+  });
+
   it("shows the live actor to an inspector", async () => {
     const events: InspectionEvent[] = [];
     const fake = createFakeClient();
