@@ -79,12 +79,9 @@ export interface JourneyView {
   /**
    * What the borrower may do now, exactly: each true means the matching intent would start a mutation (the state
    * asks for it, nothing is in flight, and the platform has answered the last one); each false means it would be
-   * refused, sending nothing.
-   */
-  /**
-   * Whether each borrower intent would be taken now: one flag per registered intent (`INTENTS[type].can`:
-   * `submitProfile`, `selectOffer` (at least one offer is selectable), `startStep`, `submitStep`, `confirmReturn`,
-   * `createConsent`, `resume`), and `retry`.
+   * refused, sending nothing. One flag per registered intent (`INTENTS[type].can`: `submitProfile`, `selectOffer`
+   * (at least one offer is selectable), `startStep`, `submitStep`, `confirmReturn`, `createConsent`, `resume`), and
+   * `retry`.
    */
   readonly can: { readonly [K in MutatingIntent as (typeof INTENTS)[K]["can"]]: boolean } & {
     readonly retry: boolean;

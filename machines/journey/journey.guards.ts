@@ -150,14 +150,7 @@ export function isOfferSelectable(context: JourneyContext, event: JourneyEvent):
 }
 
 /** A borrower intent's type, other than `offer.select` (judged per offer). */
-export type IntentType =
-  | "profile.submit"
-  | "step.start"
-  | "step.submit"
-  | "step.returned"
-  | "consent.create"
-  | "journey.resume"
-  | "mutation.retry";
+export type IntentType = Exclude<MutatingIntent, "offer.select"> | "mutation.retry";
 
 /**
  * Whether the journey's state asks for the intent, by `nextAction` and `actionRequired` (the source of truth), as

@@ -26,7 +26,7 @@ export function versioned(state: JourneyState): VersionedState {
 }
 
 /** The version a kept state was written at (1 when it carries none, as before versions were kept). */
-export function versionOf(state: VersionedState): number {
+function versionOf(state: VersionedState): number {
   return typeof state.version === "number" ? state.version : 1;
 }
 

@@ -342,6 +342,7 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
       phase = "running";
       inspection?.started();
       for (const command of startCommands) runCommand(command, deps, poller);
+      startCommands = [];
       visible = true;
       online = true;
       onSignals({ visible: signals.isVisible(), online: signals.isOnline() });

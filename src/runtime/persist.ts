@@ -16,11 +16,12 @@ export function isPersistedJourney(value: unknown): value is PersistedJourney {
 }
 
 /**
- * Checks a persisted state before it is restored.
+ * A persisted state, checked, as this version's reducer state (an older version migrated).
  * @throws {ContractError} (`PersistedJourney`) naming every failing path: the state value's regions, the
- *   journey id (it must be `journeyID`), the polling record, the held order key `asOf`, and the held snapshot.
+ *   journey id (it must be `journeyID`), the polling record, the held order key `asOf`, the held snapshot, and a
+ *   `version` this SDK does not read.
  */
-export function checkPersisted(state: PersistedJourney, journeyID: string): void {
+export function restoredState(state: PersistedJourney, journeyID: string): JourneyState {
   const issues: ContractIssue[] = [];
   const value = state.value as unknown as Record<string, unknown> | null;
   if (typeof value !== "object" || value === null)
@@ -49,19 +50,12 @@ export function checkPersisted(state: PersistedJourney, journeyID: string): void
           });
     }
   }
-  if (issues.length === 0 && migrateState(state) === null)
+  const restored = issues.length === 0 ? migrateState(state) : null;
+  if (issues.length === 0 && restored === null)
     issues.push({
       path: "version",
       message: `must be a state version this SDK reads (1 to ${STATE_VERSION})`,
     });
-  if (issues.length > 0) throw new ContractError("PersistedJourney", issues);
-}
-
-/**
- * A checked persisted state as this version's reducer state (older versions migrated).
- * @throws {ContractError} as {@link checkPersisted} does.
- */
-export function restoredState(state: PersistedJourney, journeyID: string): JourneyState {
-  checkPersisted(state, journeyID);
-  return migrateState(state) as JourneyState;
+  if (restored === null) throw new ContractError("PersistedJourney", issues);
+  return restored;
 }

@@ -136,8 +136,6 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       // What the state asks for next (a held anomaly's re-fetch, the offers), run as every host runs it.
       const run = await runServerCommands(record.state, options.fetchJourney, now);
       // Stored stamped with the reducer state's version, so a later SDK can migrate it (STATE_VERSION).
-      if (run.state === record.state && !isHoldingAnomaly(run.state))
-        return options.store.applySnapshot({ ...record, state: versioned(record.state) });
       const written = await options.store.applySnapshot({
         snapshot: newestOf(snapshot, run.state),
         state: versioned(run.state),

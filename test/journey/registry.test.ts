@@ -11,7 +11,7 @@ import { createBorrowerClient } from "../../src/client/index.js";
 import { ENDPOINTS, type JourneySnapshot } from "../../src/contract/index.js";
 import { type JourneyCommand, type JourneyHostEvent, journey } from "../../src/journey/index.js";
 import { runCommand } from "../../src/runtime/commands.js";
-import { createManualClock, MUTATING_INTENTS, steadySignals } from "../../src/runtime/index.js";
+import { createManualClock, steadySignals } from "../../src/runtime/index.js";
 import type { Poller } from "../../src/runtime/poller.js";
 import { HANDLERS } from "../../src/sandbox/api.js";
 import { journeyFixture, profileFixture, snapshotFixture } from "../../src/testing/fixtures.js";
@@ -98,8 +98,7 @@ function commandOf(type: (typeof MUTATING_INTENT_TYPES)[number]): JourneyCommand
 }
 
 describe("every registered intent is handled by every layer", () => {
-  it("the registry covers the runtime's mutating intents and every mutation kind", () => {
-    expect([...MUTATING_INTENTS].sort()).toEqual([...MUTATING_INTENT_TYPES].sort());
+  it("every registered mutation is asked for by some intent", () => {
     expect([...new Set(Object.values(INTENTS).map((i) => i.mutation))].sort()).toEqual(
       Object.keys(MUTATIONS).sort(),
     );
