@@ -1,9 +1,10 @@
 import { ANOMALIES_KEPT, ISSUED_KEYS_KEPT } from "../../machines/journey/journey.types.js";
 import type { JourneyState } from "../../src/index.js";
+import { versioned } from "../../src/journey/state-version.js";
 
-/** UTF-8 bytes of the JSON a store persists for one journey's reducer state. */
+/** UTF-8 bytes of the JSON a store persists (and `persist()` returns) for one journey's reducer state: its kept form. */
 export function persistedBytes(state: JourneyState): number {
-  return new TextEncoder().encode(JSON.stringify(state)).byteLength;
+  return new TextEncoder().encode(JSON.stringify(versioned(state))).byteLength;
 }
 
 /**
@@ -16,7 +17,8 @@ export function atBounds(state: JourneyState): JourneyState {
   const offers = ctx.offers ?? [];
   const padded = Array.from({ length: 4 }, (_, i) => {
     const offer = offers[i % Math.max(1, offers.length)]!;
-    return { ...offer, id: `${offer.id.slice(0, 20)}x${i}` };
+    // The offers held keep their ids (the locked one among them); the padding gets ids of its own.
+    return i < offers.length ? offer : { ...offer, id: `${offer.id.slice(0, 20)}x${i}` };
   });
   const key = (i: number) => `${String(i).padStart(8, "0")}-4b1d-4c3a-9e2f-6a7b8c9d0e1f`;
   const at = ctx.now;

@@ -1,11 +1,14 @@
+import { disarmPoll } from "../../machines/journey/journey.actions.js";
 import type { JourneyState } from "../../machines/journey/journey.connect.js";
+import { lockedOfferID, needsJourney } from "../../machines/journey/journey.guards.js";
+import type { JourneyContext } from "../../machines/journey/journey.types.js";
 
 /**
  * The version of the reducer state's shape. A state kept beyond one process (a store's row, the runtime's
  * `persist()`) carries it as `version`; {@link migrateState} brings an older one up to date. Raise it, and add a
  * step to `MIGRATIONS`, whenever a change to the machine's context or values would misread an older state.
  */
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
 
 /** A state as it was kept: the reducer state, stamped with the version that wrote it (none before version 2). */
 export type VersionedState = JourneyState & { readonly version?: number };
@@ -18,11 +21,45 @@ const MIGRATIONS: readonly ((state: JourneyState) => JourneyState)[] = [
     ...state,
     context: { ...state.context, polling: { ...state.context.polling, armedFor: "" } },
   }),
+  // 2 → 3: a kept state leaves out the offers the platform can give again (see `keptOffers`); a version 2 state
+  // kept them all, which reads as it is.
+  (state) => state,
 ];
 
-/** `state` stamped with {@link STATE_VERSION}, to keep beyond this process. Pure. */
+/**
+ * The offers a kept state carries: none while the journey is at `OFFERS_AVAILABLE` (they are read again when the
+ * state is taken up, as on a first load: `GET /journeys/{id}` gives them), and after that only the locked offer,
+ * the one the later screens show. The rest can no longer be taken (offer locking). This is what keeps a row, or
+ * what `persist()` returns, within 4 kB at the reducer's caps (bench 5).
+ */
+function keptOffers(context: JourneyContext): JourneyContext["offers"] {
+  if (context.offers === null || context.snapshot?.status === "OFFERS_AVAILABLE") return null;
+  const locked = lockedOfferID(context);
+  const kept = context.offers.filter((offer) => offer.id === locked);
+  return kept.length > 0 ? kept : null;
+}
+
+/**
+ * A state taken up without the offers it left out: at `OFFERS_AVAILABLE` it asks for them again, as the machine
+ * does on entering that status (`refetch: "offers"`), and goes to re-read the journey at once when the machine
+ * would (its `needsJourney` move out of `polling`, with that state's exit). Any other state is returned as it is.
+ */
+function withOffersAskedFor(state: JourneyState): JourneyState {
+  const { context, value } = state;
+  if (context.snapshot?.status !== "OFFERS_AVAILABLE" || context.offers !== null || context.refetch !== null)
+    return state;
+  const asking: JourneyContext = { ...context, refetch: "offers" };
+  if (value.sync !== "polling" || !needsJourney(asking)) return { value, context: asking };
+  return { value: { ...value, sync: "loadingJourney" }, context: disarmPoll(asking) };
+}
+
+/** `state` as it is kept beyond this process: stamped with {@link STATE_VERSION}, the re-readable offers left out. Pure. */
 export function versioned(state: JourneyState): VersionedState {
-  return { ...state, version: STATE_VERSION };
+  return {
+    ...state,
+    context: { ...state.context, offers: keptOffers(state.context) },
+    version: STATE_VERSION,
+  };
 }
 
 /** The version a kept state was written at (1 when it carries none, as before versions were kept). */
@@ -31,7 +68,7 @@ function versionOf(state: VersionedState): number {
 }
 
 /**
- * A kept state brought to {@link STATE_VERSION} (the `version` stamp dropped), or `null` when it was written by a
+ * A kept state brought to {@link STATE_VERSION} (the `version` stamp dropped, left-out offers asked for again), or `null` when it was written by a
  * newer version than this one, or is not of the reducer's shape (it cannot be read: rebuild it from its snapshot).
  * Pure; never throws.
  */
@@ -42,8 +79,8 @@ export function migrateState(state: VersionedState): JourneyState | null {
   let current: JourneyState = plain;
   try {
     for (let v = from; v < STATE_VERSION; v++) current = MIGRATIONS[v - 1]!(current);
+    return withOffersAskedFor(current);
   } catch {
     return null;
   }
-  return current;
 }

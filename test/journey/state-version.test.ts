@@ -5,7 +5,7 @@ import { migrateState, STATE_VERSION, versioned } from "../../src/journey/state-
 import { createJourney, createManualClock, steadySignals } from "../../src/runtime/index.js";
 import { createWebhookHandler } from "../../src/server/index.js";
 import { createMemoryJourneyStore } from "../../src/server/store/memory.js";
-import { snapshotFixture } from "../../src/testing/fixtures.js";
+import { journeyFixture, offerFixture, snapshotFixture } from "../../src/testing/fixtures.js";
 import { createFakeClient } from "../runtime/fake-client.js";
 import { signedDelivery } from "../server/deliveries.js";
 
@@ -19,6 +19,81 @@ function stateAt(status: "KYC_PENDING" | "OFFERS_PENDING" = "KYC_PENDING") {
     at: NOW,
   });
 }
+
+const OFFERS = ["a", "b", "c", "d"].map((c) =>
+  offerFixture({ id: `0d6f2e1a-8c4b-4f3e-9a2d-7b5c1e0f3a9${c}`, expiresAt: "2026-12-11T10:00:00Z" }),
+);
+
+/** A journey at OFFERS_AVAILABLE with its four offers read (and `lockedOfferID` when given), polling again. */
+function offersState(lockedOfferID?: string) {
+  const snapshot = snapshotFixture({
+    journeyID: JOURNEY,
+    asOf: NOW - 60_000,
+    status: "OFFERS_AVAILABLE",
+    nextAction: "SELECT_OFFER",
+    ...(lockedOfferID === undefined ? {} : { lockedOfferID }),
+  });
+  const loaded = journey.reduce(journey.initial({ journeyID: JOURNEY, snapshot, at: NOW }), {
+    type: "journey.loaded",
+    journey: journeyFixture({ ...snapshot, offers: OFFERS, steps: [] }),
+    at: NOW + 1,
+  }).state;
+  expect(loaded.context.offers).toHaveLength(4);
+  expect(loaded.value.sync).toBe("polling");
+  return loaded;
+}
+
+describe("the kept state leaves out the offers the platform gives again", () => {
+  it("at OFFERS_AVAILABLE: kept without offers; taken up, it re-reads the journey at once and shows them all again", () => {
+    const state = offersState();
+    const kept = JSON.parse(JSON.stringify(versioned(state)));
+    expect(kept.context.offers).toBeNull();
+    const restored = migrateState(kept)!;
+    expect(restored.context.refetch).toBe("offers");
+    expect(restored.value.sync).toBe("loadingJourney");
+    expect(journey.commandsOf(restored)).toContainEqual({
+      type: "fetchJourney",
+      journeyID: JOURNEY,
+      reason: "offers",
+    });
+    const reread = journey.reduce(restored, {
+      type: "journey.loaded",
+      journey: journeyFixture({ ...state.context.snapshot!, offers: OFFERS, steps: [] }),
+      at: NOW + 2,
+    }).state;
+    expect(journey.view(reread).offers.map((o) => o.id)).toEqual(journey.view(state).offers.map((o) => o.id));
+    expect(reread.value).toEqual(state.value);
+  });
+
+  it("after an offer is locked: only the locked offer is kept, and the restored view still shows it", () => {
+    const locked = OFFERS[2]!.id;
+    const state = journey.reduce(offersState(locked), {
+      type: "snapshot.received",
+      snapshot: snapshotFixture({
+        journeyID: JOURNEY,
+        asOf: NOW - 30_000,
+        status: "KYC_PENDING",
+        nextAction: "WAIT",
+        lockedOfferID: locked,
+      }),
+      source: "poll",
+      at: NOW + 3,
+    }).state;
+    const kept = JSON.parse(JSON.stringify(versioned(state)));
+    expect(kept.context.offers.map((o: { id: string }) => o.id)).toEqual([locked]);
+    const restored = migrateState(kept)!;
+    expect(restored.value).toEqual(state.value);
+    expect(journey.view(restored).offers.find((o) => o.id === locked)).toEqual(
+      journey.view(state).offers.find((o) => o.id === locked),
+    );
+  });
+
+  it("a version 2 state, which kept every offer, is read with them as it is", () => {
+    const state = offersState();
+    const v2 = { ...JSON.parse(JSON.stringify(state)), version: 2 };
+    expect(migrateState(v2)).toEqual(state);
+  });
+});
 
 describe("the reducer state's schema version", () => {
   it("stamps a kept state with STATE_VERSION and reads it back as the very state", () => {
