@@ -5,6 +5,7 @@ import { isSameState, type JourneySnapshot } from "../contract/index.js";
 import { versioned } from "../journey/state-version.js";
 import { isHoldingAnomaly, type JourneyReader, runServerCommands } from "./commands.js";
 import { newestOf, recordFor } from "./journey-record.js";
+import { reducerMade } from "./store/checked.js";
 import { checkStoredJourney } from "./store/record.js";
 import type { JourneyStore, StoredJourney } from "./store/types.js";
 
@@ -138,7 +139,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       // Stored stamped with the reducer state's version, so a later SDK can migrate it (STATE_VERSION).
       const written = await options.store.applySnapshot({
         snapshot: newestOf(snapshot, run.state),
-        state: versioned(run.state),
+        state: reducerMade(versioned(run.state)),
         complete: !isHoldingAnomaly(run.state),
       });
       // Still held: the whole journey decides, and it could not be read.

@@ -18,6 +18,7 @@ import { heldState, newestOf } from "./journey-record.js";
 import { checkLimit, DEFAULT_RAW_BODY_LIMIT, RawBodyError } from "./raw-body/errors.js";
 import { readRequestBody } from "./raw-body/fetch.js";
 import { readRawBody } from "./raw-body/node.js";
+import { reducerMade } from "./store/checked.js";
 import { checkStoredJourney, reportReading } from "./store/record.js";
 import type { ApplyWebhookResult, JourneyStore } from "./store/types.js";
 import { WebhookVerificationError } from "./webhook/errors.js";
@@ -262,7 +263,7 @@ export function handlerFactory(
         // Stored stamped with the reducer state's version, so a later SDK can migrate it (STATE_VERSION).
         result = await options.store.applyWebhook({
           webhookId: eventID,
-          records: records.map((record) => ({ ...record, state: versioned(record.state) })),
+          records: records.map((record) => ({ ...record, state: reducerMade(versioned(record.state)) })),
         });
       } catch (error) {
         return { status: 503, outcome: "storeFailed", eventID, detail: String(error) };
@@ -316,10 +317,12 @@ export function handlerFactory(
           result = { status, outcome: "invalid", detail: String(error) };
         }
         // After a refused body the connection is closed, not drained: the rest of the upload is never read.
-        const close = result.status === 413 ? { connection: "close" } : {};
-        res
-          .writeHead(result.status, { "content-type": "application/json", ...close })
-          .end(JSON.stringify(result));
+        if (result.status === 413) res.setHeader("connection", "close");
+        // Headers set, not written (no writeHead): node then sends Content-Length and the body with the head in
+        // one write, where a written head leaves the body to chunked encoding, a second write.
+        res.statusCode = result.status;
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify(result));
       },
 
       async fetch(request) {

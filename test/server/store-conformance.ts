@@ -167,8 +167,20 @@ export function describeJourneyStoreConformance(name: string, factory: JourneySt
       await store.applySnapshot({ snapshot: snapshotOf(1, 1), state });
       state.list.push(2);
       const held = (await store.get("jrn_c1"))!;
-      (held.state as { list: number[] }).list.push(3);
-      (held.snapshot as { asOf: number }).asOf = 99;
+      // A store may hand out frozen copies (the memory store does): the mutation then throws instead.
+      const attempt = (mutate: () => void) => {
+        try {
+          mutate();
+        } catch (error) {
+          expect(error).toBeInstanceOf(TypeError);
+        }
+      };
+      attempt(() => (held.state as { list: number[] }).list.push(3));
+      attempt(() => {
+        (held.snapshot as { asOf: number }).asOf = 99;
+      });
+      attempt(() => held.updatedAt.setTime(0));
+      expect((await store.get("jrn_c1"))!.updatedAt.getTime()).not.toBe(0);
       expect(await store.get("jrn_c1")).toMatchObject({
         asOf: 1,
         state: { list: [1] },

@@ -1,3 +1,5 @@
+import type { JourneySnapshot } from "../../contract/index.js";
+import { keepCheckedSnapshot, keepState } from "./checked.js";
 import { checkClockOptions, StoreClosedError, storeDates, warnCorruptRecord } from "./errors.js";
 import {
   checkDate,
@@ -34,8 +36,42 @@ export interface MemoryJourneyRow {
   updatedAt: Date;
 }
 
-// Decoded afresh on every read: a caller mutating what it got back cannot change what the store holds.
-function read(journeyID: string, row: MemoryJourneyRow): RowReading {
+/** What the store made of a row it wrote, with the columns it wrote, so a read knows the row is unchanged. */
+interface Written {
+  readonly columns: MemoryJourneyRow;
+  readonly updatedAtMs: number;
+  readonly reading: RowReading & { readonly journey: StoredJourney };
+}
+
+/** Whether `row` still holds exactly what was written (a test, or a bug, may have changed it in place). */
+function isUnchanged(row: MemoryJourneyRow, written: Written): boolean {
+  const c = written.columns;
+  return (
+    row.asOf === c.asOf &&
+    row.sequence === c.sequence &&
+    row.complete === c.complete &&
+    row.status === c.status &&
+    row.ended === c.ended &&
+    row.snapshot === c.snapshot &&
+    row.state === c.state &&
+    row.updatedAt instanceof Date &&
+    row.updatedAt.getTime() === written.updatedAtMs
+  );
+}
+
+/**
+ * The journey a row holds: what the store made of it when it wrote it, while the row is unchanged (its snapshot
+ * and state frozen private copies: a caller cannot change what the store holds through them); else the row
+ * decoded from its text and checked as any store's row is.
+ */
+function read(
+  journeyID: string,
+  row: MemoryJourneyRow,
+  written: WeakMap<MemoryJourneyRow, Written>,
+): RowReading {
+  const kept = written.get(row);
+  if (kept !== undefined && isUnchanged(row, kept))
+    return { journey: { ...kept.reading.journey, updatedAt: new Date(kept.updatedAtMs) } };
   return readJourneyRow({
     journeyID,
     asOf: row.asOf,
@@ -70,6 +106,7 @@ export function memoryJourneyStoreOn(
   const now = storeDates(options.now);
   const onCorrupt = options.onCorruptRecord ?? warnCorruptRecord;
   const webhooks = new Map<string, Date>();
+  const written = new WeakMap<MemoryJourneyRow, Written>();
   let closed = false;
 
   // Every method validates first and mutates last, synchronously: a failure writes nothing, and no other call
@@ -80,9 +117,9 @@ export function memoryJourneyStoreOn(
   const upsert = (record: PreparedRecord): boolean => {
     const row = journeys.get(record.journeyID);
     // A row that cannot be read (its columns or snapshot corrupt) has no order key to keep: it is replaced.
-    const held = row && read(record.journeyID, row).journey;
+    const held = row && read(record.journeyID, row, written).journey;
     if (held && !supersedes(held, record)) return false;
-    journeys.set(record.journeyID, {
+    const columns: MemoryJourneyRow = {
       asOf: record.asOf,
       sequence: record.sequence ?? held?.sequence ?? null,
       complete: record.complete,
@@ -91,12 +128,30 @@ export function memoryJourneyStoreOn(
       snapshot: record.snapshotJson,
       state: record.stateJson,
       updatedAt: now(),
+    };
+    const stored = { ...columns };
+    journeys.set(record.journeyID, stored);
+    written.set(stored, {
+      columns,
+      updatedAtMs: columns.updatedAt.getTime(),
+      reading: {
+        journey: {
+          journeyID: record.journeyID,
+          asOf: record.asOf,
+          sequence: columns.sequence,
+          complete: record.complete,
+          status: record.status,
+          snapshot: keepCheckedSnapshot(JSON.parse(record.snapshotJson) as JourneySnapshot),
+          state: keepState(record.state, record.fromReducer),
+          updatedAt: columns.updatedAt,
+        },
+      },
     });
     return true;
   };
   const get = (journeyID: string): StoredJourney | undefined => {
     const row = journeys.get(journeyID);
-    return row && reportReading(read(journeyID, row), onCorrupt);
+    return row && reportReading(read(journeyID, row, written), onCorrupt);
   };
 
   return {
@@ -145,7 +200,12 @@ export function memoryJourneyStoreOn(
       const row = journeys.get(checkId(journeyID, "journeyID"));
       if (!row) return false;
       const at = now();
-      if (at > row.updatedAt) row.updatedAt = at;
+      if (!(at > row.updatedAt)) return true;
+      // What was written stays known for the row (only its time moved on).
+      const kept = written.get(row);
+      if (kept !== undefined && isUnchanged(row, kept))
+        written.set(row, { ...kept, columns: { ...kept.columns, updatedAt: at }, updatedAtMs: at.getTime() });
+      row.updatedAt = at;
       return true;
     },
     async pruneWebhookIds(pruneOptions) {

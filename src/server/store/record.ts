@@ -13,6 +13,7 @@ import {
   safeParse,
 } from "../../contract/index.js";
 import { migrateState, STATE_VERSION, type VersionedState } from "../../journey/state-version.js";
+import { isCheckedSnapshot, isCheckedState, isReducerMade } from "./checked.js";
 import { CorruptRecordError, type CorruptRecordIssue, StoreInputError } from "./errors.js";
 import type {
   JourneyRecordInput,
@@ -32,8 +33,11 @@ export interface PreparedRecord {
   readonly ended: boolean;
   readonly snapshot: JourneySnapshot;
   readonly snapshotJson: string;
+  /** A private copy of the state (decoded from `stateJson`). */
   readonly state: JsonValue;
   readonly stateJson: string | null;
+  /** Whether the state written is one the kit's journey reducer made (`reducerMade`). */
+  readonly fromReducer: boolean;
 }
 
 function isPlainObject(value: object): boolean {
@@ -46,33 +50,52 @@ function isPlainObject(value: object): boolean {
  * without NUL (which PostgreSQL's jsonb refuses). `undefined` properties are dropped, as JSON.stringify does.
  * @throws {StoreInputError} naming the first offending path.
  */
-export function assertJson(value: unknown, path: string, ancestors: object[] = []): void {
+export function assertJson(value: unknown, path: string): void {
+  checkJson(value, [path], []);
+}
+
+function notJson(at: readonly (string | number)[], message: string): StoreInputError {
+  return new StoreInputError(at.join("."), message);
+}
+
+/**
+ * {@link assertJson} over one walk: `at` holds the path's segments and `ancestors` the objects open above `value`,
+ * each pushed and popped (the path is joined only for an error).
+ */
+function checkJson(value: unknown, at: (string | number)[], ancestors: object[]): void {
   if (value === null || typeof value === "boolean") return;
   if (typeof value === "string") {
-    if (value.includes("\u0000")) throw new StoreInputError(path, "strings may not contain NUL (\\u0000)");
+    if (value.includes("\u0000")) throw notJson(at, "strings may not contain NUL (\\u0000)");
     return;
   }
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw new StoreInputError(path, `${value} is not a JSON number`);
+    if (!Number.isFinite(value)) throw notJson(at, `${value} is not a JSON number`);
     return;
   }
-  if (typeof value !== "object") throw new StoreInputError(path, `a ${typeof value} is not JSON`);
-  if (ancestors.includes(value)) throw new StoreInputError(path, "is cyclic");
-  const inside = [...ancestors, value];
+  if (typeof value !== "object") throw notJson(at, `a ${typeof value} is not JSON`);
+  if (ancestors.includes(value)) throw notJson(at, "is cyclic");
+  ancestors.push(value);
   if (Array.isArray(value)) {
-    value.forEach((item, index) => {
-      if (item === undefined) throw new StoreInputError(`${path}.${index}`, "undefined is not JSON");
-      assertJson(item, `${path}.${index}`, inside);
-    });
-    return;
+    for (let index = 0; index < value.length; index++) {
+      at.push(index);
+      if (value[index] === undefined) throw notJson(at, "undefined is not JSON");
+      checkJson(value[index], at, ancestors);
+      at.pop();
+    }
+  } else {
+    if (!isPlainObject(value))
+      throw notJson(at, `a ${value.constructor?.name ?? "non-plain"} object is not JSON`);
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      if (key.includes("\u0000")) throw notJson(at, "keys may not contain NUL (\\u0000)");
+      const item = (value as Record<string, unknown>)[key];
+      if (item === undefined) continue;
+      at.push(key);
+      checkJson(item, at, ancestors);
+      at.pop();
+    }
   }
-  if (!isPlainObject(value)) {
-    throw new StoreInputError(path, `a ${value.constructor?.name ?? "non-plain"} object is not JSON`);
-  }
-  for (const [key, item] of Object.entries(value)) {
-    if (key.includes("\u0000")) throw new StoreInputError(path, "keys may not contain NUL (\\u0000)");
-    if (item !== undefined) assertJson(item, `${path}.${key}`, inside);
-  }
+  ancestors.pop();
 }
 
 /**
@@ -98,6 +121,7 @@ export function prepareRecord(record: JourneyRecordInput): PreparedRecord {
     snapshotJson: JSON.stringify(snapshot),
     state: stateJson === null ? null : (JSON.parse(stateJson) as JsonValue),
     stateJson,
+    fromReducer: isReducerMade(rawState),
   };
 }
 
@@ -287,7 +311,10 @@ function rowIssues(row: JourneyRow): { issues: CorruptRecordIssue[]; snapshot?: 
   if (dateColumn(row.updatedAt) === undefined) issues.push({ field: "updatedAt", message: "is not a time" });
   if (row.snapshot === NOT_JSON)
     return { issues: [...issues, { field: "snapshot", message: "is not JSON" }] };
-  const parsed = safeParse(JourneySnapshot, row.snapshot, "JourneySnapshot");
+  // A store's frozen copy of a snapshot it parsed when writing it needs no second parse (./checked.ts).
+  const parsed = isCheckedSnapshot(row.snapshot)
+    ? { ok: true as const, value: row.snapshot as JourneySnapshot }
+    : safeParse(JourneySnapshot, row.snapshot, "JourneySnapshot");
   if (!parsed.ok) return { issues: [...issues, ...issuesOf(parsed.error, "snapshot")] };
   const snapshot = parsed.value;
   if (snapshot.journeyID !== row.journeyID)
@@ -321,8 +348,13 @@ function isMachineValue(value: JourneyState["value"], context: JourneyState["con
 
 /** What is wrong with a stored reducer state, against the row it is stored in. */
 function stateIssues(key: string, asOf: number, state: unknown): CorruptRecordIssue[] {
-  const parsed = safeParse(HeldState, state, "JourneyState");
-  if (!parsed.ok) return issuesOf(parsed.error, "state");
+  // A store's frozen copy of a state the journey reducer made has its shape and a state of the machine: only
+  // what relates it to this row is checked (./checked.ts).
+  const reducerMade = isCheckedState(state);
+  if (!reducerMade) {
+    const parsed = safeParse(HeldState, state, "JourneyState");
+    if (!parsed.ok) return issuesOf(parsed.error, "state");
+  }
   if (migrateState(state as VersionedState) === null)
     return [{ field: "state.version", message: `is not a version this SDK reads (1 to ${STATE_VERSION})` }];
   const { context, value } = state as JourneyState;
@@ -340,7 +372,7 @@ function stateIssues(key: string, asOf: number, state: unknown): CorruptRecordIs
   const lifecycle = typeof value.lifecycle === "string" ? value.lifecycle : value.lifecycle.ended;
   if (lifecycle !== (context.snapshot?.status ?? "loading"))
     issues.push({ field: "state.value.lifecycle", message: "disagrees with state.context.snapshot" });
-  else if (!isMachineValue(value, context))
+  else if (!reducerMade && !isMachineValue(value, context))
     issues.push({ field: "state.value", message: "is not a state of the journey machine" });
   return issues;
 }
