@@ -19,6 +19,8 @@ const WARMUP_SEC = 1;
 const DURATION_SEC = 5;
 const JOURNEYS = 5_000;
 const TARGET_SHARE = 0.5;
+/** The calibration handler's CPU per request, in µs: what a handler of that cost reaches on this machine. */
+const SPIN_MICROS = 25;
 
 interface Counts {
   readonly requests: number;
@@ -33,8 +35,10 @@ interface Served {
   stop(): Promise<void>;
 }
 
-async function serve(mode: "sdk" | "bare", secret: string): Promise<Served> {
-  const child = fork(new URL("./server.ts", import.meta.url).pathname, [mode], {
+type Mode = "sdk" | "bare" | "spin";
+
+async function serve(mode: Mode, secret: string): Promise<Served> {
+  const child = fork(new URL("./server.ts", import.meta.url).pathname, [mode, String(SPIN_MICROS)], {
     execArgv: ["--import", "tsx"],
     env: { ...process.env, BENCH_WEBHOOK_SECRET: secret },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -83,7 +87,7 @@ async function load(
   });
 }
 
-async function measure(mode: "sdk" | "bare", secret: string, pool: readonly SignedDelivery[]) {
+async function measure(mode: Mode, secret: string, pool: readonly SignedDelivery[]) {
   const server = await serve(mode, secret);
   try {
     const cursor = { next: 0 };
@@ -119,6 +123,7 @@ async function main(): Promise<BenchReport> {
   const signSeconds = secondsSince(signStart);
   const bare = await measure("bare", secret, pool);
   const sdk = await measure("sdk", secret, pool);
+  const spin = await measure("spin", secret, pool);
   const split = await costSplit(secret, pool);
   const rps = (r: autocannon.Result) => r.requests.average;
   const non2xx = sdk.result.non2xx + sdk.result.errors + sdk.result.timeouts;
@@ -158,6 +163,14 @@ async function main(): Promise<BenchReport> {
         target: { op: ">=", value: TARGET_SHARE * rps(bare.result), unit: "req/s (50% of bare)" },
         baseline: { name: "bare node:http 204", value: rps(bare.result), unit: "req/s" },
         note: `p99 ${sdk.result.latency.p99} ms (bare ${bare.result.latency.p99} ms); in process ${split.handleMicros.toFixed(0)} µs per delivery, of which ${split.verifyMicros.toFixed(0)} µs verification`,
+      }),
+      figure({
+        bench: 2,
+        name: `calibration: bare handler spending ${SPIN_MICROS} µs of CPU per request, req/s`,
+        value: rps(spin.result),
+        unit: "req/s",
+        baseline: { name: "bare node:http 204", value: rps(bare.result), unit: "req/s" },
+        note: "what a handler of that cost reaches here: the load generator shares the machine's two cores",
       }),
       figure({
         bench: 2,

@@ -1,7 +1,7 @@
 /**
  * The server side of benchmark 2, run as a child process so it has a core of its own apart from the load
  * generator: `sdk` serves `createWebhookHandler(...).node` with the memory store; `bare` is a node:http handler
- * that reads the body and answers 204. Sends `{ port }` over IPC once listening, `{ counts }` on `"counts"`.
+ * that reads the body and answers 204; `spin` is `bare` spending a fixed CPU time per request (calibration). Sends `{ port }` over IPC once listening, `{ counts }` on `"counts"`.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,6 +10,8 @@ import { createMemoryJourneyStore, createWebhookHandler } from "../../src/server
 const mode = process.argv[2];
 const secret = process.env.BENCH_WEBHOOK_SECRET ?? "";
 const counts = { requests: 0, applied: 0, failures: 0 };
+/** CPU per request of the calibration handler (`spin` mode), in µs: the second argument. */
+const SPIN_MICROS = Number(process.argv[3] ?? 0);
 
 async function listener(): Promise<Parameters<typeof createServer>[1]> {
   if (mode === "bare") {
@@ -19,7 +21,20 @@ async function listener(): Promise<Parameters<typeof createServer>[1]> {
       req.on("end", () => res.writeHead(204).end());
     };
   }
-  if (mode !== "sdk") throw new Error(`mode must be sdk or bare, not ${mode}`);
+  if (mode === "spin") {
+    // Calibration: the bare handler, spending SPIN_MICROS of CPU per request (what a handler costing that much reaches).
+    const micros = SPIN_MICROS;
+    return (req, res) => {
+      counts.requests++;
+      req.on("data", () => {});
+      req.on("end", () => {
+        const until = performance.now() + micros / 1000;
+        while (performance.now() < until);
+        res.writeHead(204).end();
+      });
+    };
+  }
+  if (mode !== "sdk") throw new Error(`mode must be sdk, bare or spin, not ${mode}`);
   const handler = await createWebhookHandler({
     secrets: secret,
     store: createMemoryJourneyStore(),
