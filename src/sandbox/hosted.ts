@@ -14,7 +14,7 @@ function page(status: number, title: string, content: string): HostedResponse {
   return {
     status,
     headers: { "Content-Type": "text/html; charset=utf-8" },
-    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1>${content}</main></body></html>`,
+    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1>${content}</main></body></html>`,
   };
 }
 

@@ -1,6 +1,13 @@
 /** The ends as the borrower sees them: rejected by every lender, and an application that expired. */
 import { expect, it } from "vitest";
-import { agreeToBureauCheck, onScreen, screenshot, signInAs } from "./support/app.js";
+import {
+  agreeToBureauCheck,
+  expectNoHorizontalOverflow,
+  onScreen,
+  screenshotAtBothWidths,
+  signInAs,
+  WIDTHS,
+} from "./support/app.js";
 import { browserSessionForFile } from "./support/session.js";
 
 const session = browserSessionForFile();
@@ -16,7 +23,7 @@ it("a declined borrower sees the rejected screen with its reason, then starts a 
   expect(text).toMatch(/could not approve a loan on these details right now/);
   expect(text).not.toMatch(/UNDERWRITING|Underwriting declined/);
   expect(await page.locator(".status-bar .dot").getAttribute("class")).toBe("dot ended");
-  await screenshot(page, "17-rejected");
+  await screenshotAtBothWidths(page, "17-rejected");
 
   await page.getByRole("button", { name: "Apply again later" }).click();
   await signInAs(page, session.app.url, `sbx-happy-expire-${Date.now().toString(36)}`);
@@ -24,6 +31,20 @@ it("a declined borrower sees the rejected screen with its reason, then starts a 
   session.app.sandbox.control.expireJourney(journeyID);
   await onScreen(page, "expired");
   expect(await page.getByRole("button", { name: "Start a new application" }).isVisible()).toBe(true);
-  await screenshot(page, "18-expired");
+  await screenshotAtBothWidths(page, "18-expired");
+  await page.close();
+});
+
+it("the screens' sideways-overflow check refuses a page wider than a phone, naming what sticks out, and passes one that fits", async () => {
+  const page = await session.browser.context.newPage();
+  await page.setViewportSize({ width: WIDTHS.phone, height: 800 });
+  await page.setContent(
+    '<body style="margin:0"><table class="schedule" style="width:429px"><tr><td>1</td></tr></table></body>',
+  );
+  await expect(expectNoHorizontalOverflow(page)).rejects.toThrow(
+    /429px wide in 390px: table\.schedule to 429px/,
+  );
+  await page.setContent('<body style="margin:0"><p style="max-width:100%">fits</p></body>');
+  await expect(expectNoHorizontalOverflow(page)).resolves.toBeUndefined();
   await page.close();
 });

@@ -6,7 +6,7 @@ import { expect, it } from "vitest";
 import {
   onScreen,
   SCREEN_TIMEOUT_MS,
-  screenshot,
+  screenshotAtBothWidths,
   signInAs,
   submitProfileAndWaitForOffers,
 } from "./support/app.js";
@@ -68,7 +68,7 @@ it("two tabs choose different offers at once: exactly one proceeds, the other sh
   const lockedLender = session.app.sandbox.control
     .journey(journeyID)
     .journey.offers.find((o) => o.id === locked)?.lender.name;
-  await screenshot(loser, "15-offer-locked-in-other-tab");
+  await screenshotAtBothWidths(loser, "15-offer-locked-in-other-tab");
   // The winning tab goes on to the steps with no lock notice; the losing one follows the same journey.
   await onScreen(winner, "bankStatements");
   expect(await winner.getByTestId("lock-notice").count()).toBe(0);

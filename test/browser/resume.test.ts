@@ -7,7 +7,7 @@ import { expect, it } from "vitest";
 import {
   onScreen,
   SCREEN_TIMEOUT_MS,
-  screenshot,
+  screenshotAtBothWidths,
   signInAs,
   submitProfileAndWaitForOffers,
 } from "./support/app.js";
@@ -39,7 +39,7 @@ it("reloading on a step comes back to that step of the same journey, which then 
   // The restored state still holds the step's hosted link: no new consent, no new journey.
   await redirect.waitFor({ timeout: SCREEN_TIMEOUT_MS });
   expect(await redirect.getAttribute("href")).toBe(linkBefore);
-  await screenshot(page, "16-resumed-after-reload");
+  await screenshotAtBothWidths(page, "16-resumed-after-reload");
   const journeys = session.app.sandbox.control
     .journeys()
     .filter((j) => j.journey.borrower.borrowerExternalID === borrowerExternalID);

@@ -28,9 +28,45 @@ export async function currentScreen(page: Page): Promise<string | null> {
   return (await main.count()) === 0 ? null : main.getAttribute("data-screen");
 }
 
-/** Saves a full-page PNG as `<name>.png` in {@link SCREENSHOT_DIR}. */
+/** The widths every screen is checked and captured at: a desktop and a small phone. */
+export const WIDTHS = { desktop: 1280, phone: 390 } as const;
+
+/**
+ * Throws unless the page fits its viewport's width (nothing scrolls sideways), naming the widest elements that
+ * stick out.
+ */
+export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
+  const overflow = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return null;
+    const wide = [...document.querySelectorAll("body *")]
+      .map((el) => ({ el, right: el.getBoundingClientRect().right }))
+      .filter(({ right }) => right > width + 0.5)
+      .slice(0, 3)
+      .map(({ el, right }) => `${el.tagName.toLowerCase()}.${el.className} to ${Math.round(right)}px`);
+    return `${document.documentElement.scrollWidth}px wide in ${width}px: ${wide.join(", ")}`;
+  });
+  if (overflow !== null) throw new Error(`${page.url()} overflows sideways: ${overflow}`);
+}
+
+/**
+ * Checks the page has no horizontal overflow, then saves a full-page PNG as `<name>.png` in {@link SCREENSHOT_DIR}
+ * (at a phone's width, in its `390/` folder).
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  await expectNoHorizontalOverflow(page);
+  const phone = (page.viewportSize()?.width ?? WIDTHS.desktop) <= WIDTHS.phone;
+  const dir = phone ? join(SCREENSHOT_DIR, String(WIDTHS.phone)) : SCREENSHOT_DIR;
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
+
+/** {@link screenshot} at a phone's width, then at a desktop's (the page is left at the desktop width). */
+export async function screenshotAtBothWidths(page: Page, name: string): Promise<void> {
+  for (const width of [WIDTHS.phone, WIDTHS.desktop]) {
+    await page.setViewportSize({ width, height: 900 });
+    await screenshot(page, name);
+  }
 }
 
 /**

@@ -61,7 +61,7 @@ export async function launchChromium(): Promise<Chromium> {
     executablePath,
     headless: true,
     args: chromiumArgs(),
-    viewport: { width: 900, height: 1000 },
+    viewport: { width: 1280, height: 900 },
   });
   return {
     context,

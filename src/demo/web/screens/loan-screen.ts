@@ -93,7 +93,9 @@ export function LoanScreen({ view, client }: LoanProps) {
         h(
           "tr",
           null,
-          ["#", "Due", "EMI", "Principal", "Interest", "Status"].map((c) => h("th", { key: c }, c)),
+          ["#", "Due", "EMI", "Principal", "Interest", "Status"].map((c) =>
+            h("th", { key: c, className: DETAIL_COLUMNS.has(c) ? "detail" : undefined }, c),
+          ),
         ),
       ),
       h(
@@ -106,8 +108,8 @@ export function LoanScreen({ view, client }: LoanProps) {
             h("td", null, i.seq),
             h("td", null, formatDate(i.dueDate)),
             h("td", null, formatMoney(i.amount)),
-            h("td", null, formatMoney(i.principal)),
-            h("td", null, formatMoney(i.interest)),
+            h("td", { className: "detail" }, formatMoney(i.principal)),
+            h("td", { className: "detail" }, formatMoney(i.interest)),
             h("td", null, instalmentStatus(i.status, i.dueDate)),
           ),
         ),
@@ -115,6 +117,9 @@ export function LoanScreen({ view, client }: LoanProps) {
     ),
   );
 }
+
+/** The schedule's columns a phone leaves out (each EMI is their sum): the rest fit 390 px. */
+const DETAIL_COLUMNS = new Set(["Principal", "Interest"]);
 
 /**
  * An instalment's state as the borrower reads it: an unpaid one in the future is "Upcoming", not "Not paid"
