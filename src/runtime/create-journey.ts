@@ -4,7 +4,7 @@ import type { BorrowerClient } from "../client/borrower-client.js";
 import { randomId } from "../client/ids.js";
 import type { JourneyCommand } from "../journey/commands.js";
 import type { JourneyHostEvent } from "../journey/events.js";
-import { commandsOf, initialWithCommands, reduce } from "../journey/reduce.js";
+import { commandsOf, initialWithCommands, type ReduceResult, reduce } from "../journey/reduce.js";
 import { versioned } from "../journey/state-version.js";
 import { type JourneyAnalyticsEvent, viewEvents } from "./analytics.js";
 import { type RuntimeClock, systemClock } from "./clock.js";
@@ -48,6 +48,26 @@ export interface CreateJourneyOptions {
    * ({@link JourneyAnalyticsEvent}: plain data, never tokens or personal data). What it throws goes to `onError`.
    */
   readonly onEvent?: (event: JourneyAnalyticsEvent) => void;
+  /**
+   * Hears each event the reducer applies, with the commands it produced and whether it was refused (developer
+   * tools: the web app's panel draws its timeline from it). The events are the journey's own data, personal data
+   * included: for a developer's eyes, not for analytics or logs. What it throws goes to `onError`.
+   */
+  readonly onTransition?: (transition: JourneyTransition) => void;
+}
+
+/** One event the runtime applied, as developer tools show it. */
+export interface JourneyTransition {
+  /** When it was applied (the runtime clock, epoch ms). */
+  readonly at: number;
+  /** The event as the reducer took it (a `snapshot.received` names its `source`: poll, webhook, push). */
+  readonly event: JourneyHostEvent;
+  /** What the reducer asked the runtime to do next. */
+  readonly commands: readonly JourneyCommand[];
+  /** Present when the event was refused outright (the state did not change). */
+  readonly rejected?: ReduceResult["rejected"];
+  /** The machine's state value after it (each region's active state). */
+  readonly value: JourneyState["value"];
 }
 
 /** What `send` did with an intent. */
@@ -106,7 +126,8 @@ export interface JourneyRuntime {
 
 /**
  * Checks the optional options' shapes, so a bad one fails here rather than at first use.
- * @throws {RuntimeConfigError} naming `clock`, `signals`, `push`, `inspect`, `onError`, `newKey` or `onEvent`.
+ * @throws {RuntimeConfigError} naming `clock`, `signals`, `push`, `inspect`, `onError`, `newKey`, `onEvent` or
+ *   `onTransition`.
  */
 function checkOptionalShapes(options: CreateJourneyOptions): void {
   const { clock, signals, push } = options as { clock?: unknown; signals?: unknown; push?: unknown };
@@ -133,7 +154,7 @@ function checkOptionalShapes(options: CreateJourneyOptions): void {
     (typeof inspect !== "object" || inspect === null)
   )
     throw new RuntimeConfigError("inspect", "must be a function or an observer");
-  for (const name of ["onError", "newKey", "onEvent"] as const)
+  for (const name of ["onError", "newKey", "onEvent", "onTransition"] as const)
     if (options[name] !== undefined && typeof options[name] !== "function")
       throw new RuntimeConfigError(name, "must be a function");
 }
@@ -214,12 +235,28 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
         const result = reduce(state, next);
         state = result.state;
         inspection?.applied(next, state);
+        if (options.onTransition) record(next, result);
         for (const command of result.commands) runCommand(command, deps, poller);
         if (result.rejected === undefined) publish();
       }
     } finally {
       applying = false;
       queue.length = 0;
+    }
+  }
+
+  /** Hands an applied event to `onTransition`; one that throws is reported, never raised. */
+  function record(event: JourneyHostEvent, result: ReduceResult): void {
+    try {
+      options.onTransition?.({
+        at: clock.now(),
+        event,
+        commands: result.commands,
+        ...(result.rejected === undefined ? {} : { rejected: result.rejected }),
+        value: result.state.value,
+      });
+    } catch (error) {
+      onError(error);
     }
   }
 

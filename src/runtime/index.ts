@@ -17,6 +17,7 @@ export {
   type CreateJourneyOptions,
   createJourney,
   type JourneyRuntime,
+  type JourneyTransition,
   type SendResult,
   type WaitOptions,
 } from "./create-journey.js";

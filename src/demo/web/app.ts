@@ -4,6 +4,7 @@ import type { BorrowerClient } from "../../client/index.js";
 import { useJourney, useJourneyRuntime } from "../../react/index.js";
 import type { JourneyRuntime } from "../../runtime/index.js";
 import { borrowerClientFor, journeyRuntimeFor, type SessionHolder } from "./connection.js";
+import { createTransitionLog, DevPanel, type TransitionLog } from "./dev-panel.js";
 import { EndedScreen } from "./screens/ended-screen.js";
 import { LoanScreen } from "./screens/loan-screen.js";
 import { OffersScreen } from "./screens/offers-screen.js";
@@ -26,14 +27,16 @@ const STEP_SCREENS = new Set(["bankStatements", "kyc", "bankMandate", "eMandate"
 
 interface JourneyProps {
   readonly runtime: JourneyRuntime;
+  readonly log: TransitionLog;
   readonly client: BorrowerClient;
   readonly returned: ReturnFromHosted | null;
   readonly onStartOver: () => void;
 }
 
-function JourneyScreens({ runtime, client, returned, onStartOver }: JourneyProps) {
+function JourneyScreens({ runtime, log, client, returned, onStartOver }: JourneyProps) {
   const view = useJourney(runtime);
   const [chosenOfferID, setChosenOfferID] = useState<string | null>(null);
+  const [devPanel, setDevPanel] = useState(false);
   const confirmed = useRef(false);
   useEffect(() => {
     if (returned === null || confirmed.current) return;
@@ -76,6 +79,17 @@ function JourneyScreens({ runtime, client, returned, onStartOver }: JourneyProps
         )
       : null,
     h("main", { "data-screen": view.screen, "data-journey-id": view.journeyID }, screen),
+    h(
+      "button",
+      {
+        type: "button",
+        className: "link dev-toggle",
+        "aria-expanded": devPanel,
+        onClick: () => setDevPanel(!devPanel),
+      },
+      devPanel ? "Hide developer panel" : "Developer panel",
+    ),
+    devPanel ? h(DevPanel, { runtime, log }) : null,
   );
 }
 
@@ -83,15 +97,24 @@ function SignedInJourney({
   signedIn,
   returned,
   onStartOver,
-}: { signedIn: SignedIn } & Omit<JourneyProps, "runtime" | "client">) {
+}: { signedIn: SignedIn } & Omit<JourneyProps, "runtime" | "client" | "log">) {
   const holder = useMemo<SessionHolder>(() => ({ current: signedIn.session }), [signedIn]);
   const client = useMemo(() => borrowerClientFor(holder), [holder]);
+  // One log per signed-in journey (this component is keyed by it).
+  const [log] = useState(createTransitionLog);
   const runtime = useJourneyRuntime(
-    () => journeyRuntimeFor(client, holder, signedIn.initial, (error) => console.warn("[journey]", error)),
-    [client, holder, signedIn],
+    () =>
+      journeyRuntimeFor(
+        client,
+        holder,
+        signedIn.initial,
+        (error) => console.warn("[journey]", error),
+        log.record,
+      ),
+    [client, holder, signedIn, log],
   );
   if (runtime === null) return h("p", { className: "muted" }, "Starting…");
-  return h(JourneyScreens, { runtime, client, returned, onStartOver });
+  return h(JourneyScreens, { runtime, log, client, returned, onStartOver });
 }
 
 function messageOf(error: unknown, resuming: boolean): string {

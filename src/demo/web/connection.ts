@@ -1,6 +1,11 @@
 /** Wires a signed-in borrower to a live journey: the borrower client, the runtime, push, persistence. */
 import { type BorrowerClient, createBorrowerClient } from "../../client/index.js";
-import { createJourney, type JourneyRuntime, snapshotStream } from "../../runtime/index.js";
+import {
+  createJourney,
+  type JourneyRuntime,
+  type JourneyTransition,
+  snapshotStream,
+} from "../../runtime/index.js";
 import { type AppSession, refreshToken, savePersisted } from "./session.js";
 
 /** Holds the current session; the client reads its token and the refresh replaces it. */
@@ -26,7 +31,8 @@ export function borrowerClientFor(holder: SessionHolder): BorrowerClient {
 
 /**
  * A journey runtime (not started) fed by the backend's SSE push relay, saving `persist()` on every view change so
- * a reload resumes where the borrower was. Its `stop()` also ends the push stream.
+ * a reload resumes where the borrower was, and telling `onTransition` (the developer panel's log) each event
+ * applied. Its `stop()` also ends the push stream.
  * @throws {RuntimeConfigError} or {ContractError} as `createJourney` does for a malformed `initial`.
  */
 export function journeyRuntimeFor(
@@ -34,6 +40,7 @@ export function journeyRuntimeFor(
   holder: SessionHolder,
   initial: unknown,
   onError: (error: unknown) => void,
+  onTransition?: (transition: JourneyTransition) => void,
 ): JourneyRuntime {
   const { journeyID } = holder.current;
   const pushStop = new AbortController();
@@ -42,6 +49,7 @@ export function journeyRuntimeFor(
     journeyID,
     initial,
     onError,
+    ...(onTransition ? { onTransition } : {}),
     push: snapshotStream({
       url: `/push/${journeyID}`,
       headers: { authorization: `Bearer ${holder.current.appToken}` },
