@@ -1,4 +1,5 @@
 import type { AnyStateNode } from "xstate";
+import { LIFECYCLE } from "../../src/contract/lifecycle.js";
 import { CADENCE } from "./journey.cadence.js";
 import { LOADING_INFO, STATUS_INFO } from "./journey.lifecycle.js";
 import { journeyMachine } from "./journey.machine.js";
@@ -249,6 +250,24 @@ const offersAvailable: StatusInfo = STATUS_INFO.OFFERS_AVAILABLE;
 const activeBand = CADENCE.active; // { minMs, maxMs }
 const sameView: JourneyView = connect(next, at);`;
 
+/**
+ * The happy path alone, top to bottom: each status the platform moves a journey through on the way to
+ * `DISBURSED` and `CLOSED`, with what happens in it (`STATUS_INFO`), and the two other ends beside it.
+ */
+function renderHappyPath(): string {
+  const path = [...LIFECYCLE, "CLOSED" as const];
+  const lines = ["stateDiagram-v2", "  [*] --> STARTED"];
+  for (const [i, status] of path.entries()) {
+    lines.push(`  ${status} : ${STATUS_INFO[status].description.replace(/[:;]/g, ",")}`);
+    const next = path[i + 1];
+    if (next) lines.push(`  ${status} --> ${next}`);
+  }
+  lines.push("  CLOSED --> [*]");
+  lines.push(`  REJECTED : ${STATUS_INFO.REJECTED.description.replace(/[:;]/g, ",")}`);
+  lines.push(`  EXPIRED : ${STATUS_INFO.EXPIRED.description.replace(/[:;]/g, ",")}`);
+  return lines.join("\n");
+}
+
 /** The whole of `docs/state-machine.md`; `npm run gen` writes it and a test fails when the file drifts. */
 export function renderStateMachineDoc(): string {
   const { diagram, regionEdges } = renderMermaid();
@@ -304,7 +323,19 @@ hasHeldAnomaly, can { submitProfile, selectOffer, startStep, submitStep, confirm
 \`deliveryEvent(delivery)\`, \`borrowerIntentArb(options?)\`, \`mutationResultArb(options?)\`, \`signalArb()\`,
 \`withTimes(events, start?)\`, \`snapshotAt(journeyID, asOf, status, lockedOfferID?)\`, and the payload fixtures.
 
+## The happy path
+
+The lifecycle as a borrower meets it, one status after another; any status before \`DISBURSED\` may also end in
+\`REJECTED\` or \`EXPIRED\` (drawn apart, not wired to every state). The full chart, with the mutation and sync
+regions and every guarded edge, follows.
+
+\`\`\`mermaid
+${renderHappyPath()}
+\`\`\`
+
 ## Diagram
+
+The whole statechart, every region and edge.
 
 \`\`\`mermaid
 ${diagram}
