@@ -7,6 +7,12 @@ import { fileURLToPath } from "node:url";
 
 /** The app's own folder (index.html, main.ts, screens). */
 export const WEB_ROOT = fileURLToPath(new URL(".", import.meta.url));
+/**
+ * The app as the installed package ships it, built when the package was (`npm run build` writes `dist/web`; from
+ * `dist/src/demo/web/` that is `../../../web`). From a source checkout the path holds nothing and the app is
+ * built from its sources.
+ */
+export const PREBUILT_APP = fileURLToPath(new URL("../../../web/", import.meta.url));
 const PACKAGE_ROOT = resolve(WEB_ROOT, "../../..");
 const SOURCE_DIRS = ["src", "machines"].map((dir) => join(PACKAGE_ROOT, dir));
 
@@ -32,12 +38,14 @@ async function sourceHash(): Promise<string> {
 }
 
 /**
- * The directory holding the built app (`index.html` and `assets/`): a cached build when the sources did not change,
+ * The directory holding the built app (`index.html` and `assets/`): the one the installed package ships
+ * ({@link PREBUILT_APP}) unless `cacheDir` is given; else a cached build when the sources did not change,
  * else a fresh `vite build` (React plugin, production mode) written to a temporary folder and moved into place, so
  * concurrent callers never see a half-written build.
  * @throws {Error} (rejects) Vite's build error, unchanged.
  */
 export async function buildWebApp(options: { cacheDir?: string } = {}): Promise<string> {
+  if (options.cacheDir === undefined && existsSync(join(PREBUILT_APP, "index.html"))) return PREBUILT_APP;
   const cacheRoot = options.cacheDir ?? join(PACKAGE_ROOT, "node_modules", ".cache", "credit-journey-web");
   const outDir = join(cacheRoot, await sourceHash());
   if (existsSync(join(outDir, "index.html"))) return outDir;
