@@ -1,20 +1,8 @@
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { markdownFiles, type Snippet, snippetsOf } from "./snippets.js";
+import { ENTRY_POINTS, markdownFiles, type Snippet, snippetsOf } from "./snippets.js";
 
 const root = new URL("../../", import.meta.url).pathname;
-
-const ENTRY_POINTS: Record<string, string> = {
-  "credit-journey": "src/index.ts",
-  "credit-journey/contract": "src/contract/index.ts",
-  "credit-journey/client": "src/client/index.ts",
-  "credit-journey/runtime": "src/runtime/index.ts",
-  "credit-journey/react": "src/react/index.ts",
-  "credit-journey/server": "src/server/index.ts",
-  "credit-journey/server/edge": "src/server/edge.ts",
-  "credit-journey/sandbox": "src/sandbox/index.ts",
-  "credit-journey/testing": "src/testing/index.ts",
-};
 
 /** Type-checks every snippet as its own module, importing the package's entry points from source. */
 function diagnose(snippets: readonly Snippet[]): string[] {

@@ -12,6 +12,19 @@ export interface Snippet {
 
 const ROOT = new URL("../../", import.meta.url);
 
+/** The package's entry points and the source file each one is built from (snippets import them by name). */
+export const ENTRY_POINTS: Readonly<Record<string, string>> = {
+  "credit-journey": "src/index.ts",
+  "credit-journey/contract": "src/contract/index.ts",
+  "credit-journey/client": "src/client/index.ts",
+  "credit-journey/runtime": "src/runtime/index.ts",
+  "credit-journey/react": "src/react/index.ts",
+  "credit-journey/server": "src/server/index.ts",
+  "credit-journey/server/edge": "src/server/edge.ts",
+  "credit-journey/sandbox": "src/sandbox/index.ts",
+  "credit-journey/testing": "src/testing/index.ts",
+};
+
 /** The Markdown files whose snippets must compile: the README and everything under docs/. */
 export function markdownFiles(): string[] {
   const docs = readdirSync(new URL("docs/", ROOT))
