@@ -45,6 +45,7 @@ export type {
   JourneyRecordInput,
   JourneyStore,
   JsonValue,
+  LeaseStaleOptions,
   ListStaleOptions,
   StoreClockOptions,
   StoredJourney,

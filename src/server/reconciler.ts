@@ -11,7 +11,7 @@ import type { JourneyStore, StoredJourney } from "./store/types.js";
 
 /** Options of {@link createReconciler}. */
 export interface ReconcilerOptions {
-  /** Where the journeys live; its `listStale` is the work list. */
+  /** Where the journeys live; its `leaseStale` (else `listStale`) is the work list. */
   readonly store: JourneyStore;
   /** Reads a journey's current snapshot with the partner's read scope (e.g. `partnerClient.getJourneyState`). */
   readonly fetchState: (journeyID: string) => Promise<JourneySnapshot>;
@@ -28,6 +28,13 @@ export interface ReconcilerOptions {
   readonly apply?: (snapshot: JourneySnapshot) => Promise<boolean>;
   /** A journey not updated for this long is re-fetched (default 60,000 ms). */
   readonly staleAfterMs?: number;
+  /**
+   * With a store that leases (`leaseStale`: the shipped ones do), how long a pass holds the journeys it took, so
+   * reconcilers on other workers leave them alone (default `staleAfterMs`). A journey found current is released
+   * at once, and so is one whose fetch failed (retried next pass); a dead worker's are taken again when their
+   * leases run out.
+   */
+  readonly leaseMs?: number;
   /** At most this many fetches at once (default 4). */
   readonly concurrency?: number;
   /** At most this many journeys per pass (default 100). */
@@ -44,7 +51,10 @@ export interface ReconcileReport {
   readonly updated: number;
   /** Journeys found current: marked fresh so they leave the stale list for a while. */
   readonly current: number;
-  /** Journeys whose fetch or apply failed, with the error; they stay stale and are retried next pass. */
+  /**
+   * Journeys whose fetch or apply failed, with the error; they stay stale and are retried next pass (their lease,
+   * if any, given back).
+   */
   readonly failed: readonly { readonly journeyID: string; readonly error: unknown }[];
 }
 
@@ -109,7 +119,7 @@ function checkReconcilerOptions(options: ReconcilerOptions): void {
   for (const name of ["fetchState", "fetchJourney", "apply", "now"] as const)
     if ((name === "fetchState" || options[name] !== undefined) && typeof options[name] !== "function")
       throw new ReconcilerConfigError(name, "must be a function");
-  for (const name of ["staleAfterMs", "concurrency", "batchSize"] as const) {
+  for (const name of ["staleAfterMs", "leaseMs", "concurrency", "batchSize"] as const) {
     const value = options[name];
     if (value !== undefined && !(Number.isSafeInteger(value) && value > 0))
       throw new ReconcilerConfigError(name, "must be a positive integer");
@@ -123,6 +133,7 @@ function checkReconcilerOptions(options: ReconcilerOptions): void {
 export function createReconciler(options: ReconcilerOptions): Reconciler {
   checkReconcilerOptions(options);
   const staleAfterMs = options.staleAfterMs ?? 60_000;
+  const leaseMs = options.leaseMs ?? staleAfterMs;
   const concurrency = options.concurrency ?? 4;
   const batchSize = options.batchSize ?? 100;
   const now = options.now ?? Date.now;
@@ -166,10 +177,11 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   }
 
   async function runOnce(): Promise<ReconcileReport> {
-    const stale = await options.store.listStale({
-      olderThan: new Date(now() - staleAfterMs),
-      limit: batchSize,
-    });
+    const list = { olderThan: new Date(now() - staleAfterMs), limit: batchSize };
+    // Leased where the store can: each stale journey goes to one worker, whatever number share the store.
+    const stale = options.store.leaseStale
+      ? await options.store.leaseStale({ ...list, leaseMs })
+      : await options.store.listStale(list);
     let updated = 0;
     let current = 0;
     const failed: { journeyID: string; error: unknown }[] = [];
@@ -182,6 +194,8 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
           else current++;
         } catch (error) {
           failed.push({ journeyID: journey.journeyID, error });
+          // Retried next pass, by whichever worker: the lease is given back (a dead worker's runs out instead).
+          await options.store.releaseLease?.(journey.journeyID).catch(() => false);
         }
       }
     }

@@ -367,6 +367,30 @@ export function describeJourneyStoreConformance(name: string, factory: JourneySt
       ]);
     });
 
+    it("leases what it lists: a leased journey is not listed to a lease again until the lease runs out, touch or releaseLease ends it", async () => {
+      const { store, clock } = await open();
+      for (const n of [1, 2, 3]) await store.applySnapshot({ snapshot: snapshotOf(n, 1) });
+      clock.advance(60_000);
+      const olderThan = clock.now();
+      const lease = async (limit = 10) =>
+        (await store.leaseStale!({ olderThan, limit, leaseMs: 30_000 })).map((j) => j.journeyID);
+      expect(await lease(2)).toEqual(["jrn_c1", "jrn_c2"]);
+      expect(await lease()).toEqual(["jrn_c3"]);
+      expect(await lease()).toEqual([]);
+      // The plain list is not leased: it still names every stale journey.
+      expect((await store.listStale({ olderThan, limit: 10 })).map((j) => j.journeyID)).toHaveLength(3);
+      expect(await store.releaseLease!("jrn_c2")).toBe(true);
+      expect(await lease()).toEqual(["jrn_c2"]);
+      // Found current: fresh again, so no longer stale at all.
+      expect(await store.touch("jrn_c1")).toBe(true);
+      clock.advance(30_000);
+      expect(await lease()).toEqual(["jrn_c2", "jrn_c3"]);
+      expect(await store.releaseLease!("jrn_none")).toBe(false);
+      const error = await rejection(store.leaseStale!({ olderThan, limit: 1, leaseMs: 0 }));
+      expect(error).toBeInstanceOf(StoreInputError);
+      expect((error as StoreInputError).field).toBe("leaseMs");
+    });
+
     it("drops a journey from the stale list once it ends or is updated", async () => {
       const { store, clock } = await open();
       await store.applySnapshot({ snapshot: snapshotOf(1, 1) });

@@ -4,6 +4,7 @@ import { checkClockOptions, StoreClosedError, storeDates, warnCorruptRecord } fr
 import {
   checkDate,
   checkId,
+  checkLeaseStale,
   checkListStale,
   decodeJsonColumn,
   type PreparedRecord,
@@ -18,6 +19,7 @@ import type {
   ApplyWebhookResult,
   JourneyRecordInput,
   JourneyStore,
+  ListStaleOptions,
   StoreClockOptions,
   StoredJourney,
 } from "./types.js";
@@ -153,6 +155,27 @@ export function memoryJourneyStoreOn(
     const row = journeys.get(journeyID);
     return row && reportReading(read(journeyID, row, written), onCorrupt);
   };
+  /** Leases by journey id: until when (epoch ms, the store's clock) a journey is leased (`leaseStale`). */
+  const leases = new Map<string, number>();
+  /** The stale, non-ended journeys `eligible` lets through, oldest first, at most `limit`. */
+  const listStale = (
+    { olderThan, limit }: ListStaleOptions,
+    eligible: (journeyID: string) => boolean,
+  ): StoredJourney[] => {
+    const stale: StoredJourney[] = [];
+    const candidates = [...journeys.entries()]
+      .filter(([id, row]) => row.ended !== true && row.updatedAt < olderThan && eligible(id))
+      .sort(
+        ([a, x], [b, y]) => x.updatedAt.getTime() - y.updatedAt.getTime() || (a < b ? -1 : a > b ? 1 : 0),
+      );
+    // A row read as absent is left out, and the next one taken: corrupt rows never starve the list.
+    for (const [journeyID] of candidates) {
+      if (stale.length === limit) break;
+      const journey = get(journeyID);
+      if (journey) stale.push(journey);
+    }
+    return stale;
+  };
 
   return {
     async get(journeyID) {
@@ -180,25 +203,29 @@ export function memoryJourneyStoreOn(
     },
     async listStale(listOptions) {
       open();
-      const { olderThan, limit } = checkListStale(listOptions);
-      const stale: StoredJourney[] = [];
-      const candidates = [...journeys.entries()]
-        .filter(([, row]) => row.ended !== true && row.updatedAt < olderThan)
-        .sort(
-          ([a, x], [b, y]) => x.updatedAt.getTime() - y.updatedAt.getTime() || (a < b ? -1 : a > b ? 1 : 0),
-        );
-      // A row read as absent is left out, and the next one taken: corrupt rows never starve the list.
-      for (const [journeyID] of candidates) {
-        if (stale.length === limit) break;
-        const journey = get(journeyID);
-        if (journey) stale.push(journey);
-      }
-      return stale;
+      return listStale(checkListStale(listOptions), () => true);
+    },
+    async leaseStale(leaseOptions) {
+      open();
+      const { olderThan, limit, leaseMs } = checkLeaseStale(leaseOptions);
+      const at = now().getTime();
+      const free = (journeyID: string) => (leases.get(journeyID) ?? Number.NEGATIVE_INFINITY) <= at;
+      const taken = listStale({ olderThan, limit }, free);
+      for (const journey of taken) leases.set(journey.journeyID, at + leaseMs);
+      return taken;
+    },
+    async releaseLease(journeyID) {
+      open();
+      const id = checkId(journeyID, "journeyID");
+      leases.delete(id);
+      return journeys.has(id);
     },
     async touch(journeyID) {
       open();
-      const row = journeys.get(checkId(journeyID, "journeyID"));
+      const id = checkId(journeyID, "journeyID");
+      const row = journeys.get(id);
       if (!row) return false;
+      leases.delete(id);
       const at = now();
       if (!(at > row.updatedAt)) return true;
       // What was written stays known for the row (only its time moved on).

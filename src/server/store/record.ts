@@ -18,6 +18,7 @@ import { CorruptRecordError, type CorruptRecordIssue, StoreInputError } from "./
 import type {
   JourneyRecordInput,
   JsonValue,
+  LeaseStaleOptions,
   ListStaleOptions,
   StoredJourney,
   WebhookDelivery,
@@ -207,6 +208,17 @@ export function checkListStale(options: ListStaleOptions): ListStaleOptions {
     throw new StoreInputError("limit", "must be a positive integer");
   }
   return { olderThan, limit: options.limit };
+}
+
+/**
+ * Checks `leaseStale` options.
+ * @throws {StoreInputError} naming `olderThan`, `limit` or `leaseMs`.
+ */
+export function checkLeaseStale(options: LeaseStaleOptions): LeaseStaleOptions {
+  const listed = checkListStale(options);
+  if (!Number.isSafeInteger(options.leaseMs) || options.leaseMs <= 0)
+    throw new StoreInputError("leaseMs", "must be a positive integer of milliseconds");
+  return { ...listed, leaseMs: options.leaseMs };
 }
 
 /** What a journey row's JSON column holds when it is not JSON at all (text that does not parse). */

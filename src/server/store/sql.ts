@@ -9,6 +9,7 @@ import {
 import {
   checkDate,
   checkId,
+  checkLeaseStale,
   checkListStale,
   type PreparedRecord,
   prepareDelivery,
@@ -228,11 +229,49 @@ export function createSqlJourneyStore(db: SqlDatabase, options: SqlJourneyStoreO
       }
       return stale;
     },
+    async leaseStale(leaseOptions) {
+      open();
+      const { olderThan, limit, leaseMs } = checkLeaseStale(leaseOptions);
+      const at = now();
+      // Rows another transaction holds are skipped, not waited for: concurrent workers each take others.
+      const { rows } = await db.query<JourneyRow>(
+        `WITH taken AS (
+           SELECT journey_id FROM credit_journey.journeys
+           WHERE NOT ended AND updated_at < $1 AND (leased_until IS NULL OR leased_until <= $2)
+           ORDER BY updated_at, journey_id
+           LIMIT $3
+           FOR UPDATE SKIP LOCKED)
+         UPDATE credit_journey.journeys AS j SET leased_until = $4
+         FROM taken WHERE j.journey_id = taken.journey_id
+         RETURNING ${COLUMNS.split(", ")
+           .map((c) => `j.${c}`)
+           .join(", ")}`,
+        [olderThan.toISOString(), at.toISOString(), limit, new Date(at.getTime() + leaseMs).toISOString()],
+      );
+      // A row read as absent (corrupt) stays leased and is left out; the rest oldest first, as listStale.
+      return rows
+        .map((row) => reportReading(read(row), onCorrupt))
+        .filter((journey): journey is StoredJourney => journey !== undefined)
+        .sort(
+          (a, b) =>
+            a.updatedAt.getTime() - b.updatedAt.getTime() ||
+            (a.journeyID < b.journeyID ? -1 : a.journeyID > b.journeyID ? 1 : 0),
+        );
+    },
+    async releaseLease(journeyID) {
+      open();
+      const { rows } = await db.query(
+        "UPDATE credit_journey.journeys SET leased_until = NULL WHERE journey_id = $1 RETURNING journey_id",
+        [checkId(journeyID, "journeyID")],
+      );
+      return rows.length === 1;
+    },
     async touch(journeyID) {
       open();
       const id = checkId(journeyID, "journeyID");
+      // Confirmed current: fresh again, and whoever leased it is done with it.
       const { rows } = await db.query(
-        `UPDATE credit_journey.journeys SET updated_at = GREATEST(updated_at, $2)
+        `UPDATE credit_journey.journeys SET updated_at = GREATEST(updated_at, $2), leased_until = NULL
          WHERE journey_id = $1 RETURNING journey_id`,
         [id, now().toISOString()],
       );

@@ -71,6 +71,12 @@ export interface ListStaleOptions {
   readonly limit: number;
 }
 
+/** Options of {@link JourneyStore.leaseStale}. */
+export interface LeaseStaleOptions extends ListStaleOptions {
+  /** How long the journeys taken stay leased to the caller, in ms (a positive integer), unless touched sooner. */
+  readonly leaseMs: number;
+}
+
 /**
  * Where a partner backend keeps journeys and the webhook ids it has seen. Every method is safe to call from many
  * processes at once: writes are guarded by the order key `asOf`, so a stale or equal one never overwrites a newer one.
@@ -132,6 +138,24 @@ export interface JourneyStore {
    *   does not answer in time; `retryable`, and retrying is safe (rejects).
    */
   touch(journeyID: string): Promise<boolean>;
+  /**
+   * {@link JourneyStore.listStale}, leasing what it returns: a journey leased (to anyone, in any process) until
+   * after now is not returned again until its lease runs out or {@link JourneyStore.touch} ends it, so workers
+   * sharing the store poll each stale journey once. Optional: a store without it is listed unleased (one worker).
+   * @throws {StoreInputError} naming `olderThan`, `limit` or `leaseMs` (rejects).
+   * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
+   * @throws {StoreUnavailableError} (a store on a database) when it is unreachable, breaks the connection or
+   *   does not answer in time; `retryable`, and retrying is safe (rejects).
+   */
+  leaseStale?(options: LeaseStaleOptions): Promise<StoredJourney[]>;
+  /**
+   * Ends a lease {@link JourneyStore.leaseStale} gave, so the journey is taken again at once (its poll failed and
+   * should be retried next pass). Optional, with `leaseStale`. Returns false when the journey is unknown.
+   * @throws {StoreInputError} when `journeyID` is not a non-empty string (rejects).
+   * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
+   * @throws {StoreUnavailableError} (a store on a database) as the other methods (rejects).
+   */
+  releaseLease?(journeyID: string): Promise<boolean>;
   /**
    * Forgets webhook ids seen before `olderThan` (keep them longer than the platform retries); returns how many.
    * @throws {StoreInputError} when `olderThan` is not a valid date (rejects).

@@ -81,6 +81,7 @@ describe("migrate", () => {
       "002_order_by_as_of.sql",
       "003_webhook_sequence.sql",
       "004_journey_complete.sql",
+      "005_reconcile_lease.sql",
     ];
     expect(shipped.map((m) => m.name)).toEqual(names);
     expect(await migrate(db)).toEqual(names);
@@ -107,6 +108,7 @@ describe("migrate", () => {
       "002_order_by_as_of.sql",
       "003_webhook_sequence.sql",
       "004_journey_complete.sql",
+      "005_reconcile_lease.sql",
     ]);
     const store = await createPGliteJourneyStore({ db: pglite, migrate: false });
     const held = await store.get(old.journeyID as string);
