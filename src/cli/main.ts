@@ -11,12 +11,14 @@ const USAGE = `Usage:
     --scenario <name>                 ${SCENARIOS.map((s) => s.name).join(" | ")} (default happy)
     --faults                          the sandbox's fault injection on; the SDK rides through it
     --interactive                     ask the borrower's choices at the terminal
-    --inspect                         start the Stately inspector's local server (port 8080, opens your browser)
-                                      and stream the live actor to it
-    --inspect-url <ws-url>            stream to an inspector socket that is already running instead
+    --inspect                         stream the live actor to the Stately inspector through a relay on
+                                      127.0.0.1 (port 8080, or a free one if taken) and print the page to open;
+                                      at a terminal it waits for Enter at the end before closing
+    --inspect-url <ws-url>            stream to an inspector socket that is already running instead (exit 1
+                                      if it cannot be reached)
     --json                            one JSON object a line instead of text
     --web [--port N]                  serve the borrower web app (React) beside the sandbox and partner backend
-                                      instead, and print its URL (from a source checkout: npm start -- --web)
+                                      instead, and print its URL (the package ships the app built)
   credit-journey sandbox [options]    the sandbox platform, standalone
     --port N                          port on 127.0.0.1 (default 4010; 0 picks a free one)
     --seed N                          seed for ids, offers and faults (default 1)
@@ -127,7 +129,37 @@ async function demo(args: string[]): Promise<number> {
     return 2;
   }
   const inspectUrl = values["inspect-url"];
-  const inspector = values.inspect || inspectUrl !== undefined ? await openInspector(inspectUrl) : undefined;
+  if (inspectUrl !== undefined && !/^wss?:\/\/\S+$/.test(inspectUrl)) {
+    console.error(`--inspect-url must be a ws:// or wss:// URL, got "${inspectUrl}"\n${SEE_HELP}`);
+    return 2;
+  }
+  // The relay and the ws package are loaded only for --inspect / --inspect-url (@statelyai/inspect is optional).
+  const relayModule =
+    values.inspect || inspectUrl !== undefined ? await import("./inspector-relay.js") : undefined;
+  if (inspectUrl !== undefined && !(await relayModule?.canReach(inspectUrl))) {
+    console.error(
+      `could not reach the inspector at ${inspectUrl}: is it running? (--inspect starts one locally)`,
+    );
+    return 1;
+  }
+  const relay = inspectUrl === undefined ? await relayModule?.startInspectorRelay() : undefined;
+  if (relay) {
+    if (relay.portTaken !== undefined) {
+      console.error(
+        `inspector: port ${relay.portTaken} is taken, so the relay listens on ${relay.port} instead`,
+      );
+    }
+    console.error(`inspector: open ${relay.url} in a browser (the relay listens on 127.0.0.1 only)`);
+  }
+  const socketUrl = inspectUrl ?? relay?.socketUrl;
+  // A relay left open would hold the process: close it when the inspector cannot be set up.
+  const inspector =
+    socketUrl === undefined
+      ? undefined
+      : await openInspector(socketUrl).catch(async (error: unknown) => {
+          await relay?.close();
+          throw error;
+        });
   const terminal = values.interactive ? terminalChoices() : undefined;
   try {
     const result = await runDemo({
@@ -139,19 +171,23 @@ async function demo(args: string[]): Promise<number> {
     });
     const reached = inspector ? await inspector.stop() : true;
     if (!reached) {
-      console.error(
-        `could not reach the inspector at ${inspectUrl ?? "ws://localhost:8080"}: nothing was streamed`,
-      );
+      console.error(`could not reach the inspector at ${socketUrl}: nothing was streamed`);
       return 1;
+    }
+    if (relay) {
+      terminal?.close();
+      // Not at a terminal (piped, CI) this returns at once: the relay closes as soon as the run is flushed.
+      await relayModule?.waitForEnter(`inspector: the run stays at ${relay.url}; press Enter to close it\n`);
     }
     return result.exitCode;
   } finally {
     terminal?.close();
     await inspector?.stop();
+    await relay?.close();
   }
 }
 
-/** The web app's server, loaded only for `--web` (it needs Vite and the app's sources, which dist does not ship). */
+/** The web app's server, loaded only for `--web` (the package's prebuilt app; from the sources, built with Vite). */
 interface WebAppModule {
   startWebApp(options: { port?: number }): Promise<{ url: string; close(): Promise<void> }>;
 }
@@ -169,12 +205,10 @@ async function web(port: number): Promise<number> {
   return 0;
 }
 
-/** Connects to an inspector socket; without a URL, first starts the inspector's own local server on 8080. */
-async function openInspector(url: string | undefined) {
+/** Connects the SDK's WebSocket inspector to the socket at `url` (the local relay's, or `--inspect-url`). */
+async function openInspector(url: string) {
   const { createWebSocketInspector } = await import("@statelyai/inspect");
-  const server =
-    url === undefined ? (await import("@statelyai/inspect/server")).createInspectorServer() : undefined;
-  const inspector = createWebSocketInspector({ url: url ?? "ws://localhost:8080" });
+  const inspector = createWebSocketInspector({ url });
   let stopped: boolean | undefined;
   return {
     next: inspector.inspect.next?.bind(inspector.inspect),
@@ -190,7 +224,6 @@ async function openInspector(url: string | undefined) {
       // An adapter that never connected retries every 5 s, for ever, from a closure nothing can cancel: once the
       // run is over and its output written, the process leaves rather than hang on it.
       if (!stopped) setTimeout(() => process.exit(process.exitCode ?? 1), 200).unref();
-      server?.stop();
       return stopped;
     },
   };
