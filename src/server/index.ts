@@ -6,6 +6,13 @@
 import { webhookFunctions } from "./webhook/entry.js";
 import { nodeHmac } from "./webhook/hmac-node.js";
 
+export {
+  CHANGE_CHANNEL,
+  ChangeFeedConfigError,
+  type ChangeFeedOptions,
+  createPostgresChangeFeed,
+  type JourneyChangeFeed,
+} from "./change-feed.js";
 export * from "./edge.js";
 export { DEFAULT_RAW_BODY_LIMIT } from "./raw-body/errors.js";
 export type { NodeRequestLike, ReadRawBodyOptions } from "./raw-body/node.js";

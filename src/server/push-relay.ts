@@ -61,6 +61,8 @@ export interface PushRelay {
   handleFetch(request: Request, journeyID: string): Promise<Response>;
   /** How many watchers are connected now. */
   connections(): number;
+  /** The journeys at least one watcher follows now (a change feed reads them again after a reconnect). */
+  watched(): string[];
   /** The relay's counters: {@link PushRelayStats}. */
   stats(): PushRelayStats;
   /** Ends every stream and stops the heartbeats; later connections are answered 503. */
@@ -413,6 +415,10 @@ export function createPushRelay(options: PushRelayOptions): PushRelay {
     },
 
     connections: () => watchers.size,
+
+    watched() {
+      return [...byJourney.keys()];
+    },
 
     stats() {
       let pendingFrames = 0;

@@ -1,0 +1,184 @@
+/**
+ * Fan-out of stored journey changes across partner-backend workers on one PostgreSQL, over `LISTEN/NOTIFY`: a
+ * worker that stored a journey says so (`notify`: the journey and its order key, never the snapshot), and every
+ * worker, itself included, reads the newest snapshot from the store and hands it on (`onChange`, e.g. the push
+ * relay's `publish`). A dropped LISTEN connection is re-opened, and every journey this worker's watchers follow is
+ * read again, so no change is lost while it was down.
+ */
+
+import { CreditJourneyError } from "../contract/errors.js";
+import type { JourneySnapshot } from "../contract/index.js";
+import type { JourneyStore } from "./store/types.js";
+
+/** The channel every worker listens on. */
+export const CHANGE_CHANNEL = "credit_journey_changes";
+
+/** Options of {@link createPostgresChangeFeed}. */
+export interface ChangeFeedOptions {
+  /** The PostgreSQL every worker shares (the store's). */
+  readonly connectionString: string;
+  /** Where the newest snapshot of a changed journey is read (the worker's own store on that database). */
+  readonly store: Pick<JourneyStore, "get">;
+  /** Hears the newest stored snapshot of each changed journey, on every worker (e.g. `relay.publish`). */
+  readonly onChange: (snapshot: JourneySnapshot) => void;
+  /** The journeys this worker's watchers follow (`relay.watched`): read again after a reconnect. */
+  readonly watched?: () => Iterable<string>;
+  /** Hears a dropped connection, a failed read or a malformed notification; default `console.warn`. */
+  readonly onError?: (error: unknown) => void;
+  /** The first wait before re-opening a dropped LISTEN connection, in ms (default 1,000; doubles up to 30 s). */
+  readonly reconnectMs?: number;
+}
+
+/** A worker's end of the fan-out. */
+export interface JourneyChangeFeed {
+  /**
+   * Tells every worker that `journeyID` was stored at `asOf` (call it after the store write, e.g. from the webhook
+   * handler's `onSnapshot`).
+   * @throws {Error} `pg`'s error when the notification cannot be sent (rejects).
+   */
+  notify(change: Pick<JourneySnapshot, "journeyID" | "asOf">): Promise<void>;
+  /** Stops listening and closes both connections. Idempotent; never rejects. */
+  close(): Promise<void>;
+}
+
+/** A {@link createPostgresChangeFeed} option that is missing or malformed; `field` names it. */
+export class ChangeFeedConfigError extends CreditJourneyError {
+  /** Discriminant for plain-data error handling across boundaries. */
+  readonly _tag = "ChangeFeedConfigError" as const;
+  /** The offending option. */
+  readonly field: string;
+
+  constructor(field: string, message: string) {
+    super(`createPostgresChangeFeed: ${field} ${message}`);
+    this.name = "ChangeFeedConfigError";
+    this.field = field;
+  }
+}
+
+const MAX_RECONNECT_MS = 30_000;
+
+function checkOptions(options: ChangeFeedOptions): void {
+  if (typeof options !== "object" || options === null)
+    throw new ChangeFeedConfigError("options", "must be an object with connectionString, store and onChange");
+  if (typeof options.connectionString !== "string" || !/^postgres(ql)?:\/\//.test(options.connectionString))
+    throw new ChangeFeedConfigError("connectionString", "must be a postgres:// URL");
+  if (typeof options.store?.get !== "function")
+    throw new ChangeFeedConfigError("store", "must be a JourneyStore (it has no get)");
+  for (const name of ["onChange", "watched", "onError"] as const)
+    if ((name === "onChange" || options[name] !== undefined) && typeof options[name] !== "function")
+      throw new ChangeFeedConfigError(name, "must be a function");
+  const reconnect = options.reconnectMs;
+  if (reconnect !== undefined && !(Number.isSafeInteger(reconnect) && reconnect > 0))
+    throw new ChangeFeedConfigError("reconnectMs", "must be a positive integer of milliseconds");
+}
+
+/** A notification's payload, or `undefined` when it is not one this feed sent. */
+function changeOf(payload: string | undefined): { journeyID: string; asOf: number } | undefined {
+  try {
+    const { journeyID, asOf } = JSON.parse(payload ?? "") as { journeyID?: unknown; asOf?: unknown };
+    return typeof journeyID === "string" && journeyID.length > 0 && Number.isSafeInteger(asOf)
+      ? { journeyID, asOf: asOf as number }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Opens a worker's end of the fan-out: a LISTEN connection (re-opened when it drops) and a connection to notify.
+ * @throws {ChangeFeedConfigError} naming a missing or malformed option.
+ * @throws {Error} `pg`'s error when the first LISTEN connection cannot be opened (rejects; nothing stays open).
+ */
+export async function createPostgresChangeFeed(options: ChangeFeedOptions): Promise<JourneyChangeFeed> {
+  checkOptions(options);
+  const onError = options.onError ?? ((error: unknown) => console.warn("credit-journey change feed:", error));
+  const firstWait = options.reconnectMs ?? 1_000;
+  const { default: pg } = await import("pg");
+  const sender = new pg.Pool({ connectionString: options.connectionString, max: 1, keepAlive: true });
+  sender.on("error", onError);
+  let listener: InstanceType<typeof pg.Client> | undefined;
+  let closed = false;
+  let wait = firstWait;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Hands on the stored snapshot of `journeyID` when it is at least at `asOf`; a failed read is reported. */
+  async function deliver(journeyID: string, asOf: number): Promise<void> {
+    try {
+      const stored = await options.store.get(journeyID);
+      if (stored && stored.snapshot.asOf >= asOf) options.onChange(stored.snapshot);
+    } catch (error) {
+      onError(error);
+    }
+  }
+
+  async function listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: options.connectionString, keepAlive: true });
+    // Errors before the client is the listener reject the connect below; after, they drop it.
+    client.on("error", (error: Error) => lost(client, error));
+    client.on("end", () => lost(client, new Error("the LISTEN connection ended")));
+    client.on("notification", (message: { channel: string; payload?: string }) => {
+      if (message.channel !== CHANGE_CHANNEL) return;
+      const change = changeOf(message.payload);
+      if (change === undefined) onError(new Error(`a malformed ${CHANGE_CHANNEL} notification was ignored`));
+      else void deliver(change.journeyID, change.asOf);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+    if (closed) {
+      await client.end().catch(() => {});
+      return;
+    }
+    listener = client;
+    wait = firstWait;
+  }
+
+  /** The LISTEN connection dropped: report it, and re-open it after a wait that grows while it keeps failing. */
+  function lost(client: InstanceType<typeof pg.Client>, error: Error): void {
+    if (client !== listener) return;
+    listener = undefined;
+    client.end().catch(() => {});
+    if (closed) return;
+    onError(error);
+    reopen();
+  }
+
+  function reopen(): void {
+    timer = setTimeout(async () => {
+      try {
+        await listen();
+        // Whatever changed while no one listened: the watched journeys, read again.
+        for (const journeyID of options.watched?.() ?? []) await deliver(journeyID, 0);
+      } catch (error) {
+        onError(error);
+        wait = Math.min(wait * 2, MAX_RECONNECT_MS);
+        if (!closed) reopen();
+      }
+    }, wait);
+    timer.unref?.();
+  }
+
+  try {
+    await listen();
+  } catch (error) {
+    await sender.end().catch(() => {});
+    throw error;
+  }
+  return {
+    async notify({ journeyID, asOf }) {
+      await sender.query("SELECT pg_notify($1, $2)", [CHANGE_CHANNEL, JSON.stringify({ journeyID, asOf })]);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearTimeout(timer);
+      const current = listener;
+      listener = undefined;
+      await Promise.all([current?.end().catch(() => {}), sender.end().catch(() => {})]);
+    },
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * The change feed (issue N, item 1): workers sharing one PostgreSQL tell each other what they stored through
+ * `LISTEN/NOTIFY`, so a borrower watching through one worker hears a webhook another verified, and a dropped
+ * LISTEN connection loses no change (the watched journeys are read again once it is back).
+ */
+import pg from "pg";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  ChangeFeedConfigError,
+  createPostgresChangeFeed,
+  createPostgresJourneyStore,
+  createPushRelay,
+  createWebhookHandler,
+  type JourneyChangeFeed,
+  type JourneyStore,
+  type PushRelay,
+} from "../../src/server/index.js";
+import { runPostgres } from "../support/postgres.js";
+import { signedDelivery } from "./deliveries.js";
+
+const server = runPostgres();
+const JOURNEY = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
+const SECRET = "al_wh_change_feed";
+const T0 = Date.parse("2026-11-26T10:00:00Z");
+
+const closing: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const close of closing.splice(0).reverse()) await close();
+});
+
+/** One worker: its own store connections, push relay, change feed and webhook handler, on the shared database. */
+async function worker(connectionString: string, errors: unknown[] = [], reconnectMs = 50) {
+  const store: JourneyStore = await createPostgresJourneyStore({ connectionString, max: 2 });
+  const relay: PushRelay = createPushRelay({
+    authorize: () => true,
+    latest: async (journeyID) => (await store.get(journeyID))?.snapshot,
+  });
+  const feed: JourneyChangeFeed = await createPostgresChangeFeed({
+    connectionString,
+    store,
+    onChange: relay.publish,
+    watched: relay.watched,
+    onError: (error) => errors.push(error),
+    reconnectMs,
+  });
+  const handler = await createWebhookHandler({
+    secrets: SECRET,
+    store,
+    now: () => T0,
+    onSnapshot: (snapshot) => feed.notify(snapshot),
+  });
+  closing.push(
+    () => store.close(),
+    () => relay.close(),
+    () => feed.close(),
+  );
+  return { store, relay, feed, handler };
+}
+
+/** A watcher on `relay`: the asOfs of the snapshot frames it has received so far. */
+async function watch(relay: PushRelay) {
+  const abort = new AbortController();
+  closing.push(() => abort.abort());
+  const response = await relay.handleFetch(
+    new Request(`http://worker/push/${JOURNEY}`, { signal: abort.signal }),
+    JOURNEY,
+  );
+  const received: number[] = [];
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  void (async () => {
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+      for (const m of decoder.decode(chunk.value).matchAll(/^id: (\d+)$/gm)) received.push(Number(m[1]));
+  })().catch(() => {});
+  return received;
+}
+
+function delivery(eventID: string, status: "KYC_PENDING" | "BANK_MANDATE_PENDING", generatedAt: number) {
+  return signedDelivery(
+    eventID,
+    [{ status, nextAction: "COMPLETE_STEP" }],
+    { generatedAt },
+    {
+      secret: SECRET,
+      now: T0,
+      journeyID: JOURNEY,
+    },
+  );
+}
+
+describe("the PostgreSQL change feed across workers", () => {
+  it("a borrower watching through worker B hears the webhook worker A verified", async () => {
+    const connectionString = await server.createDatabase();
+    const a = await worker(connectionString);
+    const b = await worker(connectionString);
+    const onB = await watch(b.relay);
+    await expect.poll(() => b.relay.watched()).toEqual([JOURNEY]);
+    const d = delivery("evt_feed_1", "KYC_PENDING", T0 - 60_000);
+    expect(await a.handler.handle(d.body, d.headers)).toMatchObject({ outcome: "applied" });
+    await expect.poll(() => onB, { timeout: 5_000 }).toEqual([T0 - 60_000]);
+    // The same delivery retried at B is a duplicate: nothing more is relayed.
+    expect(await b.handler.handle(d.body, d.headers)).toMatchObject({ outcome: "duplicate" });
+    const later = delivery("evt_feed_2", "BANK_MANDATE_PENDING", T0 - 30_000);
+    expect(await b.handler.handle(later.body, later.headers)).toMatchObject({ outcome: "applied" });
+    await expect.poll(() => onB, { timeout: 5_000 }).toEqual([T0 - 60_000, T0 - 30_000]);
+  });
+
+  it("a LISTEN connection dropped while a change is stored loses nothing: the watched journey is read again", async () => {
+    const connectionString = await server.createDatabase();
+    const errors: unknown[] = [];
+    const a = await worker(connectionString);
+    // B re-opens its LISTEN connection 400 ms after losing it: the change below is stored before that.
+    const b = await worker(connectionString, errors, 400);
+    const onB = await watch(b.relay);
+    await expect.poll(() => b.relay.watched()).toEqual([JOURNEY]);
+    // Every LISTEN connection dropped by the server (B's among them): A's notification finds no listener at B.
+    const admin = new pg.Client({ connectionString });
+    await admin.connect();
+    closing.push(() => admin.end());
+    await admin.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN %' AND pid <> pg_backend_pid()",
+    );
+    const d = delivery("evt_feed_lost", "KYC_PENDING", T0 - 60_000);
+    expect(await a.handler.handle(d.body, d.headers)).toMatchObject({ outcome: "applied" });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(onB).toEqual([]);
+    // Back, B reads the watched journey again and relays what it missed.
+    await expect.poll(() => onB, { timeout: 5_000 }).toEqual([T0 - 60_000]);
+    expect(errors.length).toBeGreaterThan(0);
+    // Listening again: the next change arrives as any other.
+    const later = delivery("evt_feed_after", "BANK_MANDATE_PENDING", T0 - 30_000);
+    expect(await a.handler.handle(later.body, later.headers)).toMatchObject({ outcome: "applied" });
+    await expect.poll(() => onB, { timeout: 5_000 }).toEqual([T0 - 60_000, T0 - 30_000]);
+  });
+
+  it("checks its options when created, naming the field", async () => {
+    const store = { get: async () => undefined };
+    for (const [options, field] of [
+      [{ connectionString: "mysql://x", store, onChange: () => {} }, "connectionString"],
+      [{ connectionString: "postgres://x", store: {}, onChange: () => {} }, "store"],
+      [{ connectionString: "postgres://x", store }, "onChange"],
+      [{ connectionString: "postgres://x", store, onChange: () => {}, reconnectMs: 0 }, "reconnectMs"],
+    ] as const) {
+      const error = await createPostgresChangeFeed(options as never).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ChangeFeedConfigError);
+      expect((error as ChangeFeedConfigError).field).toBe(field);
+    }
+  });
+});
