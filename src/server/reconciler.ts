@@ -26,6 +26,11 @@ export interface ReconcilerOptions {
    * written with an order-guarded `store.applySnapshot`, as the webhook handler does.
    */
   readonly apply?: (snapshot: JourneySnapshot) => Promise<boolean>;
+  /**
+   * Called after a fetched snapshot was written (e.g. `feed.notify` or `relay.publish`, as the webhook handler's
+   * `onSnapshot`). What it throws is reported in the pass's `failed`; the write stands.
+   */
+  readonly onSnapshot?: (snapshot: JourneySnapshot) => void | Promise<void>;
   /** A journey not updated for this long is re-fetched (default 60,000 ms). */
   readonly staleAfterMs?: number;
   /**
@@ -116,7 +121,7 @@ function checkReconcilerOptions(options: ReconcilerOptions): void {
   for (const method of ["listStale", "get", "touch", "applySnapshot"] as const)
     if (typeof store?.[method] !== "function")
       throw new ReconcilerConfigError("store", `must be a JourneyStore (it has no ${method})`);
-  for (const name of ["fetchState", "fetchJourney", "apply", "now"] as const)
+  for (const name of ["fetchState", "fetchJourney", "apply", "onSnapshot", "now"] as const)
     if ((name === "fetchState" || options[name] !== undefined) && typeof options[name] !== "function")
       throw new ReconcilerConfigError(name, "must be a function");
   for (const name of ["staleAfterMs", "leaseMs", "concurrency", "batchSize"] as const) {
@@ -170,8 +175,10 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     // A held anomaly is settled even when the platform's state is no newer than the row: it is not current.
     // (Only the default apply settles one; a partner's own `apply` owns what it writes.)
     const anomalous = options.apply === undefined && isHoldingAnomaly(held.state as JourneyState | null);
-    if ((snapshot.asOf > held.asOf || anomalous) && (await apply(snapshot)))
+    if ((snapshot.asOf > held.asOf || anomalous) && (await apply(snapshot))) {
+      await options.onSnapshot?.(snapshot);
       return isSameState(held.snapshot, snapshot) && !anomalous ? "current" : "updated";
+    }
     await options.store.touch(held.journeyID);
     return "current";
   }

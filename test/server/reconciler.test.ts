@@ -27,10 +27,13 @@ describe("reconciler", () => {
       jrn_b: snapshotFixture({ journeyID: "jrn_b", asOf: 6 }),
     };
     const fetched: string[] = [];
+    const told: number[] = [];
     const reconciler = createReconciler({
       store,
       now: clock.now,
       staleAfterMs: 60_000,
+      // What was written is told (a change feed, a relay), as the webhook handler's onSnapshot.
+      onSnapshot: (snapshot) => void told.push(snapshot.asOf),
       fetchState: async (id) => {
         fetched.push(id);
         const snapshot = server[id];
@@ -48,7 +51,26 @@ describe("reconciler", () => {
       (updated?.state as { context: { snapshot: { asOf: number } } } | null)?.context.snapshot.asOf,
     ).toBe(5);
     expect((await store.get("jrn_b"))?.asOf).toBe(6);
+    expect(told.sort()).toEqual([5, 6]);
     expect((await reconciler.runOnce()).checked).toBe(0);
+  });
+
+  it("reports an onSnapshot that throws in the pass's failed, and the write stands", async () => {
+    const clock = clockAt(Date.UTC(2026, 10, 26));
+    const store = createMemoryJourneyStore({ now: clock.date });
+    await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: "jrn_a", asOf: 3 }) });
+    clock.advance(120_000);
+    const reconciler = createReconciler({
+      store,
+      now: clock.now,
+      fetchState: async () => snapshotFixture({ journeyID: "jrn_a", asOf: 5, status: "OFFER_SELECTED" }),
+      onSnapshot: () => {
+        throw new Error("feed down");
+      },
+    });
+    const report = await reconciler.runOnce();
+    expect(report.failed.map((f) => String(f.error))).toEqual(["Error: feed down"]);
+    expect((await store.get("jrn_a"))?.asOf).toBe(5);
   });
 
   it("never runs more fetches at once than its concurrency, and reports failures without stopping", async () => {
