@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: runs the six benchmarks, each in a child process of its own (fresh heap, `--expose-gc`),
+ * `npm run bench`: runs the seven benchmarks, each in a child process of its own (fresh heap, `--expose-gc`),
  * one after the other; prints every figure beside its target and its same-run baseline; writes
  * `bench/results/latest.json`. `npx tsx bench/run.ts 1 3` runs only benchmarks 1 and 3.
  * Exits 0 when every benchmark ran (a missed target is a result, not a failure), 1 when one crashed.
@@ -25,6 +25,7 @@ const BENCHES: readonly Bench[] = [
   { id: 4, title: "Polling efficiency", file: "polling/polling.ts", timeoutSec: 120 },
   { id: 5, title: "Memory", file: "memory/memory.ts", timeoutSec: 120 },
   { id: 6, title: "Load", file: "load/load.ts", timeoutSec: 450 },
+  { id: 7, title: "Webhook ingest with several workers", file: "workers/workers.ts", timeoutSec: 180 },
 ];
 
 function runOne(bench: Bench): Promise<BenchReport> {

@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import autocannon from "autocannon";
+import type autocannon from "autocannon";
 import {
   createMemoryJourneyStore,
   createWebhookHandler,
@@ -12,9 +12,9 @@ import {
 } from "../../src/server/index.js";
 import { runBenchmark, secondsSince } from "../lib/child.js";
 import { type BenchReport, figure } from "../lib/figure.js";
+import { CONNECTIONS, loadDeliveries } from "../lib/load-deliveries.js";
 import { type SignedDelivery, signDeliveries } from "./deliveries.js";
 
-const CONNECTIONS = 10;
 const WARMUP_SEC = 1;
 const DURATION_SEC = 5;
 const JOURNEYS = 5_000;
@@ -63,37 +63,13 @@ async function serve(mode: Mode, secret: string): Promise<Served> {
   };
 }
 
-/** Runs autocannon for `seconds`; each request takes the next pre-signed delivery from the shared cursor. */
-async function load(
-  port: number,
-  pool: readonly SignedDelivery[],
-  cursor: { next: number },
-  seconds: number,
-) {
-  return autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections: CONNECTIONS,
-    duration: seconds,
-    requests: [
-      {
-        method: "POST",
-        path: "/webhooks",
-        setupRequest: (request) => {
-          const delivery = pool[cursor.next++ % pool.length]!;
-          return { ...request, headers: delivery.headers, body: delivery.body };
-        },
-      },
-    ],
-  });
-}
-
 async function measure(mode: Mode, secret: string, pool: readonly SignedDelivery[]) {
   const server = await serve(mode, secret);
   try {
     const cursor = { next: 0 };
-    await load(server.port, pool, cursor, WARMUP_SEC);
+    await loadDeliveries(server.port, pool, cursor, WARMUP_SEC);
     const warm = cursor.next;
-    const result = await load(server.port, pool, cursor, DURATION_SEC);
+    const result = await loadDeliveries(server.port, pool, cursor, DURATION_SEC);
     const counts = await server.counts();
     return { result, counts, sent: cursor.next, measuredFrom: warm };
   } finally {
