@@ -2,33 +2,14 @@
 import { describe, expect, it } from "vitest";
 import { createJourney, createManualClock, type JourneyAnalyticsEvent } from "../../src/runtime/index.js";
 import { snapshotFixture } from "../../src/testing/fixtures.js";
-import { apiError, createFakeClient, flush } from "./fake-client.js";
+import { apiError, createFakeClient, flush, profileSubmitRun } from "./fake-client.js";
 
 const JOURNEY = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
 
 describe("onEvent", () => {
   it("tells each state entered, each intent (taken or refused, and why) and each error shown, as plain data", async () => {
-    const state = snapshotFixture({ asOf: 5, status: "PROFILE_REQUIRED", nextAction: "SUBMIT_PROFILE" });
-    const fake = createFakeClient(state);
-    fake.mutationAnswers.push(apiError("RATE_LIMITED", 429));
     const events: JourneyAnalyticsEvent[] = [];
-    const clock = createManualClock();
-    const runtime = createJourney({
-      client: fake.client,
-      journeyID: JOURNEY,
-      initial: state,
-      clock,
-      onEvent: (event) => events.push(event),
-    });
-    runtime.start();
-    await flush();
-    runtime.send({ type: "profile.submit", bureauConsent: true, profile: {} as never });
-    runtime.send({ type: "offer.select", offerID: "ofr_fixture01" });
-    await flush();
-    fake.state = snapshotFixture({ asOf: 9, status: "PROFILE_SUBMITTED", nextAction: "WAIT" });
-    runtime.refresh();
-    await flush();
-    runtime.stop();
+    await profileSubmitRun({ onEvent: (event) => events.push(event) }, [apiError("RATE_LIMITED", 429)]);
     expect(events.map((e) => e.type)).toEqual([
       "intent.sent",
       "intent.sent",

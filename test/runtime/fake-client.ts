@@ -2,6 +2,7 @@
 import type { BorrowerClient } from "../../src/client/borrower-client.js";
 import { ApiError } from "../../src/client/errors.js";
 import type { JourneySnapshot } from "../../src/contract/index.js";
+import { type CreateJourneyOptions, createJourney, createManualClock } from "../../src/runtime/index.js";
 import { journeyFixture, offerFixture, snapshotFixture } from "../../src/testing/fixtures.js";
 
 /** One recorded call. */
@@ -80,4 +81,35 @@ export function createFakeClient(state: JourneySnapshot = snapshotFixture()): Fa
 /** Lets every pending promise reaction run. */
 export async function flush(): Promise<void> {
   for (let i = 0; i < 10; i++) await Promise.resolve();
+}
+
+/**
+ * A short scripted run of a runtime at `PROFILE_REQUIRED`: started, a profile submitted, an offer sent while that
+ * mutation is in flight (refused), the platform moved to `PROFILE_SUBMITTED` and polled; then stopped. `options`
+ * add to `createJourney`'s (a listener, say); `mutationAnswers` are the fake's answers to the mutations in order.
+ */
+export async function profileSubmitRun(
+  options: Partial<CreateJourneyOptions>,
+  mutationAnswers: unknown[] = [],
+): Promise<FakeClient> {
+  const state = snapshotFixture({ asOf: 5, status: "PROFILE_REQUIRED", nextAction: "SUBMIT_PROFILE" });
+  const fake = createFakeClient(state);
+  fake.mutationAnswers.push(...mutationAnswers);
+  const runtime = createJourney({
+    client: fake.client,
+    journeyID: state.journeyID,
+    initial: state,
+    clock: createManualClock(1_000),
+    ...options,
+  });
+  runtime.start();
+  await flush();
+  runtime.send({ type: "profile.submit", bureauConsent: true, profile: {} as never });
+  runtime.send({ type: "offer.select", offerID: "ofr_fixture01" });
+  await flush();
+  fake.state = snapshotFixture({ asOf: 9, status: "PROFILE_SUBMITTED", nextAction: "WAIT" });
+  runtime.refresh();
+  await flush();
+  runtime.stop();
+  return fake;
 }

@@ -7,32 +7,14 @@ import {
   RuntimeConfigError,
 } from "../../src/runtime/index.js";
 import { snapshotFixture } from "../../src/testing/fixtures.js";
-import { createFakeClient, flush } from "./fake-client.js";
+import { createFakeClient, flush, profileSubmitRun } from "./fake-client.js";
 
 const JOURNEY = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
 
 describe("onTransition", () => {
   it("hears each applied event in order with the commands it produced, the refusals and the state value after", async () => {
-    const state = snapshotFixture({ asOf: 5, status: "PROFILE_REQUIRED", nextAction: "SUBMIT_PROFILE" });
-    const fake = createFakeClient(state);
     const heard: JourneyTransition[] = [];
-    const clock = createManualClock(1_000);
-    const runtime = createJourney({
-      client: fake.client,
-      journeyID: JOURNEY,
-      initial: state,
-      clock,
-      onTransition: (t) => heard.push(t),
-    });
-    runtime.start();
-    await flush();
-    runtime.send({ type: "profile.submit", bureauConsent: true, profile: {} as never });
-    runtime.send({ type: "offer.select", offerID: "ofr_fixture01" });
-    await flush();
-    fake.state = snapshotFixture({ asOf: 9, status: "PROFILE_SUBMITTED", nextAction: "WAIT" });
-    runtime.refresh();
-    await flush();
-    runtime.stop();
+    await profileSubmitRun({ onTransition: (t) => heard.push(t) });
     const submit = heard.find((t) => t.event.type === "profile.submit");
     expect(submit?.commands.map((c) => c.type)).toContain("submitProfile");
     expect(submit?.value.mutation).toBe("submittingProfile");
