@@ -41,7 +41,7 @@ async function loadJourney(journeyID: string, deps: CommandDeps): Promise<void> 
     if (!deps.signal.aborted) deps.dispatch({ type: "journey.loaded", journey, at: deps.clock.now() });
   } catch (error) {
     const failure = readFailure(error);
-    if (failure.aborted || deps.signal.aborted) return;
+    if (deps.signal.aborted) return;
     const at = deps.clock.now();
     deps.dispatch(
       failure.sessionLost
@@ -69,7 +69,7 @@ async function mutate(command: Mutation, deps: CommandDeps): Promise<void> {
     answer = await call(deps.client, command, options, deps.clock);
   } catch (error) {
     const failure = readFailure(error);
-    if (failure.aborted || deps.signal.aborted) return;
+    if (deps.signal.aborted) return;
     deps.dispatch({
       type: "mutation.failed",
       idempotencyKey: key,

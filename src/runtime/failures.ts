@@ -10,8 +10,6 @@ export interface CallFailure {
   readonly problem: FailureInfo;
   /** The server's `Retry-After`, in ms, when it sent one. */
   readonly retryAfterMs?: number;
-  /** The call was aborted on purpose (the runtime stopped or the actor was replaced): report nothing. */
-  readonly aborted: boolean;
   /** The session is gone (refresh failed, or the token is refused): surface `session.expired`. */
   readonly sessionLost: boolean;
 }
@@ -31,9 +29,13 @@ export function readFailure(error: unknown): CallFailure {
   const raw = typeof e.code === "string" ? e.code : "INTERNAL";
   const status = typeof e.status === "number" ? e.status : undefined;
   // The client's own kind when it is one (plain data may carry anything), else read from code and status.
-  const kind: FailureKind = FAILURE_KINDS.includes(e.kind as FailureKind)
+  const told: FailureKind = FAILURE_KINDS.includes(e.kind as FailureKind)
     ? (e.kind as FailureKind)
     : failureKind({ code: raw, status });
+  // The runtime's own aborts (it stopped) are never read: its callers check their signal first. Any other abort
+  // is a call that got no answer, sent again by the borrower like one: were it reported as nothing, the
+  // mutation would stay pending for ever and polling would stop.
+  const kind: FailureKind = told === "aborted" ? "transient" : told;
   const code: FailureInfo["code"] = !CLIENT_CODES.has(raw)
     ? raw
     : raw === "NETWORK" || raw === "TIMEOUT" || raw === "ABORTED"
@@ -56,7 +58,6 @@ export function readFailure(error: unknown): CallFailure {
   return {
     problem,
     ...(typeof e.retryAfterMs === "number" ? { retryAfterMs: e.retryAfterMs } : {}),
-    aborted: kind === "aborted",
     sessionLost: kind === "session",
   };
 }

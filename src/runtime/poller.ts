@@ -80,7 +80,7 @@ export function createPoller(deps: CommandDeps): Poller {
           : { type: "poll.notModified", at: at() };
     } catch (error) {
       const failure = readFailure(error);
-      if (failure.aborted || deps.signal.aborted) return;
+      if (deps.signal.aborted) return;
       event = failure.sessionLost
         ? { type: "session.expired", at: at() }
         : {
