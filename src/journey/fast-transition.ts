@@ -72,6 +72,16 @@ export function fastInitial(input: JourneyInput): FastStep {
 }
 
 /**
+ * `state` after the moves the machine makes at once from `sync.polling` (stop once ended, re-fetch when a journey
+ * is wanted, re-arm when the cadence inputs changed), for a state whose context was changed outside an event (a
+ * kept state taken up). Any other sync state is returned as it is. Pure.
+ */
+export function settledPolling(state: JourneyState): JourneyState {
+  if (state.value.sync !== "polling") return state;
+  return settlePolling(state.value, state.value.lifecycle, state.context, true).state;
+}
+
+/**
  * The `sync.polling` state's eventless transitions, as the machine lists them: stop once ended, re-fetch when a
  * journey is wanted, re-arm when the cadence inputs changed. `wasPolling`: polling ran before this step (its stop
  * is then a `stopPolling` command); `arming`: a poller started within this step (dropped if it stops again).

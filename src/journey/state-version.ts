@@ -1,7 +1,7 @@
-import { disarmPoll } from "../../machines/journey/journey.actions.js";
 import type { JourneyState } from "../../machines/journey/journey.connect.js";
-import { lockedOfferID, needsJourney } from "../../machines/journey/journey.guards.js";
+import { lockedOfferID } from "../../machines/journey/journey.guards.js";
 import type { JourneyContext } from "../../machines/journey/journey.types.js";
+import { settledPolling } from "./fast-transition.js";
 
 /**
  * The version of the reducer state's shape. A state kept beyond one process (a store's row, the runtime's
@@ -41,16 +41,14 @@ function keptOffers(context: JourneyContext): JourneyContext["offers"] {
 
 /**
  * A state taken up without the offers it left out: at `OFFERS_AVAILABLE` it asks for them again, as the machine
- * does on entering that status (`refetch: "offers"`), and goes to re-read the journey at once when the machine
- * would (its `needsJourney` move out of `polling`, with that state's exit). Any other state is returned as it is.
+ * does on entering that status (`refetch: "offers"`), then makes the moves the machine makes at once from
+ * `polling` (`settledPolling`: a re-read of the journey, when not backing off). Any other state is returned as it is.
  */
 function withOffersAskedFor(state: JourneyState): JourneyState {
   const { context, value } = state;
   if (context.snapshot?.status !== "OFFERS_AVAILABLE" || context.offers !== null || context.refetch !== null)
     return state;
-  const asking: JourneyContext = { ...context, refetch: "offers" };
-  if (value.sync !== "polling" || !needsJourney(asking)) return { value, context: asking };
-  return { value: { ...value, sync: "loadingJourney" }, context: disarmPoll(asking) };
+  return settledPolling({ value, context: { ...context, refetch: "offers" } });
 }
 
 /** `state` as it is kept beyond this process: stamped with {@link STATE_VERSION}, the re-readable offers left out. Pure. */

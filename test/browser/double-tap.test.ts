@@ -8,6 +8,7 @@ import { expect, it } from "vitest";
 import {
   agreeToBureauCheck,
   completeRedirectStep,
+  fillBankMandateForm,
   onScreen,
   SCREEN_TIMEOUT_MS,
   signInAs,
@@ -60,13 +61,7 @@ it("double-tapping every button from sign-in to disbursal sends each mutation on
   await onScreen(page, "kyc");
   await completeRedirectStep(page, "kyc", { tap: (button) => tapTwice(page, button) });
 
-  await onScreen(page, "bankMandate");
-  const form = page.locator('main[data-screen="bankMandate"] form');
-  await form.waitFor({ timeout: SCREEN_TIMEOUT_MS });
-  await form.locator('[name="accountHolderName"]').fill("Asha Rao");
-  await form.locator('[name="accountNumber"]').fill("123456789012");
-  await form.locator('[name="ifsc"]').fill("HDFC0001234");
-  await form.locator('[name="accountType"]').selectOption("SAVINGS");
+  const form = await fillBankMandateForm(page, "HDFC0001234");
   await tapTwice(page, form.getByRole("button", { name: "Submit" }));
 
   await onScreen(page, "eMandate");

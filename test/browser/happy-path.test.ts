@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import {
   agreeToBureauCheck,
   completeRedirectStep,
+  fillBankMandateForm,
   onScreen,
   SCREEN_TIMEOUT_MS,
   screenshot,
@@ -87,13 +88,7 @@ describe.each([WIDTHS.desktop, WIDTHS.phone])(
       await completeRedirectStep(page, "kyc", { redirectShot: "08-kyc-redirect" });
 
       // Bank mandate: a FORM rendered from resource.fields; a bad IFSC comes back as a field error first.
-      await onScreen(page, "bankMandate");
-      const form = page.locator('main[data-screen="bankMandate"] form');
-      await form.waitFor({ timeout: SCREEN_TIMEOUT_MS });
-      await form.locator('[name="accountHolderName"]').fill("Asha Rao");
-      await form.locator('[name="accountNumber"]').fill("123456789012");
-      await form.locator('[name="ifsc"]').fill("NOPE");
-      await form.locator('[name="accountType"]').selectOption("SAVINGS");
+      const form = await fillBankMandateForm(page, "NOPE");
       await screenshot(page, "09-bank-mandate-form");
       await form.getByRole("button", { name: "Submit" }).click();
       await form.locator('label:has([name="ifsc"]) .field-error').waitFor({ timeout: SCREEN_TIMEOUT_MS });

@@ -133,3 +133,18 @@ export async function completeRedirectStep(
     .locator(`main[data-screen]:not([data-screen="${screen}"])`)
     .waitFor({ timeout: SCREEN_TIMEOUT_MS });
 }
+
+/**
+ * Waits for the bank-mandate screen's FORM (rendered from `resource.fields`) and fills it with a valid account and
+ * the given IFSC; returns the form, not yet submitted.
+ */
+export async function fillBankMandateForm(page: Page, ifsc: string): Promise<Locator> {
+  await onScreen(page, "bankMandate");
+  const form = page.locator('main[data-screen="bankMandate"] form');
+  await form.waitFor({ timeout: SCREEN_TIMEOUT_MS });
+  await form.locator('[name="accountHolderName"]').fill("Asha Rao");
+  await form.locator('[name="accountNumber"]').fill("123456789012");
+  await form.locator('[name="ifsc"]').fill(ifsc);
+  await form.locator('[name="accountType"]').selectOption("SAVINGS");
+  return form;
+}
