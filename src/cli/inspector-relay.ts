@@ -17,8 +17,12 @@ export const DEFAULT_RELAY_PORT = 8080;
 /** The Stately inspector page the relay's page frames (the package's own default). */
 export const STATELY_INSPECTOR_URL = "https://stately.ai/inspect";
 
-/** Messages kept for replay besides the actors' registrations (which are always kept: the chart needs them). */
+/** Messages kept for replay besides the actors' registrations (which are kept first: the chart needs them). */
 const REPLAY_LIMIT = 1_000;
+/** Actors' registrations kept for replay (a demo run registers one). */
+const ACTORS_KEPT = 64;
+/** The largest message the relay takes, in bytes (a registration carries the machine's definition, ~100 kB). */
+const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 /** A running relay: where to point a browser and the SDK's WebSocket inspector, and how to close it. */
 export interface InspectorRelay {
@@ -117,6 +121,7 @@ export async function startInspectorRelay(
     origin === `http://${RELAY_HOST}:${port}` || origin === `http://localhost:${port}`;
   const wss = new WebSocketServer({
     server,
+    maxPayload: MAX_MESSAGE_BYTES,
     verifyClient: ({ req }: { req: IncomingMessage }) =>
       req.headers.origin === undefined || ownOrigin(req.headers.origin),
   });
@@ -129,8 +134,9 @@ export async function startInspectorRelay(
     socket.on("message", (data, isBinary) => {
       if (isBinary) return;
       const message = data.toString();
-      if (isActorRegistration(message)) actors.push(message);
-      else if (recent.push(message) > REPLAY_LIMIT) recent.shift();
+      if (isActorRegistration(message)) {
+        if (actors.length < ACTORS_KEPT) actors.push(message);
+      } else if (recent.push(message) > REPLAY_LIMIT) recent.shift();
       for (const client of wss.clients) {
         if (client !== socket && client.readyState === WebSocket.OPEN) client.send(message);
       }
