@@ -44,7 +44,14 @@ export function sourceOf(event: JourneyTransition["event"]): string {
   if (event.type === "snapshot.received") return event.source;
   if (event.type.startsWith("poll.")) return "poll";
   if (event.type === "push.alive") return "push";
-  if (event.type.startsWith("journey.") || event.type.startsWith("mutation.")) return "response";
+  // The answers to the runtime's calls; `journey.resume` and `mutation.retry` are the borrower's own intents.
+  if (
+    event.type === "journey.loaded" ||
+    event.type === "journey.loadFailed" ||
+    event.type === "mutation.succeeded" ||
+    event.type === "mutation.failed"
+  )
+    return "response";
   if (/^(app|network|session)\./.test(event.type)) return "signal";
   return "borrower";
 }
