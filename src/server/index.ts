@@ -3,8 +3,7 @@
  * handler, sessions, the memory store, reconciler, push relay) plus what needs Node: raw bodies from node:http,
  * Express and Fastify, and the PostgreSQL and PGlite stores with their migrations.
  */
-import { webhookFunctions } from "./webhook/entry.js";
-import { nodeHmac } from "./webhook/hmac-node.js";
+import { nodeWebhooks as node } from "./webhook/node.js";
 
 export {
   CHANGE_CHANNEL,
@@ -40,8 +39,8 @@ export { createPostgresJourneyStore, POSTGRES_POOL_DEFAULTS, pgDatabase } from "
 export { assertJson } from "./store/record.js";
 export type { SqlDatabase, SqlJourneyStoreOptions, SqlQueryable, SqlTransaction } from "./store/sql.js";
 export { createSqlJourneyStore } from "./store/sql.js";
-
-const node = webhookFunctions(nodeHmac);
+export type { JourneyWorker, JourneyWorkerMode, JourneyWorkerOptions } from "./worker.js";
+export { createJourneyWorker, WorkerConfigError } from "./worker.js";
 
 /**
  * Imports the secrets once (`node:crypto`, synchronous HMAC) and returns a verifier to reuse across deliveries.

@@ -7,6 +7,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import pg from "pg";
 import { afterAll, expect, it } from "vitest";
 import { createJourney } from "../../src/runtime/index.js";
 import { createPostgresJourneyStore, type WebhookOutcome } from "../../src/server/index.js";
@@ -18,7 +19,7 @@ const postgres = runPostgres();
 const WORKERS = 4;
 const children: ChildProcess[] = [];
 let balancer: Server | undefined;
-let harness: Harness | undefined;
+const harnesses: Harness[] = [];
 const aborts: AbortController[] = [];
 afterAll(async () => {
   for (const a of aborts) a.abort();
@@ -28,33 +29,47 @@ afterAll(async () => {
     children.map(
       (child) =>
         new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
           child.once("exit", () => resolve());
           child.send("stop");
           setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
         }),
     ),
   );
-  await harness?.close();
+  for (const h of harnesses) await h.close();
 });
 
-async function startWorker(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+/** A worker process (`support/worker.ts`) with `env`; resolves once it listens, with what it said at start-up. */
+async function startWorker(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; port: number; startup: string }> {
   const child = fork(new URL("./support/worker.ts", import.meta.url).pathname, [], {
     execArgv: ["--import", "tsx"],
     env: { ...process.env, ...env },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   children.push(child);
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once("message", (m) => resolve((m as { port: number }).port));
+  const started = await new Promise<{ port: number; startup: string }>((resolve, reject) => {
+    const listening = (m: unknown) => {
+      if (typeof (m as { port?: unknown }).port !== "number") return;
+      child.off("message", listening);
+      resolve(m as { port: number; startup: string });
+    };
+    child.on("message", listening);
     child.once("exit", (code) => reject(new Error(`a worker exited with ${code}`)));
   });
-  return { child, port };
+  return { child, ...started };
 }
 
 function outcomesOf(child: ChildProcess): Promise<Record<string, WebhookOutcome[]>> {
   return new Promise((resolve) => {
-    child.once("message", (m) => resolve((m as { outcomes: Record<string, WebhookOutcome[]> }).outcomes));
+    const answered = (m: unknown) => {
+      const { outcomes } = m as { outcomes?: Record<string, WebhookOutcome[]> };
+      if (!outcomes) return;
+      child.off("message", answered);
+      resolve(outcomes);
+    };
+    child.on("message", answered);
     child.send("outcomes");
   });
 }
@@ -88,13 +103,15 @@ it("4 workers on one PostgreSQL: every watcher hears every final state (p95 ≤ 
   const connectionString = await postgres.createDatabase();
   // The schema once, before the workers race to migrate it (they would queue on the advisory lock anyway).
   await (await createPostgresJourneyStore({ connectionString })).close();
-  harness = await startHarness({ faults: { webhooks: { duplicateRate: 0.3, reorderWindowMs: 3_000 } } });
-  const h = harness;
+  const h = await startHarness({ faults: { webhooks: { duplicateRate: 0.3, reorderWindowMs: 3_000 } } });
+  harnesses.push(h);
   const workers = await Promise.all(
     Array.from({ length: WORKERS }, () =>
       startWorker({ DATABASE_URL: connectionString, WEBHOOK_SECRET: h.sandbox.webhookSecret }),
     ),
   );
+  // Each said at start-up that it runs in multi-worker mode, on this database.
+  for (const w of workers) expect(w.startup).toContain(`multi-worker mode on PostgreSQL 127.0.0.1:`);
   // The balancer: each delivery to the next worker; it notes when a worker answered that it stored a journey.
   let next = 0;
   const storedAt: { journeyID: string; asOf: number; at: number }[] = [];
@@ -189,4 +206,84 @@ it("4 workers on one PostgreSQL: every watcher hears every final state (p95 ≤ 
   }
   // The duplicates really went to other workers: some event id was handled by more than one.
   expect(Object.values(outcomes).some((list) => list.length > 1)).toBe(true);
+}, 120_000);
+
+it("the reconciler on 4 workers: each stale journey polled once per interval (the sandbox's request log), a killed worker's leases move on", async () => {
+  const connectionString = await postgres.createDatabase();
+  const h = await startHarness();
+  harnesses.push(h);
+  // 20 journeys the partner backend stored at session start, then left: nothing but the reconciler reads them.
+  const store = await createPostgresJourneyStore({ connectionString, max: 2 });
+  const admin = new pg.Client({ connectionString });
+  await admin.connect();
+  const journeyIDs: string[] = [];
+  try {
+    for (let i = 0; i < 20; i++) {
+      const borrower = await h.borrower(`sbx-happy-rc${i}`);
+      journeyIDs.push(borrower.journeyID);
+      await store.applySnapshot({ snapshot: borrower.snapshot });
+    }
+    // Stale: last updated two hours ago (the workers count a journey stale after an hour).
+    const makeStale = () =>
+      admin.query("UPDATE credit_journey.journeys SET updated_at = now() - interval '2 hours'");
+    /** Each journey's getJourneyState calls in the sandbox's request log, from the API key (`Bearer sk_…` as logged), since `since`. */
+    const readsAt = (since = 0) =>
+      journeyIDs.map(
+        (id) =>
+          h.sandbox.control
+            .requests()
+            .slice(since)
+            .filter(
+              (r) =>
+                r.endpoint === "getJourneyState" &&
+                r.path.includes(id) &&
+                /^Bearer sk_/.test(r.headers.authorization ?? ""),
+            ).length,
+      );
+    const before = h.sandbox.control.requests().length;
+    const polls = () => readsAt(before);
+    await makeStale();
+    const env = {
+      DATABASE_URL: connectionString,
+      WEBHOOK_SECRET: h.sandbox.webhookSecret,
+      PLATFORM_URL: h.sandbox.url,
+      API_KEY: h.sandbox.apiKey,
+      RECONCILE_MS: "50",
+      LEASE_MS: "2000",
+      BATCH: "5",
+    };
+    // A worker that leases five journeys and never gets its answers: stuck mid-pass.
+    const stuck = await startWorker({ ...env, HANG_FETCH: "1" });
+    const heldByStuck: string[] = [];
+    stuck.child.on("message", (m) => {
+      const { fetching } = m as { fetching?: string };
+      if (fetching) heldByStuck.push(fetching);
+    });
+    await expect.poll(() => heldByStuck.length, { timeout: 10_000 }).toBe(4); // concurrency 4 of its batch of 5
+    const fetchedBy = [0, 0, 0];
+    const healthy = await Promise.all([0, 1, 2].map(() => startWorker(env)));
+    for (const [i, w] of healthy.entries())
+      w.child.on("message", (m) => {
+        if ((m as { fetching?: string }).fetching) fetchedBy[i]!++;
+      });
+    // Killed while it holds its leases: they run out, and the other workers take its journeys.
+    stuck.child.kill("SIGKILL");
+    await expect.poll(() => polls().every((n) => n >= 1), { timeout: 20_000 }).toBe(true);
+    // 40 more passes on each worker: nobody polls a journey again within the interval.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(polls()).toEqual(journeyIDs.map(() => 1));
+    // The stuck worker's journeys were among them, polled by the others.
+    expect(heldByStuck.every((id) => journeyIDs.includes(id))).toBe(true);
+    // The next interval: all stale again, each polled once more, shared among the workers.
+    await makeStale();
+    await expect.poll(() => polls().every((n) => n >= 2), { timeout: 20_000 }).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(polls()).toEqual(journeyIDs.map(() => 2));
+    // Every poll of both intervals came from the three live workers, and more than one of them did some.
+    expect(fetchedBy.reduce((a, b) => a + b, 0)).toBe(40);
+    expect(fetchedBy.filter((n) => n > 0).length).toBeGreaterThan(1);
+  } finally {
+    await admin.end();
+    await store.close();
+  }
 }, 120_000);

@@ -17,6 +17,7 @@ import {
 } from "../../src/server/index.js";
 import { runPostgres } from "../support/postgres.js";
 import { signedDelivery } from "./deliveries.js";
+import { watchRelay } from "./relay-watcher.js";
 
 const server = runPostgres();
 const JOURNEY = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
@@ -57,23 +58,8 @@ async function worker(connectionString: string, errors: unknown[] = [], reconnec
   return { store, relay, feed, handler };
 }
 
-/** A watcher on `relay`: the asOfs of the snapshot frames it has received so far. */
-async function watch(relay: PushRelay) {
-  const abort = new AbortController();
-  closing.push(() => abort.abort());
-  const response = await relay.handleFetch(
-    new Request(`http://worker/push/${JOURNEY}`, { signal: abort.signal }),
-    JOURNEY,
-  );
-  const received: number[] = [];
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  void (async () => {
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
-      for (const m of decoder.decode(chunk.value).matchAll(/^id: (\d+)$/gm)) received.push(Number(m[1]));
-  })().catch(() => {});
-  return received;
-}
+/** A watcher of the journey on `relay`: the asOfs of the snapshot frames it has received so far. */
+const watch = (relay: PushRelay) => watchRelay(relay, JOURNEY, closing);
 
 function delivery(eventID: string, status: "KYC_PENDING" | "BANK_MANDATE_PENDING", generatedAt: number) {
   return signedDelivery(
