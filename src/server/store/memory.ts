@@ -19,6 +19,7 @@ import type {
   ApplyWebhookResult,
   JourneyRecordInput,
   JourneyStore,
+  JsonValue,
   ListStaleOptions,
   StoreClockOptions,
   StoredJourney,
@@ -88,6 +89,20 @@ function read(
 }
 
 /**
+ * The private copies a row keeps of what was written. What the kit's reducer made (and the snapshot parsed from
+ * it) is frozen where it is: nothing can change it, and the kit never changes its states. What a caller of its own
+ * wrote is copied from its JSON text first, so the caller's objects stay theirs and unfrozen.
+ */
+function keptValues(record: PreparedRecord): Pick<StoredJourney, "snapshot" | "state"> {
+  if (record.fromReducer)
+    return { snapshot: keepCheckedSnapshot(record.snapshot), state: keepState(record.state, true) };
+  return {
+    snapshot: keepCheckedSnapshot(JSON.parse(record.snapshotJson) as JourneySnapshot),
+    state: keepState(record.stateJson === null ? null : (JSON.parse(record.stateJson) as JsonValue), false),
+  };
+}
+
+/**
  * A journey store in this process's memory: the default, for one process and for tests.
  * @throws {StoreConfigError} naming `options`, `now` or `onCorruptRecord` when malformed.
  */
@@ -143,8 +158,7 @@ export function memoryJourneyStoreOn(
           sequence: columns.sequence,
           complete: record.complete,
           status: record.status,
-          snapshot: keepCheckedSnapshot(JSON.parse(record.snapshotJson) as JourneySnapshot),
-          state: keepState(record.state, record.fromReducer),
+          ...keptValues(record),
           updatedAt: columns.updatedAt,
         },
       },

@@ -1,5 +1,5 @@
 // Web APIs only: this module runs on Node, Deno, Bun, edge runtimes and in browsers' workers.
-import { type HmacFactory, type HmacSigner, toHex } from "./hmac.js";
+import { concatBytes, type HmacFactory, type HmacSigner, toHex } from "./hmac.js";
 
 const encoder = new TextEncoder();
 
@@ -15,8 +15,8 @@ export const webHmac: HmacFactory = async (secrets) =>
         ["sign"],
       );
       return {
-        sign: async (message) =>
-          toHex(new Uint8Array(await crypto.subtle.sign("HMAC", key, message as Uint8Array<ArrayBuffer>))),
+        sign: async (prefix, body) =>
+          toHex(new Uint8Array(await crypto.subtle.sign("HMAC", key, concatBytes(prefix, body)))),
       };
     }),
   );

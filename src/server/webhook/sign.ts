@@ -2,7 +2,7 @@ import { WEBHOOK_HEADERS } from "../../contract/index.js";
 import { utf8 } from "./encoding.js";
 import { webHmac } from "./hmac-web.js";
 import { secretList, type WebhookSecrets } from "./secrets.js";
-import { signedMessage } from "./verify.js";
+import { signedPrefix } from "./verify.js";
 
 /** The `X-AL-*` headers of one signed delivery [L6] (lower-case). */
 // A type alias rather than an interface so it is assignable to header records and `HeadersInit`.
@@ -51,8 +51,8 @@ export async function signWebhook(input: SignWebhookInput): Promise<SignedWebhoo
   const timestamp = String(input.timestampUnit === "ms" ? Math.floor(ms) : Math.floor(ms / 1000));
   const signers = await webHmac(secretList(input.secrets));
   const body = typeof input.body === "string" ? utf8(input.body) : input.body;
-  const message = signedMessage(timestamp, body);
-  const signatures = await Promise.all(signers.map((signer) => signer.sign(message)));
+  const prefix = signedPrefix(timestamp);
+  const signatures = await Promise.all(signers.map((signer) => signer.sign(prefix, body)));
   return {
     [WEBHOOK_HEADERS.eventID]: input.eventID,
     ...(input.tenantID === undefined ? {} : { [WEBHOOK_HEADERS.tenantID]: input.tenantID }),

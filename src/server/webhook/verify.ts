@@ -206,13 +206,12 @@ function hexSignatures(header: string): string[] {
     .filter((entry) => HEX_SHA256.test(entry));
 }
 
-/** The bytes the platform signs: `` `${timestamp}.${rawBody}` `` with the header exactly as sent [L6]. */
-export function signedMessage(timestampHeader: string, body: Uint8Array): Uint8Array {
-  const prefix = utf8(`${timestampHeader}.`);
-  const message = new Uint8Array(prefix.length + body.length);
-  message.set(prefix);
-  message.set(body, prefix.length);
-  return message;
+/**
+ * What comes before the raw body in the bytes the platform signs: `` `${timestamp}.${rawBody}` ``, with the
+ * header exactly as sent [L6]. Never throws.
+ */
+export function signedPrefix(timestampHeader: string): Uint8Array {
+  return utf8(`${timestampHeader}.`);
 }
 
 async function checkSignature(
@@ -228,11 +227,11 @@ async function checkSignature(
   const at = checkTimestamp(timestampHeader, options);
   const candidates = hexSignatures(signatureHeader);
   if (candidates.length > 0) {
-    const message = signedMessage(timestampHeader, body);
+    const prefix = signedPrefix(timestampHeader);
     let matched = false;
     // Every secret against every candidate, without stopping early: timing never reveals which one matched.
     for (const signer of signers) {
-      const expected = await signer.sign(message);
+      const expected = await signer.sign(prefix, body);
       for (const candidate of candidates) matched = timingSafeEqual(candidate, expected) || matched;
     }
     if (matched)

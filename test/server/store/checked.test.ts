@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { journey } from "../../../src/journey/index.js";
 import { versioned } from "../../../src/journey/state-version.js";
 import { reducerMade } from "../../../src/server/store/checked.js";
+import { StoreInputError } from "../../../src/server/store/errors.js";
 import { createMemoryJourneyStore } from "../../../src/server/store/memory.js";
 import { checkStoredJourney } from "../../../src/server/store/record.js";
 import { snapshotOf } from "../store-conformance.js";
@@ -20,11 +21,14 @@ describe("what the memory store checked when writing is not checked again, and n
     await store.applySnapshot({ snapshot: snapshotOf(1, 1), state });
     const held = (await store.get("jrn_c1"))!;
     expect(held.state).toEqual(JSON.parse(JSON.stringify(state)));
-    expect(held.state).not.toBe(state);
+    // Kept where it is, not copied: frozen, so nothing (the writer included) can change what the store holds.
+    expect(held.state).toBe(state);
     expect(Object.isFrozen(held.state) && Object.isFrozen(held.snapshot)).toBe(true);
+    expect(Object.isFrozen(state.context)).toBe(true);
     expect(checkStoredJourney("jrn_c1", held)?.corruption).toBeUndefined();
-    // The writer's object changing afterwards changes nothing held.
-    (state.context as { journeyID: string }).journeyID = "jrn_other";
+    expect(() => {
+      (state.context as { journeyID: string }).journeyID = "jrn_other";
+    }).toThrow(TypeError);
     expect(((await store.get("jrn_c1"))!.state as unknown as typeof state).context.journeyID).toBe("jrn_c1");
   });
 
@@ -34,6 +38,31 @@ describe("what the memory store checked when writing is not checked again, and n
     const reading = checkStoredJourney("jrn_c1", await store.get("jrn_c1"));
     expect(reading?.corruption?.issues.map((i) => i.field)).toContain("state.context.journeyID");
     expect(reading?.journey?.state).toBeNull();
+  });
+
+  it("a state and snapshot a caller wrote itself are copied: the caller's objects stay unfrozen and theirs", async () => {
+    const store = createMemoryJourneyStore();
+    const state = keptState(1);
+    const snapshot = snapshotOf(1, 1);
+    await store.applySnapshot({ snapshot, state });
+    expect(Object.isFrozen(state) || Object.isFrozen(state.context) || Object.isFrozen(snapshot)).toBe(false);
+    (state.context as { journeyID: string }).journeyID = "jrn_other";
+    (snapshot as { status: string }).status = "CLOSED";
+    const held = (await store.get("jrn_c1"))!;
+    expect((held.state as unknown as typeof state).context.journeyID).toBe("jrn_c1");
+    expect(held.snapshot.status).not.toBe("CLOSED");
+  });
+
+  it("a reducer-made state is still refused for a NUL PostgreSQL would refuse, naming its path; nothing written", async () => {
+    const store = createMemoryJourneyStore();
+    const state = keptState(1);
+    (state.context as unknown as Record<string, unknown>).note = "a\u0000b";
+    const error = await store
+      .applySnapshot({ snapshot: snapshotOf(1, 1), state: reducerMade(state) })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreInputError);
+    expect((error as StoreInputError).message).toContain("state.context.note");
+    expect(await store.get("jrn_c1")).toBeUndefined();
   });
 
   it("a state no reducer made is checked in full: a wrong shape is refused", async () => {
