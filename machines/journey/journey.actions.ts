@@ -137,7 +137,9 @@ export function disarmPoll(context: JourneyContext): JourneyContext {
 
 function needsOffers(snapshot: JourneySnapshot, context: JourneyContext): boolean {
   if (snapshot.status !== "OFFERS_AVAILABLE") return false;
-  if (context.offers === null) return true;
+  // Offers read at another status (none yet while OFFERS_PENDING) are not the ones now available: a thin snapshot
+  // (no offerCount, which the platform does not document) would otherwise leave the borrower with none.
+  if (context.offers === null || context.snapshot?.status !== "OFFERS_AVAILABLE") return true;
   if ((snapshot.lockedOfferID ?? null) !== (context.snapshot?.lockedOfferID ?? null)) return true;
   return snapshot.offerCount !== undefined && snapshot.offerCount !== context.offers.length;
 }

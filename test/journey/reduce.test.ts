@@ -402,6 +402,32 @@ describe("a failed offers load", () => {
   });
 });
 
+describe("offers read before they were available", () => {
+  it("are read again when a thin snapshot (no offerCount) says offers are available", () => {
+    const pending = journey.initial({ journeyID: JID, snapshot: snap(5, "OFFERS_PENDING"), at: T0 });
+    // The whole journey read while the offers were pending: none yet.
+    const read = journey.reduce(pending, {
+      type: "journey.loaded",
+      journey: journeyFixture({ status: "OFFERS_PENDING", asOf: 6, offers: [] }),
+      at: T0 + 1,
+    }).state;
+    // The webhook's thin state: status and nextAction only [L6].
+    const { offerCount: _count, ...thin } = snap(7, "OFFERS_AVAILABLE", { nextAction: "VIEW_OFFERS" });
+    const available = journey.reduce(read, received(thin, T0 + 2, "webhook"));
+    expect(available.commands).toContainEqual({ type: "fetchJourney", journeyID: JID, reason: "offers" });
+    expect(available.state.value.sync).toBe("loadingJourney");
+    // Once the offers are read at OFFERS_AVAILABLE, the same thin state again asks for nothing more.
+    const loaded = journey.reduce(available.state, {
+      type: "journey.loaded",
+      journey: journeyFixture({ asOf: 7, offers: [offerFixture({ id: "ofr_A" })] }),
+      at: T0 + 3,
+    }).state;
+    expect(journey.view(loaded).offers.map((o) => o.id)).toEqual(["ofr_A"]);
+    const again = journey.reduce(loaded, received({ ...thin, asOf: 8 }, T0 + 4, "webhook"));
+    expect(again.commands.some((c) => c.type === "fetchJourney")).toBe(false);
+  });
+});
+
 describe("view.can is exact", () => {
   const form: Resource = { type: "FORM", fields: [] };
   const onStep = (resource?: Resource, extra: Partial<JourneySnapshot> = {}) =>
