@@ -58,7 +58,8 @@ export interface ReconcileReport {
   readonly current: number;
   /**
    * Journeys whose fetch or apply failed, with the error; they stay stale and are retried next pass (their lease,
-   * if any, given back).
+   * if any, given back). Also those written whose follow-up failed (a read the new state asked for, `onSnapshot`):
+   * the write stands, stored incomplete when a read failed, so the next delivery at that `asOf` may complete it.
    */
   readonly failed: readonly { readonly journeyID: string; readonly error: unknown }[];
 }
@@ -152,17 +153,18 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       const record = recordFor(held, snapshot, "poll", now());
       // What the state asks for next (a held anomaly's re-fetch, the offers), run as every host runs it.
       const run = await runServerCommands(record.state, options.fetchJourney, now);
+      const failedRead = run.outstanding !== null && run.outstanding !== "noReader";
       // Stored stamped with the reducer state's version, so a later SDK can migrate it (STATE_VERSION).
       const written = await options.store.applySnapshot({
         snapshot: newestOf(snapshot, run.state),
         state: reducerMade(versioned(run.state)),
-        complete: !isHoldingAnomaly(run.state),
+        // Incomplete while an anomaly is held or a read the state asks for failed: a later write may complete it.
+        complete: !isHoldingAnomaly(run.state) && !failedRead,
       });
       // Still held: the whole journey decides, and it could not be read.
-      if (isHoldingAnomaly(run.state)) {
-        if (run.outstanding === "noReader" || run.outstanding === null) throw new HeldAnomalyError(journeyID);
-        throw run.outstanding.error;
-      }
+      if (isHoldingAnomaly(run.state) && !failedRead) throw new HeldAnomalyError(journeyID);
+      // A read it asked for failed (held anomaly or not): reported in the pass's failed, the write standing.
+      if (failedRead) throw (run.outstanding as { error: unknown }).error;
       return written;
     });
   let timer: ReturnType<typeof setInterval> | undefined;

@@ -214,6 +214,8 @@ export function handlerFactory(
       if (run.outstanding !== null && run.outstanding !== "noReader")
         onError(run.outstanding.error, { eventID, journeyID });
       if (run.state !== state) complete = true;
+      // A read the state still asks for failed: not complete, so a later write at the same asOf may complete it.
+      if (run.outstanding !== null && run.outstanding !== "noReader") complete = false;
       state = run.state;
       return {
         snapshot: atHeldKey(newestOf(snapshot, state), state),

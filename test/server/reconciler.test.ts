@@ -55,6 +55,37 @@ describe("reconciler", () => {
     expect((await reconciler.runOnce()).checked).toBe(0);
   });
 
+  it("reports a read the new state asks for that fails, and stores that state incomplete", async () => {
+    const clock = clockAt(Date.UTC(2026, 10, 26));
+    const store = createMemoryJourneyStore({ now: clock.date });
+    await store.applySnapshot({
+      snapshot: snapshotFixture({ journeyID: "jrn_o", asOf: 3, status: "OFFERS_PENDING", nextAction: null }),
+    });
+    clock.advance(120_000);
+    const reconciler = createReconciler({
+      store,
+      now: clock.now,
+      staleAfterMs: 60_000,
+      fetchState: async () =>
+        snapshotFixture({
+          journeyID: "jrn_o",
+          asOf: 5,
+          status: "OFFERS_AVAILABLE",
+          nextAction: "VIEW_OFFERS",
+        }),
+      // The offers the new state asks for cannot be read.
+      fetchJourney: async () => {
+        throw new Error("platform unavailable");
+      },
+    });
+    const report = await reconciler.runOnce();
+    expect(report.failed.map((f) => [f.journeyID, String(f.error)])).toEqual([
+      ["jrn_o", "Error: platform unavailable"],
+    ]);
+    expect(report.updated + report.current).toBe(0);
+    expect(await store.get("jrn_o")).toMatchObject({ status: "OFFERS_AVAILABLE", complete: false });
+  });
+
   it("reports an onSnapshot that throws in the pass's failed, and the write stands", async () => {
     const clock = clockAt(Date.UTC(2026, 10, 26));
     const store = createMemoryJourneyStore({ now: clock.date });

@@ -374,6 +374,32 @@ describe("createWebhookHandler", () => {
     expect(errors).toEqual([]);
   });
 
+  it("stores a state incomplete when a read it still asks for fails, whatever an earlier read completed", async () => {
+    const store = createMemoryJourneyStore();
+    const errors: unknown[] = [];
+    let reads = 0;
+    const handler = await createWebhookHandler({
+      secrets: SECRET,
+      store,
+      now: () => NOW,
+      onError: (error) => void errors.push(error),
+      // The first read (a lagging replica) still says OFFERS_PENDING, with no offers; the next one fails.
+      fetchJourney: async () => {
+        if (++reads > 1) throw new Error("platform unavailable");
+        return journeyFixture({ status: "OFFERS_PENDING", nextAction: null, asOf: NOW - 2_000, offers: [] });
+      },
+    });
+    const d = delivery("evt_offers", [{ status: "OFFERS_AVAILABLE", nextAction: "VIEW_OFFERS" }], {
+      generatedAt: NOW - 1_000,
+    });
+    const result = await handler.handle(d.body, d.headers);
+    // The newer webhook asked for the offers; that read failed: the row must not claim to be complete.
+    expect(reads).toBe(2);
+    expect(result).toMatchObject({ outcome: "applied", journeys: [{ applied: true, complete: false }] });
+    expect(await store.get(JOURNEY)).toMatchObject({ status: "OFFERS_AVAILABLE", complete: false });
+    expect(errors.map(String)).toEqual(["Error: platform unavailable"]);
+  });
+
   it("refuses bad options when created, naming the field", async () => {
     const store = createMemoryJourneyStore();
     const cases: [Record<string, unknown>, string][] = [
