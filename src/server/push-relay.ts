@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CreditJourneyError } from "../contract/errors.js";
 import type { JourneySnapshot } from "../contract/index.js";
+import type { RuntimeClock } from "../runtime/clock.js";
+import { backgroundClock, every, isRuntimeClock } from "./timers.js";
 
 /** Decides whether a request may watch a journey: the partner's own borrower authentication. */
 export type PushAuthorizer = (
@@ -25,6 +27,11 @@ export interface PushRelayOptions {
   readonly snapshotTtlMs?: number;
   /** Most unwatched journeys whose newest snapshot is kept; the least recently published go first (default 10,000). */
   readonly maxSnapshots?: number;
+  /**
+   * The heartbeats' timers and the time snapshots idle from (default: `Date.now` and timers that do not keep the
+   * process alive). A manual clock drives them in tests.
+   */
+  readonly clock?: RuntimeClock;
 }
 
 /** The relay's own counters: what it holds now, and what it refused or dropped so far. */
@@ -116,10 +123,11 @@ export function snapshotFrame(snapshot: JourneySnapshot): string {
   return `id: ${snapshot.asOf}\nevent: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`;
 }
 
-// setInterval keeps its delay in a signed 32-bit integer.
+// Timers keep their delay in a signed 32-bit integer.
 const MAX_INTERVAL_MS = 2_147_483_647;
 
-function checkOptions(options: unknown): Required<Omit<PushRelayOptions, "latest">> & {
+function checkOptions(options: unknown): Required<Omit<PushRelayOptions, "latest" | "clock">> & {
+  clock: RuntimeClock;
   latest: PushRelayOptions["latest"];
 } {
   if (typeof options !== "object" || options === null) {
@@ -133,6 +141,9 @@ function checkOptions(options: unknown): Required<Omit<PushRelayOptions, "latest
         ? "is required: a function (request, journeyID) => boolean deciding who may watch a journey"
         : `must be a function, got ${typeof given.authorize}`,
     );
+  }
+  if (given.clock !== undefined && !isRuntimeClock(given.clock)) {
+    throw new PushRelayConfigError("clock", "must be a clock with now() and setTimeout(fn, ms)");
   }
   if (given.latest !== undefined && typeof given.latest !== "function") {
     throw new PushRelayConfigError("latest", `must be a function, got ${typeof given.latest}`);
@@ -151,6 +162,7 @@ function checkOptions(options: unknown): Required<Omit<PushRelayOptions, "latest
   return {
     authorize: given.authorize as PushAuthorizer,
     latest: given.latest as PushRelayOptions["latest"],
+    clock: (given.clock as RuntimeClock | undefined) ?? backgroundClock,
     heartbeatMs: integer("heartbeatMs", MAX_INTERVAL_MS),
     maxWatchers: integer("maxWatchers", Number.MAX_SAFE_INTEGER),
     snapshotTtlMs: integer("snapshotTtlMs", Number.MAX_SAFE_INTEGER),
@@ -174,15 +186,15 @@ export function createPushRelay(options: PushRelayOptions): PushRelay {
   let dropped = 0;
   let refused = 0;
   let closed = false;
-  const heartbeat = setInterval(() => {
+  const { clock } = settings;
+  const stopHeartbeats = every(clock, settings.heartbeatMs, () => {
     for (const w of watchers) w.send(HEARTBEAT_FRAME, "heartbeat");
     forgetIdle();
-  }, settings.heartbeatMs);
-  heartbeat.unref?.();
+  });
 
   /** Drops unwatched snapshots past their TTL, then the least recently published unwatched ones over the cap. */
   function forgetIdle(): void {
-    const expired = Date.now() - settings.snapshotTtlMs;
+    const expired = clock.now() - settings.snapshotTtlMs;
     for (const [journeyID, entry] of newest) {
       if (entry.idleSince !== undefined && entry.idleSince <= expired) newest.delete(journeyID);
     }
@@ -222,7 +234,7 @@ export function createPushRelay(options: PushRelayOptions): PushRelay {
     if (set?.size === 0) {
       byJourney.delete(watcher.journeyID);
       const entry = newest.get(watcher.journeyID);
-      if (entry) entry.idleSince = Date.now();
+      if (entry) entry.idleSince = clock.now();
     }
   }
 
@@ -257,7 +269,7 @@ export function createPushRelay(options: PushRelayOptions): PushRelay {
       const audience = byJourney.get(snapshot.journeyID);
       // Re-inserted, so the map's order stays the order of publishing.
       newest.delete(snapshot.journeyID);
-      newest.set(snapshot.journeyID, { snapshot, idleSince: audience ? undefined : Date.now() });
+      newest.set(snapshot.journeyID, { snapshot, idleSince: audience ? undefined : clock.now() });
       if (newest.size > settings.maxSnapshots) forgetIdle();
       if (!audience) return;
       const frame = snapshotFrame(snapshot);
@@ -440,7 +452,7 @@ export function createPushRelay(options: PushRelayOptions): PushRelay {
 
     close() {
       closed = true;
-      clearInterval(heartbeat);
+      stopHeartbeats();
       for (const w of [...watchers]) w.end();
       for (const w of [...watchers]) leave(w);
       byJourney.clear();

@@ -3,11 +3,13 @@ import type { Clock } from "../contract/clock.js";
 import { CreditJourneyError } from "../contract/errors.js";
 import { isSameState, type JourneySnapshot } from "../contract/index.js";
 import { versioned } from "../journey/state-version.js";
+import type { CancelTimer, RuntimeClock } from "../runtime/clock.js";
 import { isHoldingAnomaly, type JourneyReader, runServerCommands } from "./commands.js";
 import { newestOf, recordFor } from "./journey-record.js";
 import { reducerMade } from "./store/checked.js";
 import { checkStoredJourney } from "./store/record.js";
 import type { JourneyStore, StoredJourney } from "./store/types.js";
+import { backgroundClock, every, isRuntimeClock } from "./timers.js";
 
 /** Options of {@link createReconciler}. */
 export interface ReconcilerOptions {
@@ -44,8 +46,13 @@ export interface ReconcilerOptions {
   readonly concurrency?: number;
   /** At most this many journeys per pass (default 100). */
   readonly batchSize?: number;
-  /** The clock (default `Date.now`). */
+  /** The time (default `clock.now`, else `Date.now`). */
   readonly now?: Clock["now"];
+  /**
+   * The timers of `start`'s passes, and the time when `now` is not given (default: `Date.now` and timers that do
+   * not keep the process alive). A manual clock drives the passes in tests.
+   */
+  readonly clock?: RuntimeClock;
 }
 
 /** What one reconciliation pass did. */
@@ -125,6 +132,8 @@ function checkReconcilerOptions(options: ReconcilerOptions): void {
   for (const name of ["fetchState", "fetchJourney", "apply", "onSnapshot", "now"] as const)
     if ((name === "fetchState" || options[name] !== undefined) && typeof options[name] !== "function")
       throw new ReconcilerConfigError(name, "must be a function");
+  if (options.clock !== undefined && !isRuntimeClock(options.clock))
+    throw new ReconcilerConfigError("clock", "must be a clock with now() and setTimeout(fn, ms)");
   for (const name of ["staleAfterMs", "leaseMs", "concurrency", "batchSize"] as const) {
     const value = options[name];
     if (value !== undefined && !(Number.isSafeInteger(value) && value > 0))
@@ -142,7 +151,8 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const leaseMs = options.leaseMs ?? staleAfterMs;
   const concurrency = options.concurrency ?? 4;
   const batchSize = options.batchSize ?? 100;
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? backgroundClock;
+  const now = options.now ?? clock.now;
   const apply =
     options.apply ??
     (async (snapshot: JourneySnapshot) => {
@@ -167,7 +177,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       if (failedRead) throw (run.outstanding as { error: unknown }).error;
       return written;
     });
-  let timer: ReturnType<typeof setInterval> | undefined;
+  let cancelPasses: CancelTimer | undefined;
   let running = false;
 
   // A later answer that says what is held is written too (its `asOf` makes older deliveries stale), but it is
@@ -215,12 +225,12 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   return {
     runOnce,
     start(intervalMs, onReport) {
-      if (timer) return;
+      if (cancelPasses) return;
       if (!(Number.isFinite(intervalMs) && intervalMs > 0))
         throw new ReconcilerConfigError("intervalMs", "must be a positive number of milliseconds");
       if (onReport !== undefined && typeof onReport !== "function")
         throw new ReconcilerConfigError("onReport", "must be a function");
-      timer = setInterval(() => {
+      cancelPasses = every(clock, intervalMs, () => {
         if (running) return;
         running = true;
         runOnce()
@@ -231,12 +241,11 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
           .finally(() => {
             running = false;
           });
-      }, intervalMs);
-      timer.unref?.();
+      });
     },
     stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
+      cancelPasses?.();
+      cancelPasses = undefined;
     },
   };
 }

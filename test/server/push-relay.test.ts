@@ -2,6 +2,7 @@ import { createServer, get, type IncomingMessage, type Server } from "node:http"
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { JourneySnapshot } from "../../src/contract/index.js";
+import { createManualClock } from "../../src/runtime/clock.js";
 import { snapshotStream } from "../../src/runtime/sse.js";
 import {
   createPushRelay,
@@ -274,21 +275,23 @@ describe("push relay: the connection cap", () => {
 });
 
 describe("push relay: the newest-snapshot map", () => {
-  it("forgets a journey's snapshot snapshotTtlMs after its last watcher left, keeps watched ones", async () => {
-    vi.useFakeTimers();
-    relay = createPushRelay({ authorize: () => true, heartbeatMs: 100, snapshotTtlMs: 1_000 });
+  it("forgets a journey's snapshot snapshotTtlMs after its last watcher left, keeps watched ones (on its clock)", async () => {
+    const clock = createManualClock();
+    relay = createPushRelay({ authorize: () => true, heartbeatMs: 100, snapshotTtlMs: 1_000, clock });
     for (let j = 0; j < 50; j++) relay.publish(snapshotFixture({ journeyID: `jrn_map${j}`, asOf: 1 }));
     const watched = await Promise.all(
       Array.from({ length: 10 }, (_, j) => fetchWatcher(relay!, `jrn_map${j}`)),
     );
     expect(relay.stats().snapshots).toBe(50);
-    vi.advanceTimersByTime(1_100);
+    clock.advance(1_100);
     expect(relay.stats().snapshots).toBe(10);
     for (const res of watched) await res.body!.cancel();
-    vi.advanceTimersByTime(500);
+    clock.advance(500);
     expect(relay.stats().snapshots).toBe(10); // not yet: the TTL runs from when the watchers left
-    vi.advanceTimersByTime(600);
+    clock.advance(600);
     expect(relay.stats().snapshots).toBe(0);
+    // Its heartbeats run on that clock too: none is due until it moves.
+    expect(clock.pending()).toBe(1);
   });
 
   it("keeps at most maxSnapshots unwatched journeys, dropping the least recently published", async () => {
@@ -315,6 +318,7 @@ describe("push relay: options", () => {
       [{ authorize: () => true, maxWatchers: -1 }, "maxWatchers"],
       [{ authorize: () => true, maxWatchers: 1.5 }, "maxWatchers"],
       [{ authorize: () => true, snapshotTtlMs: Number.NaN }, "snapshotTtlMs"],
+      [{ authorize: () => true, clock: { now: () => 0 } }, "clock"],
       [{ authorize: () => true, maxSnapshots: 0 }, "maxSnapshots"],
       [{ authorize: () => true, latest: {} }, "latest"],
     ];

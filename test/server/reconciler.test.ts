@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { JourneySnapshot } from "../../src/contract/index.js";
+import { createManualClock } from "../../src/runtime/clock.js";
 import { createReconciler, ReconcilerConfigError } from "../../src/server/reconciler.js";
 import { createMemoryJourneyStore } from "../../src/server/store/memory.js";
 import { snapshotFixture } from "../../src/testing/fixtures.js";
@@ -135,6 +136,34 @@ describe("reconciler", () => {
     ).toEqual(["jrn_7"]);
   });
 
+  it("runs a pass every intervalMs on its clock once started, and none after stop", async () => {
+    const clock = createManualClock(Date.UTC(2026, 10, 26));
+    const store = createMemoryJourneyStore({ now: clock.now });
+    await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: "jrn_t", asOf: 3 }) });
+    const reports: unknown[] = [];
+    const reconciler = createReconciler({
+      store,
+      clock,
+      staleAfterMs: 60_000,
+      fetchState: async () => snapshotFixture({ journeyID: "jrn_t", asOf: 3 }),
+    });
+    reconciler.start(90_000, (report) => void reports.push(report));
+    clock.advance(89_999);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reports).toEqual([]);
+    clock.advance(1);
+    await expect.poll(() => reports).toEqual([{ checked: 1, updated: 0, current: 1, failed: [] }]);
+    // Found current, it was marked fresh; an interval (longer than staleAfterMs) later it is stale again.
+    clock.advance(90_000);
+    await expect.poll(() => reports.length).toBe(2);
+    expect(reports[1]).toMatchObject({ checked: 1, current: 1 });
+    reconciler.stop();
+    clock.advance(10 * 90_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reports.length).toBe(2);
+    expect(clock.pending()).toBe(0);
+  });
+
   it("refuses bad options when created, and a bad interval when started, naming the field", () => {
     const store = createMemoryJourneyStore();
     const fetchState = async () => snapshotFixture();
@@ -146,6 +175,7 @@ describe("reconciler", () => {
       [{ store, fetchState, concurrency: 0 }, "concurrency"],
       [{ store, fetchState, batchSize: 1.5 }, "batchSize"],
       [{ store, fetchState, staleAfterMs: -1 }, "staleAfterMs"],
+      [{ store, fetchState, clock: Date }, "clock"],
     ];
     for (const [options, field] of cases) {
       let error: unknown;
