@@ -4,7 +4,7 @@ import * as z from "zod/mini";
 // durations) into the journey reducer's bundle, over its 30 kB budget.
 
 /** Whether `date` (`YYYY-MM-DD`) is a day the calendar has (no 31 February, 29 February only in leap years). */
-function isCalendarDay(date: string): boolean {
+export function isCalendarDay(date: string): boolean {
   const year = +date.slice(0, 4);
   const month = +date.slice(5, 7);
   const day = +date.slice(8, 10);
@@ -14,14 +14,15 @@ function isCalendarDay(date: string): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= days;
 }
 
+/** The form of an ISO-8601 date-time the SDK reads (a UTC offset too); its day is checked by {@link isCalendarDay}. */
+export const TIMESTAMP_PATTERN =
+  /^\d{4}-\d\d-\d\dT([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)$/;
+
 /** An ISO-8601 timestamp such as `2026-03-05T16:48:20.000Z` [L6] (a UTC offset is read too). */
 export const Timestamp = z
   .string()
   .check(
-    z.regex(
-      /^\d{4}-\d\d-\d\dT([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)$/,
-      "must be an ISO-8601 date-time",
-    ),
+    z.regex(TIMESTAMP_PATTERN, "must be an ISO-8601 date-time"),
     z.refine(isCalendarDay, "must be an ISO-8601 date-time"),
   );
 /** A calendar date `YYYY-MM-DD` that exists (no 31 February). */

@@ -18,7 +18,7 @@ import { heldState, newestOf } from "./journey-record.js";
 import { checkLimit, DEFAULT_RAW_BODY_LIMIT, RawBodyError } from "./raw-body/errors.js";
 import { readRequestBody } from "./raw-body/fetch.js";
 import { readRawBody } from "./raw-body/node.js";
-import { reducerMade } from "./store/checked.js";
+import { kitParsed, reducerMade } from "./store/checked.js";
 import { checkStoredJourney, reportReading } from "./store/record.js";
 import type { ApplyWebhookResult, JourneyStore } from "./store/types.js";
 import { WebhookVerificationError } from "./webhook/errors.js";
@@ -218,7 +218,8 @@ export function handlerFactory(
       if (run.outstanding !== null && run.outstanding !== "noReader") complete = false;
       state = run.state;
       return {
-        snapshot: atHeldKey(newestOf(snapshot, state), state),
+        // Built from parsed parts only (the verified body, a checked row, the reducer's state): not parsed again.
+        snapshot: kitParsed(atHeldKey(newestOf(snapshot, state), state)),
         state,
         // A held anomaly waits for the whole journey: incomplete, so the reconciler settles it (server authority).
         complete: complete && !isHoldingAnomaly(state),

@@ -3,6 +3,8 @@
 
 /** States the kit's own journey reducer made, marked as the kit hands them to a store's write. */
 const REDUCER_MADE = new WeakSet<object>();
+/** Snapshots the kit built from parsed parts only (a verified delivery, a checked row, a reducer state). */
+const KIT_PARSED = new WeakSet<object>();
 /** Frozen private snapshots a store parsed when writing them. */
 const CHECKED_SNAPSHOTS = new WeakSet<object>();
 /** Frozen private copies of states the journey reducer made (see {@link REDUCER_MADE}). */
@@ -17,6 +19,20 @@ export function reducerMade<T extends object>(state: T): T {
 /** Whether `state` is one the kit marked with {@link reducerMade}. */
 export function isReducerMade(state: unknown): boolean {
   return typeof state === "object" && state !== null && REDUCER_MADE.has(state);
+}
+
+/**
+ * Marks `snapshot` as one the kit built from parsed parts only, just before the kit writes it (the webhook
+ * handler's records); returns it. A store's write then does not parse it again.
+ */
+export function kitParsed<T extends object>(snapshot: T): T {
+  KIT_PARSED.add(snapshot);
+  return snapshot;
+}
+
+/** Whether `snapshot` is one the kit marked with {@link kitParsed}. */
+export function isKitParsed(snapshot: unknown): boolean {
+  return typeof snapshot === "object" && snapshot !== null && KIT_PARSED.has(snapshot);
 }
 
 /** Freezes `value` and everything in it; returns it. */

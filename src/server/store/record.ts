@@ -13,7 +13,7 @@ import {
   safeParse,
 } from "../../contract/index.js";
 import { migrateState, STATE_VERSION, type VersionedState } from "../../journey/state-version.js";
-import { isCheckedSnapshot, isCheckedState, isReducerMade } from "./checked.js";
+import { isCheckedSnapshot, isCheckedState, isKitParsed, isReducerMade } from "./checked.js";
 import { CorruptRecordError, type CorruptRecordIssue, StoreInputError } from "./errors.js";
 import type {
   JourneyRecordInput,
@@ -106,8 +106,13 @@ function checkJson(value: unknown, at: (string | number)[], ancestors: object[])
  */
 export function prepareRecord(record: JourneyRecordInput): PreparedRecord {
   if (typeof record !== "object" || record === null) throw new StoreInputError("record", "must be an object");
-  const snapshot = parseSnapshot(record.snapshot);
-  assertJson(snapshot, "snapshot");
+  // A snapshot the kit built from parsed parts (`kitParsed`) is not parsed again: only its text is looked at, for
+  // the NUL PostgreSQL refuses (a platform string may hold one), as for a state the reducer made.
+  const trusted = isKitParsed(record.snapshot);
+  const snapshot = trusted ? (record.snapshot as JourneySnapshot) : parseSnapshot(record.snapshot);
+  if (!trusted) assertJson(snapshot, "snapshot");
+  const snapshotJson = JSON.stringify(snapshot);
+  if (trusted && snapshotJson.includes("\\u0000")) assertJson(snapshot, "snapshot");
   const rawState = record.state ?? null;
   const fromReducer = isReducerMade(rawState);
   // A state the kit's reducer made is JSON by construction (test/property/kept-state.property.test.ts): only its
@@ -123,7 +128,7 @@ export function prepareRecord(record: JourneyRecordInput): PreparedRecord {
     status: snapshot.status,
     ended: isEnded(snapshot.status),
     snapshot,
-    snapshotJson: JSON.stringify(snapshot),
+    snapshotJson,
     state: rawState as JsonValue,
     stateJson,
     fromReducer,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { journey } from "../../../src/journey/index.js";
 import { versioned } from "../../../src/journey/state-version.js";
-import { reducerMade } from "../../../src/server/store/checked.js";
+import { kitParsed, reducerMade } from "../../../src/server/store/checked.js";
 import { StoreInputError } from "../../../src/server/store/errors.js";
 import { createMemoryJourneyStore } from "../../../src/server/store/memory.js";
 import { checkStoredJourney } from "../../../src/server/store/record.js";
@@ -63,6 +63,18 @@ describe("what the memory store checked when writing is not checked again, and n
     expect(error).toBeInstanceOf(StoreInputError);
     expect((error as StoreInputError).message).toContain("state.context.note");
     expect(await store.get("jrn_c1")).toBeUndefined();
+  });
+
+  it("a snapshot the kit built from parsed parts is not parsed again, but a NUL in it is still refused", async () => {
+    const store = createMemoryJourneyStore();
+    const snapshot = kitParsed({ ...snapshotOf(1, 1), nextAction: "a\u0000b" });
+    const error = await store.applySnapshot({ snapshot }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreInputError);
+    expect((error as StoreInputError).message).toContain("snapshot.nextAction");
+    expect(await store.get("jrn_c1")).toBeUndefined();
+    // Unmarked, the same snapshot of the wrong shape is parsed, and refused as no snapshot.
+    const unmarked = { ...snapshotOf(1, 1), asOf: -1 };
+    await expect(store.applySnapshot({ snapshot: unmarked })).rejects.toThrow();
   });
 
   it("a state no reducer made is checked in full: a wrong shape is refused", async () => {
