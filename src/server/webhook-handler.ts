@@ -19,6 +19,7 @@ import { checkLimit, DEFAULT_RAW_BODY_LIMIT, RawBodyError } from "./raw-body/err
 import { readRequestBody } from "./raw-body/fetch.js";
 import { readRawBody } from "./raw-body/node.js";
 import { kitParsed, reducerMade } from "./store/checked.js";
+import { StoreInputError } from "./store/errors.js";
 import { checkStoredJourney, reportReading } from "./store/record.js";
 import type { ApplyWebhookResult, JourneyStore } from "./store/types.js";
 import { WebhookVerificationError } from "./webhook/errors.js";
@@ -38,7 +39,10 @@ export type WebhookOutcome =
   | "ignored"
   /** Signature, headers or timestamp failed verification (4xx: the platform should not retry it as is). */
   | "unauthorized"
-  /** Signed correctly but not a valid delivery, or its ids disagree with its headers (4xx). */
+  /**
+   * Signed correctly but not a valid delivery, its ids disagree with its headers, or no store could hold it (a NUL
+   * in a string; also told to `onError`) (4xx).
+   */
   | "invalid"
   /** The store failed: nothing was written, and a 5xx makes the platform retry. */
   | "storeFailed"
@@ -269,6 +273,12 @@ export function handlerFactory(
           records: records.map((record) => ({ ...record, state: reducerMade(versioned(record.state)) })),
         });
       } catch (error) {
+        // A delivery no store can hold (a NUL in a string, which PostgreSQL refuses) fails the same way on every
+        // retry: answered 4xx so the platform stops, and told to onError. Nothing of it is stored.
+        if (error instanceof StoreInputError) {
+          onError(error, { eventID });
+          return { status: 400, outcome: "invalid", eventID, detail: `not storable: ${error.message}` };
+        }
         return { status: 503, outcome: "storeFailed", eventID, detail: String(error) };
       }
       const journeys = updates.map(

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { JourneySnapshot, WebhookBody } from "../../src/contract/index.js";
 import * as edge from "../../src/server/edge.js";
 import { createWebhookHandler, WebhookHandlerConfigError } from "../../src/server/index.js";
-import { CorruptRecordError } from "../../src/server/store/errors.js";
+import { CorruptRecordError, StoreInputError } from "../../src/server/store/errors.js";
 import { createMemoryJourneyStore } from "../../src/server/store/memory.js";
 import { checkStoredJourney } from "../../src/server/store/record.js";
 import type { JourneyStore } from "../../src/server/store/types.js";
@@ -398,6 +398,26 @@ describe("createWebhookHandler", () => {
     expect(result).toMatchObject({ outcome: "applied", journeys: [{ applied: true, complete: false }] });
     expect(await store.get(JOURNEY)).toMatchObject({ status: "OFFERS_AVAILABLE", complete: false });
     expect(errors.map(String)).toEqual(["Error: platform unavailable"]);
+  });
+
+  it("answers 400 (not a 503 retried for ever) a signed delivery no store can hold, and tells onError", async () => {
+    const store = createMemoryJourneyStore();
+    const errors: unknown[] = [];
+    const handler = await createWebhookHandler({
+      secrets: SECRET,
+      store,
+      now: () => NOW,
+      onError: (error) => void errors.push(error),
+    });
+    // Valid JSON and a valid delivery, but PostgreSQL refuses a NUL in jsonb: so does every store.
+    const d = delivery("evt_nul", [{ status: "KYC_PENDING", nextAction: "COMPLETE\u0000STEP" }], {
+      generatedAt: NOW - 1_000,
+    });
+    const result = await handler.handle(d.body, d.headers);
+    expect(result).toMatchObject({ status: 400, outcome: "invalid", eventID: "evt_nul" });
+    expect(result.detail).toMatch(/not storable: .*nextAction/);
+    expect(errors[0]).toBeInstanceOf(StoreInputError);
+    expect(await store.get(JOURNEY)).toBeUndefined();
   });
 
   it("refuses bad options when created, naming the field", async () => {
