@@ -16,7 +16,7 @@ import {
   type PushRelay,
 } from "../../src/server/index.js";
 import { runPostgres } from "../support/postgres.js";
-import { signedDelivery } from "./deliveries.js";
+import { stepDeliveries } from "./deliveries.js";
 import { watchRelay } from "./relay-watcher.js";
 
 const server = runPostgres();
@@ -61,18 +61,8 @@ async function worker(connectionString: string, errors: unknown[] = [], reconnec
 /** A watcher of the journey on `relay`: the asOfs of the snapshot frames it has received so far. */
 const watch = (relay: PushRelay) => watchRelay(relay, JOURNEY, closing);
 
-function delivery(eventID: string, status: "KYC_PENDING" | "BANK_MANDATE_PENDING", generatedAt: number) {
-  return signedDelivery(
-    eventID,
-    [{ status, nextAction: "COMPLETE_STEP" }],
-    { generatedAt },
-    {
-      secret: SECRET,
-      now: T0,
-      journeyID: JOURNEY,
-    },
-  );
-}
+/** A signed delivery of the journey at one status, as the platform sends it. */
+const delivery = stepDeliveries({ secret: SECRET, now: T0, journeyID: JOURNEY });
 
 describe("the PostgreSQL change feed across workers", () => {
   it("a borrower watching through worker B hears the webhook worker A verified", async () => {

@@ -44,3 +44,9 @@ export function signedDelivery(
     },
   };
 }
+
+/** A signer of one-journey deliveries under `options`: each an event id, a status (next action a step) and its time. */
+export function stepDeliveries(options: DeliveryOptions) {
+  return (eventID: string, status: JourneyStatus, generatedAt: number) =>
+    signedDelivery(eventID, [{ status, nextAction: "COMPLETE_STEP" }], { generatedAt }, options);
+}

@@ -14,7 +14,7 @@ import {
   WorkerConfigError,
 } from "../../src/server/index.js";
 import { runPostgres } from "../support/postgres.js";
-import { signedDelivery } from "./deliveries.js";
+import { stepDeliveries } from "./deliveries.js";
 import { watchRelay } from "./relay-watcher.js";
 
 const server = runPostgres();
@@ -39,17 +39,8 @@ async function start(options: Partial<JourneyWorkerOptions>, lines: string[] = [
   return worker;
 }
 
-const delivery = (eventID: string, status: "KYC_PENDING" | "BANK_MANDATE_PENDING", generatedAt: number) =>
-  signedDelivery(
-    eventID,
-    [{ status, nextAction: "COMPLETE_STEP" }],
-    { generatedAt },
-    {
-      secret: SECRET,
-      now: T0,
-      journeyID: JOURNEY,
-    },
-  );
+/** A signed delivery of the journey at one status, as the platform sends it. */
+const delivery = stepDeliveries({ secret: SECRET, now: T0, journeyID: JOURNEY });
 
 /** Connections to `connectionString`'s database other than the one asking. */
 async function connectionsTo(connectionString: string): Promise<number> {
