@@ -84,11 +84,13 @@ export interface Reconciler {
    * @throws {ReconcilerConfigError} when `intervalMs` is not a positive number, or `onReport` not a function.
    */
   start(intervalMs: number, onReport?: (report: ReconcileReport | { error: unknown }) => void): void;
-  /** Stops the periodic passes; a pass in flight finishes. */
-  stop(): void;
+  /** Stops the periodic passes; resolves once a pass in flight has finished (its report told). Never rejects. */
+  stop(): Promise<void>;
 }
 
-/** A configuration fault of {@link createReconciler}, naming the option; raised when it is created. */
+/** The longest delay a timer keeps (a signed 32-bit integer; longer ones fire at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * A journey holds an anomaly (a snapshot on an edge the lifecycle does not expect) that only the whole journey can
  * settle, and the reconciler has no `fetchJourney`: reported in `failed`, so the journey is never counted current.
@@ -109,6 +111,7 @@ export class HeldAnomalyError extends CreditJourneyError {
   }
 }
 
+/** A configuration fault of {@link createReconciler}, naming the option; raised when it is created. */
 export class ReconcilerConfigError extends CreditJourneyError {
   /** Discriminant for plain-data error handling across boundaries. */
   readonly _tag = "ReconcilerConfigError" as const;
@@ -152,44 +155,57 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const concurrency = options.concurrency ?? 4;
   const batchSize = options.batchSize ?? 100;
   const clock = options.clock ?? backgroundClock;
-  const now = options.now ?? clock.now;
-  const apply =
-    options.apply ??
-    (async (snapshot: JourneySnapshot) => {
-      const { journeyID } = snapshot;
-      // Checked whatever the store (a store of the partner's own may hand back anything): a corrupt state is
-      // rebuilt from the held snapshot, a corrupt record from the fetched one, another journey's never continued.
-      const held = checkStoredJourney(journeyID, await options.store.get(journeyID))?.journey;
-      const record = recordFor(held, snapshot, "poll", now());
-      // What the state asks for next (a held anomaly's re-fetch, the offers), run as every host runs it.
-      const run = await runServerCommands(record.state, options.fetchJourney, now);
-      const failedRead = run.outstanding !== null && run.outstanding !== "noReader";
-      // Stored stamped with the reducer state's version, so a later SDK can migrate it (STATE_VERSION).
-      const written = await options.store.applySnapshot({
-        snapshot: newestOf(snapshot, run.state),
-        state: reducerMade(versioned(run.state)),
-        // Incomplete while an anomaly is held or a read the state asks for failed: a later write may complete it.
-        complete: !isHoldingAnomaly(run.state) && !failedRead,
-      });
-      // Still held: the whole journey decides, and it could not be read.
-      if (isHoldingAnomaly(run.state) && !failedRead) throw new HeldAnomalyError(journeyID);
-      // A read it asked for failed (held anomaly or not): reported in the pass's failed, the write standing.
-      if (failedRead) throw (run.outstanding as { error: unknown }).error;
-      return written;
+  const now = options.now ?? (() => clock.now());
+  /**
+   * Applies a fetched snapshot: the partner's `apply`, or the journey reducer over the stored state with what it
+   * asks for next run, written with an order-guarded `applySnapshot`. Says whether it was written, and the
+   * follow-up that failed after the write (a read the new state asked for, a held anomaly with no reader).
+   */
+  async function settle(
+    snapshot: JourneySnapshot,
+  ): Promise<{ written: boolean; failed?: { error: unknown } }> {
+    if (options.apply) return { written: await options.apply(snapshot) };
+    const { journeyID } = snapshot;
+    // Checked whatever the store (a store of the partner's own may hand back anything): a corrupt state is
+    // rebuilt from the held snapshot, a corrupt record from the fetched one, another journey's never continued.
+    const held = checkStoredJourney(journeyID, await options.store.get(journeyID))?.journey;
+    const record = recordFor(held, snapshot, "poll", now());
+    // What the state asks for next (a held anomaly's re-fetch, the offers), run as every host runs it.
+    const run = await runServerCommands(record.state, options.fetchJourney, now);
+    const failedRead =
+      run.outstanding !== null && run.outstanding !== "noReader" ? run.outstanding : undefined;
+    const holding = isHoldingAnomaly(run.state);
+    // Stored stamped with the reducer state's version, so a later SDK can migrate it (STATE_VERSION).
+    const written = await options.store.applySnapshot({
+      snapshot: newestOf(snapshot, run.state),
+      state: reducerMade(versioned(run.state)),
+      // Incomplete while an anomaly is held or a read the state asks for failed: a later pass completes it.
+      complete: !holding && failedRead === undefined,
     });
+    if (failedRead) return { written, failed: failedRead };
+    // Still held: the whole journey decides, and there is no reader for it.
+    if (holding) return { written, failed: { error: new HeldAnomalyError(journeyID) } };
+    return { written };
+  }
   let cancelPasses: CancelTimer | undefined;
-  let running = false;
+  let running: Promise<unknown> | undefined;
 
   // A later answer that says what is held is written too (its `asOf` makes older deliveries stale), but it is
   // no update.
   async function reconcile(held: StoredJourney): Promise<"updated" | "current"> {
     const snapshot = await options.fetchState(held.journeyID);
-    // A held anomaly is settled even when the platform's state is no newer than the row: it is not current.
-    // (Only the default apply settles one; a partner's own `apply` owns what it writes.)
-    const anomalous = options.apply === undefined && isHoldingAnomaly(held.state as JourneyState | null);
-    if ((snapshot.asOf > held.asOf || anomalous) && (await apply(snapshot))) {
-      await options.onSnapshot?.(snapshot);
-      return isSameState(held.snapshot, snapshot) && !anomalous ? "current" : "updated";
+    // A row stored incomplete (a held anomaly, a read that failed) is settled even when the platform's state is
+    // no newer than the row: it is not current. (Only the default apply settles one; a partner's own `apply`
+    // owns what it writes.)
+    const unsettled =
+      options.apply === undefined &&
+      (isHoldingAnomaly(held.state as JourneyState | null) || held.complete === false);
+    if (snapshot.asOf > held.asOf || unsettled) {
+      const { written, failed } = await settle(snapshot);
+      // What was written is told even when a follow-up failed: the write stands.
+      if (written) await options.onSnapshot?.(snapshot);
+      if (failed) throw failed.error;
+      if (written) return isSameState(held.snapshot, snapshot) && !unsettled ? "current" : "updated";
     }
     await options.store.touch(held.journeyID);
     return "current";
@@ -226,26 +242,31 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     runOnce,
     start(intervalMs, onReport) {
       if (cancelPasses) return;
-      if (!(Number.isFinite(intervalMs) && intervalMs > 0))
-        throw new ReconcilerConfigError("intervalMs", "must be a positive number of milliseconds");
+      if (!(Number.isFinite(intervalMs) && intervalMs > 0 && intervalMs <= MAX_TIMER_MS))
+        throw new ReconcilerConfigError(
+          "intervalMs",
+          `must be a positive number of milliseconds up to ${MAX_TIMER_MS}`,
+        );
       if (onReport !== undefined && typeof onReport !== "function")
         throw new ReconcilerConfigError("onReport", "must be a function");
       cancelPasses = every(clock, intervalMs, () => {
         if (running) return;
-        running = true;
-        runOnce()
+        running = runOnce()
           .then(
             (report) => onReport?.(report),
             (error: unknown) => onReport?.({ error }),
           )
+          // What onReport itself throws has nowhere else to go; it must not end the process unhandled.
+          .catch(() => {})
           .finally(() => {
-            running = false;
+            running = undefined;
           });
       });
     },
-    stop() {
+    async stop() {
       cancelPasses?.();
       cancelPasses = undefined;
+      await running;
     },
   };
 }

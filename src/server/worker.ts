@@ -92,7 +92,7 @@ const POSTGRES_URL = /^postgres(ql)?:\/\//;
 function checkWorkerOptions(options: JourneyWorkerOptions): JourneyWorkerMode {
   if (typeof options !== "object" || options === null)
     throw new WorkerConfigError("options", "must be an object with webhooks and push");
-  const mode = options.mode ?? "single";
+  const mode = options.mode === undefined ? "single" : options.mode;
   if (mode !== "single" && mode !== "multi")
     throw new WorkerConfigError("mode", 'must be "single" or "multi"');
   const url = options.databaseUrl;
@@ -103,6 +103,13 @@ function checkWorkerOptions(options: JourneyWorkerOptions): JourneyWorkerMode {
       "databaseUrl",
       "is needed in multi-worker mode: give the postgres:// URL every worker shares (PGlite, the single-process " +
         "default, is one process's own database)",
+    );
+  if (options.dataDir !== undefined && (typeof options.dataDir !== "string" || options.dataDir === ""))
+    throw new WorkerConfigError("dataDir", "must be a non-empty string (PGlite's directory)");
+  if (options.pool !== undefined && url === undefined)
+    throw new WorkerConfigError(
+      "pool",
+      "is the PostgreSQL pool's: give databaseUrl, or leave it out for PGlite",
     );
   if (options.dataDir !== undefined && (mode === "multi" || url !== undefined))
     throw new WorkerConfigError(
@@ -119,6 +126,14 @@ function checkWorkerOptions(options: JourneyWorkerOptions): JourneyWorkerMode {
     if (options[name] !== undefined && typeof options[name] !== "function")
       throw new WorkerConfigError(name, "must be a function");
   return mode;
+}
+
+/** The reconciler's own options, without the worker's pass settings. */
+function withoutPassOptions(
+  reconcile: NonNullable<JourneyWorkerOptions["reconcile"]>,
+): Omit<ReconcilerOptions, "store" | "onSnapshot"> {
+  const { intervalMs: _interval, onReport: _onReport, ...own } = reconcile;
+  return own;
 }
 
 /** Where a postgres:// URL points, without its user, password or parameters. */
@@ -150,8 +165,9 @@ function startupLine(mode: JourneyWorkerMode, options: JourneyWorkerOptions): st
 
 /**
  * Opens the store and wires the handler, relay, reconciler and (in `multi` mode) the change feed between them;
- * then says its mode through `log`. Options are checked before anything is opened; if a part fails to start, what
- * was opened is closed before the rejection.
+ * then says its mode through `log`. Its own options (mode, database, the parts' option objects) are checked
+ * before anything is opened; each part checks its own options when it is made, and if one refuses or fails to
+ * start, what was opened is closed before the rejection. The reconciler starts last.
  * @throws {WorkerConfigError} naming a missing or malformed option, or `databaseUrl` when `multi` mode has none
  *   (rejects; nothing is opened).
  * @throws {PushRelayConfigError | ReconcilerConfigError} naming a malformed `push` or `reconcile` option (rejects).
@@ -185,14 +201,13 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
       store,
       onSnapshot: changed,
     });
-    let reconciler: Reconciler | undefined;
-    if (options.reconcile) {
-      const { intervalMs, onReport, ...reconcileOptions } = options.reconcile;
-      reconciler = createReconciler({ ...reconcileOptions, store, onSnapshot: changed });
-      reconciler.start(intervalMs, onReport);
-    }
     const startup = startupLine(mode, options);
+    const reconciler = options.reconcile
+      ? createReconciler({ ...withoutPassOptions(options.reconcile), store, onSnapshot: changed })
+      : undefined;
     (options.log ?? console.info)(startup);
+    // Started last, once nothing else can fail: a failed start-up leaves no pass running.
+    if (options.reconcile) reconciler?.start(options.reconcile.intervalMs, options.reconcile.onReport);
     const opened = { store, feed };
     let closing: Promise<void> | undefined;
     return {
@@ -204,7 +219,8 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
       ...(reconciler ? { reconciler } : {}),
       close() {
         closing ??= (async () => {
-          reconciler?.stop();
+          // A pass in flight finishes (its leases given back) before the store closes under it.
+          await reconciler?.stop();
           relay.close();
           await opened.feed?.close();
           await opened.store.close().catch(() => {});

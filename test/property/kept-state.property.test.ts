@@ -40,7 +40,7 @@ describe("a state the reducer made, as a store keeps it", () => {
             state = journey.reduce(state, event).state;
             const kept = versioned(state);
             expect(() => assertJson(kept, "state")).not.toThrow();
-            expect(JSON.parse(JSON.stringify(kept))).toEqual(kept);
+            expect(JSON.parse(JSON.stringify(kept))).toStrictEqual(kept);
           }
         },
       ),

@@ -3,7 +3,7 @@ import type { JourneySnapshot } from "../../src/contract/index.js";
 import { createManualClock } from "../../src/runtime/clock.js";
 import { createReconciler, ReconcilerConfigError } from "../../src/server/reconciler.js";
 import { createMemoryJourneyStore } from "../../src/server/store/memory.js";
-import { snapshotFixture } from "../../src/testing/fixtures.js";
+import { journeyFixture, snapshotFixture } from "../../src/testing/fixtures.js";
 
 function clockAt(start: number) {
   let t = start;
@@ -56,17 +56,20 @@ describe("reconciler", () => {
     expect((await reconciler.runOnce()).checked).toBe(0);
   });
 
-  it("reports a read the new state asks for that fails, and stores that state incomplete", async () => {
+  it("reports a read the new state asks for that fails, tells what it wrote, and reads again next pass", async () => {
     const clock = clockAt(Date.UTC(2026, 10, 26));
     const store = createMemoryJourneyStore({ now: clock.date });
     await store.applySnapshot({
       snapshot: snapshotFixture({ journeyID: "jrn_o", asOf: 3, status: "OFFERS_PENDING", nextAction: null }),
     });
     clock.advance(120_000);
+    let readable = false;
+    const told: number[] = [];
     const reconciler = createReconciler({
       store,
       now: clock.now,
       staleAfterMs: 60_000,
+      onSnapshot: (snapshot) => void told.push(snapshot.asOf),
       fetchState: async () =>
         snapshotFixture({
           journeyID: "jrn_o",
@@ -74,9 +77,13 @@ describe("reconciler", () => {
           status: "OFFERS_AVAILABLE",
           nextAction: "VIEW_OFFERS",
         }),
-      // The offers the new state asks for cannot be read.
+      // The offers the new state asks for cannot be read, until they can.
       fetchJourney: async () => {
-        throw new Error("platform unavailable");
+        if (!readable) throw new Error("platform unavailable");
+        return {
+          ...journeyFixture({ status: "OFFERS_AVAILABLE", nextAction: "VIEW_OFFERS", asOf: 5 }),
+          journeyID: "jrn_o",
+        };
       },
     });
     const report = await reconciler.runOnce();
@@ -85,6 +92,13 @@ describe("reconciler", () => {
     ]);
     expect(report.updated + report.current).toBe(0);
     expect(await store.get("jrn_o")).toMatchObject({ status: "OFFERS_AVAILABLE", complete: false });
+    // The write stands, so it is told (a relay's watchers see OFFERS_AVAILABLE).
+    expect(told).toEqual([5]);
+    // Stale again, the platform no newer: the incomplete row is settled anyway, the offers read this time.
+    readable = true;
+    clock.advance(120_000);
+    expect(await reconciler.runOnce()).toMatchObject({ checked: 1, updated: 1, failed: [] });
+    expect(await store.get("jrn_o")).toMatchObject({ status: "OFFERS_AVAILABLE", complete: true });
   });
 
   it("reports an onSnapshot that throws in the pass's failed, and the write stands", async () => {

@@ -418,6 +418,11 @@ describe("createWebhookHandler", () => {
     expect(result.detail).toMatch(/not storable: .*nextAction/);
     expect(errors[0]).toBeInstanceOf(StoreInputError);
     expect(await store.get(JOURNEY)).toBeUndefined();
+    // A lone surrogate (no UTF-8 holds it; jsonb refuses it) the same.
+    const half = delivery("evt_half", [{ status: "KYC_PENDING", nextAction: "COMPLETE\ud800" }], {
+      generatedAt: NOW - 1_000,
+    });
+    expect(await handler.handle(half.body, half.headers)).toMatchObject({ status: 400, outcome: "invalid" });
   });
 
   it("refuses bad options when created, naming the field", async () => {

@@ -6,6 +6,7 @@
  */
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
+import { createManualClock } from "../../src/runtime/clock.js";
 import {
   createJourneyWorker,
   type JourneyWorker,
@@ -13,6 +14,7 @@ import {
   WebhookSecretError,
   WorkerConfigError,
 } from "../../src/server/index.js";
+import { snapshotFixture } from "../../src/testing/fixtures.js";
 import { runPostgres } from "../support/postgres.js";
 import { stepDeliveries } from "./deliveries.js";
 import { watchRelay } from "./relay-watcher.js";
@@ -91,6 +93,10 @@ describe("the worker's modes", () => {
       [{ push: null }, "push"],
       [{ reconcile: 5 }, "reconcile"],
       [{ log: "stdout" }, "log"],
+      [{ onError: 1 }, "onError"],
+      [{ mode: null }, "mode"],
+      [{ dataDir: "" }, "dataDir"],
+      [{ pool: { max: 2 } }, "pool"],
     ] as const) {
       const error = await start(options as never).catch((e: unknown) => e);
       expect(error, field).toBeInstanceOf(WorkerConfigError);
@@ -120,6 +126,67 @@ describe("the worker's modes", () => {
     const d = delivery("evt_multi_1", "KYC_PENDING", T0 - 60_000);
     expect(await a.webhooks.handle(d.body, d.headers)).toMatchObject({ outcome: "applied" });
     await expect.poll(() => onB, { timeout: 5_000 }).toEqual([T0 - 60_000]);
+  });
+
+  it("a start-up that fails after the reconciler was made leaves no pass running", async () => {
+    const clock = createManualClock();
+    let reads = 0;
+    const error = await createJourneyWorker({
+      webhooks: { secrets: SECRET },
+      push: { authorize: () => true },
+      reconcile: {
+        intervalMs: 10,
+        clock,
+        fetchState: async () => {
+          reads++;
+          return snapshotFixture();
+        },
+      },
+      log: () => {
+        throw new Error("the log is down");
+      },
+    }).catch((e: unknown) => e);
+    expect(String(error)).toBe("Error: the log is down");
+    clock.advance(1_000);
+    expect(clock.pending()).toBe(0);
+    expect(reads).toBe(0);
+  });
+
+  it("close waits for a reconcile pass in flight before closing the store", async () => {
+    // A day ahead of the store's own clock: every journey it holds is stale to the reconciler.
+    const clock = createManualClock(Date.now() + 86_400_000);
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let fetching = 0;
+    const reports: unknown[] = [];
+    const worker = await start({
+      reconcile: {
+        intervalMs: 1_000,
+        clock,
+        staleAfterMs: 1_000,
+        fetchState: async () => {
+          fetching++;
+          await gate;
+          return snapshotFixture({ journeyID: JOURNEY, asOf: 1 });
+        },
+        onReport: (report) => void reports.push(report),
+      },
+    });
+    await worker.store.applySnapshot({ snapshot: snapshotFixture({ journeyID: JOURNEY, asOf: 1 }) });
+    clock.advance(1_000);
+    await expect.poll(() => fetching).toBe(1);
+    let closed = false;
+    const closing = worker.close().then(() => {
+      closed = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(closed).toBe(false);
+    release();
+    await closing;
+    // The pass finished against an open store, and told its report.
+    expect(reports).toEqual([{ checked: 1, updated: 0, current: 1, failed: [] }]);
   });
 
   it("a part that fails to start closes what was opened before rejecting", async () => {

@@ -30,9 +30,12 @@ export function kitParsed<T extends object>(snapshot: T): T {
   return snapshot;
 }
 
-/** Whether `snapshot` is one the kit marked with {@link kitParsed}. */
-export function isKitParsed(snapshot: unknown): boolean {
-  return typeof snapshot === "object" && snapshot !== null && KIT_PARSED.has(snapshot);
+/**
+ * Whether `snapshot` is one the kit marked with {@link kitParsed}; the mark is used up, so the object (handed on
+ * to `onSnapshot`, perhaps changed there) is never trusted again.
+ */
+export function takeKitParsed(snapshot: unknown): boolean {
+  return typeof snapshot === "object" && snapshot !== null && KIT_PARSED.delete(snapshot);
 }
 
 /** Freezes `value` and everything in it; returns it. */

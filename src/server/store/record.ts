@@ -13,7 +13,7 @@ import {
   safeParse,
 } from "../../contract/index.js";
 import { migrateState, STATE_VERSION, type VersionedState } from "../../journey/state-version.js";
-import { isCheckedSnapshot, isCheckedState, isKitParsed, isReducerMade } from "./checked.js";
+import { isCheckedSnapshot, isCheckedState, isReducerMade, takeKitParsed } from "./checked.js";
 import { CorruptRecordError, type CorruptRecordIssue, StoreInputError } from "./errors.js";
 import type {
   JourneyRecordInput,
@@ -46,9 +46,26 @@ function isPlainObject(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
+/** A lone UTF-16 surrogate: no UTF-8 holds it, so PostgreSQL refuses it (jsonb) or changes it (text). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * In JSON text, what `JSON.stringify` writes for a NUL or a lone surrogate (a backslash-`u0000` written as text
+ * also matches: the value is then walked, to be sure).
+ */
+const UNSTORABLE_ESCAPE = /\\u0000|\\ud[89a-f]/i;
+
+/** Why `text` cannot be stored as it is (a NUL, a lone surrogate), or `undefined`. Never throws. */
+function unstorable(text: string): string | undefined {
+  if (text.includes("\u0000")) return "may not contain NUL (\\u0000)";
+  if (LONE_SURROGATE.test(text)) return "may not contain a lone UTF-16 surrogate (no UTF-8 holds it)";
+  return undefined;
+}
+
 /**
  * Checks that a value survives JSON and every store alike: finite numbers, plain objects and arrays, and strings
- * without NUL (which PostgreSQL's jsonb refuses). `undefined` properties are dropped, as JSON.stringify does.
+ * without NUL or lone surrogates (which PostgreSQL's jsonb refuses). `undefined` properties are dropped, as
+ * JSON.stringify does.
  * @throws {StoreInputError} naming the first offending path.
  */
 export function assertJson(value: unknown, path: string): void {
@@ -66,7 +83,8 @@ function notJson(at: readonly (string | number)[], message: string): StoreInputE
 function checkJson(value: unknown, at: (string | number)[], ancestors: object[]): void {
   if (value === null || typeof value === "boolean") return;
   if (typeof value === "string") {
-    if (value.includes("\u0000")) throw notJson(at, "strings may not contain NUL (\\u0000)");
+    const why = unstorable(value);
+    if (why !== undefined) throw notJson(at, `strings ${why}`);
     return;
   }
   if (typeof value === "number") {
@@ -88,7 +106,8 @@ function checkJson(value: unknown, at: (string | number)[], ancestors: object[])
       throw notJson(at, `a ${value.constructor?.name ?? "non-plain"} object is not JSON`);
     for (const key in value) {
       if (!Object.hasOwn(value, key)) continue;
-      if (key.includes("\u0000")) throw notJson(at, "keys may not contain NUL (\\u0000)");
+      const why = unstorable(key);
+      if (why !== undefined) throw notJson(at, `keys ${why}`);
       const item = (value as Record<string, unknown>)[key];
       if (item === undefined) continue;
       at.push(key);
@@ -108,18 +127,18 @@ export function prepareRecord(record: JourneyRecordInput): PreparedRecord {
   if (typeof record !== "object" || record === null) throw new StoreInputError("record", "must be an object");
   // A snapshot the kit built from parsed parts (`kitParsed`) is not parsed again: only its text is looked at, for
   // the NUL PostgreSQL refuses (a platform string may hold one), as for a state the reducer made.
-  const trusted = isKitParsed(record.snapshot);
+  const trusted = takeKitParsed(record.snapshot);
   const snapshot = trusted ? (record.snapshot as JourneySnapshot) : parseSnapshot(record.snapshot);
   if (!trusted) assertJson(snapshot, "snapshot");
   const snapshotJson = JSON.stringify(snapshot);
-  if (trusted && snapshotJson.includes("\\u0000")) assertJson(snapshot, "snapshot");
+  if (trusted && UNSTORABLE_ESCAPE.test(snapshotJson)) assertJson(snapshot, "snapshot");
   const rawState = record.state ?? null;
   const fromReducer = isReducerMade(rawState);
   // A state the kit's reducer made is JSON by construction (test/property/kept-state.property.test.ts): only its
   // text is looked at, for the NUL PostgreSQL refuses (a platform string may hold one); any other is walked whole.
   if (!fromReducer) assertJson(rawState, "state");
   const stateJson = rawState === null ? null : JSON.stringify(rawState);
-  if (fromReducer && stateJson?.includes("\\u0000")) assertJson(rawState, "state");
+  if (fromReducer && stateJson !== null && UNSTORABLE_ESCAPE.test(stateJson)) assertJson(rawState, "state");
   return {
     journeyID: snapshot.journeyID,
     asOf: snapshot.asOf,
@@ -192,7 +211,8 @@ export function checkId(value: unknown, field: string): string {
   if (typeof value !== "string" || value.length === 0 || value.length > 255) {
     throw new StoreInputError(field, "must be a non-empty string of at most 255 characters");
   }
-  if (value.includes("\u0000")) throw new StoreInputError(field, "may not contain NUL (\\u0000)");
+  const why = unstorable(value);
+  if (why !== undefined) throw new StoreInputError(field, why);
   return value;
 }
 
