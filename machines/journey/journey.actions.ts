@@ -155,10 +155,14 @@ export function recordSnapshot(context: JourneyContext, event: SnapshotReceivedE
   const unchanged = context.snapshot !== null && isSameState(context.snapshot, event.snapshot);
   const snapshot = unchanged && context.snapshot !== null ? context.snapshot : event.snapshot;
   const statusChanged = context.snapshot?.status !== snapshot.status;
+  // Offers held from another status (none yet while OFFERS_PENDING) are not the ones now available: unknown
+  // until read, so a read that comes back older than this snapshot leaves them asked for (`needsOffers`).
+  const offersNowAvailable = statusChanged && snapshot.status === "OFFERS_AVAILABLE";
   return {
     ...context,
     snapshot,
     asOf: event.snapshot.asOf,
+    offers: offersNowAvailable ? null : context.offers,
     refetch: context.refetch ?? (needsOffers(snapshot, context) ? "offers" : null),
     error: statusChanged ? null : context.error,
     polling: {
@@ -251,12 +255,14 @@ export function applyLoadedJourney(context: JourneyContext, event: JourneyLoaded
     offers: current && !ended ? journey.offers : context.offers,
     steps: current && !ended ? journey.steps : context.steps,
     held: null,
-    refetch: null,
+    // Offers asked for and a read older than what is held (a lagging replica): still asked for, at the next
+    // successful poll (counted as a failure, so polling backs off and the read is not repeated at once).
+    refetch: !current && context.refetch === "offers" ? "offers" : null,
     anomalies,
     error: snapshot?.status !== context.snapshot?.status || isReadError(context.error) ? null : context.error,
     polling: {
       ...context.polling,
-      failures: 0,
+      failures: !current && context.refetch === "offers" ? context.polling.failures + 1 : 0,
       retryAfterMs: null,
       awaitingReaction: newer && !unchanged ? false : context.polling.awaitingReaction,
     },

@@ -426,6 +426,33 @@ describe("offers read before they were available", () => {
     const again = journey.reduce(loaded, received({ ...thin, asOf: 8 }, T0 + 4, "webhook"));
     expect(again.commands.some((c) => c.type === "fetchJourney")).toBe(false);
   });
+
+  it("are asked for again at the next poll when the read comes back older than the snapshot (a lagging replica)", () => {
+    const pending = journey.initial({ journeyID: JID, snapshot: snap(5, "OFFERS_PENDING"), at: T0 });
+    const { offerCount: _count, ...thin } = snap(7, "OFFERS_AVAILABLE", { nextAction: "VIEW_OFFERS" });
+    const available = journey.reduce(pending, received(thin, T0 + 1, "webhook"));
+    expect(available.commands).toContainEqual({ type: "fetchJourney", journeyID: JID, reason: "offers" });
+    // The read answers from before the offers were available: older than the held snapshot.
+    const lagging = journey.reduce(available.state, {
+      type: "journey.loaded",
+      journey: journeyFixture({ status: "OFFERS_PENDING", asOf: 6, offers: [] }),
+      at: T0 + 2,
+    });
+    // Not read again at once (no loop against a lagging replica), but still asked for: no offers are shown.
+    expect(lagging.commands.some((c) => c.type === "fetchJourney")).toBe(false);
+    expect(lagging.state.context.refetch).toBe("offers");
+    expect(journey.view(lagging.state).offers).toEqual([]);
+    // The next successful poll (here a 304) asks for the offers again; this read is current.
+    const polled = journey.reduce(lagging.state, { type: "poll.notModified", at: T0 + 5_000 });
+    expect(polled.commands).toContainEqual({ type: "fetchJourney", journeyID: JID, reason: "offers" });
+    const loaded = journey.reduce(polled.state, {
+      type: "journey.loaded",
+      journey: journeyFixture({ asOf: 7, offers: [offerFixture({ id: "ofr_A" })] }),
+      at: T0 + 5_100,
+    }).state;
+    expect(journey.view(loaded).offers.map((o) => o.id)).toEqual(["ofr_A"]);
+    expect(loaded.context.refetch).toBeNull();
+  });
 });
 
 describe("view.can is exact", () => {
