@@ -1,6 +1,13 @@
 import * as Effect from "effect/Effect";
 import * as z from "zod/mini";
-import { BASE_PATH, ENDPOINTS, type EndpointName, endpointPath, safeParse } from "../contract/index.js";
+import {
+  BASE_PATH,
+  ENDPOINTS,
+  type EndpointName,
+  endpointPath,
+  MAX_OPAQUE_ID_LENGTH,
+  safeParse,
+} from "../contract/index.js";
 import { type ApiError, clientError, type FieldError } from "./errors.js";
 import { fieldErrorsOf } from "./field-codes.js";
 
@@ -25,7 +32,7 @@ export interface PreparedRequest {
   readonly body: string | undefined;
 }
 
-/** Fills `{name}` placeholders with URI-encoded params; fails naming the missing one. */
+/** Fills `{name}` placeholders with URI-encoded params (opaque ids, 1–128 characters); fails naming each bad one. */
 function buildPath(
   template: string,
   params: Readonly<Record<string, string>>,
@@ -34,8 +41,11 @@ function buildPath(
   const missing: FieldError[] = [];
   const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = params[name];
-    if (typeof value !== "string" || value.length === 0) {
-      missing.push({ path: name, message: "must be a non-empty string" });
+    if (typeof value !== "string" || value.length === 0 || value.length > MAX_OPAQUE_ID_LENGTH) {
+      missing.push({
+        path: name,
+        message: `must be a non-empty string of at most ${MAX_OPAQUE_ID_LENGTH} characters`,
+      });
       return "";
     }
     return encodeURIComponent(value);

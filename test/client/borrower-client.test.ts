@@ -522,11 +522,13 @@ describe("request checks before the network", () => {
     expect(server.requests).toHaveLength(0);
   });
 
-  it("refuses an empty path id naming it, and sends nothing", async () => {
+  it("refuses an empty or over-long (129 characters) path id naming it, and sends nothing", async () => {
     server = await startScriptedServer(inOrder({ status: 200, body: journeyFixture() }));
     const { client } = borrowerOn(server);
     const error = await rejectionOf(client.getStep(J, ""));
     expect(error).toMatchObject({ code: "INVALID_REQUEST", errors: [{ path: "stepID" }] });
+    const long = await rejectionOf(client.getJourney("j".repeat(129)));
+    expect(long).toMatchObject({ code: "INVALID_REQUEST", errors: [{ path: "journeyID" }] });
     expect(server.requests).toHaveLength(0);
   });
 
