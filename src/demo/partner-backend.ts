@@ -14,6 +14,7 @@ import {
   readRawBody,
   type WebhookOutcome,
 } from "../server/index.js";
+import { MAX_TIMER_MS } from "../server/timers.js";
 import { type AppAuthOptions, type AppSession, createAppAuth } from "./app-auth.js";
 import { CSRF_HEADER } from "./sign-in.js";
 
@@ -52,9 +53,6 @@ export interface PartnerBackend {
   /** Stops the server and the relay. */
   close(): Promise<void>;
 }
-
-/** The longest delay `setTimeout` keeps (longer ones fire at once); a stream outliving it is fine for a demo. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Largest JSON body the borrower-facing routes read. */
 const JSON_BODY_LIMIT = 16 * 1024;
@@ -178,7 +176,8 @@ export async function startPartnerBackend(options: PartnerBackendOptions): Promi
     const open = streams.get(session.key) ?? new Set<ServerResponse>();
     streams.set(session.key, open);
     open.add(res);
-    // The stream ends when the token does: a watcher cannot outlive its app session.
+    // The stream ends when the token does: a watcher cannot outlive its app session (past the longest timer, ~24
+    // days, it runs on: fine for a demo).
     const expiry = setTimeout(
       () => res.destroy(),
       Math.min(MAX_TIMER_MS, Math.max(0, session.expiresAt - clock())),

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { CreditJourneyError } from "../contract/errors.js";
 import type { JourneySnapshot } from "../contract/index.js";
 import type { RuntimeClock } from "../runtime/clock.js";
-import { backgroundClock, every, isRuntimeClock } from "./timers.js";
+import { backgroundClock, every, isRuntimeClock, MAX_TIMER_MS } from "./timers.js";
 
 /** Decides whether a request may watch a journey: the partner's own borrower authentication. */
 export type PushAuthorizer = (
@@ -123,9 +123,6 @@ export function snapshotFrame(snapshot: JourneySnapshot): string {
   return `id: ${snapshot.asOf}\nevent: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`;
 }
 
-// Timers keep their delay in a signed 32-bit integer.
-const MAX_INTERVAL_MS = 2_147_483_647;
-
 function checkOptions(options: unknown): Required<Omit<PushRelayOptions, "latest" | "clock">> & {
   clock: RuntimeClock;
   latest: PushRelayOptions["latest"];
@@ -163,7 +160,7 @@ function checkOptions(options: unknown): Required<Omit<PushRelayOptions, "latest
     authorize: given.authorize as PushAuthorizer,
     latest: given.latest as PushRelayOptions["latest"],
     clock: (given.clock as RuntimeClock | undefined) ?? backgroundClock,
-    heartbeatMs: integer("heartbeatMs", MAX_INTERVAL_MS),
+    heartbeatMs: integer("heartbeatMs", MAX_TIMER_MS),
     maxWatchers: integer("maxWatchers", Number.MAX_SAFE_INTEGER),
     snapshotTtlMs: integer("snapshotTtlMs", Number.MAX_SAFE_INTEGER),
     maxSnapshots: integer("maxSnapshots", Number.MAX_SAFE_INTEGER),

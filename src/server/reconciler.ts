@@ -9,7 +9,7 @@ import { newestOf, recordFor } from "./journey-record.js";
 import { reducerMade } from "./store/checked.js";
 import { checkStoredJourney } from "./store/record.js";
 import type { JourneyStore, StoredJourney } from "./store/types.js";
-import { backgroundClock, every, isRuntimeClock } from "./timers.js";
+import { backgroundClock, every, isRuntimeClock, MAX_TIMER_MS } from "./timers.js";
 
 /** Options of {@link createReconciler}. */
 export interface ReconcilerOptions {
@@ -66,7 +66,7 @@ export interface ReconcileReport {
   /**
    * Journeys whose fetch or apply failed, with the error; they stay stale and are retried next pass (their lease,
    * if any, given back). Also those written whose follow-up failed (a read the new state asked for, `onSnapshot`):
-   * the write stands, stored incomplete when a read failed, so the next delivery at that `asOf` may complete it.
+   * the write stands, stored incomplete when a read failed, and the next delivery or pass completes it.
    */
   readonly failed: readonly { readonly journeyID: string; readonly error: unknown }[];
 }
@@ -81,15 +81,13 @@ export interface Reconciler {
   runOnce(): Promise<ReconcileReport>;
   /**
    * Runs a pass every `intervalMs` until {@link Reconciler.stop}; `onReport` sees each pass (and each list failure).
-   * @throws {ReconcilerConfigError} when `intervalMs` is not a positive number, or `onReport` not a function.
+   * @throws {ReconcilerConfigError} when `intervalMs` is not a positive number of ms up to 2³¹−1, or `onReport` not
+   *   a function. What `onReport` throws is ignored.
    */
   start(intervalMs: number, onReport?: (report: ReconcileReport | { error: unknown }) => void): void;
   /** Stops the periodic passes; resolves once a pass in flight has finished (its report told). Never rejects. */
   stop(): Promise<void>;
 }
-
-/** The longest delay a timer keeps (a signed 32-bit integer; longer ones fire at once). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * A journey holds an anomaly (a snapshot on an edge the lifecycle does not expect) that only the whole journey can

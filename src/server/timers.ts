@@ -1,5 +1,8 @@
 import type { CancelTimer, RuntimeClock } from "../runtime/clock.js";
 
+/** The longest delay a timer keeps: a signed 32-bit integer of ms (a longer one fires at once). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * The kit's default clock: `Date.now`, and timers that never keep the process alive on their own (unref'd where
  * the platform can), so a backend exits when its server closes.
