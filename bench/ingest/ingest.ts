@@ -171,6 +171,14 @@ async function main(): Promise<BenchReport> {
         unit: "ms",
         baseline: { name: "bare node:http 204", value: bare.result.latency.p50, unit: "ms" },
       }),
+      figure({
+        bench: 2,
+        name: "webhook handler in process, µs per delivery (no HTTP)",
+        value: split.handleMicros,
+        unit: "µs",
+        baseline: { name: "verification alone", value: split.verifyMicros, unit: "µs" },
+        note: `${split.deliveries} deliveries one after another into the memory store; the cost the HTTP figures divide`,
+      }),
     ],
     details: {
       connections: CONNECTIONS,
