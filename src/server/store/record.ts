@@ -126,7 +126,7 @@ function checkJson(value: unknown, at: (string | number)[], ancestors: object[])
 export function prepareRecord(record: JourneyRecordInput): PreparedRecord {
   if (typeof record !== "object" || record === null) throw new StoreInputError("record", "must be an object");
   // A snapshot the kit built from parsed parts (`kitParsed`) is not parsed again: only its text is looked at, for
-  // the NUL PostgreSQL refuses (a platform string may hold one), as for a state the reducer made.
+  // the NUL and lone surrogates PostgreSQL refuses (a platform string may hold one), as for a reducer state.
   const trusted = takeKitParsed(record.snapshot);
   const snapshot = trusted ? (record.snapshot as JourneySnapshot) : parseSnapshot(record.snapshot);
   if (!trusted) assertJson(snapshot, "snapshot");
@@ -135,7 +135,7 @@ export function prepareRecord(record: JourneyRecordInput): PreparedRecord {
   const rawState = record.state ?? null;
   const fromReducer = isReducerMade(rawState);
   // A state the kit's reducer made is JSON by construction (test/property/kept-state.property.test.ts): only its
-  // text is looked at, for the NUL PostgreSQL refuses (a platform string may hold one); any other is walked whole.
+  // text is looked at, for the NUL and lone surrogates PostgreSQL refuses; any other state is walked whole.
   if (!fromReducer) assertJson(rawState, "state");
   const stateJson = rawState === null ? null : JSON.stringify(rawState);
   if (fromReducer && stateJson !== null && UNSTORABLE_ESCAPE.test(stateJson)) assertJson(rawState, "state");
