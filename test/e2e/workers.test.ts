@@ -249,7 +249,8 @@ it("the reconciler on 4 workers: each stale journey polled once per interval (th
       PLATFORM_URL: h.sandbox.url,
       API_KEY: h.sandbox.apiKey,
       RECONCILE_MS: "50",
-      LEASE_MS: "2000",
+      // Long beside a poll (a few ms), so no lease runs out while its worker is still at it, even on a loaded machine.
+      LEASE_MS: "5000",
       BATCH: "5",
     };
     // A worker that leases five journeys and never gets its answers: stuck mid-pass.
