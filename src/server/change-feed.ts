@@ -8,7 +8,9 @@
 
 import { CreditJourneyError } from "../contract/errors.js";
 import type { JourneySnapshot } from "../contract/index.js";
+import type { CancelTimer } from "../runtime/clock.js";
 import type { JourneyStore } from "./store/types.js";
+import { backgroundClock } from "./timers.js";
 
 /** The channel every worker listens on. */
 export const CHANGE_CHANNEL = "credit_journey_changes";
@@ -99,7 +101,7 @@ export async function createPostgresChangeFeed(options: ChangeFeedOptions): Prom
   let listener: InstanceType<typeof pg.Client> | undefined;
   let closed = false;
   let wait = firstWait;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancelReopen: CancelTimer | undefined;
 
   /** Hands on the stored snapshot of `journeyID` when it is at least at `asOf`; a failed read is reported. */
   async function deliver(journeyID: string, asOf: number): Promise<void> {
@@ -148,9 +150,10 @@ export async function createPostgresChangeFeed(options: ChangeFeedOptions): Prom
   }
 
   function reopen(): void {
-    timer = setTimeout(async () => {
+    cancelReopen = backgroundClock.setTimeout(async () => {
       try {
         await listen();
+        if (closed) return;
         // Whatever changed while no one listened: the watched journeys, read again.
         for (const journeyID of options.watched?.() ?? []) await deliver(journeyID, 0);
       } catch (error) {
@@ -159,7 +162,6 @@ export async function createPostgresChangeFeed(options: ChangeFeedOptions): Prom
         if (!closed) reopen();
       }
     }, wait);
-    timer.unref?.();
   }
 
   try {
@@ -175,7 +177,7 @@ export async function createPostgresChangeFeed(options: ChangeFeedOptions): Prom
     async close() {
       if (closed) return;
       closed = true;
-      clearTimeout(timer);
+      cancelReopen?.();
       const current = listener;
       listener = undefined;
       await Promise.all([current?.end().catch(() => {}), sender.end().catch(() => {})]);
