@@ -1,5 +1,6 @@
-// What a read need not check again: values a store validated when it wrote them and has kept since as frozen,
-// private copies (nothing outside can change them). A check that finds one skips what was proven at the write.
+// What a read need not check again: values a store validated when it wrote them and has kept since, frozen
+// (copies of a caller's values; the kit's own, frozen where they are), so nothing can change them. A check that
+// finds one skips what was proven at the write. And what a write need not check again: what the kit itself made.
 
 /** States the kit's own journey reducer made, marked as the kit hands them to a store's write. */
 const REDUCER_MADE = new WeakSet<object>();

@@ -64,7 +64,7 @@ function isUnchanged(row: MemoryJourneyRow, written: Written): boolean {
 
 /**
  * The journey a row holds: what the store made of it when it wrote it, while the row is unchanged (its snapshot
- * and state frozen private copies: a caller cannot change what the store holds through them); else the row
+ * and state frozen, see {@link keptValues}: nobody can change what the store holds through them); else the row
  * decoded from its text and checked as any store's row is.
  */
 function read(
