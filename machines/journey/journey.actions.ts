@@ -135,13 +135,16 @@ export function disarmPoll(context: JourneyContext): JourneyContext {
   return { ...context, polling: { ...context.polling, inMs: null, armedFor: "" } };
 }
 
-function needsOffers(snapshot: JourneySnapshot, context: JourneyContext): boolean {
+/** Whether `snapshot`, replacing `held`, needs the offers read again, given the `offers` known with it. */
+function needsOffers(
+  snapshot: JourneySnapshot,
+  held: JourneySnapshot | null,
+  offers: JourneyContext["offers"],
+): boolean {
   if (snapshot.status !== "OFFERS_AVAILABLE") return false;
-  // Offers read at another status (none yet while OFFERS_PENDING) are not the ones now available: a thin snapshot
-  // (no offerCount, which the platform does not document) would otherwise leave the borrower with none.
-  if (context.offers === null || context.snapshot?.status !== "OFFERS_AVAILABLE") return true;
-  if ((snapshot.lockedOfferID ?? null) !== (context.snapshot?.lockedOfferID ?? null)) return true;
-  return snapshot.offerCount !== undefined && snapshot.offerCount !== context.offers.length;
+  if (offers === null) return true;
+  if ((snapshot.lockedOfferID ?? null) !== (held?.lockedOfferID ?? null)) return true;
+  return snapshot.offerCount !== undefined && snapshot.offerCount !== offers.length;
 }
 
 /**
@@ -156,14 +159,15 @@ export function recordSnapshot(context: JourneyContext, event: SnapshotReceivedE
   const snapshot = unchanged && context.snapshot !== null ? context.snapshot : event.snapshot;
   const statusChanged = context.snapshot?.status !== snapshot.status;
   // Offers held from another status (none yet while OFFERS_PENDING) are not the ones now available: unknown
-  // until read, so a read that comes back older than this snapshot leaves them asked for (`needsOffers`).
-  const offersNowAvailable = statusChanged && snapshot.status === "OFFERS_AVAILABLE";
+  // until read, so they are asked for even when the snapshot is thin (no offerCount, which the platform does not
+  // document), and a read that comes back older than this snapshot leaves them asked for.
+  const offers = statusChanged && snapshot.status === "OFFERS_AVAILABLE" ? null : context.offers;
   return {
     ...context,
     snapshot,
     asOf: event.snapshot.asOf,
-    offers: offersNowAvailable ? null : context.offers,
-    refetch: context.refetch ?? (needsOffers(snapshot, context) ? "offers" : null),
+    offers,
+    refetch: context.refetch ?? (needsOffers(snapshot, context.snapshot, offers) ? "offers" : null),
     error: statusChanged ? null : context.error,
     polling: {
       ...context.polling,
