@@ -73,7 +73,7 @@ describe("the worker's modes", () => {
     await expect.poll(() => onIt, { timeout: 5_000 }).toEqual([T0 - 60_000]);
   });
 
-  it("refuses multi-worker mode without a PostgreSQL URL, naming databaseUrl, before opening anything", async () => {
+  it("refuses multi-worker mode without a PostgreSQL URL, naming databaseUrl, and never says it started", async () => {
     const lines: string[] = [];
     const error = await start({ mode: "multi" }, lines).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkerConfigError);
