@@ -73,8 +73,8 @@ function versionOf(state: VersionedState): number {
 export function migrateState(state: VersionedState): JourneyState | null {
   const from = versionOf(state);
   if (!Number.isSafeInteger(from) || from < 1 || from > STATE_VERSION) return null;
-  const { version: _version, ...plain } = state;
-  let current: JourneyState = plain;
+  // The reducer state is its value and context: the version stamp (and anything else kept with them) is dropped.
+  let current: JourneyState = { value: state.value, context: state.context };
   try {
     for (let v = from; v < STATE_VERSION; v++) current = MIGRATIONS[v - 1]!(current);
     return withOffersAskedFor(current);

@@ -88,6 +88,18 @@ function read(
   });
 }
 
+/** The journey a write is compared with: as kept (not copied: it is only read) while the row is unchanged. */
+function heldJourney(
+  journeyID: string,
+  row: MemoryJourneyRow,
+  written: WeakMap<MemoryJourneyRow, Written>,
+): StoredJourney | undefined {
+  const kept = written.get(row);
+  return kept !== undefined && isUnchanged(row, kept)
+    ? kept.reading.journey
+    : read(journeyID, row, written).journey;
+}
+
 /**
  * The private copies a row keeps of what was written. What the kit's reducer made (and the snapshot parsed from
  * it) is frozen where it is: nothing can change it, and the kit never changes its states. What a caller of its own
@@ -134,7 +146,7 @@ export function memoryJourneyStoreOn(
   const upsert = (record: PreparedRecord): boolean => {
     const row = journeys.get(record.journeyID);
     // A row that cannot be read (its columns or snapshot corrupt) has no order key to keep: it is replaced.
-    const held = row && read(record.journeyID, row, written).journey;
+    const held = row && heldJourney(record.journeyID, row, written);
     if (held && !supersedes(held, record)) return false;
     const columns: MemoryJourneyRow = {
       asOf: record.asOf,

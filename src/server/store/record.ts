@@ -198,7 +198,7 @@ export function prepareDelivery(delivery: WebhookDelivery): { id: string; record
   if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > 64)
     throw new StoreInputError("records", "must hold 1 to 64 records");
   const records = inputs.map((record) => prepareRecord(record));
-  if (new Set(records.map((r) => r.journeyID)).size !== records.length)
+  if (records.length > 1 && new Set(records.map((r) => r.journeyID)).size !== records.length)
     throw new StoreInputError("records", "must name each journey once");
   return { id, records };
 }
@@ -336,6 +336,12 @@ function integerColumn(value: unknown): number | undefined {
   return typeof n === "number" && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
+/** Whether a column reads as a time ({@link dateColumn} gives one), without making the `Date`. */
+function isTime(value: unknown): boolean {
+  if (value instanceof Date) return !Number.isNaN(value.getTime());
+  return typeof value === "string" && !Number.isNaN(new Date(value).getTime());
+}
+
 function dateColumn(value: unknown): Date | undefined {
   const date = value instanceof Date || typeof value === "string" ? new Date(value) : undefined;
   return date && !Number.isNaN(date.getTime()) ? date : undefined;
@@ -349,7 +355,7 @@ function rowIssues(row: JourneyRow): { issues: CorruptRecordIssue[]; snapshot?: 
   if (row.sequence !== null && integerColumn(row.sequence) === undefined)
     issues.push({ field: "sequence", message: "is neither null nor a non-negative safe integer" });
   if (typeof row.complete !== "boolean") issues.push({ field: "complete", message: "is not a boolean" });
-  if (dateColumn(row.updatedAt) === undefined) issues.push({ field: "updatedAt", message: "is not a time" });
+  if (!isTime(row.updatedAt)) issues.push({ field: "updatedAt", message: "is not a time" });
   if (row.snapshot === NOT_JSON)
     return { issues: [...issues, { field: "snapshot", message: "is not JSON" }] };
   // A store's frozen copy of a snapshot it parsed when writing it needs no second parse (./checked.ts).
@@ -396,7 +402,9 @@ function stateIssues(key: string, asOf: number, state: unknown): CorruptRecordIs
     const parsed = safeParse(HeldState, state, "JourneyState");
     if (!parsed.ok) return issuesOf(parsed.error, "state");
   }
-  if (migrateState(state as VersionedState) === null)
+  // A checked state of this version migrates to itself: only another version is tried.
+  const current = reducerMade && (state as VersionedState).version === STATE_VERSION;
+  if (!current && migrateState(state as VersionedState) === null)
     return [{ field: "state.version", message: `is not a version this SDK reads (1 to ${STATE_VERSION})` }];
   const { context, value } = state as JourneyState;
   const issues: CorruptRecordIssue[] = [];

@@ -21,7 +21,7 @@ export function readHeader(headers: WebhookHeaders, name: string): string | unde
   } else {
     value = headers[name];
     if (value === undefined) {
-      const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+      const key = Object.keys(headers).find((k) => k.length === name.length && k.toLowerCase() === name);
       value = key === undefined ? undefined : headers[key];
     }
   }

@@ -8,5 +8,7 @@ import type { HmacFactory } from "./hmac.js";
 export const nodeHmac: HmacFactory = async (secrets) =>
   secrets.map((secret) => {
     const key = createSecretKey(Buffer.from(secret, "utf8"));
-    return { sign: (prefix, body) => createHmac("sha256", key).update(prefix).update(body).digest("hex") };
+    return {
+      sign: (prefix, body) => createHmac("sha256", key).update(prefix, "utf8").update(body).digest("hex"),
+    };
   });

@@ -16,7 +16,9 @@ export const webHmac: HmacFactory = async (secrets) =>
       );
       return {
         sign: async (prefix, body) =>
-          toHex(new Uint8Array(await crypto.subtle.sign("HMAC", key, concatBytes(prefix, body)))),
+          toHex(
+            new Uint8Array(await crypto.subtle.sign("HMAC", key, concatBytes(encoder.encode(prefix), body))),
+          ),
       };
     }),
   );

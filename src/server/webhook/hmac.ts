@@ -1,10 +1,10 @@
 /** One secret ready to sign with: hex HMAC-SHA256 of a message [L6]. */
 export interface HmacSigner {
   /**
-   * Lower-case hex HMAC-SHA256 under this signer's secret of the message `prefix` then `body` (given apart, so a
-   * streaming HMAC never copies the body into one message).
+   * Lower-case hex HMAC-SHA256 under this signer's secret of the message `prefix` (as UTF-8) then `body` (given
+   * apart, so a streaming HMAC never copies the body into one message).
    */
-  sign(prefix: Uint8Array, body: Uint8Array): string | Promise<string>;
+  sign(prefix: string, body: Uint8Array): string | Promise<string>;
 }
 
 /** Makes a signer per secret, in order: `node:crypto` on Node, Web Crypto elsewhere. */
