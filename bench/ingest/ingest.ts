@@ -35,7 +35,7 @@ interface Served {
   stop(): Promise<void>;
 }
 
-type Mode = "sdk" | "bare" | "spin";
+type Mode = "sdk" | "bare" | "spin" | "verify";
 
 async function serve(mode: Mode, secret: string, spinMicros: number): Promise<Served> {
   const child = fork(new URL("./server.ts", import.meta.url).pathname, [mode, String(spinMicros)], {
@@ -112,6 +112,7 @@ async function main(): Promise<BenchReport> {
   const bare = await measure("bare", secret, pool);
   const sdk = await measure("sdk", secret, pool);
   const spin = await measure("spin", secret, pool);
+  const verifyOnly = await measure("verify", secret, pool);
   const split = await costSplit(secret, pool);
   // The bare handler made to spend what one delivery costs the SDK in process: the most any handler of that cost
   // reaches here, so the gap between it and the SDK is what HTTP under load adds, and the gap to the target is cost.
@@ -138,6 +139,11 @@ async function main(): Promise<BenchReport> {
         name: "handler: most deliveries applied a newer snapshot",
         ok: sdk.counts.applied >= 0.9 * sdk.counts.requests,
         detail: `${sdk.counts.applied} applied of ${sdk.counts.requests} received (the rest stale or duplicate)`,
+      },
+      {
+        name: "verification alone: every delivery verified",
+        ok: verifyOnly.result.non2xx + verifyOnly.result.errors === 0 && verifyOnly.counts.failures === 0,
+        detail: `${verifyOnly.counts.failures} failed verification, ${verifyOnly.result.non2xx} non-2xx`,
       },
       {
         name: "bare: every request answered 2xx",
@@ -170,6 +176,14 @@ async function main(): Promise<BenchReport> {
         unit: "req/s",
         baseline: { name: "bare node:http 204", value: rps(bare.result), unit: "req/s" },
         note: `${Math.round(split.handleMicros)} µs of CPU per request, the in-process cost of one delivery measured in this run`,
+      }),
+      figure({
+        bench: 2,
+        name: "calibration: bare handler verifying each delivery (signature and body), nothing else, req/s",
+        value: rps(verifyOnly.result),
+        unit: "req/s",
+        baseline: { name: "bare node:http 204", value: rps(bare.result), unit: "req/s" },
+        note: "the most any handler that verifies reaches here, before its reducer and its store write",
       }),
       figure({
         bench: 2,

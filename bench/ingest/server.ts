@@ -1,11 +1,16 @@
 /**
  * The server side of benchmark 2, run as a child process so it has a core of its own apart from the load
  * generator: `sdk` serves `createWebhookHandler(...).node` with the memory store; `bare` is a node:http handler
- * that reads the body and answers 204; `spin` is `bare` spending a fixed CPU time per request (calibration). Sends `{ port }` over IPC once listening, `{ counts }` on `"counts"`.
+ * that reads the body and answers 204; `spin` is `bare` spending a fixed CPU time per request (calibration);
+ * `verify` is `bare` verifying each delivery (signature and parsed body, the handler's first step) before its 204. Sends `{ port }` over IPC once listening, `{ counts }` on `"counts"`.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createMemoryJourneyStore, createWebhookHandler } from "../../src/server/index.js";
+import {
+  createMemoryJourneyStore,
+  createWebhookHandler,
+  createWebhookVerifier,
+} from "../../src/server/index.js";
 
 const mode = process.argv[2];
 const secret = process.env.BENCH_WEBHOOK_SECRET ?? "";
@@ -34,7 +39,25 @@ async function listener(): Promise<Parameters<typeof createServer>[1]> {
       });
     };
   }
-  if (mode !== "sdk") throw new Error(`mode must be sdk, bare or spin, not ${mode}`);
+  if (mode === "verify") {
+    // Calibration: verification alone, then the bare answer: what any handler that verifies can reach here.
+    const verifier = await createWebhookVerifier(secret, { toleranceSec: 300 });
+    return (req, res) => {
+      counts.requests++;
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        verifier.verify(Buffer.concat(chunks), req.headers, { now: Date.now() }).then(
+          () => res.writeHead(204).end(),
+          () => {
+            counts.failures++;
+            res.writeHead(401).end();
+          },
+        );
+      });
+    };
+  }
+  if (mode !== "sdk") throw new Error(`mode must be sdk, bare, spin or verify, not ${mode}`);
   const handler = await createWebhookHandler({
     secrets: secret,
     store: createMemoryJourneyStore(),
