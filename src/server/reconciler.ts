@@ -7,6 +7,7 @@ import type { CancelTimer, RuntimeClock } from "../runtime/clock.js";
 import { isHoldingAnomaly, type JourneyReader, runServerCommands } from "./commands.js";
 import { newestOf, recordFor } from "./journey-record.js";
 import { reducerMade } from "./store/checked.js";
+import { StoreInputError } from "./store/errors.js";
 import { checkStoredJourney } from "./store/record.js";
 import type { JourneyStore, StoredJourney } from "./store/types.js";
 import { backgroundClock, every, isRuntimeClock, MAX_TIMER_MS } from "./timers.js";
@@ -66,7 +67,9 @@ export interface ReconcileReport {
   /**
    * Journeys whose fetch or apply failed, with the error; they stay stale and are retried next pass (their lease,
    * if any, given back). Also those written whose follow-up failed (a read the new state asked for, `onSnapshot`):
-   * the write stands, stored incomplete when a read failed, and the next delivery or pass completes it.
+   * the write stands, stored incomplete when a read failed, and the next delivery or pass completes it. One the
+   * platform answered with what no store can hold (a `StoreInputError`: a NUL or a lone surrogate in a string)
+   * fails the same way every time: it is marked checked (`touch`), so it is read again only once stale again.
    */
   readonly failed: readonly { readonly journeyID: string; readonly error: unknown }[];
 }
@@ -227,8 +230,11 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
           else current++;
         } catch (error) {
           failed.push({ journeyID: journey.journeyID, error });
+          // What no store can hold fails alike on every read: read again once stale again, not every pass.
+          if (error instanceof StoreInputError)
+            await options.store.touch(journey.journeyID).catch(() => false);
           // Retried next pass, by whichever worker: the lease is given back (a dead worker's runs out instead).
-          await options.store.releaseLease?.(journey.journeyID).catch(() => false);
+          else await options.store.releaseLease?.(journey.journeyID).catch(() => false);
         }
       }
     }

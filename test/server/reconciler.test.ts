@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { JourneySnapshot } from "../../src/contract/index.js";
 import { createManualClock } from "../../src/runtime/clock.js";
 import { createReconciler, ReconcilerConfigError } from "../../src/server/reconciler.js";
+import { StoreInputError } from "../../src/server/store/errors.js";
 import { createMemoryJourneyStore } from "../../src/server/store/memory.js";
 import { journeyFixture, snapshotFixture } from "../../src/testing/fixtures.js";
 
@@ -148,6 +149,38 @@ describe("reconciler", () => {
     expect(
       (await store.listStale({ olderThan: new Date(clock.now()), limit: 50 })).map((j) => j.journeyID),
     ).toEqual(["jrn_7"]);
+  });
+
+  it("reports a platform answer no store can hold (a NUL), and reads it again only once stale again", async () => {
+    const clock = clockAt(Date.UTC(2026, 10, 26));
+    const store = createMemoryJourneyStore({ now: clock.date });
+    await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: "jrn_nul", asOf: 1 }) });
+    await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: "jrn_ok", asOf: 1 }) });
+    clock.advance(61_000);
+    const fetched: string[] = [];
+    const reconciler = createReconciler({
+      store,
+      now: clock.now,
+      staleAfterMs: 60_000,
+      fetchState: async (id) => {
+        fetched.push(id);
+        const nextAction = id === "jrn_nul" ? "COMPLETE\u0000STEP" : "VIEW_OFFERS";
+        return snapshotFixture({ journeyID: id, asOf: 2, status: "OFFER_SELECTED", nextAction });
+      },
+    });
+    const first = await reconciler.runOnce();
+    expect(first.failed.map((f) => f.journeyID)).toEqual(["jrn_nul"]);
+    expect(first.failed[0]?.error).toBeInstanceOf(StoreInputError);
+    expect(first.updated).toBe(1);
+    // Not read again at the next pass (it would fail alike), and nothing of it was written.
+    clock.advance(1_000);
+    expect((await reconciler.runOnce()).checked).toBe(0);
+    expect((await store.get("jrn_nul"))?.asOf).toBe(1);
+    // Read again once stale again.
+    clock.advance(60_000);
+    const later = await reconciler.runOnce();
+    expect(fetched.filter((id) => id === "jrn_nul")).toHaveLength(2);
+    expect(later.failed.map((f) => f.journeyID)).toEqual(["jrn_nul"]);
   });
 
   it("runs a pass every intervalMs on its clock once started, and none after stop", async () => {
