@@ -49,16 +49,29 @@ export function isTransient(failure: FailureShape): boolean {
   return failureKind(failure) === "transient";
 }
 
+/** The longest `Retry-After` read, in ms (a day): a longer or later one is read as this. */
+export const MAX_RETRY_AFTER_MS = 86_400_000;
+
+/** `delay-seconds` (RFC 9110 §10.2.3): digits only (however many: a longer wait is read as the cap). */
+const DELAY_SECONDS = /^\d+$/;
 /**
- * Reads a `Retry-After` header (delay-seconds or an HTTP date) as milliseconds; `undefined` when absent or
- * unreadable. Never throws.
+ * An HTTP-date (RFC 9110 §5.6.7): IMF-fixdate, or the obsolete RFC 850 and asctime forms a recipient must read.
+ * Anything else (`-1`, `1.5`, a bare year) is not a date, whatever `Date.parse` would make of it.
+ */
+const HTTP_DATE =
+  /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4})$/;
+
+/**
+ * Reads a `Retry-After` header (delay-seconds or an HTTP-date) as milliseconds, at most
+ * {@link MAX_RETRY_AFTER_MS}; `undefined` when absent or not one of those forms (the caller then backs off with
+ * jitter). Never throws.
  */
 export function parseRetryAfter(header: string | null, nowMs: number): number | undefined {
   if (header === null) return undefined;
   const trimmed = header.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+  if (DELAY_SECONDS.test(trimmed)) return Math.min(MAX_RETRY_AFTER_MS, Number(trimmed) * 1000);
+  const at = HTTP_DATE.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
+  return Number.isNaN(at) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, at - nowMs));
 }
 
 /** Full jitter: a delay drawn uniformly from `[0, min(maxDelayMs, baseDelayMs · 2^retryIndex))`; pure, never throws. */

@@ -9,11 +9,19 @@ export interface RuntimeClock extends Clock {
   setTimeout(fn: () => void, ms: number): CancelTimer;
 }
 
-/** The platform clock: `Date.now` and the global `setTimeout`. */
+/** The longest delay a timer keeps: a signed 32-bit integer of ms (a longer one fires at once, in Node and browsers). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** `ms` as a platform timer keeps it: at most {@link MAX_TIMER_MS} (so a huge delay waits long, never 1 ms). */
+export function timerDelay(ms: number): number {
+  return Math.min(ms, MAX_TIMER_MS);
+}
+
+/** The platform clock: `Date.now` and the global `setTimeout` (delays capped by {@link timerDelay}). */
 export const systemClock: RuntimeClock = {
   now: () => Date.now(),
   setTimeout(fn, ms) {
-    const handle = globalThis.setTimeout(fn, ms);
+    const handle = globalThis.setTimeout(fn, timerDelay(ms));
     return () => globalThis.clearTimeout(handle);
   },
 };

@@ -1,7 +1,6 @@
-import type { CancelTimer, RuntimeClock } from "../runtime/clock.js";
+import { type CancelTimer, MAX_TIMER_MS, type RuntimeClock, timerDelay } from "../runtime/clock.js";
 
-/** The longest delay a timer keeps: a signed 32-bit integer of ms (a longer one fires at once). */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
+export { MAX_TIMER_MS };
 
 /**
  * The kit's default clock: `Date.now`, and timers that never keep the process alive on their own (unref'd where
@@ -10,7 +9,7 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 export const backgroundClock: RuntimeClock = {
   now: () => Date.now(),
   setTimeout(fn, ms) {
-    const handle = globalThis.setTimeout(fn, ms);
+    const handle = globalThis.setTimeout(fn, timerDelay(ms));
     (handle as { unref?: () => void }).unref?.();
     return () => globalThis.clearTimeout(handle);
   },

@@ -1,6 +1,7 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_RETRY, fullJitterDelay, isTransient, parseRetryAfter } from "../../src/client/index.js";
+import { MAX_RETRY_AFTER_MS } from "../../src/client/retry-policy.js";
 
 describe("isTransient", () => {
   it.each([
@@ -37,6 +38,26 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter("Thu, 26 Nov 2026 09:00:00 GMT", now)).toBe(0);
     expect(parseRetryAfter("soon", now)).toBeUndefined();
     expect(parseRetryAfter(null, now)).toBeUndefined();
+  });
+
+  it("reads the obsolete HTTP-date forms a recipient must accept", () => {
+    const now = Date.UTC(2026, 10, 26, 10, 0, 0);
+    expect(parseRetryAfter("Thursday, 26-Nov-26 10:00:07 GMT", now)).toBe(7000);
+    expect(parseRetryAfter("Thu Nov 26 10:00:09 2026", now)).toBe(9000);
+  });
+
+  it("reads what is neither delay-seconds nor an HTTP-date as absent, not as a date in 2001 (no 0 ms retry)", () => {
+    const now = Date.UTC(2026, 10, 26, 10, 0, 0);
+    for (const junk of ["-1", "1.5", "2.5", "+3", "1e3", "2026-11-26", "0x10", "3 s"])
+      expect(parseRetryAfter(junk, now), junk).toBeUndefined();
+  });
+
+  it("caps a huge or far-off Retry-After at a day, so no timer is armed past what timers keep", () => {
+    const now = Date.UTC(2026, 10, 26, 10, 0, 0);
+    expect(parseRetryAfter("3000000", now)).toBe(MAX_RETRY_AFTER_MS);
+    expect(parseRetryAfter("9".repeat(400), now)).toBe(MAX_RETRY_AFTER_MS);
+    expect(parseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", now)).toBe(MAX_RETRY_AFTER_MS);
+    expect(parseRetryAfter("86400", now)).toBe(86_400_000);
   });
 });
 

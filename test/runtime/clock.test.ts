@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
-import { createManualClock } from "../../src/runtime/clock.js";
+import { describe, expect, it, vi } from "vitest";
+import { createManualClock, MAX_TIMER_MS, systemClock } from "../../src/runtime/clock.js";
 import { controlledSignals } from "../../src/runtime/signals.js";
+import { backgroundClock } from "../../src/server/timers.js";
 
 describe("createManualClock", () => {
   it("fires due timers in time order (ties in registration order), moving now() to each, and skips cancelled ones", () => {
@@ -23,6 +24,25 @@ describe("createManualClock", () => {
     ]);
     expect(clock.now()).toBe(1_200);
     expect(clock.pending()).toBe(0);
+  });
+});
+
+describe("the platform clocks", () => {
+  it.each([
+    ["systemClock", systemClock],
+    ["backgroundClock", backgroundClock],
+  ])("%s arms a delay past 2^31−1 ms as the longest timer, not as one firing at once", (_name, clock) => {
+    const armed = vi.spyOn(globalThis, "setTimeout");
+    try {
+      const cancel = clock.setTimeout(() => {}, 3e12);
+      cancel();
+      expect(armed).toHaveBeenCalledTimes(1);
+      expect(armed.mock.calls[0]?.[1]).toBe(MAX_TIMER_MS);
+      clock.setTimeout(() => {}, 5)();
+      expect(armed.mock.calls[1]?.[1]).toBe(5);
+    } finally {
+      armed.mockRestore();
+    }
   });
 });
 
