@@ -118,6 +118,7 @@ export interface JourneyRuntime {
    * @throws {JourneyWaitError} (rejects) STOPPED when the runtime stops, ENDED when the journey ends without
    *   satisfying it, ABORTED when `options.signal` aborts.
    * @throws {RuntimeConfigError} (rejects) `predicate` when it is not a function.
+   * @throws {unknown} (rejects) what `predicate` throws, once; the runtime and other waits go on.
    */
   waitFor(predicate: (view: JourneyView) => boolean, options?: WaitOptions): Promise<JourneyView>;
   /** Resolves once nothing is in flight: loaded, no mutation pending, no re-fetch. @throws {JourneyWaitError} as `waitFor`. */
@@ -322,7 +323,15 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
         outcome();
       };
       const check = (): void => {
-        if (predicate(view)) finish(() => resolve(view));
+        let met: boolean;
+        try {
+          met = predicate(view);
+        } catch (error) {
+          // The predicate's failure is this wait's alone: it rejects with it, and no publish fails.
+          finish(() => reject(error));
+          return;
+        }
+        if (met) finish(() => resolve(view));
         else if (phase === "stopped")
           finish(() => reject(new JourneyWaitError("STOPPED", "the journey runtime stopped")));
         else if (view.isEnded)

@@ -422,4 +422,31 @@ describe("createJourney", () => {
     runtime.stop();
     await expect(runtime.waitFor(() => false)).rejects.toBeInstanceOf(JourneyWaitError);
   });
+
+  it("a waitFor predicate that throws rejects that wait with its error; the view, listeners and other waits go on", async () => {
+    const { fake, clock, runtime } = await started();
+    const seen: number[] = [];
+    runtime.subscribe((v) => void seen.push(v.asOf));
+    const failing = new Error("no offer yet");
+    let calls = 0;
+    const broken = runtime.waitFor((v) => {
+      calls++;
+      if (v.asOf >= 6) throw failing;
+      return false;
+    });
+    const other = runtime.waitFor((v) => v.status === "OFFER_SELECTED");
+    fake.state = snap({ asOf: 6, status: "KYC_PENDING", nextAction: "COMPLETE_KYC" });
+    clock.advance(CADENCE.passive.maxMs);
+    await flush();
+    await expect(broken).rejects.toBe(failing);
+    fake.state = snap({ asOf: 7, status: "OFFER_SELECTED", nextAction: "COMPLETE_KYC" });
+    clock.advance(CADENCE.passive.maxMs);
+    await flush();
+    await expect(other).resolves.toMatchObject({ asOf: 7 });
+    // Removed once it threw: never asked again.
+    expect(calls).toBe(2);
+    expect(seen).toEqual(expect.arrayContaining([6, 7]));
+    expect(runtime.view().asOf).toBe(7);
+    runtime.stop();
+  });
 });
