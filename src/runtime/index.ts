@@ -32,4 +32,11 @@ export {
   controlledSignals,
   steadySignals,
 } from "./signals.js";
-export { parseEventStream, type ServerSentEvent, type SnapshotStreamOptions, snapshotStream } from "./sse.js";
+export {
+  EventStreamLimitError,
+  MAX_EVENT_CHARS,
+  parseEventStream,
+  type ServerSentEvent,
+  type SnapshotStreamOptions,
+  snapshotStream,
+} from "./sse.js";

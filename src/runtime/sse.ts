@@ -5,33 +5,55 @@ export interface ServerSentEvent {
   readonly data: string;
 }
 
-/** Splits a text stream into Server-Sent Events (the WHATWG `text/event-stream` format). */
+/** The longest line, and the most `data` in one event, the parser holds (characters): a snapshot is a few kB. */
+export const MAX_EVENT_CHARS = 1_048_576;
+
+/** A stream whose line or event outgrew {@link MAX_EVENT_CHARS}: it is dropped (`snapshotStream` reconnects). */
+export class EventStreamLimitError extends RangeError {
+  constructor() {
+    super(`an event-stream line or event is longer than ${MAX_EVENT_CHARS} characters`);
+    this.name = "EventStreamLimitError";
+  }
+}
+
+/**
+ * Splits a text stream into Server-Sent Events (the WHATWG `text/event-stream` format). A CR at the end of a
+ * chunk waits for the next one, so a CRLF split across chunks ends one line, not two.
+ * @throws {EventStreamLimitError} when a line or an event's data outgrows {@link MAX_EVENT_CHARS}.
+ */
 export async function* parseEventStream(chunks: AsyncIterable<string>): AsyncGenerator<ServerSentEvent> {
   let buffer = "";
   let id: string | undefined;
   let event = "message";
   let data: string[] = [];
+  let dataChars = 0;
   for await (const chunk of chunks) {
     buffer += chunk;
     for (;;) {
       const end = buffer.search(/\r\n|\r|\n/);
-      if (end < 0) break;
+      // No line end yet, or a CR that may be the first half of a CRLF: wait for more.
+      if (end < 0 || (end === buffer.length - 1 && buffer[end] === "\r")) break;
       const line = buffer.slice(0, end);
       buffer = buffer.slice(end + (buffer.startsWith("\r\n", end) ? 2 : 1));
       if (line === "") {
         if (data.length > 0) yield { ...(id === undefined ? {} : { id }), event, data: data.join("\n") };
         event = "message";
         data = [];
+        dataChars = 0;
         continue;
       }
       if (line.startsWith(":")) continue;
       const colon = line.indexOf(":");
       const field = colon < 0 ? line : line.slice(0, colon);
       const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
-      if (field === "data") data.push(value);
-      else if (field === "event") event = value;
+      if (field === "data") {
+        dataChars += value.length + 1;
+        if (dataChars > MAX_EVENT_CHARS) throw new EventStreamLimitError();
+        data.push(value);
+      } else if (field === "event") event = value;
       else if (field === "id" && !value.includes("\0")) id = value;
     }
+    if (buffer.length > MAX_EVENT_CHARS) throw new EventStreamLimitError();
   }
 }
 
@@ -47,21 +69,56 @@ export interface SnapshotStreamOptions {
   readonly signal?: AbortSignal;
   /** Waits between reconnects, in ms (default 1,000); `retry:` lines are not honoured. */
   readonly reconnectMs?: number;
-  /** Sleeps `ms`; injectable for tests. */
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** Sleeps `ms`, settling early once `signal` aborts; injectable for tests. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/** Waits `ms`, or until `signal` aborts. Never rejects. */
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+    if (signal.aborted) done();
+  });
 }
 
 /**
  * Streams the JSON `data` of each `snapshot` event from an SSE push relay, and `{ kind: "heartbeat" }` for each
  * `heartbeat` event (the runtime reads it as the stream being live), reconnecting with `Last-Event-ID` after a
- * drop, until `signal` aborts. Snapshots are untrusted JSON: the runtime validates them. Ends quietly on abort;
- * never rejects for a dropped connection.
+ * drop, until `signal` aborts or the iteration is ended (`return()`, as `break` or the runtime's `stop()` do):
+ * either closes the connection at once, even while a read is waiting. Snapshots are untrusted JSON: the runtime
+ * validates them. Ends quietly; never rejects for a dropped connection or an oversized event.
  */
-export async function* snapshotStream(options: SnapshotStreamOptions): AsyncGenerator<unknown> {
+export function snapshotStream(options: SnapshotStreamOptions): AsyncIterableIterator<unknown> {
+  const closed = new AbortController();
+  const close = () => closed.abort();
+  options.signal?.addEventListener("abort", close, { once: true });
+  if (options.signal?.aborted) close();
+  const frames = streamFrames(options, closed.signal);
+  return {
+    next: () => frames.next(),
+    async return(value?: unknown) {
+      close();
+      options.signal?.removeEventListener("abort", close);
+      return { done: true, value };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+/** The frames of {@link snapshotStream}, until `signal` (its own, closed with it) aborts. */
+async function* streamFrames(options: SnapshotStreamOptions, signal: AbortSignal): AsyncGenerator<unknown> {
   const doFetch = options.fetch ?? globalThis.fetch;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = options.sleep ?? abortableSleep;
   let lastEventId: string | undefined;
-  while (!options.signal?.aborted) {
+  while (!signal.aborted) {
     try {
       const response = await doFetch(options.url, {
         headers: {
@@ -69,10 +126,11 @@ export async function* snapshotStream(options: SnapshotStreamOptions): AsyncGene
           ...options.headers,
           ...(lastEventId === undefined ? {} : { "last-event-id": lastEventId }),
         },
-        ...(options.signal ? { signal: options.signal } : {}),
+        signal,
       });
       if (response.ok && response.body) {
         for await (const message of parseEventStream(decode(response.body))) {
+          if (signal.aborted) return;
           if (message.id !== undefined) lastEventId = message.id;
           if (message.event === "heartbeat") {
             yield { kind: "heartbeat" };
@@ -85,12 +143,12 @@ export async function* snapshotStream(options: SnapshotStreamOptions): AsyncGene
             // A garbled frame is skipped; polling still covers the journey.
           }
         }
-      }
+      } else await response.body?.cancel().catch(() => {});
     } catch {
-      // Dropped or refused: fall through to the reconnect wait, unless aborted.
+      // Dropped, refused or oversized: fall through to the reconnect wait, unless closed.
     }
-    if (options.signal?.aborted) return;
-    await sleep(options.reconnectMs ?? 1_000);
+    if (signal.aborted) return;
+    await sleep(options.reconnectMs ?? 1_000, signal);
   }
 }
 
@@ -104,6 +162,8 @@ async function* decode(body: ReadableStream<Uint8Array>): AsyncGenerator<string>
       yield decoder.decode(value, { stream: true });
     }
   } finally {
+    // Ended early (closed, or a parse failure): the body is cancelled, so the connection closes too.
+    await reader.cancel().catch(() => {});
     reader.releaseLock();
   }
 }

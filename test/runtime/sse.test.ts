@@ -1,7 +1,12 @@
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseEventStream, snapshotStream } from "../../src/runtime/sse.js";
+import {
+  EventStreamLimitError,
+  MAX_EVENT_CHARS,
+  parseEventStream,
+  snapshotStream,
+} from "../../src/runtime/sse.js";
 
 async function* chunks(...parts: string[]) {
   yield* parts;
@@ -27,6 +32,29 @@ describe("parseEventStream", () => {
       { id: "1", event: "snapshot", data: '{"a":\n1}' },
       { id: "1", event: "message", data: "x" },
     ]);
+  });
+});
+
+describe("parseEventStream, at the edges", () => {
+  it("reads a CRLF split across chunks as one line end (the event keeps its name and data)", async () => {
+    const events = await collect(
+      parseEventStream(chunks("event: snapshot\r", '\ndata: {"a":1}\r', "\n\r", "\ndata: x\r", "\n\r\n")),
+    );
+    expect(events).toEqual([
+      { event: "snapshot", data: '{"a":1}' },
+      { event: "message", data: "x" },
+    ]);
+  });
+
+  it("refuses a line, or an event's data, longer than MAX_EVENT_CHARS instead of holding it all", async () => {
+    const long = "x".repeat(MAX_EVENT_CHARS / 4);
+    await expect(
+      collect(parseEventStream(chunks("data: ", long, long, long, long, "x"))),
+    ).rejects.toBeInstanceOf(EventStreamLimitError);
+    const lines = Array.from({ length: 5 }, () => `data: ${long}\n`);
+    await expect(collect(parseEventStream(chunks(...lines)))).rejects.toBeInstanceOf(EventStreamLimitError);
+    // Up to the limit is read.
+    expect(await collect(parseEventStream(chunks(`data: ${long}\n\n`)))).toHaveLength(1);
   });
 });
 
@@ -63,5 +91,46 @@ describe("snapshotStream", () => {
     server.closeAllConnections();
     expect(values).toEqual([{ asOf: 7 }, { kind: "heartbeat" }, { asOf: 8 }]);
     expect(seen).toEqual([undefined, "7"]);
+  });
+
+  it("closes the connection at once when the iteration ends, even while a read is waiting", async () => {
+    let closedAt: Promise<void> | undefined;
+    const server = createServer((req, res: ServerResponse) => {
+      closedAt = new Promise((resolve) => req.socket.once("close", () => resolve()));
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write('event: snapshot\ndata: {"asOf":1}\n\n');
+      // Then nothing more: the stream's next read waits.
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as AddressInfo;
+    const stream = snapshotStream({ url: `http://127.0.0.1:${port}/push` });
+    expect(await stream.next()).toEqual({ done: false, value: { asOf: 1 } });
+    const waiting = stream.next();
+    await stream.return?.();
+    await closedAt;
+    expect(await waiting).toMatchObject({ done: true });
+  });
+
+  it("ends during the reconnect wait once its signal aborts, without waiting it out", async () => {
+    let requests = 0;
+    const server = createServer((_req, res: ServerResponse) => {
+      requests++;
+      res.writeHead(503).end();
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as AddressInfo;
+    const abort = new AbortController();
+    const stream = snapshotStream({
+      url: `http://127.0.0.1:${port}/push`,
+      signal: abort.signal,
+      reconnectMs: 3_600_000,
+    });
+    const ended = stream.next();
+    while (requests === 0) await new Promise((r) => setTimeout(r, 5));
+    abort.abort();
+    expect(await ended).toMatchObject({ done: true });
+    expect(requests).toBe(1);
   });
 });
