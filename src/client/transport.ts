@@ -179,12 +179,18 @@ function bearer(
   return Effect.tryPromise({
     try: async () => {
       const token = await get();
-      if (typeof token !== "string" || token.length === 0)
+      if (typeof token !== "string" || token === "")
         throw clientError(code, `${endpoint}: the credential callback gave no token`, {
           endpoint,
           correlationID,
         });
       credentials.check(token);
+      // Never quoted (a secret). One a header cannot carry would fail as a "network error", retried for ever.
+      if (!HEADER_VALUE.test(token))
+        throw clientError(code, `${endpoint}: the token is not a header value (printable ASCII)`, {
+          endpoint,
+          correlationID,
+        });
       return token;
     },
     catch: (cause): CallFailure =>
@@ -240,13 +246,16 @@ export async function send<Name extends EndpointName>(
 }
 
 /** The first malformed call option, or `undefined`. */
+/** What a request header can carry as it is: printable ASCII, spaces inside only (fetch would trim or refuse the rest). */
+const HEADER_VALUE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+
 function callOptionProblem(options: unknown): FieldError | undefined {
   if (typeof options !== "object" || options === null)
     return { path: "options", message: "must be an object" };
   const given = options as Record<string, unknown>;
   for (const path of ["idempotencyKey", "correlationID", "etag"])
-    if (given[path] !== undefined && (typeof given[path] !== "string" || given[path] === ""))
-      return { path, message: "must be a non-empty string" };
+    if (given[path] !== undefined && (typeof given[path] !== "string" || !HEADER_VALUE.test(given[path])))
+      return { path, message: "must be a non-empty string of printable ASCII (an HTTP header value)" };
   const signal = given.signal as { aborted?: unknown; addEventListener?: unknown } | null | undefined;
   if (
     signal !== undefined &&

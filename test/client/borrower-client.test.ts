@@ -532,6 +532,29 @@ describe("request checks before the network", () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it("refuses a session token no header can carry, without quoting it and without retrying it as a network error", async () => {
+    server = await startScriptedServer(inOrder({ status: 200, body: journeyFixture() }));
+    for (const token of ["tok\nen-secret", "tok\u0000secret", "токен-secret", " secret-padded "]) {
+      const { client, delays } = borrowerOn(server, { getSessionToken: () => token });
+      const error = await rejectionOf(client.getJourney(J));
+      expect(error, JSON.stringify(token)).toMatchObject({ code: "SESSION_UNAVAILABLE", retryable: false });
+      expect(String((error as ApiError).message)).not.toContain("secret");
+      expect(JSON.stringify(error)).not.toContain("secret");
+      expect(delays).toEqual([]);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("refuses an idempotencyKey or correlationID no header can carry with INVALID_REQUEST naming it, and sends nothing", async () => {
+    server = await startScriptedServer(inOrder({ status: 200, body: journeyFixture() }));
+    const { client } = borrowerOn(server);
+    const key = await rejectionOf(client.getJourney(J, { idempotencyKey: "ключ" }));
+    expect(key).toMatchObject({ code: "INVALID_REQUEST", errors: [{ path: "idempotencyKey" }] });
+    const id = await rejectionOf(client.getJourney(J, { correlationID: "a\r\nx-injected: 1" }));
+    expect(id).toMatchObject({ code: "INVALID_REQUEST", errors: [{ path: "correlationID" }] });
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("refuses malformed options with a ClientConfigError naming the field", () => {
     const base = { getSessionToken: () => SESSION_TOKEN, refreshSession: async () => SESSION_TOKEN };
     expect(() => createBorrowerClient({ ...base, baseUrl: "not a url" })).toThrow(ClientConfigError);
