@@ -255,7 +255,7 @@ function callOptionProblem(options: unknown): FieldError | undefined {
   const given = options as Record<string, unknown>;
   for (const path of ["idempotencyKey", "correlationID", "etag"])
     if (given[path] !== undefined && (typeof given[path] !== "string" || !HEADER_VALUE.test(given[path])))
-      return { path, message: "must be a non-empty string of printable ASCII (an HTTP header value)" };
+      return { path, message: "must be a printable-ASCII header value" };
   const signal = given.signal as { aborted?: unknown; addEventListener?: unknown } | null | undefined;
   if (
     signal !== undefined &&

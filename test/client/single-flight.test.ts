@@ -36,6 +36,17 @@ describe("createTokenRefresher", () => {
     expect(calls()).toBe(2);
   });
 
+  it("refreshes a token it did not replace (another tab stored a newer one, which then expired) instead of handing back its own stale one", async () => {
+    const { refresher, calls } = counting(["session-new1", "session-new2"]);
+    await refresher.refresh("session-old");
+    // The app's getSessionToken now gives a token this refresher never made; it expires too.
+    expect(await refresher.refresh("session-from-other-tab")).toBe("session-new2");
+    expect(calls()).toBe(2);
+    // What it replaced before is still answered without a call.
+    expect(await refresher.refresh("session-old")).toBe("session-new2");
+    expect(calls()).toBe(2);
+  });
+
   it("a failed refresh rejects its joiners, reports it, and the next expiry tries again", async () => {
     const { refresher, calls, settled } = counting([]);
     const both = await Promise.allSettled([
