@@ -1,3 +1,5 @@
+import { CreditJourneyError } from "../contract/errors.js";
+
 /** One Server-Sent Event: its `id`, `event` name and `data`. */
 export interface ServerSentEvent {
   readonly id?: string;
@@ -9,7 +11,10 @@ export interface ServerSentEvent {
 export const MAX_EVENT_CHARS = 1_048_576;
 
 /** A stream whose line or event outgrew {@link MAX_EVENT_CHARS}: it is dropped (`snapshotStream` reconnects). */
-export class EventStreamLimitError extends RangeError {
+export class EventStreamLimitError extends CreditJourneyError {
+  /** Discriminant for plain-data error handling across boundaries. */
+  readonly _tag = "EventStreamLimitError" as const;
+
   constructor() {
     super(`an event-stream line or event is longer than ${MAX_EVENT_CHARS} characters`);
     this.name = "EventStreamLimitError";
