@@ -38,6 +38,9 @@ export async function readRawBody(req: NodeRequestLike, options: ReadRawBodyOpti
   if (req.readableEnded) {
     throw new RawBodyError("ALREADY_CONSUMED", "the request body was already read by something else");
   }
+  // Gone before the read began (something awaited first): its `close` has fired, so no listener would hear it.
+  if (req.destroyed || req.readableAborted)
+    throw new RawBodyError("ABORTED", "the client went away before the body was read");
   const declared = declaredLength(req.headers?.["content-length"]);
   if (declared !== undefined && declared > limit) {
     discardRest(req);

@@ -97,6 +97,18 @@ describe("readRawBody over node:http", () => {
     expect(await next()).toMatchObject({ error: { reason: "ABORTED", status: 400 } });
   });
 
+  it("reports ABORTED, not a read that never settles, when the client went away before the read began", async () => {
+    const { port, next } = await serve(async (req) => {
+      // Something awaited first (auth, a lookup) while the client went away.
+      await new Promise<void>((resolve) => req.once("close", () => resolve()));
+      return readRawBody(req);
+    });
+    const req = request({ port, host: "127.0.0.1", method: "POST", headers: { "content-length": "100" } });
+    req.on("error", () => {});
+    req.write("partial", () => setImmediate(() => req.destroy()));
+    expect(await next()).toMatchObject({ error: { reason: "ABORTED", status: 400 } });
+  });
+
   it("rejects an invalid limit with a RangeError", async () => {
     const { port, next } = await serve((req) => readRawBody(req, { limit: 0 }));
     await post(port, ["{}"]);
