@@ -29,8 +29,8 @@ export function checkSessionArgs(
 ): void {
   if (args.client && !hasMethods(args.client[0], [args.client[1]]))
     throw bad(schema, "client", `must be a partner client (it has no ${args.client[1]})`);
-  if ("tokenStore" in args && !hasMethods(args.tokenStore, ["get", "set"]))
-    throw bad(schema, "tokenStore", "must be a TokenStore with get() and set()");
+  if ("tokenStore" in args && !hasMethods(args.tokenStore, ["get", "set", "replace"]))
+    throw bad(schema, "tokenStore", "must be a TokenStore with get(), set() and replace()");
   if ("key" in args && (typeof args.key !== "string" || args.key.length === 0))
     throw bad(schema, "key", "must be a non-empty string");
   const { options } = args;

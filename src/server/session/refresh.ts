@@ -25,20 +25,27 @@ async function rotate(
   try {
     answer = await client.refreshSession(current.refreshToken, options);
   } catch (error) {
-    if (isRefreshRefused(error)) throw new RefreshRefusedError(key, { cause: error });
-    throw error;
+    if (!isRefreshRefused(error)) throw error;
+    // Refused because another process rotated the pair first (this one read it before): the store holds the
+    // current pair, not a revoked family.
+    const now = await tokenStore.get(key);
+    if (now !== undefined && now.refreshToken !== current.refreshToken) return now;
+    throw new RefreshRefusedError(key, { cause: error });
   }
   const next = parse(RefreshSessionResponse, answer, "RefreshSessionResponse").session;
   if (await tokenStore.replace(key, current.refreshToken, next)) return next;
-  // Another process rotated the same pair meanwhile; within the platform's grace window both answers are the
-  // current pair, and what the store now holds is authoritative.
+  // Another process rotated the same pair meanwhile (a grace window for the previous token is not documented):
+  // what the store now holds is authoritative.
   return (await tokenStore.get(key)) ?? next;
 }
 
 /**
  * Refreshes the stored pair of `key` (`POST /sessions/refresh`) and stores the new one; the stored pair is replaced,
  * by compare-and-set, only after the platform answered with a valid new pair. Concurrent calls in this process
- * for the same key share one refresh.
+ * for the same key share one refresh, sent with the first caller's `idempotencyKey` and `correlationID` and with
+ * no caller's `signal`: a caller's abort ends only its own wait. A refusal after another process rotated the pair
+ * (the store then holds another refresh token) answers with the stored pair instead.
+ * @throws {unknown} `options.signal`'s reason once it aborts before the refresh settles (rejects).
  * @throws {NoStoredSessionError} when nothing is stored under `key` (rejects the promise).
  * @throws {RefreshRefusedError} when the platform answers `401 AUTH_INVALID_SESSION`: the family is revoked;
  *   bootstrap a new session (rejects).
@@ -67,11 +74,25 @@ export function refreshStoredSession(
     forStore = new Map();
     inFlight.set(tokenStore, forStore);
   }
-  const running = forStore.get(key);
-  if (running) return running;
-  const started = rotate(client, tokenStore, key, options).finally(() => forStore.delete(key));
-  forStore.set(key, started);
-  return started;
+  // The shared rotation runs without any caller's signal: one caller going away must not cancel a rotation the
+  // others wait for (or leave a pair the platform rotated unstored). Each caller stops waiting on its own signal.
+  const { signal, ...shared } = options;
+  let running = forStore.get(key);
+  if (!running) {
+    running = rotate(client, tokenStore, key, shared).finally(() => forStore.delete(key));
+    forStore.set(key, running);
+  }
+  return signal === undefined ? running : untilAborted(running, signal);
+}
+
+/** `work`, or a rejection with `signal`'s reason once it aborts first (the work itself goes on). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 /** Options of {@link getFreshSession}. */

@@ -147,6 +147,60 @@ describe("refreshStoredSession", () => {
     expect(await refreshStoredSession(racing, lost, "user-42")).toEqual(pair(1));
     expect(await store.get("user-42")).toEqual(pair(1));
   });
+
+  it("answers with the stored pair when the platform refuses a token another process already rotated", async () => {
+    const store = await storeWith(pair(0));
+    const refusing = {
+      refreshSession: async () => {
+        // Another process rotated r0 → r1 and stored it while this one was sending r0, which is now refused.
+        await store.set("user-42", pair(1));
+        throw problem("AUTH_INVALID_SESSION", 401);
+      },
+    };
+    expect(await refreshStoredSession(refusing, store, "user-42")).toEqual(pair(1));
+    // Refused with the stored token itself: the family is gone.
+    const refusingAll = { refreshSession: async () => Promise.reject(problem("AUTH_INVALID_SESSION", 401)) };
+    await expect(refreshStoredSession(refusingAll, store, "user-42")).rejects.toBeInstanceOf(
+      RefreshRefusedError,
+    );
+  });
+
+  it("a caller's abort ends only its own wait: the shared rotation goes on and is stored for the others", async () => {
+    const store = await storeWith(pair(0));
+    let release: () => void = () => {};
+    const signals: (AbortSignal | undefined)[] = [];
+    const slow = {
+      refreshSession: async (_token: string, options?: { signal?: AbortSignal }) => {
+        signals.push(options?.signal);
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        return { session: pair(1) };
+      },
+    };
+    const leaving = new AbortController();
+    const a = refreshStoredSession(slow, store, "user-42", { signal: leaving.signal });
+    const b = refreshStoredSession(slow, store, "user-42");
+    await Promise.resolve();
+    leaving.abort(new Error("caller A went away"));
+    await expect(a).rejects.toThrow("caller A went away");
+    release();
+    expect(await b).toEqual(pair(1));
+    expect(await store.get("user-42")).toEqual(pair(1));
+    expect(signals).toEqual([undefined]);
+  });
+
+  it("refuses a token store without replace() naming tokenStore, before anything is read or sent", async () => {
+    const platform = fakePlatform();
+    const store = await storeWith(pair(0));
+    const { replace: _replace, ...noReplace } = store;
+    const error = await refreshStoredSession(platform, noReplace as never, "user-42").catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ContractError);
+    expect(String(error)).toContain("tokenStore");
+    expect(platform.calls).toEqual([]);
+  });
 });
 
 describe("getFreshSession", () => {
