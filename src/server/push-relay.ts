@@ -236,7 +236,10 @@ export function createPushRelay(options: PushRelayOptions): PushRelay {
   }
 
   async function opening(journeyID: string, lastEventId: string | null): Promise<string> {
-    const snapshot = newest.get(journeyID)?.snapshot ?? (await settings.latest?.(journeyID));
+    const read = newest.get(journeyID)?.snapshot ?? (await settings.latest?.(journeyID));
+    // One published while the store was read, before the watcher joined, is newer than what the read found.
+    const published = newest.get(journeyID)?.snapshot;
+    const snapshot = published && (!read || published.asOf > read.asOf) ? published : read;
     if (!snapshot) return "";
     const seen = lastEventId === null ? 0 : Number.parseInt(lastEventId, 10) || 0;
     return snapshot.asOf > seen ? snapshotFrame(snapshot) : "";

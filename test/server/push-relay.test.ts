@@ -114,6 +114,21 @@ describe("push relay", () => {
   });
 });
 
+describe("push relay: a snapshot published while the store is read", () => {
+  it("is the watcher's first frame, not the older row the read found", async () => {
+    const reading = gate<JourneySnapshot>();
+    relay = createPushRelay({ authorize: () => true, latest: () => reading.promise });
+    const watching = fetchWatcher(relay);
+    await tick();
+    relay.publish(snapshotFixture({ asOf: 200, status: "OFFERS_AVAILABLE" }));
+    reading.open(snapshotFixture({ asOf: 100, status: "OFFERS_PENDING" }));
+    const reader = (await watching).body!.getReader();
+    const text = new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    expect(versionsIn(text)).toEqual([200]);
+  });
+});
+
 /** A promise and its resolver, to hold `authorize` open. */
 function gate<T>() {
   let open!: (value: T) => void;
