@@ -9,14 +9,23 @@ import {
 
 /**
  * A Fetch-API `Request`, or Hono's `c.req`: anything that yields its body as a stream or an ArrayBuffer. With a
- * `body` stream the limit holds while reading; with only `arrayBuffer()` (Hono's `c.req`) it holds on the
- * declared `content-length` and after reading: pass `c.req.raw` to keep an undeclared large body out of memory.
+ * `body` stream the limit holds while reading. Hono's `c.req` is read through the `Request` it wraps (`raw`), so
+ * its declared length, its stream and its `bodyUsed` count; with only `arrayBuffer()` the limit holds on the
+ * declared `content-length` and after reading.
  */
 export interface FetchRequestLike {
   arrayBuffer(): Promise<ArrayBuffer>;
+  /** The Fetch `Request` a framework's request wraps (Hono's `c.req.raw`): read instead, when it is one. */
+  readonly raw?: unknown;
   readonly body?: ReadableStream<Uint8Array> | null;
   readonly bodyUsed?: boolean;
   readonly headers?: { get(name: string): string | null } | undefined;
+}
+
+/** Whether `value` is a Fetch `Request`-like with its body stream and headers (what a framework's `raw` holds). */
+function isFetchRequest(value: unknown): value is FetchRequestLike {
+  const r = value as Partial<FetchRequestLike> | null | undefined;
+  return typeof r?.arrayBuffer === "function" && typeof r.headers?.get === "function" && r.body !== undefined;
 }
 
 function tooLarge(limit: number): RawBodyError {
@@ -79,9 +88,10 @@ async function readLimited(stream: ReadableStream<Uint8Array>, limit: number): P
  *   (rejects).
  */
 export async function readRequestBody(
-  request: FetchRequestLike,
+  given: FetchRequestLike,
   options: { readonly limit?: number } = {},
 ): Promise<Uint8Array> {
+  const request = isFetchRequest(given.raw) ? given.raw : given;
   if (typeof options !== "object" || options === null)
     throw new RawBodyLimitError("options", "must be an object ({ limit? })");
   const limit = checkLimit(options.limit ?? DEFAULT_RAW_BODY_LIMIT);

@@ -92,6 +92,20 @@ describe("Fetch API and Hono", () => {
     expect(new TextDecoder().decode(body)).toBe(BODY);
   });
 
+  it("reads Hono's c.req through the Request it wraps: its declared length, its stream and bodyUsed count", async () => {
+    const honoOf = (raw: Request) => ({ raw, arrayBuffer: () => raw.clone().arrayBuffer() });
+    const post = (body: string, headers: Record<string, string> = {}) =>
+      new Request("http://x/webhooks", { method: "POST", body, headers });
+    expect(new TextDecoder().decode(await readRequestBody(honoOf(post(BODY))))).toBe(BODY);
+    const declared = honoOf(post("x", { "content-length": "5000000" }));
+    await expect(readRequestBody(declared, { limit: 1024 })).rejects.toMatchObject({ reason: "TOO_LARGE" });
+    const big = honoOf(post("y".repeat(4096)));
+    await expect(readRequestBody(big, { limit: 1024 })).rejects.toMatchObject({ reason: "TOO_LARGE" });
+    const read = post(BODY);
+    await read.text();
+    await expect(readRequestBody(honoOf(read))).rejects.toMatchObject({ reason: "ALREADY_CONSUMED" });
+  });
+
   it("reads through a Hono-like c.req that only offers arrayBuffer()", async () => {
     const honoReq = { arrayBuffer: async () => new TextEncoder().encode(BODY).buffer };
     expect(new TextDecoder().decode(await readRequestBody(honoReq))).toBe(BODY);
