@@ -4,7 +4,11 @@ import type { JourneySnapshot } from "../contract/index.js";
 import type { RuntimeClock } from "../runtime/clock.js";
 import { backgroundClock, every, isRuntimeClock, MAX_TIMER_MS } from "./timers.js";
 
-/** Decides whether a request may watch a journey: the partner's own borrower authentication. */
+/**
+ * Decides whether a request may watch a journey: the partner's own borrower authentication. `url` is absolute in
+ * both adapters (over node:http, made from the `Host` header and the request's path), so `new URL(url)` reads a
+ * query token either way.
+ */
 export type PushAuthorizer = (
   request: { headers: Headers; url: string },
   journeyID: string,
@@ -245,6 +249,16 @@ export function createPushRelay(options: PushRelayOptions): PushRelay {
     return snapshot.asOf > seen ? snapshotFrame(snapshot) : "";
   }
 
+  /** A node:http request's URL made absolute, as a Fetch `Request`'s is (`localhost` when `Host` is unusable). */
+  function absoluteUrl(req: IncomingMessage): string {
+    const path = req.url ?? "/";
+    try {
+      return new URL(path, `http://${req.headers.host ?? "localhost"}`).href;
+    } catch {
+      return new URL(path, "http://localhost").href;
+    }
+  }
+
   function toHeaders(req: IncomingMessage): Headers {
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
@@ -294,7 +308,7 @@ export function createPushRelay(options: PushRelayOptions): PushRelay {
       const headers = toHeaders(req);
       let first: string;
       try {
-        if (!(await settings.authorize({ headers, url: req.url ?? "" }, journeyID))) {
+        if (!(await settings.authorize({ headers, url: absoluteUrl(req) }, journeyID))) {
           admitted--;
           res.writeHead(403, { "content-type": "text/plain" }).end("forbidden");
           return;

@@ -87,6 +87,20 @@ describe("push relay", () => {
     expect(text.startsWith("retry: 1000\n\n")).toBe(true);
   });
 
+  it("gives authorize an absolute url over node:http, as over Fetch, so a query token reads the same", async () => {
+    const tokens: (string | null)[] = [];
+    relay = createPushRelay({
+      authorize: (req) => {
+        tokens.push(new URL(req.url).searchParams.get("token"));
+        return false;
+      },
+    });
+    const url = await serve(relay);
+    expect((await fetch(`${url}/${JOURNEY}?token=t-node`)).status).toBe(403);
+    await relay.handleFetch(new Request(`http://x/push/${JOURNEY}?token=t-fetch`), JOURNEY);
+    expect(tokens).toEqual(["t-node", "t-fetch"]);
+  });
+
   it("answers 403 when the partner's hook refuses, and streams nothing", async () => {
     relay = createPushRelay({ authorize: (_req, journeyID) => journeyID === "jrn_other" });
     relay.publish(snapshotFixture());
