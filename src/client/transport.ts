@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect";
 import * as Exit from "effect/Exit";
 import { ENDPOINTS, type EndpointName, isMutatingMethod, type ResponseMeta } from "../contract/index.js";
 import { clockWithSleep } from "./backoff-clock.js";
-import { ApiError, clientError, type FieldError, ScopeError } from "./errors.js";
+import { ApiError, type ApiErrorCode, clientError, type FieldError, ScopeError } from "./errors.js";
 import { randomId } from "./ids.js";
 import { type ClientObserver, notify } from "./observer.js";
 import { prepareRequest, type RequestSpec } from "./request.js";
@@ -151,7 +151,7 @@ function callEffect<Name extends EndpointName>(
         );
       });
 
-    const token = yield* bearer(credentials, credentials.current, name, correlationID);
+    const token = yield* bearer(credentials, credentials.current, name, correlationID, settings.timeoutMs);
     const refresher = credentials.refresher;
     return yield* withRetries(token).pipe(
       Effect.catch((error: ApiError) => {
@@ -161,6 +161,7 @@ function callEffect<Name extends EndpointName>(
           () => refresher.refresh(token),
           name,
           correlationID,
+          settings.timeoutMs,
           "REFRESH_FAILED",
         ).pipe(Effect.flatMap(withRetries));
       }),
@@ -168,29 +169,28 @@ function callEffect<Name extends EndpointName>(
   });
 }
 
-/** Obtains a bearer through `get` and checks its scope; wraps foreign failures as `code`. */
+/**
+ * Obtains a bearer through `get` and checks its scope; wraps foreign failures as `code`, and a `get` that does not
+ * settle within `timeoutMs` as `TIMEOUT` (transient: the next poll asks again), so a hung callback never holds a
+ * call for ever.
+ */
 function bearer(
   credentials: CredentialSource,
   get: () => Promise<string>,
   endpoint: string,
   correlationID: string,
+  timeoutMs: number,
   code: "SESSION_UNAVAILABLE" | "REFRESH_FAILED" = "SESSION_UNAVAILABLE",
 ): Effect.Effect<string, CallFailure> {
+  const fail = (why: string, failure: ApiErrorCode = code) =>
+    clientError(failure, `${endpoint}: the credential callback ${why}`, { endpoint, correlationID });
   return Effect.tryPromise({
     try: async () => {
       const token = await get();
-      if (typeof token !== "string" || token === "")
-        throw clientError(code, `${endpoint}: the credential callback gave no token`, {
-          endpoint,
-          correlationID,
-        });
+      if (typeof token !== "string" || token === "") throw fail("gave no token");
       credentials.check(token);
       // Never quoted (a secret). One a header cannot carry would fail as a "network error", retried for ever.
-      if (!HEADER_VALUE.test(token))
-        throw clientError(code, `${endpoint}: the token is not a header value (printable ASCII)`, {
-          endpoint,
-          correlationID,
-        });
+      if (!HEADER_VALUE.test(token)) throw fail("gave a token no HTTP header can carry");
       return token;
     },
     catch: (cause): CallFailure =>
@@ -202,7 +202,12 @@ function bearer(
             { endpoint, correlationID },
             cause,
           ),
-  });
+  }).pipe(
+    Effect.timeoutOrElse({
+      duration: Duration.millis(timeoutMs),
+      orElse: () => Effect.fail(fail(`gave nothing within ${timeoutMs} ms`, "TIMEOUT")),
+    }),
+  );
 }
 
 /**

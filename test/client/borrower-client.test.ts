@@ -545,6 +545,22 @@ describe("request checks before the network", () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it("fails a call whose getSessionToken or shared refresh never settles with TIMEOUT after timeoutMs, not never", async () => {
+    server = await startScriptedServer(inOrder(problemReply(401, "AUTH_INVALID_SESSION")));
+    const hung = borrowerOn(server, { timeoutMs: 50, getSessionToken: () => new Promise<string>(() => {}) });
+    const first = await rejectionOf(hung.client.getJourney(J));
+    expect(first).toMatchObject({ code: "TIMEOUT", retryable: true });
+    expect(server.requests).toHaveLength(0);
+    const refreshing = borrowerOn(server, {
+      timeoutMs: 50,
+      refreshSession: () => new Promise<string>(() => {}),
+    });
+    const second = await rejectionOf(refreshing.client.getJourney(J));
+    expect(second).toMatchObject({ code: "TIMEOUT" });
+    expect(String((second as ApiError).message)).toContain("credential callback");
+    expect(server.requests).toHaveLength(1);
+  });
+
   it("refuses an idempotencyKey or correlationID no header can carry with INVALID_REQUEST naming it, and sends nothing", async () => {
     server = await startScriptedServer(inOrder({ status: 200, body: journeyFixture() }));
     const { client } = borrowerOn(server);
