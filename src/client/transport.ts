@@ -250,10 +250,10 @@ export async function send<Name extends EndpointName>(
   throw aborted();
 }
 
-/** The first malformed call option, or `undefined`. */
 /** What a request header can carry as it is: printable ASCII, spaces inside only (fetch would trim or refuse the rest). */
 const HEADER_VALUE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
 
+/** The first malformed call option, or `undefined`. */
 function callOptionProblem(options: unknown): FieldError | undefined {
   if (typeof options !== "object" || options === null)
     return { path: "options", message: "must be an object" };
