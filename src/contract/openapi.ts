@@ -1,8 +1,10 @@
 import * as z from "zod/mini";
+import { ENDPOINT_SUMMARIES } from "./endpoint-summaries.js";
 import {
   ENDPOINTS,
   type Endpoint,
   type EndpointErrorCode,
+  type EndpointName,
   endpointPath,
   isMutatingMethod,
   type PlatformDocTag,
@@ -151,7 +153,7 @@ export function buildOpenApiDocument(): JsonObject {
 
   const paths: Record<string, JsonObject> = {};
   const usedCodes = new Set<EndpointErrorCode>();
-  for (const [operationId, endpoint] of Object.entries(ENDPOINTS) as [string, Endpoint][]) {
+  for (const [operationId, endpoint] of Object.entries(ENDPOINTS) as [EndpointName, Endpoint][]) {
     const path = endpointPath(endpoint);
     paths[path] ??= {};
     paths[path][endpoint.method.toLowerCase()] = operation(operationId, endpoint, nameOf);
@@ -374,7 +376,7 @@ const PATH_PARAMETER_SCHEMAS: Readonly<Record<string, JsonObject>> = {
   applicationID: { type: "string", format: "uuid" },
 };
 
-function operation(operationId: string, endpoint: Endpoint, nameOf: Map<unknown, string>): JsonObject {
+function operation(operationId: EndpointName, endpoint: Endpoint, nameOf: Map<unknown, string>): JsonObject {
   const parameters: JsonObject[] = [...endpointPath(endpoint).matchAll(/\{(\w+)\}/g)].map((m) => ({
     name: m[1],
     in: "path",
@@ -452,7 +454,7 @@ function operation(operationId: string, endpoint: Endpoint, nameOf: Map<unknown,
 
   const op: JsonObject = {
     operationId,
-    summary: endpoint.summary,
+    summary: ENDPOINT_SUMMARIES[operationId],
     description: OPERATION_NOTE[endpoint.documented],
     ...(endpoint.documented === "full" ? {} : { "x-modelled": true }),
     "x-documented": endpoint.documented,

@@ -211,9 +211,12 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
   const inspection =
     options.inspect === undefined ? undefined : createInspection(options.inspect, current, onError);
 
-  // Events that arrive while one is being applied (a listener that sends, say) wait their turn, as in an actor.
+  // Events that arrive while one is being applied (a command's answer, say) wait their turn, as in an actor. A
+  // `send` from a listener applies the queue through its own intent (`nested`), so it answers for it, and leaves
+  // the view to the publish under way: every listener is shown each view once, in order (`deferred`).
   const queue: JourneyHostEvent[] = [];
   let applying = false;
+  let deferred = false;
   const deps: CommandDeps = {
     client,
     clock,
@@ -225,24 +228,38 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
   const poller = createPoller(deps);
 
   /** Applies `event` with `journey.reduce`, runs the commands it returns, and tells subscribers what changed. */
-  function dispatch(event: JourneyHostEvent): void {
+  function dispatch(event: JourneyHostEvent, nested?: boolean): void {
     if (phase !== "running") return;
     queue.push(event);
-    if (applying) return;
+    if (applying && !nested) return;
+    const outer = applying;
     applying = true;
     try {
-      for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      for (;;) {
+        const next = queue.shift();
+        if (next === undefined) {
+          if (outer || !deferred) break;
+          deferred = false;
+          publish();
+          continue;
+        }
         if (phase !== "running") break;
         const result = reduce(state, next);
         state = result.state;
         inspection?.applied(next, state);
         if (options.onTransition) record(next, result);
         for (const command of result.commands) runCommand(command, deps, poller);
-        if (result.rejected === undefined) publish();
+        if (result.rejected === undefined) {
+          if (outer) deferred = true;
+          else publish();
+        }
       }
     } finally {
-      applying = false;
-      queue.length = 0;
+      applying = outer;
+      if (!outer) {
+        queue.length = 0;
+        deferred = false;
+      }
     }
   }
 
@@ -366,19 +383,23 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
       const key = mutating ? newKey() : "";
       const event = eventOfIntent(intent, clock.now(), key, view);
       const caused: JourneyAnalyticsEvent[] = [];
+      const outer = held;
       held = caused;
       try {
-        dispatch(event);
+        dispatch(event, true);
       } finally {
-        held = null;
+        held = outer;
       }
       const accepted = mutating
         ? state.context.pendingMutation?.idempotencyKey === key
         : event.type !== "mutation.retry" || state.context.pendingMutation !== null;
-      const refused = !accepted && view.error?.origin === "intent" ? { refusedBecause: view.error.code } : {};
+      // From a listener, the view after the intent is not yet published: it is the one the next publish shows.
+      const after = applying ? connect(state) : view;
+      const refused =
+        !accepted && after.error?.origin === "intent" ? { refusedBecause: after.error.code } : {};
       tell({ type: "intent.sent", journeyID, intent: intent.type, accepted, ...refused, at: event.at });
       for (const told of caused) tell(told);
-      return { accepted, ...(mutating ? { idempotencyKey: key } : {}), view };
+      return { accepted, ...(mutating ? { idempotencyKey: key } : {}), view: after };
     },
     refresh() {
       if (phase === "running") poller.wake();

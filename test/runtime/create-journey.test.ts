@@ -423,6 +423,45 @@ describe("createJourney", () => {
     await expect(runtime.waitFor(() => false)).rejects.toBeInstanceOf(JourneyWaitError);
   });
 
+  it("send() from inside a listener applies the intent before it answers: accepted, told, sent; every listener is shown each view once", async () => {
+    const state = snap();
+    const fake = createFakeClient(state);
+    const told: unknown[] = [];
+    const runtime = createJourney({
+      client: fake.client,
+      journeyID: JOURNEY,
+      initial: state,
+      clock: createManualClock(),
+      onEvent: (event) => told.push(event),
+    });
+    const answers: { accepted: boolean; idempotencyKey?: string }[] = [];
+    runtime.subscribe((view) => {
+      if (view.offers.length === 2 && answers.length === 0)
+        answers.push(runtime.send({ type: "offer.select", offerID: "ofr_fixture02" }));
+    });
+    const seen: unknown[] = [];
+    runtime.subscribe((view) => seen.push(view));
+    runtime.start();
+    await flush();
+    expect(answers).toHaveLength(1);
+    expect(answers[0]?.accepted).toBe(true);
+    expect(told).toContainEqual(
+      expect.objectContaining({ type: "intent.sent", intent: "offer.select", accepted: true }),
+    );
+    const key = answers[0]?.idempotencyKey;
+    expect(fake.calls.find((c) => c.method === "proceedOffer")?.options?.idempotencyKey).toBe(key);
+    // The other listener was shown the mutation pending, and each view once: never one it had been shown again.
+    expect(
+      seen.some(
+        (v) =>
+          (v as { pendingMutation: { idempotencyKey: string } | null }).pendingMutation?.idempotencyKey ===
+          key,
+      ),
+    ).toBe(true);
+    expect(new Set(seen).size).toBe(seen.length);
+    runtime.stop();
+  });
+
   it("a waitFor predicate that throws rejects that wait with its error; the view, listeners and other waits go on", async () => {
     const { fake, clock, runtime } = await started();
     const seen: number[] = [];
