@@ -6,7 +6,7 @@ import type { JourneyRecordInput, StoredJourney } from "./store/types.js";
 
 /**
  * The record to store for a snapshot the platform sent (a webhook) or answered (a reconciler's read): the journey
- * reducer applied over the stored state ({@link heldState}), and the newest snapshot of the two.
+ * reducer applied over the stored state ({@link heldState}), and the snapshot it holds ({@link storedSnapshot}).
  * Pure apart from what it is given; never throws for a valid snapshot.
  */
 export function recordFor(
@@ -17,7 +17,7 @@ export function recordFor(
 ): JourneyRecordInput & { readonly state: JourneyState } {
   const held = heldState(stored, snapshot.journeyID, at);
   const state = reduce(held, { type: "snapshot.received", snapshot, source, at }).state;
-  return { snapshot: newestOf(snapshot, state), state };
+  return { snapshot: storedSnapshot(snapshot, state), state };
 }
 
 /**
@@ -31,8 +31,15 @@ export function heldState(stored: StoredJourney | undefined, journeyID: string, 
   return stored ? initial({ journeyID, snapshot: stored.snapshot, at }) : initial({ journeyID, at });
 }
 
-/** The platform's newest word on the journey: what the reducer applied, or the delivery if that is newer. */
-export function newestOf(delivered: JourneySnapshot, state: JourneyState): JourneySnapshot {
-  const applied = state.context.snapshot;
-  return applied && applied.asOf >= delivered.asOf ? applied : delivered;
+/**
+ * The snapshot a row keeps: the one the reducer holds, never one it refused (an unexpected edge held as an
+ * anomaly, a move after an end), at the latest order key the reducer or the delivery has seen, so the store's
+ * guard is never behind either and a stored state is never later than its row. The delivery itself only when
+ * the reducer holds none.
+ */
+export function storedSnapshot(delivered: JourneySnapshot, state: JourneyState): JourneySnapshot {
+  const { snapshot: applied, asOf } = state.context;
+  if (applied === null) return delivered;
+  const key = Math.max(applied.asOf, asOf, delivered.asOf);
+  return key === applied.asOf ? applied : { ...applied, asOf: key };
 }

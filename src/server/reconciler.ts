@@ -5,7 +5,7 @@ import { isSameState, type JourneySnapshot } from "../contract/index.js";
 import { versioned } from "../journey/state-version.js";
 import type { CancelTimer, RuntimeClock } from "../runtime/clock.js";
 import { isHoldingAnomaly, type JourneyReader, runServerCommands } from "./commands.js";
-import { newestOf, recordFor } from "./journey-record.js";
+import { recordFor, storedSnapshot } from "./journey-record.js";
 import { reducerMade } from "./store/checked.js";
 import { StoreInputError } from "./store/errors.js";
 import { checkStoredJourney } from "./store/record.js";
@@ -164,8 +164,8 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
    */
   async function settle(
     snapshot: JourneySnapshot,
-  ): Promise<{ written: boolean; failed?: { error: unknown } }> {
-    if (options.apply) return { written: await options.apply(snapshot) };
+  ): Promise<{ written: boolean; published: JourneySnapshot; failed?: { error: unknown } }> {
+    if (options.apply) return { written: await options.apply(snapshot), published: snapshot };
     const { journeyID } = snapshot;
     // Checked whatever the store (a store of the partner's own may hand back anything): a corrupt state is
     // rebuilt from the held snapshot, a corrupt record from the fetched one, another journey's never continued.
@@ -177,16 +177,18 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       run.outstanding !== null && run.outstanding !== "noReader" ? run.outstanding : undefined;
     const holding = isHoldingAnomaly(run.state);
     // Stored stamped with the reducer state's version, so a later SDK can migrate it (STATE_VERSION).
+    // What is stored is what is told, as the webhook handler tells it: never a snapshot the reducer refused.
+    const published = storedSnapshot(snapshot, run.state);
     const written = await options.store.applySnapshot({
-      snapshot: newestOf(snapshot, run.state),
+      snapshot: published,
       state: reducerMade(versioned(run.state)),
       // Incomplete while an anomaly is held or a read the state asks for failed: a later pass completes it.
       complete: !holding && failedRead === undefined,
     });
-    if (failedRead) return { written, failed: failedRead };
+    if (failedRead) return { written, published, failed: failedRead };
     // Still held: the whole journey decides, and there is no reader for it.
-    if (holding) return { written, failed: { error: new HeldAnomalyError(journeyID) } };
-    return { written };
+    if (holding) return { written, published, failed: { error: new HeldAnomalyError(journeyID) } };
+    return { written, published };
   }
   let cancelPasses: CancelTimer | undefined;
   let running: Promise<unknown> | undefined;
@@ -202,9 +204,9 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       options.apply === undefined &&
       (isHoldingAnomaly(held.state as JourneyState | null) || held.complete === false);
     if (snapshot.asOf > held.asOf || unsettled) {
-      const { written, failed } = await settle(snapshot);
+      const { written, published, failed } = await settle(snapshot);
       // What was written is told even when a follow-up failed: the write stands.
-      if (written) await options.onSnapshot?.(snapshot);
+      if (written) await options.onSnapshot?.(published);
       if (failed) throw failed.error;
       if (written) return isSameState(held.snapshot, snapshot) && !unsettled ? "current" : "updated";
     }

@@ -14,7 +14,7 @@ import {
 import { reduce } from "../journey/index.js";
 import { versioned } from "../journey/state-version.js";
 import { isHoldingAnomaly, runServerCommands } from "./commands.js";
-import { heldState, newestOf } from "./journey-record.js";
+import { heldState, storedSnapshot } from "./journey-record.js";
 import { checkLimit, DEFAULT_RAW_BODY_LIMIT, RawBodyError } from "./raw-body/errors.js";
 import { readRequestBody } from "./raw-body/fetch.js";
 import { readRawBody } from "./raw-body/node.js";
@@ -131,16 +131,6 @@ export class WebhookHandlerConfigError extends CreditJourneyError {
   }
 }
 
-/**
- * The snapshot to store, at the reducer's order key when that is later: a read that found the held state
- * unchanged moves the key on (and says the held state is the platform's word at that time), so the store's
- * guard is never behind the reducer's and a stored state is never later than its row.
- */
-function atHeldKey(newest: JourneySnapshot, state: JourneyState): JourneySnapshot {
-  const { snapshot, asOf } = state.context;
-  return snapshot !== null && asOf > newest.asOf ? { ...snapshot, asOf } : newest;
-}
-
 /** The most journeys one delivery may name (the store writes them in one transaction). */
 const MAX_JOURNEYS_PER_DELIVERY = 64;
 
@@ -223,7 +213,7 @@ export function handlerFactory(
       state = run.state;
       return {
         // Built from parsed parts only (the verified body, a checked row, the reducer's state): not parsed again.
-        snapshot: kitParsed(atHeldKey(newestOf(snapshot, state), state)),
+        snapshot: kitParsed(storedSnapshot(snapshot, state)),
         state,
         // A held anomaly waits for the whole journey: incomplete, so the reconciler settles it (server authority).
         complete: complete && !isHoldingAnomaly(state),
@@ -294,7 +284,8 @@ export function handlerFactory(
       for (const [i, record] of records.entries()) {
         const journeyID = journeys[i]?.journeyID;
         if (!journeys[i]?.applied || journeyID === undefined) continue;
-        const published = record.state.context.snapshot ?? record.snapshot;
+        // What was stored: the reducer's snapshot at the row's key (never one it refused).
+        const published = record.snapshot;
         // Only ever this journey's snapshot, whatever a store handed back.
         if (published.journeyID !== journeyID || record.state.context.journeyID !== journeyID) {
           onError(new Error("a snapshot of another journey was not published"), { eventID, journeyID });

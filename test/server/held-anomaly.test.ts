@@ -83,15 +83,23 @@ describe("a held anomaly in the partner-backend kit", () => {
       const before = await stored(store);
       expect(before.held).not.toBeNull();
       expect(before.row?.complete).toBe(false);
-      // The reconciler with only a state reader cannot settle it: it says so, never "current".
+      // The row says what the reducer holds, not the step back it refused, at the delivery's key.
+      expect(before.row).toMatchObject({ status: "KYC_PENDING", asOf: NOW - 20_000 });
+      expect(before.row?.snapshot.status).toBe("KYC_PENDING");
+      // The reconciler with only a state reader cannot settle it: it says so, never "current", and tells (and
+      // stores) the held state, not the unconfirmed step back it read again.
+      const told: string[] = [];
       const blind = createReconciler({
         store,
         fetchState: async () => ({ ...confirmed, asOf: NOW - 5_000 }),
         now: () => NOW + 120_000,
+        onSnapshot: (snapshot) => void told.push(snapshot.status),
       });
       const blindReport = await blind.runOnce();
       expect(blindReport).toMatchObject({ checked: 1, updated: 0, current: 0 });
       expect(blindReport.failed.map((f) => f.journeyID)).toEqual([JOURNEY]);
+      expect(told.every((status) => status === "KYC_PENDING")).toBe(true);
+      expect((await store.get(JOURNEY))?.status).toBe("KYC_PENDING");
       // With the journey reader it does, and reports the journey updated.
       const reconciler = createReconciler({
         store,
@@ -109,4 +117,59 @@ describe("a held anomaly in the partner-backend kit", () => {
       expect(await reconciler.runOnce()).toMatchObject({ updated: 0, failed: [] });
     });
   }
+
+  it("an unconfirmed end (DISBURSED → REJECTED, no reader) leaves the row open, so the reconciler still settles it", async () => {
+    const store = createMemoryJourneyStore({ now: () => new Date(NOW) });
+    await store.applySnapshot({
+      snapshot: snapshotFixture({ journeyID: JOURNEY, asOf: NOW - 60_000, status: "DISBURSED" }),
+    });
+    const told: string[] = [];
+    const handler = await createWebhookHandler({
+      secrets: SECRET,
+      store,
+      now: () => NOW,
+      onError: () => {},
+      onSnapshot: (snapshot) => void told.push(snapshot.status),
+    });
+    const d = signedDelivery(
+      "evt_unconfirmed_end",
+      [{ status: "REJECTED", nextAction: null }],
+      { generatedAt: NOW - 20_000 },
+      { secret: SECRET, now: NOW, journeyID: JOURNEY },
+    );
+    await handler.handle(d.body, d.headers);
+    expect(told).not.toContain("REJECTED");
+    expect(await stored(store)).toMatchObject({
+      status: "DISBURSED",
+      row: { status: "DISBURSED", complete: false },
+    });
+    expect((await stored(store)).held).not.toBeNull();
+    const stale = await store.listStale({ olderThan: new Date(NOW + 1), limit: 5 });
+    expect(stale.map((j) => j.journeyID)).toEqual([JOURNEY]);
+  });
+
+  it("a move after an end (REJECTED, then KYC_PENDING) leaves the row ended: never reopened, never polled", async () => {
+    const store = createMemoryJourneyStore({ now: () => new Date(NOW) });
+    await store.applySnapshot({
+      snapshot: snapshotFixture({ journeyID: JOURNEY, asOf: NOW - 60_000, status: "REJECTED" }),
+    });
+    const told: string[] = [];
+    const handler = await createWebhookHandler({
+      secrets: SECRET,
+      store,
+      now: () => NOW,
+      onError: () => {},
+      onSnapshot: (snapshot) => void told.push(snapshot.status),
+    });
+    const d = signedDelivery(
+      "evt_after_end",
+      [{ status: "KYC_PENDING", nextAction: "COMPLETE_STEP" }],
+      { generatedAt: NOW - 20_000 },
+      { secret: SECRET, now: NOW, journeyID: JOURNEY },
+    );
+    await handler.handle(d.body, d.headers);
+    expect(told).not.toContain("KYC_PENDING");
+    expect((await store.get(JOURNEY))?.status).toBe("REJECTED");
+    expect(await store.listStale({ olderThan: new Date(NOW + 1), limit: 5 })).toEqual([]);
+  });
 });

@@ -57,6 +57,39 @@ describe("reconciler", () => {
     expect((await reconciler.runOnce()).checked).toBe(0);
   });
 
+  it("stores the row at the reducer state's key when the journey read it asks for is later than the poll: the state stays readable", async () => {
+    let t = Date.UTC(2026, 10, 26);
+    const corrupt: unknown[] = [];
+    const store = createMemoryJourneyStore({
+      now: () => new Date(t),
+      onCorruptRecord: (c) => corrupt.push(c),
+    });
+    await store.applySnapshot({
+      snapshot: snapshotFixture({
+        journeyID: "jrn_a",
+        asOf: t - 1_000,
+        status: "OFFERS_PENDING",
+        nextAction: "WAIT",
+      }),
+    });
+    t += 120_000;
+    const { asOf: _asOf, ...available } = snapshotFixture({ journeyID: "jrn_a" });
+    const reconciler = createReconciler({
+      store,
+      now: () => t,
+      staleAfterMs: 60_000,
+      fetchState: async () => snapshotFixture({ journeyID: "jrn_a", asOf: t }),
+      // The whole journey (asked for by OFFERS_AVAILABLE) read 50 ms after the state.
+      fetchJourney: async () => journeyFixture({ ...available, asOf: t + 50 }),
+    });
+    expect(await reconciler.runOnce()).toMatchObject({ updated: 1, failed: [] });
+    const row = await store.get("jrn_a");
+    const state = row?.state as { context: { asOf: number } } | null | undefined;
+    expect(row?.asOf).toBe(t + 50);
+    expect(state?.context.asOf).toBe(t + 50);
+    expect(corrupt).toEqual([]);
+  });
+
   it("reports a read the new state asks for that fails, tells what it wrote, and reads again next pass", async () => {
     const clock = clockAt(Date.UTC(2026, 10, 26));
     const store = createMemoryJourneyStore({ now: clock.date });
