@@ -15,7 +15,12 @@ export { RawBodyError, RawBodyLimitError } from "./raw-body/errors.js";
 export type { FetchRequestLike } from "./raw-body/fetch.js";
 export { readRequestBody } from "./raw-body/fetch.js";
 export type { ReconcileReport, Reconciler, ReconcilerOptions } from "./reconciler.js";
-export { createReconciler, HeldAnomalyError, ReconcilerConfigError } from "./reconciler.js";
+export {
+  createReconciler,
+  HeldAnomalyError,
+  ReconcilerConfigError,
+  ReconcileTimeoutError,
+} from "./reconciler.js";
 export type {
   AppSessionContext,
   BootstrapSessionOptions,

@@ -40,7 +40,8 @@ export interface ReconcilerOptions {
    * With a store that leases (`leaseStale`: the shipped ones do), how long a pass holds the journeys it took, so
    * reconcilers on other workers leave them alone (default `staleAfterMs`). A journey found current is released
    * at once, and so is one whose fetch failed (retried next pass); a dead worker's are taken again when their
-   * leases run out.
+   * leases run out. A pass lasts at most this long, with any store: a journey still being read when it ends is
+   * reported with a {@link ReconcileTimeoutError}, and those not yet taken are left to the next pass.
    */
   readonly leaseMs?: number;
   /** At most this many fetches at once (default 4). */
@@ -108,6 +109,25 @@ export class HeldAnomalyError extends CreditJourneyError {
         "(partnerClient.getJourney) to settle it from the whole journey",
     );
     this.name = "HeldAnomalyError";
+    this.journeyID = journeyID;
+  }
+}
+
+/**
+ * A journey's reconciliation (its reads, the partner's `apply`) outlasted the pass's lease (`leaseMs`): reported
+ * in `failed` and retried next pass, by whichever worker then leases it. What it was waiting for is not awaited.
+ */
+export class ReconcileTimeoutError extends CreditJourneyError {
+  /** Discriminant for plain-data error handling across boundaries. */
+  readonly _tag = "ReconcileTimeoutError" as const;
+  /** The journey whose reconciliation was given up. */
+  readonly journeyID: string;
+
+  constructor(journeyID: string, leaseMs: number) {
+    super(
+      `reconciling journey ${journeyID} outlasted the pass's lease (${leaseMs} ms); it is retried next pass`,
+    );
+    this.name = "ReconcileTimeoutError";
     this.journeyID = journeyID;
   }
 }
@@ -195,7 +215,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
 
   // A later answer that says what is held is written too (its `asOf` makes older deliveries stale), but it is
   // no update.
-  async function reconcile(held: StoredJourney): Promise<"updated" | "current"> {
+  async function reconcile(held: StoredJourney, leaseEnds: number): Promise<"updated" | "current"> {
     const snapshot = await options.fetchState(held.journeyID);
     // A row stored incomplete (a held anomaly, a read that failed) is settled even when the platform's state is
     // no newer than the row: it is not current. (Only the default apply settles one; a partner's own `apply`
@@ -210,11 +230,27 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       if (failed) throw failed.error;
       if (written) return isSameState(held.snapshot, snapshot) && !unsettled ? "current" : "updated";
     }
-    await options.store.touch(held.journeyID);
+    // Marked checked (which gives the lease back) only within the pass's lease: past it, another worker may
+    // hold the journey's lease now, and this one's touch would end it.
+    if (now() < leaseEnds) await options.store.touch(held.journeyID);
     return "current";
   }
 
+  /** `reconcile`, given up with a {@link ReconcileTimeoutError} once the pass's lease ends. */
+  function reconcileWithinLease(held: StoredJourney, leaseEnds: number): Promise<"updated" | "current"> {
+    let cancel: CancelTimer = () => {};
+    const expired = new Promise<never>((_, reject) => {
+      cancel = clock.setTimeout(
+        () => reject(new ReconcileTimeoutError(held.journeyID, leaseMs)),
+        leaseEnds - now(),
+      );
+    });
+    return Promise.race([reconcile(held, leaseEnds), expired]).finally(cancel);
+  }
+
   async function runOnce(): Promise<ReconcileReport> {
+    // The pass's leases (and, with a store that does not lease, the pass itself) last `leaseMs` from here.
+    const leaseEnds = now() + leaseMs;
     const list = { olderThan: new Date(now() - staleAfterMs), limit: batchSize };
     // Leased where the store can: each stale journey goes to one worker, whatever number share the store.
     const stale = options.store.leaseStale
@@ -225,13 +261,18 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     const failed: { journeyID: string; error: unknown }[] = [];
     let next = 0;
     async function worker(): Promise<void> {
-      while (next < stale.length) {
+      // Past the pass's lease, the journeys not yet taken are no longer this pass's: another worker may have
+      // leased them. They are left to the next lease (not released: that would end another worker's).
+      while (next < stale.length && now() < leaseEnds) {
         const journey = stale[next++]!;
         try {
-          if ((await reconcile(journey)) === "updated") updated++;
+          if ((await reconcileWithinLease(journey, leaseEnds)) === "updated") updated++;
           else current++;
         } catch (error) {
           failed.push({ journeyID: journey.journeyID, error });
+          // Past the pass's lease another worker may hold the journey now: neither touched nor released (either
+          // would end that worker's lease); it is taken again when stale and unleased.
+          if (now() >= leaseEnds) continue;
           // What no store can hold fails alike on every read: read again once stale again, not every pass.
           if (error instanceof StoreInputError)
             await options.store.touch(journey.journeyID).catch(() => false);
@@ -241,7 +282,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       }
     }
     await Promise.all(Array.from({ length: Math.min(concurrency, stale.length) }, worker));
-    return { checked: stale.length, updated, current, failed };
+    return { checked: next, updated, current, failed };
   }
 
   return {

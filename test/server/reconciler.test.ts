@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { JourneySnapshot } from "../../src/contract/index.js";
 import { createManualClock } from "../../src/runtime/clock.js";
-import { createReconciler, ReconcilerConfigError } from "../../src/server/reconciler.js";
+import {
+  createReconciler,
+  ReconcilerConfigError,
+  ReconcileTimeoutError,
+} from "../../src/server/reconciler.js";
 import { StoreInputError } from "../../src/server/store/errors.js";
 import { createMemoryJourneyStore } from "../../src/server/store/memory.js";
 import { journeyFixture, snapshotFixture } from "../../src/testing/fixtures.js";
@@ -88,6 +92,75 @@ describe("reconciler", () => {
     expect(row?.asOf).toBe(t + 50);
     expect(state?.context.asOf).toBe(t + 50);
     expect(corrupt).toEqual([]);
+  });
+
+  it("gives up a journey whose read never settles when the pass's lease ends: reported, the others done, stop() settles", async () => {
+    const clock = createManualClock(Date.UTC(2026, 10, 26));
+    const store = createMemoryJourneyStore({ now: () => new Date(clock.now()) });
+    for (const id of ["jrn_hangs", "jrn_ok"])
+      await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: id, asOf: 1 }) });
+    clock.advance(120_000);
+    const reconciler = createReconciler({
+      store,
+      clock,
+      staleAfterMs: 60_000,
+      leaseMs: 30_000,
+      fetchState: (id) =>
+        id === "jrn_hangs"
+          ? new Promise<never>(() => {})
+          : Promise.resolve(snapshotFixture({ journeyID: id, asOf: clock.now() })),
+    });
+    const reports: unknown[] = [];
+    reconciler.start(1_000, (report) => reports.push(report));
+    for (let s = 0; s < 32 && reports.length === 0; s++) {
+      clock.advance(1_000);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    const report = reports[0] as Awaited<ReturnType<typeof reconciler.runOnce>>;
+    expect(report).toMatchObject({ checked: 2, current: 1 });
+    expect(report.failed.map((f) => f.journeyID)).toEqual(["jrn_hangs"]);
+    expect(report.failed[0]?.error).toBeInstanceOf(ReconcileTimeoutError);
+    // The pass is over: stop() does not wait on the read that never settles.
+    const stopped = await Promise.race([
+      reconciler.stop().then(() => "stopped"),
+      new Promise((resolve) => setTimeout(() => resolve("pending"), 200)),
+    ]);
+    expect(stopped).toBe("stopped");
+  });
+
+  it("leaves the journeys a pass had not reached when its lease ran out to the next lease: one poll each, but the one in flight", async () => {
+    let t = Date.UTC(2026, 10, 26);
+    const store = createMemoryJourneyStore({ now: () => new Date(t) });
+    for (let i = 0; i < 6; i++)
+      await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: `jrn_${i}`, asOf: 1 }) });
+    t += 120_000;
+    const fetches: string[] = [];
+    const worker = (name: string, slow: boolean) =>
+      createReconciler({
+        store,
+        now: () => t,
+        staleAfterMs: 60_000,
+        concurrency: 1,
+        fetchState: async (id) => {
+          fetches.push(`${name}:${id}`);
+          // Each of A's reads takes 20 s: its 60 s lease runs out on its third journey.
+          if (slow) {
+            t += 20_000;
+            await new Promise<void>((resolve) => setImmediate(resolve));
+          }
+          return snapshotFixture({ journeyID: id, asOf: t });
+        },
+      });
+    const passA = worker("A", true).runOnce();
+    while (fetches.length < 3) await new Promise<void>((resolve) => setImmediate(resolve));
+    const reportB = await worker("B", false).runOnce();
+    const reportA = await passA;
+    expect(reportA.checked).toBe(3);
+    const polled = fetches.map((f) => f.split(":")[1]);
+    // Every journey polled, and only the one A was reading when its lease ran out by both.
+    expect(new Set(polled).size).toBe(6);
+    expect(polled.length - new Set(polled).size).toBeLessThanOrEqual(1);
+    expect(reportB.checked).toBeGreaterThanOrEqual(3);
   });
 
   it("reports a read the new state asks for that fails, tells what it wrote, and reads again next pass", async () => {
