@@ -17,7 +17,7 @@ import { trimOldest } from "./limits.js";
 import { addMonths, foreclosureAmount, inr, repaymentSchedule } from "./money.js";
 import type { SandboxTimings } from "./options.js";
 import { invalidState, notFound, SandboxProblem, validationFailed } from "./problem.js";
-import type { SeededRandom } from "./random.js";
+import { type SeededRandom, secretToken } from "./random.js";
 import {
   actionKindFor,
   currentStep,
@@ -453,7 +453,10 @@ export class LifecycleEngine {
     if (journey.status !== "OFFERS_AVAILABLE")
       throw invalidState(`offers can only be proceeded in OFFERS_AVAILABLE (journey is ${journey.status})`);
     journey.lockedOfferID = offerID;
-    for (const other of journey.offers) other.status = other.id === offerID ? "SELECTED" : "BLOCKED";
+    // The others still open are blocked; one that lapsed stays EXPIRED (a final status never moves back).
+    for (const other of journey.offers)
+      if (other.id === offerID) other.status = "SELECTED";
+      else if (other.status === "AVAILABLE") other.status = "BLOCKED";
     journey.status = "OFFER_SELECTED";
     const kinds =
       journey.scenario.name === "no-aa" ? STEP_ORDER.filter((k) => k !== "AA_CONSENT") : STEP_ORDER;
@@ -518,8 +521,11 @@ export class LifecycleEngine {
   private issueLink(journey: JourneyRecord, step: StepRecord | undefined, purpose: HostedLinkPurpose) {
     const { clock, timings, random } = this.deps;
     const validity = purpose === "foreclosure" ? timings.foreclosureLinkValidity : timings.redirectValidity;
+    // The seeded draw is still taken, so the sandbox's other ids stay the same for a seed; the token is from the
+    // OS's random source, unguessable (the link's pages take no credential), never from the seeded one.
+    random.id("hl");
     const link: HostedLink = {
-      token: random.id("hl").slice(3),
+      token: secretToken(),
       journeyID: journey.id,
       purpose,
       stepID: step?.id,
@@ -856,10 +862,11 @@ export class LifecycleEngine {
 
   /**
    * Control: expires the journey now (as the idle timeout would).
-   * @throws {SandboxProblem} 409 INVALID_STATE when it has already ended.
+   * @throws {SandboxProblem} 409 INVALID_STATE when it has ended, or is DISBURSED (which only CLOSED follows).
    */
   expire(journey: JourneyRecord): SandboxJourneyState {
-    if (isEnded(journey.status)) throw invalidState(`journey is ${journey.status}`);
+    if (isEnded(journey.status) || journey.status === "DISBURSED")
+      throw invalidState(`journey is ${journey.status}`);
     this.end(journey, "EXPIRED", {
       reasonCode: "JOURNEY_EXPIRED",
       message: "The journey expired.",

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isMutatingMethod } from "../contract/index.js";
 import { type ApiDeps, checkScope, HANDLERS } from "./api.js";
-import type { CredentialStore } from "./auth.js";
+import type { Caller, CredentialStore } from "./auth.js";
 import type { SandboxClock } from "./clock.js";
 import type { SandboxControl } from "./control.js";
 import { handleControl } from "./control-http.js";
@@ -17,7 +17,7 @@ import type { MutationLogEntry, RequestLogEntry } from "./logs.js";
 import type { ResolvedExtensions, ResolvedLimits } from "./options.js";
 import { type AnswerMeta, notFound, SandboxProblem } from "./problem.js";
 import type { RateLimiter } from "./rate-limit.js";
-import type { Redactor } from "./redact.js";
+import { type Redactor, redactSecret } from "./redact.js";
 import type { RingLog } from "./ring-log.js";
 import { matchPath } from "./router.js";
 import type { WebhookSubscription } from "./subscription.js";
@@ -49,6 +49,21 @@ export interface PipelineDeps {
   readonly info: () => { url: string; apiKey: string };
   /** Receives failures the pipeline could not turn into a response (reported, never swallowed). */
   readonly onError: (error: unknown) => void;
+}
+
+/**
+ * A caller's principal as the mutation log shows it: the partner key in it redacted by name (the text redactor
+ * passes over a key shorter than 8 characters), and any other secret by the redactor.
+ */
+function loggedPrincipal(caller: Caller, redactor: Redactor): string {
+  const key =
+    caller.kind === "apiKey"
+      ? caller.partnerKey
+      : caller.kind === "sessionToken"
+        ? caller.borrower.partnerKey
+        : undefined;
+  const named = key === undefined ? caller.principal : caller.principal.split(key).join(redactSecret(key));
+  return redactor.text(named);
 }
 
 /**
@@ -382,7 +397,7 @@ export function createRequestListener(deps: PipelineDeps) {
         reservation = undefined;
         if (response.status < 300)
           deps.mutationLog.push({
-            principal: deps.redactor.text(caller.principal),
+            principal: loggedPrincipal(caller, deps.redactor),
             endpoint: route.name,
             method,
             path,

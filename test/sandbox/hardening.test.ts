@@ -271,6 +271,17 @@ describe("redaction", () => {
   });
 });
 
+describe("redaction of a short API key", () => {
+  it("names the partner by its redacted key in every principal of the mutation log (partner and borrower), even a key shorter than the text redactor passes over", async () => {
+    sandbox = await startManual({ apiKey: "sk_k3y" });
+    const client = new TestClient(sandbox);
+    await openSession(client, "sbx-happy-short-key");
+    const principals = sandbox.control.mutations().map((m) => m.principal);
+    expect(principals).toContain(`partner:${redactSecret("sk_k3y")}`);
+    expect(principals.some((p) => p.includes("k3y"))).toBe(false);
+  });
+});
+
 describe("JSON-only control and subscription endpoints", () => {
   it("refuses text/plain and form bodies with 415 and registers nothing", async () => {
     sandbox = await startManual();
