@@ -115,9 +115,8 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
     webhookSecret,
     ...(dispatcher.current?.list().flatMap((endpoint) => endpoint.secrets) ?? []),
   ]);
-  const errors: unknown[] = [];
+  // Reported, not kept: a long-running sandbox holds no list of past errors.
   const report = (error: unknown) => {
-    errors.push(error);
     console.error("[credit-journey sandbox]", redactor.text(describeError(error)));
   };
   const clock = createSandboxClock(options.clock ?? "real", report, options.startAt);

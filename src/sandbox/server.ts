@@ -228,17 +228,29 @@ export function createRequestListener(deps: PipelineDeps) {
 
   return (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((error: unknown) => {
-      deps.onError(error);
+      // A client that hung up mid-request (its body read fails "aborted") is no sandbox fault: nothing to answer.
+      if (req.destroyed || req.readableAborted) {
+        res.destroy();
+        return;
+      }
+      const meta = { requestID: randomUUID(), correlationID: "unknown", timestamp: deps.clock.stamp() };
+      // A request target that is no URL (`GET http://[`) is the client's fault, answered 400 as the platform would.
+      const problem =
+        error instanceof SandboxProblem
+          ? error
+          : new SandboxProblem(500, "INTERNAL", "unexpected sandbox error");
+      if (problem.status >= 500) deps.onError(error);
       if (!res.headersSent) {
-        res.writeHead(500, { "Content-Type": "application/json" });
-        const meta = { requestID: randomUUID(), correlationID: "unknown", timestamp: deps.clock.stamp() };
-        res.end(JSON.stringify(new SandboxProblem(500, "INTERNAL", "unexpected sandbox error").toBody(meta)));
+        res.writeHead(problem.status, { "Content-Type": "application/json" });
+        res.end(JSON.stringify(problem.toBody(meta)));
       } else res.destroy();
     });
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? "GET";
+    if (!URL.canParse(req.url ?? "/", "http://sandbox.invalid"))
+      throw new SandboxProblem(400, "VALIDATION_FAILED", "the request target is not a URL path");
     const url = new URL(req.url ?? "/", "http://sandbox.invalid");
     const path = url.pathname;
     const presentedCid = req.headers["x-correlation-id"];

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import { connect } from "node:net";
 import { Readable } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { BASE_PATH } from "../../src/contract/index.js";
@@ -268,6 +269,50 @@ describe("redaction", () => {
     expect(sandbox.control.mutations().every((m) => !m.principal.includes(sandbox?.apiKey as string))).toBe(
       true,
     );
+  });
+});
+
+describe("clients that misbehave on the wire", () => {
+  /** Writes `text` to the sandbox over a raw socket; resolves with what came back once it closes. */
+  function raw(port: number, text: string, hangUpAfterMs?: number): Promise<string> {
+    return new Promise((resolve) => {
+      const socket = connect(port, "127.0.0.1", () => {
+        socket.write(text);
+        if (hangUpAfterMs !== undefined) setTimeout(() => socket.destroy(), hangUpAfterMs);
+      });
+      let answer = "";
+      socket.on("data", (chunk) => {
+        answer += chunk;
+      });
+      socket.on("close", () => resolve(answer));
+      socket.on("error", () => resolve(answer));
+      setTimeout(() => socket.destroy(), 1_000);
+    });
+  }
+
+  it("answers a request target that is no URL 400 VALIDATION_FAILED, and a client that hangs up mid-upload is no sandbox error", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      sandbox = await startManual();
+      const port = Number(new URL(sandbox.url).port);
+      const bad = await raw(
+        port,
+        `GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
+      );
+      expect(bad.split("\r\n")[0]).toBe("HTTP/1.1 400 Bad Request");
+      expect(bad).toContain('"VALIDATION_FAILED"');
+      for (let i = 0; i < 5; i++)
+        await raw(
+          port,
+          `POST ${BASE_PATH}/sessions HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${sandbox.apiKey}\r\n` +
+            `Idempotency-Key: k${i}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"borr`,
+          20,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(errors).not.toHaveBeenCalled();
+    } finally {
+      errors.mockRestore();
+    }
   });
 });
 
