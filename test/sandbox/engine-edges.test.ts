@@ -75,4 +75,26 @@ describe("sandbox engine edges", () => {
     expect(one.journeyID).toBe(two.journeyID);
     expect(new URL(one.url).pathname).not.toBe(new URL(two.url).pathname);
   });
+
+  it("refuses a session bootstrap whose prefill PUT /profile would refuse (400 naming each field), and stores none of it", async () => {
+    const sandbox = await startManual();
+    started.push(sandbox);
+    const client = new TestClient(sandbox);
+    const refused = await client.call("POST", "/sessions", {
+      body: {
+        borrowerExternalID: "sbx-happy-prefill",
+        profile: { pan: "not-a-pan", contactNumber: "hello", personalemail: "nope" },
+      },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe("VALIDATION_FAILED");
+    expect(refused.text).toContain("profile.pan");
+    expect(refused.text).toContain("profile.contactNumber");
+    expect(refused.text).toContain("profile.personalemail");
+    // The same borrower, bootstrapped without it, has nothing of the refused prefill.
+    const { token } = await openSession(client, "sbx-happy-prefill");
+    const profile = await client.call("GET", "/profile", { token });
+    expect(profile.status).toBe(200);
+    expect(JSON.stringify(profile.body)).not.toContain("not-a-pan");
+  });
 });
