@@ -118,10 +118,14 @@ describe("a held anomaly in the partner-backend kit", () => {
     });
   }
 
-  it("an unconfirmed end (DISBURSED → REJECTED, no reader) leaves the row open, so the reconciler still settles it", async () => {
+  /** A store holding the journey at `from`, then a delivery saying `to` through a handler with no reader. */
+  async function afterDelivery(
+    from: "DISBURSED" | "REJECTED",
+    to: { status: "REJECTED" | "KYC_PENDING"; nextAction: "COMPLETE_STEP" | null },
+  ) {
     const store = createMemoryJourneyStore({ now: () => new Date(NOW) });
     await store.applySnapshot({
-      snapshot: snapshotFixture({ journeyID: JOURNEY, asOf: NOW - 60_000, status: "DISBURSED" }),
+      snapshot: snapshotFixture({ journeyID: JOURNEY, asOf: NOW - 60_000, status: from }),
     });
     const told: string[] = [];
     const handler = await createWebhookHandler({
@@ -132,12 +136,21 @@ describe("a held anomaly in the partner-backend kit", () => {
       onSnapshot: (snapshot) => void told.push(snapshot.status),
     });
     const d = signedDelivery(
-      "evt_unconfirmed_end",
-      [{ status: "REJECTED", nextAction: null }],
+      `evt_${from}_${to.status}`,
+      [to],
       { generatedAt: NOW - 20_000 },
-      { secret: SECRET, now: NOW, journeyID: JOURNEY },
+      {
+        secret: SECRET,
+        now: NOW,
+        journeyID: JOURNEY,
+      },
     );
     await handler.handle(d.body, d.headers);
+    return { store, told };
+  }
+
+  it("an unconfirmed end (DISBURSED → REJECTED, no reader) leaves the row open, so the reconciler still settles it", async () => {
+    const { store, told } = await afterDelivery("DISBURSED", { status: "REJECTED", nextAction: null });
     expect(told).not.toContain("REJECTED");
     expect(await stored(store)).toMatchObject({
       status: "DISBURSED",
@@ -149,25 +162,10 @@ describe("a held anomaly in the partner-backend kit", () => {
   });
 
   it("a move after an end (REJECTED, then KYC_PENDING) leaves the row ended: never reopened, never polled", async () => {
-    const store = createMemoryJourneyStore({ now: () => new Date(NOW) });
-    await store.applySnapshot({
-      snapshot: snapshotFixture({ journeyID: JOURNEY, asOf: NOW - 60_000, status: "REJECTED" }),
+    const { store, told } = await afterDelivery("REJECTED", {
+      status: "KYC_PENDING",
+      nextAction: "COMPLETE_STEP",
     });
-    const told: string[] = [];
-    const handler = await createWebhookHandler({
-      secrets: SECRET,
-      store,
-      now: () => NOW,
-      onError: () => {},
-      onSnapshot: (snapshot) => void told.push(snapshot.status),
-    });
-    const d = signedDelivery(
-      "evt_after_end",
-      [{ status: "KYC_PENDING", nextAction: "COMPLETE_STEP" }],
-      { generatedAt: NOW - 20_000 },
-      { secret: SECRET, now: NOW, journeyID: JOURNEY },
-    );
-    await handler.handle(d.body, d.headers);
     expect(told).not.toContain("KYC_PENDING");
     expect((await store.get(JOURNEY))?.status).toBe("REJECTED");
     expect(await store.listStale({ olderThan: new Date(NOW + 1), limit: 5 })).toEqual([]);
