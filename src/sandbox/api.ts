@@ -160,7 +160,8 @@ export const HANDLERS: Readonly<Record<EndpointName, Handler>> = {
     if (call.caller.kind !== "apiKey") throw invalidApiKey("needs the API key");
     // The prefill's formats are the profile's, checked as `PUT /profile` checks them (the platform checks them
     // [L4]): a bad PAN stored here would be served by `GET /profile` and pass `POST /profile/submit`.
-    const prefill = body.profile === undefined ? undefined : safeParse(Profile, body.profile, "SessionPrefill");
+    const prefill =
+      body.profile === undefined ? undefined : safeParse(Profile, body.profile, "SessionPrefill");
     if (prefill?.ok === false)
       throw validationFailed(prefill.error.issues.map((i) => ({ ...i, path: `profile.${i.path}` })));
     const partnerKey = call.caller.partnerKey;
