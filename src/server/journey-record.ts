@@ -2,22 +2,20 @@ import type { JourneyState } from "../../machines/journey/index.js";
 import type { JourneySnapshot } from "../contract/index.js";
 import { initial, reduce } from "../journey/index.js";
 import { migrateState, type VersionedState } from "../journey/state-version.js";
-import type { JourneyRecordInput, StoredJourney } from "./store/types.js";
+import type { StoredJourney } from "./store/types.js";
 
 /**
- * The record to store for a snapshot the platform sent (a webhook) or answered (a reconciler's read): the journey
- * reducer applied over the stored state ({@link heldState}), and the snapshot it holds ({@link storedSnapshot}).
- * Pure apart from what it is given; never throws for a valid snapshot.
+ * The journey reducer's state once a snapshot the platform answered (a reconciler's read) is applied over the
+ * stored one ({@link heldState}); what to store with it is {@link storedSnapshot}'s. Pure apart from what it is
+ * given; never throws for a valid snapshot.
  */
-export function recordFor(
+export function stateAfterPoll(
   stored: StoredJourney | undefined,
   snapshot: JourneySnapshot,
-  source: "webhook" | "poll",
   at: number,
-): JourneyRecordInput & { readonly state: JourneyState } {
+): JourneyState {
   const held = heldState(stored, snapshot.journeyID, at);
-  const state = reduce(held, { type: "snapshot.received", snapshot, source, at }).state;
-  return { snapshot: storedSnapshot(snapshot, state), state };
+  return reduce(held, { type: "snapshot.received", snapshot, source: "poll", at }).state;
 }
 
 /**

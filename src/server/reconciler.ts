@@ -5,7 +5,7 @@ import { isSameState, type JourneySnapshot } from "../contract/index.js";
 import { versioned } from "../journey/state-version.js";
 import type { CancelTimer, RuntimeClock } from "../runtime/clock.js";
 import { isHoldingAnomaly, type JourneyReader, runServerCommands } from "./commands.js";
-import { recordFor, storedSnapshot } from "./journey-record.js";
+import { stateAfterPoll, storedSnapshot } from "./journey-record.js";
 import { reducerMade } from "./store/checked.js";
 import { StoreInputError } from "./store/errors.js";
 import { checkStoredJourney } from "./store/record.js";
@@ -190,9 +190,9 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     // Checked whatever the store (a store of the partner's own may hand back anything): a corrupt state is
     // rebuilt from the held snapshot, a corrupt record from the fetched one, another journey's never continued.
     const held = checkStoredJourney(journeyID, await options.store.get(journeyID))?.journey;
-    const record = recordFor(held, snapshot, "poll", now());
+    const state = stateAfterPoll(held, snapshot, now());
     // What the state asks for next (a held anomaly's re-fetch, the offers), run as every host runs it.
-    const run = await runServerCommands(record.state, options.fetchJourney, now);
+    const run = await runServerCommands(state, options.fetchJourney, now);
     const failedRead =
       run.outstanding !== null && run.outstanding !== "noReader" ? run.outstanding : undefined;
     const holding = isHoldingAnomaly(run.state);
