@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import type { SandboxClock } from "./clock.js";
-import { trimOldest } from "./limits.js";
 import { SandboxProblem } from "./problem.js";
 
 /** A response as the sandbox stores and replays it. */
@@ -45,7 +44,7 @@ function canonicalJson(value: unknown): string {
  * Idempotency keys per principal: the first request with a key runs; a later one with the same
  * fingerprint replays its stored response, a different fingerprint is 422, and one that arrives while
  * the first still runs is 409. Keys are kept `retentionMs` on the sandbox clock (then swept), at most `maxKeys`
- * of them (the oldest dropped first).
+ * of them (the oldest finished one dropped first; a running one never is: a new key is then refused, 429).
  */
 export class IdempotencyStore {
   /** In reservation order (an expired key reserved again moves to the end), so the first entry is the oldest. */
@@ -72,7 +71,8 @@ export class IdempotencyStore {
   /**
    * Reserves `key` for this request, or decides a replay.
    * @throws {SandboxProblem} 409 IDEMPOTENCY_IN_PROGRESS while the first request runs;
-   * 422 IDEMPOTENCY_KEY_REUSED when the key was used with a different request.
+   * 422 IDEMPOTENCY_KEY_REUSED when the key was used with a different request; 429 RATE_LIMITED when `maxKeys`
+   * keys are held and every one is still running.
    */
   begin(principal: string, key: string, requestFingerprint: string): IdempotencyDecision {
     const id = `${principal}\u0000${key}`;
@@ -94,9 +94,26 @@ export class IdempotencyStore {
       return { kind: "replay", response: entry.response };
     }
     this.entries.delete(id);
+    if (!this.makeRoom())
+      throw new SandboxProblem(429, "RATE_LIMITED", "too many requests with an Idempotency-Key are running", {
+        headers: { "Retry-After": "1" },
+      });
     this.entries.set(id, { state: "running", fingerprint: requestFingerprint, createdAtMs: now });
-    trimOldest(this.entries, this.maxKeys);
     return { kind: "run" };
+  }
+
+  /**
+   * Drops the oldest finished keys until one more fits under `maxKeys`; a running key is never dropped (its
+   * request would then finish unrecorded, and a retry run twice). `false` when only running keys are held.
+   */
+  private makeRoom(): boolean {
+    if (this.entries.size < this.maxKeys) return true;
+    for (const [id, entry] of this.entries) {
+      if (entry.state !== "done") continue;
+      this.entries.delete(id);
+      if (this.entries.size < this.maxKeys) return true;
+    }
+    return false;
   }
 
   /** Stores the response of a reserved key; a 5xx releases the key instead, so a retry runs again. */
