@@ -2,8 +2,14 @@ import type { JourneyState } from "../../machines/journey/index.js";
 import type { Journey } from "../contract/index.js";
 import { commandsOf, reduce } from "../journey/index.js";
 
-/** Reads a whole journey (`GET /journeys/{id}`), the only read that settles a held anomaly. */
-export type JourneyReader = (journeyID: string) => Promise<Journey>;
+/**
+ * Reads a whole journey (`GET /journeys/{id}`), the only read that settles a held anomaly. The reconciler passes a
+ * `signal` that aborts once its pass's lease ends (`partnerClient.getJourney(id, options)` honours it).
+ */
+export type JourneyReader = (
+  journeyID: string,
+  options?: { readonly signal?: AbortSignal },
+) => Promise<Journey>;
 
 /** True when the reducer holds a newer snapshot on an unexpected edge and waits for the whole journey. */
 export function isHoldingAnomaly(state: JourneyState | null | undefined): boolean {
@@ -25,13 +31,14 @@ const MAX_READS = 3;
  * applies each answer as the reducer's own event. On a server that is the `fetchJourney` command (a held anomaly,
  * the offers, a resync) through `read`, its journey applied as `journey.loaded`; polling commands are the
  * reconciler's job there, and mutations are never asked for (a backend sends no borrower intents). A failed read
- * leaves the state as it was, still asking, for the next delivery or reconciler pass. Never throws; rejects with
- * nothing (the reader's failure is in `outstanding`).
+ * leaves the state as it was, still asking, for the next delivery or reconciler pass. `signal` is handed to each
+ * read. Never throws; rejects with nothing (the reader's failure, an abort among them, is in `outstanding`).
  */
 export async function runServerCommands(
   state: JourneyState,
   read: JourneyReader | undefined,
   now: () => number,
+  signal?: AbortSignal,
 ): Promise<ServerCommandRun> {
   let current = state;
   for (let reads = 0; reads < MAX_READS; reads++) {
@@ -39,7 +46,9 @@ export async function runServerCommands(
     if (fetch === undefined) return { state: current, outstanding: null };
     if (read === undefined) return { state: current, outstanding: "noReader" };
     try {
-      const journey = await read(fetch.journeyID);
+      const journey = await (signal === undefined
+        ? read(fetch.journeyID)
+        : read(fetch.journeyID, { signal }));
       const loaded = reduce(current, { type: "journey.loaded", journey, at: now() });
       if (loaded.rejected !== undefined) return { state: current, outstanding: { error: loaded.rejected } };
       current = loaded.state;

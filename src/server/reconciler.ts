@@ -16,8 +16,14 @@ import { backgroundClock, every, isRuntimeClock, MAX_TIMER_MS } from "./timers.j
 export interface ReconcilerOptions {
   /** Where the journeys live; its `leaseStale` (else `listStale`) is the work list. */
   readonly store: JourneyStore;
-  /** Reads a journey's current snapshot with the partner's read scope (e.g. `partnerClient.getJourneyState`). */
-  readonly fetchState: (journeyID: string) => Promise<JourneySnapshot>;
+  /**
+   * Reads a journey's current snapshot with the partner's read scope (e.g. `partnerClient.getJourneyState`). Its
+   * `signal` aborts once the pass's lease ends (`leaseMs`): pass it on, and a read that outlasts the pass stops.
+   */
+  readonly fetchState: (
+    journeyID: string,
+    options: { readonly signal: AbortSignal },
+  ) => Promise<JourneySnapshot>;
   /**
    * Reads a whole journey (e.g. `partnerClient.getJourney`): what settles a held anomaly (a snapshot on an edge the
    * lifecycle does not expect, held until the platform's whole journey confirms it). Without it such a journey
@@ -115,7 +121,8 @@ export class HeldAnomalyError extends CreditJourneyError {
 
 /**
  * A journey's reconciliation (its reads, the partner's `apply`) outlasted the pass's lease (`leaseMs`): reported
- * in `failed` and retried next pass, by whichever worker then leases it. What it was waiting for is not awaited.
+ * in `failed` and retried next pass, by whichever worker then leases it. What it was waiting for is not awaited:
+ * its reads are aborted (the `signal` of `fetchState` and `fetchJourney`), and nothing is written after.
  */
 export class ReconcileTimeoutError extends CreditJourneyError {
   /** Discriminant for plain-data error handling across boundaries. */
@@ -184,6 +191,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
    */
   async function settle(
     snapshot: JourneySnapshot,
+    signal: AbortSignal,
   ): Promise<{ written: boolean; published: JourneySnapshot; failed?: { error: unknown } }> {
     if (options.apply) return { written: await options.apply(snapshot), published: snapshot };
     const { journeyID } = snapshot;
@@ -192,7 +200,9 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     const held = checkStoredJourney(journeyID, await options.store.get(journeyID))?.journey;
     const state = stateAfterPoll(held, snapshot, now());
     // What the state asks for next (a held anomaly's re-fetch, the offers), run as every host runs it.
-    const run = await runServerCommands(state, options.fetchJourney, now);
+    const run = await runServerCommands(state, options.fetchJourney, now, signal);
+    // Given up (the pass's lease ended while reading): nothing is written, the report already says so.
+    signal.throwIfAborted();
     const failedRead =
       run.outstanding !== null && run.outstanding !== "noReader" ? run.outstanding : undefined;
     const holding = isHoldingAnomaly(run.state);
@@ -215,8 +225,13 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
 
   // A later answer that says what is held is written too (its `asOf` makes older deliveries stale), but it is
   // no update.
-  async function reconcile(held: StoredJourney, leaseEnds: number): Promise<"updated" | "current"> {
-    const snapshot = await options.fetchState(held.journeyID);
+  async function reconcile(
+    held: StoredJourney,
+    leaseEnds: number,
+    signal: AbortSignal,
+  ): Promise<"updated" | "current"> {
+    const snapshot = await options.fetchState(held.journeyID, { signal });
+    signal.throwIfAborted();
     // A row stored incomplete (a held anomaly, a read that failed) is settled even when the platform's state is
     // no newer than the row: it is not current. (Only the default apply settles one; a partner's own `apply`
     // owns what it writes.)
@@ -224,7 +239,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       options.apply === undefined &&
       (isHoldingAnomaly(held.state as JourneyState | null) || held.complete === false);
     if (snapshot.asOf > held.asOf || unsettled) {
-      const { written, published, failed } = await settle(snapshot);
+      const { written, published, failed } = await settle(snapshot, signal);
       // What was written is told even when a follow-up failed: the write stands.
       if (written) await options.onSnapshot?.(published);
       if (failed) throw failed.error;
@@ -236,16 +251,21 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     return "current";
   }
 
-  /** `reconcile`, given up with a {@link ReconcileTimeoutError} once the pass's lease ends. */
+  /**
+   * `reconcile`, given up with a {@link ReconcileTimeoutError} once the pass's lease ends: its reads are aborted
+   * with that error, and it writes nothing after.
+   */
   function reconcileWithinLease(held: StoredJourney, leaseEnds: number): Promise<"updated" | "current"> {
+    const giveUp = new AbortController();
     let cancel: CancelTimer = () => {};
     const expired = new Promise<never>((_, reject) => {
-      cancel = clock.setTimeout(
-        () => reject(new ReconcileTimeoutError(held.journeyID, leaseMs)),
-        leaseEnds - now(),
-      );
+      cancel = clock.setTimeout(() => {
+        const timeout = new ReconcileTimeoutError(held.journeyID, leaseMs);
+        reject(timeout);
+        giveUp.abort(timeout);
+      }, leaseEnds - now());
     });
-    return Promise.race([reconcile(held, leaseEnds), expired]).finally(cancel);
+    return Promise.race([reconcile(held, leaseEnds, giveUp.signal), expired]).finally(cancel);
   }
 
   async function runOnce(): Promise<ReconcileReport> {

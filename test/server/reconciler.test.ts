@@ -128,6 +128,44 @@ describe("reconciler", () => {
     expect(stopped).toBe("stopped");
   });
 
+  it("aborts the reads of a journey it gave up with the timeout, and writes nothing that arrives after it", async () => {
+    const clock = createManualClock(Date.UTC(2026, 10, 26));
+    const store = createMemoryJourneyStore({ now: () => new Date(clock.now()) });
+    for (const id of ["jrn_aborts", "jrn_late"])
+      await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: id, asOf: 1 }) });
+    clock.advance(120_000);
+    const reasons: unknown[] = [];
+    let answerLate: (() => void) | undefined;
+    const reconciler = createReconciler({
+      store,
+      clock,
+      staleAfterMs: 60_000,
+      leaseMs: 30_000,
+      fetchState: (id, { signal }) =>
+        new Promise<JourneySnapshot>((resolve, reject) => {
+          const later = snapshotFixture({ journeyID: id, asOf: 99, status: "OFFER_SELECTED" });
+          // One read honours the signal; the other ignores it and answers once the pass has given it up.
+          if (id === "jrn_aborts")
+            signal.addEventListener("abort", () => {
+              reasons.push(signal.reason);
+              reject(signal.reason);
+            });
+          else answerLate = () => resolve(later);
+        }),
+    });
+    const pass = reconciler.runOnce();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    clock.advance(30_000);
+    const report = await pass;
+    expect(report.failed.map((f) => f.journeyID).sort()).toEqual(["jrn_aborts", "jrn_late"]);
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toBeInstanceOf(ReconcileTimeoutError);
+    answerLate?.();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect((await store.get("jrn_late"))?.asOf).toBe(1);
+    expect((await store.get("jrn_aborts"))?.asOf).toBe(1);
+  });
+
   it("leaves the journeys a pass had not reached when its lease ran out to the next lease: one poll each, but the one in flight", async () => {
     let t = Date.UTC(2026, 10, 26);
     const store = createMemoryJourneyStore({ now: () => new Date(t) });
