@@ -129,7 +129,9 @@ export function offerBlockReason(
   if (locked === offerID) return "OFFER_ALREADY_PROCEEDED";
   if (locked !== null) return "OFFER_LOCK_CONFLICT";
   if (context.pendingMutation !== null) return "MUTATION_IN_FLIGHT";
-  if (context.polling.awaitingReaction) return "AWAITING_PLATFORM";
+  // After a conflict (another offer proceeded first: 409 OFFER_LOCK_CONFLICT) the held offers are stale: the
+  // journey and its offers are read again before any offer is proceeded [L7].
+  if (context.polling.awaitingReaction || context.refetch === "resync") return "AWAITING_PLATFORM";
   if (context.snapshot === null || !isAskedFor(context.snapshot, "offer.select", undefined))
     return "INVALID_STATE";
   const offer = context.offers?.find((o) => o.id === offerID);
@@ -176,10 +178,7 @@ export function stateBlockReason(
   type: IntentType,
   stepID?: string,
 ): RejectionReason | null {
-  if (type === "mutation.retry") {
-    if (context.pendingMutation !== null) return "MUTATION_IN_FLIGHT";
-    return context.retryableMutation === null ? "NOTHING_TO_RETRY" : null;
-  }
+  if (type === "mutation.retry") return retryBlockReason(context);
   if (isJourneyEnded(context)) return "JOURNEY_ENDED";
   if (context.pendingMutation !== null) return "MUTATION_IN_FLIGHT";
   if (context.polling.awaitingReaction) return "AWAITING_PLATFORM";
@@ -209,12 +208,28 @@ export function canStartMutation(context: JourneyContext, event: JourneyEvent): 
   return intentBlockReason(context, event) === null;
 }
 
-/** `isRetryOf`: `mutation.retry` with a retryable mutation of `kind` waiting and nothing in flight. */
+/**
+ * Why `mutation.retry` cannot re-send the last retryable mutation now, or `null` when it can: something in flight,
+ * nothing to retry, the journey ended since, or (a proceed) the platform locked another offer since. The key is
+ * the mutation's own, so a state that moved on gets the platform's replayed answer. Pure; never throws.
+ */
+export function retryBlockReason(context: JourneyContext): RejectionReason | null {
+  const retryable = context.retryableMutation;
+  if (context.pendingMutation !== null) return "MUTATION_IN_FLIGHT";
+  if (retryable === null) return "NOTHING_TO_RETRY";
+  if (isJourneyEnded(context)) return "JOURNEY_ENDED";
+  const locked = context.snapshot?.lockedOfferID ?? null;
+  if (retryable.kind === "proceedOffer" && locked !== null && locked !== retryable.offerID)
+    return "OFFER_LOCK_CONFLICT";
+  return null;
+}
+
+/** `isRetryOf`: `mutation.retry` that {@link retryBlockReason} lets through, of a retryable mutation of `kind`. */
 export function isRetryOf(context: JourneyContext, event: JourneyEvent, kind: MutationKind): boolean {
   return (
     event.type === "mutation.retry" &&
-    context.pendingMutation === null &&
-    context.retryableMutation?.kind === kind
+    context.retryableMutation?.kind === kind &&
+    retryBlockReason(context) === null
   );
 }
 

@@ -205,6 +205,69 @@ describe("offer lock", () => {
       idempotencyKey: "k1",
     });
   });
+  it("a retry is refused once the journey ended or the platform locked another offer, and can.retry says so", () => {
+    const failed = replay(offersState(), [
+      { type: "offer.select", offerID: "ofr_A", idempotencyKey: "k1", at: T0 + 2 },
+      { type: "mutation.failed", idempotencyKey: "k1", problem: { code: "NETWORK" }, at: T0 + 3 },
+    ]);
+    expect(journey.view(failed).can.retry).toBe(true);
+    const cases = [
+      [received(snap(9, "EXPIRED"), T0 + 4), "JOURNEY_ENDED"],
+      [received(snap(9, "OFFER_SELECTED", { lockedOfferID: "ofr_B" }), T0 + 4), "OFFER_LOCK_CONFLICT"],
+    ] as const;
+    for (const [moved, reason] of cases) {
+      const after = replay(failed, [moved]);
+      expect(journey.view(after).can.retry).toBe(false);
+      const retried = journey.reduce(after, { type: "mutation.retry", at: T0 + 5 });
+      expect(retried.commands.filter((c) => c.type === "proceedOffer")).toEqual([]);
+      expect(retried.state.value.mutation).toBe("idle");
+      expect(retried.state.context.error).toMatchObject({ origin: "intent", code: reason });
+    }
+  });
+  it("after a 409 OFFER_LOCK_CONFLICT no offer is proceeded until the journey and its offers are read again", () => {
+    const conflicted = replay(offersState(), [
+      { type: "offer.select", offerID: "ofr_A", idempotencyKey: "k1", at: T0 + 2 },
+      {
+        type: "mutation.failed",
+        idempotencyKey: "k1",
+        problem: { code: "OFFER_LOCK_CONFLICT", status: 409 },
+        at: T0 + 3,
+      },
+    ]);
+    expect(journey.view(conflicted).can.selectOffer).toBe(false);
+    const early = journey.reduce(conflicted, {
+      type: "offer.select",
+      offerID: "ofr_B",
+      idempotencyKey: "k2",
+      at: T0 + 4,
+    });
+    expect(early.commands.filter((c) => c.type === "proceedOffer")).toEqual([]);
+    expect(early.state.context.error?.code).toBe("AWAITING_PLATFORM");
+    // The re-read says B is still open (A went to another session): B may be proceeded now.
+    const reread = replay(conflicted, [
+      {
+        type: "journey.loaded",
+        journey: journeyFixture({
+          asOf: 6,
+          status: "OFFERS_AVAILABLE",
+          offers: [offerFixture({ id: "ofr_A", status: "BLOCKED" }), offerFixture({ id: "ofr_B" })],
+        }),
+        at: T0 + 5,
+      },
+    ]);
+    const later = journey.reduce(reread, {
+      type: "offer.select",
+      offerID: "ofr_B",
+      idempotencyKey: "k3",
+      at: T0 + 6,
+    });
+    expect(later.commands).toContainEqual({
+      type: "proceedOffer",
+      journeyID: JID,
+      offerID: "ofr_B",
+      idempotencyKey: "k3",
+    });
+  });
 });
 
 describe("mutations", () => {
