@@ -32,7 +32,11 @@ export function useJourneyView<Selection>(
   selector?: (view: JourneyView) => Selection,
   isEqual: SelectionEquality<Selection> = Object.is,
 ): Selection | JourneyView {
-  const memo = useRef<{ view: JourneyView; selection: Selection } | null>(null);
+  const memo = useRef<{
+    view: JourneyView;
+    select: (view: JourneyView) => Selection;
+    selection: Selection;
+  } | null>(null);
   // The latest selector and equality, read by a stable getSnapshot so an inline selector does not resubscribe.
   const latest = useRef({ selector, isEqual });
   latest.current = { selector, isEqual };
@@ -41,11 +45,12 @@ export function useJourneyView<Selection>(
     const select = latest.current.selector;
     if (select === undefined) return view;
     const previous = memo.current;
-    if (previous !== null && previous.view === view) return previous.selection;
+    // Selected again when the view or the selector changed (a selector over a prop that changed selects anew).
+    if (previous !== null && previous.view === view && previous.select === select) return previous.selection;
     const next = select(view);
     const selection =
       previous !== null && latest.current.isEqual(previous.selection, next) ? previous.selection : next;
-    memo.current = { view, selection };
+    memo.current = { view, select, selection };
     return selection;
   }, [runtime]);
   return useSyncExternalStore(runtime.subscribe, getSelection, getSelection);
@@ -69,8 +74,9 @@ export function shallowEqual<T>(a: T, b: T): boolean {
 /**
  * Owns a runtime for a component's lifetime: `create()` runs in an effect, the runtime is started, and stopped
  * on unmount or when `deps` change (then a fresh one is created, since a stopped runtime cannot restart). Safe
- * under strict mode's double effects. Returns `null` until the first runtime exists. Errors `create()` throws
- * surface as a render error of the component (caught by an error boundary).
+ * under strict mode's double effects. Returns `null` until the first runtime exists. Errors `create()` or `start()`
+ * throws surface as a render error of the component (caught by an error boundary); a runtime whose `start()` threw
+ * is stopped first.
  */
 export function useJourneyRuntime(
   create: () => JourneyRuntime,
@@ -81,18 +87,25 @@ export function useJourneyRuntime(
   const latestCreate = useRef(create);
   latestCreate.current = create;
   useEffect(() => {
-    let created: JourneyRuntime;
+    let created: JourneyRuntime | undefined;
     try {
       created = latestCreate.current();
       created.start();
     } catch (error) {
+      // A runtime whose start() threw part-way (its poller may be running) is stopped: nobody else owns it.
+      try {
+        created?.stop();
+      } catch {
+        // The start's failure is the one reported.
+      }
       setFailure({ error });
       return;
     }
-    setRuntime(created);
+    const started = created;
+    setRuntime(started);
     return () => {
-      created.stop();
-      setRuntime((current) => (current === created ? null : current));
+      started.stop();
+      setRuntime((current) => (current === started ? null : current));
     };
     // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's deps decide when a runtime is made.
   }, deps);

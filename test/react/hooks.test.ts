@@ -165,6 +165,17 @@ describe("useJourneyView", () => {
     expect(renders).toBe(before + 1);
   });
 
+  it("selects anew when the selector changes (a prop it closes over), with the view unchanged", () => {
+    const fake = fakeRuntime(viewAt("OFFERS_AVAILABLE", 1));
+    const { result, rerender } = renderHook(
+      ({ suffix }: { suffix: string }) => useJourneyView(fake.runtime, (v) => `${v.screen}${suffix}`),
+      { initialProps: { suffix: "-a" } },
+    );
+    expect(result.current).toBe("offers-a");
+    rerender({ suffix: "-b" });
+    expect(result.current).toBe("offers-b");
+  });
+
   it("unsubscribes on unmount", () => {
     const fake = fakeRuntime();
     const { unmount } = renderHook(() => useJourneyView(fake.runtime, (v) => v.status));
@@ -237,6 +248,21 @@ describe("useJourneyRuntime", () => {
     expect(made[0]?.stopped).toHaveLength(1);
     expect(result.current).not.toBe(first);
     expect(result.current).toBe(made[1]?.runtime);
+  });
+
+  it("stops a runtime whose start() threw, and surfaces the error", () => {
+    const fake = fakeRuntime();
+    const failing = {
+      ...fake.runtime,
+      start: () => {
+        fake.started.push(-1);
+        throw new Error("isVisible: the signal failed");
+      },
+      stop: () => fake.stopped.push(-1),
+    } as unknown as JourneyRuntime;
+    expect(() => renderHook(() => useJourneyRuntime(() => failing, []))).toThrow(/isVisible/);
+    expect(fake.started).toEqual([-1]);
+    expect(fake.stopped).toEqual([-1]);
   });
 
   it("surfaces a failing create() as a render error", () => {
