@@ -10,7 +10,9 @@ export function sameJson(a: unknown, b: unknown, skip?: string): boolean {
   let count = 0;
   for (const key in left) {
     if (key === skip || left[key] === undefined) continue;
-    if (!sameJson(left[key], right[key])) return false;
+    // An own `__proto__` (JSON.parse makes one) is compared with the other side's own, never with its prototype.
+    const other = key === "__proto__" && !Object.hasOwn(right, key) ? undefined : right[key];
+    if (!sameJson(left[key], other)) return false;
     count++;
   }
   for (const key in right) if (key !== skip && right[key] !== undefined) count--;

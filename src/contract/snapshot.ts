@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import { JourneyStatus } from "./lifecycle.js";
-import { JourneyId, OfferId, StepId, Timestamp } from "./primitives.js";
+import { isCalendarDay, JourneyId, OfferId, StepId, TIMESTAMP_PATTERN, Timestamp } from "./primitives.js";
 import { Resource } from "./resource.js";
 import { sameJson } from "./same-json.js";
 
@@ -136,7 +136,10 @@ export function withHeldDetails(
  * parses the result. Returns `undefined` when `at` is not an ISO-8601 time.
  */
 export function stampSnapshot(data: unknown, journeyID: string, at: string | undefined): unknown {
-  const asOf = at === undefined ? Number.NaN : Date.parse(at);
+  // Only an ISO-8601 time with its offset: `Date.parse` also reads RFC 2822 dates, bare numbers and local times
+  // (an order key that would depend on the host's time zone).
+  const iso = at !== undefined && TIMESTAMP_PATTERN.test(at) && isCalendarDay(at);
+  const asOf = iso ? Date.parse(at) : Number.NaN;
   if (!Number.isFinite(asOf)) return undefined;
   if (typeof data !== "object" || data === null || Array.isArray(data)) return data;
   const present = Object.entries(data).filter(([key, value]) => value !== null || key === "nextAction");
