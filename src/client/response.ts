@@ -10,6 +10,7 @@ import {
   safeParse,
   stampSnapshot,
 } from "../contract/index.js";
+import { MAX_RESPONSE_BYTES } from "./body.js";
 import { ApiError, type ApiErrorCode, clientError } from "./errors.js";
 import type { RequestSpec } from "./request.js";
 import { parseRetryAfter } from "./retry-policy.js";
@@ -64,11 +65,19 @@ function errorAnswer(response: Response, text: string, endpoint: string, sentCor
  */
 export function classifyResponse<Name extends EndpointName>(
   response: Response,
-  text: string,
+  text: string | undefined,
   spec: RequestSpec<Name>,
   correlationID: string,
 ): Effect.Effect<Outcome<EndpointOutput<Name>>, ApiError> {
   const name = spec.endpoint;
+  if (text === undefined)
+    return Effect.fail(
+      clientError("CONTRACT", `${name}: the ${response.status} body is over ${MAX_RESPONSE_BYTES} bytes`, {
+        endpoint: name,
+        correlationID,
+        status: response.status,
+      }),
+    );
   const etag = response.headers.get("etag") ?? undefined;
   if (response.status === 304 && spec.etag !== undefined)
     return Effect.succeed({ kind: "notModified", etag: etag ?? spec.etag });

@@ -4,6 +4,7 @@ import * as Effect from "effect/Effect";
 import * as Exit from "effect/Exit";
 import { ENDPOINTS, type EndpointName, isMutatingMethod, type ResponseMeta } from "../contract/index.js";
 import { clockWithSleep } from "./backoff-clock.js";
+import { readResponseText } from "./body.js";
 import { ApiError, type ApiErrorCode, clientError, type FieldError, ScopeError } from "./errors.js";
 import { randomId } from "./ids.js";
 import { type ClientObserver, notify } from "./observer.js";
@@ -97,7 +98,7 @@ function callEffect<Name extends EndpointName>(
         return Effect.tryPromise({
           try: async (signal) => {
             const response = await settings.fetch(url, { method: endpoint.method, headers, body, signal });
-            return { response, text: response.status === 304 ? "" : await response.text() };
+            return { response, text: response.status === 304 ? "" : await readResponseText(response) };
           },
           catch: (cause) =>
             clientError(

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { MAX_RESPONSE_BYTES } from "../../src/client/body.js";
 import {
   ApiError,
   type BorrowerClient,
@@ -478,6 +479,36 @@ describe("contract parsing of answers", () => {
       status: 404,
       correlationID: "flow-sent",
     });
+  });
+
+  it("refuses an answer over MAX_RESPONSE_BYTES as CONTRACT without reading it all, by Content-Length or as it streams", async () => {
+    const big = MAX_RESPONSE_BYTES + 1;
+    let pulled = 0;
+    const streamed = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 65_536;
+        controller.enqueue(new Uint8Array(65_536).fill(32));
+        // An endless body: the read must stop past the limit.
+      },
+    });
+    const answers = [
+      new Response("{}", { status: 200, headers: { "content-length": String(big) } }),
+      new Response(streamed, { status: 200 }),
+    ];
+    const client = createBorrowerClient({
+      baseUrl: "http://sandbox.invalid",
+      fetch: async () => answers.shift()!,
+      getSessionToken: () => SESSION_TOKEN,
+      refreshSession: async () => SESSION_TOKEN,
+      retry: { maxRetries: 0 },
+    });
+    for (let i = 0; i < 2; i++)
+      expect(await rejectionOf(client.getJourney(J))).toMatchObject({
+        code: "CONTRACT",
+        status: 200,
+        message: expect.stringContaining(`over ${MAX_RESPONSE_BYTES} bytes`),
+      });
+    expect(pulled).toBeLessThan(MAX_RESPONSE_BYTES + 4 * 65_536);
   });
 
   it("passes an unknown error code (LENDER_TIMEOUT) through as the ApiError code with its status", async () => {
