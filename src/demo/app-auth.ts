@@ -115,6 +115,20 @@ export function createAppAuth(options: AppAuthOptions = {}): AppAuth {
       if (entry.lockedUntil !== 0 && entry.lockedUntil <= at) failures.delete(borrower);
   }
 
+  /**
+   * Records `count` failures of a borrower. Bounded: a spray of made-up ids forgets the oldest counts first, a
+   * locked borrower's last (Map order is insertion order).
+   */
+  function countFailure(borrowerExternalID: string, count: number): void {
+    failures.delete(borrowerExternalID);
+    failures.set(borrowerExternalID, { count, lockedUntil: 0 });
+    for (const locked of [false, true])
+      for (const [oldest, entry] of failures) {
+        if (failures.size <= MAX_TRACKED_FAILURES) return;
+        if ((entry.lockedUntil !== 0) === locked) failures.delete(oldest);
+      }
+  }
+
   function revokeBorrower(borrowerExternalID: string): number {
     let revoked = 0;
     for (const session of [...sessions.values()])
@@ -132,16 +146,14 @@ export function createAppAuth(options: AppAuthOptions = {}): AppAuth {
       const entry = failures.get(borrowerExternalID);
       if (entry && entry.lockedUntil > at)
         return { ok: false, reason: "locked", retryAfterMs: entry.lockedUntil - at };
+      // Guesses still being checked count as failures already, so parallel guesses see each other.
+      if (entry && entry.count >= maxFailures)
+        return { ok: false, reason: "locked", retryAfterMs: lockoutMs };
+      countFailure(borrowerExternalID, (entry?.count ?? 0) + 1);
       if (!(await authenticate(borrowerExternalID, password))) {
-        const next = { count: (entry?.count ?? 0) + 1, lockedUntil: 0 };
-        if (next.count >= maxFailures) next.lockedUntil = now() + lockoutMs;
-        failures.delete(borrowerExternalID);
-        failures.set(borrowerExternalID, next);
-        // Bounded: a spray of made-up ids forgets the oldest counts first (Map order is insertion order).
-        for (const oldest of failures.keys()) {
-          if (failures.size <= MAX_TRACKED_FAILURES) break;
-          failures.delete(oldest);
-        }
+        const counted = failures.get(borrowerExternalID);
+        if (counted && counted.count >= maxFailures && counted.lockedUntil === 0)
+          counted.lockedUntil = now() + lockoutMs;
         return { ok: false, reason: "invalid" };
       }
       failures.delete(borrowerExternalID);

@@ -288,7 +288,13 @@ export async function startPartnerBackend(options: PartnerBackendOptions): Promi
     route(req, res).catch((error: unknown) => {
       if (res.headersSent) res.destroy();
       else if (error instanceof Refusal) json(res, error.status, { error: error.message }, error.headers);
-      else json(res, 500, { error: String(error) });
+      // A body too large or cut off is the sender's (413/400, so a platform stops retrying it as it is).
+      else if (error instanceof RawBodyError) json(res, error.status, { error: error.message });
+      else {
+        // The detail stays on the server: an answer says only that it failed.
+        console.error("demo partner backend:", req.method, req.url?.split("?")[0], error);
+        json(res, 500, { error: "internal error" });
+      }
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -147,6 +147,24 @@ describe("demo partner backend: sign-in before a session", () => {
   });
 });
 
+describe("app auth: the lockout under parallel guesses", () => {
+  it("counts guesses still being checked, so 50 parallel wrong guesses lock after maxFailedSignIns", async () => {
+    const auth = createAppAuth({
+      maxFailedSignIns: 5,
+      authenticate: async (_id, password) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return password === "right";
+      },
+    });
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => auth.signIn("victim", `guess${i}`)),
+    );
+    expect(results.filter((r) => !r.ok && r.reason === "invalid")).toHaveLength(5);
+    expect(results.filter((r) => !r.ok && r.reason === "locked")).toHaveLength(45);
+    expect(await auth.signIn("victim", "right")).toMatchObject({ ok: false, reason: "locked" });
+  });
+});
+
 describe("demo partner backend: an app session is its borrower's only", () => {
   it("signed in as A, asking for B's session (or B's push stream) is refused; A's own works", async () => {
     await start();

@@ -82,3 +82,45 @@ describe("demo partner backend", () => {
     expect(text).toContain(context.journeyID);
   });
 });
+
+describe("demo partner backend: failures it answers", () => {
+  it("answers an oversized webhook 413 and a failing platform 500 with no internal detail", async () => {
+    sandbox = await startSandbox({ clock: "manual" });
+    backend = await startPartnerBackend({
+      platformUrl: sandbox.url,
+      apiKey: sandbox.apiKey,
+      webhookSecrets: sandbox.webhookSecret,
+    });
+    const big = await fetch(`${backend.url}/webhooks`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "x".repeat(2 * 1024 * 1024),
+    });
+    expect(big.status).toBe(413);
+    await big.arrayBuffer();
+    const json = { "content-type": "application/json", [CSRF_HEADER]: "test" };
+    const signIn = await fetch(`${backend.url}/sign-in`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ borrowerExternalID: "demo-user-2", password: DEMO_PASSWORD }),
+    });
+    const { appToken } = (await signIn.json()) as { appToken: string };
+    await sandbox.close();
+    sandbox = undefined;
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void errors.push(args);
+    try {
+      const down = await fetch(`${backend.url}/session`, {
+        method: "POST",
+        headers: { ...json, authorization: `Bearer ${appToken}` },
+        body: JSON.stringify({ borrowerExternalID: "demo-user-2" }),
+      });
+      expect(down.status).toBe(500);
+      expect(await down.json()).toEqual({ error: "internal error" });
+    } finally {
+      console.error = original;
+    }
+    expect(errors).toHaveLength(1);
+  });
+});

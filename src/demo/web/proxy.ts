@@ -5,6 +5,8 @@
  * origin except by following those links back through this proxy.
  */
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import { RawBodyError } from "../../server/raw-body/errors.js";
+import { readRawBody } from "../../server/raw-body/node.js";
 
 /** Where to send a request and how to rewrite its answer. */
 export interface ProxyTarget {
@@ -26,27 +28,44 @@ function rewriteText(text: string, target: ProxyTarget): string {
   return out;
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
+/** The largest request body the proxy reads (the backend's and the sandbox's own bounds are smaller). */
+const MAX_PROXIED_BODY_BYTES = 1024 * 1024;
 
 /**
  * Forwards `req` to the target and answers `res`. Rewrites JSON/HTML bodies whole and SSE line by line; other
- * bodies stream through. Never rejects: an unreachable upstream answers `502` (or ends the response if it began).
+ * bodies stream through. Never rejects: a request body over 1 MiB answers `413` (the rest unread), a JSON body
+ * that does not parse `400`, an unreachable upstream `502` (or ends the response if it began).
  */
 export async function proxyRequest(
   req: IncomingMessage,
   res: ServerResponse,
   target: ProxyTarget,
 ): Promise<void> {
-  let body = await readBody(req);
+  let body: Buffer;
+  try {
+    body = await readRawBody(req, { limit: MAX_PROXIED_BODY_BYTES });
+  } catch (error) {
+    // Too large (413, the rest unread) or cut off: answered here, nothing sent upstream.
+    const status = error instanceof RawBodyError ? error.status : 400;
+    if (status === 413) res.setHeader("connection", "close");
+    res
+      .writeHead(status, { "content-type": "application/json" })
+      .end(JSON.stringify({ error: String(error) }));
+    return;
+  }
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(req.headers))
     if (value !== undefined && !HOP_BY_HOP.has(name) && name !== "host") headers[name] = value;
   if (target.editJsonBody && body.length > 0 && String(req.headers["content-type"]).includes("json")) {
-    body = Buffer.from(JSON.stringify(target.editJsonBody(JSON.parse(body.toString("utf8")))));
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString("utf8"));
+    } catch {
+      res.writeHead(400, { "content-type": "application/json" }).end('{"error":"the body is not JSON"}');
+      return;
+    }
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed))
+      body = Buffer.from(JSON.stringify(target.editJsonBody(parsed as Record<string, unknown>)));
     headers["content-length"] = String(body.length);
   }
   const url = new URL(req.url ?? "/", target.upstream);
@@ -84,7 +103,8 @@ export async function proxyRequest(
         return;
       }
       if (type.includes("json") || type.includes("text/html")) {
-        readBody(answer).then(
+        // The upstream is the app's own backend or sandbox; its answers are bounded all the same.
+        readRawBody(answer, { limit: 16 * MAX_PROXIED_BODY_BYTES }).then(
           (raw) => {
             const text = Buffer.from(rewriteText(raw.toString("utf8"), target));
             out["content-length"] = String(text.length);
