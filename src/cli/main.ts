@@ -121,6 +121,12 @@ async function demo(args: string[]): Promise<number> {
     const port = parsePort(values.port);
     return port === undefined ? 2 : web(port);
   }
+  if (args.some((arg) => arg === "--port" || arg.startsWith("--port="))) {
+    console.error(
+      "--port is the web app's: give --web with it (the terminal demo listens on none); see --help",
+    );
+    return 2;
+  }
   const scenario = SCENARIOS.find((s) => s.name === values.scenario);
   if (!scenario) {
     console.error(

@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { offerMenu, terminalChoices } from "../../src/cli/demo/interactive.js";
@@ -46,6 +48,31 @@ describe("--interactive", () => {
     expect(await picked).toBe("ofr_c");
     choices.close();
     expect(printed).toContain("Type a number from 1 to 2.");
+  });
+
+  it("takes a used link as completed in the browser, but reports a broken hosted page, whatever its URL holds", async () => {
+    const server = createServer((req, res) => {
+      if (req.url?.includes("used")) res.writeHead(410).end("<title>Link used</title>");
+      else res.writeHead(500).end("boom");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const input = new PassThrough();
+    const output = new PassThrough();
+    output.on("data", (c: Buffer) => {
+      if (c.toString().includes("press Enter")) input.write("\n");
+    });
+    const choices = terminalChoices(input, output);
+    try {
+      await expect(choices.completeRedirect(`${base}/hosted/used`, `${base}/back`)).resolves.toBeUndefined();
+      // A step id with "410" in it used to pass a 500 off as completed.
+      await expect(
+        choices.completeRedirect(`${base}/hosted/kyc/5a1c9e7d-3b2f-4410-8e0c`, `${base}/back`),
+      ).rejects.toMatchObject({ name: "HostedPageError", status: 500, why: "failed" });
+    } finally {
+      choices.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("takes its answers from a pipe and ends: printf '1\\n1\\n1\\n' | credit-journey --interactive reaches DISBURSED, exit 0", async () => {

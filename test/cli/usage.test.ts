@@ -33,6 +33,12 @@ describe("credit-journey usage", () => {
     expect(port.stderr).toContain('--port must be an integer from 0 to 65535, got "abc"');
     expect(port.stderr).toContain("--help");
     expect(port.stderr).not.toContain("NaN");
+    // --port belongs to --web: without it, it is bad usage, not silently ignored.
+    for (const given of [["--port", "abc"], ["--port=4010"]]) {
+      const alone = await cli("demo", "--scenario", "rejected", ...given);
+      expect(alone.code).toBe(2);
+      expect(alone.stderr).toMatch(/--port[\s\S]*--web[\s\S]*--help/);
+    }
     const unknown = await cli("--bogus");
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--bogus[\s\S]*--help/);

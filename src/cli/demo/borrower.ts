@@ -18,17 +18,33 @@ export function nextMove(view: JourneyView): BorrowerMove | null {
 
 /**
  * Opens a hosted REDIRECT page as a browser would, presses Complete, and follows the way back to `returnUrl`.
- * @throws {Error} when the page or its completion does not answer as the hosted page should.
+ * @throws {HostedPageError} when the page does not open (`why: "used"` when its link was already used).
+ * @throws {Error} when its completion does not answer as the hosted page should.
  */
 export async function completeHostedPage(url: string, returnUrl: string): Promise<void> {
   const page = await fetch(url);
-  await page.text();
-  if (page.status !== 200) throw new Error(`hosted page ${url} answered ${page.status}`);
+  const html = await page.text();
+  if (page.status === 410 && html.includes("<title>Link used"))
+    throw new HostedPageError(url, page.status, "used");
+  if (page.status !== 200) throw new HostedPageError(url, page.status, "failed");
   const done = await fetch(`${url}/complete`, { method: "POST", redirect: "manual" });
   await done.text();
   const location = done.headers.get("location") ?? "";
   if (done.status !== 303 || !location.startsWith(returnUrl)) {
     throw new Error(`hosted completion answered ${done.status} → ${location}`);
+  }
+}
+
+/** A hosted page that could not be completed: `used` when its link was already used (completed elsewhere). */
+export class HostedPageError extends Error {
+  readonly status: number;
+  readonly why: "used" | "failed";
+
+  constructor(url: string, status: number, why: "used" | "failed") {
+    super(`hosted page ${url} answered ${status}${why === "used" ? " (link already used)" : ""}`);
+    this.name = "HostedPageError";
+    this.status = status;
+    this.why = why;
   }
 }
 

@@ -1,6 +1,6 @@
 import { createInterface, type Interface } from "node:readline";
 import type { JourneyView } from "../../runtime/index.js";
-import { type BorrowerChoices, completeHostedPage } from "./borrower.js";
+import { type BorrowerChoices, completeHostedPage, HostedPageError } from "./borrower.js";
 
 function rupees(paise: number): string {
   return `₹${(paise / 100).toLocaleString("en-IN", { maximumFractionDigits: 0 })}`;
@@ -84,7 +84,7 @@ export function terminalChoices(
         await completeHostedPage(url, returnUrl);
       } catch (error) {
         // Completed in the browser already: the link is used up, which is what we wanted.
-        if (!String(error).includes("410")) throw error;
+        if (!(error instanceof HostedPageError && error.why === "used")) throw error;
       }
     },
     close: () => reader.close(),
