@@ -78,11 +78,14 @@ export function snapshotAt(
  * `asOf` times (the platform's clock, ms apart to seconds apart), whose statuses move forward along the lifecycle
  * (steps may be skipped, a status may repeat with other details), with re-reads of an unchanged state at a later
  * time in between (what a poll sees), optionally into an end (`DISBURSED` only to `CLOSED`). Never empty.
- * Shrinks towards short histories.
+ * Shrinks towards short histories; at most `maxLength` snapshots, an end among them.
+ * @throws {RangeError} naming `maxLength` when it is not a positive integer (when called).
  */
 export function serverHistoryArb(options: ServerHistoryOptions = {}): fc.Arbitrary<JourneySnapshot[]> {
   const journeyID = options.journeyID ?? ARBITRARY_JOURNEY_ID;
   const maxLength = options.maxLength ?? 12;
+  if (!Number.isSafeInteger(maxLength) || maxLength < 1)
+    throw new RangeError(`serverHistoryArb: maxLength must be a positive integer, got ${String(maxLength)}`);
   const lockedOfferID = options.lockedOfferID ?? "8e3b1d7f-2c9a-4e5b-b1d6-4f0a9c2e7b58";
   const allowEnd = options.allowEnd ?? true;
   return fc
@@ -113,7 +116,7 @@ export function serverHistoryArb(options: ServerHistoryOptions = {}): fc.Arbitra
         index = Math.min(index + move.advance, LIFECYCLE.length - 1);
         history.push(snapshotAt(journeyID, asOf, LIFECYCLE[index]!, lockedOfferID));
       }
-      if (end !== null && history.length < maxLength + 1) {
+      if (end !== null && history.length < maxLength) {
         const last = history.at(-1)!.status;
         const status = last === "DISBURSED" ? "CLOSED" : end;
         history.push(snapshotAt(journeyID, asOf + 1, status, lockedOfferID));

@@ -25,6 +25,18 @@ describe("credit-journey/testing arbitraries", () => {
       { numRuns: 300 },
     );
   });
+  it("serverHistoryArb: never longer than maxLength (an end included), and a maxLength below 1 is refused by name", () => {
+    for (const maxLength of [1, 2, 3]) {
+      fc.assert(
+        fc.property(serverHistoryArb({ maxLength }), (history) => {
+          expect(history.length).toBeLessThanOrEqual(maxLength);
+        }),
+        { numRuns: 300 },
+      );
+    }
+    expect(() => serverHistoryArb({ maxLength: 0 })).toThrow(/maxLength/);
+    expect(() => serverHistoryArb({ maxLength: 1.5 })).toThrow(RangeError);
+  });
   it("deliveryScheduleArb: only the history's snapshots, each at most 3 times, times increasing", () => {
     fc.assert(
       fc.property(historyWithScheduleArb(), ({ history, schedule }) => {
