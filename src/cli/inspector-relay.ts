@@ -21,6 +21,10 @@ export const STATELY_INSPECTOR_URL = "https://stately.ai/inspect";
 const REPLAY_LIMIT = 1_000;
 /** Actors' registrations kept for replay (a demo run registers one). */
 const ACTORS_KEPT = 64;
+/** The most characters of messages kept for replay besides the registrations (16 Mi). */
+const REPLAY_CHARS = 16 * 1024 * 1024;
+/** The most characters of registrations kept for replay (16 Mi). */
+const ACTOR_CHARS = 16 * 1024 * 1024;
 /** The largest message the relay takes, in bytes (a registration carries the machine's definition, ~100 kB). */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
@@ -129,14 +133,25 @@ export async function startInspectorRelay(
   wss.on("error", () => {});
   const actors: string[] = [];
   const recent: string[] = [];
+  let actorChars = 0;
+  let recentChars = 0;
   wss.on("connection", (socket) => {
     for (const message of [...actors, ...recent]) socket.send(message);
     socket.on("message", (data, isBinary) => {
       if (isBinary) return;
       const message = data.toString();
       if (isActorRegistration(message)) {
-        if (actors.length < ACTORS_KEPT) actors.push(message);
-      } else if (recent.push(message) > REPLAY_LIMIT) recent.shift();
+        if (actors.length < ACTORS_KEPT && actorChars + message.length <= ACTOR_CHARS) {
+          actors.push(message);
+          actorChars += message.length;
+        }
+      } else {
+        recent.push(message);
+        recentChars += message.length;
+        // Bounded by count and by size: the oldest go first.
+        while (recent.length > REPLAY_LIMIT || recentChars > REPLAY_CHARS)
+          recentChars -= recent.shift()?.length ?? 0;
+      }
       for (const client of wss.clients) {
         if (client !== socket && client.readyState === WebSocket.OPEN) client.send(message);
       }

@@ -112,6 +112,21 @@ describe("the inspector relay (--inspect)", () => {
     expect(late.heard).toEqual([actor, snapshot]);
   });
 
+  it("keeps at most 16 Mi characters of messages for replay, the oldest dropped first", async () => {
+    relay = await startInspectorRelay({ port: 0 });
+    const sdk = await client(relay.socketUrl);
+    const page = await client(relay.socketUrl);
+    // Ten 3 Mi-character messages (under the per-message cap): only the newest five fit the replay.
+    const big = (i: number) =>
+      JSON.stringify({ type: "@xstate.event", sessionId: "x:0", i, pad: "x".repeat(3 * 1024 * 1024) });
+    for (let i = 0; i < 10; i++) sdk.socket.send(big(i));
+    await until(() => page.heard.length === 10);
+    const late = await client(relay.socketUrl);
+    await until(() => late.heard.length === 5);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(late.heard.map((m) => (JSON.parse(m) as { i: number }).i)).toEqual([5, 6, 7, 8, 9]);
+  }, 30_000);
+
   it("serves the page that frames the Stately inspector and feeds it from its own socket", async () => {
     relay = await startInspectorRelay({ port: 0 });
     const response = await fetch(relay.url);
