@@ -69,6 +69,8 @@ export class AppAuthConfigError extends Error {
 }
 
 const MAX_TRACKED_FAILURES = 10_000;
+/** The most live app sessions: past it the oldest (the nearest its expiry: one TTL for all) is ended. */
+const MAX_APP_SESSIONS = 10_000;
 
 function digest(text: string): Buffer {
   return createHash("sha256").update(text, "utf8").digest();
@@ -166,6 +168,10 @@ export function createAppAuth(options: AppAuthOptions = {}): AppAuth {
         key: digest(appToken).toString("hex"),
       };
       sessions.set(session.key, session);
+      for (const oldest of sessions.values()) {
+        if (sessions.size <= MAX_APP_SESSIONS) break;
+        end(oldest);
+      }
       return { ok: true, appToken, session };
     },
 
