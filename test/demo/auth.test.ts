@@ -165,6 +165,21 @@ describe("app auth: the lockout under parallel guesses", () => {
   });
 });
 
+describe("app auth: live sessions are bounded", () => {
+  it("ends the oldest app session past 10,000 live ones, and keeps the newest", async () => {
+    const auth = createAppAuth();
+    const tokens: string[] = [];
+    for (let i = 0; i <= 10_000; i++) {
+      const signed = await auth.signIn(`borrower-${i}`, DEMO_PASSWORD);
+      if (!signed.ok) throw new Error(`sign-in ${i} failed`);
+      tokens.push(signed.appToken);
+    }
+    expect(auth.verify(`Bearer ${tokens[0]}`)).toBeUndefined();
+    expect(auth.verify(`Bearer ${tokens[1]}`)?.borrowerExternalID).toBe("borrower-1");
+    expect(auth.verify(`Bearer ${tokens[10_000]}`)?.borrowerExternalID).toBe("borrower-10000");
+  });
+});
+
 describe("demo partner backend: an app session is its borrower's only", () => {
   it("signed in as A, asking for B's session (or B's push stream) is refused; A's own works", async () => {
     await start();
