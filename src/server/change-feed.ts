@@ -10,7 +10,7 @@ import { CreditJourneyError } from "../contract/errors.js";
 import type { JourneySnapshot } from "../contract/index.js";
 import type { CancelTimer } from "../runtime/clock.js";
 import type { JourneyStore } from "./store/types.js";
-import { backgroundClock } from "./timers.js";
+import { backgroundClock, every } from "./timers.js";
 
 /** The channel every worker listens on. */
 export const CHANGE_CHANNEL = "credit_journey_changes";
@@ -58,6 +58,22 @@ export class ChangeFeedConfigError extends CreditJourneyError {
 }
 
 const MAX_RECONNECT_MS = 30_000;
+/**
+ * How long a connect, a query, or a silent connection is waited for (ms): a path that drops packets without a
+ * reset (a NAT's idle timeout, a failover) is found within about this, not the OS's two-hour keepalive.
+ */
+const CONNECTION_TIMEOUT_MS = 10_000;
+/** At most this many store reads for heard changes at once (the store's pool serves the webhooks too). */
+const DELIVERY_CONCURRENCY = 4;
+/** How often the LISTEN connection is asked a `SELECT 1` (ms): one that does not answer is dropped and re-opened. */
+const LISTEN_HEARTBEAT_MS = 30_000;
+/** The `pg` settings of both connections: bounded connects and queries, TCP keepalive probes after 10 s idle. */
+const CONNECTION_SETTINGS = {
+  keepAlive: true,
+  keepAliveInitialDelayMillis: CONNECTION_TIMEOUT_MS,
+  connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
+  query_timeout: CONNECTION_TIMEOUT_MS,
+} as const;
 
 function checkOptions(options: ChangeFeedOptions): void {
   if (typeof options !== "object" || options === null)
@@ -96,12 +112,37 @@ export async function createPostgresChangeFeed(options: ChangeFeedOptions): Prom
   const onError = options.onError ?? ((error: unknown) => console.warn("credit-journey change feed:", error));
   const firstWait = options.reconnectMs ?? 1_000;
   const { default: pg } = await import("pg");
-  const sender = new pg.Pool({ connectionString: options.connectionString, max: 1, keepAlive: true });
+  const sender = new pg.Pool({ connectionString: options.connectionString, max: 1, ...CONNECTION_SETTINGS });
   sender.on("error", onError);
   let listener: InstanceType<typeof pg.Client> | undefined;
   let closed = false;
   let wait = firstWait;
   let cancelReopen: CancelTimer | undefined;
+
+  /** Changes heard and not yet read: the highest `asOf` per journey (repeats merge; bounded by the journeys). */
+  const pending = new Map<string, number>();
+  let reading = 0;
+
+  /** Queues a heard change; at most {@link DELIVERY_CONCURRENCY} store reads run at once. */
+  function heard(journeyID: string, asOf: number): void {
+    pending.set(journeyID, Math.max(pending.get(journeyID) ?? 0, asOf));
+    while (reading < DELIVERY_CONCURRENCY && pending.size > 0) {
+      reading++;
+      void drain();
+    }
+  }
+
+  async function drain(): Promise<void> {
+    try {
+      for (let next = pending.entries().next(); !next.done; next = pending.entries().next()) {
+        const [journeyID, asOf] = next.value;
+        pending.delete(journeyID);
+        await deliver(journeyID, asOf);
+      }
+    } finally {
+      reading--;
+    }
+  }
 
   /** Hands on the stored snapshot of `journeyID` when it is at least at `asOf`; a failed read is reported. */
   async function deliver(journeyID: string, asOf: number): Promise<void> {
@@ -114,7 +155,7 @@ export async function createPostgresChangeFeed(options: ChangeFeedOptions): Prom
   }
 
   async function listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: options.connectionString, keepAlive: true });
+    const client = new pg.Client({ connectionString: options.connectionString, ...CONNECTION_SETTINGS });
     // Errors before the client is the listener reject the connect below; after, they drop it.
     client.on("error", (error: Error) => lost(client, error));
     client.on("end", () => lost(client, new Error("the LISTEN connection ended")));
@@ -122,7 +163,7 @@ export async function createPostgresChangeFeed(options: ChangeFeedOptions): Prom
       if (message.channel !== CHANGE_CHANNEL) return;
       const change = changeOf(message.payload);
       if (change === undefined) onError(new Error(`a malformed ${CHANGE_CHANNEL} notification was ignored`));
-      else void deliver(change.journeyID, change.asOf);
+      else heard(change.journeyID, change.asOf);
     });
     try {
       await client.connect();
@@ -137,6 +178,11 @@ export async function createPostgresChangeFeed(options: ChangeFeedOptions): Prom
     }
     listener = client;
     wait = firstWait;
+    // A connection that stops answering (no reset on a silent path) is dropped, and the feed catches up.
+    const cancelHeartbeat = every(backgroundClock, LISTEN_HEARTBEAT_MS, () => {
+      if (listener !== client) return cancelHeartbeat();
+      client.query("SELECT 1").catch((error: Error) => lost(client, error));
+    });
   }
 
   /** The LISTEN connection dropped: report it, and re-open it after a wait that grows while it keeps failing. */

@@ -20,7 +20,11 @@ export interface PushRelayOptions {
   readonly authorize: PushAuthorizer;
   /** A `heartbeat` event is sent this often: proxies keep the stream open and the app knows it is live (default 15,000 ms). */
   readonly heartbeatMs?: number;
-  /** Looks up the newest stored snapshot when this process has none (e.g. from a `JourneyStore`). */
+  /**
+   * Looks up the newest stored snapshot (e.g. from a `JourneyStore`), read for every new watcher: the newer of it
+   * and what this process holds is its first frame (what is held may have missed a change). When it throws and
+   * something is held, that is sent.
+   */
   readonly latest?: (journeyID: string) => Promise<JourneySnapshot | undefined>;
   /** Most connections at once, streaming or still being authorized; the next one is answered 503 (default 10,000). */
   readonly maxWatchers?: number;
@@ -240,7 +244,15 @@ export function createPushRelay(options: PushRelayOptions): PushRelay {
   }
 
   async function opening(journeyID: string, lastEventId: string | null): Promise<string> {
-    const read = newest.get(journeyID)?.snapshot ?? (await settings.latest?.(journeyID));
+    // The store is read even when a snapshot is held: what was held may have missed a change (a change feed that
+    // dropped and caught up only on the watched journeys). When the read fails, what is held stands.
+    const held = newest.get(journeyID)?.snapshot;
+    let read: JourneySnapshot | undefined;
+    try {
+      read = await settings.latest?.(journeyID);
+    } catch (error) {
+      if (held === undefined) throw error;
+    }
     // One published while the store was read, before the watcher joined, is newer than what the read found.
     const published = newest.get(journeyID)?.snapshot;
     const snapshot = published && (!read || published.asOf > read.asOf) ? published : read;

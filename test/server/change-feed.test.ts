@@ -109,6 +109,37 @@ describe("the PostgreSQL change feed across workers", () => {
     await expect.poll(() => onB, { timeout: 5_000 }).toEqual([T0 - 60_000, T0 - 30_000]);
   });
 
+  it("reads a burst of notifications at most 4 at a time, repeats of one journey merged into its newest", async () => {
+    const connectionString = await server.createDatabase();
+    let active = 0;
+    let peak = 0;
+    const heard = new Map<string, number>();
+    const store = {
+      get: async (journeyID: string) => {
+        active++;
+        peak = Math.max(peak, active);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        active--;
+        const asOf = Number(journeyID.split("-")[1]);
+        return { snapshot: { journeyID, asOf } } as never;
+      },
+    } as unknown as JourneyStore;
+    const feed = await createPostgresChangeFeed({
+      connectionString,
+      store,
+      onChange: (snapshot) => void heard.set(snapshot.journeyID, snapshot.asOf),
+    });
+    closing.push(() => feed.close());
+    // 20 journeys, each notified 10 times: 200 notifications.
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        feed.notify({ journeyID: `j${i % 20}-${1000}`, asOf: i } as never),
+      ),
+    );
+    await expect.poll(() => heard.size, { timeout: 5_000 }).toBe(20);
+    expect(peak).toBeLessThanOrEqual(4);
+  });
+
   it("checks its options when created, naming the field", async () => {
     const store = { get: async () => undefined };
     for (const [options, field] of [

@@ -143,6 +143,30 @@ describe("push relay: a snapshot published while the store is read", () => {
   });
 });
 
+describe("push relay: a held snapshot the store has moved past", () => {
+  it("starts a new watcher from the store's newer row, and from what it holds when the read fails", async () => {
+    let stored: JourneySnapshot | Error = snapshotFixture({ asOf: 300, status: "OFFERS_AVAILABLE" });
+    relay = createPushRelay({
+      authorize: () => true,
+      latest: async () => {
+        if (stored instanceof Error) throw stored;
+        return stored;
+      },
+    });
+    // Held from an earlier publish; the change to 300 reached the store but not this process (a feed that dropped).
+    relay.publish(snapshotFixture({ asOf: 200, status: "OFFERS_PENDING" }));
+    const first = async () => {
+      const reader = (await fetchWatcher(relay!)).body!.getReader();
+      const text = new TextDecoder().decode((await reader.read()).value);
+      await reader.cancel();
+      return versionsIn(text);
+    };
+    expect(await first()).toEqual([300]);
+    stored = new Error("the store is down");
+    expect(await first()).toEqual([200]);
+  });
+});
+
 /** A promise and its resolver, to hold `authorize` open. */
 function gate<T>() {
   let open!: (value: T) => void;
