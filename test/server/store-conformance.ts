@@ -712,6 +712,18 @@ export function describeCorruptRowConformance(name: string, factory: Corruptible
       expect(all.map((j) => j.journeyID)).toEqual(["jrn_c3", "jrn_c4"]);
     });
 
+    it("leases past corrupt rows too: the valid stale journeys behind them are taken, each corrupt row reported", async () => {
+      const { store, corrupt, reported } = await open();
+      expect(typeof store.leaseStale).toBe("function");
+      for (let n = 1; n <= 4; n++) await store.applySnapshot({ snapshot: snapshotOf(n, 1) });
+      await corrupt("jrn_c1", { snapshot: ["not", "a", "snapshot"] });
+      await corrupt("jrn_c2", { asOf: FAR_FUTURE });
+      const olderThan = new Date("2100-01-01T00:00:00Z");
+      const leased = await store.leaseStale!({ olderThan, limit: 2, leaseMs: 60_000 });
+      expect(leased.map((j) => j.journeyID)).toEqual(["jrn_c3", "jrn_c4"]);
+      expect(reported.map((e) => e.journeyID).sort()).toEqual(["jrn_c1", "jrn_c2"]);
+    });
+
     it("replaces a corrupt row with the next valid write whatever its asOf, and keeps the guard on a valid one", async () => {
       const { store, corrupt } = await open();
       await store.applySnapshot({ snapshot: snapshotOf(1, 5) });

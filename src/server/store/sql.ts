@@ -233,30 +233,38 @@ export function createSqlJourneyStore(db: SqlDatabase, options: SqlJourneyStoreO
       open();
       const { olderThan, limit, leaseMs } = checkLeaseStale(leaseOptions);
       const at = now();
-      // Rows another transaction holds are skipped, not waited for: concurrent workers each take others.
-      const { rows } = await db.query<JourneyRow>(
-        `WITH taken AS (
-           SELECT journey_id FROM credit_journey.journeys
-           WHERE NOT ended AND updated_at < $1 AND (leased_until IS NULL OR leased_until <= $2)
-           ORDER BY updated_at, journey_id
-           LIMIT $3
-           FOR UPDATE SKIP LOCKED)
-         UPDATE credit_journey.journeys AS j SET leased_until = $4
-         FROM taken WHERE j.journey_id = taken.journey_id
-         RETURNING ${COLUMNS.split(", ")
-           .map((c) => `j.${c}`)
-           .join(", ")}`,
-        [olderThan.toISOString(), at.toISOString(), limit, new Date(at.getTime() + leaseMs).toISOString()],
-      );
-      // A row read as absent (corrupt) stays leased and is left out; the rest oldest first, as listStale.
-      return rows
-        .map((row) => reportReading(read(row), onCorrupt))
-        .filter((journey): journey is StoredJourney => journey !== undefined)
-        .sort(
-          (a, b) =>
-            a.updatedAt.getTime() - b.updatedAt.getTime() ||
-            (a.journeyID < b.journeyID ? -1 : a.journeyID > b.journeyID ? 1 : 0),
+      const taken: StoredJourney[] = [];
+      // A row read as absent (corrupt) stays leased and is left out, and the lease goes on past it (a leased row
+      // is not taken again), so corrupt rows, which stay the oldest, never starve the reconciler (as listStale).
+      while (taken.length < limit) {
+        const want = limit - taken.length;
+        // Rows another transaction holds are skipped, not waited for: concurrent workers each take others.
+        const { rows } = await db.query<JourneyRow>(
+          `WITH taken AS (
+             SELECT journey_id FROM credit_journey.journeys
+             WHERE NOT ended AND updated_at < $1 AND (leased_until IS NULL OR leased_until <= $2)
+             ORDER BY updated_at, journey_id
+             LIMIT $3
+             FOR UPDATE SKIP LOCKED)
+           UPDATE credit_journey.journeys AS j SET leased_until = $4
+           FROM taken WHERE j.journey_id = taken.journey_id
+           RETURNING ${COLUMNS.split(", ")
+             .map((c) => `j.${c}`)
+             .join(", ")}`,
+          [olderThan.toISOString(), at.toISOString(), want, new Date(at.getTime() + leaseMs).toISOString()],
         );
+        for (const row of rows) {
+          const journey = reportReading(read(row), onCorrupt);
+          if (journey) taken.push(journey);
+        }
+        if (rows.length < want) break;
+      }
+      // Oldest first, as listStale.
+      return taken.sort(
+        (a, b) =>
+          a.updatedAt.getTime() - b.updatedAt.getTime() ||
+          (a.journeyID < b.journeyID ? -1 : a.journeyID > b.journeyID ? 1 : 0),
+      );
     },
     async releaseLease(journeyID) {
       open();
