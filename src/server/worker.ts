@@ -19,6 +19,7 @@ import {
 import { createPGliteJourneyStore } from "./store/pglite.js";
 import { createPostgresJourneyStore, type PostgresPoolLimits } from "./store/postgres.js";
 import type { JourneyStore } from "./store/types.js";
+import { MAX_TIMER_MS } from "./timers.js";
 import { nodeWebhooks } from "./webhook/node.js";
 import type { WebhookHandler, WebhookHandlerOptions } from "./webhook-handler.js";
 
@@ -125,6 +126,20 @@ function checkWorkerOptions(options: JourneyWorkerOptions): JourneyWorkerMode {
   for (const name of ["onError", "log"] as const)
     if (options[name] !== undefined && typeof options[name] !== "function")
       throw new WorkerConfigError(name, "must be a function");
+  // The pass settings are the worker's own: checked here, before any database is opened.
+  const interval = options.reconcile?.intervalMs;
+  if (
+    options.reconcile &&
+    !(Number.isFinite(interval) && (interval as number) > 0 && (interval as number) <= MAX_TIMER_MS)
+  )
+    throw new WorkerConfigError(
+      "reconcile.intervalMs",
+      `must be a positive number of milliseconds up to ${MAX_TIMER_MS}`,
+    );
+  if (options.reconcile?.onReport !== undefined && typeof options.reconcile.onReport !== "function")
+    throw new WorkerConfigError("reconcile.onReport", "must be a function");
+  if (options.reconcile && typeof options.reconcile.fetchState !== "function")
+    throw new WorkerConfigError("reconcile.fetchState", "must be a function");
   return mode;
 }
 
@@ -206,7 +221,8 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
       ? createReconciler({ ...withoutPassOptions(options.reconcile), store, onSnapshot: changed })
       : undefined;
     (options.log ?? console.info)(startup);
-    // Started last, once nothing else can fail: a failed start-up leaves no pass running.
+    // Started last, once nothing else can fail (its interval was checked first): a failed start-up leaves no pass
+    // running.
     if (options.reconcile) reconciler?.start(options.reconcile.intervalMs, options.reconcile.onReport);
     const opened = { store, feed };
     let closing: Promise<void> | undefined;

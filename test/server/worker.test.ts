@@ -85,6 +85,9 @@ describe("the worker's modes", () => {
   });
 
   it("checks every option when called, naming the field", async () => {
+    const fetchState = async () => {
+      throw new Error("not read");
+    };
     for (const [options, field] of [
       [{ mode: "cluster" }, "mode"],
       [{ mode: "multi", databaseUrl: "mysql://db/journeys" }, "databaseUrl"],
@@ -97,6 +100,18 @@ describe("the worker's modes", () => {
       [{ mode: null }, "mode"],
       [{ dataDir: "" }, "dataDir"],
       [{ pool: { max: 2 } }, "pool"],
+      // The pass settings too, before any database is opened (an unreachable one would answer first).
+      [
+        {
+          mode: "multi",
+          databaseUrl: "postgres://127.0.0.1:1/none",
+          reconcile: { intervalMs: -1, fetchState },
+        },
+        "reconcile.intervalMs",
+      ],
+      [{ reconcile: { intervalMs: "60s", fetchState } }, "reconcile.intervalMs"],
+      [{ reconcile: { intervalMs: 1_000, fetchState, onReport: "log" } }, "reconcile.onReport"],
+      [{ reconcile: { intervalMs: 1_000 } }, "reconcile.fetchState"],
     ] as const) {
       const error = await start(options as never).catch((e: unknown) => e);
       expect(error, field).toBeInstanceOf(WorkerConfigError);
