@@ -163,7 +163,7 @@ export interface SandboxLimits {
   readonly borrowers?: number;
   /** How long a borrower with no journey left is kept after it was last seen (default 30 days). */
   readonly borrowerTtl?: number;
-  /** Session families (a bootstrap's tokens and their rotations) kept; past it the oldest finished one is dropped, a running one never (a new key is then 429) (default 10,000). */
+  /** Session families (a bootstrap's tokens and their rotations) kept; past it the oldest is dropped (default 10,000). */
   readonly sessions?: number;
   /** Idempotency keys kept (each for `timings.idempotencyRetention`); past it the oldest finished one is dropped, a running one never (a new key is then 429) (default 10,000). */
   readonly idempotencyKeys?: number;
