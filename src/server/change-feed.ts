@@ -199,13 +199,19 @@ export async function createPostgresChangeFeed(options: ChangeFeedOptions): Prom
     cancelReopen = backgroundClock.setTimeout(async () => {
       try {
         await listen();
-        if (closed) return;
-        // Whatever changed while no one listened: the watched journeys, read again.
-        for (const journeyID of options.watched?.() ?? []) await deliver(journeyID, 0);
       } catch (error) {
         onError(error);
         wait = Math.min(wait * 2, MAX_RECONNECT_MS);
         if (!closed) reopen();
+        return;
+      }
+      if (closed) return;
+      // Whatever changed while no one listened: the watched journeys, read again. A `watched` that throws is
+      // reported; the connection just opened stays the listener (re-opening here would leak it).
+      try {
+        for (const journeyID of options.watched?.() ?? []) await deliver(journeyID, 0);
+      } catch (error) {
+        onError(error);
       }
     }, wait);
   }

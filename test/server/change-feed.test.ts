@@ -140,6 +140,42 @@ describe("the PostgreSQL change feed across workers", () => {
     expect(peak).toBeLessThanOrEqual(4);
   });
 
+  it("keeps one LISTEN connection when watched() throws during the catch-up after a drop, and reports it", async () => {
+    const connectionString = await server.createDatabase();
+    const errors: unknown[] = [];
+    const feed = await createPostgresChangeFeed({
+      connectionString,
+      store: { get: async () => undefined } as unknown as JourneyStore,
+      onChange: () => {},
+      watched: () => {
+        throw new Error("watched failed");
+      },
+      onError: (error) => errors.push(error),
+      reconnectMs: 50,
+    });
+    closing.push(() => feed.close());
+    const admin = new pg.Client({ connectionString });
+    await admin.connect();
+    closing.push(() => admin.end());
+    const listening = async () =>
+      Number(
+        (
+          await admin.query(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %' AND pid <> pg_backend_pid()",
+          )
+        ).rows[0].n,
+      );
+    await admin.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %' AND pid <> pg_backend_pid()",
+    );
+    await expect
+      .poll(() => errors.some((e) => String(e).includes("watched failed")), { timeout: 5_000 })
+      .toBe(true);
+    // Re-opened once, and not again and again: one LISTEN connection.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await listening()).toBe(1);
+  });
+
   it("checks its options when created, naming the field", async () => {
     const store = { get: async () => undefined };
     for (const [options, field] of [
