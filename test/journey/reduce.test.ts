@@ -120,6 +120,14 @@ describe("server authority", () => {
   });
 });
 
+/** The offers state after proceeding offer A (key k1) failed with `problem`. */
+function proceedFailed(problem: { code: string; status?: number }): JourneyState {
+  return replay(offersState(), [
+    { type: "offer.select", offerID: "ofr_A", idempotencyKey: "k1", at: T0 + 2 },
+    { type: "mutation.failed", idempotencyKey: "k1", problem, at: T0 + 3 },
+  ]);
+}
+
 describe("offer lock", () => {
   it("a double tap on A yields exactly one proceedOffer", () => {
     const results = run(offersState(), [
@@ -176,15 +184,7 @@ describe("offer lock", () => {
     expect(journey.view(offersState(), late).offers.every((o) => !o.selectable && o.expired)).toBe(true);
   });
   it("a definitive failure releases the claim; a retryable one keeps it and retries with the same key", () => {
-    const definitive = replay(offersState(), [
-      { type: "offer.select", offerID: "ofr_A", idempotencyKey: "k1", at: T0 + 2 },
-      {
-        type: "mutation.failed",
-        idempotencyKey: "k1",
-        problem: { code: "OFFER_EXPIRED", status: 410 },
-        at: T0 + 3,
-      },
-    ]);
+    const definitive = proceedFailed({ code: "OFFER_EXPIRED", status: 410 });
     expect(journey.view(definitive).lockedOfferID).toBeNull();
     expect(journey.view(definitive).error).toMatchObject({
       origin: "mutation",
@@ -206,10 +206,7 @@ describe("offer lock", () => {
     });
   });
   it("a retry is refused once the journey ended or the platform locked another offer, and can.retry says so", () => {
-    const failed = replay(offersState(), [
-      { type: "offer.select", offerID: "ofr_A", idempotencyKey: "k1", at: T0 + 2 },
-      { type: "mutation.failed", idempotencyKey: "k1", problem: { code: "NETWORK" }, at: T0 + 3 },
-    ]);
+    const failed = proceedFailed({ code: "NETWORK" });
     expect(journey.view(failed).can.retry).toBe(true);
     const cases = [
       [received(snap(9, "EXPIRED"), T0 + 4), "JOURNEY_ENDED"],
@@ -225,15 +222,7 @@ describe("offer lock", () => {
     }
   });
   it("after a 409 OFFER_LOCK_CONFLICT no offer is proceeded until the journey and its offers are read again", () => {
-    const conflicted = replay(offersState(), [
-      { type: "offer.select", offerID: "ofr_A", idempotencyKey: "k1", at: T0 + 2 },
-      {
-        type: "mutation.failed",
-        idempotencyKey: "k1",
-        problem: { code: "OFFER_LOCK_CONFLICT", status: 409 },
-        at: T0 + 3,
-      },
-    ]);
+    const conflicted = proceedFailed({ code: "OFFER_LOCK_CONFLICT", status: 409 });
     expect(journey.view(conflicted).can.selectOffer).toBe(false);
     const early = journey.reduce(conflicted, {
       type: "offer.select",

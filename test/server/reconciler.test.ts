@@ -15,6 +15,15 @@ function clockAt(start: number) {
   return { now: () => t, advance: (ms: number) => (t += ms), date: () => new Date(t) };
 }
 
+/** A memory store on a manual clock holding `ids` at asOf 1, the clock then moved 2 minutes on (all stale). */
+async function staleOnManualClock(ids: readonly string[]) {
+  const clock = createManualClock(Date.UTC(2026, 10, 26));
+  const store = createMemoryJourneyStore({ now: () => new Date(clock.now()) });
+  for (const id of ids) await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: id, asOf: 1 }) });
+  clock.advance(120_000);
+  return { clock, store };
+}
+
 describe("reconciler", () => {
   it("re-fetches only stale non-ended journeys, applies what moved on and marks the rest fresh", async () => {
     const clock = clockAt(Date.UTC(2026, 10, 26));
@@ -95,11 +104,7 @@ describe("reconciler", () => {
   });
 
   it("gives up a journey whose read never settles when the pass's lease ends: reported, the others done, stop() settles", async () => {
-    const clock = createManualClock(Date.UTC(2026, 10, 26));
-    const store = createMemoryJourneyStore({ now: () => new Date(clock.now()) });
-    for (const id of ["jrn_hangs", "jrn_ok"])
-      await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: id, asOf: 1 }) });
-    clock.advance(120_000);
+    const { clock, store } = await staleOnManualClock(["jrn_hangs", "jrn_ok"]);
     const reconciler = createReconciler({
       store,
       clock,
@@ -129,11 +134,7 @@ describe("reconciler", () => {
   });
 
   it("aborts the reads of a journey it gave up with the timeout, and writes nothing that arrives after it", async () => {
-    const clock = createManualClock(Date.UTC(2026, 10, 26));
-    const store = createMemoryJourneyStore({ now: () => new Date(clock.now()) });
-    for (const id of ["jrn_aborts", "jrn_late"])
-      await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: id, asOf: 1 }) });
-    clock.advance(120_000);
+    const { clock, store } = await staleOnManualClock(["jrn_aborts", "jrn_late"]);
     const reasons: unknown[] = [];
     let answerLate: (() => void) | undefined;
     const reconciler = createReconciler({
