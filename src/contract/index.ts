@@ -9,6 +9,7 @@ export * from "./error-body.js";
 export * from "./errors.js";
 export * from "./failure-kind.js";
 export * from "./journey.js";
+export * from "./json-value.js";
 export * from "./lifecycle.js";
 export * from "./loan.js";
 export * from "./messages.js";

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import { RefreshToken, SessionToken } from "./credentials.js";
+import { isBoundedJson, METADATA_LIMITS } from "./json-value.js";
 import { JourneyStatus } from "./lifecycle.js";
 import { Offer } from "./offer.js";
 import { HttpUrl, JourneyId, OfferId, Timestamp } from "./primitives.js";
@@ -64,10 +65,17 @@ export const CreateSessionResponse = z.object({
 /** `POST /sessions` answer. */
 export type CreateSessionResponse = z.infer<typeof CreateSessionResponse>;
 
+/** The request's one free value: JSON, bounded (a 100,000-deep object once overflowed `JSON.stringify`). */
+const METADATA_MESSAGE = `must be a JSON object, at most ${METADATA_LIMITS.maxDepth} levels deep and ${METADATA_LIMITS.maxChars} characters`;
+
 /** `POST /api/v1/headless/journeys` body [L3]: the product and free metadata (e.g. `{ source: "web_app" }`). */
 export const CreateJourneyRequest = z.object({
   type: JourneyType,
-  metadata: z.optional(z.record(z.string(), z.unknown())),
+  metadata: z.optional(
+    z
+      .record(z.string(), z.unknown())
+      .check(z.refine((value) => isBoundedJson(value, METADATA_LIMITS), METADATA_MESSAGE)),
+  ),
 });
 /** `POST /journeys` body. */
 export type CreateJourneyRequest = z.infer<typeof CreateJourneyRequest>;

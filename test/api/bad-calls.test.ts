@@ -182,6 +182,19 @@ const huge = "x".repeat(100_000);
 // biome-ignore lint/suspicious/noExplicitAny: the corpus calls every function with what its types forbid.
 type Any = any;
 const bad = (value: unknown): Any => value;
+/** An object nested `depth` levels deep: `{ a: { a: … } }`. */
+function nested(depth: number): Record<string, unknown> {
+  const top: Record<string, unknown> = {};
+  let at = top;
+  for (let level = 1; level < depth; level++) at = at.a = {};
+  return top;
+}
+/** An object that holds itself. */
+function cyclic(): Record<string, unknown> {
+  const value: Record<string, unknown> = { source: "web_app" };
+  value.self = value;
+  return value;
+}
 
 const rows: Row[] = [
   // ── root: the reducer's entry points ────────────────────────────────────────────────────────────
@@ -688,6 +701,31 @@ const rows: Row[] = [
   {
     name: "borrower.createJourney: metadata a string",
     call: () => borrower.createJourney(bad({ type: "PERSONAL_LOAN", metadata: "x" })),
+    error: ApiError,
+    field: "metadata",
+  },
+  {
+    name: "borrower.createJourney: metadata nested 100,000 levels deep",
+    call: () => borrower.createJourney(bad({ type: "PERSONAL_LOAN", metadata: nested(100_000) })),
+    error: ApiError,
+    field: "metadata",
+  },
+  {
+    name: "borrower.createJourney: metadata cyclic",
+    call: () => borrower.createJourney(bad({ type: "PERSONAL_LOAN", metadata: cyclic() })),
+    error: ApiError,
+    field: "metadata",
+  },
+  {
+    name: "borrower.createJourney: metadata holding a bigint",
+    call: () => borrower.createJourney(bad({ type: "PERSONAL_LOAN", metadata: { amount: 10n } })),
+    error: ApiError,
+    field: "metadata",
+  },
+  {
+    name: "borrower.createJourney: metadata over 32,768 characters as JSON",
+    call: () =>
+      borrower.createJourney(bad({ type: "PERSONAL_LOAN", metadata: { note: "x".repeat(40_000) } })),
     error: ApiError,
     field: "metadata",
   },
