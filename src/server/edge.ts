@@ -50,6 +50,8 @@ export type {
   JourneyRecordInput,
   JourneyStore,
   JsonValue,
+  LeasedJourney,
+  LeaseHeld,
   LeaseStaleOptions,
   ListStaleOptions,
   StoreClockOptions,

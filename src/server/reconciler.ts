@@ -9,7 +9,7 @@ import { stateAfterPoll, storedSnapshot } from "./journey-record.js";
 import { reducerMade } from "./store/checked.js";
 import { StoreInputError } from "./store/errors.js";
 import { checkStoredJourney } from "./store/record.js";
-import type { JourneyStore, StoredJourney } from "./store/types.js";
+import type { JourneyStore, LeasedJourney, LeaseHeld } from "./store/types.js";
 import { backgroundClock, every, isRuntimeClock, MAX_TIMER_MS } from "./timers.js";
 
 /** Options of {@link createReconciler}. */
@@ -153,6 +153,12 @@ export class ReconcilerConfigError extends CreditJourneyError {
   }
 }
 
+/** The lease a journey was taken under, when the store named a valid one: what `touch` and `releaseLease` end. */
+function leaseOf(journey: LeasedJourney): LeaseHeld | undefined {
+  const until = journey.leasedUntil;
+  return until instanceof Date && !Number.isNaN(until.getTime()) ? { leasedUntil: until } : undefined;
+}
+
 function checkReconcilerOptions(options: ReconcilerOptions): void {
   if (typeof options !== "object" || options === null)
     throw new ReconcilerConfigError("options", "must be an object with store and fetchState");
@@ -226,7 +232,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   // A later answer that says what is held is written too (its `asOf` makes older deliveries stale), but it is
   // no update.
   async function reconcile(
-    held: StoredJourney,
+    held: LeasedJourney,
     leaseEnds: number,
     signal: AbortSignal,
   ): Promise<"updated" | "current"> {
@@ -245,9 +251,9 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       if (failed) throw failed.error;
       if (written) return isSameState(held.snapshot, snapshot) && !unsettled ? "current" : "updated";
     }
-    // Marked checked (which gives the lease back) only within the pass's lease: past it, another worker may
-    // hold the journey's lease now, and this one's touch would end it.
-    if (now() < leaseEnds) await options.store.touch(held.journeyID);
+    // Marked checked (which gives the lease back) only within the pass's lease, and naming the lease (a store
+    // that names its leases keeps another worker's, taken after this one ran out, even when clocks disagree).
+    if (now() < leaseEnds) await options.store.touch(held.journeyID, leaseOf(held));
     return "current";
   }
 
@@ -255,7 +261,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
    * `reconcile`, given up with a {@link ReconcileTimeoutError} once the pass's lease ends: its reads are aborted
    * with that error, and it writes nothing after.
    */
-  function reconcileWithinLease(held: StoredJourney, leaseEnds: number): Promise<"updated" | "current"> {
+  function reconcileWithinLease(held: LeasedJourney, leaseEnds: number): Promise<"updated" | "current"> {
     const giveUp = new AbortController();
     let cancel: CancelTimer = () => {};
     const expired = new Promise<never>((_, reject) => {
@@ -295,9 +301,9 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
           if (now() >= leaseEnds) continue;
           // What no store can hold fails alike on every read: read again once stale again, not every pass.
           if (error instanceof StoreInputError)
-            await options.store.touch(journey.journeyID).catch(() => false);
+            await options.store.touch(journey.journeyID, leaseOf(journey)).catch(() => false);
           // Retried next pass, by whichever worker: the lease is given back (a dead worker's runs out instead).
-          else await options.store.releaseLease?.(journey.journeyID).catch(() => false);
+          else await options.store.releaseLease?.(journey.journeyID, leaseOf(journey)).catch(() => false);
         }
       }
     }

@@ -8,6 +8,7 @@ import {
 } from "../../src/server/reconciler.js";
 import { StoreInputError } from "../../src/server/store/errors.js";
 import { createMemoryJourneyStore } from "../../src/server/store/memory.js";
+import type { LeaseHeld } from "../../src/server/store/types.js";
 import { journeyFixture, snapshotFixture } from "../../src/testing/fixtures.js";
 
 function clockAt(start: number) {
@@ -326,6 +327,43 @@ describe("reconciler", () => {
     const later = await reconciler.runOnce();
     expect(fetched.filter((id) => id === "jrn_nul")).toHaveLength(2);
     expect(later.failed.map((f) => f.journeyID)).toEqual(["jrn_nul"]);
+  });
+
+  it("hands back the lease it took: touch (found current) and releaseLease (failed) name it, so another worker's stays", async () => {
+    const clock = clockAt(Date.UTC(2026, 10, 26));
+    const store = createMemoryJourneyStore({ now: clock.date });
+    await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: "jrn_current", asOf: 1 }) });
+    await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: "jrn_failing", asOf: 1 }) });
+    clock.advance(61_000);
+    const handedBack: { call: string; journeyID: string; leasedUntil: number | undefined }[] = [];
+    const spied = {
+      ...store,
+      touch: (journeyID: string, lease?: LeaseHeld) => {
+        handedBack.push({ call: "touch", journeyID, leasedUntil: lease?.leasedUntil.getTime() });
+        return store.touch(journeyID, lease);
+      },
+      releaseLease: (journeyID: string, lease?: LeaseHeld) => {
+        handedBack.push({ call: "releaseLease", journeyID, leasedUntil: lease?.leasedUntil.getTime() });
+        return store.releaseLease!(journeyID, lease);
+      },
+    };
+    const leaseEnds = clock.now() + 30_000;
+    const reconciler = createReconciler({
+      store: spied,
+      now: clock.now,
+      staleAfterMs: 60_000,
+      leaseMs: 30_000,
+      fetchState: async (id) => {
+        if (id === "jrn_failing") throw new Error("platform down");
+        return snapshotFixture({ journeyID: id, asOf: 1 });
+      },
+    });
+    const report = await reconciler.runOnce();
+    expect(report.failed.map((f) => f.journeyID)).toEqual(["jrn_failing"]);
+    expect(handedBack.sort((a, b) => a.call.localeCompare(b.call))).toEqual([
+      { call: "releaseLease", journeyID: "jrn_failing", leasedUntil: leaseEnds },
+      { call: "touch", journeyID: "jrn_current", leasedUntil: leaseEnds },
+    ]);
   });
 
   it("runs a pass every intervalMs on its clock once started, and none after stop", async () => {

@@ -395,6 +395,33 @@ export function describeJourneyStoreConformance(name: string, factory: JourneySt
       expect((error as StoreInputError).field).toBe("leaseMs");
     });
 
+    it("names each lease by its end: a lease taken over after it ran out is not ended by the first holder's touch or releaseLease", async () => {
+      const { store, clock } = await open();
+      await store.applySnapshot({ snapshot: snapshotOf(1, 1) });
+      clock.advance(60_000);
+      const take = async () => store.leaseStale!({ olderThan: clock.now(), limit: 10, leaseMs: 30_000 });
+      const [first] = await take();
+      expect(first?.leasedUntil).toEqual(new Date(clock.now().getTime() + 30_000));
+      clock.advance(30_000);
+      // The first lease ran out: another worker takes the journey, under a lease of its own.
+      const [second] = await take();
+      expect(second?.journeyID).toBe("jrn_c1");
+      expect(second?.leasedUntil?.getTime()).toBeGreaterThan(first!.leasedUntil!.getTime());
+      const firstLease = { leasedUntil: first!.leasedUntil! };
+      expect(await store.releaseLease!("jrn_c1", firstLease)).toBe(false);
+      expect(await take()).toEqual([]);
+      // Found current by the first holder: fresh again, but the second lease stays.
+      expect(await store.touch("jrn_c1", firstLease)).toBe(true);
+      clock.advance(1);
+      expect(await take()).toEqual([]);
+      // The second holder's own release ends its lease.
+      expect(await store.releaseLease!("jrn_c1", { leasedUntil: second!.leasedUntil! })).toBe(true);
+      expect((await take()).map((j) => j.journeyID)).toEqual(["jrn_c1"]);
+      const error = await rejection(store.touch("jrn_c1", { leasedUntil: "soon" as unknown as Date }));
+      expect(error).toBeInstanceOf(StoreInputError);
+      expect((error as StoreInputError).field).toBe("lease.leasedUntil");
+    });
+
     it("drops a journey from the stale list once it ends or is updated", async () => {
       const { store, clock } = await open();
       await store.applySnapshot({ snapshot: snapshotOf(1, 1) });

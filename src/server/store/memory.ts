@@ -4,6 +4,7 @@ import { checkClockOptions, StoreClosedError, storeDates, warnCorruptRecord } fr
 import {
   checkDate,
   checkId,
+  checkLeaseHeld,
   checkLeaseStale,
   checkListStale,
   decodeJsonColumn,
@@ -236,22 +237,26 @@ export function memoryJourneyStoreOn(
       const { olderThan, limit, leaseMs } = checkLeaseStale(leaseOptions);
       const at = now().getTime();
       const free = (journeyID: string) => (leases.get(journeyID) ?? Number.NEGATIVE_INFINITY) <= at;
+      const leasedUntil = new Date(at + leaseMs);
       const taken = listStale({ olderThan, limit }, free);
-      for (const journey of taken) leases.set(journey.journeyID, at + leaseMs);
-      return taken;
+      for (const journey of taken) leases.set(journey.journeyID, leasedUntil.getTime());
+      return taken.map((journey) => ({ ...journey, leasedUntil }));
     },
-    async releaseLease(journeyID) {
+    async releaseLease(journeyID, lease) {
       open();
       const id = checkId(journeyID, "journeyID");
+      const held = checkLeaseHeld(lease);
+      if (held !== null && leases.get(id) !== held) return false;
       leases.delete(id);
       return journeys.has(id);
     },
-    async touch(journeyID) {
+    async touch(journeyID, lease) {
       open();
       const id = checkId(journeyID, "journeyID");
+      const held = checkLeaseHeld(lease);
       const row = journeys.get(id);
       if (!row) return false;
-      leases.delete(id);
+      if (held === null || leases.get(id) === held) leases.delete(id);
       const at = now();
       if (!(at > row.updatedAt)) return true;
       // What was written stays known for the row (only its time moved on).

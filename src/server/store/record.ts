@@ -18,6 +18,7 @@ import { CorruptRecordError, type CorruptRecordIssue, StoreInputError } from "./
 import type {
   JourneyRecordInput,
   JsonValue,
+  LeaseHeld,
   LeaseStaleOptions,
   ListStaleOptions,
   StoredJourney,
@@ -248,6 +249,17 @@ export function checkLeaseStale(options: LeaseStaleOptions): LeaseStaleOptions {
   if (!Number.isSafeInteger(options.leaseMs) || options.leaseMs <= 0)
     throw new StoreInputError("leaseMs", "must be a positive integer of milliseconds");
   return { ...listed, leaseMs: options.leaseMs };
+}
+
+/**
+ * The lease `touch` or `releaseLease` was handed, as epoch ms, or `null` when none was (end whoever's).
+ * @throws {StoreInputError} naming `lease` or `lease.leasedUntil`.
+ */
+export function checkLeaseHeld(lease: LeaseHeld | undefined): number | null {
+  if (lease === undefined) return null;
+  if (typeof lease !== "object" || lease === null)
+    throw new StoreInputError("lease", "must be an object ({ leasedUntil }) or left out");
+  return checkDate(lease.leasedUntil, "lease.leasedUntil").getTime();
 }
 
 /** What a journey row's JSON column holds when it is not JSON at all (text that does not parse). */

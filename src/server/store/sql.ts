@@ -9,6 +9,7 @@ import {
 import {
   checkDate,
   checkId,
+  checkLeaseHeld,
   checkLeaseStale,
   checkListStale,
   type PreparedRecord,
@@ -18,7 +19,23 @@ import {
   readJourneyRow,
   reportReading,
 } from "./record.js";
-import type { ApplyWebhookResult, JourneyStore, StoreClockOptions, StoredJourney } from "./types.js";
+import type {
+  ApplyWebhookResult,
+  JourneyStore,
+  LeasedJourney,
+  LeaseHeld,
+  StoreClockOptions,
+  StoredJourney,
+} from "./types.js";
+
+/**
+ * The lease handed to `touch` or `releaseLease` as a query parameter: its end as ISO-8601, or `null` (any lease).
+ * @throws {StoreInputError} naming `lease` or `lease.leasedUntil`.
+ */
+function leaseParameter(lease: LeaseHeld | undefined): string | null {
+  const held = checkLeaseHeld(lease);
+  return held === null ? null : new Date(held).toISOString();
+}
 
 /** Something that runs one parameterised SQL statement (`$1`, `$2`…). */
 export interface SqlQueryable {
@@ -233,7 +250,9 @@ export function createSqlJourneyStore(db: SqlDatabase, options: SqlJourneyStoreO
       open();
       const { olderThan, limit, leaseMs } = checkLeaseStale(leaseOptions);
       const at = now();
-      const taken: StoredJourney[] = [];
+      // The lease's end names it (a later lease of the row ends later): touch and releaseLease compare it.
+      const leasedUntil = new Date(at.getTime() + leaseMs);
+      const taken: LeasedJourney[] = [];
       // A row read as absent (corrupt) stays leased and is left out, and the lease goes on past it (a leased row
       // is not taken again), so corrupt rows, which stay the oldest, never starve the reconciler (as listStale).
       while (taken.length < limit) {
@@ -251,11 +270,11 @@ export function createSqlJourneyStore(db: SqlDatabase, options: SqlJourneyStoreO
            RETURNING ${COLUMNS.split(", ")
              .map((c) => `j.${c}`)
              .join(", ")}`,
-          [olderThan.toISOString(), at.toISOString(), want, new Date(at.getTime() + leaseMs).toISOString()],
+          [olderThan.toISOString(), at.toISOString(), want, leasedUntil.toISOString()],
         );
         for (const row of rows) {
           const journey = reportReading(read(row), onCorrupt);
-          if (journey) taken.push(journey);
+          if (journey) taken.push({ ...journey, leasedUntil });
         }
         if (rows.length < want) break;
       }
@@ -266,22 +285,29 @@ export function createSqlJourneyStore(db: SqlDatabase, options: SqlJourneyStoreO
           (a.journeyID < b.journeyID ? -1 : a.journeyID > b.journeyID ? 1 : 0),
       );
     },
-    async releaseLease(journeyID) {
+    async releaseLease(journeyID, lease) {
       open();
+      const id = checkId(journeyID, "journeyID");
+      const held = leaseParameter(lease);
       const { rows } = await db.query(
-        "UPDATE credit_journey.journeys SET leased_until = NULL WHERE journey_id = $1 RETURNING journey_id",
-        [checkId(journeyID, "journeyID")],
+        `UPDATE credit_journey.journeys SET leased_until = NULL
+         WHERE journey_id = $1 AND ($2::timestamptz IS NULL OR leased_until = $2::timestamptz)
+         RETURNING journey_id`,
+        [id, held],
       );
       return rows.length === 1;
     },
-    async touch(journeyID) {
+    async touch(journeyID, lease) {
       open();
       const id = checkId(journeyID, "journeyID");
-      // Confirmed current: fresh again, and whoever leased it is done with it.
+      const held = leaseParameter(lease);
+      // Confirmed current: fresh again, and the lease it was polled under (or, with none named, any) is done.
       const { rows } = await db.query(
-        `UPDATE credit_journey.journeys SET updated_at = GREATEST(updated_at, $2), leased_until = NULL
+        `UPDATE credit_journey.journeys SET updated_at = GREATEST(updated_at, $2),
+           leased_until = CASE WHEN $3::timestamptz IS NULL OR leased_until = $3::timestamptz THEN NULL
+                          ELSE leased_until END
          WHERE journey_id = $1 RETURNING journey_id`,
-        [id, now().toISOString()],
+        [id, now().toISOString(), held],
       );
       return rows.length === 1;
     },

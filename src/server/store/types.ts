@@ -77,6 +77,21 @@ export interface LeaseStaleOptions extends ListStaleOptions {
   readonly leaseMs: number;
 }
 
+/** A journey {@link JourneyStore.leaseStale} leased: the stored journey and, from the shipped stores, its lease. */
+export interface LeasedJourney extends StoredJourney {
+  /**
+   * Until when the lease runs (the store's clock), which also names it: hand it back to `touch` or `releaseLease`
+   * and they end this lease only, never one another worker took after it ran out. A store of one's own may omit it.
+   */
+  readonly leasedUntil?: Date;
+}
+
+/** Which lease `touch` and `releaseLease` end: the one {@link LeasedJourney.leasedUntil} names. */
+export interface LeaseHeld {
+  /** The `leasedUntil` of the journey as `leaseStale` returned it. */
+  readonly leasedUntil: Date;
+}
+
 /**
  * Where a partner backend keeps journeys and the webhook ids it has seen. Every method is safe to call from many
  * processes at once: writes are guarded by the order key `asOf`, so a stale or equal one never overwrites a newer one.
@@ -130,14 +145,16 @@ export interface JourneyStore {
    */
   listStale(options: ListStaleOptions): Promise<StoredJourney[]>;
   /**
-   * Marks a journey as confirmed current now (a poll found nothing newer), so it leaves the stale list for a while.
-   * Never moves `updatedAt` backwards. Returns false when the journey is unknown.
-   * @throws {StoreInputError} when `journeyID` is not a non-empty string (rejects).
+   * Marks a journey as confirmed current now (a poll found nothing newer), so it leaves the stale list for a while,
+   * and ends its lease: with `lease`, only when the journey is still under that lease (another worker's later
+   * lease stays); without, whoever's. Never moves `updatedAt` backwards. Returns false when the journey is unknown.
+   * @throws {StoreInputError} when `journeyID` is not a non-empty string, or `lease.leasedUntil` not a valid date
+   *   (rejects).
    * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
    * @throws {StoreUnavailableError} (a store on a database) when it is unreachable, breaks the connection or
    *   does not answer in time; `retryable`, and retrying is safe (rejects).
    */
-  touch(journeyID: string): Promise<boolean>;
+  touch(journeyID: string, lease?: LeaseHeld): Promise<boolean>;
   /**
    * {@link JourneyStore.listStale}, leasing what it returns: a journey leased (to anyone, in any process) until
    * after now is not returned again until its lease runs out or {@link JourneyStore.touch} ends it, so workers
@@ -147,15 +164,18 @@ export interface JourneyStore {
    * @throws {StoreUnavailableError} (a store on a database) when it is unreachable, breaks the connection or
    *   does not answer in time; `retryable`, and retrying is safe (rejects).
    */
-  leaseStale?(options: LeaseStaleOptions): Promise<StoredJourney[]>;
+  leaseStale?(options: LeaseStaleOptions): Promise<LeasedJourney[]>;
   /**
    * Ends a lease {@link JourneyStore.leaseStale} gave, so the journey is taken again at once (its poll failed and
-   * should be retried next pass). Optional, with `leaseStale`. Returns false when the journey is unknown.
-   * @throws {StoreInputError} when `journeyID` is not a non-empty string (rejects).
+   * should be retried next pass): with `lease`, only while the journey is still under that lease; without,
+   * whoever's. Optional, with `leaseStale`. Returns false when the journey is unknown, or (with `lease`) that
+   * lease is no longer the journey's.
+   * @throws {StoreInputError} when `journeyID` is not a non-empty string, or `lease.leasedUntil` not a valid date
+   *   (rejects).
    * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
    * @throws {StoreUnavailableError} (a store on a database) as the other methods (rejects).
    */
-  releaseLease?(journeyID: string): Promise<boolean>;
+  releaseLease?(journeyID: string, lease?: LeaseHeld): Promise<boolean>;
   /**
    * Forgets webhook ids seen before `olderThan` (keep them longer than the platform retries); returns how many.
    * @throws {StoreInputError} when `olderThan` is not a valid date (rejects).
