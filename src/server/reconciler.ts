@@ -166,6 +166,14 @@ function checkReconcilerOptions(options: ReconcilerOptions): void {
   for (const method of ["listStale", "get", "touch", "applySnapshot"] as const)
     if (typeof store?.[method] !== "function")
       throw new ReconcilerConfigError("store", `must be a JourneyStore (it has no ${method})`);
+  checkReconcilerSettings(options);
+}
+
+/**
+ * Checks the reconciler's options but its store (a worker checks them before it opens its store).
+ * @throws {ReconcilerConfigError} naming a malformed option.
+ */
+export function checkReconcilerSettings(options: Omit<ReconcilerOptions, "store">): void {
   for (const name of ["fetchState", "fetchJourney", "apply", "onSnapshot", "now"] as const)
     if ((name === "fetchState" || options[name] !== undefined) && typeof options[name] !== "function")
       throw new ReconcilerConfigError(name, "must be a function");

@@ -11,6 +11,7 @@ import type { JourneySnapshot } from "../contract/index.js";
 import { createPostgresChangeFeed, type JourneyChangeFeed } from "./change-feed.js";
 import { createPushRelay, type PushRelay, type PushRelayOptions } from "./push-relay.js";
 import {
+  checkReconcilerSettings,
   createReconciler,
   type ReconcileReport,
   type Reconciler,
@@ -140,6 +141,8 @@ function checkWorkerOptions(options: JourneyWorkerOptions): JourneyWorkerMode {
     throw new WorkerConfigError("reconcile.onReport", "must be a function");
   if (options.reconcile && typeof options.reconcile.fetchState !== "function")
     throw new WorkerConfigError("reconcile.fetchState", "must be a function");
+  // And the reconciler's own (concurrency, leaseMs…): a bad one refused before any database is opened.
+  if (options.reconcile) checkReconcilerSettings(withoutPassOptions(options.reconcile));
   return mode;
 }
 

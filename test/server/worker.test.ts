@@ -11,6 +11,7 @@ import {
   createJourneyWorker,
   type JourneyWorker,
   type JourneyWorkerOptions,
+  ReconcilerConfigError,
   WebhookSecretError,
   WorkerConfigError,
 } from "../../src/server/index.js";
@@ -120,6 +121,21 @@ describe("the worker's modes", () => {
     expect(await createJourneyWorker(null as never).catch((e: unknown) => e)).toBeInstanceOf(
       WorkerConfigError,
     );
+  });
+
+  it("refuses a malformed reconciler option (concurrency) before any database is opened", async () => {
+    const error = await start({
+      mode: "multi",
+      // Unreachable: were it opened first, its failure would be the answer.
+      databaseUrl: "postgres://127.0.0.1:1/none",
+      reconcile: {
+        intervalMs: 1_000,
+        fetchState: async () => Promise.reject(new Error("not read")),
+        concurrency: 0,
+      },
+    } as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ReconcilerConfigError);
+    expect((error as ReconcilerConfigError).field).toBe("concurrency");
   });
 
   it("in multi-worker mode names the database but never its credentials, and fans pushes out to every worker", async () => {
