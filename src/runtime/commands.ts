@@ -18,6 +18,11 @@ export interface CommandDeps {
   readonly heldAsOf: () => number;
   /** Applies an event with `journey.reduce` and runs the commands it returns (a no-op once stopped). */
   readonly dispatch: (event: JourneyHostEvent) => void;
+  /**
+   * Whether the armed interval is a backoff (a failed poll, a `Retry-After`): `wake()` then waits it out rather
+   * than polling at once. Default: never.
+   */
+  readonly backingOff?: () => boolean;
 }
 
 type Mutation = Extract<JourneyCommand, { idempotencyKey: string }>;

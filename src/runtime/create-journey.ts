@@ -1,5 +1,6 @@
 import { connect, type JourneyState, type JourneyView } from "../../machines/journey/journey.connect.js";
 import { heldAsOf } from "../../machines/journey/journey.guards.js";
+import { MUTATIONS } from "../../machines/journey/journey.intents.js";
 import type { BorrowerClient } from "../client/borrower-client.js";
 import { randomId } from "../client/ids.js";
 import type { JourneyCommand } from "../journey/commands.js";
@@ -125,6 +126,15 @@ export interface JourneyRuntime {
   whenSettled(options?: WaitOptions): Promise<JourneyView>;
 }
 
+/** Whether `value` is an object with every one of `methods` a function. */
+function hasMethods(value: unknown, methods: readonly string[]): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    methods.every((m) => typeof (value as Record<string, unknown>)[m] === "function")
+  );
+}
+
 /**
  * Checks the optional options' shapes, so a bad one fails here rather than at first use.
  * @throws {RuntimeConfigError} naming `clock`, `signals`, `push`, `inspect`, `onError`, `newKey`, `onEvent` or
@@ -132,10 +142,7 @@ export interface JourneyRuntime {
  */
 function checkOptionalShapes(options: CreateJourneyOptions): void {
   const { clock, signals, push } = options as { clock?: unknown; signals?: unknown; push?: unknown };
-  const has = (value: unknown, methods: readonly string[]) =>
-    typeof value === "object" &&
-    value !== null &&
-    methods.every((m) => typeof (value as Record<string, unknown>)[m] === "function");
+  const has = hasMethods;
   if (clock !== undefined && !has(clock, ["now", "setTimeout"]))
     throw new RuntimeConfigError("clock", "must be a RuntimeClock with now() and setTimeout()");
   if (signals !== undefined && !has(signals, ["isVisible", "isOnline", "subscribe"]))
@@ -160,6 +167,13 @@ function checkOptionalShapes(options: CreateJourneyOptions): void {
       throw new RuntimeConfigError(name, "must be a function");
 }
 
+/** The client's methods the runtime calls: its reads, and every endpoint a mutation of the registry calls. */
+const CLIENT_METHODS: readonly (keyof BorrowerClient)[] = [
+  "getJourneyState",
+  "getJourney",
+  ...Object.values(MUTATIONS).flatMap((mutation) => mutation.endpoints),
+];
+
 function sameView(a: JourneyView, b: JourneyView): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -176,8 +190,13 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
   if (typeof options !== "object" || options === null)
     throw new RuntimeConfigError("options", "must be an object with client and journeyID");
   const { client, journeyID } = options;
-  if (typeof client?.getJourneyState !== "function")
-    throw new RuntimeConfigError("client", "must be a borrower client (createBorrowerClient)");
+  // Every method it will call, checked now: a partial client would fail at the first mutation, as if the
+  // platform had (a retryable INTERNAL error), rather than here.
+  if (!hasMethods(client, CLIENT_METHODS))
+    throw new RuntimeConfigError(
+      "client",
+      "must be a borrower client (createBorrowerClient), with every method the runtime calls",
+    );
   if (typeof journeyID !== "string")
     throw new RuntimeConfigError("journeyID", "must be the journey's id (journeyID)");
   checkOptionalShapes(options);
@@ -224,6 +243,7 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
     signal: abort.signal,
     heldAsOf: () => heldAsOf(state.context),
     dispatch,
+    backingOff: () => state.context.polling.failures > 0 || state.context.polling.retryAfterMs !== null,
   };
   const poller = createPoller(deps);
 
@@ -383,6 +403,7 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
       const key = mutating ? newKey() : "";
       const event = eventOfIntent(intent, clock.now(), key, view);
       const caused: JourneyAnalyticsEvent[] = [];
+      const pendingBefore = state.context.pendingMutation;
       const outer = held;
       held = caused;
       try {
@@ -392,7 +413,9 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
       }
       const accepted = mutating
         ? state.context.pendingMutation?.idempotencyKey === key
-        : event.type !== "mutation.retry" || state.context.pendingMutation !== null;
+        : // A retry is taken when it puts the failed mutation back on the wire (none was in flight before).
+          event.type !== "mutation.retry" ||
+          (pendingBefore === null && state.context.pendingMutation !== null);
       // From a listener, the view after the intent is not yet published: it is the one the next publish shows.
       const after = applying ? connect(state) : view;
       const refused =
@@ -410,8 +433,9 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
       inspection?.started();
       for (const command of startCommands) runCommand(command, deps, poller);
       startCommands = [];
-      visible = true;
-      online = true;
+      // What the state holds (a restored one may have been kept hidden or offline), brought to what is true now.
+      visible = !state.context.polling.hidden;
+      online = state.context.online;
       onSignals({ visible: signals.isVisible(), online: signals.isOnline() });
       unsubscribeSignals = signals.subscribe(onSignals);
       if (options.push !== undefined)
@@ -428,10 +452,17 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
       if (phase === "stopped") return;
       const wasRunning = phase === "running";
       phase = "stopped";
-      unsubscribeSignals();
-      stopPush();
+      // The runtime's own first, so nothing of it runs on whatever the host's teardown does.
       poller.stop();
       abort.abort();
+      for (const teardown of [unsubscribeSignals, stopPush]) {
+        try {
+          teardown();
+        } catch (error) {
+          // A host's unsubscribe that throws (or is not a function) is told, and the runtime still stops.
+          onError(error);
+        }
+      }
       if (wasRunning) inspection?.stopped();
       for (const check of [...waiters]) check();
     },

@@ -9,7 +9,10 @@ export interface Poller {
   start(journeyID: string, inMs: number): void;
   /** Stops polling; a poll on the wire still reports (the reducer decides what its answer is worth). */
   stop(): void;
-  /** Polls at once, when polling and no poll is on the wire. */
+  /**
+   * Polls at once, when polling and no poll is on the wire; while backing off (`deps.backingOff`), once the armed
+   * interval has run since the last poll (a `Retry-After` is never cut short).
+   */
   wake(): void;
 }
 
@@ -104,7 +107,7 @@ export function createPoller(deps: CommandDeps): Poller {
       clear();
     },
     wake() {
-      if (armed !== null && !inFlight) schedule(0);
+      if (armed !== null && !inFlight) schedule(deps.backingOff?.() ? dueIn(armed.inMs) : 0);
     },
   };
 }

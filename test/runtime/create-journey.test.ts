@@ -3,10 +3,12 @@ import type { InspectionEvent } from "xstate";
 import { ContractError } from "../../src/contract/index.js";
 import { CADENCE } from "../../src/journey/index.js";
 import {
+  controlledSignals,
   createJourney,
   createManualClock,
   IntentError,
   JourneyWaitError,
+  RuntimeConfigError,
   RuntimeStateError,
 } from "../../src/runtime/index.js";
 import { snapshotFixture } from "../../src/testing/fixtures.js";
@@ -487,5 +489,173 @@ describe("createJourney", () => {
     expect(seen).toEqual(expect.arrayContaining([6, 7]));
     expect(runtime.view().asOf).toBe(7);
     runtime.stop();
+  });
+});
+
+describe("createJourney: restore, wake-ups, retries and teardown", () => {
+  const profileState = () => snap({ status: "PROFILE_REQUIRED", nextAction: "SUBMIT_PROFILE" });
+  const pollsOf = (fake: ReturnType<typeof createFakeClient>) =>
+    fake.calls.filter((c) => c.method === "getJourneyState").length;
+
+  it("a state persisted while offline or hidden resumes polling at the visible cadence on a visible, online app", async () => {
+    for (const away of [{ online: false }, { visible: false }]) {
+      const state = profileState();
+      const signals = controlledSignals();
+      const first = createJourney({
+        client: createFakeClient(state).client,
+        journeyID: JOURNEY,
+        initial: state,
+        clock: createManualClock(),
+        signals,
+      });
+      first.start();
+      await flush();
+      signals.set(away);
+      const saved = first.persist();
+      first.stop();
+      const fake = createFakeClient(state);
+      const clock = createManualClock();
+      const restored = createJourney({
+        client: fake.client,
+        journeyID: JOURNEY,
+        initial: saved,
+        clock,
+        signals: controlledSignals(),
+      });
+      restored.start();
+      await flush();
+      expect(restored.getState().context.online, JSON.stringify(away)).toBe(true);
+      expect(restored.getState().context.polling.hidden, JSON.stringify(away)).toBe(false);
+      for (let second = 0; second < 60; second++) {
+        clock.advance(1_000);
+        await flush();
+      }
+      // The passive band is 10–20 s: three polls or more in a minute (none at all before the fix when offline,
+      // one every ~63 s when hidden).
+      expect(pollsOf(fake), JSON.stringify(away)).toBeGreaterThanOrEqual(3);
+      restored.stop();
+    }
+  });
+
+  it("a wake-up (back in view, refresh()) while a Retry-After is armed waits it out: no poll before it", async () => {
+    const state = profileState();
+    const fake = createFakeClient(state);
+    const clock = createManualClock();
+    const signals = controlledSignals();
+    const runtime = createJourney({
+      client: fake.client,
+      journeyID: JOURNEY,
+      initial: state,
+      clock,
+      signals,
+    });
+    runtime.start();
+    await flush();
+    const poll = fake.client.getJourneyState;
+    let limited = true;
+    let polls = 0;
+    (fake.client as { getJourneyState: unknown }).getJourneyState = async (
+      ...args: Parameters<typeof poll>
+    ) => {
+      polls++;
+      if (limited) throw Object.assign(apiError("RATE_LIMITED", 429), { retryAfterMs: 300_000 });
+      return poll(...args);
+    };
+    runtime.refresh();
+    await flush();
+    expect(runtime.getState().context.polling.retryAfterMs).toBe(300_000);
+    const before = polls;
+    for (let i = 0; i < 5; i++) {
+      clock.advance(1_000);
+      signals.set({ visible: false });
+      await flush();
+      signals.set({ visible: true });
+      await flush();
+      runtime.refresh();
+      await flush();
+    }
+    expect(polls).toBe(before);
+    limited = false;
+    clock.advance(300_000);
+    await flush();
+    expect(polls).toBe(before + 1);
+    runtime.stop();
+  });
+
+  it("a mutation.retry while the mutation is still in flight is refused (accepted: false), as the machine refuses it", async () => {
+    const state = profileState();
+    const fake = createFakeClient(state);
+    let release = (): void => {};
+    fake.mutationAnswers.push(
+      new Promise<void>((resolve) => (release = resolve)).then(() => fake.state) as never,
+    );
+    const events: { type: string; intent?: string; accepted?: boolean }[] = [];
+    const runtime = createJourney({
+      client: fake.client,
+      journeyID: JOURNEY,
+      initial: state,
+      clock: createManualClock(),
+      onEvent: (e) => void events.push(e),
+    });
+    runtime.start();
+    await flush();
+    expect(runtime.send({ type: "profile.submit", bureauConsent: true, profile: {} as never }).accepted).toBe(
+      true,
+    );
+    expect(runtime.send({ type: "mutation.retry" }).accepted).toBe(false);
+    expect(events.filter((e) => e.type === "intent.sent").map((e) => [e.intent, e.accepted])).toEqual([
+      ["profile.submit", true],
+      ["mutation.retry", false],
+    ]);
+    release();
+    await flush();
+    runtime.stop();
+  });
+
+  it("stop() stops polling even when the host's unsubscribe is not a function or throws, and tells onError", async () => {
+    for (const unsubscribe of [
+      { remove() {} },
+      () => {
+        throw new Error("host teardown failed");
+      },
+    ]) {
+      const state = profileState();
+      const fake = createFakeClient(state);
+      const clock = createManualClock();
+      const errors: unknown[] = [];
+      const signals = { isVisible: () => true, isOnline: () => true, subscribe: () => unsubscribe as never };
+      const runtime = createJourney({
+        client: fake.client,
+        journeyID: JOURNEY,
+        initial: state,
+        clock,
+        signals,
+        onError: (e) => void errors.push(e),
+      });
+      runtime.start();
+      await flush();
+      expect(() => runtime.stop()).not.toThrow();
+      const before = fake.calls.length;
+      for (let i = 0; i < 6; i++) {
+        clock.advance(10_000);
+        await flush();
+      }
+      expect(fake.calls.length).toBe(before);
+      expect(clock.pending()).toBe(0);
+      expect(errors).toHaveLength(1);
+    }
+  });
+
+  it("refuses a client without a method the runtime calls (a read-only client) when created, naming client", () => {
+    const { client } = createFakeClient(profileState());
+    const { upsertProfile: _dropped, ...readOnly } = client;
+    let error: unknown;
+    try {
+      createJourney({ client: readOnly as never, journeyID: JOURNEY });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(RuntimeConfigError);
+    expect((error as RuntimeConfigError).field).toBe("client");
   });
 });
