@@ -74,7 +74,7 @@ export interface Sandbox {
   readonly clock: SandboxClock;
   /** In-process control: drive steps, expire things, inject faults, read the logs. */
   readonly control: SandboxControl;
-  /** Stops the server, the clock's timers and webhook deliveries. */
+  /** Stops the server, the clock's timers and webhook deliveries; a request still waiting out an injected latency is dropped. Idempotent. Rejects with the server's close error. */
   close(): Promise<void>;
 }
 
@@ -165,6 +165,7 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
     mutationLog,
     requestLog,
   });
+  const closing = new AbortController();
   const listener = createRequestListener({
     clock,
     engine,
@@ -189,6 +190,7 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
     ]),
     info: () => ({ url, apiKey }),
     onError: report,
+    closing: closing.signal,
   });
   const server = createServer(listener);
   await new Promise<void>((resolve, reject) => {
@@ -210,6 +212,9 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
     clock,
     control,
     async close() {
+      // Idempotent: a second close (a test's afterEach after the test's own) has nothing left to stop.
+      if (closing.signal.aborted) return;
+      closing.abort();
       clock.stop();
       webhooks.close();
       server.closeAllConnections();

@@ -50,6 +50,17 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
+/** Whether `url` is an absolute http(s) URL, the only kind a webhook is delivered to. */
+export function isHttpUrl(url: unknown): url is string {
+  return typeof url === "string" && /^https?:$/.test(URL.parse(url)?.protocol ?? "");
+}
+
+/**
+ * The longest timing accepted, in ms: ten years. Past it the times the sandbox stamps (`now + sessionTtl`) leave
+ * the range a `Date` can write, and every call that stamps one would fail.
+ */
+export const MAX_TIMING_MS = 10 * 365 * DAY;
+
 /** The defaults: platform waits of a second or two (a whole journey takes seconds), contract validities. */
 export const DEFAULT_TIMINGS: SandboxTimings = {
   journeyStart: 0,
@@ -253,12 +264,18 @@ export function checkSandboxOptions(options: unknown): SandboxOptions {
   if (o.timings !== undefined) {
     if (!isObject(o.timings)) throw new TypeError("timings must be an object of durations in ms");
     for (const [name, value] of Object.entries(o.timings)) {
+      // A misspelt name would be ignored, and the default used in its place without a word.
+      if (!Object.hasOwn(DEFAULT_TIMINGS, name))
+        throw new TypeError(
+          `timings.${name} is not a sandbox timing (${Object.keys(DEFAULT_TIMINGS).join(", ")})`,
+        );
+      const isDuration = (v: unknown) => typeof v === "number" && v >= 0 && v <= MAX_TIMING_MS;
       const ok =
-        name === "webhookBackoff"
-          ? Array.isArray(value) && value.every((v) => Number.isFinite(v) && v >= 0)
-          : typeof value === "number" && Number.isFinite(value) && value >= 0;
+        name === "webhookBackoff" ? Array.isArray(value) && value.every(isDuration) : isDuration(value);
       if (value !== undefined && !ok)
-        throw new RangeError(`timings.${name} must be a finite duration in ms >= 0`);
+        throw new RangeError(
+          `timings.${name} must be a duration in ms from 0 to ${MAX_TIMING_MS} (ten years)`,
+        );
     }
   }
   if (o.faults !== undefined && !isObject(o.faults)) throw new TypeError("faults must be an object");
@@ -268,8 +285,7 @@ export function checkSandboxOptions(options: unknown): SandboxOptions {
     if (!Array.isArray(o.webhooks)) throw new TypeError("webhooks must be an array of { url, secrets? }");
     o.webhooks.forEach((endpoint: unknown, i) => {
       const url = isObject(endpoint) ? endpoint.url : undefined;
-      if (typeof url !== "string" || !URL.canParse(url))
-        throw new TypeError(`webhooks[${i}].url must be an absolute URL`);
+      if (!isHttpUrl(url)) throw new TypeError(`webhooks[${i}].url must be an absolute http(s) URL`);
       const secrets = (endpoint as { secrets?: unknown }).secrets;
       if (secrets !== undefined && !Array.isArray(secrets))
         throw new TypeError(`webhooks[${i}].secrets must be an array of strings`);

@@ -49,6 +49,8 @@ export interface PipelineDeps {
   readonly info: () => { url: string; apiKey: string };
   /** Receives failures the pipeline could not turn into a response (reported, never swallowed). */
   readonly onError: (error: unknown) => void;
+  /** Aborted when the sandbox closes: a request waiting out an injected latency is dropped, not run. */
+  readonly closing: AbortSignal;
 }
 
 /**
@@ -176,7 +178,19 @@ function answerMeta(correlationID: string, clock: SandboxClock): AnswerMeta {
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms` (a timer that keeps no process alive), or until `signal` aborts. Never rejects. */
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    timer.unref?.();
+    signal.addEventListener("abort", done);
+    if (signal.aborted) done();
+  });
 
 /**
  * The checks before any route: the `Host` (421), CORS headers for the API and hosted pages, a preflight's answer
@@ -229,7 +243,9 @@ export function createRequestListener(deps: PipelineDeps) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((error: unknown) => {
       // A client that hung up mid-request (its body read fails "aborted") is no sandbox fault: nothing to answer.
-      if (req.destroyed || req.readableAborted) {
+      // (Not `req.destroyed`: a body read to its end leaves the request destroyed, and every later failure would
+      // then be swallowed, unanswered and unreported.)
+      if (req.readableAborted || !res.socket || res.socket.destroyed) {
         res.destroy();
         return;
       }
@@ -384,7 +400,12 @@ export function createRequestListener(deps: PipelineDeps) {
         }
         reservation = { principal: caller.principal, key };
       }
-      if (plan.latencyMs > 0) await sleep(plan.latencyMs);
+      if (plan.latencyMs > 0) await sleep(plan.latencyMs, deps.closing);
+      // Closed while it waited: nothing more of it runs (no mutation after close()).
+      if (deps.closing.aborted) {
+        res.destroy();
+        return;
+      }
       let response: StoredResponse;
       let journeyID: string | undefined;
       try {

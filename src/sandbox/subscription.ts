@@ -76,6 +76,30 @@ export class WebhookSubscription {
     return true;
   }
 
+  /**
+   * `control.addWebhookEndpoint`: registers an endpoint; when it is the subscribed URL, it is kept as the endpoint
+   * given back when the subscription ends, and the subscription goes on signing with its own secret.
+   * @throws {TypeError} when the URL is not an absolute http(s) URL or a secret is not a non-empty string.
+   */
+  addEndpoint(url: string, secrets?: readonly string[]): WebhookEndpoint {
+    const endpoint = this.webhooks.register(url, secrets);
+    if (url !== this.url || this.secret === null) return endpoint;
+    this.displaced = endpoint;
+    this.webhooks.register(url, this.previous === null ? [this.secret] : [this.secret, this.previous]);
+    return endpoint;
+  }
+
+  /**
+   * `control.removeWebhookEndpoint`: removes an endpoint; when it is the subscribed URL, only the registration the
+   * subscription displaced is forgotten (delivery goes on while subscribed). Returns whether there was one.
+   */
+  removeEndpoint(url: string): boolean {
+    if (url !== this.url) return this.webhooks.unregister(url);
+    const had = this.displaced !== undefined;
+    this.displaced = undefined;
+    return had;
+  }
+
   /** Sandbox-only: the active subscription's signing secret, `undefined` when unsubscribed. */
   currentSecret(): string | undefined {
     return this.secret ?? undefined;

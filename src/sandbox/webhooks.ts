@@ -6,7 +6,7 @@ import {
 } from "../contract/index.js";
 import type { SandboxClock } from "./clock.js";
 import type { FaultInjector } from "./faults.js";
-import type { SandboxTimings } from "./options.js";
+import { isHttpUrl, type SandboxTimings } from "./options.js";
 import type { SeededRandom } from "./random.js";
 import type { SandboxJourneyState } from "./records.js";
 import { RingLog } from "./ring-log.js";
@@ -131,10 +131,11 @@ export class WebhookDispatcher {
 
   /**
    * Registers (or replaces) an endpoint; without secrets it uses the sandbox's secret.
-   * @throws {TypeError} when the URL is malformed or a secret is not a non-empty string.
+   * @throws {TypeError} when the URL is not an absolute http(s) URL or a secret is not a non-empty string.
    */
   register(url: string, secrets?: readonly string[]): WebhookEndpoint {
-    new URL(url);
+    if (!isHttpUrl(url))
+      throw new TypeError(`webhook url must be an absolute http(s) URL, got ${String(url).slice(0, 80)}`);
     const list = secrets && secrets.length > 0 ? [...secrets] : [this.defaultSecret];
     list.forEach((secret, i) => {
       checkWebhookSecret(secret, `secrets[${i}]`);
@@ -172,12 +173,15 @@ export class WebhookDispatcher {
   emit(snapshot: SandboxJourneyState, correlationID: string | undefined, borrowerExternalID: string): void {
     const trigger = triggerOf(this.previous.get(snapshot.journeyID), snapshot);
     this.previous.set(snapshot.journeyID, snapshot);
-    if (this.closed || this.endpoints.size === 0) return;
+    if (this.closed) return;
+    // Drawn whether or not anyone listens: an endpoint added mid-run leaves every later seeded id as it was.
     const stamp = this.clock.stamp();
+    const eventID = this.eventId();
+    if (this.endpoints.size === 0) return;
     const body: SandboxWebhookBody = {
       schema_version: "1.0.0",
       event_type: JOURNEY_SNAPSHOT_EVENT,
-      event_id: this.eventId(),
+      event_id: eventID,
       event_at: stamp,
       snapshot_generated_at: stamp,
       sequence: Date.parse(stamp),
@@ -268,6 +272,9 @@ export class WebhookDispatcher {
           "user-agent": "credit-journey-sandbox",
         },
         body: rawBody,
+        // A redirect is answered as it is, a non-2xx retried: followed, it would turn the POST into a body-less GET
+        // (signed headers and all) to wherever it points, and its 200 would count as delivered.
+        redirect: "manual",
         signal: AbortSignal.any([this.aborter.signal, AbortSignal.timeout(10_000)]),
       });
       status = response.status;
