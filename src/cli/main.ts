@@ -76,6 +76,11 @@ async function trigger(args: string[]): Promise<number> {
     console.error(`trigger takes a journey id and one of ${TRIGGER_ACTIONS.join(", ")}\n${SEE_HELP}`);
     return 2;
   }
+  // A usage error like any other (exit 2), not a failed call to a sandbox that was never named.
+  if (!/^https?:$/.test(URL.parse(values["sandbox-url"])?.protocol ?? "")) {
+    console.error(`--sandbox-url must be an http(s) URL, got "${values["sandbox-url"]}"\n${SEE_HELP}`);
+    return 2;
+  }
   const status = await runTrigger({
     sandboxUrl: values["sandbox-url"],
     journeyID,

@@ -39,6 +39,9 @@ describe("credit-journey usage", () => {
       expect(alone.code).toBe(2);
       expect(alone.stderr).toMatch(/--port[\s\S]*--web[\s\S]*--help/);
     }
+    const url = await cli("trigger", "jrn_1", "complete", "--sandbox-url", "notaurl");
+    expect(url.code).toBe(2);
+    expect(url.stderr).toMatch(/--sandbox-url must be an http\(s\) URL, got "notaurl"[\s\S]*--help/);
     const unknown = await cli("--bogus");
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--bogus[\s\S]*--help/);
