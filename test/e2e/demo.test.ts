@@ -56,8 +56,11 @@ describe("npm start (the demo), end to end", () => {
     const summary = happy.lines.find((l) => l.type === "summary") as {
       mutationsApplied: number;
       polls: number;
+      refreshes: number;
     };
     expect(summary.mutationsApplied).toBeGreaterThan(5);
+    // The demo's sessions are short so that a refresh shows (docs/demo.md): the happy run outlives one.
+    expect(summary.refreshes).toBeGreaterThanOrEqual(1);
   });
 
   it("--scenario rejected: ends at REJECTED, its documented end, with exit code 0", async () => {

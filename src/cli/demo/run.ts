@@ -28,7 +28,7 @@ export const DEMO_TIMINGS = {
   shortOfferValidity: 6_000,
   shortJourneyIdleTimeout: 8_000,
   loanClosure: 3_000,
-  sessionTtl: 12_000,
+  sessionTtl: 5_000,
 } as const;
 
 /** Options of {@link runDemo}. */
