@@ -4,8 +4,8 @@ import {
   ENDPOINTS,
   type EndpointName,
   Envelope,
-  ErrorBody,
   envelopeMeta,
+  type FieldIssue,
   type ResponseMeta,
   safeParse,
   stampSnapshot,
@@ -34,6 +34,28 @@ function parseJson(text: string): unknown {
 }
 
 /**
+ * The field errors of an error answer, read in either shape (modelled, docs/contract.md): a list of
+ * `{ path (or field), message, code? }`, or a map of path to message. What is neither is left out.
+ */
+function fieldIssues(raw: unknown): FieldIssue[] {
+  const items: unknown[] = Array.isArray(raw)
+    ? raw
+    : typeof raw === "object" && raw !== null
+      ? Object.entries(raw).map(([path, message]) => ({ path, message }))
+      : [];
+  return items.flatMap((item) => {
+    const {
+      path = (item as { field?: unknown })?.field,
+      message,
+      code,
+    } = (item ?? {}) as Record<string, unknown>;
+    return typeof path === "string" && typeof message === "string"
+      ? [{ path, message, ...(typeof code === "string" ? { code } : {}) }]
+      : [];
+  });
+}
+
+/**
  * Reads an error answer `{ error: { code, message, fields? } }`, enveloped or not [L3], into an ApiError; a body
  * without one gives HTTP_ERROR. The code is kept as the platform sent it (an open set).
  */
@@ -42,20 +64,24 @@ function errorAnswer(response: Response, text: string, endpoint: string, sentCor
   const json = parseJson(text);
   const envelope = safeParse(Envelope, json, "Envelope");
   const meta = envelope.ok ? envelopeMeta(envelope.value) : undefined;
-  const parsed = safeParse(ErrorBody, json, "ErrorBody");
-  const code: ApiErrorCode = parsed.ok ? parsed.value.error.code : "HTTP_ERROR";
+  const error = (json as { error?: Record<string, unknown> } | null)?.error;
+  // The documented part [L3] is the code: read whenever it is a string, whatever else the body holds (a message
+  // that is null, field errors in another shape), so it is never lost to a difference in what is modelled.
+  const code: ApiErrorCode = typeof error?.code === "string" ? error.code : "HTTP_ERROR";
+  const message = typeof error?.message === "string" && error.message ? `: ${error.message}` : "";
   const status = response.status;
   return new ApiError({
     code,
     status,
     correlationID: meta?.correlationID ?? response.headers.get("x-correlation-id") ?? sentCorrelationID,
     requestID: meta?.requestID,
-    errors: parsed.ok ? (parsed.value.error.fields ?? []) : [],
+    errors: fieldIssues(error?.fields),
     retryAfterMs,
     endpoint,
-    message: parsed.ok
-      ? `${endpoint}: ${status} ${code}${parsed.value.error.message ? `: ${parsed.value.error.message}` : ""}`
-      : `${endpoint}: HTTP ${status} without an error body`,
+    message:
+      code === "HTTP_ERROR" && typeof error?.code !== "string"
+        ? `${endpoint}: HTTP ${status} without an error body`
+        : `${endpoint}: ${status} ${code}${message}`,
   });
 }
 

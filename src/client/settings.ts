@@ -35,6 +35,9 @@ export interface CommonClientOptions {
 /** The default per-attempt timeout. */
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
+/** What a request header can carry as it is: printable ASCII, spaces inside only (fetch would trim or refuse the rest). */
+export const HEADER_VALUE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+
 function nonNegativeInteger(value: number, field: string): number {
   if (!Number.isInteger(value) || value < 0)
     throw new ClientConfigError(field, "must be a non-negative integer");
@@ -93,11 +96,15 @@ export function resolveSettings(options: CommonClientOptions): TransportSettings
   const given = options.correlationID;
   let correlationID: () => string;
   if (typeof given === "function") correlationID = given;
-  else if (typeof given === "string" && given.length > 0) correlationID = () => given;
+  else if (typeof given === "string" && HEADER_VALUE.test(given)) correlationID = () => given;
   else if (given === undefined) {
     const flowId = randomId();
     correlationID = () => flowId;
-  } else throw new ClientConfigError("correlationID", "must be a non-empty string or a function");
+  } else
+    throw new ClientConfigError(
+      "correlationID",
+      "must be a printable-ASCII header value or a function giving one",
+    );
   return {
     ...roots(options.baseUrl),
     fetch: fetchImpl,

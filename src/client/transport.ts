@@ -11,6 +11,7 @@ import { type ClientObserver, notify } from "./observer.js";
 import { prepareRequest, type RequestSpec } from "./request.js";
 import { classifyResponse, type EndpointOutput, type Outcome } from "./response.js";
 import { type ResolvedRetryOptions, retrySchedule } from "./retry-policy.js";
+import { HEADER_VALUE } from "./settings.js";
 import type { TokenRefresher } from "./single-flight.js";
 
 /** Per-call options every client method takes. */
@@ -138,11 +139,11 @@ function callEffect<Name extends EndpointName>(
         fromRetryAfter: error.retryAfterMs !== undefined,
       });
 
-    const withRetries = (token: string) =>
+    const withRetries = (token: string, maxRetries = settings.retry.maxRetries) =>
       Effect.clockWith((realClock) => {
         const once = exchange(token);
         const sleep = settings.retry.sleep;
-        const schedule = retrySchedule(settings.retry, onRetryDelay);
+        const schedule = retrySchedule({ ...settings.retry, maxRetries }, onRetryDelay);
         if (sleep === undefined) return once.pipe(Effect.retry(schedule));
         // Backoff waits go through the injected sleep; the per-attempt timeout keeps the real clock.
         return once.pipe(
@@ -164,7 +165,12 @@ function callEffect<Name extends EndpointName>(
           correlationID,
           settings.timeoutMs,
           "REFRESH_FAILED",
-        ).pipe(Effect.flatMap(withRetries));
+          // Sent once more with the new token, within what is left of the call's retries (not a fresh budget).
+        ).pipe(
+          Effect.flatMap((fresh) =>
+            withRetries(fresh, Math.max(0, settings.retry.maxRetries - (attempts - 1))),
+          ),
+        );
       }),
     );
   });
@@ -224,14 +230,18 @@ export async function send<Name extends EndpointName>(
   spec: RequestSpec<Name>,
   options: CallOptions = {},
 ): Promise<Outcome<EndpointOutput<Name>>> {
-  const badOption = callOptionProblem(options);
+  // The correlation id checked as the call's, also when the client's own `correlationID()` gave it: a value no
+  // header can carry would fail as a retried "network error".
+  let badOption = callOptionProblem(options);
+  const correlationID = badOption ? "" : (options.correlationID ?? settings.correlationID());
+  badOption ??= callOptionProblem({ correlationID });
   if (badOption)
     throw clientError("INVALID_REQUEST", `${spec.endpoint}: ${badOption.path} ${badOption.message}`, {
       endpoint: spec.endpoint,
       errors: [badOption],
     });
   const identity: CallIdentity = {
-    correlationID: options.correlationID ?? settings.correlationID(),
+    correlationID,
     idempotencyKey: isMutatingMethod(ENDPOINTS[spec.endpoint].method)
       ? (options.idempotencyKey ?? randomId())
       : undefined,
@@ -250,9 +260,6 @@ export async function send<Name extends EndpointName>(
   for (const reason of exit.cause.reasons) if (reason._tag === "Die") throw reason.defect;
   throw aborted();
 }
-
-/** What a request header can carry as it is: printable ASCII, spaces inside only (fetch would trim or refuse the rest). */
-const HEADER_VALUE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
 
 /** The first malformed call option, or `undefined`. */
 function callOptionProblem(options: unknown): FieldError | undefined {

@@ -8,9 +8,10 @@ export const SessionToken = z.string().check(z.minLength(1));
 export const RefreshToken = z.string().check(z.minLength(1));
 
 /**
- * True when a bearer is a partner API key (`sk_…`), judged after trimming surrounding whitespace, so
- * `" sk_test_…"` is caught too. The only credential with a documented form; never throws.
+ * True when a bearer is a partner API key (`sk_…`), judged past what commonly wraps one: surrounding whitespace,
+ * quotes (JSON kept in storage) and a `Bearer ` scheme (copied from a header), so `" sk_test_…"`,
+ * `"\"sk_test_…\""` and `"Bearer sk_test_…"` are caught too. The only credential with a documented form; never throws.
  */
 export function isApiKey(credential: string): boolean {
-  return credential.trim().startsWith("sk_");
+  return /^["'\s]*(bearer\s+)?["'\s]*sk_/i.test(credential);
 }

@@ -2,6 +2,7 @@
 export * from "./aa.js";
 export * from "./clock.js";
 export * from "./credentials.js";
+export * from "./endpoint-docs.js";
 export * from "./endpoint-summaries.js";
 export * from "./endpoints.js";
 export * from "./envelope.js";

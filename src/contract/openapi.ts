@@ -1,14 +1,12 @@
 import * as z from "zod/mini";
-import { ENDPOINT_SUMMARIES } from "./endpoint-summaries.js";
 import {
-  ENDPOINTS,
-  type Endpoint,
+  ENDPOINT_DOCS,
+  type EndpointDocs,
   type EndpointErrorCode,
-  type EndpointName,
-  endpointPath,
-  isMutatingMethod,
   type PlatformDocTag,
-} from "./endpoints.js";
+} from "./endpoint-docs.js";
+import { ENDPOINT_SUMMARIES } from "./endpoint-summaries.js";
+import { ENDPOINTS, type Endpoint, type EndpointName, endpointPath, isMutatingMethod } from "./endpoints.js";
 import { DOCUMENTED_ERROR_CODES, ErrorBody, MODELLED_ERROR_CODES } from "./error-body.js";
 import { CalendarDate, Timestamp } from "./primitives.js";
 import { CONTRACT_SCHEMAS } from "./schemas.js";
@@ -153,7 +151,8 @@ export function buildOpenApiDocument(): JsonObject {
 
   const paths: Record<string, JsonObject> = {};
   const usedCodes = new Set<EndpointErrorCode>();
-  for (const [operationId, endpoint] of Object.entries(ENDPOINTS) as [EndpointName, Endpoint][]) {
+  for (const [operationId, wire] of Object.entries(ENDPOINTS) as [EndpointName, Endpoint][]) {
+    const endpoint: Endpoint & EndpointDocs = { ...wire, ...ENDPOINT_DOCS[operationId] };
     const path = endpointPath(endpoint);
     paths[path] ??= {};
     paths[path][endpoint.method.toLowerCase()] = operation(operationId, endpoint, nameOf);
@@ -363,7 +362,7 @@ function ref(schema: unknown, nameOf: Map<unknown, string>): JsonObject {
   return schemaRef(name);
 }
 
-const OPERATION_NOTE: Readonly<Record<Endpoint["documented"], string>> = {
+const OPERATION_NOTE: Readonly<Record<EndpointDocs["documented"], string>> = {
   full: "Documented: the method, the path and the shapes. Modelled: the success status (the docs show none).",
   path: "The method and the path are documented; the request and answer shapes are modelled.",
   modelled:
@@ -376,7 +375,11 @@ const PATH_PARAMETER_SCHEMAS: Readonly<Record<string, JsonObject>> = {
   applicationID: { type: "string", format: "uuid" },
 };
 
-function operation(operationId: EndpointName, endpoint: Endpoint, nameOf: Map<unknown, string>): JsonObject {
+function operation(
+  operationId: EndpointName,
+  endpoint: Endpoint & EndpointDocs,
+  nameOf: Map<unknown, string>,
+): JsonObject {
   const parameters: JsonObject[] = [...endpointPath(endpoint).matchAll(/\{(\w+)\}/g)].map((m) => ({
     name: m[1],
     in: "path",

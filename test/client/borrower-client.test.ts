@@ -613,6 +613,20 @@ describe("request checks before the network", () => {
     expect(() =>
       createBorrowerClient({ ...base, baseUrl: "http://x", getSessionToken: undefined as never }),
     ).toThrow(/getSessionToken/);
+    // A correlation id no header can carry (a newline, non-ASCII) would fail every call as a retried NETWORK error.
+    for (const correlationID of ["flow\r\nx-evil: 1", "é-flow", ""])
+      expect(() => createBorrowerClient({ ...base, baseUrl: "http://x", correlationID })).toThrow(
+        /correlationID/,
+      );
+  });
+
+  it("refuses a correlationID() that gives what no header can carry: INVALID_REQUEST, not sent, not retried", async () => {
+    server = await startScriptedServer(inOrder({ status: 200, body: journeyFixture() }));
+    const { client } = borrowerOn(server, { correlationID: () => "é-flow" });
+    const error = await rejectionOf(client.getJourney(J));
+    expect(error).toMatchObject({ code: "INVALID_REQUEST", errors: [{ path: "correlationID" }] });
+    expect((error as ApiError).message).not.toContain("é-flow");
+    expect(server.requests).toHaveLength(0);
   });
 
   it("wraps a failing getSessionToken as SESSION_UNAVAILABLE and sends nothing", async () => {

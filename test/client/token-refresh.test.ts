@@ -167,3 +167,77 @@ describe("401 AUTH_INVALID_SESSION", () => {
     expect(server.requests).toHaveLength(2);
   });
 });
+
+describe("the error body, read leniently", () => {
+  const bodyWith = (error: Record<string, unknown>) => ({
+    status: error.code === "AUTH_INVALID_SESSION" ? 401 : 400,
+    body: { requestID: "r", timestamp: "2026-11-26T10:00:00.000Z", data: null, error },
+    raw: true,
+  });
+
+  it("keeps the documented code whatever else differs: a null message, field errors as a map or with `field`", async () => {
+    for (const [error, fields] of [
+      [{ code: "OFFER_LOCK_CONFLICT", message: null }, []],
+      [
+        { code: "VALIDATION_FAILED", message: "PAN invalid", fields: { "profile.pan": "invalid" } },
+        [{ path: "profile.pan", message: "invalid" }],
+      ],
+      [
+        {
+          code: "VALIDATION_FAILED",
+          message: "x",
+          fields: [{ field: "pan", message: "bad", code: "pattern" }, 7],
+        },
+        [{ path: "pan", message: "bad", code: "pattern" }],
+      ],
+    ] as const) {
+      server = await startScriptedServer(() => bodyWith(error));
+      const failure = await rejectionOf(borrowerOn(server).client.getJourney(J));
+      expect(failure).toMatchObject({ code: error.code, errors: fields });
+      await server.close();
+      server = undefined;
+    }
+  });
+
+  it("refreshes on a 401 AUTH_INVALID_SESSION whose message is null", async () => {
+    server = await startScriptedServer((request) =>
+      request.headers.authorization === `Bearer ${REFRESHED_TOKEN}`
+        ? { status: 200, body: journeyFixture() }
+        : bodyWith({ code: "AUTH_INVALID_SESSION", message: null }),
+    );
+    const { client, refreshCalls } = borrowerOn(server);
+    expect(await client.getJourney(J)).toEqual(journeyFixture());
+    expect(refreshCalls()).toBe(1);
+  });
+});
+
+describe("the retry budget across a refresh", () => {
+  it("resends once with the new token within what is left of maxRetries, not with a fresh budget", async () => {
+    const unavailable = problemReply(503, "INTERNAL");
+    server = await startScriptedServer((request, index) =>
+      request.headers.authorization === `Bearer ${REFRESHED_TOKEN}`
+        ? unavailable
+        : index < 4
+          ? unavailable
+          : EXPIRED,
+    );
+    const { client, refreshCalls } = borrowerOn(server, {
+      retry: { maxRetries: 4, sleep: async () => {}, random: () => 0.5 },
+    });
+    await rejectionOf(client.getJourney(J));
+    expect(refreshCalls()).toBe(1);
+    // 1 + 4 retries with the stale token (the fifth answered 401), then the one resend: 6, not 10.
+    expect(server.requests).toHaveLength(6);
+  });
+});
+
+describe("an API key in a wrapper", () => {
+  it("is refused before anything is sent, whether quoted or with a Bearer scheme", async () => {
+    server = await startScriptedServer(() => ({ status: 200, body: journeyFixture() }));
+    for (const wrapped of [`Bearer ${API_KEY}`, `"${API_KEY}"`]) {
+      const { client } = borrowerOn(server, { getSessionToken: () => wrapped });
+      expect(await rejectionOf(client.getJourney(J))).toBeInstanceOf(ScopeError);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+});

@@ -39,11 +39,17 @@ describe("lifecycle helpers", () => {
     expect(isExpectedEdge("REJECTED", "CLOSED")).toBe(false);
     expect(isExpectedEdge("CLOSED", "DISBURSED")).toBe(false);
   });
-  it("knows an API key by its only documented form, sk_…, also with stray whitespace", () => {
+  it("knows an API key by its only documented form, sk_…, also wrapped in whitespace, quotes or a Bearer scheme", () => {
     expect(isApiKey("sk_test_abc")).toBe(true);
     expect(isApiKey(" sk_test_abc")).toBe(true);
     expect(isApiKey("\tsk_live_abc\n")).toBe(true);
+    // As it reaches an app copied from a header, or from JSON kept in storage.
+    expect(isApiKey("Bearer sk_x")).toBe(true);
+    expect(isApiKey("bearer  sk_x")).toBe(true);
+    expect(isApiKey('"sk_test_abc"')).toBe(true);
+    expect(isApiKey("'Bearer sk_test_abc'")).toBe(true);
     expect(isApiKey("3b5c0c4e8f2a4d1e")).toBe(false);
-    expect(isApiKey("Bearer sk_x")).toBe(false);
+    expect(isApiKey("Bearer 3b5c0c4e8f2a4d1e")).toBe(false);
+    expect(isApiKey("tok_sk_x")).toBe(false);
   });
 });

@@ -4,9 +4,12 @@ import {
   BASE_PATH,
   CONTRACT_SCHEMAS,
   DOCUMENTED_ERROR_CODES,
+  ENDPOINT_DOCS,
   ENDPOINTS,
   type Endpoint,
+  type EndpointDocs,
   type EndpointErrorCode,
+  type EndpointName,
   endpointPath,
   isMutatingMethod,
   MODELLED_ERROR_CODES,
@@ -47,7 +50,11 @@ interface Doc {
 
 const doc = buildOpenApiDocument() as unknown as Doc;
 const STATUS: Record<string, number> = { ...DOCUMENTED_ERROR_CODES, ...MODELLED_ERROR_CODES };
-const endpoints = Object.entries(ENDPOINTS) as [string, Endpoint][];
+/** Each endpoint with what the platform documents of it (ENDPOINT_DOCS), as the OpenAPI document is built. */
+type DocumentedEndpoint = Endpoint & EndpointDocs;
+const endpoints = (Object.entries(ENDPOINTS) as [EndpointName, Endpoint][]).map(
+  ([name, e]): [EndpointName, DocumentedEndpoint] => [name, { ...e, ...ENDPOINT_DOCS[name] }],
+);
 const opOf = (e: Endpoint): Operation => doc.paths[endpointPath(e)]?.[e.method.toLowerCase()] as Operation;
 /** The header parameters of an operation, by name (component references resolved). */
 const headerParams = (op: Operation) =>
@@ -268,7 +275,7 @@ describe("the webhook subscription API [C1] [C13] [C14]", () => {
       const op = opOf(e);
       expect(op.operationId).toBe(name);
       expect(op.security, name).toEqual([{ apiKey: [] }]);
-      expect(e.platformDocs, name).toEqual(["C1", "C13", "C14"]);
+      expect(ENDPOINT_DOCS[name].platformDocs, name).toEqual(["C1", "C13", "C14"]);
       const pathParams = op.parameters.filter((p) => "in" in p && p.in === "path") as unknown as {
         name: string;
         schema: Json;
@@ -312,7 +319,7 @@ describe("the webhook subscription API [C1] [C13] [C14]", () => {
 });
 
 describe("ENDPOINTS error lists", () => {
-  const has = (e: Endpoint, code: EndpointErrorCode) => e.errors.includes(code);
+  const has = (e: EndpointDocs, code: EndpointErrorCode) => e.errors.includes(code);
   it("follow from scope, method, body and path, as the sandbox answers", () => {
     for (const [name, e] of endpoints) {
       expect(new Set(e.errors).size, name).toBe(e.errors.length);
@@ -332,8 +339,8 @@ describe("ENDPOINTS error lists", () => {
         path.includes("{journeyID}") || path.includes("{offerID}") || path.includes("{tenantID}"),
       );
     }
-    expect(has(ENDPOINTS.proceedOffer, "OFFER_LOCK_CONFLICT")).toBe(true);
-    expect(has(ENDPOINTS.proceedOffer, "OFFER_EXPIRED")).toBe(true);
-    expect(has(ENDPOINTS.proceedOffer, "INVALID_STATE")).toBe(true);
+    expect(has(ENDPOINT_DOCS.proceedOffer, "OFFER_LOCK_CONFLICT")).toBe(true);
+    expect(has(ENDPOINT_DOCS.proceedOffer, "OFFER_EXPIRED")).toBe(true);
+    expect(has(ENDPOINT_DOCS.proceedOffer, "INVALID_STATE")).toBe(true);
   });
 });
