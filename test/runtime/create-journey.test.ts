@@ -496,34 +496,31 @@ describe("createJourney: restore, wake-ups, retries and teardown", () => {
   const profileState = () => snap({ status: "PROFILE_REQUIRED", nextAction: "SUBMIT_PROFILE" });
   const pollsOf = (fake: ReturnType<typeof createFakeClient>) =>
     fake.calls.filter((c) => c.method === "getJourneyState").length;
+  /** A started runtime over a fake client of the profile state (or `initial`), on a manual clock. */
+  async function running(options: Partial<Parameters<typeof createJourney>[0]> = {}, state = profileState()) {
+    const fake = createFakeClient(state);
+    const clock = createManualClock();
+    const signals = controlledSignals();
+    const runtime = createJourney({
+      client: fake.client,
+      journeyID: JOURNEY,
+      initial: state,
+      clock,
+      signals,
+      ...options,
+    });
+    runtime.start();
+    await flush();
+    return { fake, clock, signals, runtime };
+  }
 
   it("a state persisted while offline or hidden resumes polling at the visible cadence on a visible, online app", async () => {
     for (const away of [{ online: false }, { visible: false }]) {
-      const state = profileState();
-      const signals = controlledSignals();
-      const first = createJourney({
-        client: createFakeClient(state).client,
-        journeyID: JOURNEY,
-        initial: state,
-        clock: createManualClock(),
-        signals,
-      });
-      first.start();
-      await flush();
-      signals.set(away);
-      const saved = first.persist();
-      first.stop();
-      const fake = createFakeClient(state);
-      const clock = createManualClock();
-      const restored = createJourney({
-        client: fake.client,
-        journeyID: JOURNEY,
-        initial: saved,
-        clock,
-        signals: controlledSignals(),
-      });
-      restored.start();
-      await flush();
+      const first = await running();
+      first.signals.set(away);
+      const saved = first.runtime.persist();
+      first.runtime.stop();
+      const { fake, clock, runtime: restored } = await running({ initial: saved });
       expect(restored.getState().context.online, JSON.stringify(away)).toBe(true);
       expect(restored.getState().context.polling.hidden, JSON.stringify(away)).toBe(false);
       for (let second = 0; second < 60; second++) {
@@ -538,19 +535,7 @@ describe("createJourney: restore, wake-ups, retries and teardown", () => {
   });
 
   it("a wake-up (back in view, refresh()) while a Retry-After is armed waits it out: no poll before it", async () => {
-    const state = profileState();
-    const fake = createFakeClient(state);
-    const clock = createManualClock();
-    const signals = controlledSignals();
-    const runtime = createJourney({
-      client: fake.client,
-      journeyID: JOURNEY,
-      initial: state,
-      clock,
-      signals,
-    });
-    runtime.start();
-    await flush();
+    const { fake, clock, signals, runtime } = await running();
     const poll = fake.client.getJourneyState;
     let limited = true;
     let polls = 0;
@@ -619,21 +604,11 @@ describe("createJourney: restore, wake-ups, retries and teardown", () => {
         throw new Error("host teardown failed");
       },
     ]) {
-      const state = profileState();
-      const fake = createFakeClient(state);
-      const clock = createManualClock();
       const errors: unknown[] = [];
-      const signals = { isVisible: () => true, isOnline: () => true, subscribe: () => unsubscribe as never };
-      const runtime = createJourney({
-        client: fake.client,
-        journeyID: JOURNEY,
-        initial: state,
-        clock,
-        signals,
+      const { fake, clock, runtime } = await running({
+        signals: { isVisible: () => true, isOnline: () => true, subscribe: () => unsubscribe as never },
         onError: (e) => void errors.push(e),
       });
-      runtime.start();
-      await flush();
       expect(() => runtime.stop()).not.toThrow();
       const before = fake.calls.length;
       for (let i = 0; i < 6; i++) {
