@@ -3,16 +3,13 @@ export interface TokenRefresher {
   /**
    * A fresh token to replace `staleToken`. Joins the refresh in flight; reuses the last refreshed token when
    * `staleToken` is one this refresher already replaced; otherwise (any other token, e.g. one another tab
-   * stored) starts one refresh. A refresh for `staleToken` that failed in the last 10 s is not tried again: its
-   * failure is the answer.
+   * stored) starts one refresh.
    * @throws whatever the refresh callback rejects with.
    */
   refresh(staleToken: string): Promise<string>;
 }
 
 const MAX_REPLACED = 8;
-/** How long a failed refresh answers the requests that meet the same stale token after it (they left before). */
-const FAILED_REFRESH_REUSE_MS = 10_000;
 
 /**
  * Creates a {@link TokenRefresher} over `refreshSession`. `onSettled` hears of every real refresh call.
@@ -26,29 +23,22 @@ export function createTokenRefresher(
   let latest: string | undefined;
   /** The last tokens a refresh replaced (a few: only requests still in flight can carry them). */
   const replaced: string[] = [];
-  /** The last refresh that failed: the token it was to replace, when, and why. */
-  let failed: { staleToken: string; at: number; error: unknown } | undefined;
   return {
     refresh(staleToken) {
       if (inFlight) return inFlight;
       // A request that left before the last refresh answers later with the old token: no second refresh.
       if (latest !== undefined && replaced.includes(staleToken)) return Promise.resolve(latest);
-      // Nor after a refresh that just failed for that token: the stragglers share its failure (no storm).
-      if (failed?.staleToken === staleToken && Date.now() - failed.at < FAILED_REFRESH_REUSE_MS)
-        return Promise.reject(failed.error);
       const started = Date.now();
       const running = Promise.resolve()
         .then(refreshSession)
         .then(
           (token) => {
-            failed = undefined;
             latest = token;
             if (replaced.unshift(staleToken) > MAX_REPLACED) replaced.pop();
             onSettled(true, Date.now() - started);
             return token;
           },
           (error: unknown) => {
-            failed = { staleToken, at: Date.now(), error };
             onSettled(false, Date.now() - started);
             throw error;
           },
