@@ -83,10 +83,11 @@ function eventTime(context: JourneyContext, event: JourneyEvent | { type: string
 
 /** The cadence policy's inputs for the context's current state (jitter from the journey id and arm count). */
 export function cadenceInput(context: JourneyContext): CadenceInput {
-  return {
-    ...cadenceFacts(context),
-    jitter: deterministicJitter(`${context.journeyID}:${context.polling.armed}`),
-  };
+  return withJitter(context, cadenceFacts(context));
+}
+
+function withJitter(context: JourneyContext, facts: Omit<CadenceInput, "jitter">): CadenceInput {
+  return { ...facts, jitter: deterministicJitter(`${context.journeyID}:${context.polling.armed}`) };
 }
 
 function cadenceFacts(context: JourneyContext): Omit<CadenceInput, "jitter"> {
@@ -104,7 +105,10 @@ function cadenceFacts(context: JourneyContext): Omit<CadenceInput, "jitter"> {
 
 /** The polling inputs of the context (the jitter aside), as a string: polling re-arms when it changes. */
 export function cadenceKey(context: JourneyContext): string {
-  const f = cadenceFacts(context);
+  return keyOf(context, cadenceFacts(context));
+}
+
+function keyOf(context: JourneyContext, f: Omit<CadenceInput, "jitter">): string {
   return `${context.snapshot === null}|${f.band}|${f.justSubmitted}|${f.hidden}|${f.pushFresh}|${f.failures}|${f.retryAfterMs}`;
 }
 
@@ -113,19 +117,24 @@ export function cadenceKey(context: JourneyContext): string {
  * that first poll fails (a journey that answers 404 is not polled in a tight loop); `null` once ended.
  */
 export function currentCadence(context: JourneyContext): number | null {
-  if (context.snapshot !== null) return pollCadence(cadenceInput(context));
-  return context.polling.failures === 0 ? 0 : pollCadence({ ...cadenceInput(context), band: "active" });
+  return cadenceOf(context, cadenceFacts(context));
+}
+
+function cadenceOf(context: JourneyContext, facts: Omit<CadenceInput, "jitter">): number | null {
+  if (context.snapshot !== null) return pollCadence(withJitter(context, facts));
+  return context.polling.failures === 0 ? 0 : pollCadence({ ...withJitter(context, facts), band: "active" });
 }
 
 /** `armPoll`: computes the interval for the polling actor about to be (re)invoked. */
 export function armPoll(context: JourneyContext): JourneyContext {
+  const facts = cadenceFacts(context);
   return {
     ...context,
     polling: {
       ...context.polling,
-      inMs: currentCadence(context),
+      inMs: cadenceOf(context, facts),
       armed: context.polling.armed + 1,
-      armedFor: cadenceKey(context),
+      armedFor: keyOf(context, facts),
     },
   };
 }

@@ -109,7 +109,8 @@ function settlePolling(
       { type: "fetchJourney", journeyID: context.journeyID, reason: context.refetch ?? "resync" },
     ];
   } else if (cadenceKey(context) !== context.polling.armedFor) {
-    next = armPoll(disarmPoll(context));
+    // The machine's re-entry runs `disarmPoll` then `armPoll`; `armPoll` sets every field `disarmPoll` does.
+    next = armPoll(context);
     commands = [{ type: "startPolling", journeyID: context.journeyID, inMs: next.polling.inMs ?? 0 }];
   }
   return { state: { value: { ...value, lifecycle, sync }, context: next }, commands };
