@@ -68,6 +68,8 @@ function callEffect<Name extends EndpointName>(
   const name = spec.endpoint;
   const { correlationID, idempotencyKey } = identity;
   let attempts = 0;
+  /** The refreshes settled when the last attempt left (a straggler's 401 shares a refresh that failed since). */
+  let sentAt = 0;
 
   return Effect.gen(function* () {
     const { path, fullPath, body } = yield* prepareRequest(spec);
@@ -77,6 +79,7 @@ function callEffect<Name extends EndpointName>(
     const exchange = (token: string) =>
       Effect.suspend(() => {
         const attempt = ++attempts;
+        sentAt = credentials.refresher?.settled ?? 0;
         const started = Date.now();
         notify(settings.observer, { type: "request", ...facts, attempt });
         const headers: Record<string, string> = {
@@ -160,7 +163,7 @@ function callEffect<Name extends EndpointName>(
         if (refresher === undefined || error.code !== "AUTH_INVALID_SESSION") return Effect.fail(error);
         return bearer(
           credentials,
-          () => refresher.refresh(token),
+          () => refresher.refresh(token, sentAt),
           name,
           correlationID,
           settings.timeoutMs,

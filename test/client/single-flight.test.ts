@@ -59,4 +59,17 @@ describe("createTokenRefresher", () => {
     expect(calls()).toBe(2);
     expect(settled).toEqual([false, false]);
   });
+
+  it("a straggler that left before a refresh failed shares the failure; one that left after tries again", async () => {
+    const { refresher, calls } = counting([]);
+    const leftBefore = refresher.settled;
+    await expect(refresher.refresh("session-old", leftBefore)).rejects.toThrow(/no more tokens/);
+    await expect(refresher.refresh("session-old", leftBefore)).rejects.toThrow(/no more tokens/);
+    expect(calls()).toBe(1);
+    // Another token that left as early is not answered with this failure.
+    await expect(refresher.refresh("session-other", leftBefore)).rejects.toThrow(/no more tokens/);
+    expect(calls()).toBe(2);
+    await expect(refresher.refresh("session-old", refresher.settled)).rejects.toThrow(/no more tokens/);
+    expect(calls()).toBe(3);
+  });
 });

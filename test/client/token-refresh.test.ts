@@ -85,6 +85,42 @@ describe("401 AUTH_INVALID_SESSION", () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it("requests that left before a refresh failed share its failure (no storm); one sent after it tries again", async () => {
+    // Five stale-token requests are held until all are in flight; the first is expired, the other four only once
+    // its refresh has failed.
+    const held: (() => void)[] = [];
+    let allSent!: () => void;
+    const inFlight = new Promise<void>((resolve) => {
+      allSent = resolve;
+    });
+    server = await startScriptedServer(() => {
+      if (held.length === 5) return EXPIRED;
+      return new Promise<Reply>((resolve) => {
+        held.push(() => resolve(EXPIRED));
+        if (held.length === 5) allSent();
+      });
+    });
+    let calls = 0;
+    const { client } = borrowerOn(server, {
+      refreshSession: async () => {
+        calls++;
+        throw new Error("backend down");
+      },
+    });
+    const calls5 = Array.from({ length: 5 }, () => rejectionOf(client.getJourney(J)));
+    await inFlight;
+    held[0]!();
+    const first = await Promise.race(calls5);
+    expect(first).toMatchObject({ code: "REFRESH_FAILED" });
+    expect(calls).toBe(1);
+    for (const release of held.slice(1)) release();
+    for (const error of await Promise.all(calls5)) expect(error).toMatchObject({ code: "REFRESH_FAILED" });
+    expect(calls).toBe(1);
+    // A request sent after the failure (the borrower may have signed in again) refreshes again.
+    expect(await rejectionOf(client.getJourney(J))).toMatchObject({ code: "REFRESH_FAILED" });
+    expect(calls).toBe(2);
+  });
+
   it("refuses an sk_ key handed back by refreshSession before resending", async () => {
     server = await expiringServer({ status: 200, body: journeyFixture() });
     const { client } = borrowerOn(server, { refreshSession: async () => API_KEY });
