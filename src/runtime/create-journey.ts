@@ -437,6 +437,9 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
       visible = !state.context.polling.hidden;
       online = state.context.online;
       onSignals({ visible: signals.isVisible(), online: signals.isOnline() });
+      // A state kept while the session was expired: this runtime holds the app's credentials of now, so it tries
+      // them (a poll) rather than waiting for a `session.refreshed` the app has no reason to send.
+      if (!state.context.sessionValid) dispatch({ type: "session.refreshed", at: clock.now() });
       unsubscribeSignals = signals.subscribe(onSignals);
       if (options.push !== undefined)
         stopPush = consumePush(options.push, {

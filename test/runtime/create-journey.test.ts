@@ -534,6 +534,28 @@ describe("createJourney: restore, wake-ups, retries and teardown", () => {
     }
   });
 
+  it("a state persisted while the session was expired tries the restoring runtime's credentials: polling resumes", async () => {
+    const first = await running();
+    const poll = first.fake.client.getJourneyState;
+    (first.fake.client as { getJourneyState: unknown }).getJourneyState = async () => {
+      throw apiError("AUTH_INVALID_SESSION", 401);
+    };
+    first.runtime.refresh();
+    await flush();
+    expect(first.runtime.view().isSessionExpired).toBe(true);
+    const saved = first.runtime.persist();
+    first.runtime.stop();
+    (first.fake.client as { getJourneyState: unknown }).getJourneyState = poll;
+    const { fake, clock, runtime: restored } = await running({ initial: saved });
+    expect(restored.view().isSessionExpired).toBe(false);
+    for (let second = 0; second < 60; second++) {
+      clock.advance(1_000);
+      await flush();
+    }
+    expect(pollsOf(fake)).toBeGreaterThanOrEqual(3);
+    restored.stop();
+  });
+
   it("a wake-up (back in view, refresh()) while a Retry-After is armed waits it out: no poll before it", async () => {
     const { fake, clock, signals, runtime } = await running();
     const poll = fake.client.getJourneyState;
