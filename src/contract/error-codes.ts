@@ -29,9 +29,21 @@ export const MODELLED_ERROR_CODES = {
   INTERNAL: 500,
 } as const;
 
+/**
+ * Codes only the sandbox's transport guards answer with (docs/sandbox.md): a body that is not JSON, a page of
+ * another origin, a Host it does not serve. Never on the platform's wire: kept apart so the client does not ship them.
+ */
+export const SANDBOX_GUARD_CODES = {
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  ORIGIN_NOT_ALLOWED: 403,
+  HOST_NOT_ALLOWED: 421,
+} as const;
+
 /** A code the platform documents. */
 export type DocumentedErrorCode = keyof typeof DOCUMENTED_ERROR_CODES;
 /** A code the sandbox models beyond the documented ones. */
 export type ModelledErrorCode = keyof typeof MODELLED_ERROR_CODES;
+/** A code only the sandbox's transport guards answer with. */
+export type SandboxGuardCode = keyof typeof SANDBOX_GUARD_CODES;
 /** A platform error code: a known one, or any other string the platform sends (kept as it is). */
 export type PlatformErrorCode = DocumentedErrorCode | ModelledErrorCode | (string & {});

@@ -1,5 +1,9 @@
+import type { DocumentedErrorCode, ModelledErrorCode, SandboxGuardCode } from "../contract/error-codes.js";
 import { CreditJourneyError } from "../contract/errors.js";
 import type { ContractIssue, ErrorBody, FieldIssue, PlatformErrorCode } from "../contract/index.js";
+
+/** Every code the sandbox answers with: each one listed in src/contract/error-codes.ts. */
+export type SandboxErrorCode = DocumentedErrorCode | ModelledErrorCode | SandboxGuardCode;
 
 /** The envelope fields the sandbox stamps on every answer, success or error. */
 export interface AnswerMeta {
@@ -22,7 +26,7 @@ export class SandboxProblem extends CreditJourneyError {
 
   constructor(
     status: number,
-    code: PlatformErrorCode,
+    code: SandboxErrorCode,
     message: string,
     extra: { fields?: readonly FieldIssue[]; headers?: Record<string, string> } = {},
   ) {
