@@ -242,7 +242,12 @@ export function isPendingMutationResult(context: JourneyContext, event: JourneyE
   );
 }
 
+/** Polling is backing off: a poll failed and none has succeeded since (its `Retry-After`, if any, is armed too). */
+export function isBackingOff(context: JourneyContext): boolean {
+  return context.polling.failures > 0 || context.polling.retryAfterMs !== null;
+}
+
 /** `needsJourney`: a full re-fetch is wanted (anomaly, offers, resync) and polling is not backing off. */
 export function needsJourney(context: JourneyContext): boolean {
-  return context.refetch !== null && context.polling.failures === 0 && !isJourneyEnded(context);
+  return context.refetch !== null && !isBackingOff(context) && !isJourneyEnded(context);
 }

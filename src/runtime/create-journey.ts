@@ -1,5 +1,5 @@
 import { connect, type JourneyState, type JourneyView } from "../../machines/journey/journey.connect.js";
-import { heldAsOf } from "../../machines/journey/journey.guards.js";
+import { heldAsOf, isBackingOff } from "../../machines/journey/journey.guards.js";
 import { MUTATIONS } from "../../machines/journey/journey.intents.js";
 import type { BorrowerClient } from "../client/borrower-client.js";
 import { randomId } from "../client/ids.js";
@@ -243,7 +243,7 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
     signal: abort.signal,
     heldAsOf: () => heldAsOf(state.context),
     dispatch,
-    backingOff: () => state.context.polling.failures > 0 || state.context.polling.retryAfterMs !== null,
+    backingOff: () => isBackingOff(state.context),
   };
   const poller = createPoller(deps);
 
