@@ -29,6 +29,12 @@ export interface ChangeFeedOptions {
   readonly onError?: (error: unknown) => void;
   /** The first wait before re-opening a dropped LISTEN connection, in ms (default 1,000; doubles up to 30 s). */
   readonly reconnectMs?: number;
+  /**
+   * How long a connect, a query or a silent connection is waited for, in ms (default 10,000): a path that drops
+   * packets without a reset is found within about four times this (the LISTEN connection is asked a `SELECT 1`
+   * every `3 × silentMs`).
+   */
+  readonly silentMs?: number;
 }
 
 /** A worker's end of the fan-out. */
@@ -58,22 +64,27 @@ export class ChangeFeedConfigError extends CreditJourneyError {
 }
 
 const MAX_RECONNECT_MS = 30_000;
+/** The longest wait an option may set (an hour): beyond it a dropped connection would go unnoticed. */
+const MAX_WAIT_MS = 3_600_000;
 /**
- * How long a connect, a query, or a silent connection is waited for (ms): a path that drops packets without a
- * reset (a NAT's idle timeout, a failover) is found within about this, not the OS's two-hour keepalive.
+ * How long a connect, a query, or a silent connection is waited for by default (ms): a path that drops packets
+ * without a reset (a NAT's idle timeout, a failover) is found within about this, not the OS's two-hour keepalive.
  */
-const CONNECTION_TIMEOUT_MS = 10_000;
+const SILENT_MS = 10_000;
 /** At most this many store reads for heard changes at once (the store's pool serves the webhooks too). */
 const DELIVERY_CONCURRENCY = 4;
-/** How often the LISTEN connection is asked a `SELECT 1` (ms): one that does not answer is dropped and re-opened. */
-const LISTEN_HEARTBEAT_MS = 30_000;
-/** The `pg` settings of both connections: bounded connects and queries, TCP keepalive probes after 10 s idle. */
-const CONNECTION_SETTINGS = {
-  keepAlive: true,
-  keepAliveInitialDelayMillis: CONNECTION_TIMEOUT_MS,
-  connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
-  query_timeout: CONNECTION_TIMEOUT_MS,
-} as const;
+/** The LISTEN connection is asked a `SELECT 1` every this many `silentMs`: one that does not answer is re-opened. */
+const HEARTBEAT_SILENCES = 3;
+
+/** The `pg` settings of both connections: bounded connects and queries, TCP keepalive probes after `silentMs` idle. */
+function connectionSettings(silentMs: number) {
+  return {
+    keepAlive: true,
+    keepAliveInitialDelayMillis: silentMs,
+    connectionTimeoutMillis: silentMs,
+    query_timeout: silentMs,
+  } as const;
+}
 
 function checkOptions(options: ChangeFeedOptions): void {
   if (typeof options !== "object" || options === null)
@@ -85,9 +96,44 @@ function checkOptions(options: ChangeFeedOptions): void {
   for (const name of ["onChange", "watched", "onError"] as const)
     if ((name === "onChange" || options[name] !== undefined) && typeof options[name] !== "function")
       throw new ChangeFeedConfigError(name, "must be a function");
-  const reconnect = options.reconnectMs;
-  if (reconnect !== undefined && !(Number.isSafeInteger(reconnect) && reconnect > 0))
-    throw new ChangeFeedConfigError("reconnectMs", "must be a positive integer of milliseconds");
+  for (const name of ["reconnectMs", "silentMs"] as const) {
+    const ms = options[name];
+    if (ms !== undefined && !(Number.isSafeInteger(ms) && ms > 0 && ms <= MAX_WAIT_MS))
+      throw new ChangeFeedConfigError(
+        name,
+        `must be a positive integer of milliseconds, at most ${MAX_WAIT_MS}`,
+      );
+  }
+}
+
+/** Waits for `ending` (its failure ignored) or `ms`, whichever comes first; then runs `cut` if it had not settled. */
+async function within(ending: Promise<unknown>, ms: number, cut: () => void): Promise<void> {
+  let settled = false;
+  let cancel: CancelTimer | undefined;
+  const timedOut = new Promise<void>((resolve) => {
+    cancel = backgroundClock.setTimeout(resolve, ms);
+  });
+  await Promise.race([
+    ending
+      .then(
+        () => {},
+        () => {},
+      )
+      .finally(() => (settled = true)),
+    timedOut,
+  ]);
+  cancel?.();
+  if (!settled) cut();
+}
+
+/** Cuts a `pg` client's socket (pg has no public `destroy`): for a connection that no longer answers. */
+function destroyStream(client: object): void {
+  (client as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
+}
+
+/** Cuts every connection of a `pg` pool (through its private client list, when it has one). */
+function destroyPool(pool: object): void {
+  for (const client of (pool as { _clients?: object[] })._clients ?? []) destroyStream(client);
 }
 
 /** A notification's payload, or `undefined` when it is not one this feed sent. */
@@ -111,8 +157,10 @@ export async function createPostgresChangeFeed(options: ChangeFeedOptions): Prom
   checkOptions(options);
   const onError = options.onError ?? ((error: unknown) => console.warn("credit-journey change feed:", error));
   const firstWait = options.reconnectMs ?? 1_000;
+  const silentMs = options.silentMs ?? SILENT_MS;
+  const settings = connectionSettings(silentMs);
   const { default: pg } = await import("pg");
-  const sender = new pg.Pool({ connectionString: options.connectionString, max: 1, ...CONNECTION_SETTINGS });
+  const sender = new pg.Pool({ connectionString: options.connectionString, max: 1, ...settings });
   sender.on("error", onError);
   let listener: InstanceType<typeof pg.Client> | undefined;
   let closed = false;
@@ -155,7 +203,7 @@ export async function createPostgresChangeFeed(options: ChangeFeedOptions): Prom
   }
 
   async function listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: options.connectionString, ...CONNECTION_SETTINGS });
+    const client = new pg.Client({ connectionString: options.connectionString, ...settings });
     // Errors before the client is the listener reject the connect below; after, they drop it.
     client.on("error", (error: Error) => lost(client, error));
     client.on("end", () => lost(client, new Error("the LISTEN connection ended")));
@@ -179,7 +227,7 @@ export async function createPostgresChangeFeed(options: ChangeFeedOptions): Prom
     listener = client;
     wait = firstWait;
     // A connection that stops answering (no reset on a silent path) is dropped, and the feed catches up.
-    const cancelHeartbeat = every(backgroundClock, LISTEN_HEARTBEAT_MS, () => {
+    const cancelHeartbeat = every(backgroundClock, HEARTBEAT_SILENCES * silentMs, () => {
       if (listener !== client) return cancelHeartbeat();
       client.query("SELECT 1").catch((error: Error) => lost(client, error));
     });
@@ -189,7 +237,8 @@ export async function createPostgresChangeFeed(options: ChangeFeedOptions): Prom
   function lost(client: InstanceType<typeof pg.Client>, error: Error): void {
     if (client !== listener) return;
     listener = undefined;
-    client.end().catch(() => {});
+    // Ended politely if it answers; cut after `silentMs` if not (a silent path would hold the socket for hours).
+    void within(client.end(), silentMs, () => destroyStream(client));
     if (closed) return;
     onError(error);
     reopen();
@@ -232,7 +281,11 @@ export async function createPostgresChangeFeed(options: ChangeFeedOptions): Prom
       cancelReopen?.();
       const current = listener;
       listener = undefined;
-      await Promise.all([current?.end().catch(() => {}), sender.end().catch(() => {})]);
+      // Each end waited for at most `silentMs`: on a silent path the LISTEN connection's is cut instead.
+      await Promise.all([
+        current && within(current.end(), silentMs, () => destroyStream(current)),
+        within(sender.end(), silentMs, () => destroyPool(sender)),
+      ]);
     },
   };
 }

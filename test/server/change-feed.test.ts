@@ -3,6 +3,7 @@
  * `LISTEN/NOTIFY`, so a borrower watching through one worker hears a webhook another verified, and a dropped
  * LISTEN connection loses no change (the watched journeys are read again once it is back).
  */
+import { createServer, type Socket } from "node:net";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -176,6 +177,68 @@ describe("the PostgreSQL change feed across workers", () => {
     expect(await listening()).toBe(1);
   });
 
+  it("drops a LISTEN connection gone silent (no reset: the heartbeat's SELECT 1 times out), re-opens it and catches up", async () => {
+    const connectionString = await server.createDatabase();
+    // B reaches PostgreSQL through a proxy that can stop passing bytes on the connections it holds, closing none.
+    const proxy = await silenceableProxy(server.port);
+    closing.push(() => proxy.close());
+    const viaProxy = new URL(connectionString);
+    viaProxy.port = String(proxy.port);
+    const a = await worker(connectionString);
+    const store = await createPostgresJourneyStore({ connectionString, max: 2 });
+    closing.push(() => store.close());
+    const relay = createPushRelay({
+      authorize: () => true,
+      latest: async (journeyID) => (await store.get(journeyID))?.snapshot,
+    });
+    closing.push(() => relay.close());
+    const errors: unknown[] = [];
+    const feed = await createPostgresChangeFeed({
+      connectionString: viaProxy.toString(),
+      store,
+      onChange: relay.publish,
+      watched: relay.watched,
+      onError: (error) => errors.push(error),
+      reconnectMs: 50,
+      silentMs: 200,
+    });
+    closing.push(() => feed.close());
+    const onB = await watch(relay);
+    await expect.poll(() => relay.watched()).toEqual([JOURNEY]);
+    proxy.silence();
+    const d = delivery("evt_feed_silent", "KYC_PENDING", T0 - 60_000);
+    expect(await a.handler.handle(d.body, d.headers)).toMatchObject({ outcome: "applied" });
+    // The silent connection hears nothing; within a heartbeat and a timeout it is dropped, and the new one
+    // (through the proxy, which passes new connections) reads the watched journey again.
+    await expect.poll(() => onB, { timeout: 5_000 }).toEqual([T0 - 60_000]);
+    expect(errors.map(String).join("\n")).toMatch(/timeout/i);
+    const later = delivery("evt_feed_silent_after", "BANK_MANDATE_PENDING", T0 - 30_000);
+    expect(await a.handler.handle(later.body, later.headers)).toMatchObject({ outcome: "applied" });
+    await expect.poll(() => onB, { timeout: 5_000 }).toEqual([T0 - 60_000, T0 - 30_000]);
+  });
+
+  it("close() on a connection gone silent does not hang: the socket is cut after silentMs", async () => {
+    const connectionString = await server.createDatabase();
+    const proxy = await silenceableProxy(server.port);
+    closing.push(() => proxy.close());
+    const viaProxy = new URL(connectionString);
+    viaProxy.port = String(proxy.port);
+    const feed = await createPostgresChangeFeed({
+      connectionString: viaProxy.toString(),
+      store: { get: async () => undefined } as unknown as JourneyStore,
+      onChange: () => {},
+      onError: () => {},
+      silentMs: 200,
+    });
+    // The sender's connection is opened too, so both ends are waited for.
+    await feed.notify({ journeyID: JOURNEY, asOf: T0 });
+    proxy.silence();
+    const hung = new Promise((resolve) => setTimeout(() => resolve("hung"), 10_000).unref());
+    expect(await Promise.race([feed.close().then(() => "closed"), hung])).toBe("closed");
+    // Both connections cut, not left to the OS's timeouts (they would keep the host process alive).
+    await expect.poll(() => proxy.open(), { timeout: 2_000 }).toBe(0);
+  });
+
   it("checks its options when created, naming the field", async () => {
     const store = { get: async () => undefined };
     for (const [options, field] of [
@@ -183,6 +246,8 @@ describe("the PostgreSQL change feed across workers", () => {
       [{ connectionString: "postgres://x", store: {}, onChange: () => {} }, "store"],
       [{ connectionString: "postgres://x", store }, "onChange"],
       [{ connectionString: "postgres://x", store, onChange: () => {}, reconnectMs: 0 }, "reconnectMs"],
+      [{ connectionString: "postgres://x", store, onChange: () => {}, silentMs: 1.5 }, "silentMs"],
+      [{ connectionString: "postgres://x", store, onChange: () => {}, silentMs: 86_400_000 }, "silentMs"],
     ] as const) {
       const error = await createPostgresChangeFeed(options as never).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ChangeFeedConfigError);
@@ -190,3 +255,45 @@ describe("the PostgreSQL change feed across workers", () => {
     }
   });
 });
+
+/**
+ * A loopback TCP proxy to `port` whose `silence()` stops passing bytes on every connection it holds (a path that
+ * drops packets, without a reset); connections opened after it pass as usual.
+ */
+async function silenceableProxy(port: number) {
+  const held = new Set<Socket>();
+  const proxy = createServer((inbound) => {
+    const outbound = new (inbound.constructor as typeof Socket)();
+    outbound.connect(port, "127.0.0.1");
+    const pair = [inbound, outbound] as const;
+    for (const socket of pair) {
+      held.add(socket);
+      socket.on("error", () => {});
+      socket.on("close", () => {
+        held.delete(socket);
+        for (const other of pair) other.destroy();
+      });
+    }
+    inbound.pipe(outbound);
+    outbound.pipe(inbound);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (proxy.address() as { port: number }).port,
+    /** The sockets still open (both ends of each connection). */
+    open: () => held.size,
+    silence() {
+      // Bytes read and dropped (a black hole), so a close from either side is still seen.
+      for (const socket of held) {
+        socket.unpipe();
+        socket.on("data", () => {});
+        socket.resume();
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of held) socket.destroy();
+        proxy.close(() => resolve());
+      }),
+  };
+}
