@@ -22,7 +22,7 @@ import { kitParsed, reducerMade } from "./store/checked.js";
 import { StoreInputError } from "./store/errors.js";
 import { checkStoredJourney, reportReading } from "./store/record.js";
 import type { ApplyWebhookResult, JourneyStore } from "./store/types.js";
-import { WebhookVerificationError } from "./webhook/errors.js";
+import { WebhookVerificationError, type WebhookVerificationReason } from "./webhook/errors.js";
 import type { WebhookHeaders } from "./webhook/headers.js";
 import type { WebhookSecrets } from "./webhook/secrets.js";
 import type { VerifiedWebhook, VerifyWebhookOptions, WebhookVerifier } from "./webhook/verify.js";
@@ -74,6 +74,8 @@ export interface WebhookResult {
   readonly eventID?: string;
   /** Per journey named, once applied or found stale. */
   readonly journeys?: readonly WebhookJourneyResult[];
+  /** Why verification refused it (`unauthorized`, `misconfigured`): the `WebhookVerificationError`'s reason. */
+  readonly reason?: WebhookVerificationReason;
   readonly detail?: string;
 }
 
@@ -230,10 +232,11 @@ export function handlerFactory(
         verified = await verifier.verify(rawBody, headers, { now: now() });
       } catch (error) {
         // A parsed body is the receiver's set-up fault, not the delivery's: 5xx, so the platform retries once fixed.
-        if (error instanceof WebhookVerificationError && error.reason === "BODY_NOT_RAW")
-          return { status: 500, outcome: "misconfigured", detail: error.message };
-        if (error instanceof WebhookVerificationError)
-          return { status: 401, outcome: "unauthorized", detail: error.message };
+        if (error instanceof WebhookVerificationError) {
+          const { reason, message: detail } = error;
+          if (reason === "BODY_NOT_RAW") return { status: 500, outcome: "misconfigured", reason, detail };
+          return { status: 401, outcome: "unauthorized", reason, detail };
+        }
         if (error instanceof ContractError) return { status: 400, outcome: "invalid", detail: error.message };
         throw error;
       }

@@ -160,9 +160,25 @@ describe("createWebhookHandler", () => {
     const store = createMemoryJourneyStore();
     const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
     const d = delivery("evt_1", [{ status: "STARTED" }], { generatedAt: NOW }, "another secret");
-    expect(await handler.handle(d.body, d.headers)).toMatchObject({ status: 401, outcome: "unauthorized" });
+    expect(await handler.handle(d.body, d.headers)).toMatchObject({
+      status: 401,
+      outcome: "unauthorized",
+      reason: "NO_MATCHING_SIGNATURE",
+    });
     expect(await store.get(JOURNEY)).toBeUndefined();
     expect(await store.markWebhookSeen("evt_1")).toBe(true);
+  });
+
+  it("answers a parsed body 500 misconfigured with reason BODY_NOT_RAW (the platform retries once fixed)", async () => {
+    const store = createMemoryJourneyStore();
+    const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
+    const d = delivery("evt_1", [{ status: "STARTED" }], { generatedAt: NOW });
+    expect(await handler.handle(JSON.parse(d.body) as never, d.headers)).toMatchObject({
+      status: 500,
+      outcome: "misconfigured",
+      reason: "BODY_NOT_RAW",
+    });
+    expect(await store.get(JOURNEY)).toBeUndefined();
   });
 
   it("answers 400 when X-AL-Event-ID and event_id disagree, or the body is no delivery, or gives no time", async () => {
