@@ -10,8 +10,9 @@ export interface Poller {
   /** Stops polling; a poll on the wire still reports (the reducer decides what its answer is worth). */
   stop(): void;
   /**
-   * Polls at once, when polling and no poll is on the wire; while backing off (`deps.backingOff`), once the armed
-   * interval has run since the last poll (a `Retry-After` is never cut short).
+   * Polls at once, when polling; once the poll on the wire is back, if there is one; while backing off
+   * (`deps.backingOff`), once the armed interval has run since the last failure came back (a `Retry-After` is
+   * never cut short).
    */
   wake(): void;
 }
@@ -26,7 +27,11 @@ export function createPoller(deps: CommandDeps): Poller {
   const { clock, signals } = deps;
   let etag: string | undefined;
   let lastPollAt: number | null = null;
+  /** When the last poll's answer (or failure) arrived: a backoff and its `Retry-After` count from here. */
+  let lastAnswerAt: number | null = null;
   let inFlight = false;
+  /** A `wake()` heard while a poll was on the wire (a thin push frame, say): it polls once that one is back. */
+  let wakeWhenBack = false;
   let armed: { journeyID: string; inMs: number } | null = null;
   let cancel: CancelTimer | undefined;
   // Each schedule supersedes the one before: a tick of an older one (a microtask that cannot be cancelled) does nothing.
@@ -48,8 +53,15 @@ export function createPoller(deps: CommandDeps): Poller {
     if (ms <= 0) void Promise.resolve().then(run);
     else cancel = clock.setTimeout(run, ms);
   };
-  const dueIn = (inMs: number): number =>
-    inMs <= 0 || lastPollAt === null ? 0 : Math.max(0, lastPollAt + inMs - clock.now());
+  const backingOff = (): boolean => deps.backingOff?.() ?? false;
+  /**
+   * How long until the armed interval has run: from when the last poll left, or, while backing off, from when its
+   * failure came back (the time a call spent on the wire never shortens a `Retry-After`).
+   */
+  const dueIn = (inMs: number): number => {
+    const from = backingOff() ? lastAnswerAt : lastPollAt;
+    return inMs <= 0 || from === null ? 0 : Math.max(0, from + inMs - clock.now());
+  };
 
   async function tick(mine: number): Promise<void> {
     if (mine !== generation) return;
@@ -58,13 +70,19 @@ export function createPoller(deps: CommandDeps): Poller {
     // Paused while hidden or offline: nothing is rescheduled; wake() resumes.
     if (armed === null || inFlight || !signals.isVisible() || !signals.isOnline()) return;
     inFlight = true;
+    wakeWhenBack = false;
     lastPollAt = clock.now();
     try {
       await pollOnce(armed.journeyID);
     } finally {
       inFlight = false;
-      // The answer may have re-armed (or stopped) polling; the next poll follows whatever is armed now.
-      if (armed !== null && !deps.signal.aborted && !scheduled) schedule(dueIn(armed.inMs));
+      lastAnswerAt = clock.now();
+      const woken = wakeWhenBack;
+      wakeWhenBack = false;
+      // The answer may have re-armed (or stopped) polling; the next poll follows whatever is armed now, at once if
+      // a wake-up came while this one was on the wire (its answer may predate what woke it).
+      if (armed !== null && !deps.signal.aborted && !scheduled)
+        schedule(woken && !backingOff() ? 0 : dueIn(armed.inMs));
     }
   }
 
@@ -107,7 +125,9 @@ export function createPoller(deps: CommandDeps): Poller {
       clear();
     },
     wake() {
-      if (armed !== null && !inFlight) schedule(deps.backingOff?.() ? dueIn(armed.inMs) : 0);
+      if (armed === null) return;
+      if (inFlight) wakeWhenBack = true;
+      else schedule(backingOff() ? dueIn(armed.inMs) : 0);
     },
   };
 }

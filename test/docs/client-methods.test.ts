@@ -13,7 +13,7 @@ describe("docs/client.md", () => {
       refreshSession: async () => "session-token",
     });
     const methods = Object.keys(client).filter(
-      (name) => typeof (client as Record<string, unknown>)[name] === "function",
+      (name) => typeof (client as unknown as Record<string, unknown>)[name] === "function",
     );
     expect(methods.length).toBeGreaterThan(10);
     const rows = new Set([...doc.matchAll(/^\| `(\w+)\(/gm)].map((match) => match[1]));

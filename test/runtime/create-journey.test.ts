@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { InspectionEvent } from "xstate";
-import { ContractError } from "../../src/contract/index.js";
+import { ContractError, type JourneySnapshot } from "../../src/contract/index.js";
 import { CADENCE } from "../../src/journey/index.js";
 import {
   controlledSignals,
@@ -208,6 +208,95 @@ describe("createJourney", () => {
     expect(runtime.view().status).toBe("BANK_MANDATE_PENDING");
     expect(runtime.view().diagnostics).toEqual({ reasonCode: "MANDATE" });
     expect(runtime.getState().context.asOf).toBe(8);
+    runtime.stop();
+  });
+
+  it("a thin pushed frame that arrives while a poll is on the wire polls again once that one is back", async () => {
+    const held = snap({ status: "KYC_PENDING", nextAction: "COMPLETE_STEP" });
+    const fake = createFakeClient(held);
+    const clock = createManualClock();
+    const poll = fake.client.getJourneyState;
+    let answer: (() => void) | undefined;
+    let polls = 0;
+    // The first poll after start is held on the wire, then answers what it read when it left (the old state).
+    (fake.client as { getJourneyState: unknown }).getJourneyState = async (
+      ...args: Parameters<typeof poll>
+    ) => {
+      polls++;
+      const read = await poll(...args);
+      if (polls === 2) await new Promise<void>((resolve) => (answer = resolve));
+      return read;
+    };
+    const frames: JourneySnapshot[] = [];
+    let nextFrame: (() => void) | undefined;
+    async function* push() {
+      for (;;) {
+        await new Promise<void>((resolve) => (nextFrame = resolve));
+        yield frames.shift()!;
+      }
+    }
+    const runtime = createJourney({
+      client: fake.client,
+      journeyID: JOURNEY,
+      initial: held,
+      clock,
+      push: push(),
+    });
+    runtime.start();
+    await flush();
+    runtime.refresh();
+    await flush();
+    expect(polls).toBe(2);
+    // The platform moves on after that poll read it; the relay pushes the thin frame.
+    fake.state = snap({ asOf: 8, status: "BANK_MANDATE_PENDING", nextAction: "COMPLETE_STEP" });
+    frames.push({
+      journeyID: JOURNEY,
+      status: "BANK_MANDATE_PENDING",
+      nextAction: "COMPLETE_STEP",
+      asOf: 7,
+    } as never);
+    nextFrame!();
+    await flush();
+    answer!();
+    await flush();
+    // Without advancing the clock: one more poll, and the view at the new state.
+    expect(polls).toBe(3);
+    expect(runtime.view().status).toBe("BANK_MANDATE_PENDING");
+    runtime.stop();
+  });
+
+  it("counts a Retry-After from when the failed poll came back, not from when it left (time on the wire never shortens it)", async () => {
+    const held = snap({ status: "OFFERS_PENDING", nextAction: "WAIT", offerCount: undefined });
+    const fake = createFakeClient(held);
+    const clock = createManualClock();
+    const pollTimes: number[] = [];
+    let hold: Promise<void> | undefined;
+    (fake.client as { getJourneyState: unknown }).getJourneyState = async () => {
+      pollTimes.push(clock.now());
+      if (pollTimes.length === 1) return { kind: "notModified", etag: '"1"' };
+      // The client spends 40 s on the call (its own retries), then gives up: 429, Retry-After 30 s.
+      await hold;
+      throw Object.assign(apiError("RATE_LIMITED", 429), { retryAfterMs: 30_000 });
+    };
+    let release: () => void = () => {};
+    hold = new Promise<void>((resolve) => (release = resolve));
+    const runtime = createJourney({ client: fake.client, journeyID: JOURNEY, initial: held, clock });
+    runtime.start();
+    await flush();
+    runtime.refresh();
+    await flush();
+    expect(pollTimes).toHaveLength(2);
+    clock.advance(40_000);
+    release();
+    await flush();
+    const failedAt = clock.now();
+    expect(runtime.getState().context.polling.retryAfterMs).toBe(30_000);
+    for (let second = 0; second < 120 && pollTimes.length === 2; second++) {
+      clock.advance(1_000);
+      await flush();
+    }
+    expect(pollTimes.length).toBe(3);
+    expect((pollTimes[2] as number) - failedAt).toBeGreaterThanOrEqual(30_000);
     runtime.stop();
   });
 
