@@ -131,11 +131,6 @@ function destroyStream(client: object): void {
   (client as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
 }
 
-/** Cuts every connection of a `pg` pool (through its private client list, when it has one). */
-function destroyPool(pool: object): void {
-  for (const client of (pool as { _clients?: object[] })._clients ?? []) destroyStream(client);
-}
-
 /** A notification's payload, or `undefined` when it is not one this feed sent. */
 function changeOf(payload: string | undefined): { journeyID: string; asOf: number } | undefined {
   try {
@@ -162,6 +157,13 @@ export async function createPostgresChangeFeed(options: ChangeFeedOptions): Prom
   const { default: pg } = await import("pg");
   const sender = new pg.Pool({ connectionString: options.connectionString, max: 1, ...settings });
   sender.on("error", onError);
+  // The sender's open connections, through the pool's public events: `pool.end()` resolves before they have
+  // ended, so `close()` waits for each (and cuts the ones a silent path holds).
+  const senderClients = new Set<InstanceType<typeof pg.Client>>();
+  sender.on("connect", (client) => {
+    senderClients.add(client);
+    client.once("end", () => senderClients.delete(client));
+  });
   let listener: InstanceType<typeof pg.Client> | undefined;
   let closed = false;
   let wait = firstWait;
@@ -281,10 +283,14 @@ export async function createPostgresChangeFeed(options: ChangeFeedOptions): Prom
       cancelReopen?.();
       const current = listener;
       listener = undefined;
-      // Each end waited for at most `silentMs`: on a silent path the LISTEN connection's is cut instead.
+      // Each end waited for at most `silentMs`: on a silent path the connection is cut instead.
+      const sending = [...senderClients];
+      const ended = sending.map((client) => new Promise((resolve) => client.once("end", resolve)));
       await Promise.all([
         current && within(current.end(), silentMs, () => destroyStream(current)),
-        within(sender.end(), silentMs, () => destroyPool(sender)),
+        within(Promise.all([sender.end(), ...ended]), silentMs, () => {
+          for (const client of sending) destroyStream(client);
+        }),
       ]);
     },
   };

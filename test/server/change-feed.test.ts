@@ -232,11 +232,15 @@ describe("the PostgreSQL change feed across workers", () => {
     });
     // The sender's connection is opened too, so both ends are waited for.
     await feed.notify({ journeyID: JOURNEY, asOf: T0 });
+    expect(proxy.open()).toBe(4);
+    // The feed's own sockets: the process's, less the proxy's.
+    const feedSockets = () => tcpSockets() - proxy.open();
+    const before = feedSockets();
     proxy.silence();
     const hung = new Promise((resolve) => setTimeout(() => resolve("hung"), 10_000).unref());
     expect(await Promise.race([feed.close().then(() => "closed"), hung])).toBe("closed");
     // Both connections cut, not left to the OS's timeouts (they would keep the host process alive).
-    await expect.poll(() => proxy.open(), { timeout: 2_000 }).toBe(0);
+    await expect.poll(feedSockets, { timeout: 2_000 }).toBe(before - 2);
   });
 
   it("checks its options when created, naming the field", async () => {
@@ -257,13 +261,15 @@ describe("the PostgreSQL change feed across workers", () => {
 });
 
 /**
- * A loopback TCP proxy to `port` whose `silence()` stops passing bytes on every connection it holds (a path that
- * drops packets, without a reset); connections opened after it pass as usual.
+ * A loopback TCP proxy to `port` whose `silence()` turns every connection it holds into a black hole: bytes and
+ * the end of either side are swallowed, nothing is closed (a path that drops packets, without a reset);
+ * connections opened after it pass as usual.
  */
 async function silenceableProxy(port: number) {
   const held = new Set<Socket>();
-  const proxy = createServer((inbound) => {
-    const outbound = new (inbound.constructor as typeof Socket)();
+  const silenced = new WeakSet<Socket>();
+  const proxy = createServer({ allowHalfOpen: true }, (inbound) => {
+    const outbound = new (inbound.constructor as typeof Socket)({ allowHalfOpen: true });
     outbound.connect(port, "127.0.0.1");
     const pair = [inbound, outbound] as const;
     for (const socket of pair) {
@@ -273,18 +279,21 @@ async function silenceableProxy(port: number) {
         held.delete(socket);
         for (const other of pair) other.destroy();
       });
+      socket.on("end", () => {
+        if (!silenced.has(socket)) for (const other of pair) other.end();
+      });
     }
-    inbound.pipe(outbound);
-    outbound.pipe(inbound);
+    inbound.pipe(outbound, { end: false });
+    outbound.pipe(inbound, { end: false });
   });
   await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
   return {
     port: (proxy.address() as { port: number }).port,
-    /** The sockets still open (both ends of each connection). */
+    /** The proxy's own sockets still open (both ends of each connection). */
     open: () => held.size,
     silence() {
-      // Bytes read and dropped (a black hole), so a close from either side is still seen.
       for (const socket of held) {
+        silenced.add(socket);
         socket.unpipe();
         socket.on("data", () => {});
         socket.resume();
@@ -296,4 +305,9 @@ async function silenceableProxy(port: number) {
         proxy.close(() => resolve());
       }),
   };
+}
+
+/** The TCP sockets open in this process (the proxy's among them). */
+function tcpSockets(): number {
+  return process.getActiveResourcesInfo().filter((kind) => kind === "TCPSocketWrap").length;
 }
