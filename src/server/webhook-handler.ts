@@ -15,7 +15,7 @@ import { reduce } from "../journey/index.js";
 import { versioned } from "../journey/state-version.js";
 import { isHoldingAnomaly, runServerCommands } from "./commands.js";
 import { heldState, storedSnapshot } from "./journey-record.js";
-import { checkLimit, DEFAULT_RAW_BODY_LIMIT, RawBodyError } from "./raw-body/errors.js";
+import { checkLimit, DEFAULT_RAW_BODY_LIMIT, RawBodyError, type RawBodyReason } from "./raw-body/errors.js";
 import { readRequestBody } from "./raw-body/fetch.js";
 import { readRawBody } from "./raw-body/node.js";
 import { kitParsed, reducerMade } from "./store/checked.js";
@@ -74,8 +74,11 @@ export interface WebhookResult {
   readonly eventID?: string;
   /** Per journey named, once applied or found stale. */
   readonly journeys?: readonly WebhookJourneyResult[];
-  /** Why verification refused it (`unauthorized`, `misconfigured`): the `WebhookVerificationError`'s reason. */
-  readonly reason?: WebhookVerificationReason;
+  /**
+   * Why it was refused before anything was applied: the `WebhookVerificationError`'s reason (`unauthorized`,
+   * `misconfigured`), or the adapter's `RawBodyError` reason (the body could not be read).
+   */
+  readonly reason?: WebhookVerificationReason | RawBodyReason;
   readonly detail?: string;
 }
 
@@ -320,8 +323,7 @@ export function handlerFactory(
           const body = await readRawBody(req, { limit: bodyLimit });
           result = await safeHandle(body, req.headers as WebhookHeaders);
         } catch (error) {
-          const status = error instanceof RawBodyError ? error.status : 400;
-          result = { status, outcome: "invalid", detail: String(error) };
+          result = bodyRefused(error);
         }
         // After a refused body the connection is closed, not drained: the rest of the upload is never read.
         if (result.status === 413) res.setHeader("connection", "close");
@@ -338,8 +340,7 @@ export function handlerFactory(
           const body = await readRequestBody(request, { limit: bodyLimit });
           result = await safeHandle(body, request.headers);
         } catch (error) {
-          const status = error instanceof RawBodyError ? error.status : 400;
-          result = { status, outcome: "invalid", detail: String(error) };
+          result = bodyRefused(error);
         }
         return new Response(JSON.stringify(result), {
           status: result.status,
@@ -348,4 +349,14 @@ export function handlerFactory(
       },
     };
   };
+}
+
+/**
+ * The answer when an adapter could not read the raw body: `misconfigured` (500, so the platform retries once the
+ * route is fixed) when something read or parsed it first, `invalid` (413, 400) when it was too large or cut off.
+ */
+function bodyRefused(error: unknown): WebhookResult {
+  if (!(error instanceof RawBodyError)) return { status: 400, outcome: "invalid", detail: String(error) };
+  const { status, reason } = error;
+  return { status, outcome: status >= 500 ? "misconfigured" : "invalid", reason, detail: String(error) };
 }

@@ -330,6 +330,33 @@ describe("createWebhookHandler", () => {
     ).toBe(200);
   });
 
+  it("answers a body something read first 500 misconfigured with the adapter's reason, on node:http and Fetch", async () => {
+    const store = createMemoryJourneyStore();
+    const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
+    const d = delivery("evt_read", [{ status: "STARTED" }], { generatedAt: NOW });
+    // A body parser that ran before the route: the stream is drained when the handler gets it.
+    server = createServer((req, res) => {
+      req.resume();
+      req.once("end", () => void handler.node(req, res));
+    });
+    await new Promise<void>((r) => server?.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`;
+    const viaNode = await fetch(url, { method: "POST", body: d.body, headers: d.headers });
+    expect(viaNode.status).toBe(500);
+    expect(await viaNode.json()).toMatchObject({ outcome: "misconfigured", reason: "ALREADY_CONSUMED" });
+    const used = new Request(url, { method: "POST", body: d.body, headers: d.headers });
+    await used.text();
+    const viaFetch = await handler.fetch(used);
+    expect(viaFetch.status).toBe(500);
+    expect(await viaFetch.json()).toMatchObject({ outcome: "misconfigured", reason: "ALREADY_CONSUMED" });
+    // Too large is the delivery's fault: 413 invalid, with its reason.
+    const small = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW, bodyLimit: 16 });
+    const big = await small.fetch(new Request(url, { method: "POST", body: d.body, headers: d.headers }));
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ outcome: "invalid", reason: "TOO_LARGE" });
+    expect(await store.get(JOURNEY)).toBeUndefined();
+  });
+
   it("never continues nor publishes another journey's record that a store of the partner's own hands back", async () => {
     const memory = createMemoryJourneyStore();
     await memory.applySnapshot({
