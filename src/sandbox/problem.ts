@@ -1,4 +1,9 @@
-import type { DocumentedErrorCode, ModelledErrorCode, SandboxGuardCode } from "../contract/error-codes.js";
+import {
+  type DocumentedErrorCode,
+  type ModelledErrorCode,
+  SANDBOX_GUARD_CODES,
+  type SandboxGuardCode,
+} from "../contract/error-codes.js";
 import { CreditJourneyError } from "../contract/errors.js";
 import type { ContractIssue, ErrorBody, FieldIssue, PlatformErrorCode } from "../contract/index.js";
 
@@ -73,4 +78,9 @@ export function validationFailed(issues: readonly ContractIssue[]): SandboxProbl
   return new SandboxProblem(400, "VALIDATION_FAILED", listed, {
     fields: issues.map((i) => ({ path: i.path, message: i.message, code: issueCode(i.message) })),
   });
+}
+
+/** A refusal by one of the sandbox's transport guards, at the status `SANDBOX_GUARD_CODES` lists for its code. */
+export function guardProblem(code: SandboxGuardCode, message: string): SandboxProblem {
+  return new SandboxProblem(SANDBOX_GUARD_CODES[code], code, message);
 }

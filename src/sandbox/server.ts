@@ -15,7 +15,7 @@ import { fingerprint, type IdempotencyStore, type StoredResponse } from "./idemp
 import { checkJsonDepth } from "./json-depth.js";
 import type { MutationLogEntry, RequestLogEntry } from "./logs.js";
 import type { ResolvedExtensions, ResolvedLimits } from "./options.js";
-import { type AnswerMeta, notFound, SandboxProblem } from "./problem.js";
+import { type AnswerMeta, guardProblem, notFound, SandboxProblem } from "./problem.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { type Redactor, redactSecret } from "./redact.js";
 import type { RingLog } from "./ring-log.js";
@@ -110,11 +110,7 @@ function requireJson(req: IncomingMessage, raw: string): void {
   if (raw.trim() === "") return;
   const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
   if (type !== "application/json")
-    throw new SandboxProblem(
-      415,
-      "UNSUPPORTED_MEDIA_TYPE",
-      "send the body as Content-Type: application/json",
-    );
+    throw guardProblem("UNSUPPORTED_MEDIA_TYPE", "send the body as Content-Type: application/json");
 }
 
 /** `Bearer` and a hint of the credential (an API key's `sk_test_`, else its first 4 characters), never the secret. */
@@ -207,7 +203,7 @@ function gated(
 ): boolean {
   if (!deps.hosts.allows(req.headers.host)) {
     const hint = "this Host does not name the sandbox; add it to startSandbox({ allowedHosts })";
-    refuse(new SandboxProblem(421, "HOST_NOT_ALLOWED", hint));
+    refuse(guardProblem("HOST_NOT_ALLOWED", hint));
     return true;
   }
   const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined;
@@ -216,15 +212,13 @@ function gated(
     for (const [name, value] of Object.entries(corsHeaders(origin, deps.origins))) res.setHeader(name, value);
   if (isPreflight(req)) {
     if (isControl || !deps.origins.allows(origin as string))
-      refuse(
-        new SandboxProblem(403, "ORIGIN_NOT_ALLOWED", `origin ${origin} may not call ${path} cross-origin`),
-      );
+      refuse(guardProblem("ORIGIN_NOT_ALLOWED", `origin ${origin} may not call ${path} cross-origin`));
     else res.writeHead(204, preflightHeaders()).end();
     return true;
   }
   if (isControl && isForeignToControl(req)) {
     const hint = "the control API answers same-origin pages and tools only";
-    refuse(new SandboxProblem(403, "ORIGIN_NOT_ALLOWED", hint));
+    refuse(guardProblem("ORIGIN_NOT_ALLOWED", hint));
     return true;
   }
   return false;
