@@ -127,7 +127,19 @@ function cadenceOf(context: JourneyContext, facts: Omit<CadenceInput, "jitter">)
 
 /** `armPoll`: computes the interval for the polling actor about to be (re)invoked. */
 export function armPoll(context: JourneyContext): JourneyContext {
+  return armPollWith(context, cadenceFacts(context));
+}
+
+/**
+ * What `isCadenceOutdated` then `disarmPoll` and `armPoll` make of `context` (polling re-armed when its cadence
+ * inputs changed), or `null` when they did not: the facts read once, for the fast path.
+ */
+export function rearmedIfOutdated(context: JourneyContext): JourneyContext | null {
   const facts = cadenceFacts(context);
+  return keyOf(context, facts) === context.polling.armedFor ? null : armPollWith(context, facts);
+}
+
+function armPollWith(context: JourneyContext, facts: Omit<CadenceInput, "jitter">): JourneyContext {
   return {
     ...context,
     polling: {

@@ -1,9 +1,9 @@
 import {
   applyLoadedJourney,
   armPoll,
-  cadenceKey,
   disarmPoll,
   initialContext,
+  rearmedIfOutdated,
   recordSnapshot,
 } from "../../machines/journey/journey.actions.js";
 import type { JourneyState } from "../../machines/journey/journey.connect.js";
@@ -108,10 +108,13 @@ function settlePolling(
       ...stop,
       { type: "fetchJourney", journeyID: context.journeyID, reason: context.refetch ?? "resync" },
     ];
-  } else if (cadenceKey(context) !== context.polling.armedFor) {
+  } else {
     // The machine's re-entry runs `disarmPoll` then `armPoll`; `armPoll` sets every field `disarmPoll` does.
-    next = armPoll(context);
-    commands = [{ type: "startPolling", journeyID: context.journeyID, inMs: next.polling.inMs ?? 0 }];
+    const rearmed = rearmedIfOutdated(context);
+    if (rearmed !== null) {
+      next = rearmed;
+      commands = [{ type: "startPolling", journeyID: context.journeyID, inMs: rearmed.polling.inMs ?? 0 }];
+    }
   }
   return { state: { value: { ...value, lifecycle, sync }, context: next }, commands };
 }
