@@ -7,7 +7,7 @@ import {
   type JourneySnapshot,
 } from "../../src/contract/index.js";
 import { CADENCE, type CadenceInput, deterministicJitter, pollCadence } from "./journey.cadence.js";
-import { heldAsOf, intentBlockReason, isJourneyEnded } from "./journey.guards.js";
+import { heldAsOf, intentBlockReason, isJourneyEnded, isLoadedJourneyCurrent } from "./journey.guards.js";
 import { INTENTS } from "./journey.intents.js";
 import { STATUS_INFO } from "./journey.lifecycle.js";
 import {
@@ -248,7 +248,7 @@ export function applyLoadedJourney(context: JourneyContext, event: JourneyLoaded
   const { journey } = event;
   const at = eventTime(context, event);
   const ended = isJourneyEnded(context);
-  const newer = journey.asOf > heldAsOf(context);
+  const newer = isLoadedJourneyCurrent(context, journey);
   const current = journey.asOf >= heldAsOf(context);
   let anomalies = context.anomalies;
   if (context.held !== null) {

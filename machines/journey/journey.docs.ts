@@ -362,7 +362,7 @@ ${otherRows.join("\n")}
 ## Guards
 
 \`isSnapshotTo(status)\` (later \`asOf\`, expected edge, lands in status), \`isNewerSameStatus\`, \`isUnexpectedEdge\`
-(later, on an edge not expected by \`isExpectedEdge\`; or \`isTiedSnapshot\`: the held \`asOf\` with another state), \`isLoadedJourneyIn(status)\` (re-fetched journey, newer, open journey),
+(later, on an edge not expected by \`isExpectedEdge\`; or \`isTiedSnapshot\`: the held \`asOf\` with another state), \`isLoadedJourneyIn(status)\` (re-fetched journey, newer or settling a held tie, open journey),
 \`isStatus(status)\`, \`isEnded\`, \`isOfferSelectable\` (offer known, AVAILABLE, not expired at \`event.at\`, no lock held,
 nothing in flight, fresh key), \`canStartMutation\`, \`isRetryOf(kind)\`, \`isPendingMutationResult\`, \`needsJourney\`,
 \`isCadenceOutdated\`, \`isOffline\`. Order key first: \`reduce\` compares a snapshot's \`asOf\` (the platform's time of the

@@ -2,6 +2,7 @@ import {
   isEnded,
   isExpectedEdge,
   isSameState,
+  isThinState,
   type JourneySnapshot,
   type JourneyStatus,
   type Offer,
@@ -45,6 +46,21 @@ export function isTiedSnapshot(context: JourneyContext, event: JourneyEvent): bo
   );
 }
 
+/**
+ * Whether a snapshot a host heard (a poll's answer, a pushed frame) is news to the context, so the reducer must see
+ * it: later than the held order key, or at it saying something else (a tie, which the reducer holds and re-fetches).
+ * A thin one (a relayed webhook) at the held key is news only when its status or nextAction differs.
+ */
+export function isNewsTo(context: JourneyContext, snapshot: JourneySnapshot): boolean {
+  const held = heldAsOf(context);
+  if (snapshot.asOf !== held) return snapshot.asOf > held;
+  const known = context.snapshot;
+  if (known === null) return false;
+  if (isThinState(snapshot))
+    return known.status !== snapshot.status || known.nextAction !== snapshot.nextAction;
+  return !isSameState(known, snapshot);
+}
+
 /** `isExpectedEdge`: the lifecycle expects the move from the held status to the event's (anything before the first). */
 export function isExpectedSnapshotEdge(context: JourneyContext, event: JourneyEvent): boolean {
   const snapshot = incomingSnapshot(event);
@@ -84,7 +100,27 @@ export function isUnexpectedEdge(context: JourneyContext, event: JourneyEvent): 
   );
 }
 
-/** A re-fetched journey, newer than the held snapshot, that moves an open journey to `status` (server authority). */
+/**
+ * Whether a re-fetched journey settles a held tie: the snapshot held aside was at the held order key (two states
+ * at one `asOf`), and the whole journey, read at that key, says which (server authority).
+ */
+export function settlesTie(context: JourneyContext, journey: JourneySnapshot): boolean {
+  return (
+    context.held !== null &&
+    context.held.snapshot.asOf === heldAsOf(context) &&
+    journey.asOf === heldAsOf(context)
+  );
+}
+
+/** Whether a re-fetched journey is what the journey now is: newer than the held snapshot, or settling a tie. */
+export function isLoadedJourneyCurrent(context: JourneyContext, journey: JourneySnapshot): boolean {
+  return journey.asOf > heldAsOf(context) || settlesTie(context, journey);
+}
+
+/**
+ * A re-fetched journey, newer than the held snapshot (or settling a held tie), that moves an open journey to
+ * `status` (server authority).
+ */
 export function isLoadedJourneyIn(
   context: JourneyContext,
   event: JourneyEvent,
@@ -95,7 +131,7 @@ export function isLoadedJourneyIn(
     !isJourneyEnded(context) &&
     event.journey.status === status &&
     event.journey.status !== context.snapshot?.status &&
-    isNewerSnapshot(context, event)
+    isLoadedJourneyCurrent(context, event.journey)
   );
 }
 

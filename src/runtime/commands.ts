@@ -1,5 +1,6 @@
 import type { BorrowerClient } from "../client/borrower-client.js";
 import type { CallOptions } from "../client/transport.js";
+import type { JourneySnapshot } from "../contract/index.js";
 import type { JourneyCommand } from "../journey/commands.js";
 import type { JourneyHostEvent } from "../journey/events.js";
 import type { RuntimeClock } from "./clock.js";
@@ -14,8 +15,8 @@ export interface CommandDeps {
   readonly signals: AppSignals;
   /** Aborts every call when the runtime stops. */
   readonly signal: AbortSignal;
-  /** The order key (`asOf`) the runtime's state holds now. */
-  readonly heldAsOf: () => number;
+  /** Whether a snapshot is news to the state held now (later than its order key, or a tie): `isNewsTo`. */
+  readonly isNews: (snapshot: JourneySnapshot) => boolean;
   /** Applies an event with `journey.reduce` and runs the commands it returns (a no-op once stopped). */
   readonly dispatch: (event: JourneyHostEvent) => void;
   /**

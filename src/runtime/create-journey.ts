@@ -1,5 +1,5 @@
 import { connect, type JourneyState, type JourneyView } from "../../machines/journey/journey.connect.js";
-import { heldAsOf, isBackingOff } from "../../machines/journey/journey.guards.js";
+import { isBackingOff, isNewsTo } from "../../machines/journey/journey.guards.js";
 import { MUTATIONS } from "../../machines/journey/journey.intents.js";
 import type { BorrowerClient } from "../client/borrower-client.js";
 import { randomId } from "../client/ids.js";
@@ -241,7 +241,7 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
     clock,
     signals,
     signal: abort.signal,
-    heldAsOf: () => heldAsOf(state.context),
+    isNews: (snapshot) => isNewsTo(state.context, snapshot),
     dispatch,
     backingOff: () => isBackingOff(state.context),
   };
@@ -445,7 +445,7 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
         stopPush = consumePush(options.push, {
           journeyID,
           now: () => clock.now(),
-          heldAsOf: () => heldAsOf(state.context),
+          isNews: (snapshot) => isNewsTo(state.context, snapshot),
           deliver: dispatch,
           refresh: () => poller.wake(),
           onError,

@@ -20,7 +20,7 @@ export interface Poller {
 /**
  * Creates the poller of one runtime: a conditional `GET …/state` at the interval the reducer armed, with the ETag
  * it last saw. No poll while the app is hidden or offline; `wake()` resumes. Results go back as events:
- * `snapshot.received` (source `poll`) when newer than the held order key, `poll.notModified` otherwise (a 304
+ * `snapshot.received` (source `poll`) when news to the state held (`deps.isNews`), `poll.notModified` otherwise (a 304
  * included), `poll.failed`, or `session.expired` when the session is lost. Never throws.
  */
 export function createPoller(deps: CommandDeps): Poller {
@@ -96,7 +96,7 @@ export function createPoller(deps: CommandDeps): Poller {
       });
       if (result.etag !== undefined) etag = result.etag;
       event =
-        result.kind === "snapshot" && result.snapshot.asOf > deps.heldAsOf()
+        result.kind === "snapshot" && deps.isNews(result.snapshot)
           ? { type: "snapshot.received", snapshot: result.snapshot, source: "poll", at: at() }
           : { type: "poll.notModified", at: at() };
     } catch (error) {

@@ -1,4 +1,5 @@
 import type { JourneyEvent } from "../../machines/journey/journey.types.js";
+import type { JourneySnapshot } from "../contract/index.js";
 import { safeParseSnapshot } from "../contract/schemas.js";
 import { isThinState } from "../contract/snapshot.js";
 
@@ -6,7 +7,8 @@ import { isThinState } from "../contract/snapshot.js";
 export interface PushDeps {
   readonly journeyID: string;
   readonly now: () => number;
-  readonly heldAsOf: () => number;
+  /** Whether a snapshot is news to the state held now (later than its order key, or a tie): `isNewsTo`. */
+  readonly isNews: (snapshot: JourneySnapshot) => boolean;
   readonly deliver: (event: JourneyEvent) => void;
   /** Polls at once (a thin frame says something changed without saying what). */
   readonly refresh: () => void;
@@ -24,7 +26,7 @@ function isHeartbeat(value: unknown): boolean {
 /**
  * Feeds an async iterable of untrusted snapshots (an SSE relay, a WebSocket, a test queue) to the journey as
  * `snapshot.received` with source `push`. A heartbeat ({@link PUSH_HEARTBEAT}) or a frame of this journey that is
- * no later than the held order key is `push.alive`: the source is live, so polling stays relaxed. Frames of another
+ * no news (`deps.isNews`: not later than the held order key, nor a tie at it) is `push.alive`: the source is live, so polling stays relaxed. Frames of another
  * journey and invalid ones (reported to `onError`) are dropped; a thin frame (only id, status and nextAction, as
  * a webhook says them) makes the runtime poll at once for the full state. Returns a function that stops the
  * iteration.
@@ -48,7 +50,7 @@ export function consumePush(source: AsyncIterable<unknown>, deps: PushDeps): () 
       }
       const snapshot = parsed.value;
       if (snapshot.journeyID !== deps.journeyID) continue;
-      if (snapshot.asOf <= deps.heldAsOf()) {
+      if (!deps.isNews(snapshot)) {
         deps.deliver({ type: "push.alive", at: deps.now() });
         continue;
       }

@@ -465,17 +465,23 @@ function afterPolls(reduce: Reducer, history: readonly JourneySnapshot[]): Journ
 
 /**
  * 8b. Ties are not trusted: another state at the held `asOf` cannot be ordered by time, so it is held and the
- * journey re-fetched; the re-fetched journey (later) decides.
+ * journey re-fetched; the re-fetched journey decides, read later or at the tie's own `asOf` (server authority).
  */
 export function tiesRefetched(reduce: Reducer) {
   const scenario = serverHistoryArb({ maxLength: 6, allowEnd: false }).chain((history) => {
     const from = history.at(-1)!;
-    return fc.constantFrom(...JOURNEY_STATUSES).map((to) => ({
-      history,
-      tied: { ...snapshotAt(JID, from.asOf, to), diagnostics: { reasonCode: "TIED" } },
-    }));
+    return fc
+      .record({
+        to: fc.constantFrom(...JOURNEY_STATUSES),
+        readLater: fc.constantFrom(0, 1),
+      })
+      .map(({ to, readLater }) => ({
+        history,
+        readLater,
+        tied: { ...snapshotAt(JID, from.asOf, to), diagnostics: { reasonCode: "TIED" } },
+      }));
   });
-  return fc.property(scenario, ({ history, tied }) => {
+  return fc.property(scenario, ({ history, tied, readLater }) => {
     const state = afterPolls(reduce, history);
     const before = state.context.snapshot;
     const result = reduce(state, {
@@ -489,7 +495,7 @@ export function tiesRefetched(reduce: Reducer) {
     expect(result.commands).toContainEqual({ type: "fetchJourney", journeyID: JID, reason: "anomaly" });
     const settled = reduce(result.state, {
       type: "journey.loaded",
-      journey: { ...journeyFixture({ journeyID: JID }), ...tied, asOf: tied.asOf + 1 },
+      journey: { ...journeyFixture({ journeyID: JID }), ...tied, asOf: tied.asOf + readLater },
       at: T0 + 101,
     });
     expect(settled.state.context.snapshot?.diagnostics).toEqual({ reasonCode: "TIED" });

@@ -160,7 +160,7 @@ describe("every registered intent is handled by every layer", () => {
           clock: createManualClock(T0),
           signals: steadySignals,
           signal: new AbortController().signal,
-          heldAsOf: () => 0,
+          isNews: (snapshot) => snapshot.asOf > 0,
           dispatch: (event) => events.push(event),
         },
         poller,

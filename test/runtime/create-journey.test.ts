@@ -300,6 +300,48 @@ describe("createJourney", () => {
     runtime.stop();
   });
 
+  it("hands a tie (a poll or a pushed frame at the held asOf saying something else) to the reducer: held, the journey re-read", async () => {
+    for (const via of ["poll", "push"] as const) {
+      const held = snap({ status: "OFFERS_PENDING", nextAction: "WAIT", offerCount: undefined });
+      const fake = createFakeClient(held);
+      const clock = createManualClock();
+      const tie = snap({
+        asOf: held.asOf,
+        status: "REJECTED",
+        nextAction: "NONE" as never,
+        offerCount: undefined,
+      });
+      let frame: (() => void) | undefined;
+      async function* push() {
+        await new Promise<void>((resolve) => (frame = resolve));
+        yield tie;
+      }
+      const runtime = createJourney({
+        client: fake.client,
+        journeyID: JOURNEY,
+        initial: held,
+        clock,
+        ...(via === "push" ? { push: push() } : {}),
+      });
+      runtime.start();
+      await flush();
+      // The platform's own answer at the same asOf (another ETag: it says something else): the reducer cannot
+      // tell which is newer, so it asks.
+      fake.state = tie;
+      (fake.client as { getJourneyState: unknown }).getJourneyState = async () => ({
+        kind: "snapshot",
+        snapshot: fake.state,
+        etag: '"tie"',
+      });
+      if (via === "poll") runtime.refresh();
+      else frame!();
+      await flush();
+      expect(fake.calls.filter((c) => c.method === "getJourney").length, via).toBe(1);
+      expect(runtime.view().status, via).toBe("REJECTED");
+      runtime.stop();
+    }
+  });
+
   it("feeds a push source as snapshots and relaxes polling; invalid frames go to onError", async () => {
     const state = snap({
       status: "OFFERS_PENDING",

@@ -18,7 +18,7 @@ function counted() {
     clock,
     signals: steadySignals,
     signal: new AbortController().signal,
-    heldAsOf: () => 0,
+    isNews: (snapshot) => snapshot.asOf > 0,
     dispatch: () => {},
   });
   return { clock, poller, polls: () => polls };

@@ -23,7 +23,7 @@ describe("consumePush", () => {
       {
         journeyID: "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9",
         now: () => 1_000,
-        heldAsOf: () => held,
+        isNews: (snapshot) => snapshot.asOf > held,
         refresh: () => {},
         deliver: (event) => {
           delivered.push(event);
