@@ -307,8 +307,9 @@ export function createPushRelay(options: PushRelayOptions): PushRelay {
         res.writeHead(503, { "content-type": "text/plain", "retry-after": "5" }).end("push relay is full");
         return;
       }
-      // Listening from the start: a client that goes away while authorize runs must not be registered after.
-      let gone = false;
+      // Listening from the start: a client that goes away while authorize runs must not be registered after; one
+      // gone before this was called (the app's own auth awaited first) has closed already, and is never heard.
+      let gone = res.destroyed || res.closed || req.socket?.destroyed === true;
       let watcher: Watcher | undefined;
       const ended = new Promise<void>((resolve) => {
         res.once("close", () => {

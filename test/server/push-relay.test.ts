@@ -237,6 +237,37 @@ describe("push relay: the abort race", () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(relay.stats()).toMatchObject({ watchers: 0, admitting: 0 });
   });
+
+  it("registers no node:http watcher for a client gone before handleNode was called (the app's own auth ran first)", async () => {
+    const push = createPushRelay({ authorize: () => true, maxWatchers: 3 });
+    relay = push;
+    const handled: Promise<void>[] = [];
+    let arrived = 0;
+    const waiting = gate<boolean>();
+    server = createServer((req, res) => {
+      arrived++;
+      // The route awaits the app's own authentication before it reaches the relay.
+      void waiting.promise.then(() => handled.push(push.handleNode(req, res, JOURNEY)));
+    });
+    await new Promise<void>((r) => server?.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const requests = Array.from({ length: 3 }, () => {
+      const req = get(`${url}/${JOURNEY}`);
+      req.on("error", () => {});
+      return req;
+    });
+    while (arrived < 3) await new Promise((r) => setTimeout(r, 5));
+    for (const req of requests) req.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    waiting.open(true);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(push.stats()).toMatchObject({ watchers: 0, admitting: 0 });
+    // And each handleNode call is over (it never resolved, holding its slot for ever).
+    const over = Promise.all(handled).then(() => "over");
+    expect(await Promise.race([over, new Promise((r) => setTimeout(() => r("pending"), 1_000))])).toBe(
+      "over",
+    );
+  });
 });
 
 describe("push relay: backpressure", () => {
