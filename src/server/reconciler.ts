@@ -95,7 +95,10 @@ export interface Reconciler {
    *   a function. What `onReport` throws is ignored.
    */
   start(intervalMs: number, onReport?: (report: ReconcileReport | { error: unknown }) => void): void;
-  /** Stops the periodic passes; resolves once a pass in flight has finished (its report told). Never rejects. */
+  /**
+   * Stops the periodic passes; resolves once a pass in flight has finished and its report was told (an async
+   * `onReport` is not awaited, so one may call `stop()` itself). Never rejects.
+   */
   stop(): Promise<void>;
 }
 
@@ -330,14 +333,16 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
         );
       if (onReport !== undefined && typeof onReport !== "function")
         throw new ReconcilerConfigError("onReport", "must be a function");
+      // The report is told, not awaited: an async onReport that stops the reconciler must not wait on itself.
+      // What it throws or rejects with has nowhere else to go; it must not end the process unhandled.
+      const tell = (report: ReconcileReport | { error: unknown }) => {
+        const told: unknown = onReport?.(report);
+        if (told instanceof Promise) told.catch(() => {});
+      };
       cancelPasses = every(clock, intervalMs, () => {
         if (running) return;
         running = runOnce()
-          .then(
-            (report) => onReport?.(report),
-            (error: unknown) => onReport?.({ error }),
-          )
-          // What onReport itself throws has nowhere else to go; it must not end the process unhandled.
+          .then(tell, (error: unknown) => tell({ error }))
           .catch(() => {})
           .finally(() => {
             running = undefined;

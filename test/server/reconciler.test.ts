@@ -394,6 +394,31 @@ describe("reconciler", () => {
     expect(clock.pending()).toBe(0);
   });
 
+  it("lets an async onReport stop the reconciler: that stop() settles, and it starts again", async () => {
+    const clock = createManualClock(Date.UTC(2026, 10, 26));
+    const store = createMemoryJourneyStore({ now: clock.now });
+    const reconciler = createReconciler({
+      store,
+      clock,
+      fetchState: async () => snapshotFixture({ journeyID: "jrn_t", asOf: 3 }),
+    });
+    let stopped = false;
+    reconciler.start(1_000, async () => {
+      // "Stop once a pass reports…": it awaited the very pass it was called from, for ever.
+      await reconciler.stop();
+      stopped = true;
+    });
+    clock.advance(1_000);
+    await expect.poll(() => stopped, { timeout: 2_000 }).toBe(true);
+    const reports: unknown[] = [];
+    reconciler.start(1_000, (report) => void reports.push(report));
+    for (let i = 0; i < 3; i++) {
+      clock.advance(1_000);
+      await expect.poll(() => reports.length).toBe(i + 1);
+    }
+    await reconciler.stop();
+  });
+
   it("refuses bad options when created, and a bad interval when started, naming the field", () => {
     const store = createMemoryJourneyStore();
     const fetchState = async () => snapshotFixture();
