@@ -35,8 +35,11 @@ async function rotate(
   const next = parse(RefreshSessionResponse, answer, "RefreshSessionResponse").session;
   if (await tokenStore.replace(key, current.refreshToken, next)) return next;
   // Another process rotated the same pair meanwhile (a grace window for the previous token is not documented):
-  // what the store now holds is authoritative.
-  return (await tokenStore.get(key)) ?? next;
+  // what the store now holds is authoritative. Nothing held: the borrower signed out while the refresh ran, and
+  // the new pair, stored nowhere, is not handed out.
+  const held = await tokenStore.get(key);
+  if (held === undefined) throw new NoStoredSessionError(key);
+  return held;
 }
 
 /**
@@ -46,7 +49,8 @@ async function rotate(
  * no caller's `signal`: a caller's abort ends only its own wait. A refusal after another process rotated the pair
  * (the store then holds another refresh token) answers with the stored pair instead.
  * @throws {unknown} `options.signal`'s reason once it aborts before the refresh settles (rejects).
- * @throws {NoStoredSessionError} when nothing is stored under `key` (rejects the promise).
+ * @throws {NoStoredSessionError} when nothing is stored under `key`, before the refresh or once it is answered
+ *   (the borrower signed out meanwhile: the new pair is stored nowhere and not handed out) (rejects the promise).
  * @throws {RefreshRefusedError} when the platform answers `401 AUTH_INVALID_SESSION`: the family is revoked;
  *   bootstrap a new session (rejects).
  * @throws {ContractError} naming `client`, `tokenStore`, `key` or an option when it is malformed (nothing is read
@@ -105,7 +109,8 @@ export interface FreshSessionOptions extends PartnerCallOptions {
 
 /**
  * The stored pair of `key`, refreshed first when its session token expires within `minValiditySec`.
- * @throws {NoStoredSessionError} when nothing is stored under `key` (rejects the promise).
+ * @throws {NoStoredSessionError} when nothing is stored under `key`, before the refresh or once it is answered
+ *   (the borrower signed out meanwhile: the new pair is stored nowhere and not handed out) (rejects the promise).
  * @throws {RefreshRefusedError} when the platform revoked the family (rejects).
  * @throws {ContractError} naming `client`, `tokenStore`, `key`, `now`, `minValiditySec` or another option when it is
  *   malformed (nothing is read or sent), or when the platform's answer does not match the contract (rejects).

@@ -79,6 +79,23 @@ describe("refreshStoredSession", () => {
     expect(platform.calls).toEqual([pair(0).refreshToken, pair(1).refreshToken]);
   });
 
+  it("hands out no pair when the borrower signed out while the refresh ran: NoStoredSessionError, nothing stored", async () => {
+    const platform = fakePlatform();
+    const store = await storeWith(pair(0));
+    const refreshing = refreshStoredSession(
+      {
+        async refreshSession(token) {
+          await store.delete("user-42"); // sign-out, while the platform answers
+          return platform.refreshSession(token);
+        },
+      },
+      store,
+      "user-42",
+    );
+    await expect(refreshing).rejects.toBeInstanceOf(NoStoredSessionError);
+    expect(await store.get("user-42")).toBeUndefined();
+  });
+
   it("shares one refresh between concurrent callers for the same key", async () => {
     const platform = fakePlatform();
     const store = await storeWith(pair(0));
