@@ -35,6 +35,7 @@ export {
 export {
   EventStreamLimitError,
   MAX_EVENT_CHARS,
+  MAX_EVENT_ID_CHARS,
   parseEventStream,
   type ServerSentEvent,
   type SnapshotStreamOptions,

@@ -34,7 +34,14 @@ function isHeartbeat(value: unknown): boolean {
  */
 export function consumePush(source: AsyncIterable<unknown>, deps: PushDeps): () => void {
   let stopped = false;
-  const iterator = source[Symbol.asyncIterator]();
+  let iterator: AsyncIterator<unknown>;
+  try {
+    iterator = source[Symbol.asyncIterator]();
+  } catch (error) {
+    // A source that cannot even start (no EventSource here, say): reported; polling carries on alone.
+    deps.onError(error);
+    return () => {};
+  }
   (async () => {
     for (;;) {
       const next = await iterator.next();

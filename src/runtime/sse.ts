@@ -10,6 +10,12 @@ export interface ServerSentEvent {
 /** The longest line, and the most `data` in one event, the parser holds (characters): a snapshot is a few kB. */
 export const MAX_EVENT_CHARS = 1_048_576;
 
+/**
+ * The longest `id:` kept (and sent back as `Last-Event-ID`); a longer one is ignored, as if absent: a header that
+ * long would be refused (431) on every reconnect. The push relay's ids are numbers.
+ */
+export const MAX_EVENT_ID_CHARS = 256;
+
 /** A stream whose line or event outgrew {@link MAX_EVENT_CHARS}: it is dropped (`snapshotStream` reconnects). */
 export class EventStreamLimitError extends CreditJourneyError {
   /** Discriminant for plain-data error handling across boundaries. */
@@ -39,6 +45,8 @@ export async function* parseEventStream(chunks: AsyncIterable<string>): AsyncGen
       // No line end yet, or a CR that may be the first half of a CRLF: wait for more.
       if (end < 0 || (end === buffer.length - 1 && buffer[end] === "\r")) break;
       const line = buffer.slice(0, end);
+      // Checked as each line is cut: one chunk may carry a whole line far over the limit.
+      if (line.length > MAX_EVENT_CHARS) throw new EventStreamLimitError();
       buffer = buffer.slice(end + (buffer.startsWith("\r\n", end) ? 2 : 1));
       if (line === "") {
         if (data.length > 0) yield { ...(id === undefined ? {} : { id }), event, data: data.join("\n") };
@@ -56,7 +64,7 @@ export async function* parseEventStream(chunks: AsyncIterable<string>): AsyncGen
         if (dataChars > MAX_EVENT_CHARS) throw new EventStreamLimitError();
         data.push(value);
       } else if (field === "event") event = value;
-      else if (field === "id" && !value.includes("\0")) id = value;
+      else if (field === "id" && !value.includes("\0") && value.length <= MAX_EVENT_ID_CHARS) id = value;
     }
     if (buffer.length > MAX_EVENT_CHARS) throw new EventStreamLimitError();
   }
@@ -72,7 +80,10 @@ export interface SnapshotStreamOptions {
   readonly fetch?: typeof fetch;
   /** Stops the stream. */
   readonly signal?: AbortSignal;
-  /** Waits between reconnects, in ms (default 1,000); `retry:` lines are not honoured. */
+  /**
+   * Waits between reconnects, in ms (default 1,000), or an answer's `Retry-After` when longer (at most a minute:
+   * the relay's 503 when full); `retry:` lines are not honoured.
+   */
   readonly reconnectMs?: number;
   /** Sleeps `ms`, settling early once `signal` aborts; injectable for tests. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -123,7 +134,9 @@ async function* streamFrames(options: SnapshotStreamOptions, signal: AbortSignal
   const doFetch = options.fetch ?? globalThis.fetch;
   const sleep = options.sleep ?? abortableSleep;
   let lastEventId: string | undefined;
+  const reconnectMs = options.reconnectMs ?? 1_000;
   while (!signal.aborted) {
+    let wait = 0;
     try {
       const response = await doFetch(options.url, {
         headers: {
@@ -133,6 +146,9 @@ async function* streamFrames(options: SnapshotStreamOptions, signal: AbortSignal
         },
         signal,
       });
+      wait = refusalWait(response);
+      // Refused with the id sent back (a 4xx, e.g. 431 for the header): the next try goes without it.
+      if (response.status >= 400 && response.status < 500) lastEventId = undefined;
       if (response.ok && response.body) {
         for await (const message of parseEventStream(decode(response.body))) {
           if (signal.aborted) return;
@@ -153,8 +169,18 @@ async function* streamFrames(options: SnapshotStreamOptions, signal: AbortSignal
       // Dropped, refused or oversized: fall through to the reconnect wait, unless closed.
     }
     if (signal.aborted) return;
-    await sleep(options.reconnectMs ?? 1_000, signal);
+    await sleep(Math.max(reconnectMs, wait), signal);
   }
+}
+
+/** The longest `Retry-After` a refused answer makes the stream wait: a minute. */
+const MAX_RETRY_AFTER_MS = 60_000;
+
+/** How long a refused answer asks to be left alone (its `Retry-After` in seconds, at most a minute), else 0. */
+function refusalWait(response: Response): number {
+  if (response.ok) return 0;
+  const seconds = Number(response.headers?.get?.("retry-after"));
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1_000, MAX_RETRY_AFTER_MS) : 0;
 }
 
 async function* decode(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {

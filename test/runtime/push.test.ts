@@ -40,4 +40,23 @@ describe("consumePush", () => {
     ).toEqual(["snapshot.received:push:6", "push.alive", "push.alive"]);
     expect(errors).toHaveLength(1);
   });
+
+  it("never throws for a source whose iterator cannot start: onError hears it, and stopping is a no-op", () => {
+    const errors: unknown[] = [];
+    const failing = {
+      [Symbol.asyncIterator]() {
+        throw new Error("EventSource not supported here");
+      },
+    } as AsyncIterable<unknown>;
+    const stop = consumePush(failing, {
+      journeyID: "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9",
+      now: () => 1_000,
+      isNews: () => true,
+      refresh: () => {},
+      deliver: () => {},
+      onError: (error) => errors.push(error),
+    });
+    expect(errors.map(String)).toEqual(["Error: EventSource not supported here"]);
+    expect(() => stop()).not.toThrow();
+  });
 });

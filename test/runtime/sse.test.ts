@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   EventStreamLimitError,
   MAX_EVENT_CHARS,
+  MAX_EVENT_ID_CHARS,
   parseEventStream,
   snapshotStream,
 } from "../../src/runtime/sse.js";
@@ -55,6 +56,20 @@ describe("parseEventStream, at the edges", () => {
     await expect(collect(parseEventStream(chunks(...lines)))).rejects.toBeInstanceOf(EventStreamLimitError);
     // Up to the limit is read.
     expect(await collect(parseEventStream(chunks(`data: ${long}\n\n`)))).toHaveLength(1);
+    // Any field's line, arriving whole in one chunk, counts too.
+    const id = `id: ${"9".repeat(MAX_EVENT_CHARS + 1)}\n`;
+    await expect(collect(parseEventStream(chunks(id, "data: {}\n\n")))).rejects.toBeInstanceOf(
+      EventStreamLimitError,
+    );
+  });
+
+  it("ignores an id longer than MAX_EVENT_ID_CHARS (it would be sent back as a header on every reconnect)", async () => {
+    const events = await collect(
+      parseEventStream(
+        chunks("id: 7\ndata: a\n\n", `id: ${"8".repeat(MAX_EVENT_ID_CHARS + 1)}\ndata: b\n\n`),
+      ),
+    );
+    expect(events.map((e) => e.id)).toEqual(["7", "7"]);
   });
 });
 
@@ -91,6 +106,40 @@ describe("snapshotStream", () => {
     server.closeAllConnections();
     expect(values).toEqual([{ asOf: 7 }, { kind: "heartbeat" }, { asOf: 8 }]);
     expect(seen).toEqual([undefined, "7"]);
+  });
+
+  it("waits out a refusal's Retry-After (the relay's 503 when full), and retries a 4xx without its Last-Event-ID", async () => {
+    const seen: (string | undefined)[] = [];
+    const server = createServer((req, res: ServerResponse) => {
+      seen.push(req.headers["last-event-id"] as string | undefined);
+      if (seen.length === 1) {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.end('id: 7\nevent: snapshot\ndata: {"asOf":7}\n\n');
+      } else if (seen.length === 2) res.writeHead(431).end();
+      else if (seen.length === 3) res.writeHead(503, { "retry-after": "5" }).end();
+      else {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write('id: 9\nevent: snapshot\ndata: {"asOf":9}\n\n');
+      }
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as AddressInfo;
+    const abort = new AbortController();
+    const waits: number[] = [];
+    const values = await collect(
+      snapshotStream({
+        url: `http://127.0.0.1:${port}/push`,
+        signal: abort.signal,
+        sleep: async (ms) => void waits.push(ms),
+      }),
+      2,
+    );
+    abort.abort();
+    server.closeAllConnections();
+    expect(values).toEqual([{ asOf: 7 }, { asOf: 9 }]);
+    expect(seen).toEqual([undefined, "7", undefined, undefined]);
+    expect(waits).toEqual([1_000, 1_000, 5_000]);
   });
 
   it("closes the connection at once when the iteration ends, even while a read is waiting", async () => {
