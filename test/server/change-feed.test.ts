@@ -178,12 +178,8 @@ describe("the PostgreSQL change feed across workers", () => {
   });
 
   it("drops a LISTEN connection gone silent (no reset: the heartbeat's SELECT 1 times out), re-opens it and catches up", async () => {
-    const connectionString = await server.createDatabase();
     // B reaches PostgreSQL through a proxy that can stop passing bytes on the connections it holds, closing none.
-    const proxy = await silenceableProxy(server.port);
-    closing.push(() => proxy.close());
-    const viaProxy = new URL(connectionString);
-    viaProxy.port = String(proxy.port);
+    const { connectionString, viaProxy, proxy } = await proxiedDatabase();
     const a = await worker(connectionString);
     const store = await createPostgresJourneyStore({ connectionString, max: 2 });
     closing.push(() => store.close());
@@ -194,7 +190,7 @@ describe("the PostgreSQL change feed across workers", () => {
     closing.push(() => relay.close());
     const errors: unknown[] = [];
     const feed = await createPostgresChangeFeed({
-      connectionString: viaProxy.toString(),
+      connectionString: viaProxy,
       store,
       onChange: relay.publish,
       watched: relay.watched,
@@ -218,13 +214,9 @@ describe("the PostgreSQL change feed across workers", () => {
   });
 
   it("close() on a connection gone silent does not hang: the socket is cut after silentMs", async () => {
-    const connectionString = await server.createDatabase();
-    const proxy = await silenceableProxy(server.port);
-    closing.push(() => proxy.close());
-    const viaProxy = new URL(connectionString);
-    viaProxy.port = String(proxy.port);
+    const { viaProxy, proxy } = await proxiedDatabase();
     const feed = await createPostgresChangeFeed({
-      connectionString: viaProxy.toString(),
+      connectionString: viaProxy,
       store: { get: async () => undefined } as unknown as JourneyStore,
       onChange: () => {},
       onError: () => {},
@@ -305,6 +297,16 @@ async function silenceableProxy(port: number) {
         proxy.close(() => resolve());
       }),
   };
+}
+
+/** A fresh database, and its connection string through a {@link silenceableProxy} (closed after the test). */
+async function proxiedDatabase() {
+  const connectionString = await server.createDatabase();
+  const proxy = await silenceableProxy(server.port);
+  closing.push(() => proxy.close());
+  const url = new URL(connectionString);
+  url.port = String(proxy.port);
+  return { connectionString, viaProxy: url.toString(), proxy };
 }
 
 /** The TCP sockets open in this process (the proxy's among them). */
