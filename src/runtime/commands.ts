@@ -37,15 +37,19 @@ type Mutation = Extract<JourneyCommand, { idempotencyKey: string }>;
 export function runCommand(command: JourneyCommand, deps: CommandDeps, poller: Poller): void {
   if (command.type === "startPolling") poller.start(command.journeyID, command.inMs);
   else if (command.type === "stopPolling") poller.stop();
-  else if (command.type === "fetchJourney") void loadJourney(command.journeyID, deps);
+  else if (command.type === "fetchJourney") void loadJourney(command.journeyID, deps, poller);
   else void mutate(command, deps);
 }
 
-async function loadJourney(journeyID: string, deps: CommandDeps): Promise<void> {
+/** The journey re-read: its answer goes back as `journey.loaded`, its failure as `journey.loadFailed`. */
+async function loadJourney(journeyID: string, deps: CommandDeps, poller: Poller): Promise<void> {
   try {
     const journey = await deps.client.getJourney(journeyID, { signal: deps.signal });
+    poller.answered();
     if (!deps.signal.aborted) deps.dispatch({ type: "journey.loaded", journey, at: deps.clock.now() });
   } catch (error) {
+    // Told first: a backoff the failure arms counts from now, not from the last poll's answer.
+    poller.answered();
     const failure = readFailure(error);
     if (deps.signal.aborted) return;
     const at = deps.clock.now();

@@ -106,7 +106,7 @@ export interface JourneyRuntime {
    * @throws {RuntimeStateError} before `start()` or after `stop()`.
    */
   send(intent: JourneyIntent): SendResult;
-  /** Polls now (if the machine is polling and no poll is on the wire). */
+  /** Polls now, or once the poll or journey re-read on the wire is back (a backoff is waited out). */
   refresh(): void;
   /** Starts the actor, its polling, the signals and the push source; a second call does nothing. */
   start(): void;

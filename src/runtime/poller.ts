@@ -15,6 +15,8 @@ export interface Poller {
    * never cut short).
    */
   wake(): void;
+  /** A read of the journey outside the poller (the re-fetch) came back now: a backoff it arms counts from here. */
+  answered(): void;
 }
 
 /**
@@ -30,7 +32,10 @@ export function createPoller(deps: CommandDeps): Poller {
   /** When the last poll's answer (or failure) arrived: a backoff and its `Retry-After` count from here. */
   let lastAnswerAt: number | null = null;
   let inFlight = false;
-  /** A `wake()` heard while a poll was on the wire (a thin push frame, say): it polls once that one is back. */
+  /**
+   * A `wake()` heard while a poll was on the wire, or while polling was stopped for a re-read of the journey (a
+   * thin push frame, say): it polls once that one is back, or once polling is armed again.
+   */
   let wakeWhenBack = false;
   let armed: { journeyID: string; inMs: number } | null = null;
   let cancel: CancelTimer | undefined;
@@ -117,17 +122,23 @@ export function createPoller(deps: CommandDeps): Poller {
   return {
     start(journeyID, inMs) {
       armed = { journeyID, inMs };
-      if (!inFlight) schedule(dueIn(inMs));
-      else clear();
+      if (inFlight) clear();
+      else {
+        const woken = wakeWhenBack;
+        wakeWhenBack = false;
+        schedule(woken && !backingOff() ? 0 : dueIn(inMs));
+      }
     },
     stop() {
       armed = null;
       clear();
     },
     wake() {
-      if (armed === null) return;
-      if (inFlight) wakeWhenBack = true;
+      if (armed === null || inFlight) wakeWhenBack = true;
       else schedule(backingOff() ? dueIn(armed.inMs) : 0);
+    },
+    answered() {
+      lastAnswerAt = clock.now();
     },
   };
 }

@@ -152,7 +152,7 @@ describe("every registered intent is handled by every layer", () => {
         },
       );
       const events: JourneyHostEvent[] = [];
-      const poller: Poller = { start: () => {}, stop: () => {}, wake: () => {} };
+      const poller: Poller = { start: () => {}, stop: () => {}, wake: () => {}, answered: () => {} };
       runCommand(
         commandOf(type),
         {

@@ -300,6 +300,52 @@ describe("createJourney", () => {
     runtime.stop();
   });
 
+  it("counts a failed journey re-read's Retry-After from when it came back, and polls after a wake-up heard during the re-read", async () => {
+    for (const ending of ["fails", "answers"] as const) {
+      const held = snap({ asOf: 5, status: "OFFERS_PENDING", nextAction: "WAIT", offerCount: undefined });
+      const fake = createFakeClient(held);
+      const clock = createManualClock();
+      const pollTimes: number[] = [];
+      (fake.client as { getJourneyState: unknown }).getJourneyState = async () => {
+        pollTimes.push(clock.now());
+        return { kind: "snapshot", snapshot: fake.state, etag: `"${fake.state.asOf}"` };
+      };
+      let release: () => void = () => {};
+      const getJourney = fake.client.getJourney;
+      (fake.client as { getJourney: unknown }).getJourney = async (
+        ...args: Parameters<typeof getJourney>
+      ) => {
+        const read = await getJourney(...args); // what the platform said when the read left
+        await new Promise<void>((resolve) => (release = resolve));
+        if (ending === "fails") throw Object.assign(apiError("RATE_LIMITED", 429), { retryAfterMs: 30_000 });
+        return read;
+      };
+      const runtime = createJourney({ client: fake.client, journeyID: JOURNEY, initial: held, clock });
+      runtime.start();
+      await flush();
+      // Offers appear: the poll sees them and the journey is re-read for them.
+      fake.state = snap({ asOf: 6, status: "OFFERS_AVAILABLE", nextAction: "SELECT_OFFER" });
+      runtime.refresh();
+      await flush();
+      expect(runtime.getState().value.sync, ending).toBe("loadingJourney");
+      // The re-read spends 40 s on the wire (the client's own retries) or 300 ms; meanwhile the app asks for a
+      // refresh.
+      clock.advance(ending === "fails" ? 40_000 : 300);
+      runtime.refresh();
+      release();
+      await flush();
+      const backAt = clock.now();
+      for (let second = 0; second < 60 && pollTimes.length === 2; second++) {
+        clock.advance(1_000);
+        await flush();
+      }
+      const next = (pollTimes[2] as number) - backAt;
+      if (ending === "fails") expect(next, ending).toBeGreaterThanOrEqual(30_000);
+      else expect(next, ending).toBe(0);
+      runtime.stop();
+    }
+  });
+
   it("hands a tie (a poll or a pushed frame at the held asOf saying something else) to the reducer: held, the journey re-read", async () => {
     for (const via of ["poll", "push"] as const) {
       const held = snap({ status: "OFFERS_PENDING", nextAction: "WAIT", offerCount: undefined });
