@@ -16,6 +16,9 @@ export const MAX_EVENT_CHARS = 1_048_576;
  */
 export const MAX_EVENT_ID_CHARS = 256;
 
+/** An `id:` a request header can carry (printable ASCII, at most {@link MAX_EVENT_ID_CHARS}); others are ignored. */
+const HEADER_SAFE_ID = new RegExp(`^[\\x20-\\x7e]{0,${MAX_EVENT_ID_CHARS}}$`);
+
 /** A stream whose line or event outgrew {@link MAX_EVENT_CHARS}: it is dropped (`snapshotStream` reconnects). */
 export class EventStreamLimitError extends CreditJourneyError {
   /** Discriminant for plain-data error handling across boundaries. */
@@ -64,7 +67,7 @@ export async function* parseEventStream(chunks: AsyncIterable<string>): AsyncGen
         if (dataChars > MAX_EVENT_CHARS) throw new EventStreamLimitError();
         data.push(value);
       } else if (field === "event") event = value;
-      else if (field === "id" && !value.includes("\0") && value.length <= MAX_EVENT_ID_CHARS) id = value;
+      else if (field === "id" && HEADER_SAFE_ID.test(value)) id = value;
     }
     if (buffer.length > MAX_EVENT_CHARS) throw new EventStreamLimitError();
   }

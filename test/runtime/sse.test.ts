@@ -63,13 +63,19 @@ describe("parseEventStream, at the edges", () => {
     );
   });
 
-  it("ignores an id longer than MAX_EVENT_ID_CHARS (it would be sent back as a header on every reconnect)", async () => {
+  it("ignores an id no request header can carry: longer than MAX_EVENT_ID_CHARS, not printable ASCII", async () => {
     const events = await collect(
       parseEventStream(
-        chunks("id: 7\ndata: a\n\n", `id: ${"8".repeat(MAX_EVENT_ID_CHARS + 1)}\ndata: b\n\n`),
+        chunks(
+          "id: 7\ndata: a\n\n",
+          `id: ${"8".repeat(MAX_EVENT_ID_CHARS + 1)}\ndata: b\n\n`,
+          "id: 日本\ndata: c\n\n",
+          "id: 9\ndata: d\n\n",
+        ),
       ),
     );
-    expect(events.map((e) => e.id)).toEqual(["7", "7"]);
+    // Kept, each would be sent back as Last-Event-ID on every reconnect: refused (431), or a fetch that throws.
+    expect(events.map((e) => e.id)).toEqual(["7", "7", "7", "9"]);
   });
 });
 

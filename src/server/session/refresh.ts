@@ -29,7 +29,9 @@ async function rotate(
     // Refused because another process rotated the pair first (this one read it before): the store holds the
     // current pair, not a revoked family.
     const now = await tokenStore.get(key);
-    if (now !== undefined && now.refreshToken !== current.refreshToken) return now;
+    // Signed out meanwhile: not a revoked family to bootstrap again for, just no session.
+    if (now === undefined) throw new NoStoredSessionError(key);
+    if (now.refreshToken !== current.refreshToken) return now;
     throw new RefreshRefusedError(key, { cause: error });
   }
   const next = parse(RefreshSessionResponse, answer, "RefreshSessionResponse").session;

@@ -94,6 +94,19 @@ describe("refreshStoredSession", () => {
     );
     await expect(refreshing).rejects.toBeInstanceOf(NoStoredSessionError);
     expect(await store.get("user-42")).toBeUndefined();
+    // Refused while signed out: no RefreshRefusedError (which asks for a new bootstrap, signing them back in).
+    await store.set("user-42", pair(0));
+    const refused = refreshStoredSession(
+      {
+        async refreshSession() {
+          await store.delete("user-42");
+          throw problem("AUTH_INVALID_SESSION", 401);
+        },
+      },
+      store,
+      "user-42",
+    );
+    await expect(refused).rejects.toBeInstanceOf(NoStoredSessionError);
   });
 
   it("shares one refresh between concurrent callers for the same key", async () => {
