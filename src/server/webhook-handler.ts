@@ -173,10 +173,17 @@ export function handlerFactory(
     const bodyLimit = checkLimit(options.bodyLimit ?? DEFAULT_RAW_BODY_LIMIT, "bodyLimit");
     const now = options.now ?? Date.now;
     const verifier = await createVerifier(options.secrets, { toleranceSec: options.toleranceSec ?? 300 });
-    const onError =
+    const reportError =
       options.onError ??
       ((error: unknown, context: WebhookErrorContext) =>
         console.error("credit-journey webhook follow-up failed", context, error));
+    // What onError throws is dropped: a follow-up's report never fails (or repeats) a delivery.
+    const onError = (error: unknown, context: WebhookErrorContext): void => {
+      try {
+        reportError(error, context);
+      } catch {}
+    };
+    const serial = createKeyedSerializer();
 
     /** The record to write for one journey: thin state over the stored one, completed when a reader is given. */
     async function recordOf(eventID: string, update: WebhookUpdate) {
@@ -262,12 +269,20 @@ export function handlerFactory(
       let records: Awaited<ReturnType<typeof recordOf>>[];
       let result: ApplyWebhookResult;
       try {
-        records = await Promise.all(updates.map((update) => recordOf(eventID, update)));
-        // Stored stamped with the reducer state's version, so a later SDK can migrate it (STATE_VERSION).
-        result = await options.store.applyWebhook({
-          webhookId: eventID,
-          records: records.map((record) => ({ ...record, state: reducerMade(versioned(record.state)) })),
-        });
+        // Read, reduce and write one delivery of a journey at a time in this process: two built from the same
+        // held row would each pass the store's order guard and the later would skip what the earlier changed.
+        ({ records, result } = await serial(
+          updates.map((update) => update.snapshot.journeyID),
+          async () => {
+            const built = await Promise.all(updates.map((update) => recordOf(eventID, update)));
+            // Stored stamped with the reducer state's version, so a later SDK can migrate it (STATE_VERSION).
+            const applied = await options.store.applyWebhook({
+              webhookId: eventID,
+              records: built.map((record) => ({ ...record, state: reducerMade(versioned(record.state)) })),
+            });
+            return { records: built, result: applied };
+          },
+        ));
       } catch (error) {
         // A delivery no store can hold (a NUL in a string, which PostgreSQL refuses) fails the same way on every
         // retry: answered 4xx so the platform stops, and told to onError. Nothing of it is stored.
@@ -359,4 +374,25 @@ function bodyRefused(error: unknown): WebhookResult {
   if (!(error instanceof RawBodyError)) return { status: 400, outcome: "invalid", detail: String(error) };
   const { status, reason } = error;
   return { status, outcome: status >= 500 ? "misconfigured" : "invalid", reason, detail: String(error) };
+}
+
+/**
+ * Runs tasks one after another per key, in the order they come (a task waits for every earlier one that shares a
+ * key with it; none waits on a later one, so none deadlocks). Holds an entry per key only while tasks of it run.
+ */
+function createKeyedSerializer() {
+  const tails = new Map<string, Promise<void>>();
+  return async function serial<T>(keys: readonly string[], task: () => Promise<T>): Promise<T> {
+    const before = [...new Set(keys)].map((key) => tails.get(key));
+    let release = (): void => {};
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    for (const key of keys) tails.set(key, mine);
+    try {
+      await Promise.all(before);
+      return await task();
+    } finally {
+      release();
+      for (const key of keys) if (tails.get(key) === mine) tails.delete(key);
+    }
+  };
 }

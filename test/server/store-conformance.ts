@@ -153,6 +153,19 @@ export function describeJourneyStoreConformance(name: string, factory: JourneySt
       expect((await store.get("jrn_c1"))?.state).toEqual({ settled: true });
     });
 
+    it("never reopens an ended row: a later open snapshot is refused, a later end still completes it", async () => {
+      const { store } = await open();
+      await store.applySnapshot({ snapshot: snapshotOf(1, 5, "REJECTED"), state: { n: 5 }, complete: false });
+      expect(
+        await store.applySnapshot({ snapshot: snapshotOf(1, 9, "LENDER_PROCESSING"), state: { n: 9 } }),
+      ).toBe(false);
+      expect(await store.get("jrn_c1")).toMatchObject({ status: "REJECTED", asOf: 5 });
+      expect(
+        await store.applySnapshot({ snapshot: snapshotOf(1, 5, "REJECTED"), state: { done: true } }),
+      ).toBe(true);
+      expect(await store.get("jrn_c1")).toMatchObject({ status: "REJECTED", complete: true });
+    });
+
     it("keeps journeys apart", async () => {
       const { store } = await open();
       await store.applySnapshot({ snapshot: snapshotOf(1, 9) });

@@ -156,6 +156,74 @@ describe("createWebhookHandler", () => {
     expect((await memory.get(OTHER))?.status).toBe("STARTED");
   });
 
+  it("ends where one-by-one processing ends when two deliveries of a journey run at once (no reopened end, no missed anomaly)", async () => {
+    for (const [first, second, third] of [
+      ["LENDER_PROCESSING", "REJECTED", "LENDER_PROCESSING"],
+      ["OFFERS_AVAILABLE", "KYC_PENDING", "OFFER_SELECTED"],
+    ] as const) {
+      const outcome = async (together: boolean) => {
+        const inner = createMemoryJourneyStore();
+        // A store read that takes a while (a database round trip): both deliveries read the same old row.
+        const store: JourneyStore = {
+          ...inner,
+          get: async (id) => {
+            const row = await inner.get(id);
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            return row;
+          },
+        };
+        const handler = await createWebhookHandler({
+          secrets: SECRET,
+          store,
+          now: () => NOW,
+          onError: () => {},
+        });
+        const a = delivery("evt_1", [{ status: first }], { generatedAt: NOW - 3_000, sequence: 1 });
+        const b = delivery("evt_2", [{ status: second }], { generatedAt: NOW - 2_000, sequence: 2 });
+        const c = delivery("evt_3", [{ status: third }], { generatedAt: NOW - 1_000, sequence: 3 });
+        await handler.handle(a.body, a.headers);
+        if (together)
+          await Promise.all([handler.handle(b.body, b.headers), handler.handle(c.body, c.headers)]);
+        else for (const d of [b, c]) await handler.handle(d.body, d.headers);
+        const row = await inner.get(JOURNEY);
+        const state = row?.state as
+          | { context: { held: { snapshot: { status: string } } | null } }
+          | undefined;
+        const held = state?.context.held;
+        return { status: row?.status, held: held?.snapshot.status ?? null };
+      };
+      const oneByOne = await outcome(false);
+      expect(oneByOne.status, first).toBe(second);
+      expect(await outcome(true), `${first} > ${second} > ${third}`).toEqual(oneByOne);
+    }
+  });
+
+  it("never fails (nor repeats) a delivery because onError throws", async () => {
+    const store = createMemoryJourneyStore();
+    const published: string[] = [];
+    const handler = await createWebhookHandler({
+      secrets: SECRET,
+      store,
+      now: () => NOW,
+      fetchJourney: async () => {
+        throw new Error("platform down");
+      },
+      onSnapshot: (snapshot) => {
+        published.push(snapshot.journeyID);
+        throw new Error("relay down");
+      },
+      onError: () => {
+        throw new Error("the logger itself failed");
+      },
+    });
+    const d = delivery("evt_1", [{ status: "KYC_PENDING" }, { journeyID: OTHER, status: "STARTED" }], {
+      generatedAt: NOW - 1_000,
+    });
+    expect(await handler.handle(d.body, d.headers)).toMatchObject({ status: 200, outcome: "applied" });
+    expect(published).toEqual([JOURNEY, OTHER]);
+    expect((await store.get(OTHER))?.status).toBe("STARTED");
+  });
+
   it("refuses a bad signature with 401 and writes nothing", async () => {
     const store = createMemoryJourneyStore();
     const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });

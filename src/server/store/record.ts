@@ -169,15 +169,23 @@ function checkSequence(sequence: unknown): number | null {
 }
 
 /**
- * Whether `next` may overwrite `held`, judged on the reducer's state as well as the order key: a later `asOf` (and
+ * Whether `next` may overwrite `held`, judged on the reducer's state as well as the order key: never an ended row
+ * with an open one (a delivery computed from an older row, racing the end's); a later `asOf` (and
  * no lower webhook `sequence` when both have one), or the same `asOf` completing what was stored incomplete (a held
  * anomaly settled by the whole journey, a thin state read whole), which moves the reducer state on without a newer
  * snapshot. The SQL stores' `UPSERT` says the same in its `WHERE` (src/server/store/sql.ts).
  */
 export function supersedes(
-  held: { readonly asOf: number; readonly sequence: number | null; readonly complete: boolean },
+  held: {
+    readonly asOf: number;
+    readonly sequence: number | null;
+    readonly complete: boolean;
+    readonly status: JourneyStatus;
+  },
   next: PreparedRecord,
 ): boolean {
+  // An ended row is never reopened (ends absorb): only an ended record may follow it, to complete it.
+  if (isEnded(held.status) && !next.ended) return false;
   const noLower = (strictly: boolean) =>
     held.sequence === null ||
     next.sequence === null ||

@@ -72,7 +72,8 @@ const COLUMNS = "journey_id, as_of, sequence, complete, status, ended, snapshot,
 
 // The order guard lives in the WHERE of the conflict branch: PostgreSQL locks the row and re-checks it against
 // the latest committed `as_of`, so concurrent writers from any number of processes cannot lose an update. It is
-// `supersedes` (record.ts) in SQL: a later key, or the same key completing an incomplete row.
+// `supersedes` (record.ts) in SQL: never an ended row with an open one; a later key, or the same key completing an
+// incomplete row.
 const UPSERT = `
 INSERT INTO credit_journey.journeys AS journeys
   (journey_id, as_of, sequence, complete, status, ended, snapshot, state, updated_at)
@@ -86,10 +87,11 @@ ON CONFLICT (journey_id) DO UPDATE SET
   snapshot = EXCLUDED.snapshot,
   state = EXCLUDED.state,
   updated_at = EXCLUDED.updated_at
-WHERE (journeys.as_of < EXCLUDED.as_of
-    AND (journeys.sequence IS NULL OR EXCLUDED.sequence IS NULL OR journeys.sequence < EXCLUDED.sequence))
-  OR (journeys.as_of = EXCLUDED.as_of AND NOT journeys.complete AND EXCLUDED.complete
-    AND (journeys.sequence IS NULL OR EXCLUDED.sequence IS NULL OR journeys.sequence <= EXCLUDED.sequence))
+WHERE (NOT journeys.ended OR EXCLUDED.ended)
+  AND ((journeys.as_of < EXCLUDED.as_of
+      AND (journeys.sequence IS NULL OR EXCLUDED.sequence IS NULL OR journeys.sequence < EXCLUDED.sequence))
+    OR (journeys.as_of = EXCLUDED.as_of AND NOT journeys.complete AND EXCLUDED.complete
+      AND (journeys.sequence IS NULL OR EXCLUDED.sequence IS NULL OR journeys.sequence <= EXCLUDED.sequence)))
 RETURNING journey_id`;
 
 const MARK_SEEN = `
