@@ -41,10 +41,17 @@ function buildPath(
   const missing: FieldError[] = [];
   const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = params[name];
-    if (typeof value !== "string" || value.length === 0 || value.length > MAX_OPAQUE_ID_LENGTH) {
+    // `.` and `..` survive encoding, and a URL resolves them as segments: the call would reach another path.
+    if (
+      typeof value !== "string" ||
+      value.length === 0 ||
+      value.length > MAX_OPAQUE_ID_LENGTH ||
+      value === "." ||
+      value === ".."
+    ) {
       missing.push({
         path: name,
-        message: `must be a non-empty string of at most ${MAX_OPAQUE_ID_LENGTH} characters`,
+        message: `must be a non-empty string of at most ${MAX_OPAQUE_ID_LENGTH} characters, not . or ..`,
       });
       return "";
     }

@@ -98,10 +98,10 @@ export function classifyResponse<Name extends EndpointName>(
   const name = spec.endpoint;
   if (text === undefined)
     return Effect.fail(
+      // No status on the error: an oversized answer is a CONTRACT failure whatever its status (not retried).
       clientError("CONTRACT", `${name}: the ${response.status} body is over ${MAX_RESPONSE_BYTES} bytes`, {
         endpoint: name,
         correlationID,
-        status: response.status,
       }),
     );
   const etag = response.headers.get("etag") ?? undefined;

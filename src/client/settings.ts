@@ -63,14 +63,17 @@ function resolveRetry(retry: RetryOptions | undefined): ResolvedRetryOptions {
  * the base path), tolerating a trailing slash or a base path already present.
  */
 function roots(baseUrl: unknown): { root: string; apiRoot: string } {
-  let protocol: string | undefined;
+  let url: URL | undefined;
   try {
-    protocol = typeof baseUrl === "string" ? new URL(baseUrl).protocol : undefined;
+    url = typeof baseUrl === "string" ? new URL(baseUrl) : undefined;
   } catch {
-    protocol = undefined;
+    url = undefined;
   }
-  if (typeof baseUrl !== "string" || (protocol !== "http:" && protocol !== "https:"))
+  if (typeof baseUrl !== "string" || (url?.protocol !== "http:" && url?.protocol !== "https:"))
     throw new ClientConfigError("baseUrl", "must be an absolute http(s) URL");
+  // Credentials in it would be echoed in every failure's message; a query or fragment would swallow every path.
+  if (url.username || url.password || url.search || url.hash)
+    throw new ClientConfigError("baseUrl", "must have no user, password, query or fragment");
   const given = baseUrl.replace(/\/+$/, "");
   const root = given.endsWith(BASE_PATH) ? given.slice(0, -BASE_PATH.length) : given;
   return { root, apiRoot: root + BASE_PATH };

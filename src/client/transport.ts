@@ -101,7 +101,15 @@ function callEffect<Name extends EndpointName>(
           });
         return Effect.tryPromise({
           try: async (signal) => {
-            const response = await settings.fetch(url, { method: endpoint.method, headers, body, signal });
+            // Never followed: a redirect would re-send the body (a refresh token, a profile) to wherever it
+            // points; a 3xx is an HTTP_ERROR, not retried.
+            const response = await settings.fetch(url, {
+              method: endpoint.method,
+              headers,
+              body,
+              signal,
+              redirect: "manual",
+            });
             return { response, text: response.status === 304 ? "" : await readResponseText(response) };
           },
           catch: (cause) =>

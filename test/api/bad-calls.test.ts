@@ -385,6 +385,16 @@ const rows: Row[] = [
     error: ClientConfigError,
     field: "baseUrl",
   },
+  ...[
+    "https://partner:secret@api.lender.example",
+    "https://api.lender.example?tenant=acme",
+    "https://api.lender.example#x",
+  ].map((baseUrl) => ({
+    name: `createBorrowerClient: baseUrl ${baseUrl.includes("@") ? "with credentials" : baseUrl.includes("?") ? "with a query" : "with a fragment"}`,
+    call: () => createBorrowerClient({ ...goodBorrowerOptions, baseUrl }),
+    error: ClientConfigError,
+    field: "baseUrl",
+  })),
   {
     name: "createBorrowerClient: baseUrl number",
     call: () => createBorrowerClient(bad({ ...goodBorrowerOptions, baseUrl: 42 })),

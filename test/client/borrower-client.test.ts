@@ -505,10 +505,69 @@ describe("contract parsing of answers", () => {
     for (let i = 0; i < 2; i++)
       expect(await rejectionOf(client.getJourney(J))).toMatchObject({
         code: "CONTRACT",
-        status: 200,
-        message: expect.stringContaining(`over ${MAX_RESPONSE_BYTES} bytes`),
+        message: expect.stringContaining(`200 body is over ${MAX_RESPONSE_BYTES} bytes`),
       });
     expect(pulled).toBeLessThan(MAX_RESPONSE_BYTES + 4 * 65_536);
+  });
+
+  it("never retries an oversized answer, whatever its status (a 5xx over the cap is CONTRACT, final)", async () => {
+    let sent = 0;
+    const client = createBorrowerClient({
+      baseUrl: "http://sandbox.invalid",
+      fetch: async () => {
+        sent++;
+        return new Response("{}", {
+          status: 503,
+          headers: { "content-length": String(MAX_RESPONSE_BYTES + 1) },
+        });
+      },
+      getSessionToken: () => SESSION_TOKEN,
+      refreshSession: async () => SESSION_TOKEN,
+      retry: { maxRetries: 3, baseDelayMs: 0, maxDelayMs: 0 },
+    });
+    expect(await rejectionOf(client.getJourney(J))).toMatchObject({ code: "CONTRACT", retryable: false });
+    expect(sent).toBe(1);
+  });
+
+  it("never follows a redirect: the body is not re-sent elsewhere, and a 3xx is a final HTTP_ERROR", async () => {
+    const calls: RequestInit[] = [];
+    const client = createBorrowerClient({
+      baseUrl: "http://sandbox.invalid",
+      fetch: async (_url, init) => {
+        calls.push(init ?? {});
+        return new Response(null, { status: 307, headers: { location: "https://elsewhere.invalid/x" } });
+      },
+      getSessionToken: () => SESSION_TOKEN,
+      refreshSession: async () => SESSION_TOKEN,
+      retry: { maxRetries: 3, baseDelayMs: 0, maxDelayMs: 0 },
+    });
+    expect(await rejectionOf(client.submitProfile({ bureauConsent: true }))).toMatchObject({
+      code: "HTTP_ERROR",
+      status: 307,
+      retryable: false,
+    });
+    expect(calls.map((c) => c.redirect)).toEqual(["manual"]);
+  });
+
+  it("refuses an id of . or .. before sending (a URL resolves them: the call would reach another path)", async () => {
+    let sent = 0;
+    const client = createBorrowerClient({
+      baseUrl: "http://sandbox.invalid",
+      fetch: async () => {
+        sent++;
+        return new Response("{}");
+      },
+      getSessionToken: () => SESSION_TOKEN,
+      refreshSession: async () => SESSION_TOKEN,
+    });
+    for (const id of [".", ".."]) {
+      expect(await rejectionOf(client.getJourneyState(id))).toMatchObject({ code: "INVALID_REQUEST" });
+      expect(await rejectionOf(client.proceedOffer(J, id))).toMatchObject({
+        code: "INVALID_REQUEST",
+        errors: [expect.objectContaining({ path: "offerID" })],
+      });
+    }
+    expect(sent).toBe(0);
   });
 
   it("passes an unknown error code (LENDER_TIMEOUT) through as the ApiError code with its status", async () => {
