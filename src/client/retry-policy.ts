@@ -70,7 +70,10 @@ export function parseRetryAfter(header: string | null, nowMs: number): number | 
   if (header === null) return undefined;
   const trimmed = header.trim();
   if (DELAY_SECONDS.test(trimmed)) return Math.min(MAX_RETRY_AFTER_MS, Number(trimmed) * 1000);
-  const at = HTTP_DATE.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
+  // The asctime form names no zone but is UTC (RFC 9110); `Date.parse` would read it in the host's zone.
+  const at = HTTP_DATE.test(trimmed)
+    ? Date.parse(trimmed.endsWith("GMT") ? trimmed : `${trimmed} GMT`)
+    : Number.NaN;
   return Number.isNaN(at) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, at - nowMs));
 }
 

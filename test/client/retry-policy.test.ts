@@ -46,6 +46,20 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter("Thu Nov 26 10:00:09 2026", now)).toBe(9000);
   });
 
+  it("reads the asctime form as UTC whatever the host's time zone", () => {
+    const now = Date.UTC(2026, 10, 26, 10, 0, 0);
+    const zone = process.env.TZ;
+    try {
+      for (const tz of ["America/New_York", "Asia/Kolkata", "UTC"]) {
+        process.env.TZ = tz;
+        expect(parseRetryAfter("Thu Nov 26 10:00:09 2026", now), tz).toBe(9000);
+      }
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it("reads what is neither delay-seconds nor an HTTP-date as absent, not as a date in 2001 (no 0 ms retry)", () => {
     const now = Date.UTC(2026, 10, 26, 10, 0, 0);
     for (const junk of ["-1", "1.5", "2.5", "+3", "1e3", "2026-11-26", "0x10", "3 s"])

@@ -5,6 +5,7 @@ import {
   WEBHOOK_HEADERS,
   WebhookBody,
 } from "../../contract/index.js";
+import { isCalendarDay, TIMESTAMP_PATTERN } from "../../contract/primitives.js";
 import { readWebhookBody } from "../../contract/webhook-read.js";
 import { timingSafeEqual, utf8 } from "./encoding.js";
 import { type WebhookHeaderName, WebhookVerificationError } from "./errors.js";
@@ -68,8 +69,6 @@ export interface WebhookVerifier {
 const DEFAULT_TOLERANCE_SEC = 300;
 /** A Unix time in seconds or milliseconds: at most 16 digits. */
 const UNIX_PATTERN = /^[0-9]{1,16}$/;
-/** An ISO-8601 date-time, as the body's times are written [L6]. */
-const ISO_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 /** From here on a Unix number is milliseconds (1e11 s would be the year 5138; 1e11 ms is 1973). */
 const MILLISECONDS_FROM = 1e11;
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
@@ -148,7 +147,8 @@ function timestampMs(header: string): number {
     const value = Number(header);
     return value >= MILLISECONDS_FROM ? value : value * 1000;
   }
-  const parsed = ISO_PATTERN.test(header) ? Date.parse(header) : Number.NaN;
+  // The body's own timestamp form and day check: `Date.parse` would roll 2026-02-31 over into March.
+  const parsed = TIMESTAMP_PATTERN.test(header) && isCalendarDay(header) ? Date.parse(header) : Number.NaN;
   if (Number.isFinite(parsed)) return parsed;
   throw new WebhookVerificationError(
     "BAD_TIMESTAMP",

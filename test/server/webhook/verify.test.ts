@@ -182,7 +182,16 @@ describe("verifyWebhook", () => {
   });
 
   it("refuses garbled timestamps and signatures that are not hex HMAC-SHA256", async () => {
-    for (const timestamp of ["soon", "-1", "1.5", "17641512000000000"]) {
+    // A day that does not exist (Date.parse rolls it over into the next month) and an hour 24 too.
+    for (const timestamp of [
+      "soon",
+      "-1",
+      "1.5",
+      "17641512000000000",
+      "2026-02-31T10:00:00Z",
+      "2026-04-31T10:00:00Z",
+      "2026-11-26T24:00:00Z",
+    ]) {
       const h = { ...headers(), "x-al-webhook-timestamp": timestamp };
       expect(await reasonOf(verifyWebhook(BODY, h, SECRET, { now: NOW })), timestamp).toBe("BAD_TIMESTAMP");
     }
