@@ -151,7 +151,13 @@ export function isScopeError(value: unknown): value is ScopeError {
 export function clientError(
   code: ApiErrorCode,
   message: string,
-  facts: { endpoint?: string; correlationID?: string; status?: number; errors?: readonly FieldError[] },
+  facts: {
+    endpoint?: string;
+    correlationID?: string;
+    requestID?: string | undefined;
+    status?: number;
+    errors?: readonly FieldError[];
+  },
   cause?: unknown,
 ): ApiError {
   return new ApiError(
@@ -159,7 +165,7 @@ export function clientError(
       code,
       status: facts.status,
       correlationID: facts.correlationID,
-      requestID: undefined,
+      requestID: facts.requestID,
       errors: facts.errors ?? [],
       retryAfterMs: undefined,
       endpoint: facts.endpoint,

@@ -135,7 +135,16 @@ export function classifyResponse<Name extends EndpointName>(
     return Effect.fail(
       clientError("CONTRACT", `${name}: the ${response.status} body is not the platform's envelope`, facts),
     );
+  // A 2xx that still carries an error (documented as null on success [L3]): the error is the answer, its code kept.
+  if ((json as { error?: unknown }).error != null)
+    return Effect.fail(errorAnswer(response, text, name, correlationID));
   const meta = envelopeMeta(envelope.value);
+  // A contract breach keeps the answer's own support ids: what a ticket to the platform needs.
+  const ids = {
+    ...facts,
+    requestID: meta.requestID,
+    correlationID: meta.correlationID ?? response.headers.get("x-correlation-id") ?? correlationID,
+  };
   const answer = endpoint.response;
   const data =
     "wire" in answer
@@ -146,13 +155,13 @@ export function classifyResponse<Name extends EndpointName>(
       clientError(
         "CONTRACT",
         `${name}: the answer's timestamp is not an ISO-8601 time, so the state it carries cannot be ordered`,
-        { ...facts, errors: [{ path: "timestamp", message: "must be an ISO-8601 time" }] },
+        { ...ids, errors: [{ path: "timestamp", message: "must be an ISO-8601 time" }] },
       ),
     );
   const parsed = safeParse(answer.schema, data, name);
   if (!parsed.ok)
     return Effect.fail(
-      clientError("CONTRACT", parsed.error.message, { ...facts, errors: parsed.error.issues }, parsed.error),
+      clientError("CONTRACT", parsed.error.message, { ...ids, errors: parsed.error.issues }, parsed.error),
     );
   return Effect.succeed({ kind: "ok", value: parsed.value as EndpointOutput<Name>, meta, etag });
 }

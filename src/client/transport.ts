@@ -200,8 +200,16 @@ function bearer(
   timeoutMs: number,
   code: "SESSION_UNAVAILABLE" | "REFRESH_FAILED" = "SESSION_UNAVAILABLE",
 ): Effect.Effect<string, CallFailure> {
-  const fail = (why: string, failure: ApiErrorCode = code) =>
-    clientError(failure, `${endpoint}: the credential callback ${why}`, { endpoint, correlationID });
+  // The errors made here pass through as they are; any other (an ApiError of the app's own call, say) is wrapped.
+  const own = new WeakSet<object>();
+  const fail = (why: string, failure: ApiErrorCode = code) => {
+    const error = clientError(failure, `${endpoint}: the credential callback ${why}`, {
+      endpoint,
+      correlationID,
+    });
+    own.add(error);
+    return error;
+  };
   return Effect.tryPromise({
     try: async () => {
       const token = await get();
@@ -212,7 +220,7 @@ function bearer(
       return token;
     },
     catch: (cause): CallFailure =>
-      cause instanceof ScopeError || cause instanceof ApiError
+      cause instanceof ScopeError || (cause instanceof ApiError && own.has(cause))
         ? cause
         : clientError(
             code,

@@ -529,6 +529,38 @@ describe("contract parsing of answers", () => {
     expect(sent).toBe(1);
   });
 
+  it("takes a 2xx envelope whose error is set for the error it carries, and keeps the support ids of a contract breach", async () => {
+    const envelope = (data: unknown, error: unknown, timestamp: unknown = "2026-11-26T10:00:00Z") =>
+      new Response(JSON.stringify({ requestID: "req_P", correlationID: "corr_P", timestamp, data, error }), {
+        status: 200,
+        headers: { "content-type": "application/json" },
+      });
+    const answers = [
+      envelope(wireState(snapshotFixture()), { code: "OFFER_LOCK_CONFLICT", message: "locked" }),
+      envelope(null, { code: "OFFER_LOCK_CONFLICT", message: "locked" }),
+      envelope({ ...wireState(snapshotFixture()), status: 42 }, null),
+      envelope(wireState(snapshotFixture()), null, "yesterday"),
+    ];
+    const client = createBorrowerClient({
+      baseUrl: "http://sandbox.invalid",
+      fetch: async () => answers.shift()!,
+      getSessionToken: () => SESSION_TOKEN,
+      refreshSession: async () => SESSION_TOKEN,
+      retry: { maxRetries: 0 },
+    });
+    for (let i = 0; i < 2; i++)
+      expect(await rejectionOf(client.getJourneyState(J))).toMatchObject({
+        code: "OFFER_LOCK_CONFLICT",
+        requestID: "req_P",
+      });
+    for (let i = 0; i < 2; i++)
+      expect(await rejectionOf(client.getJourneyState(J))).toMatchObject({
+        code: "CONTRACT",
+        requestID: "req_P",
+        correlationID: "corr_P",
+      });
+  });
+
   it("never follows a redirect: the body is not re-sent elsewhere, and a 3xx is a final HTTP_ERROR", async () => {
     const calls: RequestInit[] = [];
     const client = createBorrowerClient({

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ScopeError } from "../../src/client/index.js";
+import { ApiError, ScopeError } from "../../src/client/index.js";
 import { journeyFixture, snapshotFixture } from "../../src/testing/fixtures.js";
 import { API_KEY, borrowerOn, REFRESHED_TOKEN, rejectionOf, SESSION_TOKEN } from "./harness.js";
 import {
@@ -119,6 +119,28 @@ describe("401 AUTH_INVALID_SESSION", () => {
     // A request sent after the failure (the borrower may have signed in again) refreshes again.
     expect(await rejectionOf(client.getJourney(J))).toMatchObject({ code: "REFRESH_FAILED" });
     expect(calls).toBe(2);
+  });
+
+  it("a refreshSession that fails with an ApiError of the app's own call is REFRESH_FAILED, not that call's error", async () => {
+    server = await expiringServer({ status: 200, body: journeyFixture() });
+    const own = new ApiError({
+      code: "INTERNAL",
+      status: 503,
+      correlationID: "c",
+      requestID: undefined,
+      errors: [],
+      retryAfterMs: 120_000,
+      endpoint: "refreshSession",
+      message: "refreshSession: 503 INTERNAL: down",
+    });
+    const { client } = borrowerOn(server, {
+      refreshSession: async () => {
+        throw own;
+      },
+    });
+    const error = await rejectionOf(client.getJourney(J));
+    expect(error).toMatchObject({ code: "REFRESH_FAILED", endpoint: "getJourney", retryable: false });
+    expect((error as Error).cause).toBe(own);
   });
 
   it("refuses an sk_ key handed back by refreshSession before resending", async () => {
