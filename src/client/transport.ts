@@ -252,7 +252,17 @@ export async function send<Name extends EndpointName>(
   // The correlation id checked as the call's, also when the client's own `correlationID()` gave it: a value no
   // header can carry would fail as a retried "network error".
   let badOption = callOptionProblem(options);
-  const correlationID = badOption ? "" : (options.correlationID ?? settings.correlationID());
+  let correlationID = "";
+  try {
+    correlationID = badOption ? "" : (options.correlationID ?? settings.correlationID());
+  } catch (cause) {
+    throw clientError(
+      "INVALID_REQUEST",
+      `${spec.endpoint}: the client's correlationID() threw: ${String(cause)}`,
+      { endpoint: spec.endpoint, errors: [{ path: "correlationID", message: "the function threw" }] },
+      cause,
+    );
+  }
   badOption ??= callOptionProblem({ correlationID });
   if (badOption)
     throw clientError("INVALID_REQUEST", `${spec.endpoint}: ${badOption.path} ${badOption.message}`, {

@@ -720,6 +720,19 @@ describe("request checks before the network", () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it("refuses a correlationID() that throws as INVALID_REQUEST (a typed error), sending nothing", async () => {
+    server = await startScriptedServer(inOrder({ status: 200, body: journeyFixture() }));
+    const { client } = borrowerOn(server, {
+      correlationID: () => {
+        throw new Error("flow store gone");
+      },
+    });
+    const error = await rejectionOf(client.getJourney(J));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ code: "INVALID_REQUEST", errors: [{ path: "correlationID" }] });
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("wraps a failing getSessionToken as SESSION_UNAVAILABLE and sends nothing", async () => {
     server = await startScriptedServer(inOrder({ status: 200, body: journeyFixture() }));
     const { client } = borrowerOn(server, {
