@@ -223,13 +223,17 @@ export function handlerFactory(
       // A read the state still asks for failed: not complete, so a later write at the same asOf may complete it.
       if (run.outstanding !== null && run.outstanding !== "noReader") complete = false;
       state = run.state;
+      const written = storedSnapshot(snapshot, state);
       return {
         // Built from parsed parts only (the verified body, a checked row, the reducer's state): not parsed again.
-        snapshot: kitParsed(storedSnapshot(snapshot, state)),
+        snapshot: kitParsed(written),
         state,
         // A held anomaly waits for the whole journey: incomplete, so the reconciler settles it (server authority).
         complete: complete && !isHoldingAnomaly(state),
-        ...(update.sequence === undefined ? {} : { sequence: update.sequence }),
+        // The delivery's sequence orders the delivery's own key; a later key is a read's, ordered by asOf alone.
+        ...(update.sequence === undefined || written.asOf !== update.snapshot.asOf
+          ? {}
+          : { sequence: update.sequence }),
       };
     }
 

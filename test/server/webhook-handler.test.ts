@@ -198,6 +198,40 @@ describe("createWebhookHandler", () => {
     }
   });
 
+  it("writes a newer whole journey read for a late delivery: the read is ordered by asOf, not the delivery's sequence", async () => {
+    const store = createMemoryJourneyStore();
+    let up = false;
+    const handler = await createWebhookHandler({
+      secrets: SECRET,
+      store,
+      now: () => NOW,
+      onError: () => {},
+      fetchJourney: async () => {
+        if (!up) throw new Error("platform down");
+        return journeyFixture({ status: "KYC_PENDING", nextAction: "COMPLETE_STEP", asOf: NOW - 1_000 });
+      },
+    });
+    // The newer delivery first, while the platform cannot be read: stored thin, incomplete.
+    const newer = delivery("evt_new", [{ status: "KYC_PENDING" }], {
+      generatedAt: NOW - 2_000,
+      sequence: 10,
+    });
+    await handler.handle(newer.body, newer.headers);
+    expect(await store.get(JOURNEY)).toMatchObject({ asOf: NOW - 2_000, complete: false });
+    // A late, older delivery; its read now works and is later than both.
+    up = true;
+    const late = delivery("evt_late", [{ status: "OFFER_SELECTED" }], {
+      generatedAt: NOW - 3_000,
+      sequence: 5,
+    });
+    expect(await handler.handle(late.body, late.headers)).toMatchObject({ outcome: "applied" });
+    expect(await store.get(JOURNEY)).toMatchObject({
+      asOf: NOW - 1_000,
+      complete: true,
+      status: "KYC_PENDING",
+    });
+  });
+
   it("never fails (nor repeats) a delivery because onError throws", async () => {
     const store = createMemoryJourneyStore();
     const published: string[] = [];
