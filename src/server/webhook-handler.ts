@@ -387,12 +387,17 @@ function bodyRefused(error: unknown): WebhookResult {
 function createKeyedSerializer() {
   const tails = new Map<string, Promise<void>>();
   return async function serial<T>(keys: readonly string[], task: () => Promise<T>): Promise<T> {
-    const before = [...new Set(keys)].map((key) => tails.get(key));
+    const before: Promise<void>[] = [];
+    for (const key of keys) {
+      const tail = tails.get(key);
+      if (tail !== undefined && !before.includes(tail)) before.push(tail);
+    }
     let release = (): void => {};
     const mine = new Promise<void>((resolve) => (release = resolve));
     for (const key of keys) tails.set(key, mine);
     try {
-      await Promise.all(before);
+      // Nothing of these journeys running: no wait at all (the usual delivery).
+      if (before.length > 0) await Promise.all(before);
       return await task();
     } finally {
       release();
