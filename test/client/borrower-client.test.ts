@@ -33,6 +33,20 @@ import {
 const J = "b7bb465b-135e-4ffd-9c7f-0d43f7ee43d9";
 const ROOT = "/api/v1/headless";
 
+/** A borrower client over a fake `fetch` (no server): the scripted answers, the session token, and `options`. */
+function clientOver(
+  fetch: typeof globalThis.fetch,
+  options: Partial<Parameters<typeof createBorrowerClient>[0]> = {},
+) {
+  return createBorrowerClient({
+    baseUrl: "http://sandbox.invalid",
+    fetch,
+    getSessionToken: () => SESSION_TOKEN,
+    refreshSession: async () => SESSION_TOKEN,
+    ...options,
+  });
+}
+
 let server: ScriptedServer | undefined;
 afterEach(async () => {
   await server?.close();
@@ -461,13 +475,7 @@ describe("contract parsing of answers", () => {
       }),
       new Response("", { status: 404 }),
     ];
-    const client = createBorrowerClient({
-      baseUrl: "http://sandbox.invalid",
-      fetch: async () => answers.shift()!,
-      getSessionToken: () => SESSION_TOKEN,
-      refreshSession: async () => SESSION_TOKEN,
-      correlationID: "flow-sent",
-    });
+    const client = clientOver(async () => answers.shift()!, { correlationID: "flow-sent" });
     expect(await rejectionOf(client.getJourney(J))).toMatchObject({
       code: "NOT_FOUND",
       status: 404,
@@ -495,13 +503,7 @@ describe("contract parsing of answers", () => {
       new Response("{}", { status: 200, headers: { "content-length": String(big) } }),
       new Response(streamed, { status: 200 }),
     ];
-    const client = createBorrowerClient({
-      baseUrl: "http://sandbox.invalid",
-      fetch: async () => answers.shift()!,
-      getSessionToken: () => SESSION_TOKEN,
-      refreshSession: async () => SESSION_TOKEN,
-      retry: { maxRetries: 0 },
-    });
+    const client = clientOver(async () => answers.shift()!, { retry: { maxRetries: 0 } });
     for (let i = 0; i < 2; i++)
       expect(await rejectionOf(client.getJourney(J))).toMatchObject({
         code: "CONTRACT",
@@ -512,19 +514,16 @@ describe("contract parsing of answers", () => {
 
   it("never retries an oversized answer, whatever its status (a 5xx over the cap is CONTRACT, final)", async () => {
     let sent = 0;
-    const client = createBorrowerClient({
-      baseUrl: "http://sandbox.invalid",
-      fetch: async () => {
+    const client = clientOver(
+      async () => {
         sent++;
         return new Response("{}", {
           status: 503,
           headers: { "content-length": String(MAX_RESPONSE_BYTES + 1) },
         });
       },
-      getSessionToken: () => SESSION_TOKEN,
-      refreshSession: async () => SESSION_TOKEN,
-      retry: { maxRetries: 3, baseDelayMs: 0, maxDelayMs: 0 },
-    });
+      { retry: { maxRetries: 3, baseDelayMs: 0, maxDelayMs: 0 } },
+    );
     expect(await rejectionOf(client.getJourney(J))).toMatchObject({ code: "CONTRACT", retryable: false });
     expect(sent).toBe(1);
   });
@@ -541,13 +540,7 @@ describe("contract parsing of answers", () => {
       envelope({ ...wireState(snapshotFixture()), status: 42 }, null),
       envelope(wireState(snapshotFixture()), null, "yesterday"),
     ];
-    const client = createBorrowerClient({
-      baseUrl: "http://sandbox.invalid",
-      fetch: async () => answers.shift()!,
-      getSessionToken: () => SESSION_TOKEN,
-      refreshSession: async () => SESSION_TOKEN,
-      retry: { maxRetries: 0 },
-    });
+    const client = clientOver(async () => answers.shift()!, { retry: { maxRetries: 0 } });
     for (let i = 0; i < 2; i++)
       expect(await rejectionOf(client.getJourneyState(J))).toMatchObject({
         code: "OFFER_LOCK_CONFLICT",
@@ -563,16 +556,13 @@ describe("contract parsing of answers", () => {
 
   it("never follows a redirect: the body is not re-sent elsewhere, and a 3xx is a final HTTP_ERROR", async () => {
     const calls: RequestInit[] = [];
-    const client = createBorrowerClient({
-      baseUrl: "http://sandbox.invalid",
-      fetch: async (_url, init) => {
+    const client = clientOver(
+      async (_url, init) => {
         calls.push(init ?? {});
         return new Response(null, { status: 307, headers: { location: "https://elsewhere.invalid/x" } });
       },
-      getSessionToken: () => SESSION_TOKEN,
-      refreshSession: async () => SESSION_TOKEN,
-      retry: { maxRetries: 3, baseDelayMs: 0, maxDelayMs: 0 },
-    });
+      { retry: { maxRetries: 3, baseDelayMs: 0, maxDelayMs: 0 } },
+    );
     expect(await rejectionOf(client.submitProfile({ bureauConsent: true }))).toMatchObject({
       code: "HTTP_ERROR",
       status: 307,
@@ -583,14 +573,9 @@ describe("contract parsing of answers", () => {
 
   it("refuses an id of . or .. before sending (a URL resolves them: the call would reach another path)", async () => {
     let sent = 0;
-    const client = createBorrowerClient({
-      baseUrl: "http://sandbox.invalid",
-      fetch: async () => {
-        sent++;
-        return new Response("{}");
-      },
-      getSessionToken: () => SESSION_TOKEN,
-      refreshSession: async () => SESSION_TOKEN,
+    const client = clientOver(async () => {
+      sent++;
+      return new Response("{}");
     });
     for (const id of [".", ".."]) {
       expect(await rejectionOf(client.getJourneyState(id))).toMatchObject({ code: "INVALID_REQUEST" });
