@@ -45,8 +45,8 @@ function parsePort(raw: string): number | undefined {
 
 /** A `--seed` value, or `null` after printing what is wrong with it. */
 function parseSeed(raw: string): number | null {
-  if (/^\d{1,9}$/.test(raw)) return Number(raw);
-  console.error(`--seed must be a non-negative integer, got "${raw}"\n${SEE_HELP}`);
+  if (/^\d{1,15}$/.test(raw)) return Number(raw);
+  console.error(`--seed must be a non-negative integer of at most 15 digits, got "${raw}"\n${SEE_HELP}`);
   return null;
 }
 
@@ -72,7 +72,11 @@ async function trigger(args: string[]): Promise<number> {
     },
   });
   const [journeyID, action] = positionals;
-  if (journeyID === undefined || !TRIGGER_ACTIONS.includes(action as TriggerAction)) {
+  if (
+    positionals.length !== 2 ||
+    journeyID === undefined ||
+    !TRIGGER_ACTIONS.includes(action as TriggerAction)
+  ) {
     console.error(`trigger takes a journey id and one of ${TRIGGER_ACTIONS.join(", ")}\n${SEE_HELP}`);
     return 2;
   }
@@ -295,7 +299,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
       const clock = values.clock === undefined ? undefined : parseClock(values.clock);
       const webhookUrl = values["webhook-url"];
-      if (webhookUrl !== undefined && !/^https?:\/\/./.test(webhookUrl)) {
+      const parsedWebhookUrl = webhookUrl === undefined ? undefined : URL.parse(webhookUrl);
+      if (
+        webhookUrl !== undefined &&
+        !(/^https?:$/.test(parsedWebhookUrl?.protocol ?? "") && parsedWebhookUrl?.hostname)
+      ) {
         console.error(`--webhook-url must be an http(s) URL, got "${webhookUrl}"\n${SEE_HELP}`);
         return 2;
       }

@@ -45,6 +45,18 @@ describe("credit-journey usage", () => {
     const unknown = await cli("--bogus");
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--bogus[\s\S]*--help/);
+    // A webhook URL that is not one is bad usage before any sandbox starts (it failed later, exit 1).
+    const hook = await cli("sandbox", "--webhook-url", "http://[bad");
+    expect(hook.code).toBe(2);
+    expect(hook.stderr).toMatch(/--webhook-url must be an http\(s\) URL[\s\S]*--help/);
+    // An extra positional is refused, not ignored.
+    const extra = await cli("trigger", "jrn_1", "complete", "extra");
+    expect(extra.code).toBe(2);
+    expect(extra.stderr).toMatch(/trigger takes a journey id and one of/);
+    // A seed past 15 digits is refused with what it must be.
+    const seed = await cli("sandbox", "--seed", "1234567890123456");
+    expect(seed.code).toBe(2);
+    expect(seed.stderr).toContain("at most 15 digits");
   });
 
   it("warns and exits 1 when --inspect-url names an inspector nobody runs, instead of hanging", async () => {
