@@ -1,3 +1,4 @@
+import { parseRetryAfter } from "../client/retry-policy.js";
 import { CreditJourneyError } from "../contract/errors.js";
 
 /** One Server-Sent Event: its `id`, `event` name and `data`. */
@@ -177,13 +178,16 @@ async function* streamFrames(options: SnapshotStreamOptions, signal: AbortSignal
 }
 
 /** The longest `Retry-After` a refused answer makes the stream wait: a minute. */
-const MAX_RETRY_AFTER_MS = 60_000;
+const MAX_REFUSAL_WAIT_MS = 60_000;
 
-/** How long a refused answer asks to be left alone (its `Retry-After` in seconds, at most a minute), else 0. */
+/**
+ * How long a refused answer asks to be left alone: its `Retry-After` (delay-seconds or an HTTP-date, read as the
+ * client reads it), at most a minute; else 0.
+ */
 function refusalWait(response: Response): number {
   if (response.ok) return 0;
-  const seconds = Number(response.headers?.get?.("retry-after"));
-  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1_000, MAX_RETRY_AFTER_MS) : 0;
+  const asked = parseRetryAfter(response.headers?.get?.("retry-after") ?? null, Date.now()) ?? 0;
+  return Math.min(asked, MAX_REFUSAL_WAIT_MS);
 }
 
 async function* decode(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
