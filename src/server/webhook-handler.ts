@@ -15,6 +15,7 @@ import { reduce } from "../journey/index.js";
 import { versioned } from "../journey/state-version.js";
 import { isHoldingAnomaly, runServerCommands } from "./commands.js";
 import { heldState, storedSnapshot } from "./journey-record.js";
+import { createKeyedSerializer } from "./keyed-serializer.js";
 import { checkLimit, DEFAULT_RAW_BODY_LIMIT, RawBodyError, type RawBodyReason } from "./raw-body/errors.js";
 import { readRequestBody } from "./raw-body/fetch.js";
 import { readRawBody } from "./raw-body/node.js";
@@ -378,30 +379,4 @@ function bodyRefused(error: unknown): WebhookResult {
   if (!(error instanceof RawBodyError)) return { status: 400, outcome: "invalid", detail: String(error) };
   const { status, reason } = error;
   return { status, outcome: status >= 500 ? "misconfigured" : "invalid", reason, detail: String(error) };
-}
-
-/**
- * Runs tasks one after another per key, in the order they come (a task waits for every earlier one that shares a
- * key with it; none waits on a later one, so none deadlocks). Holds an entry per key only while tasks of it run.
- */
-function createKeyedSerializer() {
-  const tails = new Map<string, Promise<void>>();
-  return async function serial<T>(keys: readonly string[], task: () => Promise<T>): Promise<T> {
-    const before: Promise<void>[] = [];
-    for (const key of keys) {
-      const tail = tails.get(key);
-      if (tail !== undefined && !before.includes(tail)) before.push(tail);
-    }
-    let release = (): void => {};
-    const mine = new Promise<void>((resolve) => (release = resolve));
-    for (const key of keys) tails.set(key, mine);
-    try {
-      // Nothing of these journeys running: no wait at all (the usual delivery).
-      if (before.length > 0) await Promise.all(before);
-      return await task();
-    } finally {
-      release();
-      for (const key of keys) if (tails.get(key) === mine) tails.delete(key);
-    }
-  };
 }
