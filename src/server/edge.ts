@@ -54,6 +54,7 @@ export type {
   LeaseHeld,
   LeaseStaleOptions,
   ListStaleOptions,
+  RowKey,
   StoreClockOptions,
   StoredJourney,
 } from "./store/types.js";

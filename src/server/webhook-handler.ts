@@ -21,7 +21,7 @@ import { readRequestBody } from "./raw-body/fetch.js";
 import { readRawBody } from "./raw-body/node.js";
 import { kitParsed, reducerMade } from "./store/checked.js";
 import { StoreInputError } from "./store/errors.js";
-import { checkStoredJourney, reportReading } from "./store/record.js";
+import { checkStoredJourney, reportReading, rowKeyOf } from "./store/record.js";
 import type { ApplyWebhookResult, JourneyStore } from "./store/types.js";
 import { WebhookVerificationError, type WebhookVerificationReason } from "./webhook/errors.js";
 import type { WebhookHeaders } from "./webhook/headers.js";
@@ -139,6 +139,8 @@ export class WebhookHandlerConfigError extends CreditJourneyError {
 
 /** The most journeys one delivery may name (the store writes them in one transaction). */
 const MAX_JOURNEYS_PER_DELIVERY = 64;
+/** How many times a delivery is built anew when other workers keep writing its journeys first (then 503). */
+const MAX_BUILDS = 8;
 
 function checkOptions(options: WebhookHandlerOptions): void {
   if (typeof options !== "object" || options === null)
@@ -228,6 +230,8 @@ export function handlerFactory(
       return {
         // Built from parsed parts only (the verified body, a checked row, the reducer's state): not parsed again.
         snapshot: kitParsed(written),
+        // Written only while the row is the one read: a worker that wrote it since makes this delivery build anew.
+        expected: stored === undefined ? null : rowKeyOf(stored),
         state,
         // A held anomaly waits for the whole journey: incomplete, so the reconciler settles it (server authority).
         complete: complete && !isHoldingAnomaly(state),
@@ -279,13 +283,21 @@ export function handlerFactory(
         ({ records, result } = await serial(
           updates.map((update) => update.snapshot.journeyID),
           async () => {
-            const built = await Promise.all(updates.map((update) => recordOf(eventID, update)));
-            // Stored stamped with the reducer state's version, so a later SDK can migrate it (STATE_VERSION).
-            const applied = await options.store.applyWebhook({
-              webhookId: eventID,
-              records: built.map((record) => ({ ...record, state: reducerMade(versioned(record.state)) })),
-            });
-            return { records: built, result: applied };
+            // Another worker (sharing the store) may write a journey between this read and this write: the store
+            // then refuses the delivery whole (`conflict`), and it is built again from what that worker wrote.
+            for (let attempt = 1; ; attempt++) {
+              const built = await Promise.all(updates.map((update) => recordOf(eventID, update)));
+              // Stored stamped with the reducer state's version, so a later SDK can migrate it (STATE_VERSION).
+              const applied = await options.store.applyWebhook({
+                webhookId: eventID,
+                records: built.map((record) => ({ ...record, state: reducerMade(versioned(record.state)) })),
+              });
+              if (applied.conflict !== true) return { records: built, result: applied };
+              if (attempt === MAX_BUILDS)
+                throw new Error(
+                  `the journey kept changing under this delivery (${MAX_BUILDS} builds): retry it`,
+                );
+            }
           },
         ));
       } catch (error) {

@@ -311,6 +311,75 @@ export function describeJourneyStoreConformance(name: string, factory: JourneySt
       expect((error as StoreInputError).field).toBe("sequence");
     });
 
+    it("writes a record only while its row is the one it was computed from (expected); a moved-on row is a conflict writing nothing of the delivery", async () => {
+      const { store } = await open();
+      const conflict = { duplicate: false, applied: false, appliedJourneyIDs: [], conflict: true };
+      // Computed from no row: written while there is none; a missing row takes a record expecting one too.
+      expect(
+        await store.applyWebhook({
+          webhookId: "evt_1",
+          record: { snapshot: snapshotOf(1, 1), expected: null },
+        }),
+      ).toEqual({ duplicate: false, applied: true, appliedJourneyIDs: ["jrn_c1"] });
+      expect(
+        await store.applySnapshot({
+          snapshot: snapshotOf(2, 1),
+          expected: { asOf: 7, sequence: 3, complete: true },
+        }),
+      ).toBe(true);
+      const read = { asOf: 1, sequence: null, complete: true };
+      // Another worker writes from the same read first: this delivery, computed from asOf 1, is refused whole.
+      await store.applyWebhook({
+        webhookId: "evt_2",
+        record: { snapshot: snapshotOf(1, 2), expected: read },
+      });
+      expect(
+        await store.applyWebhook({
+          webhookId: "evt_3",
+          records: [
+            { snapshot: snapshotOf(3, 1), expected: null },
+            { snapshot: snapshotOf(1, 3), expected: read },
+          ],
+        }),
+      ).toEqual(conflict);
+      expect(await store.get("jrn_c3")).toBeUndefined();
+      expect((await store.get("jrn_c1"))?.asOf).toBe(2);
+      // Nor was its event id recorded: built anew from the row as it is now, it goes through.
+      const now = { asOf: 2, sequence: null, complete: true };
+      expect(
+        await store.applyWebhook({
+          webhookId: "evt_3",
+          record: { snapshot: snapshotOf(1, 3), expected: now },
+        }),
+      ).toEqual({ duplicate: false, applied: true, appliedJourneyIDs: ["jrn_c1"] });
+      // A readable row where none was expected, or another sequence or completeness, has moved on too.
+      for (const expected of [
+        null,
+        { ...read, asOf: 3, sequence: 0 },
+        { ...read, asOf: 3, complete: false },
+      ]) {
+        const record = { snapshot: snapshotOf(1, 4), expected };
+        expect(await store.applyWebhook({ webhookId: "evt_4", record })).toEqual(conflict);
+        expect(await store.applySnapshot(record)).toBe(false);
+      }
+      expect((await store.get("jrn_c1"))?.asOf).toBe(3);
+      // The row still the one read, the order guard decides as ever: a stale record is stale, not a conflict.
+      const current = { asOf: 3, sequence: null, complete: true };
+      expect(
+        await store.applyWebhook({
+          webhookId: "evt_5",
+          record: { snapshot: snapshotOf(1, 2), expected: current },
+        }),
+      ).toEqual({ duplicate: false, applied: false, appliedJourneyIDs: [] });
+      expect(await store.applySnapshot({ snapshot: snapshotOf(1, 4), expected: current })).toBe(true);
+      const error = await rejection(
+        store.applySnapshot({ snapshot: snapshotOf(1, 5), expected: { ...current, asOf: -1 } }),
+      );
+      expect(error).toBeInstanceOf(StoreInputError);
+      expect((error as StoreInputError).field).toBe("expected.asOf");
+      expect((await store.get("jrn_c1"))?.asOf).toBe(4);
+    });
+
     it("shares one ledger between markWebhookSeen and applyWebhook", async () => {
       const { store } = await open();
       await store.markWebhookSeen("msg_1");
@@ -779,6 +848,30 @@ export function describeCorruptRowConformance(name: string, factory: Corruptible
       });
       expect(delivered).toEqual({ duplicate: false, applied: true, appliedJourneyIDs: ["jrn_c1"] });
       expect(await store.get("jrn_c1")).toMatchObject({ asOf: 1, snapshot: snapshotOf(1, 1) });
+    });
+
+    it("replaces a corrupt row with a record computed from no row, or from the row it was before (expected)", async () => {
+      const { store, corrupt } = await open();
+      const held = { asOf: 5, sequence: null, complete: true };
+      for (const [webhookId, expected] of [
+        ["evt_1", null],
+        ["evt_2", held],
+      ] as const) {
+        await store.applySnapshot({ snapshot: snapshotOf(1, 5) });
+        await corrupt("jrn_c1", { asOf: FAR_FUTURE });
+        // Read as no row (and told): a record built from that, or from the row as it was, replaces it.
+        const delivered = await store.applyWebhook({
+          webhookId,
+          record: { snapshot: snapshotOf(1, 2), expected },
+        });
+        expect(delivered, webhookId).toEqual({
+          duplicate: false,
+          applied: true,
+          appliedJourneyIDs: ["jrn_c1"],
+        });
+        expect(await store.get("jrn_c1")).toMatchObject({ asOf: 2, snapshot: snapshotOf(1, 2) });
+        await corrupt("jrn_c1", { asOf: 4 });
+      }
     });
 
     it("lets the reconciler rebuild another journey's state from the fetched snapshot", async () => {

@@ -156,12 +156,13 @@ describe("createWebhookHandler", () => {
     expect((await memory.get(OTHER))?.status).toBe("STARTED");
   });
 
-  it("ends where one-by-one processing ends when two deliveries of a journey run at once (no reopened end, no missed anomaly)", async () => {
+  it("ends where one-by-one processing ends when two deliveries of a journey run at once, in one handler or two sharing the store (no reopened end, no missed anomaly)", async () => {
     for (const [first, second, third] of [
       ["LENDER_PROCESSING", "REJECTED", "LENDER_PROCESSING"],
       ["OFFERS_AVAILABLE", "KYC_PENDING", "OFFER_SELECTED"],
     ] as const) {
-      const outcome = async (together: boolean) => {
+      // One handler taking deliveries one by one, one handler taking two at once, and two (workers on one store).
+      const outcome = async (mode: "oneByOne" | "together" | "twoWorkers") => {
         const inner = createMemoryJourneyStore();
         // A store read that takes a while (a database round trip): both deliveries read the same old row.
         const store: JourneyStore = {
@@ -178,13 +179,25 @@ describe("createWebhookHandler", () => {
           now: () => NOW,
           onError: () => {},
         });
+        const worker = await createWebhookHandler({
+          secrets: SECRET,
+          store,
+          now: () => NOW,
+          onError: () => {},
+        });
         const a = delivery("evt_1", [{ status: first }], { generatedAt: NOW - 3_000, sequence: 1 });
         const b = delivery("evt_2", [{ status: second }], { generatedAt: NOW - 2_000, sequence: 2 });
         const c = delivery("evt_3", [{ status: third }], { generatedAt: NOW - 1_000, sequence: 3 });
         await handler.handle(a.body, a.headers);
-        if (together)
-          await Promise.all([handler.handle(b.body, b.headers), handler.handle(c.body, c.headers)]);
-        else for (const d of [b, c]) await handler.handle(d.body, d.headers);
+        if (mode === "oneByOne") for (const d of [b, c]) await handler.handle(d.body, d.headers);
+        else {
+          const other = mode === "together" ? handler : worker;
+          const answers = await Promise.all([
+            handler.handle(b.body, b.headers),
+            other.handle(c.body, c.headers),
+          ]);
+          for (const answer of answers) expect(answer.status).toBe(200);
+        }
         const row = await inner.get(JOURNEY);
         const state = row?.state as
           | { context: { held: { snapshot: { status: string } } | null } }
@@ -192,9 +205,47 @@ describe("createWebhookHandler", () => {
         const held = state?.context.held;
         return { status: row?.status, held: held?.snapshot.status ?? null };
       };
-      const oneByOne = await outcome(false);
+      const oneByOne = await outcome("oneByOne");
       expect(oneByOne.status, first).toBe(second);
-      expect(await outcome(true), `${first} > ${second} > ${third}`).toEqual(oneByOne);
+      expect(await outcome("together"), `${first} > ${second} > ${third}`).toEqual(oneByOne);
+      expect(await outcome("twoWorkers"), `two workers: ${first} > ${second} > ${third}`).toEqual(oneByOne);
+    }
+  });
+
+  it("builds a delivery anew from the row as it is now while other workers keep writing the journey first, then answers 503", async () => {
+    for (const conflicts of [1, 8]) {
+      const inner = createMemoryJourneyStore();
+      let reads = 0;
+      let writes = 0;
+      // The journey moves on between each read and write (a worker writing it first), `conflicts` times.
+      const store: JourneyStore = {
+        ...inner,
+        get: async (id) => {
+          reads++;
+          return inner.get(id);
+        },
+        applyWebhook: async (delivered) =>
+          ++writes <= conflicts
+            ? { duplicate: false, applied: false, appliedJourneyIDs: [], conflict: true }
+            : inner.applyWebhook(delivered),
+      };
+      const handler = await createWebhookHandler({
+        secrets: SECRET,
+        store,
+        now: () => NOW,
+        onError: () => {},
+      });
+      const d = delivery("evt_1", [{ status: "KYC_PENDING" }], { generatedAt: NOW - 1_000 });
+      const result = await handler.handle(d.body, d.headers);
+      if (conflicts < 8) {
+        expect(result).toMatchObject({ status: 200, outcome: "applied" });
+        expect({ reads, writes }).toEqual({ reads: 2, writes: 2 });
+      } else {
+        // Given up after eight builds: 503, so the platform delivers it again; nothing of it was written.
+        expect(result).toMatchObject({ status: 503, outcome: "storeFailed", eventID: "evt_1" });
+        expect({ reads, writes }).toEqual({ reads: 8, writes: 8 });
+        expect(await inner.get(JOURNEY)).toBeUndefined();
+      }
     }
   });
 

@@ -8,6 +8,7 @@ import {
   checkLeaseStale,
   checkListStale,
   decodeJsonColumn,
+  movedOn,
   type PreparedRecord,
   prepareDelivery,
   prepareRecord,
@@ -144,11 +145,15 @@ export function memoryJourneyStoreOn(
   const open = () => {
     if (closed) throw new StoreClosedError();
   };
+  /** The row held for `journeyID` as read now: `undefined` when there is none or it cannot be read. */
+  const heldOf = (journeyID: string): StoredJourney | undefined => {
+    const row = journeys.get(journeyID);
+    return row && heldJourney(journeyID, row, written);
+  };
   const upsert = (record: PreparedRecord): boolean => {
-    const row = journeys.get(record.journeyID);
     // A row that cannot be read (its columns or snapshot corrupt) has no order key to keep: it is replaced.
-    const held = row && heldJourney(record.journeyID, row, written);
-    if (held && !supersedes(held, record)) return false;
+    const held = heldOf(record.journeyID);
+    if (held && (!supersedes(held, record) || movedOn(held, record))) return false;
     const columns: MemoryJourneyRow = {
       asOf: record.asOf,
       sequence: record.sequence ?? held?.sequence ?? null,
@@ -224,6 +229,9 @@ export function memoryJourneyStoreOn(
       open();
       const { id, records } = prepareDelivery(delivery);
       if (webhooks.has(id)) return { duplicate: true, applied: false, appliedJourneyIDs: [] };
+      // Checked before anything is written: a record computed from a row that has moved on writes nothing.
+      if (records.some((record) => movedOn(heldOf(record.journeyID), record)))
+        return { duplicate: false, applied: false, appliedJourneyIDs: [], conflict: true };
       webhooks.set(id, now());
       const appliedJourneyIDs = records.filter(upsert).map((r) => r.journeyID);
       return { duplicate: false, applied: appliedJourneyIDs.length > 0, appliedJourneyIDs };

@@ -21,6 +21,7 @@ import type {
   LeaseHeld,
   LeaseStaleOptions,
   ListStaleOptions,
+  RowKey,
   StoredJourney,
   WebhookDelivery,
 } from "./types.js";
@@ -40,6 +41,8 @@ export interface PreparedRecord {
   readonly stateJson: string | null;
   /** Whether the state written is one the kit's journey reducer made (`reducerMade`). */
   readonly fromReducer: boolean;
+  /** The row the record was computed from (`JourneyRecordInput.expected`): `undefined` when not given. */
+  readonly expected: RowKey | null | undefined;
 }
 
 function isPlainObject(value: object): boolean {
@@ -152,7 +155,49 @@ export function prepareRecord(record: JourneyRecordInput): PreparedRecord {
     state: rawState as JsonValue,
     stateJson,
     fromReducer,
+    expected: checkExpected(record.expected),
   };
+}
+
+/**
+ * Checks a record's `expected` row key.
+ * @throws {StoreInputError} naming `expected` or the field of it that is malformed.
+ */
+function checkExpected(expected: unknown): RowKey | null | undefined {
+  if (expected === undefined || expected === null) return expected;
+  if (typeof expected !== "object")
+    throw new StoreInputError(
+      "expected",
+      "must be a row key ({ asOf, sequence, complete }), null or left out",
+    );
+  const { asOf, sequence, complete } = expected as Record<string, unknown>;
+  if (!Number.isSafeInteger(asOf) || (asOf as number) < 0)
+    throw new StoreInputError("expected.asOf", "must be a non-negative safe integer");
+  if (sequence !== null && (!Number.isSafeInteger(sequence) || (sequence as number) < 0))
+    throw new StoreInputError("expected.sequence", "must be null or a non-negative safe integer");
+  if (typeof complete !== "boolean") throw new StoreInputError("expected.complete", "must be a boolean");
+  return { asOf: asOf as number, sequence: sequence as number | null, complete };
+}
+
+/** A stored journey's order key, as a record's `expected` names the row it was computed from. */
+export function rowKeyOf(stored: StoredJourney): RowKey {
+  return { asOf: stored.asOf, sequence: stored.sequence ?? null, complete: stored.complete };
+}
+
+/**
+ * Whether writing `next` over `held` (the row as read now: `undefined` when missing or corrupt) would lay a record
+ * over a row other than the one it was computed from (`expected`): a readable row whose key is not the expected
+ * one, or any readable row where none was expected. The SQL stores' `UPSERT` says the same in its `WHERE`.
+ */
+export function movedOn(held: RowKey | undefined, next: PreparedRecord): boolean {
+  const { expected } = next;
+  if (expected === undefined || held === undefined) return false;
+  return (
+    expected === null ||
+    held.asOf !== expected.asOf ||
+    held.sequence !== expected.sequence ||
+    held.complete !== expected.complete
+  );
 }
 
 function checkComplete(complete: unknown): boolean {

@@ -12,6 +12,7 @@ import {
   checkLeaseHeld,
   checkLeaseStale,
   checkListStale,
+  movedOn,
   type PreparedRecord,
   prepareDelivery,
   prepareRecord,
@@ -70,6 +71,12 @@ interface JourneyRow {
 
 const COLUMNS = "journey_id, as_of, sequence, complete, status, ended, snapshot, state, updated_at";
 
+// What a record's `expected` asks of the held row, as the UPSERT's $10 (`movedOn` in record.ts): nothing, that there
+// is none, or that it still has the key in $11-$13. A missing row is inserted whatever was expected.
+const NO_EXPECTATION = 0;
+const EXPECTS_NO_ROW = 1;
+const EXPECTS_ROW = 2;
+
 // The order guard lives in the WHERE of the conflict branch: PostgreSQL locks the row and re-checks it against
 // the latest committed `as_of`, so concurrent writers from any number of processes cannot lose an update. It is
 // `supersedes` (record.ts) in SQL: never an ended row with an open one; a later key, or the same key completing an
@@ -92,6 +99,8 @@ WHERE (NOT journeys.ended OR EXCLUDED.ended)
       AND (journeys.sequence IS NULL OR EXCLUDED.sequence IS NULL OR journeys.sequence < EXCLUDED.sequence))
     OR (journeys.as_of = EXCLUDED.as_of AND NOT journeys.complete AND EXCLUDED.complete
       AND (journeys.sequence IS NULL OR EXCLUDED.sequence IS NULL OR journeys.sequence <= EXCLUDED.sequence)))
+  AND ($10::int = ${NO_EXPECTATION} OR ($10::int = ${EXPECTS_ROW} AND journeys.as_of = $11::bigint
+    AND journeys.sequence IS NOT DISTINCT FROM $12::bigint AND journeys.complete = $13::boolean))
 RETURNING journey_id`;
 
 const MARK_SEEN = `
@@ -138,23 +147,42 @@ function paramsOf(record: PreparedRecord, at: Date): unknown[] {
   ];
 }
 
+/** The UPSERT's compare-and-set parameters ($10-$13) for a record's `expected` row. */
+function expectationOf({ expected }: PreparedRecord): unknown[] {
+  if (expected === undefined) return [NO_EXPECTATION, null, null, null];
+  if (expected === null) return [EXPECTS_NO_ROW, null, null, null];
+  return [EXPECTS_ROW, expected.asOf, expected.sequence, expected.complete];
+}
+
 async function upsert(db: SqlQueryable, record: PreparedRecord, at: Date): Promise<boolean> {
-  const { rows } = await db.query(UPSERT, paramsOf(record, at));
+  const { rows } = await db.query(UPSERT, [...paramsOf(record, at), ...expectationOf(record)]);
   return rows.length === 1;
 }
 
-/** Replaces the held row if it cannot be read; `tx` must be a transaction (the row is locked until it ends). */
-async function replaceCorrupt(tx: SqlQueryable, record: PreparedRecord, at: Date): Promise<boolean> {
+/** What came of one record's write: written, refused by the order guard, or computed from a row that moved on. */
+type WriteOutcome = "applied" | "stale" | "conflict";
+
+/**
+ * A write the guarded UPSERT refused, looked at under the row's lock (`tx` must be a transaction: the row stays
+ * locked until it ends): a row that cannot be read is replaced; one that moved on since the record's `expected`
+ * is a conflict; else the record was stale.
+ */
+async function settleRefused(tx: SqlQueryable, record: PreparedRecord, at: Date): Promise<WriteOutcome> {
   const { rows } = await tx.query<JourneyRow>(LOCK, [record.journeyID]);
-  if (!rows[0] || read(rows[0]).journey !== undefined) return false;
+  if (!rows[0]) return "stale";
+  const held = read(rows[0]).journey;
+  if (held !== undefined) return movedOn(held, record) ? "conflict" : "stale";
   const replaced = await tx.query(REPLACE, paramsOf(record, at));
-  return replaced.rows.length === 1;
+  return replaced.rows.length === 1 ? "applied" : "stale";
 }
 
-/** The guarded write, then (only when it was refused) the replacement of a corrupt row, in `tx`. */
-async function write(tx: SqlQueryable, record: PreparedRecord, at: Date): Promise<boolean> {
-  return (await upsert(tx, record, at)) || replaceCorrupt(tx, record, at);
+/** The guarded write, then (only when it was refused) what to make of the held row, in `tx`. */
+async function write(tx: SqlQueryable, record: PreparedRecord, at: Date): Promise<WriteOutcome> {
+  return (await upsert(tx, record, at)) ? "applied" : settleRefused(tx, record, at);
 }
+
+/** Thrown inside a delivery's transaction when a record's row moved on, so it rolls back whole (event id too). */
+const ROW_MOVED_ON = new Error("a record's expected row moved on");
 
 async function markSeen(db: SqlQueryable, webhookId: string, at: Date): Promise<boolean> {
   const { rows } = await db.query(MARK_SEEN, [webhookId, at.toISOString()]);
@@ -202,7 +230,7 @@ export function createSqlJourneyStore(db: SqlDatabase, options: SqlJourneyStoreO
       const at = now();
       // One statement when the guard lets it through; a transaction only for a refused one, to check the row.
       if (await upsert(db, prepared, at)) return true;
-      return db.transaction((tx) => replaceCorrupt(tx, prepared, at));
+      return (await db.transaction((tx) => settleRefused(tx, prepared, at))) === "applied";
     },
     async markWebhookSeen(webhookId) {
       open();
@@ -212,15 +240,25 @@ export function createSqlJourneyStore(db: SqlDatabase, options: SqlJourneyStoreO
       open();
       const { id, records } = prepareDelivery(delivery);
       const at = now();
-      return db.transaction(async (tx) => {
-        // A concurrent delivery of the same id waits here on the primary key until this transaction ends.
-        if (!(await markSeen(tx, id, at))) return { duplicate: true, applied: false, appliedJourneyIDs: [] };
-        const appliedJourneyIDs: string[] = [];
-        // In journey order, so two deliveries naming the same journeys lock their rows in the same order.
-        for (const record of [...records].sort((a, b) => (a.journeyID < b.journeyID ? -1 : 1)))
-          if (await write(tx, record, at)) appliedJourneyIDs.push(record.journeyID);
-        return { duplicate: false, applied: appliedJourneyIDs.length > 0, appliedJourneyIDs };
-      });
+      try {
+        return await db.transaction(async (tx) => {
+          // A concurrent delivery of the same id waits here on the primary key until this transaction ends.
+          if (!(await markSeen(tx, id, at)))
+            return { duplicate: true, applied: false, appliedJourneyIDs: [] };
+          const appliedJourneyIDs: string[] = [];
+          // In journey order, so two deliveries naming the same journeys lock their rows in the same order.
+          for (const record of [...records].sort((a, b) => (a.journeyID < b.journeyID ? -1 : 1))) {
+            const outcome = await write(tx, record, at);
+            if (outcome === "conflict") throw ROW_MOVED_ON;
+            if (outcome === "applied") appliedJourneyIDs.push(record.journeyID);
+          }
+          return { duplicate: false, applied: appliedJourneyIDs.length > 0, appliedJourneyIDs };
+        });
+      } catch (error) {
+        if (error === ROW_MOVED_ON)
+          return { duplicate: false, applied: false, appliedJourneyIDs: [], conflict: true };
+        throw error;
+      }
     },
     async listStale(listOptions) {
       open();

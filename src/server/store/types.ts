@@ -21,6 +21,20 @@ export interface JourneyRecordInput {
    * is `false`: the snapshot has only the journey's status and nextAction (and the details held before).
    */
   readonly complete?: boolean;
+  /**
+   * The row this record was computed from, as it was read (its order key), or `null` when none was readable: the
+   * record is written only while the row still holds it, so a write computed from a row another worker has since
+   * moved on is refused, never laid over that worker's (a compare-and-set). A missing or corrupt row holds any.
+   * Absent: no such check, the order guard alone.
+   */
+  readonly expected?: RowKey | null;
+}
+
+/** A stored row's order key: what {@link JourneyRecordInput.expected} compares. */
+export interface RowKey {
+  readonly asOf: number;
+  readonly sequence: number | null;
+  readonly complete: boolean;
 }
 
 /** A journey as a store holds it. */
@@ -51,6 +65,11 @@ export interface ApplyWebhookResult {
   readonly applied: boolean;
   /** The journeys whose records were written. */
   readonly appliedJourneyIDs: readonly string[];
+  /**
+   * True when a record's {@link JourneyRecordInput.expected} row had moved on: nothing of the delivery was
+   * written, not even the event id. Read the journey again, compute anew and apply again. Absent when false.
+   */
+  readonly conflict?: true;
 }
 
 /** What {@link JourneyStore.applyWebhook} writes: the event id and one record per journey the delivery names. */
@@ -109,7 +128,8 @@ export interface JourneyStore {
    */
   get(journeyID: string): Promise<StoredJourney | undefined>;
   /**
-   * Writes the record if its snapshot's `asOf` is later than the held one; returns whether it did.
+   * Writes the record if its snapshot's `asOf` is later than the held one (and, with `expected`, the row still
+   * holds what the record was computed from); returns whether it did.
    * @throws {ContractError} when the snapshot is invalid; nothing is written (rejects).
    * @throws {StoreInputError} when the state is not JSON; nothing is written (rejects).
    * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
@@ -127,7 +147,8 @@ export interface JourneyStore {
   markWebhookSeen(webhookId: string): Promise<boolean>;
   /**
    * Atomically records the webhook id and, on its first delivery, applies the record as {@link applySnapshot} does.
-   * A failure leaves neither written, so the platform's retry is processed afresh.
+   * A failure leaves neither written, so the platform's retry is processed afresh; so does a `conflict` (a
+   * record's `expected` row moved on).
    * @throws {ContractError} when the snapshot is invalid; nothing is written (rejects).
    * @throws {StoreInputError} when the id or state is invalid; nothing is written (rejects).
    * @throws {StoreClosedError} after {@link JourneyStore.close} (rejects).
