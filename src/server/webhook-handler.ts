@@ -60,9 +60,9 @@ export interface WebhookJourneyResult {
   /** Whether this journey's stored record was written. */
   readonly applied: boolean;
   /**
-   * Whether the stored state is complete: the webhook is thin (status and nextAction) [L6]; `fetchJourney`
-   * completes it. `false`: the stored snapshot has only what the webhook said (plus the held details when the
-   * status and nextAction did not change).
+   * Whether the stored state is complete (for a journey not written, the held row's, as read): the webhook is
+   * thin (status and nextAction) [L6]; `fetchJourney` completes it. `false`: the stored snapshot has only what the
+   * webhook said (plus the held details when the status and nextAction did not change).
    */
   readonly complete: boolean;
 }
@@ -227,7 +227,7 @@ export function handlerFactory(
       if (run.outstanding !== null && run.outstanding !== "noReader") complete = false;
       state = run.state;
       const written = storedSnapshot(snapshot, state);
-      return {
+      const record = {
         // Built from parsed parts only (the verified body, a checked row, the reducer's state): not parsed again.
         snapshot: kitParsed(written),
         // Written only while the row is the one read: a worker that wrote it since makes this delivery build anew.
@@ -240,6 +240,8 @@ export function handlerFactory(
           ? {}
           : { sequence: update.sequence }),
       };
+      // What the result says of a journey the store did not write (stale): the held row's completeness.
+      return { record, heldComplete: stored?.complete ?? false };
     }
 
     async function handle(
@@ -275,24 +277,30 @@ export function handlerFactory(
                 ? "the delivery names no journey"
                 : `the delivery names more than ${MAX_JOURNEYS_PER_DELIVERY} journeys`,
         };
-      let records: Awaited<ReturnType<typeof recordOf>>[];
+      let records: Awaited<ReturnType<typeof recordOf>>["record"][];
+      let heldComplete: boolean[];
       let result: ApplyWebhookResult;
       try {
         // Read, reduce and write one delivery of a journey at a time in this process: two built from the same
         // held row would each pass the store's order guard and the later would skip what the earlier changed.
-        ({ records, result } = await serial(
+        ({ records, heldComplete, result } = await serial(
           updates.map((update) => update.snapshot.journeyID),
           async () => {
             // Another worker (sharing the store) may write a journey between this read and this write: the store
             // then refuses the delivery whole (`conflict`), and it is built again from what that worker wrote.
             for (let attempt = 1; ; attempt++) {
               const built = await Promise.all(updates.map((update) => recordOf(eventID, update)));
+              const records = built.map((b) => b.record);
               // Stored stamped with the reducer state's version, so a later SDK can migrate it (STATE_VERSION).
               const applied = await options.store.applyWebhook({
                 webhookId: eventID,
-                records: built.map((record) => ({ ...record, state: reducerMade(versioned(record.state)) })),
+                records: records.map((record) => ({
+                  ...record,
+                  state: reducerMade(versioned(record.state)),
+                })),
               });
-              if (applied.conflict !== true) return { records: built, result: applied };
+              if (applied.conflict !== true)
+                return { records, heldComplete: built.map((b) => b.heldComplete), result: applied };
               if (attempt === MAX_BUILDS)
                 throw new Error(
                   `the journey kept changing under this delivery (${MAX_BUILDS} builds): retry it`,
@@ -309,15 +317,16 @@ export function handlerFactory(
         }
         return { status: 503, outcome: "storeFailed", eventID, detail: String(error) };
       }
-      const journeys = updates.map(
-        (update, i): WebhookJourneyResult => ({
+      const journeys = updates.map((update, i): WebhookJourneyResult => {
+        const applied = result.appliedJourneyIDs.includes(update.snapshot.journeyID);
+        return {
           journeyID: update.snapshot.journeyID,
           asOf: update.snapshot.asOf,
           ...(update.sequence === undefined ? {} : { sequence: update.sequence }),
-          applied: result.appliedJourneyIDs.includes(update.snapshot.journeyID),
-          complete: records[i]?.complete ?? false,
-        }),
-      );
+          applied,
+          complete: (applied ? records[i]?.complete : heldComplete[i]) ?? false,
+        };
+      });
       if (result.duplicate) return { status: 200, outcome: "duplicate", eventID };
       for (const [i, record] of records.entries()) {
         const journeyID = journeys[i]?.journeyID;

@@ -212,6 +212,19 @@ describe("createWebhookHandler", () => {
     }
   });
 
+  it("says of a stale journey whether the held row is complete, not the refused record", async () => {
+    const store = createMemoryJourneyStore();
+    // Held whole (a read), later than the delivery: the thin delivery is stale, and what is held stays complete.
+    await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: JOURNEY, asOf: NOW - 1_000 }) });
+    const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW, onError: () => {} });
+    const d = delivery("evt_1", [{ status: "KYC_PENDING" }], { generatedAt: NOW - 5_000 });
+    const result = await handler.handle(d.body, d.headers);
+    expect(result).toMatchObject({ status: 200, outcome: "stale" });
+    expect(result.journeys).toEqual([
+      { journeyID: JOURNEY, asOf: NOW - 5_000, sequence: NOW - 5_000, applied: false, complete: true },
+    ]);
+  });
+
   it("builds a delivery anew from the row as it is now while other workers keep writing the journey first, then answers 503", async () => {
     for (const conflicts of [1, 8]) {
       const inner = createMemoryJourneyStore();
