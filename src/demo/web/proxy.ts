@@ -5,8 +5,10 @@
  * origin except by following those links back through this proxy.
  */
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import { jsonDepth } from "../../sandbox/json-depth.js";
 import { RawBodyError } from "../../server/raw-body/errors.js";
 import { readRawBody } from "../../server/raw-body/node.js";
+import { onUpstream, originFormTarget } from "../request-target.js";
 
 /** Where to send a request and how to rewrite its answer. */
 export interface ProxyTarget {
@@ -20,7 +22,24 @@ export interface ProxyTarget {
   readonly editJsonBody?: (body: Record<string, unknown>) => Record<string, unknown>;
 }
 
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "upgrade",
+  "proxy-connection",
+  "te",
+  "trailer",
+]);
+
+/**
+ * Request headers never forwarded: hop-by-hop ones, the host, and cookies (neither upstream uses any: those the
+ * browser holds for other apps on the same host stay out of the sandbox's request log).
+ */
+const NOT_FORWARDED = new Set([...HOP_BY_HOP, "host", "cookie"]);
+
+/** The deepest JSON body the proxy edits: deeper ones are refused (re-encoding one recurses). */
+const MAX_EDITED_DEPTH = 64;
 
 function rewriteText(text: string, target: ProxyTarget): string {
   let out = text;
@@ -31,16 +50,28 @@ function rewriteText(text: string, target: ProxyTarget): string {
 /** The largest request body the proxy reads (the backend's and the sandbox's own bounds are smaller). */
 const MAX_PROXIED_BODY_BYTES = 1024 * 1024;
 
+/** Answers `res` with `status` and a JSON `{ error }`, without reading any more of the request. */
+function refuse(res: ServerResponse, status: number, error: string): void {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ error }));
+}
+
 /**
  * Forwards `req` to the target and answers `res`. Rewrites JSON/HTML bodies whole and SSE line by line; other
- * bodies stream through. Never rejects: a request body over 1 MiB answers `413` (the rest unread), a JSON body
- * that does not parse `400`, an unreachable upstream `502` (or ends the response if it began).
+ * bodies stream through. Never rejects: a request target not in origin form (an absolute URL, `//host`: it would
+ * name another host) answers `400`, a request body over 1 MiB `413` (the rest unread), a JSON body to edit that
+ * does not parse or is nested over 64 deep `400`, an unreachable upstream `502` (or ends the response if it began).
  */
 export async function proxyRequest(
   req: IncomingMessage,
   res: ServerResponse,
   target: ProxyTarget,
 ): Promise<void> {
+  const requested = originFormTarget(req.url);
+  if (requested === undefined) {
+    res.setHeader("connection", "close");
+    refuse(res, 400, "the request target must be a path (/...)");
+    return;
+  }
   let body: Buffer;
   try {
     body = await readRawBody(req, { limit: MAX_PROXIED_BODY_BYTES });
@@ -48,27 +79,31 @@ export async function proxyRequest(
     // Too large (413, the rest unread) or cut off: answered here, nothing sent upstream.
     const status = error instanceof RawBodyError ? error.status : 400;
     if (status === 413) res.setHeader("connection", "close");
-    res
-      .writeHead(status, { "content-type": "application/json" })
-      .end(JSON.stringify({ error: String(error) }));
+    refuse(res, status, String(error));
     return;
   }
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(req.headers))
-    if (value !== undefined && !HOP_BY_HOP.has(name) && name !== "host") headers[name] = value;
+    if (value !== undefined && !NOT_FORWARDED.has(name)) headers[name] = value;
   if (target.editJsonBody && body.length > 0 && String(req.headers["content-type"]).includes("json")) {
+    const text = body.toString("utf8");
+    if (jsonDepth(text, MAX_EDITED_DEPTH) > MAX_EDITED_DEPTH) {
+      refuse(res, 400, `the body is nested deeper than ${MAX_EDITED_DEPTH}`);
+      return;
+    }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body.toString("utf8"));
+      parsed = JSON.parse(text);
     } catch {
-      res.writeHead(400, { "content-type": "application/json" }).end('{"error":"the body is not JSON"}');
+      refuse(res, 400, "the body is not JSON");
       return;
     }
     if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed))
       body = Buffer.from(JSON.stringify(target.editJsonBody(parsed as Record<string, unknown>)));
     headers["content-length"] = String(body.length);
   }
-  const url = new URL(req.url ?? "/", target.upstream);
+  // The upstream's origin with the path asked for: nothing in the target can send the request elsewhere.
+  const url = onUpstream(target.upstream, requested);
   await new Promise<void>((done) => {
     const upstream = httpRequest(url, { method: req.method, headers }, (answer) => {
       const type = String(answer.headers["content-type"] ?? "");
@@ -127,10 +162,7 @@ export async function proxyRequest(
       });
     });
     upstream.on("error", (error) => {
-      if (!res.headersSent)
-        res
-          .writeHead(502, { "content-type": "application/json" })
-          .end(JSON.stringify({ error: String(error) }));
+      if (!res.headersSent) refuse(res, 502, String(error));
       else res.destroy();
       done();
     });

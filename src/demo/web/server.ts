@@ -4,13 +4,14 @@
  * `/sign-in`, `/sign-out`, `/session*` and `/push/*` the partner backend.
  */
 import { readFile } from "node:fs/promises";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { extname, join, normalize } from "node:path";
+import { extname, join, normalize, sep } from "node:path";
 import { BASE_PATH } from "../../contract/index.js";
 import { type Sandbox, type SandboxOptions, startSandbox } from "../../sandbox/index.js";
 import type { AppAuthOptions } from "../app-auth.js";
 import { type PartnerBackend, startPartnerBackend } from "../partner-backend.js";
+import { originFormTarget } from "../request-target.js";
 import { buildWebApp } from "./build.js";
 import { proxyRequest } from "./proxy.js";
 
@@ -57,10 +58,23 @@ const MIME: Readonly<Record<string, string>> = {
   ".ico": "image/x-icon",
 };
 
-async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = new URL(req.url ?? "/", "http://app").pathname;
-  const file = normalize(join(root, decodeURIComponent(path)));
-  const isAsset = file.startsWith(join(root, "assets")) && extname(file) !== "";
+/** The path a URL names, percent-decoded, or `undefined` when its escapes are not UTF-8. Never throws. */
+function decodedPath(url: URL): string | undefined {
+  try {
+    return decodeURIComponent(url.pathname);
+  } catch {
+    return undefined;
+  }
+}
+
+async function serveStatic(root: string, url: URL, res: ServerResponse): Promise<void> {
+  const path = decodedPath(url);
+  if (path === undefined) {
+    res.writeHead(400, { "content-type": "text/plain" }).end("bad request");
+    return;
+  }
+  const file = normalize(join(root, path));
+  const isAsset = file.startsWith(join(root, "assets") + sep) && extname(file) !== "";
   if (isAsset) {
     const content = await readFile(file).catch(() => null);
     if (content === null) {
@@ -96,7 +110,13 @@ export async function startWebApp(options: WebAppOptions = {}): Promise<WebApp> 
   let origin = "";
   let backend: PartnerBackend | undefined;
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? "/", "http://app").pathname;
+    const requested = originFormTarget(req.url);
+    // Only a path names something here: an absolute URL or `//host` is refused, never forwarded anywhere.
+    if (requested === undefined) {
+      res.writeHead(400, { "content-type": "text/plain", connection: "close" }).end("bad request");
+      return;
+    }
+    const path = requested.pathname;
     const toSandbox = (editJsonBody?: (body: Record<string, unknown>) => Record<string, unknown>) =>
       proxyRequest(req, res, {
         upstream: sandbox.url,
@@ -115,9 +135,11 @@ export async function startWebApp(options: WebAppOptions = {}): Promise<WebApp> 
         rewrite: [sandbox.url],
         publicOrigin: origin,
       });
-    else handled = serveStatic(appDir, req, res);
+    else handled = serveStatic(appDir, requested, res);
     handled.catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" }).end(String(error));
+      // Told on the server's console, never echoed to the browser.
+      console.error("credit-journey web app: a request failed", error);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" }).end("internal error");
       else res.destroy();
     });
   });
