@@ -44,7 +44,7 @@ export type SignInResult =
 export interface AppAuth {
   /**
    * Checks the credential; on success revokes the borrower's earlier app sessions and opens a new one.
-   * @throws {Error} (rejects) whatever `authenticate` throws.
+   * @throws {Error} (rejects) whatever `authenticate` throws; that attempt is not counted as a failed sign-in.
    */
   signIn(borrowerExternalID: string, password: string): Promise<SignInResult>;
   /** The live session an `Authorization: Bearer …` value names; undefined when missing, unknown, expired or revoked. */
@@ -53,6 +53,8 @@ export interface AppAuth {
   revokeBorrower(borrowerExternalID: string): number;
   /** Hears each revoked or expired session (e.g. to end its push streams). Returns the unsubscribe. */
   onEnd(listener: (session: AppSession) => void): () => void;
+  /** Ends every session whose time has run out by the clock (`onEnd` hears each), and forgets locks that have. */
+  expire(): void;
 }
 
 /** A bad {@link AppAuthOptions} field. */
@@ -131,6 +133,14 @@ export function createAppAuth(options: AppAuthOptions = {}): AppAuth {
       }
   }
 
+  /** Takes back one counted guess of a borrower not locked (its check never answered). */
+  function uncountFailure(borrowerExternalID: string): void {
+    const counted = failures.get(borrowerExternalID);
+    if (counted === undefined || counted.lockedUntil !== 0) return;
+    if (counted.count <= 1) failures.delete(borrowerExternalID);
+    else counted.count--;
+  }
+
   function revokeBorrower(borrowerExternalID: string): number {
     let revoked = 0;
     for (const session of [...sessions.values()])
@@ -152,7 +162,15 @@ export function createAppAuth(options: AppAuthOptions = {}): AppAuth {
       if (entry && entry.count >= maxFailures)
         return { ok: false, reason: "locked", retryAfterMs: lockoutMs };
       countFailure(borrowerExternalID, (entry?.count ?? 0) + 1);
-      if (!(await authenticate(borrowerExternalID, password))) {
+      let matched: boolean;
+      try {
+        matched = await authenticate(borrowerExternalID, password);
+      } catch (error) {
+        // No answer is no failed guess: counted, it could lock the borrower out with no end set.
+        uncountFailure(borrowerExternalID);
+        throw error;
+      }
+      if (!matched) {
         const counted = failures.get(borrowerExternalID);
         if (counted && counted.count >= maxFailures && counted.lockedUntil === 0)
           counted.lockedUntil = now() + lockoutMs;
@@ -192,6 +210,10 @@ export function createAppAuth(options: AppAuthOptions = {}): AppAuth {
     onEnd(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+
+    expire() {
+      sweep(now());
     },
   };
 }

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createBorrowerClient, createPartnerClient, type PartnerClient } from "../client/index.js";
+import { ApiError, createBorrowerClient, createPartnerClient, type PartnerClient } from "../client/index.js";
 import { openJourney } from "../client/journeys.js";
-import type { JourneySnapshot } from "../contract/index.js";
+import { ContractError, type JourneySnapshot } from "../contract/index.js";
 import {
   bootstrapSession,
   createMemoryJourneyStore,
@@ -14,8 +14,8 @@ import {
   readRawBody,
   type WebhookOutcome,
 } from "../server/index.js";
-import { MAX_TIMER_MS } from "../server/timers.js";
 import { type AppAuthOptions, type AppSession, createAppAuth } from "./app-auth.js";
+import { originFormTarget } from "./request-target.js";
 import { CSRF_HEADER } from "./sign-in.js";
 
 /** Options of {@link startPartnerBackend}. */
@@ -172,26 +172,30 @@ export async function startPartnerBackend(options: PartnerBackendOptions): Promi
     return session;
   }
 
+  /** While any push stream is open, sessions whose time ran out (by the backend's clock) are ended each second. */
+  let expiring: ReturnType<typeof setInterval> | undefined;
+
   function watch(session: AppSession, res: ServerResponse): void {
     const open = streams.get(session.key) ?? new Set<ServerResponse>();
     streams.set(session.key, open);
     open.add(res);
-    // The stream ends when the token does: a watcher cannot outlive its app session (past the longest timer, ~24
-    // days, it runs on: fine for a demo).
-    const expiry = setTimeout(
-      () => res.destroy(),
-      Math.min(MAX_TIMER_MS, Math.max(0, session.expiresAt - clock())),
-    );
-    expiry.unref();
+    // The stream ends when the token does (`auth.onEnd`): measured on the backend's clock, which may be a
+    // sandbox's manual or accelerated one, so looked at every second rather than waited for on the wall clock.
+    expiring ??= setInterval(() => auth.expire(), EXPIRY_CHECK_MS);
+    expiring.unref();
     res.once("close", () => {
-      clearTimeout(expiry);
       open.delete(res);
       if (open.size === 0 && streams.get(session.key) === open) streams.delete(session.key);
+      if (streams.size === 0 && expiring !== undefined) {
+        clearInterval(expiring);
+        expiring = undefined;
+      }
     });
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://localhost");
+    const url = originFormTarget(req.url);
+    if (url === undefined) throw new Refusal(400, "the request target must be a path (/...)");
     if (req.method === "POST" && url.pathname === "/webhooks") {
       const body = await readRawBody(req);
       const result = await webhooks.handle(body, req.headers as Record<string, string>);
@@ -290,6 +294,14 @@ export async function startPartnerBackend(options: PartnerBackendOptions): Promi
       else if (error instanceof Refusal) json(res, error.status, { error: error.message }, error.headers);
       // A body too large or cut off is the sender's (413/400, so a platform stops retrying it as it is).
       else if (error instanceof RawBodyError) json(res, error.status, { error: error.message });
+      // The borrower's input, refused before it was sent (a phone that is no contact number) or by the platform.
+      else if (error instanceof ContractError)
+        json(res, 400, { error: "invalid input", errors: error.issues.map(asInputField) });
+      else if (error instanceof ApiError && error.kind === "invalid")
+        json(res, 400, {
+          error: `the platform refused the input (${error.code})`,
+          errors: error.errors.map(asInputField),
+        });
       else {
         // The detail stays on the server: an answer says only that it failed.
         console.error("demo partner backend:", req.method, req.url?.split("?")[0], error);
@@ -307,12 +319,29 @@ export async function startPartnerBackend(options: PartnerBackendOptions): Promi
     webhookUrl: `${url}/webhooks`,
     store,
     async close() {
+      clearInterval(expiring);
       relay.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
     },
   };
+}
+
+/** How often open push streams' sessions are checked for expiry, in ms (real time). */
+const EXPIRY_CHECK_MS = 1_000;
+
+/** The `/session` body's name of a platform field (`phone` for the profile's contact number). */
+function inputFieldOf(field: string): string {
+  return field.replace(/^(profile\.)?contactNumber$/, "phone");
+}
+
+/** A contract issue or a platform field error, named as the `/session` body names the field. */
+function asInputField(issue: { readonly path: string; readonly message: string }): {
+  path: string;
+  message: string;
+} {
+  return { path: inputFieldOf(issue.path), message: issue.message };
 }
 
 function json(

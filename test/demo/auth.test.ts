@@ -165,6 +165,29 @@ describe("app auth: the lockout under parallel guesses", () => {
   });
 });
 
+describe("app auth: a credential check that fails", () => {
+  it("is no failed guess: a check that throws never locks the borrower, and the right password then works", async () => {
+    let outage = false;
+    const auth = createAppAuth({
+      maxFailedSignIns: 5,
+      authenticate: async (_id, password) => {
+        if (outage) throw new Error("credential store unreachable");
+        return password === "right";
+      },
+    });
+    for (let i = 0; i < 4; i++)
+      expect(await auth.signIn("bob", `typo${i}`)).toEqual({ ok: false, reason: "invalid" });
+    outage = true;
+    for (let i = 0; i < 3; i++) await expect(auth.signIn("bob", "right")).rejects.toThrow("unreachable");
+    outage = false;
+    expect(await auth.signIn("bob", "right")).toMatchObject({ ok: true });
+    // Counted as ever after: four typos, then a fifth locks.
+    for (let i = 0; i < 4; i++) await auth.signIn("bob", `typo${i}`);
+    expect(await auth.signIn("bob", "typo")).toEqual({ ok: false, reason: "invalid" });
+    expect(await auth.signIn("bob", "right")).toMatchObject({ ok: false, reason: "locked" });
+  });
+});
+
 describe("app auth: live sessions are bounded", () => {
   it("ends the oldest app session past 10,000 live ones, and keeps the newest", async () => {
     const auth = createAppAuth();
@@ -260,8 +283,8 @@ describe("demo partner backend: app tokens expire and are revoked", () => {
     expect(await uses(second, journeyID)).toEqual({ session: 201, refresh: 200, push: 200 });
   });
 
-  it("an open push stream ends when its token's TTL runs out", async () => {
-    await start({ appTokenTtlMs: 300 });
+  it("an open push stream ends when its token's TTL runs out on the backend's clock, with no other request", async () => {
+    await start({ appTokenTtlMs: 60_000 });
     const token = await signIn("sbx-happy-stream");
     const journeyID = (await post("/session", {}, { token })).body.journeyID as string;
     const stream = await fetch(`${backend!.url}/push/${journeyID}`, {
@@ -269,13 +292,14 @@ describe("demo partner backend: app tokens expire and are revoked", () => {
     });
     expect(stream.status).toBe(200);
     const reader = stream.body!.getReader();
+    // The backend's clock (a sandbox's manual or accelerated one) passes the TTL; the wall clock hardly moves.
+    clock += 60_000;
     const started = Date.now();
     for (;;) {
       const chunk = await reader.read().catch(() => ({ done: true }));
       if (chunk.done) break;
     }
     expect(Date.now() - started).toBeLessThan(5_000);
-    clock += 300;
     expect(await pushStatus(journeyID, token)).toBe(401);
   });
 

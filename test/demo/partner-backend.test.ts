@@ -3,6 +3,7 @@ import { type PartnerBackend, startPartnerBackend } from "../../src/demo/partner
 import { CSRF_HEADER, DEMO_PASSWORD } from "../../src/demo/sign-in.js";
 import { type Sandbox, startSandbox } from "../../src/sandbox/index.js";
 import type { WebhookOutcome } from "../../src/server/index.js";
+import { rawStatus } from "./raw-request.js";
 
 let sandbox: Sandbox | undefined;
 let backend: PartnerBackend | undefined;
@@ -122,5 +123,48 @@ describe("demo partner backend: failures it answers", () => {
       console.error = original;
     }
     expect(errors).toHaveLength(1);
+  });
+
+  it("answers a borrower's bad phone or returnUrl 400 naming the field, and a target that is no path 400, logging nothing", async () => {
+    sandbox = await startSandbox({ clock: "manual" });
+    backend = await startPartnerBackend({
+      platformUrl: sandbox.url,
+      apiKey: sandbox.apiKey,
+      webhookSecrets: sandbox.webhookSecret,
+    });
+    const json = { "content-type": "application/json", [CSRF_HEADER]: "test" };
+    const signIn = await fetch(`${backend.url}/sign-in`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ borrowerExternalID: "demo-user-3", password: DEMO_PASSWORD }),
+    });
+    const { appToken } = (await signIn.json()) as { appToken: string };
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void errors.push(args);
+    try {
+      // Refused by the SDK before it is sent (too long a number, no URL), or by the platform (not digits).
+      for (const [input, field] of [
+        [{ phone: "12345678901234567" }, "phone"],
+        [{ phone: "abc" }, "phone"],
+        [{ returnUrl: "not a url" }, "returnUrl"],
+      ] as const) {
+        const res = await fetch(`${backend.url}/session`, {
+          method: "POST",
+          headers: { ...json, authorization: `Bearer ${appToken}` },
+          body: JSON.stringify(input),
+        });
+        const body = (await res.json()) as { errors?: { path: string }[] };
+        expect(res.status, JSON.stringify(input)).toBe(400);
+        expect(
+          body.errors?.map((e) => e.path),
+          JSON.stringify(body),
+        ).toContain(field);
+      }
+      expect(await rawStatus(backend.url, "//[")).toBe(400);
+    } finally {
+      console.error = original;
+    }
+    expect(errors).toEqual([]);
   });
 });
