@@ -49,6 +49,16 @@ export interface ConditionalCallOptions extends CallOptions {
   readonly etag?: string;
 }
 
+/** Per-call options of {@link BorrowerClient.submitProfile}. */
+export interface SubmitProfileOptions extends CallOptions {
+  /**
+   * The journey the profile is submitted for: the path names none, so a state answer that names no journey (the
+   * documented state data need not) is that journey's; without it such an answer fails `CONTRACT`. An answer
+   * naming another journey fails `CONTRACT` either way.
+   */
+  readonly journeyID?: string;
+}
+
 /**
  * The borrower app's client: one method per borrower endpoint. Every method rejects with
  * `ScopeError` when `getSessionToken` (or `refreshSession`) yields an API key, before any
@@ -74,10 +84,15 @@ export interface BorrowerClient {
    */
   upsertProfile(profile: Profile, options?: CallOptions): Promise<WithMeta<Profile>>;
   /**
-   * `POST /profile/submit` [L3]: submits the profile for the journey in PROFILE_REQUIRED; answers its state.
-   * @throws {ApiError} VALIDATION_FAILED with `errors` (missing fields), INVALID_STATE. @throws {ScopeError}
+   * `POST /profile/submit` [L3]: submits the profile for the journey in PROFILE_REQUIRED; answers its state (give
+   * `journeyID`: the answer may not name it).
+   * @throws {ApiError} VALIDATION_FAILED with `errors` (missing fields), INVALID_STATE; CONTRACT for a state
+   *   naming no journey without `journeyID`, or naming another. @throws {ScopeError}
    */
-  submitProfile(request: ProfileSubmitRequest, options?: CallOptions): Promise<WithMeta<JourneySnapshot>>;
+  submitProfile(
+    request: ProfileSubmitRequest,
+    options?: SubmitProfileOptions,
+  ): Promise<WithMeta<JourneySnapshot>>;
   /** `GET /journeys/{id}/offers`. @throws {ApiError} @throws {ScopeError} */
   listOffers(journeyID: string, options?: CallOptions): Promise<WithMeta<OfferList>>;
   /** `POST …/offers/{offerID}/proceed`. @throws {ApiError} OFFER_LOCK_CONFLICT, OFFER_EXPIRED... @throws {ScopeError} */
@@ -141,7 +156,8 @@ export function createBorrowerClient(options: BorrowerClientOptions): BorrowerCl
     resumeJourney: (journeyID, o) => call({ endpoint: "resumeJourney", params: { journeyID } }, o),
     getProfile: (o) => call({ endpoint: "getProfile" }, o),
     upsertProfile: (profile, o) => call({ endpoint: "upsertProfile", body: profile }, o),
-    submitProfile: (request, o) => call({ endpoint: "submitProfile", body: request }, o),
+    submitProfile: (request, o) =>
+      call({ endpoint: "submitProfile", body: request, ...journeyOf(o?.journeyID) }, o),
     listOffers: (journeyID, o) => call({ endpoint: "listOffers", params: { journeyID } }, o),
     proceedOffer: (journeyID, offerID, o) =>
       call({ endpoint: "proceedOffer", params: { journeyID, offerID } }, o),
@@ -156,4 +172,9 @@ export function createBorrowerClient(options: BorrowerClientOptions): BorrowerCl
     getSchedule: (journeyID, o) => call({ endpoint: "getSchedule", params: { journeyID } }, o),
     requestForeclosure: (journeyID, o) => call({ endpoint: "requestForeclosure", params: { journeyID } }, o),
   };
+}
+
+/** The `params` naming the journey a call is for when its path does not (the answer's state is stamped with it). */
+function journeyOf(journeyID: string | undefined): { params?: { journeyID: string } } {
+  return journeyID === undefined ? {} : { params: { journeyID } };
 }

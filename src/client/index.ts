@@ -8,6 +8,7 @@ export {
   type BorrowerClientOptions,
   type ConditionalCallOptions,
   createBorrowerClient,
+  type SubmitProfileOptions,
 } from "./borrower-client.js";
 export {
   ApiError,

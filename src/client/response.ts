@@ -146,10 +146,17 @@ export function classifyResponse<Name extends EndpointName>(
     correlationID: meta.correlationID ?? response.headers.get("x-correlation-id") ?? correlationID,
   };
   const answer = endpoint.response;
+  const asked = spec.params?.journeyID;
+  // A state of another journey than the one asked for is never taken for it (it would be stored under its id).
+  if ("wire" in answer && asked !== undefined && namesOtherJourney(envelope.value.data, asked))
+    return Effect.fail(
+      clientError("CONTRACT", `${name}: the answer's state names another journey than ${asked}`, {
+        ...ids,
+        errors: [{ path: "journeyID", message: "must be the journey asked for" }],
+      }),
+    );
   const data =
-    "wire" in answer
-      ? stampSnapshot(envelope.value.data, spec.params?.journeyID ?? "", meta.timestamp)
-      : envelope.value.data;
+    "wire" in answer ? stampSnapshot(envelope.value.data, asked ?? "", meta.timestamp) : envelope.value.data;
   if (data === undefined)
     return Effect.fail(
       clientError(
@@ -164,4 +171,11 @@ export function classifyResponse<Name extends EndpointName>(
       clientError("CONTRACT", parsed.error.message, { ...ids, errors: parsed.error.issues }, parsed.error),
     );
   return Effect.succeed({ kind: "ok", value: parsed.value as EndpointOutput<Name>, meta, etag });
+}
+
+/** Whether a state's `data` names a journey (a string `journeyID`) other than `journeyID`. */
+function namesOtherJourney(data: unknown, journeyID: string): boolean {
+  if (typeof data !== "object" || data === null) return false;
+  const named = (data as { journeyID?: unknown }).journeyID;
+  return typeof named === "string" && named !== journeyID;
 }

@@ -119,7 +119,7 @@ async function call(
       });
       const submitted = await client.submitProfile(
         { bureauConsent: command.bureauConsent as true },
-        { ...o, idempotencyKey: `${command.idempotencyKey}.submit` },
+        { ...o, idempotencyKey: `${command.idempotencyKey}.submit`, journeyID: command.journeyID },
       );
       return response(submitted);
     }

@@ -334,6 +334,40 @@ describe("the platform's envelope", () => {
     });
   });
 
+  it("stamps submitProfile's state naming no journey with the journeyID given (the path names none); CONTRACT without", async () => {
+    const { journeyID: _id, asOf: _asOf, ...wire } = snapshotFixture({ status: "PROFILE_SUBMITTED" });
+    const answer = {
+      status: 202,
+      raw: true,
+      body: { requestID: "r", timestamp: "2026-11-26T10:05:00.123Z", data: wire, error: null },
+    } as const;
+    server = await startScriptedServer(inOrder(answer, answer));
+    const { client } = borrowerOn(server);
+    const submitted = await client.submitProfile({ bureauConsent: true }, { journeyID: J });
+    expect(submitted).toMatchObject({ journeyID: J, status: "PROFILE_SUBMITTED" });
+    const error = await rejectionOf(client.submitProfile({ bureauConsent: true }));
+    expect(error).toMatchObject({ _tag: "ApiError", code: "CONTRACT", endpoint: "submitProfile" });
+    expect(server.requests.map((r) => r.path)).toEqual([
+      `${ROOT}/profile/submit`,
+      `${ROOT}/profile/submit`,
+    ]);
+  });
+
+  it("refuses a state answer naming another journey than the one asked for as CONTRACT naming journeyID", async () => {
+    const other = snapshotFixture({ journeyID: "00000000-0000-4000-8000-000000000000" });
+    const answer = { status: 200, body: wireState(other) } as const;
+    server = await startScriptedServer(inOrder(answer, { ...answer, status: 202 }));
+    const { client } = borrowerOn(server);
+    for (const call of [
+      () => client.getJourneyState(J),
+      () => client.submitProfile({ bureauConsent: true }, { journeyID: J }),
+    ]) {
+      const error = await rejectionOf(call());
+      expect(error).toMatchObject({ _tag: "ApiError", code: "CONTRACT" });
+      expect((error as ApiError).errors.map((e) => e.path)).toEqual(["journeyID"]);
+    }
+  });
+
   it("refuses a state answer without a timestamp as CONTRACT naming timestamp: an unordered state is never applied", async () => {
     server = await startScriptedServer(
       inOrder({ status: 200, raw: true, body: { requestID: "r", data: snapshotFixture(), error: null } }),

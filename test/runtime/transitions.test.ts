@@ -35,6 +35,26 @@ describe("onTransition", () => {
     expect(heard.indexOf(submit!)).toBeLessThan(heard.indexOf(polled!));
   });
 
+  it("submits the profile naming the runtime's journey (the answer's state need not name it)", async () => {
+    const state = snapshotFixture({ asOf: 5, status: "PROFILE_REQUIRED", nextAction: "SUBMIT_PROFILE" });
+    const fake = createFakeClient(state);
+    const runtime = createJourney({
+      client: fake.client,
+      journeyID: JOURNEY,
+      initial: state,
+      clock: createManualClock(),
+    });
+    runtime.start();
+    await flush();
+    expect(runtime.send({ type: "profile.submit", bureauConsent: true, profile: {} as never }).accepted).toBe(
+      true,
+    );
+    await flush();
+    const submit = fake.calls.find((c) => c.method === "submitProfile");
+    expect((submit?.options as { journeyID?: string } | undefined)?.journeyID).toBe(JOURNEY);
+    runtime.stop();
+  });
+
   it("is checked when the runtime is created, and a throwing listener goes to onError without stopping it", async () => {
     const state = snapshotFixture({ asOf: 5, status: "PROFILE_REQUIRED", nextAction: "SUBMIT_PROFILE" });
     const fake = createFakeClient(state);
