@@ -347,10 +347,7 @@ describe("the platform's envelope", () => {
     expect(submitted).toMatchObject({ journeyID: J, status: "PROFILE_SUBMITTED" });
     const error = await rejectionOf(client.submitProfile({ bureauConsent: true }));
     expect(error).toMatchObject({ _tag: "ApiError", code: "CONTRACT", endpoint: "submitProfile" });
-    expect(server.requests.map((r) => r.path)).toEqual([
-      `${ROOT}/profile/submit`,
-      `${ROOT}/profile/submit`,
-    ]);
+    expect(server.requests.map((r) => r.path)).toEqual([`${ROOT}/profile/submit`, `${ROOT}/profile/submit`]);
   });
 
   it("refuses a state answer naming another journey than the one asked for as CONTRACT naming journeyID", async () => {
