@@ -7,6 +7,7 @@ import {
   envelopeMeta,
   type FieldIssue,
   type ResponseMeta,
+  readableState,
   safeParse,
   stampSnapshot,
 } from "../contract/index.js";
@@ -156,7 +157,11 @@ export function classifyResponse<Name extends EndpointName>(
       }),
     );
   const data =
-    "wire" in answer ? stampSnapshot(envelope.value.data, asked ?? "", meta.timestamp) : envelope.value.data;
+    "wire" in answer
+      ? stampSnapshot(envelope.value.data, asked ?? "", meta.timestamp)
+      : "listsStates" in answer
+        ? statesListed(envelope.value.data)
+        : envelope.value.data;
   if (data === undefined)
     return Effect.fail(
       clientError(
@@ -178,4 +183,10 @@ function namesOtherJourney(data: unknown, journeyID: string): boolean {
   if (typeof data !== "object" || data === null) return false;
   const named = (data as { journeyID?: unknown }).journeyID;
   return typeof named === "string" && named !== journeyID;
+}
+
+/** A listing's `data` with each state read as a state's is (`readableState`); anything else as it is. */
+function statesListed(data: unknown): unknown {
+  const journeys = (data as { journeys?: unknown } | null)?.journeys;
+  return Array.isArray(journeys) ? { ...(data as object), journeys: journeys.map(readableState) } : data;
 }

@@ -48,6 +48,8 @@ export interface Endpoint {
      * journey's id, `nextAction` and `asOf` (from the answer's `timestamp`) before parsing it with `schema`.
      */
     readonly wire?: z.ZodMiniType;
+    /** Present when `data.journeys` lists states: each one read as a state's `data` is (`readableState`). */
+    readonly listsStates?: true;
   };
   /** Answers with an `ETag` and honours `If-None-Match` with a `304` (modelled: a sandbox extension). */
   readonly conditional?: boolean;
@@ -90,7 +92,7 @@ export const ENDPOINTS = {
     method: "GET",
     path: "/journeys",
     scope: "borrower",
-    response: { status: 200, schema: JourneyList },
+    response: { status: 200, schema: JourneyList, listsStates: true },
   },
   getJourney: {
     method: "GET",

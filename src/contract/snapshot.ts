@@ -62,13 +62,25 @@ export const PendingOperation = z.object({
 /** Something the platform is still doing for the journey (modelled). */
 export type PendingOperation = z.infer<typeof PendingOperation>;
 
+/** The state's `pendingOperations`: at most 32 (modelled). */
+const PendingOperations = z.array(PendingOperation).check(z.maxLength(32));
+
+/**
+ * The state's fields the docs name but never shape [L2] [L7]: one an answer sends in another form than the model's
+ * is left out before the state is parsed, so a wrong guess never fails the documented rest (status, nextAction).
+ */
+const MODELLED_FIELDS: Readonly<Record<string, z.ZodMiniType>> = {
+  diagnostics: Diagnostics,
+  pendingOperations: PendingOperations,
+};
+
 /** The state's fields after `journeyID` and `nextAction`, shared by the wire shape (`JourneyStateData`) and the SDK's snapshot. */
 export const STATE_FIELDS = {
   status: JourneyStatus,
   actionRequired: z.optional(ActionRequired),
   resource: z.optional(Resource),
   diagnostics: z.optional(Diagnostics),
-  pendingOperations: z.optional(z.array(PendingOperation).check(z.maxLength(32))),
+  pendingOperations: z.optional(PendingOperations),
   lockedOfferID: z.optional(OfferId),
   offerCount: z.optional(z.int().check(z.minimum(0))),
   updatedAt: z.optional(Timestamp),
@@ -142,6 +154,31 @@ export function stampSnapshot(data: unknown, journeyID: string, at: string | und
   const asOf = iso ? Date.parse(at) : Number.NaN;
   if (!Number.isFinite(asOf)) return undefined;
   if (typeof data !== "object" || data === null || Array.isArray(data)) return data;
-  const present = Object.entries(data).filter(([key, value]) => value !== null || key === "nextAction");
-  return { journeyID, nextAction: null, ...Object.fromEntries(present), asOf };
+  return { journeyID, nextAction: null, ...(readableState(data) as object), asOf };
+}
+
+/**
+ * A state's `data` as the SDK reads it before parsing: its `null` fields left out (but `nextAction`, whose `null`
+ * means "nothing to do"), also inside a modelled field (the docs do not say how an absent field is sent, so a
+ * `null` reads as absent: modelled), and a modelled field that does not fit its model left out whole
+ * ({@link MODELLED_FIELDS}). Anything but an object is returned as it is. Pure; never throws.
+ */
+export function readableState(data: unknown): unknown {
+  if (!isRecord(data)) return data;
+  const kept: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (value === null && key !== "nextAction") continue;
+    const model = MODELLED_FIELDS[key];
+    const read = model !== undefined && isRecord(value) ? withoutNulls(value) : value;
+    if (model === undefined || model.safeParse(read).success) kept[key] = read;
+  }
+  return kept;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
 }

@@ -350,6 +350,34 @@ describe("the platform's envelope", () => {
     expect(server.requests.map((r) => r.path)).toEqual([`${ROOT}/profile/submit`, `${ROOT}/profile/submit`]);
   });
 
+  it("reads a null as absent in a listing's states too, and leaves out a modelled field it cannot read, not the state", async () => {
+    const state = {
+      status: "OFFERS_PENDING",
+      nextAction: null,
+      actionRequired: null,
+      resource: null,
+      diagnostics: { reasonCode: "LENDERS_QUERIED", message: null },
+      pendingOperations: ["OFFER_FETCH"],
+    };
+    const at = "2026-03-05T16:48:22.100Z";
+    const raw = (data: unknown) =>
+      ({ status: 200, raw: true, body: { requestID: "r", timestamp: at, data, error: null } }) as const;
+    server = await startScriptedServer(inOrder(raw(state), raw({ journeys: [{ journeyID: J, ...state }] })));
+    const { client } = borrowerOn(server);
+    const read = await client.getJourneyState(J);
+    // The documented rest (status, nextAction) stands; what the model guessed wrong is absent, never a failure.
+    const expected = {
+      journeyID: J,
+      status: "OFFERS_PENDING",
+      nextAction: null,
+      diagnostics: { reasonCode: "LENDERS_QUERIED" },
+    };
+    expect(read).toMatchObject({ kind: "snapshot", snapshot: { ...expected, asOf: Date.parse(at) } });
+    expect(read.kind === "snapshot" ? read.snapshot.pendingOperations : "no snapshot").toBeUndefined();
+    const listed = await client.listJourneys();
+    expect(listed.journeys).toEqual([expected]);
+  });
+
   it("refuses a state answer naming another journey than the one asked for as CONTRACT naming journeyID", async () => {
     const other = snapshotFixture({ journeyID: "00000000-0000-4000-8000-000000000000" });
     const answer = { status: 200, body: wireState(other) } as const;
