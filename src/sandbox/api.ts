@@ -187,7 +187,7 @@ export const HANDLERS: Readonly<Record<EndpointName, Handler>> = {
     // Modelled: one open journey per borrower, so a second create answers the open one.
     const known = deps.engine.borrower(partnerKey, borrowerExternalID);
     const journey =
-      deps.engine.findOpen(partnerKey, borrowerExternalID) ??
+      deps.engine.touchOpen(partnerKey, borrowerExternalID) ??
       deps.engine.create(
         partnerKey,
         { borrowerExternalID, phone: known.phone },

@@ -136,6 +136,19 @@ export class CredentialStore {
    * @throws {SandboxProblem} 401 AUTH_INVALID_API_KEY on partner endpoints, 401 AUTH_INVALID_SESSION on borrower
    *   ones, when the bearer is missing, malformed, unknown, revoked or expired.
    */
+  /**
+   * The rate-limit bucket of a request: its credential, however the header spells the scheme and the space, when
+   * it is one the sandbox issued (expired or revoked included); else the remote address, so made-up bearers share
+   * one bucket and never crowd out the real credentials'. Never throws.
+   */
+  rateKeyOf(authorization: string | undefined, remoteAddress: string | undefined): string {
+    const credential = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1];
+    const known =
+      credential !== undefined &&
+      (credential === this.apiKey || this.sessions.has(credential) || this.refreshTokens.has(credential));
+    return known ? `credential:${credential}` : `ip:${remoteAddress}`;
+  }
+
   authenticate(authorization: string | undefined, scope: EndpointScope): Caller {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
     const credential = match?.[1] ?? "";

@@ -271,7 +271,19 @@ export class LifecycleEngine {
     entry.profile = mergeProfile(entry.profile, patch);
     entry.seenAtMs = this.deps.clock.now();
     this.keepBorrower(key, entry);
+    // A borrower mutation: the open journey the profile is for does not idle out meanwhile.
+    this.touchOpen(partnerKey, borrowerExternalID);
     return structuredClone(entry.profile);
+  }
+
+  /**
+   * The borrower's open journey, its idle timeout reset: for a borrower mutation it answers (a profile saved, a
+   * second create answered by the open journey). Never throws.
+   */
+  touchOpen(partnerKey: string, borrowerExternalID: string): JourneyRecord | undefined {
+    const open = this.findOpen(partnerKey, borrowerExternalID);
+    if (open) this.touchIdle(open);
+    return open;
   }
 
   /** The borrower's open (non-ended) journey with this partner, if any. */

@@ -1,4 +1,5 @@
 import type { EndpointName } from "../contract/index.js";
+import { MAX_TIMER_MS } from "../runtime/clock.js";
 import type { RouteFaults, SandboxFaults, WebhookFaults } from "./options.js";
 import { createSeededRandom, type SeededRandom } from "./random.js";
 
@@ -20,8 +21,13 @@ function checkRate(value: unknown, field: string): void {
 }
 
 function checkMs(value: unknown, field: string): void {
-  if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value >= 0))
-    throw new RangeError(`${field} must be a non-negative number of milliseconds`);
+  if (
+    value !== undefined &&
+    !(typeof value === "number" && Number.isFinite(value) && value >= 0 && value <= MAX_TIMER_MS)
+  )
+    throw new RangeError(
+      `${field} must be a number of milliseconds from 0 to ${MAX_TIMER_MS} (a timer's most)`,
+    );
 }
 
 function checkRoute(route: RouteFaults, at: string): void {

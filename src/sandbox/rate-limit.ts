@@ -2,12 +2,10 @@ import type { SandboxClock } from "./clock.js";
 import { trimOldest } from "./limits.js";
 import { SandboxProblem } from "./problem.js";
 
-/** A bucket idle this long has refilled completely, so forgetting it changes nothing. */
-const REFILL_MS = 1000;
-
 /**
- * A token bucket per credential on the sandbox clock: `perSecond` requests a second, bursts of the same size. At
- * most `maxBuckets` are kept (least recently used dropped); idle, full ones are swept.
+ * A token bucket per credential on the sandbox clock: `perSecond` requests a second, bursts of the same size (at
+ * least one request: below one a second, one every `1 / perSecond` seconds). At most `maxBuckets` are kept (least
+ * recently used dropped); idle, full ones are swept.
  */
 export class RateLimiter {
   /** Least recently used first. */
@@ -24,11 +22,17 @@ export class RateLimiter {
     return this.buckets.size;
   }
 
-  /** Forgets every bucket idle for a second or more (it would be full again); never throws. */
+  /** Forgets every bucket idle long enough to be full again (so forgetting it changes nothing); never throws. */
   sweep(): void {
+    const rate = this.perSecond;
+    if (rate === undefined || !(rate > 0)) {
+      this.buckets.clear();
+      return;
+    }
+    const refillMs = (capacityAt(rate) / rate) * 1000;
     const now = this.clock.now();
     for (const [credential, bucket] of this.buckets)
-      if (now - bucket.atMs >= REFILL_MS) this.buckets.delete(credential);
+      if (now - bucket.atMs >= refillMs) this.buckets.delete(credential);
   }
 
   /** Changes the rate; `undefined` turns limiting off. */
@@ -45,8 +49,9 @@ export class RateLimiter {
     const rate = this.perSecond;
     if (rate === undefined || !(rate > 0)) return;
     const now = this.clock.now();
-    const bucket = this.buckets.get(credential) ?? { tokens: rate, atMs: now };
-    bucket.tokens = Math.min(rate, bucket.tokens + ((now - bucket.atMs) / 1000) * rate);
+    const capacity = capacityAt(rate);
+    const bucket = this.buckets.get(credential) ?? { tokens: capacity, atMs: now };
+    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.atMs) / 1000) * rate);
     bucket.atMs = now;
     this.buckets.delete(credential);
     this.buckets.set(credential, bucket);
@@ -60,4 +65,9 @@ export class RateLimiter {
       headers: { "Retry-After": String(retryAfter) },
     });
   }
+}
+
+/** A bucket's size at `rate` a second: a second's worth, but never less than the one request a take needs. */
+function capacityAt(rate: number): number {
+  return Math.max(1, rate);
 }

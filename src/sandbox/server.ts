@@ -143,6 +143,17 @@ function send(res: ServerResponse, response: StoredResponse, extra: Record<strin
   res.end(payload);
 }
 
+/**
+ * A stored answer replayed for a retry: the same status and body, but the envelope's `requestID` and
+ * `correlationID` are this request's (as its header is); its `timestamp` stays the stored one, the time of the
+ * state it carries (which orders it).
+ */
+function replayedAs(stored: StoredResponse, meta: AnswerMeta): StoredResponse {
+  const body = stored.body;
+  if (typeof body !== "object" || body === null || !("requestID" in body)) return stored;
+  return { ...stored, body: { ...body, requestID: meta.requestID, correlationID: meta.correlationID } };
+}
+
 /** A success answer in the platform's envelope `{ requestID, correlationID, timestamp, data, error: null }` [L3]. */
 function enveloped(
   status: number,
@@ -342,7 +353,7 @@ export function createRequestListener(deps: PipelineDeps) {
     let reservation: { principal: string; key: string } | undefined;
     try {
       const authorization = req.headers.authorization;
-      deps.rateLimiter.take(authorization ?? `ip:${req.socket.remoteAddress}`);
+      deps.rateLimiter.take(deps.credentials.rateKeyOf(authorization, req.socket.remoteAddress));
       if (!route) throw notFound(`${method} ${path}`);
       const caller = deps.credentials.authenticate(authorization, route.endpoint.scope);
       checkScope(route.name, route.endpoint.scope, caller);
@@ -388,7 +399,7 @@ export function createRequestListener(deps: PipelineDeps) {
           const replayed: Record<string, string> = deps.extensions.idempotentReplayedHeader
             ? { "Idempotent-Replayed": "true" }
             : {};
-          send(res, decision.response, { ...echo, ...replayed });
+          send(res, replayedAs(decision.response, meta), { ...echo, ...replayed });
           log(decision.response.status, route.name, true, undefined);
           return;
         }

@@ -143,6 +143,11 @@ describe("fault settings", () => {
       /faults\.webhooks\.duplicateRate/,
     );
     await expect(startSandbox({ faults: { latencyMs: [50, 10] } })).rejects.toThrow(/faults\.latencyMs/);
+    // Past a timer's most (2^31 - 1 ms) node fires at once: such a "hang" is refused, not answered in 1 ms.
+    await expect(startSandbox({ faults: { latencyMs: 2 ** 31 } })).rejects.toThrow(/faults\.latencyMs/);
+    await expect(startSandbox({ faults: { webhooks: { delayMs: 1e12 } } })).rejects.toThrow(
+      /faults\.webhooks\.delayMs/,
+    );
     const sandbox = await startSandbox({ clock: "manual", faults: { errorRate: 0.1 } });
     try {
       expect(() => sandbox.control.setFaults({ errorRate: 1.5 })).toThrow(/faults\.errorRate/);

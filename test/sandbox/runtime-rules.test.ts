@@ -54,6 +54,25 @@ describe("Idempotency-Key", () => {
     expect(sandbox.control.mutations().filter((m) => m.idempotencyKey === "k-profile")).toHaveLength(1);
   });
 
+  it("replays with this request's requestID and correlation id in the envelope (as in its header), the state's time kept", async () => {
+    const { client, token } = await setup();
+    const body = profileFor();
+    const call = (correlationID: string) =>
+      client.call("PUT", "/profile", {
+        token,
+        key: "k-ids",
+        body,
+        headers: { "x-correlation-id": correlationID },
+      });
+    const first = await call("cid-first");
+    const again = await call("cid-retry");
+    expect(again.headers.get("x-correlation-id")).toBe("cid-retry");
+    expect(again.envelope.correlationID).toBe("cid-retry");
+    expect(again.envelope.requestID).not.toBe(first.envelope.requestID);
+    expect(again.envelope.timestamp).toBe(first.envelope.timestamp);
+    expect(again.envelope.data).toEqual(first.envelope.data);
+  });
+
   it("answers 422 IDEMPOTENCY_KEY_REUSED for the same key with a different body", async () => {
     const { client, token } = await setup();
     await client.call("PUT", "/profile", { token, key: "k1", body: profileFor() });
@@ -162,5 +181,31 @@ describe("rate limiting", () => {
     expect((await client.call("GET", `/journeys/${journeyID}`, { token: sandbox.apiKey })).status).toBe(200);
     sandbox.clock.advance(1000);
     expect((await client.call("GET", `/journeys/${journeyID}/state`, { token })).status).toBe(200);
+  });
+
+  it("below one a second lets one request through every 1 / rate seconds, and says so in Retry-After", async () => {
+    const { client, sandbox, token, journeyID } = await setup({ rateLimit: 0.5 });
+    sandbox.clock.advance(2_000);
+    const read = () => client.call("GET", `/journeys/${journeyID}/state`, { token });
+    expect((await read()).status).toBe(200);
+    const limited = await read();
+    expect([limited.status, limited.headers.get("retry-after")]).toEqual([429, "2"]);
+    sandbox.clock.advance(1_000);
+    expect((await read()).status).toBe(429);
+    sandbox.clock.advance(1_000);
+    expect((await read()).status).toBe(200);
+  });
+
+  it("counts a credential in one bucket however its header is spelled, and made-up bearers in the caller's address's", async () => {
+    const { client, sandbox, token, journeyID } = await setup({ rateLimit: 1 });
+    sandbox.clock.advance(1_000);
+    const read = (authorization: string) =>
+      client.call("GET", `/journeys/${journeyID}/state`, { token: "", headers: { authorization } });
+    expect((await read(`Bearer ${token}`)).status).toBe(200);
+    for (const spelling of [`bearer ${token}`, `BEARER ${token}`, `Bearer  ${token}`, `Bearer\t${token}`])
+      expect((await read(spelling)).status, spelling).toBe(429);
+    // Unknown bearers share the address's bucket: the first is refused as unknown, the rest are throttled.
+    expect((await read("Bearer made-up-1")).status).toBe(401);
+    expect((await read("Bearer made-up-2")).status).toBe(429);
   });
 });

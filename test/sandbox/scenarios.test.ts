@@ -114,6 +114,19 @@ describe("every scenario reaches its documented end", () => {
     expect(fresh.reply.body.activeJourney).toBeNull();
   });
 
+  it("idle-expiry: saving the profile or creating the journey again is a borrower mutation too, and resets the countdown", async () => {
+    const { client, sandbox, token, journeyID } = await setup("sbx-idle-2");
+    sandbox.clock.advance(90_000);
+    expect((await client.call("PUT", "/profile", { token, body: { firstName: "Asha" } })).status).toBe(200);
+    sandbox.clock.advance(90_000);
+    const again = await client.call("POST", "/journeys", { token, body: { type: "PERSONAL_LOAN" } });
+    expect(again.body.journeyID).toBe(journeyID);
+    sandbox.clock.advance(90_000);
+    expect((await stateOf(client, token, journeyID)).status).toBe("PROFILE_REQUIRED");
+    sandbox.clock.advance(30_000);
+    expect((await stateOf(client, token, journeyID)).status).toBe("EXPIRED");
+  });
+
   it("closure: DISBURSED, then CLOSED when the loan is repaid", async () => {
     const { client, sandbox, token, journeyID } = await setup("sbx-closure-1");
     expect((await toDisbursed(client, token, journeyID)).status).toBe("DISBURSED");
