@@ -83,5 +83,7 @@ export async function readRawBody(req: NodeRequestLike, options: ReadRawBodyOpti
     req.on("end", onEnd);
     req.on("error", onError);
     req.on("close", onClose);
+    // A `data` listener does not restart a stream something paused (a middleware's `req.pause()`).
+    if (req.isPaused()) req.resume();
   });
 }

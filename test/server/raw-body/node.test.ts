@@ -64,6 +64,21 @@ describe("readRawBody over node:http", () => {
     expect("body" in outcome && outcome.body.equals(bytes)).toBe(true);
   });
 
+  it("reads a request a middleware paused (the read resumes it, and settles)", async () => {
+    const { port, next } = await serve(async (req) => {
+      req.pause();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return readRawBody(req);
+    });
+    const sent = post(port, ['{"a":1}'], { "content-type": "application/json" });
+    const outcome = await Promise.race([
+      next(),
+      new Promise<"pending">((resolve) => setTimeout(() => resolve("pending"), 2_000)),
+    ]);
+    expect(outcome !== "pending" && "body" in outcome && outcome.body.toString()).toBe('{"a":1}');
+    expect(await sent).toBe(200);
+  });
+
   it("refuses a body whose content-length is over the limit, before reading it", async () => {
     const { port, next } = await serve((req) => readRawBody(req, { limit: 10 }));
     const status = await post(port, ["x".repeat(11)], { "content-length": "11" });
