@@ -41,7 +41,8 @@ export type SessionPrefill = z.infer<typeof SessionPrefill>;
  * `returnUrl` is a sandbox extension (where hosted steps send the borrower back; modelled, the docs are silent).
  */
 export const CreateSessionRequest = z.object({
-  borrowerExternalID: z.string().check(z.minLength(1), z.maxLength(128)),
+  // Never blank [L4]: the platform's own partner example refuses one before calling.
+  borrowerExternalID: z.string().check(z.maxLength(128), z.regex(/\S/, "must not be empty or blank")),
   journeyType: z.optional(JourneyType),
   profile: z.optional(SessionPrefill),
   returnUrl: z.optional(HttpUrl),

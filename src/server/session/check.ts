@@ -53,4 +53,11 @@ export function checkSessionArgs(
     o.refreshTokenCustody !== "backend"
   )
     throw bad(schema, "refreshTokenCustody", 'must be "backend" or "app"');
+  // The refresh token rotates on every use: two holders leave one of them with a token already used.
+  if (o.refreshTokenCustody === "app" && args.tokenStore !== undefined)
+    throw bad(
+      schema,
+      "refreshTokenCustody",
+      '"app" hands the refresh token to the app: give no tokenStore with it',
+    );
 }

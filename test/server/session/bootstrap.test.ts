@@ -106,9 +106,18 @@ describe("bootstrapSession", () => {
 
   it("refuses an invalid borrower with a ContractError naming the field, without calling the platform", async () => {
     const partner = fakePartner();
-    const error = await bootstrapSession(partner, { borrowerExternalID: "" }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ContractError);
-    expect((error as ContractError).issues.map((i) => i.path)).toEqual(["borrowerExternalID"]);
+    for (const blank of ["", "   ", "\t"]) {
+      const error = await bootstrapSession(partner, { borrowerExternalID: blank }).catch((e: unknown) => e);
+      expect(error, JSON.stringify(blank)).toBeInstanceOf(ContractError);
+      expect((error as ContractError).issues.map((i) => i.path)).toEqual(["borrowerExternalID"]);
+    }
+    // Two holders of the one rotating refresh token: whichever refreshes second holds a used one.
+    const twice = await bootstrapSession(
+      partner,
+      { borrowerExternalID: "u" },
+      { refreshTokenCustody: "app", tokenStore: createMemoryTokenStore() },
+    ).catch((e: unknown) => e);
+    expect((twice as ContractError).issues.map((i) => i.path)).toEqual(["refreshTokenCustody"]);
     const badUrl = await bootstrapSession(partner, { borrowerExternalID: "u" }, { returnUrl: "nope" }).catch(
       (e: unknown) => e,
     );
