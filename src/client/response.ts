@@ -10,6 +10,7 @@ import {
   readableState,
   safeParse,
   stampSnapshot,
+  withOfferIDs,
 } from "../contract/index.js";
 import { MAX_RESPONSE_BYTES } from "./body.js";
 import { ApiError, type ApiErrorCode, clientError } from "./errors.js";
@@ -156,12 +157,13 @@ export function classifyResponse<Name extends EndpointName>(
         errors: [{ path: "journeyID", message: "must be the journey asked for" }],
       }),
     );
+  const sent = withOfferIDs(envelope.value.data);
   const data =
     "wire" in answer
-      ? stampSnapshot(envelope.value.data, asked ?? "", meta.timestamp)
+      ? stampSnapshot(sent, asked ?? "", meta.timestamp)
       : "listsStates" in answer
-        ? statesListed(envelope.value.data)
-        : envelope.value.data;
+        ? statesListed(sent)
+        : sent;
   if (data === undefined)
     return Effect.fail(
       clientError(

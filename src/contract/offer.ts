@@ -24,3 +24,22 @@ export const Offer = z.object({
 });
 /** A lender's loan offer. */
 export type Offer = z.infer<typeof Offer>;
+
+/**
+ * An answer's `data` with each of its `offers` named by `id` also when the answer names it `offerID` (the platform
+ * spells ids with a capital `ID` and its documented offers carry `offerID` [C16] [C17]; the headless offer's shape
+ * is modelled, keyed `id`): both spellings read, so a correction is a one-line change. Anything else is returned
+ * as it is. Pure; never throws.
+ */
+export function withOfferIDs(data: unknown): unknown {
+  const offers = (data as { offers?: unknown } | null)?.offers;
+  if (!Array.isArray(offers)) return data;
+  return {
+    ...(data as object),
+    offers: offers.map((offer: unknown) => {
+      if (typeof offer !== "object" || offer === null) return offer;
+      const { offerID, ...rest } = offer as { offerID?: unknown; id?: unknown };
+      return offerID === undefined || rest.id !== undefined ? offer : { ...rest, id: offerID };
+    }),
+  };
+}

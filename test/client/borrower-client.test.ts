@@ -378,6 +378,30 @@ describe("the platform's envelope", () => {
     expect(listed.journeys).toEqual([expected]);
   });
 
+  it("reads an offer named offerID (the platform's casing) as one named id, in offer lists and whole journeys", async () => {
+    const { id, ...offer } = offerFixture();
+    const answer = (data: unknown) =>
+      ({
+        status: 200,
+        raw: true,
+        body: { requestID: "r", timestamp: "2026-11-26T10:05:00Z", data, error: null },
+      }) as const;
+    const journey = journeyFixture();
+    const { journeyID: _j, asOf: _a, ...wireJourney } = journey;
+    server = await startScriptedServer(
+      inOrder(
+        answer({ offers: [{ ...offer, offerID: id }] }),
+        answer({ ...wireJourney, offers: [{ ...offer, offerID: id }] }),
+        answer({ offers: [{ ...offer, id, offerID: "ignored" }] }),
+      ),
+    );
+    const { client } = borrowerOn(server);
+    expect((await client.listOffers(J)).offers[0]?.id).toBe(id);
+    expect((await client.getJourney(J)).offers?.[0]?.id).toBe(id);
+    // Both sent: `id` is the model's, and stands.
+    expect((await client.listOffers(J)).offers[0]?.id).toBe(id);
+  });
+
   it("refuses a state answer naming another journey than the one asked for as CONTRACT naming journeyID", async () => {
     const other = snapshotFixture({ journeyID: "00000000-0000-4000-8000-000000000000" });
     const answer = { status: 200, body: wireState(other) } as const;
