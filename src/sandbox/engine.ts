@@ -823,8 +823,12 @@ export class LifecycleEngine {
       throw new SandboxProblem(410, "INVALID_STATE", "this link has expired or was already used");
     const journey = this.get(link.journeyID);
     if (link.purpose === "foreclosure") {
+      // A quote for a loan that is no longer active (closed by another quote, repaid) pays nothing: it no longer
+      // applies, as a step's link to a step that moved on does not.
+      if (journey.loan?.loan.status !== "ACTIVE")
+        throw new SandboxProblem(410, "INVALID_STATE", "this link no longer applies: the loan is not active");
       link.used = true;
-      if (succeeded && journey.loan?.loan.status === "ACTIVE") {
+      if (succeeded) {
         journey.loan.loan.status = "FORECLOSED";
         this.end(journey, "CLOSED", { reasonCode: "LOAN_FORECLOSED", message: "The loan was foreclosed." });
       }

@@ -395,6 +395,7 @@ describe("after disbursal", () => {
       offer.totalRepayable.amount,
     );
     const quote = await client.call("POST", `/journeys/${journeyID}/loan/foreclosure`, { token });
+    const second = await client.call("POST", `/journeys/${journeyID}/loan/foreclosure`, { token });
     expect(quote.status).toBe(201);
     expect(quote.body.amount.amount).toBe(Math.round(loan.principal.amount * 1.02));
     expect(Date.parse(quote.body.resource.expiresAt) - sandbox.clock.now()).toBe(90 * 60_000);
@@ -407,6 +408,10 @@ describe("after disbursal", () => {
     );
     const again = await client.call("POST", `/journeys/${journeyID}/loan/foreclosure`, { token });
     expect(again.body.error.code).toBe("INVALID_STATE");
+    // The second quote, paid after the first closed the loan, no longer applies: 410, never "completed".
+    const late = await pressHosted(second.body.resource.url);
+    expect(late.status).toBe(410);
+    expect(late.headers.get("location")).toBeNull();
     expect(client.violations).toEqual([]);
   });
 });
