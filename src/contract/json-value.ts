@@ -20,6 +20,15 @@ export const METADATA_LIMITS: JsonValueLimits = { maxDepth: 16, maxChars: 32_768
  * nesting past `maxDepth`). `undefined` object properties are dropped, as `JSON.stringify` drops them. Never throws.
  */
 export function isBoundedJson(value: unknown, limits: JsonValueLimits): boolean {
+  try {
+    return walksBounded(value, limits);
+  } catch {
+    // A getter or a proxy that throws is no JSON value.
+    return false;
+  }
+}
+
+function walksBounded(value: unknown, limits: JsonValueLimits): boolean {
   const pending: [unknown, number][] = [[value, 1]];
   let chars = 0;
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {

@@ -21,6 +21,25 @@ function nested(depth: number): Record<string, unknown> {
 }
 
 describe("isBoundedJson", () => {
+  it("is false, never a throw, for a value whose getter or proxy trap throws", () => {
+    const getter = Object.defineProperty({}, "a", {
+      enumerable: true,
+      get() {
+        throw new Error("boom");
+      },
+    });
+    const trap = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error("boom");
+        },
+      },
+    );
+    for (const value of [getter, { nested: [getter] }, trap])
+      expect(isBoundedJson(value, unbounded)).toBe(false);
+  });
+
   test.prop([fc.jsonValue({ maxDepth: 6 })])(
     "takes every JSON value within its depth, and none deeper",
     (value) => {
