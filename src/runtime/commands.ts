@@ -17,8 +17,11 @@ export interface CommandDeps {
   readonly signal: AbortSignal;
   /** Whether a snapshot is news to the state held now (later than its order key, or a tie): `isNewsTo`. */
   readonly isNews: (snapshot: JourneySnapshot) => boolean;
-  /** Applies an event with `journey.reduce` and runs the commands it returns (a no-op once stopped). */
-  readonly dispatch: (event: JourneyHostEvent) => void;
+  /**
+   * Applies an event with `journey.reduce` and runs the commands it returns (a no-op once stopped). Several events
+   * (one answer's) are applied in order and shown to subscribers once, after the last: never a state between them.
+   */
+  readonly dispatch: (event: JourneyHostEvent | readonly JourneyHostEvent[]) => void;
   /**
    * Whether the armed interval is a backoff (a failed poll, a `Retry-After`): `wake()` then waits it out rather
    * than polling at once. Default: never.
@@ -80,20 +83,26 @@ async function mutate(command: Mutation, deps: CommandDeps): Promise<void> {
   } catch (error) {
     const failure = readFailure(error);
     if (deps.signal.aborted) return;
-    deps.dispatch({
+    const failed: JourneyHostEvent = {
       type: "mutation.failed",
       idempotencyKey: key,
       problem: failure.problem,
       ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
       at: deps.clock.now(),
-    });
+    };
     // Every failure of kind `session` (renewal failed, the token refused) means the session is lost.
-    if (failure.sessionLost) deps.dispatch({ type: "session.expired", at: deps.clock.now() });
+    deps.dispatch(failure.sessionLost ? [failed, { type: "session.expired", at: deps.clock.now() }] : failed);
     return;
   }
   if (deps.signal.aborted) return;
-  deps.dispatch({ type: "mutation.succeeded", idempotencyKey: key, at: deps.clock.now() });
-  if (answer !== null) deps.dispatch(answer);
+  const succeeded: JourneyHostEvent = {
+    type: "mutation.succeeded",
+    idempotencyKey: key,
+    at: deps.clock.now(),
+  };
+  // One answer, shown once: between the two, the mutation would look done with the journey not yet moved on (a
+  // UI would offer the intent again).
+  deps.dispatch(answer === null ? succeeded : [succeeded, answer]);
 }
 
 /** The client call of a mutation, and the event its answer makes (or `null` when it says nothing of the journey). */

@@ -247,13 +247,19 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
   };
   const poller = createPoller(deps);
 
-  /** Applies `event` with `journey.reduce`, runs the commands it returns, and tells subscribers what changed. */
-  function dispatch(event: JourneyHostEvent, nested?: boolean): void {
+  /**
+   * Applies `events` with `journey.reduce` in order, runs the commands each returns, and tells subscribers what
+   * changed: once for several (one answer's events), after the last.
+   */
+  function dispatch(events: JourneyHostEvent | readonly JourneyHostEvent[], nested?: boolean): void {
     if (phase !== "running") return;
-    queue.push(event);
+    const batch = "type" in events ? [events] : events;
+    queue.push(...batch);
     if (applying && !nested) return;
     const outer = applying;
     applying = true;
+    // The batch's events but its last leave the view to the publish after it.
+    let heldBack = batch.length - 1;
     try {
       for (;;) {
         const next = queue.shift();
@@ -269,8 +275,9 @@ export function createJourney(options: CreateJourneyOptions): JourneyRuntime {
         inspection?.applied(next, state);
         if (options.onTransition) record(next, result);
         for (const command of result.commands) runCommand(command, deps, poller);
-        if (result.rejected === undefined) {
-          if (outer) deferred = true;
+        const inBatch = heldBack-- > 0;
+        if (result.rejected === undefined || inBatch) {
+          if (outer || inBatch) deferred = true;
           else publish();
         }
       }

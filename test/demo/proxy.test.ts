@@ -16,25 +16,34 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/**
+ * An upstream answering 204 (counting what reaches it) behind a proxy that edits JSON bodies (as they are), and
+ * how each proxied request settled.
+ */
+async function editingProxy() {
+  let forwarded = 0;
+  const upstream = await listen(
+    createServer((req, res) => {
+      forwarded++;
+      req.resume();
+      res.writeHead(204).end();
+    }),
+  );
+  const outcomes: string[] = [];
+  const proxy = await listen(
+    createServer((req, res) => {
+      proxyRequest(req, res, { upstream, rewrite: [], publicOrigin: "", editJsonBody: (b) => b }).then(
+        () => outcomes.push("resolved"),
+        () => outcomes.push("rejected"),
+      );
+    }),
+  );
+  return { proxy, outcomes, forwarded: () => forwarded };
+}
+
 describe("proxyRequest", () => {
   it("answers a body over 1 MiB 413 and a JSON body that does not parse 400, and forwards neither", async () => {
-    let forwarded = 0;
-    const upstream = await listen(
-      createServer((req, res) => {
-        forwarded++;
-        req.resume();
-        res.writeHead(204).end();
-      }),
-    );
-    const outcomes: string[] = [];
-    const proxy = await listen(
-      createServer((req, res) => {
-        proxyRequest(req, res, { upstream, rewrite: [], publicOrigin: "", editJsonBody: (b) => b }).then(
-          () => outcomes.push("resolved"),
-          () => outcomes.push("rejected"),
-        );
-      }),
-    );
+    const { proxy, outcomes, forwarded } = await editingProxy();
     const big = await fetch(`${proxy}/api`, { method: "POST", body: "x".repeat(1024 * 1024 + 1) });
     expect(big.status).toBe(413);
     const bad = await fetch(`${proxy}/api`, {
@@ -49,7 +58,7 @@ describe("proxyRequest", () => {
       body: "{}",
     });
     expect(good.status).toBe(204);
-    expect(forwarded).toBe(1);
+    expect(forwarded()).toBe(1);
     await expect.poll(() => outcomes).toEqual(["resolved", "resolved", "resolved"]);
   });
 
@@ -88,23 +97,7 @@ describe("proxyRequest", () => {
   });
 
   it("refuses a JSON body to edit that is nested over 64 deep with 400, and never rejects", async () => {
-    let forwarded = 0;
-    const upstream = await listen(
-      createServer((req, res) => {
-        forwarded++;
-        req.resume();
-        res.writeHead(204).end();
-      }),
-    );
-    const outcomes: string[] = [];
-    const proxy = await listen(
-      createServer((req, res) => {
-        proxyRequest(req, res, { upstream, rewrite: [], publicOrigin: "", editJsonBody: (b) => b }).then(
-          () => outcomes.push("resolved"),
-          () => outcomes.push("rejected"),
-        );
-      }),
-    );
+    const { proxy, outcomes, forwarded } = await editingProxy();
     const post = (body: string) =>
       fetch(`${proxy}/api`, {
         method: "POST",
@@ -117,7 +110,7 @@ describe("proxyRequest", () => {
     expect(deep.status).toBe(400);
     expect(await deep.text()).toContain("nested deeper than 64");
     expect((await post(`{"a":${"[".repeat(63)}${"]".repeat(63)}}`)).status).toBe(204);
-    expect(forwarded).toBe(1);
+    expect(forwarded()).toBe(1);
     await expect.poll(() => outcomes).toEqual(["resolved", "resolved"]);
   });
 });

@@ -161,7 +161,7 @@ describe("every registered intent is handled by every layer", () => {
           signals: steadySignals,
           signal: new AbortController().signal,
           isNews: (snapshot) => snapshot.asOf > 0,
-          dispatch: (event) => events.push(event),
+          dispatch: (dispatched) => events.push(...("type" in dispatched ? [dispatched] : dispatched)),
         },
         poller,
       );

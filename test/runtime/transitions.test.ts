@@ -55,6 +55,42 @@ describe("onTransition", () => {
     runtime.stop();
   });
 
+  it("shows a mutation's success and its answer's state together, never the mutation done with the journey not moved on", async () => {
+    const state = snapshotFixture({ asOf: 5, status: "PROFILE_REQUIRED", nextAction: "SUBMIT_PROFILE" });
+    const fake = createFakeClient(state);
+    fake.mutationAnswers.push(snapshotFixture({ asOf: 7, status: "PROFILE_SUBMITTED", nextAction: "WAIT" }));
+    let answer = (): void => {};
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    // The submit's answer waits while a read brings a newer state of the same step (the profile's save, say).
+    const client = {
+      ...fake.client,
+      submitProfile: async (...args: Parameters<typeof fake.client.submitProfile>) => {
+        await answered;
+        return fake.client.submitProfile(...args);
+      },
+    };
+    const runtime = createJourney({ client, journeyID: JOURNEY, initial: state, clock: createManualClock() });
+    runtime.start();
+    await flush();
+    const seen: { status: string | null; pending: boolean }[] = [];
+    runtime.subscribe((view) => seen.push({ status: view.status, pending: view.pendingMutation !== null }));
+    runtime.send({ type: "profile.submit", bureauConsent: true, profile: {} as never });
+    await flush();
+    fake.state = snapshotFixture({ asOf: 6, status: "PROFILE_REQUIRED", nextAction: "SUBMIT_PROFILE" });
+    runtime.refresh();
+    await flush();
+    answer();
+    await flush();
+    // Shown apart, the success left the profile form up with nothing pending: the demo's borrower submitted again.
+    expect(seen).toEqual([
+      { status: "PROFILE_REQUIRED", pending: true },
+      { status: "PROFILE_SUBMITTED", pending: false },
+    ]);
+    runtime.stop();
+  });
+
   it("is checked when the runtime is created, and a throwing listener goes to onError without stopping it", async () => {
     const state = snapshotFixture({ asOf: 5, status: "PROFILE_REQUIRED", nextAction: "SUBMIT_PROFILE" });
     const fake = createFakeClient(state);
