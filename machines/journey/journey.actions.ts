@@ -35,6 +35,14 @@ function isReadError(error: JourneyError | null): error is JourneyError {
   return error?.origin === "sync";
 }
 
+/**
+ * Whether a re-read asked for this reason is asked for again when it comes back older than what is held: the
+ * offers (else the list stays empty) and a conflict's resync (else offers are proceeded on the stale list).
+ */
+function rereadsWhenLagging(reason: JourneyContext["refetch"]): boolean {
+  return reason === "offers" || reason === "resync";
+}
+
 /** Kinds of a failed read that will not pass by itself, shown as `view.error` while polling backs off. */
 const LASTING_KINDS: ReadonlySet<FailureKind> = new Set(["notFound", "conflict", "invalid", "final"]);
 
@@ -189,7 +197,8 @@ export function recordSnapshot(context: JourneyContext, event: SnapshotReceivedE
     asOf: event.snapshot.asOf,
     offers,
     refetch: context.refetch ?? (needsOffers(snapshot, context.snapshot, offers) ? "offers" : null),
-    error: statusChanged ? null : context.error,
+    // A read that succeeds clears a read's lasting error (a 404 that passed), as a 304 does.
+    error: statusChanged || (source === "poll" && isReadError(context.error)) ? null : context.error,
     polling: {
       ...context.polling,
       awaitingReaction: unchanged ? context.polling.awaitingReaction : false,
@@ -212,7 +221,9 @@ export function holdAnomaly(context: JourneyContext, event: SnapshotReceivedEven
   return {
     ...context,
     held: replace ? { snapshot: event.snapshot, source: event.source } : context.held,
-    refetch: "anomaly",
+    // The reason a re-read was asked for already (the offers, a conflict's resync) stays: the one read settles
+    // the anomaly too, and a read that comes back too old must still ask again for what it was for.
+    refetch: context.refetch ?? "anomaly",
     anomalies: appendAnomaly(context.anomalies, {
       fromStatus: context.snapshot?.status ?? "NONE",
       toStatus: event.snapshot.status,
@@ -280,14 +291,15 @@ export function applyLoadedJourney(context: JourneyContext, event: JourneyLoaded
     offers: current && !ended ? journey.offers : context.offers,
     steps: current && !ended ? journey.steps : context.steps,
     held: null,
-    // Offers asked for and a read older than what is held (a lagging replica): still asked for, at the next
-    // successful poll (counted as a failure, so polling backs off and the read is not repeated at once).
-    refetch: !current && context.refetch === "offers" ? "offers" : null,
+    // Offers (or a conflict's resync) asked for and a read older than what is held (a lagging replica): still
+    // asked for, at the next successful poll (counted as a failure, so polling backs off and the read is not
+    // repeated at once).
+    refetch: !current && rereadsWhenLagging(context.refetch) ? context.refetch : null,
     anomalies,
     error: snapshot?.status !== context.snapshot?.status || isReadError(context.error) ? null : context.error,
     polling: {
       ...context.polling,
-      failures: !current && context.refetch === "offers" ? context.polling.failures + 1 : 0,
+      failures: !current && rereadsWhenLagging(context.refetch) ? context.polling.failures + 1 : 0,
       retryAfterMs: null,
       awaitingReaction: newer && !unchanged ? false : context.polling.awaitingReaction,
     },
@@ -455,7 +467,8 @@ export function recordMutationFailure(
     pendingMutation: null,
     retryableMutation: retryable ? pending : null,
     claimedOfferID: releaseClaim ? null : context.claimedOfferID,
-    refetch: resync ? (context.refetch ?? "resync") : context.refetch,
+    // A conflict's resync outlasts a re-read asked for an anomaly (one that comes back too old asks again).
+    refetch: resync ? (rereadsWhenLagging(context.refetch) ? context.refetch : "resync") : context.refetch,
     error: compact({
       origin: "mutation" as const,
       code: problem.code,

@@ -406,7 +406,7 @@ ${COMMAND_DOCS.map(([c, p, a, m]) => `| \`${c}\` | ${p} | \`${a}\` | ${m} |`).jo
 ## Server authority
 
 A newer snapshot on an edge the lifecycle does not expect is not applied: it is held, recorded in \`anomalies\`
-(\`resolution: "held"\`), and a \`fetchJourney { reason: "anomaly" }\` is issued. The re-fetched journey is the
+(\`resolution: "held"\`), and a \`fetchJourney { reason: "anomaly" }\` is issued (or, when a re-read was asked for already, for the offers or a conflict's resync, with that reason: the one read settles both, and a read that comes back older than what is held asks again for the offers or the resync). The re-fetched journey is the
 authority: it is applied if newer, and the anomaly becomes \`confirmed\` (the server reached the held snapshot's \`asOf\`) or
 \`refuted\` (the held snapshot is dropped). Ends are absorbing: after REJECTED, EXPIRED or CLOSED nothing changes.
 `;

@@ -259,6 +259,85 @@ describe("offer lock", () => {
   });
 });
 
+describe("re-reads asked for for two reasons", () => {
+  const tie = (at: number) =>
+    received(snap(5, "OFFERS_AVAILABLE", { diagnostics: { reasonCode: "OTHER" } }), at, "push");
+  const selectB = (state: JourneyState, at: number) =>
+    journey.reduce(state, { type: "offer.select", offerID: "ofr_B", idempotencyKey: `k-${at}`, at });
+  const proceeds = (result: ReturnType<typeof selectB>) =>
+    result.commands.filter((c) => c.type === "proceedOffer");
+
+  it("proceeds no offer after a 409 while any re-read is asked for: a tie, the offers, or a read that came back too old", () => {
+    const select = { type: "offer.select", offerID: "ofr_A", idempotencyKey: "k1", at: T0 + 2 } as const;
+    const conflict = {
+      type: "mutation.failed",
+      idempotencyKey: "k1",
+      problem: { code: "OFFER_LOCK_CONFLICT", status: 409 },
+      at: T0 + 4,
+    } as const;
+    const lagging = {
+      type: "journey.loaded",
+      journey: journeyFixture({
+        asOf: 4,
+        offers: [offerFixture({ id: "ofr_A" }), offerFixture({ id: "ofr_B" })],
+      }),
+      at: T0 + 5,
+    } as const;
+    for (const [name, events] of [
+      ["a tie held before the 409", [select, tie(T0 + 3), conflict]],
+      [
+        "the offers asked for again before the 409",
+        [select, received(snap(6, "OFFERS_AVAILABLE", { offerCount: 3 }), T0 + 3), conflict],
+      ],
+      ["a tie held after the 409", [select, conflict, tie(T0 + 4)]],
+      ["the re-read came back older than the held state", [select, conflict, lagging]],
+      ["a tie, then a re-read too old", [select, tie(T0 + 3), conflict, lagging]],
+    ] as const) {
+      const state = replay(offersState(), events);
+      const result = selectB(state, T0 + 9);
+      expect(journey.view(state).can.selectOffer, name).toBe(false);
+      expect(proceeds(result), name).toEqual([]);
+      expect(result.state.context.error?.code, name).toBe("AWAITING_PLATFORM");
+    }
+  });
+
+  it("reads the offers again when a tie was held while they were read and the read came back too old", () => {
+    const s0 = journey.initial({
+      journeyID: JID,
+      snapshot: snap(5, "OFFERS_PENDING", { nextAction: "WAIT", offerCount: undefined }),
+      at: T0,
+    });
+    const state = replay(s0, [
+      received(snap(10, "OFFERS_AVAILABLE", { offerCount: 2 }), T0 + 1_000),
+      received(
+        snap(10, "OFFERS_AVAILABLE", { offerCount: 2, diagnostics: { reasonCode: "OTHER" } }),
+        T0 + 1_100,
+        "push",
+      ),
+      {
+        type: "journey.loaded",
+        journey: journeyFixture({ asOf: 8, status: "OFFERS_PENDING", nextAction: "WAIT", offers: [] }),
+        at: T0 + 1_200,
+      },
+    ]);
+    // Still asked for: the next successful poll reads them (before, nothing ever did: an empty offers screen).
+    const polled = journey.reduce(state, { type: "poll.notModified", at: T0 + 30_000 });
+    expect(polled.commands).toContainEqual({ type: "fetchJourney", journeyID: JID, reason: "offers" });
+  });
+
+  it("clears a read's lasting error (404) on the next successful read, a 200 as a 304 does", () => {
+    const state = replay(journey.initial({ journeyID: JID, snapshot: snap(5, "KYC_PENDING"), at: T0 }), [
+      { type: "poll.failed", problem: { code: "NOT_FOUND", status: 404 }, at: T0 + 1_000 },
+    ]);
+    expect(journey.view(state).error?.code).toBe("NOT_FOUND");
+    const read = journey.reduce(
+      state,
+      received(snap(9, "KYC_PENDING", { diagnostics: { reasonCode: "LATER" } }), T0 + 2_000),
+    );
+    expect(journey.view(read.state).error).toBeNull();
+  });
+});
+
 describe("mutations", () => {
   it("profile.submit sends submitProfile with the key and polls fast; VALIDATION_FAILED shows field errors", () => {
     const s0 = journey.initial({ journeyID: JID, snapshot: snap(2, "PROFILE_REQUIRED"), at: T0 });

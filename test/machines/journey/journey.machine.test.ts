@@ -29,7 +29,9 @@ const snap = (asOf: number, status: JourneyStatus, extra: Partial<JourneySnapsho
   snapshotFixture({ asOf, status, ...extra });
 const ctx = (over: Partial<JourneyContext> = {}): JourneyContext => ({
   ...initialContext({ journeyID: JID, snapshot: snap(5, "OFFERS_AVAILABLE"), at: T0 }),
+  // The offers read: nothing asked for any more (an offer is never proceeded while a re-read is).
   offers: [offerFixture({ id: "ofr_A" })],
+  refetch: null,
   ...over,
 });
 const received = (asOf: number, status: JourneyStatus): JourneyEvent => ({
@@ -114,6 +116,8 @@ describe("guards, both ways", () => {
     expect(guards.isOfferSelectable(ctx(), select("ofr_Z"))).toBe(false);
     expect(guards.isOfferSelectable(ctx(), select("ofr_A", Date.parse("2027-01-01T00:00:00Z")))).toBe(false);
     expect(guards.isOfferSelectable(ctx({ claimedOfferID: "ofr_B" }), select("ofr_A"))).toBe(false);
+    for (const refetch of ["offers", "anomaly", "resync"] as const)
+      expect(guards.isOfferSelectable(ctx({ refetch }), select("ofr_A")), refetch).toBe(false);
     expect(
       guards.isOfferSelectable(
         ctx({ offers: [offerFixture({ id: "ofr_A", status: "BLOCKED" })] }),
