@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `credit-journey` command: `demo` (the main job, default) and `sandbox`. */
 import { parseArgs } from "node:util";
+import { MAX_CLOCK_FACTOR } from "../sandbox/clock.js";
 import { type ClockMode, SCENARIOS, type ScenarioName } from "../sandbox/index.js";
 import { terminalChoices } from "./demo/interactive.js";
 import { DEMO_FAULTS, runDemo } from "./demo/run.js";
@@ -54,8 +55,11 @@ function parseSeed(raw: string): number | null {
 function parseClock(raw: string): ClockMode | null {
   if (raw === "real" || raw === "manual") return raw;
   const factor = /^(\d+(?:\.\d+)?)x$/.exec(raw)?.[1];
-  if (factor !== undefined && Number(factor) > 0) return { mode: "accelerated", factor: Number(factor) };
-  console.error(`--clock must be real, manual or a speed like 10x, got "${raw}"\n${SEE_HELP}`);
+  if (factor !== undefined && Number(factor) > 0 && Number(factor) <= MAX_CLOCK_FACTOR)
+    return { mode: "accelerated", factor: Number(factor) };
+  console.error(
+    `--clock must be real, manual or a speed like 10x (at most ${MAX_CLOCK_FACTOR}x), got "${raw}"\n${SEE_HELP}`,
+  );
   return null;
 }
 
@@ -175,7 +179,10 @@ async function demo(args: string[]): Promise<number> {
           await relay?.close();
           throw error;
         });
-  const terminal = values.interactive ? terminalChoices() : undefined;
+  // With --json, stdout is one JSON object a line: the prompts go to stderr.
+  const terminal = values.interactive
+    ? terminalChoices(process.stdin, values.json ? process.stderr : process.stdout)
+    : undefined;
   try {
     const result = await runDemo({
       scenario: scenario.name as ScenarioName,

@@ -813,6 +813,19 @@ export class LifecycleEngine {
   }
 
   /**
+   * Whether a hosted link still does what it was issued for: its step still waits for the borrower on it (not
+   * moved on, re-issued, or its journey ended), or its foreclosure's loan is still active (no other quote paid,
+   * not repaid). Never throws.
+   */
+  linkApplies(link: HostedLink): boolean {
+    const journey = this.journeys.get(link.journeyID);
+    if (!journey) return false;
+    if (link.purpose === "foreclosure") return journey.loan?.loan.status === "ACTIVE";
+    const step = journey.steps.find((s) => s.id === link.stepID);
+    return step !== undefined && step.linkToken === link.token && step.status === "ACTION_REQUIRED";
+  }
+
+  /**
    * A hosted page's outcome: completes (or fails) the step behind the link, or pays the foreclosure.
    * @throws {SandboxProblem} 404 NOT_FOUND for an unknown link; 410 for an expired or used one.
    */
@@ -822,21 +835,23 @@ export class LifecycleEngine {
     if (link.used || link.expiresAtMs <= this.deps.clock.now())
       throw new SandboxProblem(410, "INVALID_STATE", "this link has expired or was already used");
     const journey = this.get(link.journeyID);
+    if (!this.linkApplies(link))
+      throw new SandboxProblem(
+        410,
+        "INVALID_STATE",
+        link.purpose === "foreclosure"
+          ? "this link no longer applies: the loan is not active"
+          : "this link no longer applies to its step",
+      );
     if (link.purpose === "foreclosure") {
-      // A quote for a loan that is no longer active (closed by another quote, repaid) pays nothing: it no longer
-      // applies, as a step's link to a step that moved on does not.
-      if (journey.loan?.loan.status !== "ACTIVE")
-        throw new SandboxProblem(410, "INVALID_STATE", "this link no longer applies: the loan is not active");
       link.used = true;
-      if (succeeded) {
+      if (succeeded && journey.loan) {
         journey.loan.loan.status = "FORECLOSED";
         this.end(journey, "CLOSED", { reasonCode: "LOAN_FORECLOSED", message: "The loan was foreclosed." });
       }
       return link;
     }
-    const step = link.stepID ? this.step(journey, link.stepID) : undefined;
-    if (!step || step.linkToken !== token || step.status !== "ACTION_REQUIRED")
-      throw new SandboxProblem(410, "INVALID_STATE", "this link no longer applies to its step");
+    const step = this.step(journey, link.stepID as string);
     this.borrowerFinished(journey, step, succeeded);
     this.commit(journey);
     return link;

@@ -1,4 +1,4 @@
-import type { EndpointName } from "../contract/index.js";
+import { ENDPOINTS, type EndpointName } from "../contract/index.js";
 import { MAX_TIMER_MS } from "../runtime/clock.js";
 import type { RouteFaults, SandboxFaults, WebhookFaults } from "./options.js";
 import { createSeededRandom, type SeededRandom } from "./random.js";
@@ -42,17 +42,36 @@ function checkRoute(route: RouteFaults, at: string): void {
   } else checkMs(latency, `${at}.latencyMs`);
 }
 
+/** The fault settings a route (and the globals) take. */
+const ROUTE_FIELDS = ["latencyMs", "errorRate", "lostResponseRate"] as const;
+
+/** @throws {TypeError} naming `at.<key>` for the first key of `value` not in `known`. */
+function checkKnownKeys(value: object, known: readonly string[], at: string): void {
+  for (const key of Object.keys(value))
+    if (!known.includes(key))
+      throw new TypeError(`${at}.${key} is not a fault setting (${known.join(", ")})`);
+}
+
 /**
  * Checks fault settings, naming the first bad field (`faults.errorRate`, `faults.routes.proceedOffer.…`).
  * @throws {TypeError | RangeError} naming the field.
  */
 export function checkFaults(faults: SandboxFaults, at = "faults"): SandboxFaults {
   checkRoute(faults, at);
-  for (const [name, route] of Object.entries(faults.routes ?? {}))
+  // A misspelt name would be kept and never fire: refused, as an unknown timing or limit is.
+  checkKnownKeys(faults, [...ROUTE_FIELDS, "routes", "webhooks"], at);
+  for (const [name, route] of Object.entries(faults.routes ?? {})) {
+    if (!Object.hasOwn(ENDPOINTS, name))
+      throw new TypeError(
+        `${at}.routes.${name} is not an endpoint (one of ENDPOINTS' names, e.g. proceedOffer)`,
+      );
     checkRoute(route as RouteFaults, `${at}.routes.${name}`);
+    checkKnownKeys(route as object, ROUTE_FIELDS, `${at}.routes.${name}`);
+  }
   const webhooks = faults.webhooks ?? {};
   if (typeof webhooks !== "object" || webhooks === null)
     throw new TypeError(`${at}.webhooks must be an object`);
+  checkKnownKeys(webhooks, ["duplicateRate", "reorderWindowMs", "delayMs"], `${at}.webhooks`);
   checkRate(webhooks.duplicateRate, `${at}.webhooks.duplicateRate`);
   checkMs(webhooks.reorderWindowMs, `${at}.webhooks.reorderWindowMs`);
   checkMs(webhooks.delayMs, `${at}.webhooks.delayMs`);

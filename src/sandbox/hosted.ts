@@ -45,6 +45,8 @@ export function handleHosted(
       if (link.used) return page(410, "Link used", "<p>This link was already used.</p>");
       if (link.expiresAtMs <= nowMs)
         return page(410, "Link expired", "<p>This link has expired; resume the journey.</p>");
+      if (!engine.linkApplies(link))
+        return page(410, "Link unavailable", "<p>This link no longer applies; go back to the app.</p>");
       const title = link.purpose === "foreclosure" ? "Foreclosure payment (sandbox)" : "Sandbox hosted step";
       return page(
         200,

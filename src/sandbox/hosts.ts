@@ -33,7 +33,9 @@ function parseHost(value: string): { hostname: string; port: string } | undefine
   if (value === "" || /[/\\@?#\s]/.test(value)) return undefined;
   try {
     const url = new URL(`http://${value}`);
-    return { hostname: url.hostname.toLowerCase(), port: url.port };
+    // A port written out is that port, also http's default (the URL drops `:80`, which read as "any port").
+    const port = url.port === "" && /:\d+$/.test(value) ? "80" : url.port;
+    return { hostname: url.hostname.toLowerCase(), port };
   } catch {
     return undefined;
   }

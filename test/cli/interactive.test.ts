@@ -87,4 +87,23 @@ describe("--interactive", () => {
     expect(stdout).toContain("Ended at DISBURSED (expected DISBURSED)");
     expect(code).toBe(0);
   }, 60_000);
+
+  it("with --json keeps stdout one JSON object a line: the prompts go to stderr", async () => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "src/cli/main.ts", "demo", "--interactive", "--json"],
+      { stdio: ["pipe", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.stdin.end("1\n1\n1\n");
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(code).toBe(0);
+    const lines = stdout.split("\n").filter((line) => line !== "");
+    expect(lines.length).toBeGreaterThan(5);
+    for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+    expect(stderr).toContain("Pick an offer");
+  }, 60_000);
 });

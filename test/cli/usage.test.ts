@@ -57,6 +57,10 @@ describe("credit-journey usage", () => {
     const seed = await cli("sandbox", "--seed", "1234567890123456");
     expect(seed.code).toBe(2);
     expect(seed.stderr).toContain("at most 15 digits");
+    // A clock faster than the sandbox runs is bad usage too (it failed once the sandbox started, exit 1).
+    const clock = await cli("sandbox", "--clock", "2000000x");
+    expect(clock.code).toBe(2);
+    expect(clock.stderr).toMatch(/at most 1000000x[\s\S]*--help/);
   });
 
   it("warns and exits 1 when --inspect-url names an inspector nobody runs, instead of hanging", async () => {

@@ -342,8 +342,22 @@ describe("steps", () => {
     expect(kyc.resource.url).not.toBe(oldUrl);
     expect(Date.parse(kyc.resource.expiresAt)).toBeGreaterThan(sandbox.clock.now());
     expect((await pressHosted(kyc.resource.url)).status).toBe(303);
+    // Used, and its step moved on: the page itself says so (no buttons that would only answer 410).
+    const done = await fetch(kyc.resource.url);
+    expect([done.status, (await done.text()).includes("<form")]).toEqual([410, false]);
     sandbox.clock.advance(1000);
     expect((await stateOf(client, token, journeyID)).status).toBe("BANK_MANDATE_PENDING");
+    expect(client.violations).toEqual([]);
+  });
+
+  it("serves a hosted link whose journey ended as no longer applying (410, no buttons), though unexpired", async () => {
+    const { client, sandbox, token, journeyID } = await setup("sbx-no-aa-redirect");
+    await toSelected(client, token, journeyID);
+    const url = (await stateOf(client, token, journeyID)).actionRequired.resource.url;
+    sandbox.control.expireJourney(journeyID);
+    const page = await fetch(url);
+    expect(page.status).toBe(410);
+    expect(await page.text()).not.toContain("<form");
     expect(client.violations).toEqual([]);
   });
 

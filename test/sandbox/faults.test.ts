@@ -143,6 +143,17 @@ describe("fault settings", () => {
       /faults\.webhooks\.duplicateRate/,
     );
     await expect(startSandbox({ faults: { latencyMs: [50, 10] } })).rejects.toThrow(/faults\.latencyMs/);
+    // A misspelt route or setting would be kept and never fire: refused, naming it.
+    await expect(
+      startSandbox({ faults: { routes: { proceedOfer: { errorRate: 1 } } } as never }),
+    ).rejects.toThrow(/faults\.routes\.proceedOfer/);
+    await expect(startSandbox({ faults: { errorRte: 1 } as never })).rejects.toThrow(/faults\.errorRte/);
+    await expect(
+      startSandbox({ faults: { routes: { proceedOffer: { errorRte: 1 } } } as never }),
+    ).rejects.toThrow(/faults\.routes\.proceedOffer\.errorRte/);
+    await expect(startSandbox({ faults: { webhooks: { dupRate: 1 } } as never })).rejects.toThrow(
+      /faults\.webhooks\.dupRate/,
+    );
     // Past a timer's most (2^31 - 1 ms) node fires at once: such a "hang" is refused, not answered in 1 ms.
     await expect(startSandbox({ faults: { latencyMs: 2 ** 31 } })).rejects.toThrow(/faults\.latencyMs/);
     await expect(startSandbox({ faults: { webhooks: { delayMs: 1e12 } } })).rejects.toThrow(

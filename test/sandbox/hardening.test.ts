@@ -169,7 +169,7 @@ describe("allowed hosts", () => {
   });
 
   it("accepts the hosts of allowedHosts (with or without a port) and refuses a malformed entry at start", async () => {
-    sandbox = await startManual({ allowedHosts: ["sandbox.test", "pinned.test:81"] });
+    sandbox = await startManual({ allowedHosts: ["sandbox.test", "pinned.test:81", "web.test:80"] });
     const port = new URL(sandbox.url).port;
     expect((await raw(sandbox.url, "GET", "/_sandbox/clock", { host: `sandbox.test:${port}` })).status).toBe(
       200,
@@ -178,6 +178,13 @@ describe("allowed hosts", () => {
     expect((await raw(sandbox.url, "GET", "/_sandbox/clock", { host: `pinned.test:${port}` })).status).toBe(
       421,
     );
+    // `:80` is a port like any other (the URL drops http's default port, which read as "any port").
+    for (const [host, status] of [
+      ["web.test:80", 200],
+      ["web.test", 200],
+      [`web.test:${port}`, 421],
+    ] as const)
+      expect((await raw(sandbox.url, "GET", "/_sandbox/clock", { host })).status, host).toBe(status);
     await expect(startSandbox({ allowedHosts: ["a/b"] })).rejects.toThrow(/allowedHosts\[0\]/);
   });
 });
