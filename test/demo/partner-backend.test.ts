@@ -84,35 +84,52 @@ describe("demo partner backend", () => {
   });
 });
 
+/** A demo partner backend on a manual-clock sandbox (both closed after the test). */
+async function startBackend(): Promise<PartnerBackend> {
+  sandbox = await startSandbox({ clock: "manual" });
+  backend = await startPartnerBackend({
+    platformUrl: sandbox.url,
+    apiKey: sandbox.apiKey,
+    webhookSecrets: sandbox.webhookSecret,
+  });
+  return backend;
+}
+
+/** Signs `borrowerExternalID` in on `on`: the app token and the headers every JSON POST takes. */
+async function signIn(on: PartnerBackend, borrowerExternalID: string) {
+  const json = { "content-type": "application/json", [CSRF_HEADER]: "test" };
+  const answer = await fetch(`${on.url}/sign-in`, {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({ borrowerExternalID, password: DEMO_PASSWORD }),
+  });
+  const { appToken } = (await answer.json()) as { appToken: string };
+  return { appToken, json, url: on.url };
+}
+
+/** {@link startBackend}, then {@link signIn}. */
+async function signedIn(borrowerExternalID: string) {
+  return signIn(await startBackend(), borrowerExternalID);
+}
+
 describe("demo partner backend: failures it answers", () => {
   it("answers an oversized webhook 413 and a failing platform 500 with no internal detail", async () => {
-    sandbox = await startSandbox({ clock: "manual" });
-    backend = await startPartnerBackend({
-      platformUrl: sandbox.url,
-      apiKey: sandbox.apiKey,
-      webhookSecrets: sandbox.webhookSecret,
-    });
-    const big = await fetch(`${backend.url}/webhooks`, {
+    const started = await startBackend();
+    const big = await fetch(`${started.url}/webhooks`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: "x".repeat(2 * 1024 * 1024),
     });
     expect(big.status).toBe(413);
     await big.arrayBuffer();
-    const json = { "content-type": "application/json", [CSRF_HEADER]: "test" };
-    const signIn = await fetch(`${backend.url}/sign-in`, {
-      method: "POST",
-      headers: json,
-      body: JSON.stringify({ borrowerExternalID: "demo-user-2", password: DEMO_PASSWORD }),
-    });
-    const { appToken } = (await signIn.json()) as { appToken: string };
-    await sandbox.close();
+    const { appToken, json } = await signIn(started, "demo-user-2");
+    await sandbox?.close();
     sandbox = undefined;
     const errors: unknown[] = [];
     const original = console.error;
     console.error = (...args: unknown[]) => void errors.push(args);
     try {
-      const down = await fetch(`${backend.url}/session`, {
+      const down = await fetch(`${started.url}/session`, {
         method: "POST",
         headers: { ...json, authorization: `Bearer ${appToken}` },
         body: JSON.stringify({ borrowerExternalID: "demo-user-2" }),
@@ -126,19 +143,7 @@ describe("demo partner backend: failures it answers", () => {
   });
 
   it("answers a borrower's bad phone or returnUrl 400 naming the field, and a target that is no path 400, logging nothing", async () => {
-    sandbox = await startSandbox({ clock: "manual" });
-    backend = await startPartnerBackend({
-      platformUrl: sandbox.url,
-      apiKey: sandbox.apiKey,
-      webhookSecrets: sandbox.webhookSecret,
-    });
-    const json = { "content-type": "application/json", [CSRF_HEADER]: "test" };
-    const signIn = await fetch(`${backend.url}/sign-in`, {
-      method: "POST",
-      headers: json,
-      body: JSON.stringify({ borrowerExternalID: "demo-user-3", password: DEMO_PASSWORD }),
-    });
-    const { appToken } = (await signIn.json()) as { appToken: string };
+    const { appToken, json, url } = await signedIn("demo-user-3");
     const errors: unknown[] = [];
     const original = console.error;
     console.error = (...args: unknown[]) => void errors.push(args);
@@ -149,7 +154,7 @@ describe("demo partner backend: failures it answers", () => {
         [{ phone: "abc" }, "phone"],
         [{ returnUrl: "not a url" }, "returnUrl"],
       ] as const) {
-        const res = await fetch(`${backend.url}/session`, {
+        const res = await fetch(`${url}/session`, {
           method: "POST",
           headers: { ...json, authorization: `Bearer ${appToken}` },
           body: JSON.stringify(input),
@@ -161,7 +166,7 @@ describe("demo partner backend: failures it answers", () => {
           JSON.stringify(body),
         ).toContain(field);
       }
-      expect(await rawStatus(backend.url, "//[")).toBe(400);
+      expect(await rawStatus(url, "//[")).toBe(400);
     } finally {
       console.error = original;
     }
