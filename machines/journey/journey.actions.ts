@@ -36,11 +36,14 @@ function isReadError(error: JourneyError | null): error is JourneyError {
 }
 
 /**
- * Whether a re-read asked for this reason is asked for again when it comes back older than what is held: the
- * offers (else the list stays empty) and a conflict's resync (else offers are proceeded on the stale list).
+ * What is still asked for when a re-read comes back older than what is held (a lagging replica): a conflict's
+ * resync (else offers are proceeded on the stale list), and the offers while they are unknown at
+ * OFFERS_AVAILABLE or were asked for (else the list stays empty), whatever reason the read was sent for.
  */
-function rereadsWhenLagging(reason: JourneyContext["refetch"]): boolean {
-  return reason === "offers" || reason === "resync";
+function stillAskedFor(context: JourneyContext): JourneyContext["refetch"] {
+  if (context.refetch === "resync") return "resync";
+  const offersUnknown = context.snapshot?.status === "OFFERS_AVAILABLE" && context.offers === null;
+  return context.refetch === "offers" || offersUnknown ? "offers" : null;
 }
 
 /** Kinds of a failed read that will not pass by itself, shown as `view.error` while polling backs off. */
@@ -294,12 +297,12 @@ export function applyLoadedJourney(context: JourneyContext, event: JourneyLoaded
     // Offers (or a conflict's resync) asked for and a read older than what is held (a lagging replica): still
     // asked for, at the next successful poll (counted as a failure, so polling backs off and the read is not
     // repeated at once).
-    refetch: !current && rereadsWhenLagging(context.refetch) ? context.refetch : null,
+    refetch: current ? null : stillAskedFor(context),
     anomalies,
     error: snapshot?.status !== context.snapshot?.status || isReadError(context.error) ? null : context.error,
     polling: {
       ...context.polling,
-      failures: !current && rereadsWhenLagging(context.refetch) ? context.polling.failures + 1 : 0,
+      failures: !current && stillAskedFor(context) !== null ? context.polling.failures + 1 : 0,
       retryAfterMs: null,
       awaitingReaction: newer && !unchanged ? false : context.polling.awaitingReaction,
     },
@@ -467,8 +470,9 @@ export function recordMutationFailure(
     pendingMutation: null,
     retryableMutation: retryable ? pending : null,
     claimedOfferID: releaseClaim ? null : context.claimedOfferID,
-    // A conflict's resync outlasts a re-read asked for an anomaly (one that comes back too old asks again).
-    refetch: resync ? (rereadsWhenLagging(context.refetch) ? context.refetch : "resync") : context.refetch,
+    // A conflict asks for a resync whatever was asked before: that read brings the offers too, and one that comes
+    // back too old asks again.
+    refetch: resync ? "resync" : context.refetch,
     error: compact({
       origin: "mutation" as const,
       code: problem.code,

@@ -166,9 +166,10 @@ export function offerBlockReason(
   if (locked !== null) return "OFFER_LOCK_CONFLICT";
   if (context.pendingMutation !== null) return "MUTATION_IN_FLIGHT";
   // After a conflict (another offer proceeded first: 409 OFFER_LOCK_CONFLICT) the held offers are stale: the
-  // journey and its offers are read again before any offer is proceeded [L7]. So while any re-read is asked for
-  // (offers known stale, an anomaly held): the re-read may be for another reason than the conflict's.
-  if (context.polling.awaitingReaction || context.refetch !== null) return "AWAITING_PLATFORM";
+  // journey and its offers are read again before any offer is proceeded [L7]; so too while an anomaly is held (the
+  // journey's state is in doubt). A read asked for the offers alone (a count that disagrees) does not hold it up.
+  if (context.polling.awaitingReaction || context.refetch === "resync" || context.refetch === "anomaly")
+    return "AWAITING_PLATFORM";
   if (context.snapshot === null || !isAskedFor(context.snapshot, "offer.select", undefined))
     return "INVALID_STATE";
   const offer = context.offers?.find((o) => o.id === offerID);

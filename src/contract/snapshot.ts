@@ -169,7 +169,7 @@ export function readableState(data: unknown): unknown {
   for (const [key, value] of Object.entries(data)) {
     if (value === null && key !== "nextAction") continue;
     const model = MODELLED_FIELDS[key];
-    const read = model !== undefined && isRecord(value) ? withoutNulls(value) : value;
+    const read = model === undefined ? value : nullsLeftOut(value);
     if (model === undefined || model.safeParse(read).success) kept[key] = read;
   }
   return kept;
@@ -179,6 +179,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
+/** An object's `null` fields left out, and each object's in a list (a modelled field's items). */
+function nullsLeftOut(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(nullsLeftOut);
+  return isRecord(value) ? Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) : value;
 }

@@ -131,29 +131,29 @@ export class CredentialStore {
   }
 
   /**
-   * Resolves an `Authorization` header into a caller, for an endpoint of `scope`. Tokens are opaque: a bearer is
-   * the API key, a live session token or a refresh token by lookup, never by its form.
-   * @throws {SandboxProblem} 401 AUTH_INVALID_API_KEY on partner endpoints, 401 AUTH_INVALID_SESSION on borrower
-   *   ones, when the bearer is missing, malformed, unknown, revoked or expired.
-   */
-  /**
    * The rate-limit bucket of a request: its credential, however the header spells the scheme and the space, when
    * it is one the sandbox issued (expired or revoked included); else the remote address, so made-up bearers share
    * one bucket and never crowd out the real credentials'. Never throws.
    */
   rateKeyOf(authorization: string | undefined, remoteAddress: string | undefined): string {
-    const credential = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1];
+    const credential = bearerOf(authorization);
     const known =
       credential !== undefined &&
       (credential === this.apiKey || this.sessions.has(credential) || this.refreshTokens.has(credential));
     return known ? `credential:${credential}` : `ip:${remoteAddress}`;
   }
 
+  /**
+   * Resolves an `Authorization` header into a caller, for an endpoint of `scope`. Tokens are opaque: a bearer is
+   * the API key, a live session token or a refresh token by lookup, never by its form.
+   * @throws {SandboxProblem} 401 AUTH_INVALID_API_KEY on partner endpoints, 401 AUTH_INVALID_SESSION on borrower
+   *   ones, when the bearer is missing, malformed, unknown, revoked or expired.
+   */
   authenticate(authorization: string | undefined, scope: EndpointScope): Caller {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
-    const credential = match?.[1] ?? "";
+    const bearer = bearerOf(authorization);
+    const credential = bearer ?? "";
     const refuse = (detail: string) => refusedCredential(scope, isApiKey(credential), detail);
-    if (!match) throw refuse("send Authorization: Bearer <credential>");
+    if (bearer === undefined) throw refuse("send Authorization: Bearer <credential>");
     if (credential === this.apiKey)
       return { kind: "apiKey", principal: `partner:${credential}`, partnerKey: credential };
     if (isApiKey(credential)) throw refuse("unknown API key");
@@ -288,4 +288,9 @@ export class CredentialStore {
 /** The idempotency principal of a borrower: stable across token refreshes. */
 export function borrowerPrincipal(borrower: BorrowerPrincipal): string {
   return `borrower:${borrower.partnerKey}:${borrower.borrowerExternalID}`;
+}
+
+/** The credential an `Authorization` header carries (`Bearer <credential>`, any case and spacing), or `undefined`. */
+function bearerOf(authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1];
 }

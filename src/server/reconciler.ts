@@ -32,7 +32,8 @@ export interface ReconcilerOptions {
   readonly fetchJourney?: JourneyReader;
   /**
    * Applies a fetched snapshot; returns whether it was newer. Default: the journey reducer over the stored state,
-   * written with an order-guarded `store.applySnapshot`, as the webhook handler does.
+   * written with an order-guarded `store.applySnapshot` (by the order key alone: without the webhook handler's
+   * compare-and-set on the row it read).
    */
   readonly apply?: (snapshot: JourneySnapshot) => Promise<boolean>;
   /**

@@ -189,14 +189,21 @@ export function handlerFactory(
     const serial = createKeyedSerializer();
 
     /** The record to write for one journey: thin state over the stored one, completed when a reader is given. */
-    async function recordOf(eventID: string, update: WebhookUpdate) {
+    /** How one build of a delivery reads the journey and reports a follow-up failure (see `handle`). */
+    interface Build {
+      /** The whole journey read after the delivery (the same answer for every build of it). */
+      readonly read: ((journeyID: string) => Promise<Journey>) | undefined;
+      readonly report: (error: unknown, context: WebhookErrorContext) => void;
+    }
+
+    async function recordOf(eventID: string, update: WebhookUpdate, { read, report }: Build) {
       const { journeyID } = update.snapshot;
       // Checked again whatever the store (the shipped ones have read it through the same check; a store of the
       // partner's own may not have): a corrupt state is rebuilt from the snapshot, a corrupt record from this
       // delivery, and another journey's is never continued.
       const stored = reportReading(
         checkStoredJourney(journeyID, await options.store.get(journeyID)),
-        (error) => onError(error, { eventID, journeyID }),
+        (error) => report(error, { eventID, journeyID }),
       );
       const snapshot = withHeldDetails(update.snapshot, stored?.snapshot);
       let state = heldState(stored, journeyID, now());
@@ -205,23 +212,24 @@ export function handlerFactory(
       // The full journey first, when there is a reader: read after the webhook was generated, it is the newer
       // and complete word (it also settles an unexpected edge); the thin state after it is then stale. Applied
       // the other way round, a thin end would absorb the complete one.
-      if (options.fetchJourney) {
+      if (read) {
         try {
-          const journey = await options.fetchJourney(journeyID);
+          const journey = await read(journeyID);
           const loaded = reduce(state, { type: "journey.loaded", journey, at: now() });
           if (!loaded.rejected) state = loaded.state;
           // Complete when the full journey was applied, or was no newer than what is held (it is then current).
           complete = loaded.rejected === undefined || loaded.rejected.reason === "IGNORED";
         } catch (error) {
           // Stored thin (and any anomaly held): the reconciler or the next delivery completes it.
-          onError(error, { eventID, journeyID });
+          report(error, { eventID, journeyID });
         }
       }
       state = reduce(state, { type: "snapshot.received", snapshot, source: "webhook", at: now() }).state;
       // What the state asks for next (a held anomaly's re-fetch, the offers), run as every host runs it.
+      // A read the state asks for (a held anomaly) is a fresh one: the first may be the very read that lagged.
       const run = await runServerCommands(state, options.fetchJourney, now);
       if (run.outstanding !== null && run.outstanding !== "noReader")
-        onError(run.outstanding.error, { eventID, journeyID });
+        report(run.outstanding.error, { eventID, journeyID });
       if (run.state !== state) complete = true;
       // A read the state still asks for failed: not complete, so a later write at the same asOf may complete it.
       if (run.outstanding !== null && run.outstanding !== "noReader") complete = false;
@@ -287,24 +295,34 @@ export function handlerFactory(
           updates.map((update) => update.snapshot.journeyID),
           async () => {
             // Another worker (sharing the store) may write a journey between this read and this write: the store
-            // then refuses the delivery whole (`conflict`), and it is built again from what that worker wrote.
+            // then refuses the delivery whole (`conflict`), and it is built again from what that worker wrote. The
+            // platform is read once per journey for all builds, and only the last build's failures are told.
+            const read = options.fetchJourney && readOnce(options.fetchJourney);
             for (let attempt = 1; ; attempt++) {
-              const built = await Promise.all(updates.map((update) => recordOf(eventID, update)));
-              const records = built.map((b) => b.record);
-              // Stored stamped with the reducer state's version, so a later SDK can migrate it (STATE_VERSION).
-              const applied = await options.store.applyWebhook({
-                webhookId: eventID,
-                records: records.map((record) => ({
-                  ...record,
-                  state: reducerMade(versioned(record.state)),
-                })),
-              });
-              if (applied.conflict !== true)
-                return { records, heldComplete: built.map((b) => b.heldComplete), result: applied };
-              if (attempt === MAX_BUILDS)
-                throw new Error(
-                  `the journey kept changing under this delivery (${MAX_BUILDS} builds): retry it`,
-                );
+              const reports: [unknown, WebhookErrorContext][] = [];
+              const build: Build = { read, report: (error, context) => reports.push([error, context]) };
+              let last = true;
+              try {
+                const built = await Promise.all(updates.map((update) => recordOf(eventID, update, build)));
+                const records = built.map((b) => b.record);
+                // Stored stamped with the reducer state's version, so a later SDK can migrate it (STATE_VERSION).
+                const applied = await options.store.applyWebhook({
+                  webhookId: eventID,
+                  records: records.map((record) => ({
+                    ...record,
+                    state: reducerMade(versioned(record.state)),
+                  })),
+                });
+                if (applied.conflict !== true)
+                  return { records, heldComplete: built.map((b) => b.heldComplete), result: applied };
+                if (attempt === MAX_BUILDS)
+                  throw new Error(
+                    `the journey kept changing under this delivery (${MAX_BUILDS} builds): retry it`,
+                  );
+                last = false;
+              } finally {
+                if (last) for (const [error, context] of reports) onError(error, context);
+              }
             }
           },
         ));
@@ -400,4 +418,17 @@ function bodyRefused(error: unknown): WebhookResult {
   if (!(error instanceof RawBodyError)) return { status: 400, outcome: "invalid", detail: String(error) };
   const { status, reason } = error;
   return { status, outcome: status >= 500 ? "misconfigured" : "invalid", reason, detail: String(error) };
+}
+
+/** `read`, each journey read once (its answer, or its failure, shared by every later call for that journey). */
+function readOnce(read: (journeyID: string) => Promise<Journey>): (journeyID: string) => Promise<Journey> {
+  const reads = new Map<string, Promise<Journey>>();
+  return (journeyID) => {
+    let answer = reads.get(journeyID);
+    if (answer === undefined) {
+      answer = read(journeyID);
+      reads.set(journeyID, answer);
+    }
+    return answer;
+  };
 }

@@ -359,10 +359,20 @@ describe("the platform's envelope", () => {
       diagnostics: { reasonCode: "LENDERS_QUERIED", message: null },
       pendingOperations: ["OFFER_FETCH"],
     };
+    const operations = [
+      { type: "OFFER_FETCH", status: "RUNNING" },
+      { type: "BUREAU_PULL", status: null },
+    ];
     const at = "2026-03-05T16:48:22.100Z";
     const raw = (data: unknown) =>
       ({ status: 200, raw: true, body: { requestID: "r", timestamp: at, data, error: null } }) as const;
-    server = await startScriptedServer(inOrder(raw(state), raw({ journeys: [{ journeyID: J, ...state }] })));
+    server = await startScriptedServer(
+      inOrder(
+        raw(state),
+        raw({ journeys: [{ journeyID: J, ...state }] }),
+        raw({ ...state, pendingOperations: operations }),
+      ),
+    );
     const { client } = borrowerOn(server);
     const read = await client.getJourneyState(J);
     // The documented rest (status, nextAction) stands; what the model guessed wrong is absent, never a failure.
@@ -376,6 +386,12 @@ describe("the platform's envelope", () => {
     expect(read.kind === "snapshot" ? read.snapshot.pendingOperations : "no snapshot").toBeUndefined();
     const listed = await client.listJourneys();
     expect(listed.journeys).toEqual([expected]);
+    // A null inside one of a list's items is that field absent, not the whole list gone.
+    const nested = await client.getJourneyState(J);
+    expect(nested.kind === "snapshot" ? nested.snapshot.pendingOperations : undefined).toEqual([
+      { type: "OFFER_FETCH", status: "RUNNING" },
+      { type: "BUREAU_PULL" },
+    ]);
   });
 
   it("reads an offer named offerID (the platform's casing) as one named id, in offer lists and whole journeys", async () => {

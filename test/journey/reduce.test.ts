@@ -325,6 +325,33 @@ describe("re-reads asked for for two reasons", () => {
     expect(polled.commands).toContainEqual({ type: "fetchJourney", journeyID: JID, reason: "offers" });
   });
 
+  it("reads the offers again when they came to be available while an anomaly's read was out, and it came back too old", () => {
+    const pending = snap(5, "OFFERS_PENDING", { nextAction: "WAIT", offerCount: undefined });
+    const state = replay(journey.initial({ journeyID: JID, snapshot: pending, at: T0 }), [
+      received({ ...pending, diagnostics: { reasonCode: "OTHER" } }, T0 + 100, "push"),
+      received(snap(10, "OFFERS_AVAILABLE", { offerCount: 2 }), T0 + 1_000),
+      {
+        type: "journey.loaded",
+        journey: journeyFixture({ asOf: 8, status: "OFFERS_PENDING", nextAction: "WAIT", offers: [] }),
+        at: T0 + 1_200,
+      },
+    ]);
+    expect(state.context.refetch).toBe("offers");
+    const polled = journey.reduce(state, { type: "poll.notModified", at: T0 + 30_000 });
+    expect(polled.commands).toContainEqual({ type: "fetchJourney", journeyID: JID, reason: "offers" });
+  });
+
+  it("keeps the offers selectable while a read is asked for the offers alone (a count that disagrees, every poll)", () => {
+    const polled = journey.reduce(
+      offersState(),
+      received(snap(6, "OFFERS_AVAILABLE", { offerCount: 3 }), T0 + 2),
+    );
+    expect(polled.state.context.refetch).toBe("offers");
+    expect(journey.view(polled.state).can.selectOffer).toBe(true);
+    const selected = selectB(polled.state, T0 + 3);
+    expect(proceeds(selected)).toHaveLength(1);
+  });
+
   it("clears a read's lasting error (404) on the next successful read, a 200 as a 304 does", () => {
     const state = replay(journey.initial({ journeyID: JID, snapshot: snap(5, "KYC_PENDING"), at: T0 }), [
       { type: "poll.failed", problem: { code: "NOT_FOUND", status: 404 }, at: T0 + 1_000 },

@@ -262,6 +262,35 @@ describe("createWebhookHandler", () => {
     }
   });
 
+  it("reads the platform once for all builds of a delivery, and tells only the last build's failures", async () => {
+    const inner = createMemoryJourneyStore();
+    let writes = 0;
+    const store: JourneyStore = {
+      ...inner,
+      applyWebhook: async (delivered) =>
+        ++writes <= 3
+          ? { duplicate: false, applied: false, appliedJourneyIDs: [], conflict: true }
+          : inner.applyWebhook(delivered),
+    };
+    let reads = 0;
+    const errors: unknown[] = [];
+    const handler = await createWebhookHandler({
+      secrets: SECRET,
+      store,
+      now: () => NOW,
+      onError: (error) => errors.push(error),
+      fetchJourney: async () => {
+        reads++;
+        throw new Error("platform down");
+      },
+    });
+    const d = delivery("evt_1", [{ status: "KYC_PENDING" }], { generatedAt: NOW - 1_000 });
+    expect(await handler.handle(d.body, d.headers)).toMatchObject({ status: 200, outcome: "applied" });
+    expect(writes).toBe(4);
+    expect(reads).toBe(1);
+    expect(errors.map(String)).toEqual(["Error: platform down"]);
+  });
+
   it("writes a newer whole journey read for a late delivery: the read is ordered by asOf, not the delivery's sequence", async () => {
     const store = createMemoryJourneyStore();
     let up = false;

@@ -182,7 +182,19 @@ async function write(tx: SqlQueryable, record: PreparedRecord, at: Date): Promis
 }
 
 /** Thrown inside a delivery's transaction when a record's row moved on, so it rolls back whole (event id too). */
-const ROW_MOVED_ON = new Error("a record's expected row moved on");
+class RowMovedOn extends Error {
+  constructor() {
+    super("a record's expected row moved on");
+    this.name = "RowMovedOn";
+  }
+}
+
+/** Whether `error` is (or was caused by) a {@link RowMovedOn}: an adapter's `transaction` may wrap what it throws. */
+function isRowMovedOn(error: unknown): boolean {
+  for (let at = error, depth = 0; at instanceof Error && depth < 8; at = at.cause, depth++)
+    if (at instanceof RowMovedOn) return true;
+  return false;
+}
 
 async function markSeen(db: SqlQueryable, webhookId: string, at: Date): Promise<boolean> {
   const { rows } = await db.query(MARK_SEEN, [webhookId, at.toISOString()]);
@@ -249,13 +261,13 @@ export function createSqlJourneyStore(db: SqlDatabase, options: SqlJourneyStoreO
           // In journey order, so two deliveries naming the same journeys lock their rows in the same order.
           for (const record of [...records].sort((a, b) => (a.journeyID < b.journeyID ? -1 : 1))) {
             const outcome = await write(tx, record, at);
-            if (outcome === "conflict") throw ROW_MOVED_ON;
+            if (outcome === "conflict") throw new RowMovedOn();
             if (outcome === "applied") appliedJourneyIDs.push(record.journeyID);
           }
           return { duplicate: false, applied: appliedJourneyIDs.length > 0, appliedJourneyIDs };
         });
       } catch (error) {
-        if (error === ROW_MOVED_ON)
+        if (isRowMovedOn(error))
           return { duplicate: false, applied: false, appliedJourneyIDs: [], conflict: true };
         throw error;
       }

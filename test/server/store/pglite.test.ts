@@ -64,6 +64,28 @@ describe("PGlite store", () => {
     expect((await pglite.query<{ one: number }>("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
   });
 
+  it("tells a conflict through an adapter whose transaction wraps what it throws (the cause kept)", async () => {
+    await freshSchema();
+    await createPGliteJourneyStore({ db: pglite });
+    const real = pgliteDatabase(pglite, false);
+    const wrapping: SqlDatabase = {
+      ...real,
+      transaction: (fn) =>
+        real.transaction(fn).catch((cause: unknown) => {
+          throw new Error("transaction failed", { cause });
+        }),
+    };
+    const store = createSqlJourneyStore(wrapping, { ownsDatabase: false, now: manualClock().now });
+    await store.applySnapshot({ snapshot: snapshotOf(1, 2) });
+    const stale = { asOf: 1, sequence: null, complete: true };
+    expect(
+      await store.applyWebhook({
+        webhookId: "evt_1",
+        record: { snapshot: snapshotOf(1, 3), expected: stale },
+      }),
+    ).toEqual({ duplicate: false, applied: false, appliedJourneyIDs: [], conflict: true });
+  });
+
   it("opens, migrates and closes an instance of its own", async () => {
     const store = await createPGliteJourneyStore();
     expect(await store.applySnapshot({ snapshot: snapshotOf(1, 1) })).toBe(true);
