@@ -3,6 +3,7 @@ import type { InspectionEvent } from "xstate";
 import { ContractError, type JourneySnapshot } from "../../src/contract/index.js";
 import { CADENCE } from "../../src/journey/index.js";
 import {
+  type CreateJourneyOptions,
   controlledSignals,
   createJourney,
   createManualClock,
@@ -28,6 +29,19 @@ async function started(state = snap()) {
   runtime.start();
   await flush();
   return { fake, clock, runtime };
+}
+
+/** A runtime over `fake` from `initial`, fed by `push` on `clock`, started and settled. */
+async function startedWithPush(
+  fake: ReturnType<typeof createFakeClient>,
+  initial: JourneySnapshot,
+  clock: ReturnType<typeof createManualClock>,
+  push: NonNullable<CreateJourneyOptions["push"]>,
+) {
+  const runtime = createJourney({ client: fake.client, journeyID: JOURNEY, initial, clock, push });
+  runtime.start();
+  await flush();
+  return runtime;
 }
 
 describe("createJourney", () => {
@@ -191,15 +205,7 @@ describe("createJourney", () => {
       });
       yield { journeyID: JOURNEY, status: "BANK_MANDATE_PENDING", nextAction: "COMPLETE_STEP", asOf: 7 };
     }
-    const runtime = createJourney({
-      client: fake.client,
-      journeyID: JOURNEY,
-      initial: held,
-      clock,
-      push: push(),
-    });
-    runtime.start();
-    await flush();
+    const runtime = await startedWithPush(fake, held, clock, push());
     const pollsBefore = fake.calls.filter((c) => c.method === "getJourneyState").length;
     release();
     await flush();
@@ -235,15 +241,7 @@ describe("createJourney", () => {
         yield frames.shift()!;
       }
     }
-    const runtime = createJourney({
-      client: fake.client,
-      journeyID: JOURNEY,
-      initial: held,
-      clock,
-      push: push(),
-    });
-    runtime.start();
-    await flush();
+    const runtime = await startedWithPush(fake, held, clock, push());
     runtime.refresh();
     await flush();
     expect(polls).toBe(2);

@@ -4,7 +4,11 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { JourneySnapshot, WebhookBody } from "../../src/contract/index.js";
 import * as edge from "../../src/server/edge.js";
-import { createWebhookHandler, WebhookHandlerConfigError } from "../../src/server/index.js";
+import {
+  createWebhookHandler,
+  WebhookHandlerConfigError,
+  type WebhookHandlerOptions,
+} from "../../src/server/index.js";
 import { CorruptRecordError, StoreInputError } from "../../src/server/store/errors.js";
 import { createMemoryJourneyStore } from "../../src/server/store/memory.js";
 import { checkStoredJourney } from "../../src/server/store/record.js";
@@ -25,6 +29,11 @@ function delivery(
   secret = SECRET,
 ) {
   return signedDelivery(eventID, journeys, at, { secret, now: NOW, journeyID: JOURNEY });
+}
+
+/** A handler over `store` with this file's secret and clock, and `options`. */
+function handlerFor(store: JourneyStore, options: Partial<WebhookHandlerOptions> = {}) {
+  return createWebhookHandler({ secrets: SECRET, store, now: () => NOW, ...options });
 }
 
 function failingOnce(store: JourneyStore): JourneyStore {
@@ -48,10 +57,7 @@ describe("createWebhookHandler", () => {
   it("stores a delivery built exactly as PLATFORM.md §7 describes at its status, and tells onSnapshot", async () => {
     const store = createMemoryJourneyStore();
     const seen: JourneySnapshot[] = [];
-    const handler = await createWebhookHandler({
-      secrets: SECRET,
-      store,
-      now: () => NOW,
+    const handler = await handlerFor(store, {
       onSnapshot: (s) => void seen.push(s),
     });
     const d = delivery("evt_01JB2X4CE6", [{ status: "OFFERS_AVAILABLE", nextAction: "VIEW_OFFERS" }], {
@@ -89,7 +95,7 @@ describe("createWebhookHandler", () => {
 
   it("applies a redelivered event_id once, and a late lower sequence changes nothing", async () => {
     const store = createMemoryJourneyStore();
-    const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
+    const handler = await handlerFor(store);
     const newer = delivery("evt_B", [{ status: "OFFER_SELECTED", nextAction: "WAIT" }], {
       generatedAt: NOW - 1_000,
       sequence: 20,
@@ -124,7 +130,7 @@ describe("createWebhookHandler", () => {
         return store.applyWebhook(input);
       },
     };
-    const handler = await createWebhookHandler({ secrets: SECRET, store: counting, now: () => NOW });
+    const handler = await handlerFor(counting);
     const d = delivery(
       "evt_two",
       [
@@ -141,11 +147,7 @@ describe("createWebhookHandler", () => {
 
   it("writes neither journey of a two-journey delivery when the store fails, and both on the retry", async () => {
     const memory = createMemoryJourneyStore();
-    const handler = await createWebhookHandler({
-      secrets: SECRET,
-      store: failingOnce(memory),
-      now: () => NOW,
-    });
+    const handler = await handlerFor(failingOnce(memory));
     const d = delivery("evt_9", [{ status: "KYC_PENDING" }, { journeyID: OTHER, status: "STARTED" }], {
       generatedAt: NOW - 1,
     });
@@ -173,16 +175,10 @@ describe("createWebhookHandler", () => {
             return row;
           },
         };
-        const handler = await createWebhookHandler({
-          secrets: SECRET,
-          store,
-          now: () => NOW,
+        const handler = await handlerFor(store, {
           onError: () => {},
         });
-        const worker = await createWebhookHandler({
-          secrets: SECRET,
-          store,
-          now: () => NOW,
+        const worker = await handlerFor(store, {
           onError: () => {},
         });
         const a = delivery("evt_1", [{ status: first }], { generatedAt: NOW - 3_000, sequence: 1 });
@@ -216,7 +212,7 @@ describe("createWebhookHandler", () => {
     const store = createMemoryJourneyStore();
     // Held whole (a read), later than the delivery: the thin delivery is stale, and what is held stays complete.
     await store.applySnapshot({ snapshot: snapshotFixture({ journeyID: JOURNEY, asOf: NOW - 1_000 }) });
-    const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW, onError: () => {} });
+    const handler = await handlerFor(store, { onError: () => {} });
     const d = delivery("evt_1", [{ status: "KYC_PENDING" }], { generatedAt: NOW - 5_000 });
     const result = await handler.handle(d.body, d.headers);
     expect(result).toMatchObject({ status: 200, outcome: "stale" });
@@ -242,10 +238,7 @@ describe("createWebhookHandler", () => {
             ? { duplicate: false, applied: false, appliedJourneyIDs: [], conflict: true }
             : inner.applyWebhook(delivered),
       };
-      const handler = await createWebhookHandler({
-        secrets: SECRET,
-        store,
-        now: () => NOW,
+      const handler = await handlerFor(store, {
         onError: () => {},
       });
       const d = delivery("evt_1", [{ status: "KYC_PENDING" }], { generatedAt: NOW - 1_000 });
@@ -274,10 +267,7 @@ describe("createWebhookHandler", () => {
     };
     let reads = 0;
     const errors: unknown[] = [];
-    const handler = await createWebhookHandler({
-      secrets: SECRET,
-      store,
-      now: () => NOW,
+    const handler = await handlerFor(store, {
       onError: (error) => errors.push(error),
       fetchJourney: async () => {
         reads++;
@@ -294,10 +284,7 @@ describe("createWebhookHandler", () => {
   it("writes a newer whole journey read for a late delivery: the read is ordered by asOf, not the delivery's sequence", async () => {
     const store = createMemoryJourneyStore();
     let up = false;
-    const handler = await createWebhookHandler({
-      secrets: SECRET,
-      store,
-      now: () => NOW,
+    const handler = await handlerFor(store, {
       onError: () => {},
       fetchJourney: async () => {
         if (!up) throw new Error("platform down");
@@ -328,10 +315,7 @@ describe("createWebhookHandler", () => {
   it("never fails (nor repeats) a delivery because onError throws", async () => {
     const store = createMemoryJourneyStore();
     const published: string[] = [];
-    const handler = await createWebhookHandler({
-      secrets: SECRET,
-      store,
-      now: () => NOW,
+    const handler = await handlerFor(store, {
       fetchJourney: async () => {
         throw new Error("platform down");
       },
@@ -353,7 +337,7 @@ describe("createWebhookHandler", () => {
 
   it("refuses a bad signature with 401 and writes nothing", async () => {
     const store = createMemoryJourneyStore();
-    const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
+    const handler = await handlerFor(store);
     const d = delivery("evt_1", [{ status: "STARTED" }], { generatedAt: NOW }, "another secret");
     expect(await handler.handle(d.body, d.headers)).toMatchObject({
       status: 401,
@@ -366,7 +350,7 @@ describe("createWebhookHandler", () => {
 
   it("answers a parsed body 500 misconfigured with reason BODY_NOT_RAW (the platform retries once fixed)", async () => {
     const store = createMemoryJourneyStore();
-    const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
+    const handler = await handlerFor(store);
     const d = delivery("evt_1", [{ status: "STARTED" }], { generatedAt: NOW });
     expect(await handler.handle(JSON.parse(d.body) as never, d.headers)).toMatchObject({
       status: 500,
@@ -377,11 +361,7 @@ describe("createWebhookHandler", () => {
   });
 
   it("answers 400 when X-AL-Event-ID and event_id disagree, or the body is no delivery, or gives no time", async () => {
-    const handler = await createWebhookHandler({
-      secrets: SECRET,
-      store: createMemoryJourneyStore(),
-      now: () => NOW,
-    });
+    const handler = await handlerFor(createMemoryJourneyStore());
     const d = delivery("evt_1", [{ status: "STARTED" }], { generatedAt: NOW });
     const other = { ...d.headers, "x-al-event-id": "evt_2" };
     // The signature covers the timestamp and the body, not the event header: the body's id must agree.
@@ -404,7 +384,7 @@ describe("createWebhookHandler", () => {
 
   it("acknowledges an event of another type without applying it", async () => {
     const store = createMemoryJourneyStore();
-    const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
+    const handler = await handlerFor(store);
     const raw = JSON.stringify({
       ...JSON.parse(delivery("evt_x", [{ status: "STARTED" }], { generatedAt: NOW }).body),
       event_type: "journey.deleted",
@@ -428,7 +408,7 @@ describe("createWebhookHandler", () => {
       diagnostics: { reasonCode: "KYC_LINK_SENT" },
     });
     await store.applySnapshot({ snapshot: held });
-    const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
+    const handler = await handlerFor(store);
     const same = delivery("evt_same", [{ status: "KYC_PENDING", nextAction: "COMPLETE_STEP" }], {
       generatedAt: NOW - 5_000,
     });
@@ -441,10 +421,7 @@ describe("createWebhookHandler", () => {
       nextAction: "COMPLETE_STEP",
       diagnostics: { reasonCode: "MANDATE" },
     });
-    const completing = await createWebhookHandler({
-      secrets: SECRET,
-      store,
-      now: () => NOW,
+    const completing = await handlerFor(store, {
       fetchJourney: async () => full,
     });
     const moved = delivery("evt_moved", [{ status: "BANK_MANDATE_PENDING", nextAction: "COMPLETE_STEP" }], {
@@ -469,17 +446,14 @@ describe("createWebhookHandler", () => {
       status: "OFFERS_AVAILABLE",
       nextAction: "VIEW_OFFERS",
     });
-    const handler = await createWebhookHandler({
-      secrets: SECRET,
-      store,
-      now: () => NOW,
+    const handler = await handlerFor(store, {
       fetchJourney: async (id) => {
         fetched.push(id);
         return confirmed;
       },
     });
     // The first delivery lands on a receiver without a reader: KYC_PENDING is stored thin.
-    const thin = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
+    const thin = await handlerFor(store);
     const ahead = delivery("evt_a", [{ status: "KYC_PENDING", nextAction: "COMPLETE_STEP" }], {
       generatedAt: NOW - 3_000,
     });
@@ -501,7 +475,7 @@ describe("createWebhookHandler", () => {
 
   it("serves node:http with the raw body and Fetch-API requests alike, on node:crypto and on Web Crypto", async () => {
     const store = createMemoryJourneyStore();
-    const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
+    const handler = await handlerFor(store);
     const edgeHandler = await edge.createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
     server = createServer((req, res) => void handler.node(req, res));
     await new Promise<void>((r) => server?.listen(0, "127.0.0.1", r));
@@ -527,7 +501,7 @@ describe("createWebhookHandler", () => {
 
   it("answers a body something read first 500 misconfigured with the adapter's reason, on node:http and Fetch", async () => {
     const store = createMemoryJourneyStore();
-    const handler = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW });
+    const handler = await handlerFor(store);
     const d = delivery("evt_read", [{ status: "STARTED" }], { generatedAt: NOW });
     // A body parser that ran before the route: the stream is drained when the handler gets it.
     server = createServer((req, res) => {
@@ -545,7 +519,7 @@ describe("createWebhookHandler", () => {
     expect(viaFetch.status).toBe(500);
     expect(await viaFetch.json()).toMatchObject({ outcome: "misconfigured", reason: "ALREADY_CONSUMED" });
     // Too large is the delivery's fault: 413 invalid, with its reason.
-    const small = await createWebhookHandler({ secrets: SECRET, store, now: () => NOW, bodyLimit: 16 });
+    const small = await handlerFor(store, { bodyLimit: 16 });
     const big = await small.fetch(new Request(url, { method: "POST", body: d.body, headers: d.headers }));
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ outcome: "invalid", reason: "TOO_LARGE" });
@@ -562,10 +536,7 @@ describe("createWebhookHandler", () => {
     const leaky: JourneyStore = { ...memory, get: async () => theirs };
     const published: JourneySnapshot[] = [];
     const errors: unknown[] = [];
-    const handler = await createWebhookHandler({
-      secrets: SECRET,
-      store: leaky,
-      now: () => NOW,
+    const handler = await handlerFor(leaky, {
       onSnapshot: (snapshot) => void published.push(snapshot),
       onError: (error) => void errors.push(error),
     });
@@ -589,10 +560,7 @@ describe("createWebhookHandler", () => {
     const held = { status: "KYC_PENDING", nextAction: "COMPLETE_STEP" } as const;
     let readAt = NOW - 10_000;
     const errors: unknown[] = [];
-    const handler = await createWebhookHandler({
-      secrets: SECRET,
-      store,
-      now: () => NOW,
+    const handler = await handlerFor(store, {
       onError: (error) => void errors.push(error),
       fetchJourney: async () => journeyFixture({ ...held, asOf: readAt }),
     });
@@ -616,10 +584,7 @@ describe("createWebhookHandler", () => {
     const store = createMemoryJourneyStore();
     const errors: unknown[] = [];
     let reads = 0;
-    const handler = await createWebhookHandler({
-      secrets: SECRET,
-      store,
-      now: () => NOW,
+    const handler = await handlerFor(store, {
       onError: (error) => void errors.push(error),
       // The first read (a lagging replica) still says OFFERS_PENDING, with no offers; the next one fails.
       fetchJourney: async () => {
@@ -641,10 +606,7 @@ describe("createWebhookHandler", () => {
   it("answers 400 (not a 503 retried for ever) a signed delivery no store can hold, and tells onError", async () => {
     const store = createMemoryJourneyStore();
     const errors: unknown[] = [];
-    const handler = await createWebhookHandler({
-      secrets: SECRET,
-      store,
-      now: () => NOW,
+    const handler = await handlerFor(store, {
       onError: (error) => void errors.push(error),
     });
     // Valid JSON and a valid delivery, but PostgreSQL refuses a NUL in jsonb: so does every store.

@@ -150,9 +150,9 @@ export function memoryJourneyStoreOn(
     const row = journeys.get(journeyID);
     return row && heldJourney(journeyID, row, written);
   };
-  const upsert = (record: PreparedRecord): boolean => {
+  /** Writes `record` over `held` (the row as read now; a caller that has read it passes it) when it may. */
+  const upsert = (record: PreparedRecord, held = heldOf(record.journeyID)): boolean => {
     // A row that cannot be read (its columns or snapshot corrupt) has no order key to keep: it is replaced.
-    const held = heldOf(record.journeyID);
     if (held && (!supersedes(held, record) || movedOn(held, record))) return false;
     const columns: MemoryJourneyRow = {
       asOf: record.asOf,
@@ -230,10 +230,13 @@ export function memoryJourneyStoreOn(
       const { id, records } = prepareDelivery(delivery);
       if (webhooks.has(id)) return { duplicate: true, applied: false, appliedJourneyIDs: [] };
       // Checked before anything is written: a record computed from a row that has moved on writes nothing.
-      if (records.some((record) => movedOn(heldOf(record.journeyID), record)))
+      const held = records.map((record) => heldOf(record.journeyID));
+      if (records.some((record, i) => movedOn(held[i], record)))
         return { duplicate: false, applied: false, appliedJourneyIDs: [], conflict: true };
       webhooks.set(id, now());
-      const appliedJourneyIDs = records.filter(upsert).map((r) => r.journeyID);
+      const appliedJourneyIDs = records
+        .filter((record, i) => upsert(record, held[i]))
+        .map((r) => r.journeyID);
       return { duplicate: false, applied: appliedJourneyIDs.length > 0, appliedJourneyIDs };
     },
     async listStale(listOptions) {
